@@ -1,0 +1,80 @@
+"""The gateway's Starlette app: GraphQL (and GraphiQL) at /graphql, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from gateway.context import Context
+from gateway.schema import schema
+from shared.config import AuthSettings
+from shared.natsio import connect
+from shared.runtime import ServiceClient
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatewaySettings:
+    nats_url: str
+    namespace: str
+    auth: AuthSettings
+
+    @classmethod
+    def from_env(cls) -> GatewaySettings:
+        return cls(nats_url=os.environ.get("NATS_URL") or "nats://127.0.0.1:4222",
+                   namespace=os.environ.get("HEMIAO_NAMESPACE") or "hemiao", auth=AuthSettings.from_env())
+
+
+class HemiaoGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with hemiao's typed context."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.settings = settings
+        self.client: ServiceClient | None = None
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
+        assert self.client is not None, "the gateway's NATS client starts in the lifespan"
+        authorization = request.headers.get("authorization")
+        if isinstance(request, WebSocket) and authorization is None:
+            authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
+        return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
+                       response=response)
+
+
+def create_app(settings: GatewaySettings | None = None) -> Starlette:
+    settings = settings or GatewaySettings.from_env()
+    graphql = HemiaoGraphQL(settings)
+    state: dict[str, object] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        nc = await connect(settings.nats_url, "hemiao-gateway")
+        state["nc"] = nc
+        graphql.client = ServiceClient(nc, settings.namespace)
+        try:
+            yield
+        finally:
+            await nc.close()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        nc = state.get("nc")
+        connected = bool(nc is not None and nc.is_connected)  # type: ignore[attr-defined]
+        return JSONResponse({"status": "ready" if connected else "not_ready",
+                             "checks": {"nats": "ok" if connected else "not connected"}},
+                            status_code=200 if connected else 503)
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
+                             Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql)],
+                     lifespan=lifespan)

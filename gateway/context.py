@@ -1,0 +1,78 @@
+"""The typed per-request context: the caller, the service client and the DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+
+from gateway.consistency import decode_token
+from shared.auth import bearer, verify_token
+from shared.config import AuthSettings
+from shared.contracts import Actor
+from shared.contracts.errors import DomainError
+from shared.runtime import ServiceClient
+
+
+def graphql_error(error: DomainError) -> GraphQLError:
+    """A domain refusal as a GraphQL error with its code, field and both messages in `extensions`."""
+    data = error.as_dict()
+    return GraphQLError(error.message.zh, extensions={"code": data["code"], "field": data["field"],
+                                                      "messageZh": data["message_zh"],
+                                                      "messageEn": data["message_en"]})
+
+
+@dataclass
+class Context:
+    """Everything a resolver may use; built anew for every request."""
+
+    client: ServiceClient
+    auth: AuthSettings
+    authorization: str | None
+    request: Request | WebSocket
+    response: Response | WebSocket | None = None
+    correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stations = DataLoader(load_fn=self._load_stations)
+
+    @property
+    def token(self) -> str:
+        return bearer(self.authorization) or ""
+
+    def actor(self) -> Actor:
+        """The verified caller; a GraphQL error saying why when the token is missing or bad."""
+        try:
+            return verify_token(bearer(self.authorization), self.auth)
+        except DomainError as error:
+            raise graphql_error(error) from error
+
+    async def query(self, endpoint: str, payload: dict[str, Any], consistency_token: str | None = None
+                    ) -> dict[str, Any]:
+        """Ask reporting; its refusals become GraphQL errors."""
+        self.actor()
+        try:
+            body = {**payload, "consistency": decode_token(consistency_token)}
+            return await self.client.call("reporting", endpoint, body, token=self.token,
+                                          correlation_id=self.correlation_id)
+        except DomainError as error:
+            raise graphql_error(error) from error
+
+    async def command(self, service: str, endpoint: str, payload: dict[str, Any],
+                      idempotency_key: str | None) -> dict[str, Any]:
+        """Send a command; its refusals are raised as DomainError for the mutation to answer in kind."""
+        verify_token(bearer(self.authorization), self.auth)
+        return await self.client.call(service, endpoint, payload, token=self.token,
+                                      correlation_id=self.correlation_id, idempotency_key=idempotency_key)
+
+    async def _load_stations(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await self.query("stations", {})
+        by_id = {s["station_id"]: s for s in found["stations"]}
+        return [by_id.get(i) for i in ids]

@@ -1,0 +1,35 @@
+"""recordCaseSession: record a session held on an open case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from gateway.context import Context
+from gateway.mutations.run import run_command
+from gateway.types.enums import SessionMode
+from gateway.types.errors import result_union
+from gateway.types.payloads import CaseSessionRecorded
+
+
+@strawberry.input
+class RecordCaseSessionInput:
+    case_id: strawberry.ID
+    held_on: date
+    mode: SessionMode
+    duration_minutes: int
+    participants: int = 1
+    notes: str = ""
+    session_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+RecordCaseSessionResult = result_union("RecordCaseSessionResult", CaseSessionRecorded)
+
+
+async def record_case_session(info: strawberry.Info[Context, None], input: RecordCaseSessionInput,
+                              idempotency_key: str | None = None) -> RecordCaseSessionResult:  # type: ignore[valid-type]
+    return await run_command(info, "cases", "record_case_session", input, idempotency_key,
+                             lambda data, token: CaseSessionRecorded(case_id=data["case_id"],
+                                                                     session_id=data["session_id"],
+                                                                     consistency_token=token))

@@ -1,0 +1,30 @@
+"""Sending a mutation's command and answering with its payload or a typed error."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from gateway.consistency import encode_token
+from gateway.context import Context
+from gateway.types.errors import UserError, user_error
+from shared.contracts.errors import DomainError
+
+P = TypeVar("P")
+
+
+def as_command(input_: object) -> dict[str, Any]:
+    """A strawberry input as the command's snake_case fields, leaving unset ones to the service."""
+    return {k: v for k, v in dataclasses.asdict(input_).items() if v is not None}  # type: ignore[call-overload]
+
+
+async def run_command(info: strawberry.Info[Context, None], service: str, endpoint: str, input_: object,
+                      idempotency_key: str | None, payload: Callable[[dict[str, Any], str], P]) -> P | UserError:
+    try:
+        data = await info.context.command(service, endpoint, as_command(input_), idempotency_key)
+    except DomainError as error:
+        return user_error(error)
+    return payload(data, encode_token([data["position"]]))

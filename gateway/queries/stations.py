@@ -1,0 +1,13 @@
+"""stations: the stations the caller may see."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.context import Context
+from gateway.types.station import Station
+
+
+async def stations(info: strawberry.Info[Context, None], consistency_token: str | None = None) -> list[Station]:
+    found = await info.context.query("stations", {}, consistency_token)
+    return [Station.from_row(row) for row in found["stations"]]

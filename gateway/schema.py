@@ -1,0 +1,54 @@
+"""The GraphQL schema: composes the queries and mutations, and the limits every request runs under."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from gateway.mutations.close_case import close_case
+from gateway.mutations.open_case import open_case
+from gateway.mutations.record_case_session import record_case_session
+from gateway.mutations.register_recipient import register_recipient
+from gateway.queries.case import case
+from gateway.queries.cases import cases
+from gateway.queries.me import me
+from gateway.queries.station_month import station_month
+from gateway.queries.stations import stations
+from gateway.types.errors import ERROR_TYPES
+
+
+@strawberry.type
+class Query:
+    me = strawberry.field(resolver=me, description="The caller")
+    stations = strawberry.field(resolver=stations, description="The stations the caller may see")
+    case = strawberry.field(resolver=case, description="One case, if the caller may see it")
+    cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
+    station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
+
+
+@strawberry.type
+class Mutation:
+    register_recipient = strawberry.mutation(resolver=register_recipient, description="登记服务对象")
+    open_case = strawberry.mutation(resolver=open_case, description="接案 Take in a case")
+    record_case_session = strawberry.mutation(resolver=record_case_session, description="记录个案服务")
+    close_case = strawberry.mutation(resolver=close_case, description="结案 Close a case")
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Mask what the user cannot act on: any exception that is not a deliberate GraphQL error."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=list(ERROR_TYPES),
+    extensions=[
+        QueryDepthLimiter(max_depth=10),
+        MaxAliasesLimiter(max_alias_count=30),
+        MaxTokensLimiter(max_token_count=2000),
+        MaskErrors(should_mask_error=_is_unexpected, error_message="服务内部出错 Internal error"),
+    ],
+)

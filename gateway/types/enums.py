@@ -1,0 +1,24 @@
+"""The contracts' enumerations, as GraphQL enums (registered in place, so one class serves both)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+
+from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
+
+strawberry.enum(Gender)
+strawberry.enum(RecipientCategory, description="低保, 特困, 留守儿童, 困境儿童, 残障人士, 独居老人, 困境家庭, 党员")
+strawberry.enum(IntakeSource, description="接案来源 How the case came to the station")
+strawberry.enum(SessionMode, description="上门走访 home visit, 电访 phone, 面谈 interview, 慰问 condolence visit")
+strawberry.enum(CaseOutcome)
+
+
+@strawberry.enum(description="open or closed")
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+__all__ = ["CaseOutcome", "CaseStatus", "Gender", "IntakeSource", "RecipientCategory", "SessionMode"]

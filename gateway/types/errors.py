@@ -1,0 +1,85 @@
+"""Typed, user-facing errors that mutations return in their result unions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+import strawberry
+
+from shared.contracts.errors import DomainError
+
+
+@strawberry.interface(description="A refusal the user can act on, in Chinese and English")
+class UserError:
+    code: str
+    field: str | None = strawberry.field(description="The input field at fault, when there is one")
+    message: str = strawberry.field(description="中文说明 (the same as messageZh)")
+    message_zh: str
+    message_en: str
+
+
+@strawberry.type(description="A field's value is missing or malformed")
+class InvalidInput(UserError):
+    pass
+
+
+@strawberry.type(description="The thing named does not exist, or is not yours to see")
+class NotFound(UserError):
+    pass
+
+
+@strawberry.type(description="Your role or stations do not cover this")
+class Forbidden(UserError):
+    pass
+
+
+@strawberry.type(description="The bearer token is missing, malformed or expired")
+class Unauthenticated(UserError):
+    pass
+
+
+@strawberry.type(description="The case is closed: nothing more can be recorded on it")
+class CaseAlreadyClosed(UserError):
+    pass
+
+
+@strawberry.type(description="Someone changed the same record at the same moment; reload and retry")
+class ConcurrencyConflict(UserError):
+    pass
+
+
+@strawberry.type(description="The idempotency key was used before for a different command")
+class IdempotencyKeyReused(UserError):
+    pass
+
+
+@strawberry.type(description="Another rule of the domain refused the command")
+class Rejected(UserError):
+    pass
+
+
+_BY_CODE: dict[str, type[UserError]] = {
+    "invalid_input": InvalidInput,
+    "not_found": NotFound,
+    "forbidden": Forbidden,
+    "unauthenticated": Unauthenticated,
+    "case_already_closed": CaseAlreadyClosed,
+    "concurrency_conflict": ConcurrencyConflict,
+    "idempotency_key_reused": IdempotencyKeyReused,
+}
+
+ERROR_TYPES = (InvalidInput, NotFound, Forbidden, Unauthenticated, CaseAlreadyClosed, ConcurrencyConflict,
+               IdempotencyKeyReused, Rejected)
+
+
+def user_error(error: DomainError) -> UserError:
+    """The GraphQL type for a refusal, chosen by its code."""
+    data = error.as_dict()
+    kind = _BY_CODE.get(data["code"], Rejected)
+    return kind(code=data["code"], field=data["field"], message=data["message_zh"], message_zh=data["message_zh"],
+                message_en=data["message_en"])
+
+
+def result_union(name: str, payload: type[object]) -> object:
+    """`<payload> | <every user error>` as a named GraphQL union, for one mutation's result."""
+    return Annotated[Union[(payload, *ERROR_TYPES)], strawberry.union(name)]  # noqa: UP007

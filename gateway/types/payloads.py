@@ -1,0 +1,30 @@
+"""What a successful mutation answers: the ids it made and a consistency token."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class RecipientRegistered:
+    recipient_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type
+class CaseOpened:
+    case_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type
+class CaseSessionRecorded:
+    case_id: strawberry.ID
+    session_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type
+class CaseClosed:
+    case_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")

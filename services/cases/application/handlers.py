@@ -1,0 +1,48 @@
+"""Command handlers of the cases service: load, one domain call, append."""
+
+from __future__ import annotations
+
+from services.cases.domain import case, recipient
+from services.cases.domain.commands import CloseCase, OpenCase, RecordCaseSession, RegisterRecipient
+from shared.application import CommandHandler, Decider, Unit, execute, load
+from shared.eventstore import AppendResult
+
+RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
+CASE = Decider(stream_type="case", initial_state=case.INITIAL, evolve=case.evolve)
+
+
+def recipient_stream(recipient_id: str) -> str:
+    return f"recipient-{recipient_id}"
+
+
+def case_stream(case_id: str) -> str:
+    return f"case-{case_id}"
+
+
+async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
+    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
+                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
+
+
+async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
+    registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
+    return await execute(unit, CASE, case_stream(command.case_id),
+                         lambda state: case.open_case(command, registered, state), {"case_id": command.case_id})
+
+
+async def record_case_session(command: RecordCaseSession, unit: Unit) -> AppendResult:
+    return await execute(unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
+                         {"case_id": command.case_id, "session_id": command.session_id})
+
+
+async def close_case(command: CloseCase, unit: Unit) -> AppendResult:
+    return await execute(unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
+                         {"case_id": command.case_id})
+
+
+ROUTES: dict[type, CommandHandler] = {
+    RegisterRecipient: register_recipient,
+    OpenCase: open_case,
+    RecordCaseSession: record_case_session,
+    CloseCase: close_case,
+}

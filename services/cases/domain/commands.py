@@ -1,0 +1,72 @@
+"""What users ask the cases service to do: imperative, frozen, plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+from datetime import date
+
+from shared.contracts import Actor
+from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterRecipient:
+    """Register a resident as a service recipient of a station."""
+
+    new_id: ClassVar[str] = "recipient_id"
+
+    actor: Actor
+    today: date
+    recipient_id: str
+    station_id: str
+    name: str
+    gender: Gender
+    birth_year: int
+    community: str
+    categories: tuple[RecipientCategory, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenCase:
+    """Take in a case for a registered recipient and assign it to a worker."""
+
+    new_id: ClassVar[str] = "case_id"
+
+    actor: Actor
+    today: date
+    case_id: str
+    recipient_id: str
+    worker_id: str
+    intake_source: IntakeSource
+    presenting_problem: str
+    opened_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCaseSession:
+    """Record a session held on an open case."""
+
+    new_id: ClassVar[str] = "session_id"
+
+    actor: Actor
+    today: date
+    case_id: str
+    session_id: str
+    held_on: date
+    mode: SessionMode
+    duration_minutes: int
+    participants: int = 1
+    notes: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseCase:
+    """Close an open case with its reason and outcome."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    closed_on: date
+    reason: str
+    outcome: CaseOutcome

@@ -1,0 +1,119 @@
+"""The reporting service process: consumers that build the read models, and the queries on them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from nats.aio.client import Client
+
+from services.reporting.consumer import StreamConsumer
+from services.reporting.projections import projectors
+from services.reporting.queries import cases, places, station_month
+from services.reporting.queries.consistency import wait_for_positions
+from shared.config import ServiceSettings
+from shared.http import embedded_server, health_app
+from shared.migrations import migrate
+from shared.natsio import connect, ensure_event_stream
+from shared.runtime import Handler, RequestContext, serve
+from shared.service import until_stopped
+
+MIGRATIONS = Path(__file__).parents[1] / "migrations"
+SOURCES = ("cases", "activities")
+CONSISTENCY_WAIT_SECONDS = 5.0
+
+Query = Callable[[asyncpg.Pool, dict[str, Any], RequestContext], Awaitable[dict[str, Any]]]
+QUERIES: dict[str, Query] = {
+    "stations": places.stations,
+    "case": cases.case,
+    "cases": cases.cases,
+    "station_month": station_month.station_month,
+}
+
+
+def query_endpoints(pool: asyncpg.Pool) -> dict[str, Handler]:
+    """Each query first waits for the positions of a consistency token, when one is given."""
+
+    def endpoint(query: Query) -> Handler:
+        async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+            consistent = await wait_for_positions(pool, body.get("consistency") or [], CONSISTENCY_WAIT_SECONDS)
+            return {**await query(pool, body, request), "consistent": consistent}
+
+        return handle
+
+    return {name: endpoint(query) for name, query in QUERIES.items()}
+
+
+def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, Any]]:
+    def per_source(value: Callable[[StreamConsumer], float]) -> dict[tuple[tuple[str, str], ...], float]:
+        return {(("source", c.stats.source),): value(c) for c in consumers}
+
+    return {
+        "hemiao_reporting_applied_events": ("Events this process applied", per_source(lambda c: c.stats.applied)),
+        "hemiao_reporting_last_stream_seq": ("Last stream sequence applied",
+                                             per_source(lambda c: c.stats.last_stream_seq)),
+        "hemiao_reporting_consumer_active": ("1 when this process is the active consumer",
+                                             per_source(lambda c: float(c.stats.state == "active"))),
+    }
+
+
+@dataclass
+class ReportingService:
+    """A running reporting process: its pool, NATS client and consumers."""
+
+    pool: asyncpg.Pool
+    nc: Client
+    consumers: list[StreamConsumer]
+
+
+@contextlib.asynccontextmanager
+async def reporting_service(settings: ServiceSettings) -> AsyncIterator[ReportingService]:
+    """Migrate, start a consumer per source stream, the query endpoints and /healthz; stop them on exit."""
+    await migrate(settings.database_url, [MIGRATIONS])
+    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+    nc = await connect(settings.nats_url, "hemiao-reporting")
+    js = nc.jetstream()
+    table = projectors()
+    for source in SOURCES:
+        await ensure_event_stream(js, settings.namespace, source)
+    consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s, table=table)
+                 for s in SOURCES]
+    tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
+    micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
+                        description="Read models and reports (报表)", endpoints=query_endpoints(pool),
+                        auth=settings.auth)
+
+    async def check_database() -> str | None:
+        await pool.fetchval("SELECT 1")
+        return None
+
+    async def check_nats() -> str | None:
+        return None if nc.is_connected else "nats: not connected"
+
+    async def check_consumers() -> str | None:
+        idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
+        return f"consumers not running: {', '.join(idle)}" if idle else None
+
+    http = embedded_server(health_app({"database": check_database, "nats": check_nats, "consumers": check_consumers},
+                                      lambda: consumer_metrics(consumers)), settings.http_host, settings.http_port)
+    tasks.append(asyncio.create_task(http.serve()))
+    try:
+        yield ReportingService(pool=pool, nc=nc, consumers=consumers)
+    finally:
+        http.should_exit = True
+        await micro.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await nc.close()
+        await pool.close()
+
+
+async def main() -> None:
+    async with reporting_service(ServiceSettings.from_env("reporting")):
+        await until_stopped()

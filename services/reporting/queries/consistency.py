@@ -1,0 +1,29 @@
+"""Read-your-writes: wait, bounded, until the read models have applied given stream positions."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+POLL_SECONDS = 0.02
+
+
+async def wait_for_positions(pool: asyncpg.Pool, positions: Sequence[dict[str, Any]], timeout: float) -> bool:
+    """True once every (stream_id, version) is applied; False when the timeout passed first."""
+    wanted = {str(p["stream_id"]): int(p["version"]) for p in positions}
+    if not wanted:
+        return True
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = await pool.fetch("SELECT stream_id, version FROM applied_versions WHERE stream_id = ANY($1)",
+                                list(wanted))
+        applied = {r["stream_id"]: r["version"] for r in rows}
+        if all(applied.get(stream, 0) >= version for stream, version in wanted.items()):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,79 @@
+"""Settings from the environment, with the defaults `make run` uses."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVICE_HTTP_PORTS = {"cases": 8101, "activities": 8102, "reporting": 8103}
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def var_dir() -> Path:
+    """Where local state lives (`./var` unless HEMIAO_VAR_DIR says otherwise)."""
+    return Path(_env("HEMIAO_VAR_DIR", "var")).resolve()
+
+
+def development_secret() -> str:
+    """The HS256 secret: HEMIAO_JWT_SECRET, else one generated once into ./var."""
+    configured = os.environ.get("HEMIAO_JWT_SECRET")
+    if configured:
+        return configured
+    path = var_dir() / "jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthSettings:
+    """How tokens are verified: an HS256 secret, or RS256 keys from the identity provider's JWKS."""
+
+    secret: str | None
+    jwks_url: str | None = None
+    issuer: str = "hemiao"
+    audience: str = "hemiao"
+
+    @classmethod
+    def from_env(cls) -> AuthSettings:
+        jwks = os.environ.get("HEMIAO_JWT_JWKS_URL")
+        return cls(secret=None if jwks else development_secret(), jwks_url=jwks,
+                   issuer=_env("HEMIAO_JWT_ISSUER", "hemiao"), audience=_env("HEMIAO_JWT_AUDIENCE", "hemiao"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceSettings:
+    """One service's database, NATS, namespace and health port."""
+
+    service: str
+    database_url: str
+    nats_url: str
+    namespace: str
+    http_host: str
+    http_port: int
+    auth: AuthSettings
+
+    @classmethod
+    def from_env(cls, service: str) -> ServiceSettings:
+        upper = service.upper()
+        return cls(
+            service=service,
+            database_url=_env(f"{upper}_DATABASE_URL", f"postgresql://postgres@127.0.0.1:5432/hemiao_{service}"),
+            nats_url=_env("NATS_URL", "nats://127.0.0.1:4222"),
+            namespace=_env("HEMIAO_NAMESPACE", "hemiao"),
+            http_host=_env("HEMIAO_HTTP_HOST", "127.0.0.1"),
+            http_port=int(_env(f"{upper}_HTTP_PORT", str(SERVICE_HTTP_PORTS.get(service, 8100)))),
+            auth=AuthSettings.from_env(),
+        )
+
+
+def stream_name(namespace: str, service: str) -> str:
+    """The JetStream stream of a service's events, e.g. HEMIAO_CASES."""
+    return f"{namespace}_{service}".upper().replace("-", "_")

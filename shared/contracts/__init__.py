@@ -1,0 +1,34 @@
+"""The published language: event payloads every service may read, defined once.
+
+An event type is a frozen dataclass registered with `event(...)`. Its subject,
+CloudEvents type and JSON Schema all derive from the registration, so the
+producer, the consumers and the AsyncAPI catalogue cannot disagree.
+"""
+
+from shared.contracts import activities, cases
+from shared.contracts.actor import Actor, Role
+from shared.contracts.registry import (
+    EventType,
+    ce_type_of,
+    decode_event,
+    encode_event,
+    event,
+    event_class,
+    registered_events,
+    subject_of,
+)
+
+__all__ = [
+    "Actor",
+    "EventType",
+    "Role",
+    "activities",
+    "cases",
+    "ce_type_of",
+    "decode_event",
+    "encode_event",
+    "event",
+    "event_class",
+    "registered_events",
+    "subject_of",
+]

@@ -1,0 +1,102 @@
+"""Registration, naming and (de)serialisation of event payload types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventType:
+    """What the registry knows of one event payload class."""
+
+    cls: type[Any]
+    service: str
+    aggregate: str
+    name: str
+    schema_version: int
+    description: str
+
+    @property
+    def subject(self) -> str:
+        return self.subject_in("hemiao")
+
+    def subject_in(self, namespace: str) -> str:
+        """The NATS subject under a namespace (`hemiao` in production, another per test)."""
+        return f"{namespace}.events.{self.service}.{self.aggregate}.{self.name}"
+
+    @property
+    def ce_type(self) -> str:
+        return f"cn.hemiao.{self.service}.{self.aggregate}_{self.name}.v{self.schema_version}"
+
+    @property
+    def type_name(self) -> str:
+        """The name stored in the events table's `type` column."""
+        return self.cls.__name__
+
+    def json_schema(self) -> dict[str, Any]:
+        return _adapter(self.cls).json_schema()
+
+
+_BY_CLASS: dict[type[Any], EventType] = {}
+_BY_NAME: dict[str, EventType] = {}
+
+
+def event(*, service: str, aggregate: str, name: str, version: int = 1) -> Callable[[type[T]], type[T]]:
+    """Register a frozen dataclass as the payload of a published event."""
+
+    def register(cls: type[T]) -> type[T]:
+        registered = EventType(
+            cls=cls, service=service, aggregate=aggregate, name=name, schema_version=version,
+            description=(cls.__doc__ or "").strip(),
+        )
+        if cls.__name__ in _BY_NAME and _BY_NAME[cls.__name__].cls is not cls:
+            raise ValueError(f"two event types are named {cls.__name__}")
+        _BY_CLASS[cls] = registered
+        _BY_NAME[cls.__name__] = registered
+        return cls
+
+    return register
+
+
+def registered_events() -> list[EventType]:
+    """Every registered event type, in a stable order."""
+    return sorted(_BY_NAME.values(), key=lambda e: e.subject)
+
+
+def event_class(type_name: str) -> EventType:
+    return _BY_NAME[type_name]
+
+
+def _registration(payload: object) -> EventType:
+    return _BY_CLASS[type(payload)]
+
+
+def subject_of(payload: object) -> str:
+    return _registration(payload).subject
+
+
+def ce_type_of(payload: object) -> str:
+    return _registration(payload).ce_type
+
+
+@cache
+def _adapter(cls: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(cls)
+
+
+def encode_event(payload: object) -> dict[str, Any]:
+    """The payload as JSON-ready data."""
+    data: dict[str, Any] = _adapter(type(payload)).dump_python(payload, mode="json")
+    return data
+
+
+def decode_event(type_name: str, data: dict[str, Any]) -> Any:
+    """The payload object of a stored or received event."""
+    return _adapter(_BY_NAME[type_name].cls).validate_python(data)

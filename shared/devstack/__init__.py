@@ -1,0 +1,1 @@
+"""Embedded PostgreSQL and NATS, and the process supervisor behind `make run`."""

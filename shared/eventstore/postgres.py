@@ -1,0 +1,105 @@
+"""The event store on PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from shared.contracts import decode_event, encode_event, event_class
+from shared.eventstore.protocol import (
+    AppendResult,
+    ConcurrencyConflict,
+    EventMetadata,
+    IdempotencyKeyReused,
+    IdempotentCommand,
+    RecordedEvent,
+)
+
+NOTIFY_CHANNEL = "hemiao_events"
+
+_SELECT = """
+    SELECT global_position, stream_id, stream_type, version, event_id, type, schema_version,
+           data, metadata, recorded_at
+    FROM events
+"""
+
+
+def record_from_row(row: asyncpg.Record) -> RecordedEvent:
+    data = json.loads(row["data"])
+    return RecordedEvent(
+        global_position=row["global_position"], stream_id=row["stream_id"],
+        stream_type=row["stream_type"], version=row["version"], event_id=row["event_id"],
+        type=row["type"], schema_version=row["schema_version"], payload=decode_event(row["type"], data),
+        data=data, metadata=json.loads(row["metadata"]), recorded_at=row["recorded_at"],
+    )
+
+
+class PostgresEventStore:
+    """Streams in one `events` table; the unique (stream_id, version) is the concurrency check."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
+        rows = await self._pool.fetch(_SELECT + " WHERE stream_id = $1 ORDER BY version", stream_id)
+        return [record_from_row(row) for row in rows]
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int,
+        events: Sequence[object],
+        metadata: EventMetadata,
+        *,
+        result: dict[str, Any],
+        idempotency: IdempotentCommand | None = None,
+    ) -> AppendResult:
+        event_ids = tuple(uuid4() for _ in events)
+        rows = [
+            (stream_id, stream_type, expected_version + i + 1, event_id, event_class(type(e).__name__).type_name,
+             event_class(type(e).__name__).schema_version, json.dumps(encode_event(e), ensure_ascii=False),
+             json.dumps(metadata.as_dict(), ensure_ascii=False))
+            for i, (event_id, e) in enumerate(zip(event_ids, events, strict=True))
+        ]
+        version = expected_version + len(events)
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                current = await conn.fetchval(
+                    "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
+                if current != expected_version:
+                    raise ConcurrencyConflict(stream_id, expected_version)
+                await conn.executemany(
+                    "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
+                    " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
+                if idempotency is not None:
+                    await conn.execute(
+                        "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
+                        " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+                        idempotency.key, idempotency.fingerprint, stream_id, version, list(event_ids),
+                        json.dumps(result, ensure_ascii=False))
+                if rows:
+                    await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream_type)
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name == "idempotency_keys_pkey" and idempotency is not None:
+                replay = await self.idempotent_result(idempotency)
+                if replay is not None:
+                    return replay
+            raise ConcurrencyConflict(stream_id, expected_version) from error
+        return AppendResult(stream_id=stream_id, version=version, event_ids=event_ids, result=result)
+
+    async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
+        row = await self._pool.fetchrow(
+            "SELECT fingerprint, stream_id, version, event_ids, result FROM idempotency_keys WHERE key = $1",
+            idempotency.key)
+        if row is None:
+            return None
+        if row["fingerprint"] != idempotency.fingerprint:
+            raise IdempotencyKeyReused()
+        return AppendResult(stream_id=row["stream_id"], version=row["version"],
+                            event_ids=tuple(UUID(str(i)) for i in row["event_ids"]),
+                            result=json.loads(row["result"]), replayed=True)

@@ -1,0 +1,104 @@
+"""The event store port, its value types and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from shared.contracts.errors import DomainError, Message
+
+
+class ConcurrencyConflict(Exception):
+    """The stream's version is not the one the command was decided against."""
+
+    def __init__(self, stream_id: str, expected_version: int) -> None:
+        super().__init__(f"stream {stream_id} is past version {expected_version}")
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(zh="该幂等键已用于另一条不同的命令", en="This idempotency key was already used for a different command"),
+            field="idempotencyKey",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventMetadata:
+    """Who caused the events and in answer to what."""
+
+    actor: dict[str, Any]
+    correlation_id: str
+    causation_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "correlation_id": self.correlation_id, "causation_id": self.causation_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdempotentCommand:
+    """A command's idempotency key, scoped to its caller, and a fingerprint of what it asked."""
+
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedEvent:
+    """An event as stored: its place in the stream and in the store, and its payload."""
+
+    global_position: int
+    stream_id: str
+    stream_type: str
+    version: int
+    event_id: UUID
+    type: str
+    schema_version: int
+    payload: Any
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppendResult:
+    """What an append produced; its `result` is what the command answers, now and on replays."""
+
+    stream_id: str
+    version: int
+    event_ids: tuple[UUID, ...] = ()
+    result: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False
+
+
+class EventStore(Protocol):
+    """Append-only streams of events with optimistic concurrency."""
+
+    async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
+        """Every event of the stream, in version order (empty for a new stream)."""
+        ...
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int,
+        events: Sequence[object],
+        metadata: EventMetadata,
+        *,
+        result: dict[str, Any],
+        idempotency: IdempotentCommand | None = None,
+    ) -> AppendResult:
+        """Append after `expected_version` or raise ConcurrencyConflict; remember the result by key."""
+        ...
+
+    async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
+        """The first answer to this key, None if unseen; IdempotencyKeyReused for another command."""
+        ...

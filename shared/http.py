@@ -1,0 +1,72 @@
+"""Each service's small HTTP app: /healthz, /readyz and /metrics (Prometheus text)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+
+import uvicorn
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+ReadinessCheck = Callable[[], Awaitable[str | None]]
+"""A check answers None when ready, or what is wrong."""
+
+MetricsSource = Callable[[], Mapping[str, tuple[str, float | Mapping[tuple[tuple[str, str], ...], float]]]]
+"""name -> (help, value) or name -> (help, {labels: value})."""
+
+
+class _CallbackCollector(Collector):
+    def __init__(self, source: MetricsSource) -> None:
+        self._source = source
+
+    def collect(self) -> Iterator[Metric]:
+        for name, (help_text, value) in self._source().items():
+            if isinstance(value, Mapping):
+                label_names = [k for k, _ in next(iter(value), ())]
+                family = GaugeMetricFamily(name, help_text, labels=label_names)
+                for labels, v in value.items():
+                    family.add_metric([lv for _, lv in labels], v)
+            else:
+                family = GaugeMetricFamily(name, help_text, value=value)
+            yield family
+
+
+def health_app(checks: Mapping[str, ReadinessCheck], metrics: MetricsSource) -> Starlette:
+    """/healthz says the process lives; /readyz runs every check; /metrics renders the source."""
+    registry = CollectorRegistry()
+    registry.register(_CallbackCollector(metrics))
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        results = {name: await check() for name, check in checks.items()}
+        ready = all(problem is None for problem in results.values())
+        body = {"status": "ready" if ready else "not_ready",
+                "checks": {name: problem or "ok" for name, problem in results.items()}}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def metrics_endpoint(_: Request) -> Response:
+        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
+                             Route("/metrics", metrics_endpoint)])
+
+
+class EmbeddedUvicorn(uvicorn.Server):
+    """A uvicorn server that runs inside a service's own event loop and leaves its signals alone."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def embedded_server(app: Starlette, host: str, port: int) -> EmbeddedUvicorn:
+    return EmbeddedUvicorn(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                          lifespan="off"))

@@ -1,0 +1,174 @@
+"""The relay: publishes every committed event from the events table to JetStream, in commit order.
+
+Why the xid8 horizon: a global_position is drawn when a row is inserted but the
+row becomes visible only when its transaction commits. A reader that follows
+global_position alone passes over a slow transaction's rows and never comes
+back for them. So the relay reads only rows whose transaction id is below the
+oldest transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`):
+every such transaction has ended, so no row can still appear before the
+checkpoint. Rows are read in (tx_id, global_position) order and the checkpoint
+is that pair. It never skips after a timeout; it waits.
+
+One relay per service publishes at a time: the holder of a session advisory
+lock. A second copy of the service waits as a standby and takes over when the
+holder's connection ends. Events are published one after another and the
+checkpoint moves only after their PubAcks; a crash in between re-sends events
+that JetStream drops as duplicates by `Nats-Msg-Id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+from nats.js import JetStreamContext
+
+from shared.contracts import event_class
+from shared.election import wait_for_leadership
+from shared.eventstore.postgres import NOTIFY_CHANNEL
+
+log = logging.getLogger(__name__)
+
+_UNPUBLISHED = """
+    SELECT global_position, stream_id, stream_type, version, event_id::text, type, schema_version,
+           data::text AS data, metadata::text AS metadata, recorded_at, tx_id::text AS tx_id,
+           metadata->'actor'->>'subject' AS actor, metadata->>'correlation_id' AS correlation_id,
+           metadata->>'causation_id' AS causation_id
+    FROM events
+    WHERE (tx_id, global_position) > ($1::text::xid8, $2)
+      AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY tx_id, global_position
+    LIMIT $3
+"""
+
+
+class RelayState(StrEnum):
+    STARTING = "starting"
+    STANDBY = "standby"
+    ACTIVE = "active"
+    WAITING_FOR_NATS = "waiting_for_nats"
+    WAITING_FOR_DATABASE = "waiting_for_database"
+    STOPPED = "stopped"
+
+
+@dataclass
+class RelayStats:
+    """What /readyz and /metrics say of the relay."""
+
+    state: RelayState = RelayState.STARTING
+    published: int = 0
+    batches: int = 0
+    last_global_position: int = 0
+
+
+def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> dict[str, str]:
+    """CloudEvents 1.0 binary-mode headers plus hemiao's own, for one stored event."""
+    registration = event_class(row["type"])
+    return {
+        "Nats-Msg-Id": row["event_id"],
+        "ce-specversion": "1.0",
+        "ce-id": row["event_id"],
+        "ce-source": f"/hemiao/{service}",
+        "ce-type": registration.ce_type,
+        "ce-time": row["recorded_at"].isoformat(),
+        "ce-subject": row["stream_id"],
+        "ce-datacontenttype": "application/json",
+        "hemiao-event-type": row["type"],
+        "hemiao-schema-version": str(row["schema_version"]),
+        "hemiao-stream-id": row["stream_id"],
+        "hemiao-stream-type": row["stream_type"],
+        "hemiao-stream-version": str(row["version"]),
+        "hemiao-global-position": str(row["global_position"]),
+        "hemiao-actor": row["actor"] or "",
+        "hemiao-correlation-id": row["correlation_id"] or "",
+        "hemiao-causation-id": row["causation_id"] or "",
+    }
+
+
+class Relay:
+    """Publishes a write service's events to its JetStream stream, forever."""
+
+    def __init__(self, dsn: str, js: JetStreamContext, *, service: str, namespace: str,
+                 batch_size: int = 500, poll_seconds: float = 1.0, publish_timeout: float = 5.0) -> None:
+        self._dsn = dsn
+        self._js = js
+        self.service = service
+        self.namespace = namespace
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.publish_timeout = publish_timeout
+        self.stats = RelayStats()
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        """Stand by for the advisory lock, then publish until cancelled; reconnect on failures."""
+        try:
+            while True:
+                try:
+                    await self._run_while_connected()
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                    self.stats.state = RelayState.WAITING_FOR_DATABASE
+                    log.warning("relay %s lost the database: %s", self.service, error)
+                    await asyncio.sleep(1.0)
+        finally:
+            self.stats.state = RelayState.STOPPED
+
+    async def _run_while_connected(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        try:
+            self.stats.state = RelayState.STANDBY
+            await wait_for_leadership(conn, f"relay:{self.service}", self.poll_seconds)
+            self.stats.state = RelayState.ACTIVE
+            await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+            await conn.execute(
+                "INSERT INTO relay_checkpoint (relay, tx_id, global_position) VALUES ($1, '0'::xid8, 0)"
+                " ON CONFLICT (relay) DO NOTHING", self.service)
+            await self._publish_forever(conn)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(conn.close(timeout=2))
+
+    async def _publish_forever(self, conn: asyncpg.Connection) -> None:
+        row = await conn.fetchrow("SELECT tx_id::text AS tx_id, global_position FROM relay_checkpoint"
+                                  " WHERE relay = $1", self.service)
+        checkpoint = (row["tx_id"], row["global_position"])
+        while True:
+            self._wake.clear()
+            batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
+            if batch:
+                await self._publish(batch)
+                checkpoint = (batch[-1]["tx_id"], batch[-1]["global_position"])
+                await conn.execute(
+                    "UPDATE relay_checkpoint SET tx_id = $2::text::xid8, global_position = $3,"
+                    " published = published + $4, updated_at = now() WHERE relay = $1",
+                    self.service, checkpoint[0], checkpoint[1], len(batch))
+                self.stats.batches += 1
+                self.stats.last_global_position = checkpoint[1]
+            if len(batch) < self.batch_size:
+                # NOTIFY wakes us on each commit; the timeout covers rows held back by the
+                # horizon of an unrelated transaction, whose end notifies nobody.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+
+    async def _publish(self, batch: list[asyncpg.Record]) -> None:
+        for row in batch:
+            subject = event_class(row["type"]).subject_in(self.namespace)
+            headers = cloud_event_headers(row, self.service)
+            delay = 0.2
+            while True:
+                try:
+                    await self._js.publish(subject, row["data"].encode(), headers=headers,
+                                           timeout=self.publish_timeout)
+                    break
+                except Exception as error:  # any NATS failure: wait and send the same event again
+                    self.stats.state = RelayState.WAITING_FOR_NATS
+                    log.warning("relay %s cannot publish event %s yet: %r", self.service, row["event_id"], error)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+            self.stats.state = RelayState.ACTIVE
+            self.stats.published += 1

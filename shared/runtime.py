@@ -1,0 +1,141 @@
+"""Commands and queries over NATS request/reply: the `nats.micro` server side and its client.
+
+A request's body is the input as JSON; its headers carry the bearer token, the
+correlation id and an optional idempotency key. The answer is `{"data": …}` or
+`{"error": {code, field, message_zh, message_en}}`; nothing internal leaks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.client import Client
+from nats.micro import add_service
+from nats.micro.request import Request
+from nats.micro.service import EndpointConfig, Service
+from pydantic import ValidationError
+
+from shared.auth import bearer, verify_token
+from shared.config import AuthSettings
+from shared.contracts import Actor
+from shared.contracts.errors import DomainError, InvalidInput, Message, error_from_dict
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "Hemiao-Correlation-Id"
+IDEMPOTENCY_HEADER = "Hemiao-Idempotency-Key"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestContext:
+    """Who asked, and the ids that follow the request through the system."""
+
+    actor: Actor
+    correlation_id: str
+    idempotency_key: str | None = None
+
+
+Handler = Callable[[dict[str, Any], RequestContext], Awaitable[Mapping[str, Any]]]
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def invalid_input_from(error: ValidationError) -> InvalidInput:
+    """The first problem pydantic found, said in both languages and pointing at its field."""
+    first = error.errors()[0]
+    path = ".".join(camel(str(p)) for p in first["loc"]) or None
+    kind = first["type"]
+    if kind == "missing":
+        message = Message(zh=f"缺少必填字段 {path}", en=f"Missing required field {path}")
+    else:
+        message = Message(zh=f"字段 {path} 的值无效：{first['msg']}", en=f"Invalid value for {path}: {first['msg']}")
+    return InvalidInput(message, field=path)
+
+
+def internal_error(correlation_id: str) -> dict[str, Any]:
+    return {"code": "internal", "field": None,
+            "message_zh": f"服务内部出错，请把关联号 {correlation_id} 告诉运维人员",
+            "message_en": f"Internal error; give the operators correlation id {correlation_id}",
+            "message": f"服务内部出错，请把关联号 {correlation_id} 告诉运维人员"}
+
+
+async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dict[str, Any]:
+    headers = request.headers or {}
+    correlation_id = headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+    try:
+        actor = verify_token(bearer(headers.get("Authorization")), auth)
+        body = json.loads(request.data or b"{}")
+        if not isinstance(body, dict):
+            raise InvalidInput(Message(zh="请求体必须是 JSON 对象", en="The request body must be a JSON object"))
+        context = RequestContext(actor=actor, correlation_id=correlation_id,
+                                 idempotency_key=headers.get(IDEMPOTENCY_HEADER) or None)
+        return {"data": dict(await handler(body, context))}
+    except DomainError as error:
+        return {"error": error.as_dict()}
+    except ValidationError as error:
+        return {"error": invalid_input_from(error).as_dict()}
+    except json.JSONDecodeError:
+        return {"error": InvalidInput(Message(zh="请求体不是有效的 JSON", en="The request body is not valid JSON")).as_dict()}
+    except Exception:
+        log.exception("request %s on %s failed", correlation_id, request.subject)
+        return {"error": internal_error(correlation_id)}
+
+
+async def serve(nc: Client, *, service: str, namespace: str, version: str, description: str,
+                endpoints: Mapping[str, Handler], auth: AuthSettings) -> Service:
+    """Start a `nats.micro` service with one endpoint per command or query, in one queue group."""
+    micro = await add_service(nc, name=f"{namespace}-{service}", version=version, description=description,
+                              queue_group=f"{namespace}.{service}")
+    for name, handler in endpoints.items():
+        async def respond(request: Request, handler: Handler = handler) -> None:
+            answer = await _answer(handler, request, auth)
+            await request.respond(json.dumps(answer, ensure_ascii=False, default=str).encode())
+
+        await micro.add_endpoint(EndpointConfig(name=name, handler=respond,
+                                                subject=endpoint_subject(namespace, service, name)))
+    return micro
+
+
+def endpoint_subject(namespace: str, service: str, endpoint: str) -> str:
+    return f"{namespace}.{service}.{endpoint}"
+
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def endpoint_name(command_type: type[Any]) -> str:
+    """`OpenCase` -> `open_case`."""
+    return _SNAKE.sub("_", command_type.__name__).lower()
+
+
+class ServiceClient:
+    """Calls commands and queries of the services over NATS, raising their typed errors."""
+
+    def __init__(self, nc: Client, namespace: str, *, timeout: float = 10.0) -> None:
+        self._nc = nc
+        self._namespace = namespace
+        self._timeout = timeout
+
+    async def call(self, service: str, endpoint: str, payload: Mapping[str, Any], *, token: str,
+                   correlation_id: str | None = None, idempotency_key: str | None = None,
+                   timeout: float | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}", CORRELATION_HEADER: correlation_id or str(uuid.uuid4())}
+        if idempotency_key:
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
+        reply = await self._nc.request(endpoint_subject(self._namespace, service, endpoint),
+                                       json.dumps(payload, ensure_ascii=False, default=str).encode(),
+                                       timeout=timeout or self._timeout, headers=headers)
+        answer = json.loads(reply.data)
+        if "error" in answer:
+            raise error_from_dict(answer["error"])
+        data: dict[str, Any] = answer["data"]
+        return data

@@ -1,0 +1,110 @@
+"""The life of a service process: connect, migrate, serve, stop cleanly on SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from nats.aio.client import Client
+
+from shared.config import ServiceSettings
+from shared.eventstore.postgres import PostgresEventStore
+from shared.http import embedded_server, health_app
+from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
+from shared.natsio import connect, ensure_event_stream
+from shared.relay import Relay, RelayState
+from shared.runtime import Handler, serve
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WriteService:
+    """A running write service: its pool, store, NATS client, relay and endpoints."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    nc: Client
+    relay: Relay
+    store: PostgresEventStore
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, tuple[str, Any]]:
+        stats = self.relay.stats
+        return {
+            "hemiao_relay_published_events": ("Events this process's relay has published", stats.published),
+            "hemiao_relay_last_global_position": ("Last global position published", stats.last_global_position),
+            "hemiao_relay_active": ("1 when this process holds the relay lock", float(stats.state == RelayState.ACTIVE)),
+            "hemiao_nats_connected": ("1 when connected to NATS", float(self.nc.is_connected)),
+        }
+
+    async def check_database(self) -> str | None:
+        try:
+            await self.pool.fetchval("SELECT 1")
+            return None
+        except Exception as error:
+            return f"database: {type(error).__name__}"
+
+    async def check_nats(self) -> str | None:
+        return None if self.nc.is_connected else "nats: not connected"
+
+    async def check_relay(self) -> str | None:
+        state = self.relay.stats.state
+        return None if state in (RelayState.ACTIVE, RelayState.STANDBY) else f"relay: {state.value}"
+
+
+@contextlib.asynccontextmanager
+async def write_service(settings: ServiceSettings, migrations: Path,
+                        endpoints: Callable[[PostgresEventStore], Mapping[str, Handler]],
+                        description: str) -> AsyncIterator[WriteService]:
+    """Migrate, connect, start the relay, the endpoints and /healthz; close all of it on exit."""
+    await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, migrations])
+    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+    nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
+    try:
+        js = nc.jetstream()
+        await ensure_event_stream(js, settings.namespace, settings.service)
+        store = PostgresEventStore(pool)
+        relay = Relay(settings.database_url, js, service=settings.service, namespace=settings.namespace)
+        running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
+        running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
+        micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
+                            description=description, endpoints=endpoints(store), auth=settings.auth)
+        http = embedded_server(health_app({"database": running.check_database, "nats": running.check_nats,
+                                           "relay": running.check_relay}, running.metrics),
+                               settings.http_host, settings.http_port)
+        running.tasks.append(asyncio.create_task(http.serve(), name=f"{settings.service}-http"))
+        try:
+            yield running
+        finally:
+            http.should_exit = True
+            await micro.stop()
+            for task in running.tasks:
+                task.cancel()
+            await asyncio.gather(*running.tasks, return_exceptions=True)
+    finally:
+        await nc.drain() if nc.is_connected else await nc.close()
+        await pool.close()
+
+
+async def until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+def run_forever(main: Callable[[], Awaitable[None]]) -> None:
+    """The `python -m services.X` entry: logging, then the service until a signal."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("nats").setLevel(logging.WARNING)
+    asyncio.run(main())
