@@ -57,7 +57,8 @@ def invalid_input_from(error: ValidationError) -> InvalidInput:
     if kind == "missing":
         message = Message(zh=f"缺少必填字段 {path}", en=f"Missing required field {path}")
     else:
-        message = Message(zh=f"字段 {path} 的值无效：{first['msg']}", en=f"Invalid value for {path}: {first['msg']}")
+        message = Message(zh=f"字段 {path} 的值无效：{first['msg']}",
+                          en=f"Invalid value for {path}: {first['msg']}")
     return InvalidInput(message, field=path)
 
 
@@ -84,7 +85,8 @@ async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dic
     except ValidationError as error:
         return {"error": invalid_input_from(error).as_dict()}
     except json.JSONDecodeError:
-        return {"error": InvalidInput(Message(zh="请求体不是有效的 JSON", en="The request body is not valid JSON")).as_dict()}
+        not_json = Message(zh="请求体不是有效的 JSON", en="The request body is not valid JSON")
+        return {"error": InvalidInput(not_json).as_dict()}
     except Exception:
         log.exception("request %s on %s failed", correlation_id, request.subject)
         return {"error": internal_error(correlation_id)}

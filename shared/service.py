@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from nats.aio.client import Client
 
 from shared.config import ServiceSettings
 from shared.eventstore.postgres import PostgresEventStore
-from shared.http import embedded_server, health_app
+from shared.http import EmbeddedUvicorn, embedded_server, health_app
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.relay import Relay, RelayState
@@ -41,7 +41,8 @@ class WriteService:
         return {
             "hemiao_relay_published_events": ("Events this process's relay has published", stats.published),
             "hemiao_relay_last_global_position": ("Last global position published", stats.last_global_position),
-            "hemiao_relay_active": ("1 when this process holds the relay lock", float(stats.state == RelayState.ACTIVE)),
+            "hemiao_relay_active": ("1 when this process holds the relay lock",
+                                    float(stats.state == RelayState.ACTIVE)),
             "hemiao_nats_connected": ("1 when connected to NATS", float(self.nc.is_connected)),
         }
 
@@ -80,18 +81,30 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         http = embedded_server(health_app({"database": running.check_database, "nats": running.check_nats,
                                            "relay": running.check_relay}, running.metrics),
                                settings.http_host, settings.http_port)
-        running.tasks.append(asyncio.create_task(http.serve(), name=f"{settings.service}-http"))
+        http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
         try:
             yield running
         finally:
-            http.should_exit = True
+            await stop_http(http, http_task)
             await micro.stop()
-            for task in running.tasks:
-                task.cancel()
-            await asyncio.gather(*running.tasks, return_exceptions=True)
+            await cancel_all(running.tasks)
     finally:
         await nc.drain() if nc.is_connected else await nc.close()
         await pool.close()
+
+
+async def stop_http(server: EmbeddedUvicorn, task: asyncio.Task[None]) -> None:
+    """Let uvicorn close its sockets itself, then make sure it is gone."""
+    server.should_exit = True
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(asyncio.shield(task), timeout=5)
+    await cancel_all([task])
+
+
+async def cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def until_stopped() -> None:
@@ -103,7 +116,7 @@ async def until_stopped() -> None:
     await stop.wait()
 
 
-def run_forever(main: Callable[[], Awaitable[None]]) -> None:
+def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """The `python -m services.X` entry: logging, then the service until a signal."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("nats").setLevel(logging.WARNING)

@@ -82,4 +82,4 @@ def user_error(error: DomainError) -> UserError:
 
 def result_union(name: str, payload: type[object]) -> object:
     """`<payload> | <every user error>` as a named GraphQL union, for one mutation's result."""
-    return Annotated[Union[(payload, *ERROR_TYPES)], strawberry.union(name)]  # noqa: UP007
+    return Annotated[Union[(payload, *ERROR_TYPES)], strawberry.union(name)]

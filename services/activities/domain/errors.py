@@ -19,7 +19,8 @@ class AlreadyExists(DomainError):
 
 class OnlyTheBureau(Forbidden):
     def __init__(self) -> None:
-        super().__init__(Message(zh="只有区民政局可以管理街道与社工站", en="Only the district bureau manages streets and stations"))
+        super().__init__(Message(zh="只有区民政局可以管理街道与社工站",
+                                 en="Only the district bureau manages streets and stations"))
 
 
 class BadStationCode(InvalidInput):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from datetime import date
+from typing import ClassVar
 
 from shared.contracts import Actor
 from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode

@@ -51,14 +51,14 @@ class RecipientAlreadyRegistered(DomainError):
     code = "recipient_already_registered"
 
     def __init__(self, recipient_id: str) -> None:
-        super().__init__(Message(zh=f"服务对象 {recipient_id} 已登记", en=f"Recipient {recipient_id} is already registered"),
-                         field="recipientId")
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 已登记",
+                                 en=f"Recipient {recipient_id} is already registered"), field="recipientId")
 
 
 class DateInFuture(InvalidInput):
     def __init__(self, field: str, value: date) -> None:
-        super().__init__(Message(zh=f"{field} 不能是将来的日期（{value}）", en=f"{field} cannot be in the future ({value})"),
-                         field=field)
+        super().__init__(Message(zh=f"{field} 不能是将来的日期（{value}）",
+                                 en=f"{field} cannot be in the future ({value})"), field=field)
 
 
 class DateBeforeOpening(InvalidInput):
@@ -74,5 +74,5 @@ class BlankField(InvalidInput):
 
 class OutOfRange(InvalidInput):
     def __init__(self, field: str, low: int, high: int) -> None:
-        super().__init__(Message(zh=f"{field} 应在 {low} 到 {high} 之间", en=f"{field} must be between {low} and {high}"),
-                         field=field)
+        super().__init__(Message(zh=f"{field} 应在 {low} 到 {high} 之间",
+                                 en=f"{field} must be between {low} and {high}"), field=field)

@@ -21,7 +21,7 @@ from shared.http import embedded_server, health_app
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.runtime import Handler, RequestContext, serve
-from shared.service import until_stopped
+from shared.service import cancel_all, stop_http, until_stopped
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 SOURCES = ("cases", "activities")
@@ -101,15 +101,13 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
 
     http = embedded_server(health_app({"database": check_database, "nats": check_nats, "consumers": check_consumers},
                                       lambda: consumer_metrics(consumers)), settings.http_host, settings.http_port)
-    tasks.append(asyncio.create_task(http.serve()))
+    http_task = asyncio.create_task(http.serve(), name="reporting-http")
     try:
         yield ReportingService(pool=pool, nc=nc, consumers=consumers)
     finally:
-        http.should_exit = True
+        await stop_http(http, http_task)
         await micro.stop()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_all(tasks)
         await nc.close()
         await pool.close()
 

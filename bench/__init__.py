@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency of hemiao on this machine, against raw PostgreSQL inserts."""

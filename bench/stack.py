@@ -1,0 +1,168 @@
+"""A private hemiao for the bench: embedded PostgreSQL and NATS in a temp dir, services as processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+
+SERVICES = ("cases", "activities", "reporting")
+READY_SECONDS = 90.0
+STOP_SECONDS = 15.0
+
+
+def _say(text: str) -> None:
+    """One progress line on stdout."""
+    print(f"[bench] {text}", flush=True)
+
+
+@dataclass
+class Process:
+    """One service process the bench started, with its health URL and log."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    ready_url: str
+    log: Path
+
+
+@dataclass
+class BenchStack:
+    """Everything the bench starts; `stop()` ends all of it, whatever state it got to."""
+
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="hemiao-bench-")))
+    namespace: str = field(default_factory=lambda: f"bench-{uuid.uuid4().hex[:10]}")
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+    processes: list[Process] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    gateway_url: str = ""
+    stopped: bool = False
+
+    @property
+    def log_dir(self) -> Path:
+        return self.root / "log"
+
+    def dsn(self, database: str) -> str:
+        """The DSN of a database on the bench's PostgreSQL."""
+        assert self.postgres is not None, "PostgreSQL starts first"
+        return self.postgres.dsn(database)
+
+    def start_servers(self) -> None:
+        """Start PostgreSQL and nats-server on free loopback ports."""
+        self.postgres = EmbeddedPostgres(self.root / "pg", port=free_port())
+        self.postgres.start()
+        _say(f"PostgreSQL on 127.0.0.1:{self.postgres.port}")
+        self.nats = EmbeddedNats(self.root / "nats", port=free_port())
+        self.nats.start()
+        _say(f"nats-server on {self.nats.url}")
+
+    def _environment(self) -> dict[str, str]:
+        """The services' environment: this stack's servers, ports, namespace and secret, nothing inherited."""
+        assert self.nats is not None
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("HEMIAO_", "GATEWAY_", "NATS_"))
+               and not k.endswith(("_DATABASE_URL", "_HTTP_PORT"))}
+        env.update(HEMIAO_VAR_DIR=str(self.root / "var"), HEMIAO_NAMESPACE=self.namespace,
+                   HEMIAO_JWT_SECRET=self.secret, HEMIAO_HTTP_HOST="127.0.0.1", NATS_URL=self.nats.url,
+                   GATEWAY_HOST="127.0.0.1", GATEWAY_PORT=str(free_port()), PYTHONUNBUFFERED="1")
+        for service in SERVICES:
+            env[f"{service.upper()}_DATABASE_URL"] = self.dsn(f"hemiao_{service}")
+            env[f"{service.upper()}_HTTP_PORT"] = str(free_port())
+        return env
+
+    def _spawn(self, name: str, module: str, ready_url: str) -> Process:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_dir / f"{name}.log"
+        with open(log, "ab") as out:
+            popen = subprocess.Popen([sys.executable, "-m", module], env=self.env, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     cwd=Path(__file__).resolve().parents[1])
+        process = Process(name=name, popen=popen, ready_url=ready_url, log=log)
+        self.processes.append(process)
+        return process
+
+    @staticmethod
+    def _wait_ready(process: Process) -> None:
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline:
+            if process.popen.poll() is not None:
+                raise RuntimeError(f"{process.name} exited with code {process.popen.returncode}; "
+                                   f"log: {process.log}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(process.ready_url, timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            time.sleep(0.2)
+        raise RuntimeError(f"{process.name} was not ready within {READY_SECONDS:.0f} s; log: {process.log}")
+
+    def start_services(self) -> None:
+        """Start the three services, then the gateway, each waiting for its /readyz (as `make run` does)."""
+        self.env = self._environment()
+        for service in SERVICES:
+            port = self.env[f"{service.upper()}_HTTP_PORT"]
+            process = self._spawn(service, f"services.{service}", f"http://127.0.0.1:{port}/readyz")
+            self._wait_ready(process)
+            _say(f"{service} ready (pid {process.popen.pid})")
+        base = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
+        process = self._spawn("gateway", "gateway", f"{base}/readyz")
+        self._wait_ready(process)
+        self.gateway_url = f"{base}/graphql"
+        _say(f"gateway ready at {self.gateway_url} (pid {process.popen.pid})")
+
+    def check_alive(self) -> None:
+        """Raise if any service process has exited."""
+        for process in self.processes:
+            if process.popen.poll() is not None:
+                raise RuntimeError(f"{process.name} exited with code {process.popen.returncode}; "
+                                   f"log: {process.log}")
+
+    def pids(self) -> dict[str, int]:
+        """Name -> pid of every process the bench started that still runs."""
+        found = {p.name: p.popen.pid for p in self.processes if p.popen.poll() is None}
+        for name, server in (("postgres", self.postgres), ("nats-server", self.nats)):
+            if server is not None and server.process is not None and server.process.poll() is None:
+                found[name] = server.process.pid
+        return found
+
+    def stop(self) -> None:
+        """Stop the services (SIGTERM, then SIGKILL after a grace period), then NATS and PostgreSQL."""
+        if self.stopped:
+            return
+        self.stopped = True
+        for process in reversed(self.processes):
+            if process.popen.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.popen.send_signal(signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.popen.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                _say(f"{process.name} did not stop in {STOP_SECONDS:.0f} s; killing it")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
+        for server in (self.nats, self.postgres):
+            if server is not None:
+                try:
+                    server.stop()
+                except Exception as error:  # keep stopping the rest
+                    _say(f"stopping {type(server).__name__} failed: {error!r}")
+        _say("stopped every process it started")
+
+    def remove(self) -> None:
+        """Delete the temp dir (data, store and logs)."""
+        shutil.rmtree(self.root, ignore_errors=True)

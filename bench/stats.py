@@ -1,0 +1,78 @@
+"""What a measurement yields: counts, rates and latency percentiles."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile (fraction in 0..1); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Throughput:
+    """A closed-loop run: how many operations completed in the measured window, and how fast."""
+
+    name: str
+    clients: int
+    window_seconds: float
+    ok: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    latencies_ms: list[float] = field(default_factory=list)
+    per_second: list[int] = field(default_factory=list)
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Successful operations per second over the window."""
+        return self.ok / self.window_seconds if self.window_seconds > 0 else math.nan
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies_ms, 0.50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies_ms, 0.99)
+
+
+@dataclass
+class Visibility:
+    """Mutation answer -> read model shows it, sample by sample."""
+
+    samples_ms: list[float] = field(default_factory=list)
+    mutation_ms: list[float] = field(default_factory=list)
+    polls: list[int] = field(default_factory=list)
+    timeouts: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    poll_interval_ms: float = 0.0
+    wall_seconds: float = 0.0
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 0.50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.samples_ms, 0.99)
+
+    @property
+    def first_poll_hits(self) -> int:
+        """Samples already visible on the first read after the answer."""
+        return sum(1 for n in self.polls if n == 1)
+
+
+@dataclass
+class Drain:
+    """How far the read model was behind the event store when writing stopped, and how long it took to catch up."""
+
+    backlog_events: int = 0
+    seconds: float = math.nan
+    caught_up: bool = False

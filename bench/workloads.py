@@ -1,0 +1,227 @@
+"""The measured workloads: NATS commands, GraphQL mutations, read-model visibility, raw inserts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.stats import Drain, Throughput, Visibility
+from services.cases.application.handlers import case_stream
+from shared.contracts.errors import DomainError
+from shared.runtime import ServiceClient
+
+Operation = Callable[[int], Awaitable[str | None]]
+"""One operation of client n: None when it succeeded, else a short label of what went wrong."""
+
+RECORD_SESSION = """
+mutation Record($input: RecordCaseSessionInput!) {
+  recordCaseSession(input: $input) {
+    __typename
+    ... on CaseSessionRecorded { sessionId consistencyToken }
+    ... on UserError { code messageEn }
+  }
+}
+"""
+
+REFERENCE_TABLE = """
+CREATE TABLE IF NOT EXISTS bench_rows (
+    id bigserial PRIMARY KEY,
+    stream_id text NOT NULL,
+    data jsonb NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+def _label(error: BaseException) -> str:
+    if isinstance(error, DomainError):
+        return error.code
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return "timeout"
+    return type(error).__name__
+
+
+async def closed_loop(name: str, clients: int, warmup: float, seconds: float, operation: Operation) -> Throughput:
+    """Run `clients` loops of `operation` back to back; count what completes inside the measured window."""
+    loop_start = time.monotonic()
+    window_start = loop_start + warmup
+    window_end = window_start + seconds
+    done: list[tuple[float, float, str | None]] = []
+
+    async def client(n: int) -> None:
+        while (started := time.monotonic()) < window_end:
+            try:
+                outcome = await operation(n)
+            except Exception as error:
+                outcome = _label(error)
+            done.append((started, time.monotonic(), outcome))
+
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    result = Throughput(name=name, clients=clients, window_seconds=seconds,
+                        per_second=[0] * max(1, round(seconds)))
+    for started, ended, outcome in done:
+        if not window_start <= ended < window_end:
+            continue
+        if outcome is None:
+            result.ok += 1
+            result.latencies_ms.append((ended - started) * 1000)
+            result.per_second[min(int(ended - window_start), len(result.per_second) - 1)] += 1
+        else:
+            result.errors[outcome] += 1
+    return result
+
+
+def session_payload(case_id: str, held_on: date) -> dict[str, Any]:
+    """The command body of one case session (the service makes the session id)."""
+    return {"case_id": case_id, "held_on": held_on.isoformat(), "mode": "home_visit", "duration_minutes": 45,
+            "participants": 1, "notes": "基准测试 bench"}
+
+
+def nats_commands(clients: Sequence[ServiceClient], token: str, case_ids: Sequence[str],
+                  held_on: date, seed: int = 1) -> Operation:
+    """record_case_session straight over NATS, on a case drawn at random for every command."""
+    rng = random.Random(seed)
+
+    async def operation(n: int) -> str | None:
+        await clients[n].call("cases", "record_case_session", session_payload(rng.choice(case_ids), held_on),
+                              token=token)
+        return None
+
+    return operation
+
+
+def graphql_variables(case_id: str, held_on: date) -> dict[str, Any]:
+    """The variables of the recordCaseSession mutation."""
+    return {"input": {"caseId": case_id, "heldOn": held_on.isoformat(), "mode": "HOME_VISIT",
+                      "durationMinutes": 45, "participants": 1, "notes": "基准测试 bench"}}
+
+
+async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) -> str | None:
+    """Send one recordCaseSession; None when it was recorded, else the error's name."""
+    answer = await http.post("", json={"query": RECORD_SESSION, "variables": graphql_variables(case_id, held_on)})
+    if answer.status_code != 200:
+        return f"http_{answer.status_code}"
+    body = answer.json()
+    if body.get("errors"):
+        return f"graphql:{body['errors'][0].get('message', '?')}"
+    result = body["data"]["recordCaseSession"]
+    return None if result["__typename"] == "CaseSessionRecorded" else str(result.get("code") or result["__typename"])
+
+
+def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[str], held_on: date,
+                      seed: int = 2) -> Operation:
+    """recordCaseSession over HTTP through the gateway, on a case drawn at random for every mutation."""
+    rng = random.Random(seed)
+
+    async def operation(n: int) -> str | None:
+        return await post_mutation(clients[n], rng.choice(case_ids), held_on)
+
+    return operation
+
+
+async def visibility(http: httpx.AsyncClient, reporting: ServiceClient, token: str, case_id: str, held_on: date,
+                     samples: int, poll_interval: float, sample_timeout: float, max_seconds: float) -> Visibility:
+    """After each mutation's answer, poll reporting's `case` query (no consistency token) until it counts it."""
+    result = Visibility(poll_interval_ms=poll_interval * 1000)
+    started = time.monotonic()
+
+    async def session_count() -> int:
+        found = await reporting.call("reporting", "case", {"case_id": case_id}, token=token)
+        return int(found["case"]["session_count"]) if found["case"] else 0
+
+    expected = await session_count()
+    for _ in range(samples):
+        if time.monotonic() - started > max_seconds:
+            break
+        sent = time.monotonic()
+        outcome = await post_mutation(http, case_id, held_on)
+        answered = time.monotonic()
+        if outcome is not None:
+            result.errors[outcome] += 1
+            continue
+        result.mutation_ms.append((answered - sent) * 1000)
+        expected += 1
+        polls = 0
+        while True:
+            polls += 1
+            if await session_count() >= expected:
+                result.samples_ms.append((time.monotonic() - answered) * 1000)
+                result.polls.append(polls)
+                break
+            if time.monotonic() - answered > sample_timeout:
+                result.timeouts += 1
+                expected = await session_count()
+                break
+            await asyncio.sleep(poll_interval)
+    result.wall_seconds = time.monotonic() - started
+    return result
+
+
+async def reference_inserts(dsn: str, clients: int, warmup: float, seconds: float) -> Throughput:
+    """Raw INSERTs of an event-sized JSON row, one row per transaction (autocommit), on `clients` connections."""
+    setup = await asyncpg.connect(dsn)
+    try:
+        await setup.execute(REFERENCE_TABLE)
+    finally:
+        await setup.close()
+    connections = [await asyncpg.connect(dsn) for _ in range(clients)]
+    data = json.dumps({"case_id": str(uuid.uuid4()), "held_on": "2026-11-01", "mode": "home_visit",
+                       "duration_minutes": 45, "participants": 1, "notes": "基准测试 bench"}, ensure_ascii=False)
+
+    async def operation(n: int) -> str | None:
+        await connections[n].execute("INSERT INTO bench_rows (stream_id, data) VALUES ($1, $2::jsonb)",
+                                     f"ref-{n}", data)
+        return None
+
+    try:
+        return await closed_loop("reference", clients, warmup, seconds, operation)
+    finally:
+        for conn in connections:
+            await conn.close()
+
+
+async def read_model_lag(cases_dsn: str, reporting_dsn: str, case_ids: Sequence[str]) -> int:
+    """Events of these cases in the event store that the read model has not applied yet."""
+    streams = [case_stream(c) for c in case_ids]
+    cases = await asyncpg.connect(cases_dsn)
+    reporting = await asyncpg.connect(reporting_dsn)
+    try:
+        written = dict(await cases.fetch("SELECT stream_id, max(version) FROM events"
+                                         " WHERE stream_id = ANY($1) GROUP BY stream_id", streams))
+        applied = dict(await reporting.fetch("SELECT stream_id, version FROM applied_versions"
+                                             " WHERE stream_id = ANY($1)", streams))
+    finally:
+        await cases.close()
+        await reporting.close()
+    return sum(max(0, int(v) - int(applied.get(s, 0))) for s, v in written.items())
+
+
+async def drain(cases_dsn: str, reporting_dsn: str, case_ids: Sequence[str], timeout: float) -> Drain:
+    """Wait until the read model has applied every event of these cases; say how far behind it was."""
+    started = time.monotonic()
+    result = Drain(backlog_events=await read_model_lag(cases_dsn, reporting_dsn, case_ids))
+    lag = result.backlog_events
+    while lag > 0 and time.monotonic() - started < timeout:
+        await asyncio.sleep(0.05)
+        lag = await read_model_lag(cases_dsn, reporting_dsn, case_ids)
+    result.caught_up = lag == 0
+    result.seconds = time.monotonic() - started if result.caught_up else float("nan")
+    return result
+
+
+async def rollbacks(dsn: str, database: str) -> int:
+    """Rolled-back transactions of a database so far (PostgreSQL's cumulative statistics)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT xact_rollback FROM pg_stat_database WHERE datname = $1", database))
+    finally:
+        await conn.close()

@@ -1,0 +1,49 @@
+"""Test servers: one real PostgreSQL and one real nats-server per test session, on free ports.
+
+Each test gets its own databases and its own NATS namespace (subjects and
+streams), so tests never see each other's events.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from tests.support import Servers, System, running_system
+
+TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-keys"
+os.environ.setdefault("HEMIAO_JWT_SECRET", TEST_SECRET)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    root = Path(tempfile.mkdtemp(prefix="hemiao-test-"))
+    postgres = EmbeddedPostgres(root / "pg", port=free_port())
+    nats = EmbeddedNats(root / "nats", port=free_port())
+    postgres.start()
+    try:
+        nats.start()
+        try:
+            yield Servers(postgres=postgres, nats=nats, root=root)
+        finally:
+            nats.stop()
+    finally:
+        postgres.stop()
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def system(servers: Servers, namespace: str) -> AsyncIterator[System]:
+    """The three services, in this process, on fresh databases and a fresh namespace."""
+    async with running_system(servers, namespace) as running:
+        yield running
