@@ -23,7 +23,7 @@ READY_SECONDS = 90.0
 STOP_SECONDS = 15.0
 
 
-def _say(text: str) -> None:
+def say(text: str) -> None:
     """One progress line on stdout."""
     print(f"[bench] {text}", flush=True)
 
@@ -49,11 +49,14 @@ class BenchStack:
     nats: EmbeddedNats | None = None
     processes: list[Process] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
-    gateway_url: str = ""
+    gateway_base: str = ""
+    exit_codes: dict[str, int] = field(default_factory=dict)
+    stop_seconds: dict[str, float] = field(default_factory=dict)
     stopped: bool = False
 
     @property
     def log_dir(self) -> Path:
+        """Where the services' logs go."""
         return self.root / "log"
 
     def dsn(self, database: str) -> str:
@@ -65,10 +68,10 @@ class BenchStack:
         """Start PostgreSQL and nats-server on free loopback ports."""
         self.postgres = EmbeddedPostgres(self.root / "pg", port=free_port())
         self.postgres.start()
-        _say(f"PostgreSQL on 127.0.0.1:{self.postgres.port}")
+        say(f"PostgreSQL on 127.0.0.1:{self.postgres.port}")
         self.nats = EmbeddedNats(self.root / "nats", port=free_port())
         self.nats.start()
-        _say(f"nats-server on {self.nats.url}")
+        say(f"nats-server on {self.nats.url}")
 
     def _environment(self) -> dict[str, str]:
         """The services' environment: this stack's servers, ports, namespace and secret, nothing inherited."""
@@ -85,6 +88,7 @@ class BenchStack:
         return env
 
     def _spawn(self, name: str, module: str, ready_url: str) -> Process:
+        """Start `python -m module` with the stack's environment, its output into a log."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
         with open(log, "ab") as out:
@@ -97,6 +101,7 @@ class BenchStack:
 
     @staticmethod
     def _wait_ready(process: Process) -> None:
+        """Wait until the process answers 200 on /readyz; raise if it exits or takes too long."""
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
             if process.popen.poll() is not None:
@@ -116,12 +121,12 @@ class BenchStack:
             port = self.env[f"{service.upper()}_HTTP_PORT"]
             process = self._spawn(service, f"services.{service}", f"http://127.0.0.1:{port}/readyz")
             self._wait_ready(process)
-            _say(f"{service} ready (pid {process.popen.pid})")
+            say(f"{service} ready (pid {process.popen.pid})")
         base = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
         process = self._spawn("gateway", "gateway", f"{base}/readyz")
         self._wait_ready(process)
-        self.gateway_url = f"{base}/graphql"
-        _say(f"gateway ready at {self.gateway_url} (pid {process.popen.pid})")
+        self.gateway_base = base
+        say(f"gateway ready at {base}/graphql (pid {process.popen.pid})")
 
     def check_alive(self) -> None:
         """Raise if any service process has exited."""
@@ -143,25 +148,32 @@ class BenchStack:
         if self.stopped:
             return
         self.stopped = True
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the shutdown short
+            signal.signal(sig, signal.SIG_IGN)
+        signalled = time.monotonic()
         for process in reversed(self.processes):
             if process.popen.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.popen.send_signal(signal.SIGTERM)
-        for process in reversed(self.processes):
-            try:
-                process.popen.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                _say(f"{process.name} did not stop in {STOP_SECONDS:.0f} s; killing it")
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.popen.pid, signal.SIGKILL)
-                process.popen.wait()
+        running = list(self.processes)
+        while running and time.monotonic() - signalled < STOP_SECONDS:
+            for process in [p for p in running if p.popen.poll() is not None]:
+                self.stop_seconds[process.name] = time.monotonic() - signalled
+                running.remove(process)
+            time.sleep(0.02)
+        for process in running:
+            say(f"{process.name} did not stop in {STOP_SECONDS:.0f} s; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.popen.pid, signal.SIGKILL)
+            process.popen.wait()
+        self.exit_codes.update({p.name: p.popen.returncode for p in self.processes})
         for server in (self.nats, self.postgres):
             if server is not None:
                 try:
                     server.stop()
                 except Exception as error:  # keep stopping the rest
-                    _say(f"stopping {type(server).__name__} failed: {error!r}")
-        _say("stopped every process it started")
+                    say(f"stopping {type(server).__name__} failed: {error!r}")
+        say("stopped every process it started")
 
     def remove(self) -> None:
         """Delete the temp dir (data, store and logs)."""

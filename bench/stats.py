@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -36,10 +37,12 @@ class Throughput:
 
     @property
     def p50(self) -> float:
+        """Median latency in ms."""
         return percentile(self.latencies_ms, 0.50)
 
     @property
     def p99(self) -> float:
+        """99th-percentile latency in ms."""
         return percentile(self.latencies_ms, 0.99)
 
 
@@ -57,11 +60,21 @@ class Visibility:
 
     @property
     def p50(self) -> float:
+        """Median latency in ms."""
         return percentile(self.samples_ms, 0.50)
 
     @property
     def p99(self) -> float:
+        """99th-percentile latency in ms."""
         return percentile(self.samples_ms, 0.99)
+
+    def buckets(self, bounds_ms: tuple[float, ...] = (10, 100, 500)) -> dict[str, int]:
+        """How many samples fall at or under each bound, and above the last one."""
+        edges = [0.0, *bounds_ms]
+        counts = {f"{lo:g}–{hi:g} ms": sum(1 for s in self.samples_ms if lo < s <= hi)
+                  for lo, hi in pairwise(edges)}
+        counts[f"> {bounds_ms[-1]:g} ms"] = sum(1 for s in self.samples_ms if s > bounds_ms[-1])
+        return counts
 
     @property
     def first_poll_hits(self) -> int:

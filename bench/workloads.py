@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from nats.aio.client import Client
 
 from bench.stats import Drain, Throughput, Visibility
 from services.cases.application.handlers import case_stream
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS bench_rows (
 
 
 def _label(error: BaseException) -> str:
+    """A short name for what went wrong."""
     if isinstance(error, DomainError):
         return error.code
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
@@ -58,6 +60,7 @@ async def closed_loop(name: str, clients: int, warmup: float, seconds: float, op
     done: list[tuple[float, float, str | None]] = []
 
     async def client(n: int) -> None:
+        """One client: request after request until the window closes."""
         while (started := time.monotonic()) < window_end:
             try:
                 outcome = await operation(n)
@@ -92,6 +95,7 @@ def nats_commands(clients: Sequence[ServiceClient], token: str, case_ids: Sequen
     rng = random.Random(seed)
 
     async def operation(n: int) -> str | None:
+        """One request of client n."""
         await clients[n].call("cases", "record_case_session", session_payload(rng.choice(case_ids), held_on),
                               token=token)
         return None
@@ -107,7 +111,8 @@ def graphql_variables(case_id: str, held_on: date) -> dict[str, Any]:
 
 async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) -> str | None:
     """Send one recordCaseSession; None when it was recorded, else the error's name."""
-    answer = await http.post("", json={"query": RECORD_SESSION, "variables": graphql_variables(case_id, held_on)})
+    request = {"query": RECORD_SESSION, "variables": graphql_variables(case_id, held_on)}
+    answer = await http.post("/graphql", json=request)
     if answer.status_code != 200:
         return f"http_{answer.status_code}"
     body = answer.json()
@@ -123,6 +128,7 @@ def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[s
     rng = random.Random(seed)
 
     async def operation(n: int) -> str | None:
+        """One request of client n."""
         return await post_mutation(clients[n], rng.choice(case_ids), held_on)
 
     return operation
@@ -135,6 +141,7 @@ async def visibility(http: httpx.AsyncClient, reporting: ServiceClient, token: s
     started = time.monotonic()
 
     async def session_count() -> int:
+        """The case's session count as the read model has it now."""
         found = await reporting.call("reporting", "case", {"case_id": case_id}, token=token)
         return int(found["case"]["session_count"]) if found["case"] else 0
 
@@ -178,6 +185,7 @@ async def reference_inserts(dsn: str, clients: int, warmup: float, seconds: floa
                        "duration_minutes": 45, "participants": 1, "notes": "基准测试 bench"}, ensure_ascii=False)
 
     async def operation(n: int) -> str | None:
+        """One request of client n."""
         await connections[n].execute("INSERT INTO bench_rows (stream_id, data) VALUES ($1, $2::jsonb)",
                                      f"ref-{n}", data)
         return None
@@ -225,3 +233,25 @@ async def rollbacks(dsn: str, database: str) -> int:
         return int(await conn.fetchval("SELECT xact_rollback FROM pg_stat_database WHERE datname = $1", database))
     finally:
         await conn.close()
+
+
+async def endpoint_busy(nc: Client, namespace: str, service: str, endpoint: str) -> tuple[int, float]:
+    """Requests served and seconds spent so far by one `nats.micro` endpoint (from `$SRV.STATS`)."""
+    reply = await nc.request(f"$SRV.STATS.{namespace}-{service}", b"", timeout=5.0)
+    for found in json.loads(reply.data).get("endpoints", []):
+        if found.get("name") == endpoint:
+            return int(found.get("num_requests", 0)), int(found.get("processing_time", 0)) / 1e9
+    return 0, 0.0
+
+
+async def with_endpoint_busy(nc: Client, namespace: str, service: str, endpoint: str,
+                             run: Awaitable[Throughput]) -> Throughput:
+    """Run a throughput measurement and add how busy the service's endpoint was meanwhile (`extra`)."""
+    requests_before, busy_before = await endpoint_busy(nc, namespace, service, endpoint)
+    started = time.monotonic()
+    result = await run
+    wall = time.monotonic() - started
+    requests_after, busy_after = await endpoint_busy(nc, namespace, service, endpoint)
+    result.extra.update(endpoint_requests=requests_after - requests_before,
+                        endpoint_busy_seconds=busy_after - busy_before, endpoint_wall_seconds=wall)
+    return result

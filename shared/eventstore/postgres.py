@@ -84,6 +84,7 @@ class PostgresEventStore:
                         json.dumps(result, ensure_ascii=False))
                 if rows:
                     await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream_type)
+                await self._before_commit()
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "idempotency_keys_pkey" and idempotency is not None:
                 replay = await self.idempotent_result(idempotency)
@@ -91,6 +92,9 @@ class PostgresEventStore:
                     return replay
             raise ConcurrencyConflict(stream_id, expected_version) from error
         return AppendResult(stream_id=stream_id, version=version, event_ids=event_ids, result=result)
+
+    async def _before_commit(self) -> None:
+        """A seam for fault tests: hold a transaction open, or fail it, after its rows are written."""
 
     async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
         row = await self._pool.fetchrow(

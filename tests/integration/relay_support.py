@@ -1,0 +1,73 @@
+"""A migrated event store, a stream and relays to start and stop, for the relay tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import asyncpg
+import nats
+from nats.aio.client import Client
+
+from shared.contracts.cases import Gender, RecipientCategory, RecipientRegistered
+from shared.eventstore import EventMetadata
+from shared.eventstore.postgres import PostgresEventStore
+from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
+from shared.natsio import ensure_event_stream
+from shared.relay import Relay
+from tests.support import Servers
+
+META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
+
+
+def registered(n: int) -> RecipientRegistered:
+    return RecipientRegistered(recipient_id=f"r-{n}", station_id="s", name="某", gender=Gender.FEMALE,
+                               birth_year=1950, community="一力社区", categories=(RecipientCategory.DISABLED,))
+
+
+@dataclass
+class RelayBench:
+    dsn: str
+    pool: asyncpg.Pool
+    store: PostgresEventStore
+    nc: Client
+    namespace: str
+    nats_url: str
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def start_relay(self, batch_size: int = 100) -> Relay:
+        relay = Relay(self.dsn, self.nc.jetstream(), service="cases", namespace=self.namespace,
+                      batch_size=batch_size, poll_seconds=0.2, publish_timeout=1.0)
+        self.tasks.append(asyncio.create_task(relay.run()))
+        return relay
+
+    async def kill(self, relay_index: int) -> None:
+        task = self.tasks[relay_index]
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@contextlib.asynccontextmanager
+async def relay_bench(servers: Servers, namespace: str, nats_url: str | None = None) -> AsyncIterator[RelayBench]:
+    dsn = servers.postgres.dsn(f"{namespace}_relay")
+    await migrate(dsn, [EVENT_STORE_MIGRATIONS])
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=20)
+    url = nats_url or servers.nats.url
+    nc = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+    await ensure_event_stream(nc.jetstream(), namespace, "cases")
+    bench = RelayBench(dsn=dsn, pool=pool, store=PostgresEventStore(pool), nc=nc, namespace=namespace,
+                       nats_url=url)
+    try:
+        yield bench
+    finally:
+        for task in bench.tasks:
+            task.cancel()
+        await asyncio.gather(*bench.tasks, return_exceptions=True)
+        await nc.close()
+        try:
+            await asyncio.wait_for(pool.close(), timeout=10)
+        except TimeoutError:
+            pool.terminate()

@@ -1,0 +1,86 @@
+"""One contract, run against the in-memory store and the PostgreSQL store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from shared.contracts.cases import Gender, RecipientCategory, RecipientRegistered
+from shared.eventstore import ConcurrencyConflict, EventMetadata, EventStore, IdempotencyKeyReused, IdempotentCommand
+from shared.eventstore.memory import InMemoryEventStore
+from shared.eventstore.postgres import PostgresEventStore
+from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
+from tests.support import Servers
+
+META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
+
+
+def registered(n: int) -> RecipientRegistered:
+    return RecipientRegistered(recipient_id=f"r-{n}", station_id="s", name="某", gender=Gender.MALE,
+                               birth_year=1960, community="一力社区", categories=(RecipientCategory.DISABLED,))
+
+
+@pytest.fixture(params=["memory", "postgres"])
+async def store(request: pytest.FixtureRequest, servers: Servers, namespace: str) -> AsyncIterator[EventStore]:
+    if request.param == "memory":
+        yield InMemoryEventStore()
+        return
+    dsn = servers.postgres.dsn(f"{namespace}_store")
+    await migrate(dsn, [EVENT_STORE_MIGRATIONS])
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+    try:
+        yield PostgresEventStore(pool)
+    finally:
+        await pool.close()
+
+
+async def test_a_new_stream_reads_empty(store: EventStore) -> None:
+    assert await store.read_stream("nothing-here") == []
+
+
+async def test_appended_events_read_back_in_version_order_with_their_metadata(store: EventStore) -> None:
+    await store.append("s-1", "recipient", 0, [registered(1), registered(2)], META, result={})
+    await store.append("s-1", "recipient", 2, [registered(3)], META, result={})
+
+    events = await store.read_stream("s-1")
+
+    assert [e.version for e in events] == [1, 2, 3]
+    assert [e.payload for e in events] == [registered(1), registered(2), registered(3)]
+    assert events[0].metadata["correlation_id"] == "c-1"
+    assert events[0].type == "RecipientRegistered"
+    assert len({e.event_id for e in events}) == 3
+
+
+async def test_a_stale_expected_version_is_a_conflict_and_appends_nothing(store: EventStore) -> None:
+    await store.append("s-1", "recipient", 0, [registered(1)], META, result={})
+
+    with pytest.raises(ConcurrencyConflict):
+        await store.append("s-1", "recipient", 0, [registered(2)], META, result={})
+
+    assert [e.payload for e in await store.read_stream("s-1")] == [registered(1)]
+
+
+async def test_an_idempotency_key_remembers_the_first_result(store: EventStore) -> None:
+    key = IdempotentCommand(key="sw-1:k", fingerprint="f1")
+    appended = await store.append("s-1", "recipient", 0, [registered(1)], META, result={"id": 1}, idempotency=key)
+
+    replay = await store.idempotent_result(key)
+
+    assert replay is not None and replay.replayed
+    assert (replay.result, replay.version, replay.event_ids) == ({"id": 1}, 1, appended.event_ids)
+    with pytest.raises(IdempotencyKeyReused):
+        await store.idempotent_result(IdempotentCommand(key="sw-1:k", fingerprint="other"))
+    assert await store.idempotent_result(IdempotentCommand(key="sw-1:unseen", fingerprint="f1")) is None
+
+
+async def test_of_two_appends_at_the_same_expected_version_exactly_one_wins(store: EventStore) -> None:
+    outcomes = await asyncio.gather(
+        store.append("s-1", "recipient", 0, [registered(1)], META, result={}),
+        store.append("s-1", "recipient", 0, [registered(2)], META, result={}),
+        return_exceptions=True)
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["AppendResult", "ConcurrencyConflict"]
+    assert len(await store.read_stream("s-1")) == 1

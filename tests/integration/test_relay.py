@@ -1,0 +1,130 @@
+"""The relay publishes every committed event once, in commit order, whatever the timing of transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from shared.eventstore.postgres import PostgresEventStore
+from shared.relay import RelayState
+from tests.integration.relay_support import META, RelayBench, registered, relay_bench
+from tests.support import Servers, stream_messages, wait_until
+
+
+class HeldOpenStore(PostgresEventStore):
+    """Keeps its append's transaction open, after the rows are written, until released (or fails it)."""
+
+    def __init__(self, bench: RelayBench, fail: bool = False) -> None:
+        super().__init__(bench.pool)
+        self.written = asyncio.Event()
+        self.release = asyncio.Event()
+        self.fail = fail
+
+    async def _before_commit(self) -> None:
+        self.written.set()
+        await self.release.wait()
+        if self.fail:
+            raise RuntimeError("the transaction fails after writing its rows")
+
+
+async def published(bench: RelayBench) -> list[dict[str, object]]:
+    return await stream_messages(bench.nc, bench.namespace, "cases")
+
+
+async def test_an_open_transactions_event_is_published_before_later_commits_and_none_is_skipped(
+        servers: Servers, namespace: str) -> None:
+    async with relay_bench(servers, namespace) as bench:
+        bench.start_relay()
+        slow = HeldOpenStore(bench)
+        slow_append = asyncio.create_task(slow.append("stream-a", "recipient", 0, [registered(0)], META, result={}))
+        await slow.written.wait()
+        await bench.store.append("stream-b", "recipient", 0, [registered(1), registered(2), registered(3)], META,
+                                 result={})
+
+        try:
+            await asyncio.sleep(1.0)  # several relay polls and a NOTIFY: the later commit must still wait
+            assert await published(bench) == []
+        finally:
+            slow.release.set()
+            await slow_append
+        await wait_until(lambda: count_is(bench, 4), what="4 events published")
+        messages = await published(bench)
+        assert [m["headers"]["ce-subject"] for m in messages] == ["stream-a", "stream-b", "stream-b", "stream-b"]
+
+
+async def count_is(bench: RelayBench, n: int) -> bool:
+    info = await bench.nc.jetstream().stream_info(f"{bench.namespace}_CASES".upper())
+    return int(info.state.messages) == n
+
+
+async def test_a_rolled_back_append_does_not_stall_the_relay(servers: Servers, namespace: str) -> None:
+    async with relay_bench(servers, namespace) as bench:
+        bench.start_relay()
+        doomed = HeldOpenStore(bench, fail=True)
+        doomed_append = asyncio.create_task(doomed.append("stream-a", "recipient", 0, [registered(0)], META,
+                                                          result={}))
+        await doomed.written.wait()
+        await bench.store.append("stream-b", "recipient", 0, [registered(1)], META, result={})
+        doomed.release.set()
+        await asyncio.gather(doomed_append, return_exceptions=True)
+        await bench.store.append("stream-c", "recipient", 0, [registered(2)], META, result={})
+
+        await wait_until(lambda: count_is(bench, 2), timeout=5, what="both committed events published")
+        assert [m["headers"]["ce-subject"] for m in await published(bench)] == ["stream-b", "stream-c"]
+
+
+async def test_a_killed_relay_loses_nothing_and_a_resend_is_dropped_as_duplicate(
+        servers: Servers, namespace: str) -> None:
+    async with relay_bench(servers, namespace) as bench:
+        for n in range(30):
+            await bench.store.append(f"stream-{n % 3}", "recipient", (n // 3) * 10, [registered(i) for i in range(10)],
+                                     META, result={})
+        first = bench.start_relay(batch_size=10)
+        await wait_until(lambda: has_published(first, 50), what="the first relay to get going")
+        await bench.kill(0)
+
+        bench.start_relay(batch_size=10)
+        await wait_until(lambda: count_is(bench, 300), timeout=20, what="all 300 events published")
+
+        # As if the checkpoint had been lost after the PubAcks: the next relay sends everything again.
+        await bench.kill(1)
+        await bench.pool.execute("UPDATE relay_checkpoint SET tx_id = '0'::xid8, global_position = 0")
+        third = bench.start_relay(batch_size=50)
+        await wait_until(lambda: has_published(third, 300), timeout=20, what="the re-send of all 300")
+
+        messages = await published(bench)
+        assert len(messages) == 300
+        assert len({m["headers"]["Nats-Msg-Id"] for m in messages}) == 300
+        assert_version_order(messages)
+
+
+async def has_published(relay: object, n: int) -> bool:
+    return relay.stats.published >= n  # type: ignore[attr-defined,no-any-return]
+
+
+def assert_version_order(messages: list[dict[str, object]]) -> None:
+    versions: dict[str, list[int]] = defaultdict(list)
+    for m in messages:
+        headers = m["headers"]
+        versions[headers["hemiao-stream-id"]].append(int(headers["hemiao-stream-version"]))  # type: ignore[index]
+    for stream, seen in versions.items():
+        assert seen == list(range(1, len(seen) + 1)), f"{stream} out of order: {seen}"
+
+
+async def test_a_second_relay_stands_by_until_the_first_is_gone(servers: Servers, namespace: str) -> None:
+    async with relay_bench(servers, namespace) as bench:
+        active = bench.start_relay()
+        await wait_until(lambda: state_is(active, RelayState.ACTIVE), what="first relay active")
+        standby = bench.start_relay()
+        await wait_until(lambda: state_is(standby, RelayState.STANDBY), what="second relay standing by")
+        await asyncio.sleep(0.5)
+        assert standby.stats.state == RelayState.STANDBY
+
+        await bench.kill(0)
+        await wait_until(lambda: state_is(standby, RelayState.ACTIVE), what="the standby to take over")
+        await bench.store.append("stream-x", "recipient", 0, [registered(1)], META, result={})
+        await wait_until(lambda: count_is(bench, 1), what="the standby to publish")
+
+
+async def state_is(relay: object, state: RelayState) -> bool:
+    return relay.stats.state == state  # type: ignore[attr-defined,no-any-return]

@@ -1,0 +1,69 @@
+"""Streets, communities and stations: only the bureau manages them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.activities.domain import places
+from services.activities.domain.commands import AddCommunity, OpenStation, RegisterStreet
+from services.activities.domain.errors import AlreadyExists, BadStationCode, OnlyTheBureau, StreetNotFound
+from shared.contracts import Actor, Role
+from shared.contracts.activities import CommunityAdded, CommunityKind, StationOpened, StreetRegistered
+
+TODAY = date(2026, 11, 20)
+BUREAU = Actor(subject="b-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
+WORKER = Actor(subject="sw-1", name="社工", role=Role.SOCIAL_WORKER, station_ids=("s-1",))
+REGISTER = RegisterStreet(actor=BUREAU, today=TODAY, street_id="st-1", name="黑石铺街道", district="天心区")
+REGISTERED = StreetRegistered(street_id="st-1", name="黑石铺街道", district="天心区")
+
+
+def street(*events: object) -> places.Street:
+    state = places.STREET
+    for event in events:
+        state = places.evolve_street(state, event)
+    return state
+
+
+def add(name: str) -> AddCommunity:
+    return AddCommunity(actor=BUREAU, today=TODAY, street_id="st-1", community_id=f"c-{name}", name=name,
+                        kind=CommunityKind.VILLAGE)
+
+
+def open_station(code: str = "HSP", actor: Actor = BUREAU) -> OpenStation:
+    return OpenStation(actor=actor, today=TODAY, station_id="s-1", street_id="st-1", name="黑石铺街道社工站",
+                       code=code, opened_on=date(2019, 1, 15))
+
+
+def test_the_bureau_registers_a_street_and_adds_its_communities() -> None:
+    assert places.decide_street(REGISTER, street()) == [REGISTERED]
+    assert places.decide_street(add("披塘村"), street(REGISTERED)) == [
+        CommunityAdded(street_id="st-1", community_id="c-披塘村", name="披塘村", kind=CommunityKind.VILLAGE)]
+
+
+def test_a_community_needs_a_registered_street_and_a_name_not_yet_used() -> None:
+    with pytest.raises(StreetNotFound):
+        places.decide_street(add("披塘村"), street())
+    [added] = places.decide_street(add("披塘村"), street(REGISTERED))
+    with pytest.raises(AlreadyExists):
+        places.decide_street(add("披塘村"), street(REGISTERED, added))
+
+
+def test_a_social_worker_cannot_manage_places() -> None:
+    with pytest.raises(OnlyTheBureau):
+        places.decide_street(RegisterStreet(actor=WORKER, today=TODAY, street_id="st-1", name="x", district="y"),
+                             street())
+    with pytest.raises(OnlyTheBureau):
+        places.open_station(open_station(actor=WORKER), street(REGISTERED), places.STATION)
+
+
+def test_a_station_opens_once_on_a_registered_street_with_a_capital_letter_code() -> None:
+    [opened] = places.open_station(open_station(), street(REGISTERED), places.STATION)
+    assert isinstance(opened, StationOpened)
+    with pytest.raises(AlreadyExists):
+        places.open_station(open_station(), street(REGISTERED), places.evolve_station(places.STATION, opened))
+    with pytest.raises(StreetNotFound):
+        places.open_station(open_station(), street(), places.STATION)
+    with pytest.raises(BadStationCode):
+        places.open_station(open_station(code="hsp"), street(REGISTERED), places.STATION)

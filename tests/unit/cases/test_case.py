@@ -1,0 +1,141 @@
+"""The case's rules: intake, sessions, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.cases.domain import case, recipient
+from services.cases.domain.errors import (
+    BlankField,
+    CaseAlreadyClosed,
+    CaseAlreadyOpened,
+    CaseNotFound,
+    DateBeforeOpening,
+    DateInFuture,
+    NotYourStation,
+    OutOfRange,
+    RecipientNotFound,
+)
+from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded
+from tests.unit.cases.given import STATION, STRANGER, close_case, open_case, record_session, register
+
+[REGISTERED] = recipient.decide(register(), recipient.INITIAL)
+RECIPIENT = recipient.evolve(recipient.INITIAL, REGISTERED)
+
+
+def given(*events: object) -> case.Case:
+    state = case.INITIAL
+    for event in events:
+        state = case.evolve(state, event)
+    return state
+
+
+OPENED = case.open_case(open_case(), RECIPIENT, given())[0]
+CLOSED = case.decide(close_case(), given(OPENED))[0]
+
+
+def test_a_case_is_opened_at_the_recipients_station() -> None:
+    [event] = case.open_case(open_case(), RECIPIENT, given())
+
+    assert isinstance(event, CaseOpened)
+    assert event.station_id == STATION
+    assert event.recipient_id == "r-1"
+    assert event.opened_on == date(2026, 10, 8)
+
+
+def test_a_case_needs_a_registered_recipient() -> None:
+    with pytest.raises(RecipientNotFound):
+        case.open_case(open_case(), recipient.INITIAL, given())
+
+
+def test_a_case_cannot_be_opened_twice() -> None:
+    with pytest.raises(CaseAlreadyOpened):
+        case.open_case(open_case(), RECIPIENT, given(OPENED))
+
+
+def test_a_worker_of_another_station_cannot_open_a_case_for_this_stations_recipient() -> None:
+    with pytest.raises(NotYourStation) as refused:
+        case.open_case(open_case(actor=STRANGER), RECIPIENT, given())
+    assert refused.value.field == "recipientId"
+
+
+def test_a_case_cannot_be_opened_in_the_future() -> None:
+    with pytest.raises(DateInFuture) as refused:
+        case.open_case(open_case(opened_on=date(2026, 11, 21)), RECIPIENT, given())
+    assert refused.value.field == "openedOn"
+
+
+def test_a_case_needs_a_presenting_problem() -> None:
+    with pytest.raises(BlankField):
+        case.open_case(open_case(presenting_problem=" "), RECIPIENT, given())
+
+
+def test_a_session_is_recorded_on_an_open_case() -> None:
+    [event] = case.decide(record_session(), given(OPENED))
+
+    assert event == CaseSessionRecorded(case_id="c-1", station_id=STATION, session_id="s-1",
+                                        held_on=date(2026, 10, 15), mode=record_session().mode, duration_minutes=60,
+                                        participants=1, notes="上门走访")
+
+
+def test_no_session_is_recorded_on_a_closed_case() -> None:
+    with pytest.raises(CaseAlreadyClosed):
+        case.decide(record_session(), given(OPENED, CLOSED))
+
+
+def test_no_session_is_recorded_on_a_case_that_does_not_exist() -> None:
+    with pytest.raises(CaseNotFound):
+        case.decide(record_session(), given())
+
+
+def test_a_session_cannot_be_held_in_the_future() -> None:
+    with pytest.raises(DateInFuture):
+        case.decide(record_session(held_on=date(2026, 11, 21)), given(OPENED))
+
+
+def test_a_session_cannot_be_held_before_the_case_was_opened() -> None:
+    with pytest.raises(DateBeforeOpening) as refused:
+        case.decide(record_session(held_on=date(2026, 10, 1)), given(OPENED))
+    assert refused.value.field == "heldOn"
+
+
+@pytest.mark.parametrize(("field", "value"), [("duration_minutes", 0), ("duration_minutes", 24 * 60 + 1),
+                                              ("participants", 0), ("participants", 101)])
+def test_a_sessions_duration_and_participants_must_be_plausible(field: str, value: int) -> None:
+    with pytest.raises(OutOfRange):
+        case.decide(record_session(**{field: value}), given(OPENED))
+
+
+def test_a_worker_of_another_station_cannot_record_on_this_stations_case() -> None:
+    with pytest.raises(NotYourStation):
+        case.decide(record_session(actor=STRANGER), given(OPENED))
+
+
+def test_an_open_case_is_closed_with_reason_and_outcome() -> None:
+    [event] = case.decide(close_case(), given(OPENED))
+
+    assert isinstance(event, CaseClosed)
+    assert event.reason == "目标达成"
+
+
+def test_a_case_cannot_be_closed_twice() -> None:
+    with pytest.raises(CaseAlreadyClosed):
+        case.decide(close_case(), given(OPENED, CLOSED))
+
+
+def test_a_case_cannot_be_closed_before_it_was_opened_or_in_the_future() -> None:
+    with pytest.raises(DateBeforeOpening):
+        case.decide(close_case(closed_on=date(2026, 10, 1)), given(OPENED))
+    with pytest.raises(DateInFuture):
+        case.decide(close_case(closed_on=date(2026, 11, 21)), given(OPENED))
+
+
+def test_a_worker_of_another_station_cannot_close_this_stations_case() -> None:
+    with pytest.raises(NotYourStation):
+        case.decide(close_case(actor=STRANGER), given(OPENED))
+
+
+def test_evolve_ignores_events_it_does_not_know() -> None:
+    assert case.evolve(given(OPENED), object()) == given(OPENED)

@@ -1,0 +1,25 @@
+"""Routing is data: every command has exactly one handler and one endpoint."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from services.activities.application.handlers import ROUTES as ACTIVITIES
+from services.activities.domain import commands as activities_commands
+from services.cases.application.handlers import ROUTES as CASES
+from services.cases.domain import commands as cases_commands
+from shared.application import command_endpoints
+from shared.eventstore.memory import InMemoryEventStore
+
+
+@pytest.mark.parametrize(("module", "routes"), [(cases_commands, CASES), (activities_commands, ACTIVITIES)])
+def test_every_command_has_exactly_one_handler(module: object, routes: dict[type, object]) -> None:
+    commands = {c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__}
+    assert commands == set(routes)
+
+
+def test_each_command_gets_its_own_snake_case_endpoint() -> None:
+    endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
+    assert sorted(endpoints) == ["close_case", "open_case", "record_case_session", "register_recipient"]
