@@ -34,5 +34,8 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(PY) -m gateway.export_schema > schema.graphql
 
+asyncapi: $(STAMP)
+	$(PY) -m shared.cli asyncapi > docs/events.asyncapi.yaml
+
 clean:
 	rm -rf var

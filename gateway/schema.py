@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
 
 from gateway.mutations.close_case import close_case
 from gateway.mutations.open_case import open_case
@@ -41,7 +42,16 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-schema = strawberry.Schema(
+class HemiaoSchema(strawberry.Schema):
+    """Logs only what an operator must look at: not the refusals users are told about."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if _is_unexpected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+schema = HemiaoSchema(
     query=Query,
     mutation=Mutation,
     types=list(ERROR_TYPES),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 
+import asyncpg
 import uvicorn
+from nats.aio.client import Client
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -19,6 +21,24 @@ ReadinessCheck = Callable[[], Awaitable[str | None]]
 
 MetricsSource = Callable[[], Mapping[str, tuple[str, float | Mapping[tuple[tuple[str, str], ...], float]]]]
 """name -> (help, value) or name -> (help, {labels: value})."""
+
+
+def database_check(pool: asyncpg.Pool) -> ReadinessCheck:
+    async def check() -> str | None:
+        try:
+            await pool.fetchval("SELECT 1")
+            return None
+        except Exception as error:
+            return f"database: {type(error).__name__}"
+
+    return check
+
+
+def nats_check(nc: Client) -> ReadinessCheck:
+    async def check() -> str | None:
+        return None if nc.is_connected else "nats: not connected"
+
+    return check
 
 
 class _CallbackCollector(Collector):

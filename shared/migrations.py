@@ -13,19 +13,14 @@ _LOCK = 72_0001
 
 async def ensure_database(dsn: str) -> None:
     """Create the DSN's database on its server if it does not exist yet."""
+    base, _, rest = dsn.rpartition("/")
+    name, _, query = rest.partition("?")
+    admin = await asyncpg.connect(f"{base}/postgres" + (f"?{query}" if query else ""))
     try:
-        conn = await asyncpg.connect(dsn)
-        await conn.close()
-        return
-    except asyncpg.InvalidCatalogNameError:
-        pass
-    base, _, name = dsn.rpartition("/")
-    name = name.split("?")[0]
-    admin = await asyncpg.connect(f"{base}/postgres")
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
     except asyncpg.DuplicateDatabaseError:
-        pass
+        pass  # another copy of the service created it at the same moment
     finally:
         await admin.close()
 

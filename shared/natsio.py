@@ -16,12 +16,13 @@ log = logging.getLogger(__name__)
 
 
 async def connect(url: str, name: str) -> Client:
-    """A client that keeps reconnecting for as long as the process lives."""
+    """A client that keeps reconnecting for as long as the process lives; `url` may list servers, comma-separated."""
 
     async def on_error(error: Exception) -> None:
         log.warning("nats: %s", error)
 
-    return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+    servers = [u.strip() for u in url.split(",") if u.strip()]
+    return await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
                               error_cb=on_error, allow_reconnect=True, connect_timeout=5)
 
 

@@ -53,6 +53,7 @@ class RelayState(StrEnum):
     ACTIVE = "active"
     WAITING_FOR_NATS = "waiting_for_nats"
     WAITING_FOR_DATABASE = "waiting_for_database"
+    FAILING = "failing"
     STOPPED = "stopped"
 
 
@@ -115,6 +116,12 @@ class Relay:
                     self.stats.state = RelayState.WAITING_FOR_DATABASE
                     log.warning("relay %s lost the database: %s", self.service, error)
                     await asyncio.sleep(1.0)
+                except Exception:
+                    # An event it cannot publish (say, of a type this code no longer knows) must not
+                    # end the relay quietly: it says so, /readyz says so, and it tries again.
+                    self.stats.state = RelayState.FAILING
+                    log.exception("relay %s failed; trying again in 5 s", self.service)
+                    await asyncio.sleep(5.0)
         finally:
             self.stats.state = RelayState.STOPPED
 
@@ -124,6 +131,7 @@ class Relay:
             self.stats.state = RelayState.STANDBY
             await wait_for_leadership(conn, f"relay:{self.service}", self.poll_seconds)
             self.stats.state = RelayState.ACTIVE
+            log.info("relay %s is the active relay", self.service)
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
             await conn.execute(
                 "INSERT INTO relay_checkpoint (relay, tx_id, global_position) VALUES ($1, '0'::xid8, 0)"

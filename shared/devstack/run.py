@@ -20,7 +20,7 @@ import urllib.request
 from shared.auth import issue_token
 from shared.config import SERVICE_HTTP_PORTS, development_secret, var_dir
 from shared.devstack.demo import SYSTEM, bureau, load_demo, social_worker, station_id
-from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent
 from shared.natsio import connect
 from shared.runtime import ServiceClient
 
@@ -75,7 +75,8 @@ class Stack:
         logs.mkdir(parents=True, exist_ok=True)
         with open(logs / f"{name}.log", "ab") as log:
             process = subprocess.Popen([sys.executable, "-m", module], env=self.env, stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+                                       stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=die_with_parent(signal.SIGTERM))
         self.processes.append((name, process))
         return process
 

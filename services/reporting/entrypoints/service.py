@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,13 @@ from services.reporting.projections import projectors
 from services.reporting.queries import cases, places, station_month
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
-from shared.http import embedded_server, health_app
+from shared.http import database_check, embedded_server, health_app, nats_check
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.runtime import Handler, RequestContext, serve
 from shared.service import cancel_all, stop_http, until_stopped
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 SOURCES = ("cases", "activities")
 CONSISTENCY_WAIT_SECONDS = 5.0
@@ -88,20 +90,16 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
                         description="Read models and reports (报表)", endpoints=query_endpoints(pool),
                         auth=settings.auth)
 
-    async def check_database() -> str | None:
-        await pool.fetchval("SELECT 1")
-        return None
-
-    async def check_nats() -> str | None:
-        return None if nc.is_connected else "nats: not connected"
-
     async def check_consumers() -> str | None:
         idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
         return f"consumers not running: {', '.join(idle)}" if idle else None
 
-    http = embedded_server(health_app({"database": check_database, "nats": check_nats, "consumers": check_consumers},
-                                      lambda: consumer_metrics(consumers)), settings.http_host, settings.http_port)
+    checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers}
+    http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers)), settings.http_host,
+                           settings.http_port)
     http_task = asyncio.create_task(http.serve(), name="reporting-http")
+    log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
+             ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
     try:
         yield ReportingService(pool=pool, nc=nc, consumers=consumers)
     finally:

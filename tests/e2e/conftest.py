@@ -1,0 +1,32 @@
+"""The gateway over real HTTP, in front of the services of the `system` fixture."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+
+from gateway.app import GatewaySettings, create_app
+from shared.devstack.embedded import free_port
+from shared.http import EmbeddedUvicorn
+from shared.service import stop_http
+from tests.support import AUTH, System
+
+
+@pytest.fixture
+async def http(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a gateway listening on a free port."""
+    port = free_port()
+    app = create_app(GatewaySettings(nats_url=system.servers.nats.url, namespace=system.namespace, auth=AUTH))
+    server = EmbeddedUvicorn(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
+            yield client
+    finally:
+        await stop_http(server, task)

@@ -1,0 +1,129 @@
+"""A social worker runs a case from intake to closing through GraphQL over HTTP, and reads it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.e2e.graphql import CASE, CASES, CLOSE, OPEN, RECORD, REGISTER, STATION_MONTH, graphql
+from tests.support import System, open_station, worker
+
+
+async def event_count(system: System) -> int:
+    return int(await system.cases.pool.fetchval("SELECT count(*) FROM events"))
+
+
+async def run_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]:
+    me = worker(station_id)
+    registered = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "name": "叶某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "categories": ["DISABLED", "SUBSISTENCE_ALLOWANCE"]}))["data"]["registerRecipient"]
+    assert registered["__typename"] == "RecipientRegistered", registered
+    opened = (await graphql(http, OPEN, me, input={
+        "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
+        "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": "2026-11-01"}))["data"]["openCase"]
+    assert opened["__typename"] == "CaseOpened", opened
+    for day, mode, participants in [("2026-11-03", "HOME_VISIT", 1), ("2026-11-10", "CONDOLENCE_VISIT", 2),
+                                    ("2026-11-17", "PHONE", 1)]:
+        recorded = (await graphql(http, RECORD, me, input={
+            "caseId": opened["caseId"], "heldOn": day, "mode": mode, "durationMinutes": 45,
+            "participants": participants, "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
+        assert recorded["__typename"] == "CaseSessionRecorded", recorded
+    closed = (await graphql(http, CLOSE, me, input={
+        "caseId": opened["caseId"], "closedOn": "2026-11-20", "reason": "建立专业关系，目标达成",
+        "outcome": "GOALS_MET"}))["data"]["closeCase"]
+    assert closed["__typename"] == "CaseClosed", closed
+    return {"case_id": opened["caseId"], "token": closed["consistencyToken"]}
+
+
+async def test_a_case_from_intake_to_closing_shows_in_cases_and_in_the_stations_month(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await run_a_case(http, station_id)
+    me = worker(station_id)
+
+    listed = (await graphql(http, CASES, me, stationId=station_id, token=case["token"]))["data"]["cases"]
+    month = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-11",
+                           token=case["token"]))["data"]["stationMonth"]
+
+    assert listed["totalCount"] == 1
+    [edge] = listed["edges"]
+    assert edge["node"] == {"id": case["case_id"], "status": "CLOSED", "sessionCount": 3,
+                            "lastSessionOn": "2026-11-17", "recipientName": "叶某",
+                            "station": {"name": "HSP街道社工站", "code": "HSP"}}
+    assert month == {"month": "2026-11", "openCases": 1, "casesOpened": 1, "casesClosed": 1, "sessionsHeld": 3,
+                     "casePersonTimes": 4, "peopleServed": 1, "station": {"name": "HSP街道社工站"}}
+    october = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10"))["data"]
+    assert october["stationMonth"]["sessionsHeld"] == 0
+    assert october["stationMonth"]["openCases"] == 0
+
+
+async def test_a_worker_of_another_station_can_neither_see_nor_change_the_case(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    other_station = await open_station(system, "WY")
+    case = await run_a_case(http, station_id)
+    stranger = worker(other_station, subject="worker-wy")
+    before = await event_count(system)
+
+    seen = await graphql(http, CASE, stranger, id=case["case_id"], token=case["token"])
+    listed = await graphql(http, CASES, stranger, token=case["token"])
+    month = await graphql(http, STATION_MONTH, stranger, stationId=station_id, month="2026-11")
+    changed = (await graphql(http, RECORD, stranger, input={
+        "caseId": case["case_id"], "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
+
+    assert seen["data"]["case"] is None
+    assert listed["data"]["cases"]["totalCount"] == 0
+    assert month["errors"][0]["extensions"]["code"] == "forbidden"
+    assert changed["data"]["recordCaseSession"]["__typename"] == "Forbidden"
+    assert await event_count(system) == before
+
+
+async def test_bad_input_gets_a_clear_typed_error_and_changes_nothing(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await run_a_case(http, station_id)
+    me = worker(station_id)
+    before = await event_count(system)
+
+    missing = await graphql(http, RECORD, me, input={"caseId": case["case_id"], "mode": "PHONE",
+                                                     "durationMinutes": 10})
+    unknown = (await graphql(http, RECORD, me, input={
+        "caseId": "no-such-case", "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
+    on_closed = (await graphql(http, RECORD, me, input={
+        "caseId": case["case_id"], "heldOn": "2026-11-21", "mode": "PHONE", "durationMinutes": 10}))
+    bad_token = await graphql(http, RECORD, bearer="not.a.token", input={
+        "caseId": case["case_id"], "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10})
+    bad_query_token = await graphql(http, CASES, bearer="not.a.token")
+    bad_month = await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-13")
+
+    assert "heldOn" in missing["errors"][0]["message"]
+    assert unknown["data"]["recordCaseSession"] == {
+        "__typename": "NotFound", "code": "not_found", "field": "caseId", "messageZh": "找不到个案 no-such-case",
+        "messageEn": "No case no-such-case"}
+    assert on_closed["data"]["recordCaseSession"]["__typename"] == "CaseAlreadyClosed"
+    assert on_closed["data"]["recordCaseSession"]["messageZh"].endswith("已结案，不能再记录或结案")
+    assert bad_token["data"]["recordCaseSession"]["__typename"] == "Unauthenticated"
+    assert bad_query_token["errors"][0]["extensions"]["code"] == "unauthenticated"
+    assert bad_query_token["data"] is None
+    assert bad_month["errors"][0]["extensions"]["field"] == "month"
+    assert "YYYY-MM" in bad_month["errors"][0]["extensions"]["messageEn"]
+    assert await event_count(system) == before
+
+
+async def test_the_same_idempotency_key_opens_one_case(system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    registered = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "name": "周某", "gender": "FEMALE", "birthYear": 1941,
+        "community": "一力社区"}))["data"]["registerRecipient"]
+    intake = {"recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "COMMUNITY",
+              "presentingProblem": "独居高龄", "openedOn": "2026-11-02"}
+
+    first = (await graphql(http, OPEN, me, input=intake, key="intake-1"))["data"]["openCase"]
+    again = (await graphql(http, OPEN, me, input=intake, key="intake-1"))["data"]["openCase"]
+
+    assert again == first
+    listed = (await graphql(http, CASES, me, token=first["consistencyToken"]))["data"]["cases"]
+    assert listed["totalCount"] == 1
