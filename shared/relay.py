@@ -36,13 +36,13 @@ log = logging.getLogger(__name__)
 
 _UNPUBLISHED = """
     SELECT global_position, stream_id, stream_type, version, event_id::text, type, schema_version,
-           data::text AS data, metadata::text AS metadata, recorded_at, tx_id::text AS tx_id,
+           data::text AS data, metadata::text AS metadata, recorded_at, tx_id::text AS tx_id_text,
            metadata->'actor'->>'subject' AS actor, metadata->>'correlation_id' AS correlation_id,
            metadata->>'causation_id' AS causation_id
     FROM events
     WHERE (tx_id, global_position) > ($1::text::xid8, $2)
       AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY tx_id, global_position
+    ORDER BY events.tx_id, events.global_position  -- the xid8 column, not its text ("1000" < "999")
     LIMIT $3
 """
 
@@ -150,7 +150,7 @@ class Relay:
             batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
             if batch:
                 await self._publish(batch)
-                checkpoint = (batch[-1]["tx_id"], batch[-1]["global_position"])
+                checkpoint = (batch[-1]["tx_id_text"], batch[-1]["global_position"])
                 await conn.execute(
                     "UPDATE relay_checkpoint SET tx_id = $2::text::xid8, global_position = $3,"
                     " published = published + $4, updated_at = now() WHERE relay = $1",
