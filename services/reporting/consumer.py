@@ -68,7 +68,8 @@ class StreamConsumer:
     """Applies one source stream to the read models, as the only active consumer of it."""
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, js: JetStreamContext, *, namespace: str, source: str,
-                 table: dict[str, list[Projector]], batch_size: int = 256, poll_seconds: float = 1.0) -> None:
+                 table: dict[str, list[Projector]], batch_size: int = 256, poll_seconds: float = 1.0,
+                 ack_wait_seconds: float = 30.0) -> None:
         self._pool = pool
         self._dsn = dsn
         self._js = js
@@ -76,9 +77,9 @@ class StreamConsumer:
         self._table = table
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.ack_wait_seconds = ack_wait_seconds
         self.name = f"reporting_{source}"
         self.stats = ConsumerStats(source=source)
-        self.applied = asyncio.Event()
 
     async def run(self) -> None:
         while True:
@@ -103,7 +104,7 @@ class StreamConsumer:
             subscription = await self._js.pull_subscribe(
                 f"{self._namespace}.events.{self.stats.source}.>", durable=self.name, stream=stream,
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
-                                      ack_wait=30, max_ack_pending=self.batch_size * 4))
+                                      ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4))
             self.stats.state = "active"
             while True:
                 try:
@@ -117,27 +118,33 @@ class StreamConsumer:
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                checkpoint = await conn.fetchval(
-                    "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
-                applied = 0
-                for msg in messages:
-                    event = received(msg)
-                    if event.stream_seq <= checkpoint:
-                        continue
-                    applied += await apply_event(conn, event, self._table)
-                    checkpoint = event.stream_seq
-                await conn.execute(
-                    "UPDATE consumer_checkpoints SET stream_seq = $2, applied = applied + $3, updated_at = now(),"
-                    " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
+            applied, checkpoint = await self._commit(messages)
         except BaseException:
             for msg in messages:
                 with contextlib.suppress(Exception):
                     await msg.nak()
             raise
-        for msg in messages:
-            await msg.ack()
+        await self._acknowledge(messages)
         self.stats.applied += applied
         self.stats.last_stream_seq = checkpoint
-        self.applied.set()
-        self.applied.clear()
+
+    async def _commit(self, messages: list[Msg]) -> tuple[int, int]:
+        """Apply the batch and move the checkpoint in one transaction; returns (applied, checkpoint)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            checkpoint: int = await conn.fetchval(
+                "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
+            applied = 0
+            for msg in messages:
+                event = received(msg)
+                if event.stream_seq <= checkpoint:
+                    continue
+                applied += await apply_event(conn, event, self._table)
+                checkpoint = event.stream_seq
+            await conn.execute(
+                "UPDATE consumer_checkpoints SET stream_seq = $2, applied = applied + $3, updated_at = now(),"
+                " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
+        return applied, checkpoint
+
+    async def _acknowledge(self, messages: list[Msg]) -> None:
+        for msg in messages:
+            await msg.ack()

@@ -94,4 +94,5 @@ def catalogue() -> dict[str, Any]:
 
 
 def render() -> str:
-    return yaml.safe_dump(catalogue(), allow_unicode=True, sort_keys=False, width=120)
+    text: str = yaml.safe_dump(catalogue(), allow_unicode=True, sort_keys=False, width=120)
+    return text

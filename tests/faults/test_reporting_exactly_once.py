@@ -1,0 +1,157 @@
+"""Reporting killed mid-batch, a failing batch, a crash before the acks: no event is counted twice or lost."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+import asyncpg
+import pytest
+from nats.aio.msg import Msg
+
+from services.reporting.consumer import StreamConsumer
+from services.reporting.entrypoints.service import MIGRATIONS
+from services.reporting.projections import Projector, ReceivedEvent, projectors
+from shared.migrations import migrate
+from tests.support import System, open_case_for, open_station, wait_until, worker
+
+SESSIONS = 40
+CASE_EVENTS = 2 + SESSIONS  # recipient registered, case opened, the sessions
+
+
+@dataclass
+class Reporting:
+    """A reporting database of its own, fed by the test's own consumers of the `system`'s streams."""
+
+    system: System
+    dsn: str
+    pool: asyncpg.Pool
+    case_id: str
+    tasks: list[asyncio.Task[None]]
+
+    def start(self, consumer: StreamConsumer) -> StreamConsumer:
+        self.tasks.append(asyncio.create_task(consumer.run()))
+        return consumer
+
+    def consumer(self, table: dict[str, list[Projector]] | None = None, cls: type[StreamConsumer] = StreamConsumer,
+                 batch_size: int = 8) -> StreamConsumer:
+        consumer = cls(self.pool, self.dsn, self.system.nc.jetstream(), namespace=self.system.namespace,
+                       source="cases", table=table or projectors(), batch_size=batch_size, poll_seconds=0.2,
+                       ack_wait_seconds=2.0)
+        consumer.name = "test_reporting_cases"
+        return consumer
+
+    async def checkpoint(self) -> int:
+        value = await self.pool.fetchval("SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1",
+                                         "test_reporting_cases")
+        return int(value or 0)
+
+    async def all_applied(self) -> bool:
+        return await self.checkpoint() >= CASE_EVENTS
+
+    async def assert_counted_once(self) -> None:
+        row = await self.pool.fetchrow("SELECT session_count FROM cases WHERE case_id = $1", self.case_id)
+        assert row["session_count"] == SESSIONS
+        assert await self.pool.fetchval("SELECT count(*) FROM case_sessions") == SESSIONS
+        assert await self.pool.fetchval("SELECT applied FROM consumer_checkpoints") == CASE_EVENTS
+
+
+@pytest.fixture
+async def reporting(system: System) -> AsyncIterator[Reporting]:
+    station_id = await open_station(system)
+    opened = await open_case_for(system, station_id)
+    for day in range(1, SESSIONS + 1):
+        await system.call("cases", "record_case_session",
+                          {"case_id": opened["case_id"], "held_on": f"2026-10-{8 + day % 20:02d}",
+                           "mode": "home_visit", "duration_minutes": 30}, worker(station_id))
+    dsn = system.servers.postgres.dsn(f"{system.namespace}_faults")
+    await migrate(dsn, [MIGRATIONS])
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=5)
+    running = Reporting(system=system, dsn=dsn, pool=pool, case_id=opened["case_id"], tasks=[])
+    try:
+        yield running
+    finally:
+        for task in running.tasks:
+            task.cancel()
+        await asyncio.gather(*running.tasks, return_exceptions=True)
+        await pool.close()
+
+
+def slow_sessions(seconds: float) -> dict[str, list[Projector]]:
+    """The real projectors, slowed down on sessions so that a kill lands in the middle of a batch."""
+    table = projectors()
+    real = table["CaseSessionRecorded"][0]
+
+    async def slow(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        await real(conn, event)
+        await asyncio.sleep(seconds)
+
+    table["CaseSessionRecorded"] = [slow]
+    return table
+
+
+async def test_a_consumer_killed_mid_batch_and_restarted_counts_every_event_once(reporting: Reporting) -> None:
+    first = reporting.start(reporting.consumer(slow_sessions(0.05)))
+    await wait_until(lambda: past(reporting, 10), what="some batches applied")
+    reporting.tasks[0].cancel()
+    await asyncio.gather(reporting.tasks[0], return_exceptions=True)
+    assert first.stats.applied < CASE_EVENTS
+
+    reporting.start(reporting.consumer())
+    await wait_until(reporting.all_applied, timeout=30, what="every event applied")
+
+    await reporting.assert_counted_once()
+
+
+async def past(reporting: Reporting, seq: int) -> bool:
+    return await reporting.checkpoint() >= seq
+
+
+async def test_a_batch_that_fails_half_way_is_applied_again_whole(reporting: Reporting) -> None:
+    table = projectors()
+    real = table["CaseSessionRecorded"][0]
+    failures = {"left": 1}
+
+    async def fails_once(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        await real(conn, event)
+        if event.version == 20 and failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("the database said no, once")
+
+    table["CaseSessionRecorded"] = [fails_once]
+    consumer = reporting.start(reporting.consumer(table))
+    await wait_until(reporting.all_applied, timeout=30, what="every event applied")
+
+    assert failures["left"] == 0
+    assert consumer.stats.failures == 1
+    await reporting.assert_counted_once()
+
+
+class CrashesBeforeAcking(StreamConsumer):
+    """Commits its first batch, then dies before acknowledging it; remembers what came back redelivered."""
+
+    crashed = False
+    redelivered: ClassVar[list[int]] = []
+
+    async def _acknowledge(self, messages: list[Msg]) -> None:
+        if not CrashesBeforeAcking.crashed:
+            CrashesBeforeAcking.crashed = True
+            raise ConnectionError("the process died after the commit, before the acks")
+        CrashesBeforeAcking.redelivered += [m.metadata.sequence.stream for m in messages
+                                            if m.metadata.num_delivered > 1]
+        await super()._acknowledge(messages)
+
+
+async def test_events_redelivered_after_a_crash_before_the_acks_are_not_counted_again(reporting: Reporting) -> None:
+    reporting.start(reporting.consumer(cls=CrashesBeforeAcking))
+    await wait_until(reporting.all_applied, timeout=30, what="every event applied")
+    await wait_until(lambda: redelivered(8), timeout=30, what="the unacknowledged batch to come back")
+
+    assert CrashesBeforeAcking.redelivered[:8] == list(range(1, 9))
+    await reporting.assert_counted_once()
+
+
+async def redelivered(n: int) -> bool:
+    return len(CrashesBeforeAcking.redelivered) >= n
