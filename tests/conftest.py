@@ -7,6 +7,7 @@ streams), so tests never see each other's events.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -35,6 +36,7 @@ def servers() -> Iterator[Servers]:
             nats.stop()
     finally:
         postgres.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
