@@ -100,6 +100,8 @@ class StreamConsumer:
             await wait_for_leadership(leader, self.name, self.poll_seconds)
             await self._pool.execute("INSERT INTO consumer_checkpoints (consumer) VALUES ($1)"
                                      " ON CONFLICT DO NOTHING", self.name)
+            self.stats.last_stream_seq = await self._pool.fetchval(
+                "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1", self.name)
             stream = stream_name(self._namespace, self.stats.source)
             subscription = await self._js.pull_subscribe(
                 f"{self._namespace}.events.{self.stats.source}.>", durable=self.name, stream=stream,
