@@ -29,7 +29,7 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from shared.contracts import event_class
-from shared.election import wait_for_leadership
+from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,10 @@ class Relay:
             self.stats.state = RelayState.STOPPED
 
     async def _run_while_connected(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
-        try:
+        def standing_by() -> None:
             self.stats.state = RelayState.STANDBY
-            await wait_for_leadership(conn, f"relay:{self.service}", self.poll_seconds)
+
+        async with leadership(self._dsn, f"relay:{self.service}", self.poll_seconds, standing_by) as conn:
             self.stats.state = RelayState.ACTIVE
             log.info("relay %s is the active relay", self.service)
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
@@ -137,9 +137,6 @@ class Relay:
                 "INSERT INTO relay_checkpoint (relay, tx_id, global_position) VALUES ($1, '0'::xid8, 0)"
                 " ON CONFLICT (relay) DO NOTHING", self.service)
             await self._publish_forever(conn)
-        finally:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(conn.close(timeout=2))
 
     async def _publish_forever(self, conn: asyncpg.Connection) -> None:
         row = await conn.fetchrow("SELECT tx_id::text AS tx_id, global_position FROM relay_checkpoint"

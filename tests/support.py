@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -149,8 +149,3 @@ async def stream_messages(nc: Client, namespace: str, service: str) -> list[dict
                           "data": json.loads(msg.data)})
     await subscription.unsubscribe()
     return found
-
-
-def replace_port(nats_server: EmbeddedNats) -> EmbeddedNats:
-    """A new handle on the same store and port, to start a stopped server again."""
-    return replace(nats_server)

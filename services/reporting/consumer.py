@@ -24,7 +24,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from services.reporting.projections import Projector, ReceivedEvent
 from shared.config import stream_name
 from shared.contracts import decode_event
-from shared.election import wait_for_leadership
+from shared.election import leadership
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +94,10 @@ class StreamConsumer:
                 await asyncio.sleep(1.0)
 
     async def _run_as_leader(self) -> None:
-        leader = await asyncpg.connect(self._dsn)
-        try:
+        def standing_by() -> None:
             self.stats.state = "standby"
-            await wait_for_leadership(leader, self.name, self.poll_seconds)
+
+        async with leadership(self._dsn, self.name, self.poll_seconds, standing_by):
             await self._pool.execute("INSERT INTO consumer_checkpoints (consumer) VALUES ($1)"
                                      " ON CONFLICT DO NOTHING", self.name)
             self.stats.last_stream_seq = await self._pool.fetchval(
@@ -108,15 +108,16 @@ class StreamConsumer:
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
                                       ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4))
             self.stats.state = "active"
-            while True:
-                try:
-                    messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
-                except TimeoutError:
-                    continue
-                await self._apply_batch(messages)
-        finally:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(leader.close(timeout=2))
+            try:
+                while True:
+                    try:
+                        messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
+                    except TimeoutError:
+                        continue
+                    await self._apply_batch(messages)
+            finally:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(subscription.unsubscribe())
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
         try:
