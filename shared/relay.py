@@ -28,6 +28,7 @@ from typing import Any
 import asyncpg
 from nats.js import JetStreamContext
 
+from shared.cancellation import stop_if_cancelled
 from shared.contracts import event_class
 from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
@@ -113,10 +114,12 @@ class Relay:
                 try:
                     await self._run_while_connected()
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                    stop_if_cancelled()
                     self.stats.state = RelayState.WAITING_FOR_DATABASE
                     log.warning("relay %s lost the database: %s", self.service, error)
                     await asyncio.sleep(1.0)
                 except Exception:
+                    stop_if_cancelled()
                     # An event it cannot publish (say, of a type this code no longer knows) must not
                     # end the relay quietly: it says so, /readyz says so, and it tries again.
                     self.stats.state = RelayState.FAILING
@@ -157,8 +160,11 @@ class Relay:
             if len(batch) < self.batch_size:
                 # NOTIFY wakes us on each commit; the timeout covers rows held back by the
                 # horizon of an unrelated transaction, whose end notifies nobody.
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()
+                stop_if_cancelled()
 
     async def _publish(self, batch: list[asyncpg.Record]) -> None:
         for row in batch:
@@ -171,6 +177,7 @@ class Relay:
                                            timeout=self.publish_timeout)
                     break
                 except Exception as error:  # any NATS failure: wait and send the same event again
+                    stop_if_cancelled()
                     self.stats.state = RelayState.WAITING_FOR_NATS
                     log.warning("relay %s cannot publish event %s yet: %r", self.service, row["event_id"], error)
                     await asyncio.sleep(delay)

@@ -22,6 +22,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.reporting.projections import Projector, ReceivedEvent
+from shared.cancellation import stop_if_cancelled
 from shared.config import stream_name
 from shared.contracts import decode_event
 from shared.election import leadership
@@ -88,6 +89,7 @@ class StreamConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
+                stop_if_cancelled()
                 self.stats.state = "recovering"
                 self.stats.failures += 1
                 log.warning("consumer %s: %r; starting again", self.name, error)
@@ -113,6 +115,7 @@ class StreamConsumer:
                     try:
                         messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
                     except TimeoutError:
+                        stop_if_cancelled()
                         continue
                     await self._apply_batch(messages)
             finally:

@@ -36,18 +36,24 @@ class RelayBench:
     namespace: str
     nats_url: str
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    connections: list[Client] = field(default_factory=list)
 
-    def start_relay(self, batch_size: int = 100) -> Relay:
-        relay = Relay(self.dsn, self.nc.jetstream(), service="cases", namespace=self.namespace,
+    async def start_relay(self, batch_size: int = 100) -> Relay:
+        """A relay with a NATS connection of its own, as it has in its own process."""
+        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+        relay = Relay(self.dsn, nc.jetstream(), service="cases", namespace=self.namespace,
                       batch_size=batch_size, poll_seconds=0.2, publish_timeout=1.0)
+        self.connections.append(nc)
         self.tasks.append(asyncio.create_task(relay.run()))
         return relay
 
     async def kill(self, relay_index: int) -> None:
+        """Stop a relay the way a dying process would: mid-work, its connections gone with it."""
         task = self.tasks[relay_index]
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await self.connections[relay_index].close()
 
 
 @contextlib.asynccontextmanager
@@ -66,7 +72,8 @@ async def relay_bench(servers: Servers, namespace: str, nats_url: str | None = N
         for task in bench.tasks:
             task.cancel()
         await asyncio.gather(*bench.tasks, return_exceptions=True)
-        await nc.close()
+        for connection in [*bench.connections, nc]:
+            await connection.close()
         try:
             await asyncio.wait_for(pool.close(), timeout=10)
         except TimeoutError:

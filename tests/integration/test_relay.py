@@ -34,7 +34,7 @@ async def published(bench: RelayBench) -> list[dict[str, object]]:
 async def test_an_open_transactions_event_is_published_before_later_commits_and_none_is_skipped(
         servers: Servers, namespace: str) -> None:
     async with relay_bench(servers, namespace) as bench:
-        bench.start_relay()
+        await bench.start_relay()
         slow = HeldOpenStore(bench)
         slow_append = asyncio.create_task(slow.append("stream-a", "recipient", 0, [registered(0)], META, result={}))
         await slow.written.wait()
@@ -59,7 +59,7 @@ async def count_is(bench: RelayBench, n: int) -> bool:
 
 async def test_a_rolled_back_append_does_not_stall_the_relay(servers: Servers, namespace: str) -> None:
     async with relay_bench(servers, namespace) as bench:
-        bench.start_relay()
+        await bench.start_relay()
         doomed = HeldOpenStore(bench, fail=True)
         doomed_append = asyncio.create_task(doomed.append("stream-a", "recipient", 0, [registered(0)], META,
                                                           result={}))
@@ -79,17 +79,17 @@ async def test_a_killed_relay_loses_nothing_and_a_resend_is_dropped_as_duplicate
         for n in range(30):
             await bench.store.append(f"stream-{n % 3}", "recipient", (n // 3) * 10, [registered(i) for i in range(10)],
                                      META, result={})
-        first = bench.start_relay(batch_size=10)
+        first = await bench.start_relay(batch_size=10)
         await wait_until(lambda: has_published(first, 50), what="the first relay to get going")
         await bench.kill(0)
 
-        bench.start_relay(batch_size=10)
+        await bench.start_relay(batch_size=10)
         await wait_until(lambda: count_is(bench, 300), timeout=20, what="all 300 events published")
 
         # As if the checkpoint had been lost after the PubAcks: the next relay sends everything again.
         await bench.kill(1)
         await bench.pool.execute("UPDATE relay_checkpoint SET tx_id = '0'::xid8, global_position = 0")
-        third = bench.start_relay(batch_size=50)
+        third = await bench.start_relay(batch_size=50)
         await wait_until(lambda: has_published(third, 300), timeout=20, what="the re-send of all 300")
 
         messages = await published(bench)
@@ -113,9 +113,9 @@ def assert_version_order(messages: list[dict[str, object]]) -> None:
 
 async def test_a_second_relay_stands_by_until_the_first_is_gone(servers: Servers, namespace: str) -> None:
     async with relay_bench(servers, namespace) as bench:
-        active = bench.start_relay()
+        active = await bench.start_relay()
         await wait_until(lambda: state_is(active, RelayState.ACTIVE), what="first relay active")
-        standby = bench.start_relay()
+        standby = await bench.start_relay()
         await wait_until(lambda: state_is(standby, RelayState.STANDBY), what="second relay standing by")
         await asyncio.sleep(0.5)
         assert standby.stats.state == RelayState.STANDBY
