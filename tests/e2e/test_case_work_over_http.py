@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.graphql import CASE, CASES, CLOSE, OPEN, RECORD, REGISTER, STATION_MONTH, graphql
-from tests.support import System, open_station, worker
+from tests.support import System, open_case_for, open_station, worker
 
 
 async def event_count(system: System) -> int:
@@ -127,3 +127,38 @@ async def test_the_same_idempotency_key_opens_one_case(system: System, http: htt
     assert again == first
     listed = (await graphql(http, CASES, me, token=first["consistencyToken"]))["data"]["cases"]
     assert listed["totalCount"] == 1
+
+
+async def test_cases_page_newest_first_through_cursors(system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    opened = [await open_case_for(system, station_id) for _ in range(3)]
+    await system.read_models_have(opened[-1]["position"])
+    page = """query($after: String) { cases(first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+
+    first = (await graphql(http, page, worker(station_id)))["data"]["cases"]
+    rest = (await graphql(http, page, worker(station_id), after=first["pageInfo"]["endCursor"]))["data"]["cases"]
+    forged = await graphql(http, page, worker(station_id), after="bm90LWEtY3Vyc29y")
+
+    newest_first = [o["case_id"] for o in reversed(opened)]
+    assert [e["node"]["id"] for e in first["edges"]] == newest_first[:2]
+    assert first["pageInfo"]["hasNextPage"] is True and first["totalCount"] == 3
+    assert [e["node"]["id"] for e in rest["edges"]] == newest_first[2:]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert forged["errors"][0]["extensions"]["field"] == "after"
+
+
+async def test_queries_with_too_many_aliases_or_tokens_are_refused_before_running(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    aliases = "{ " + " ".join(f"a{n}: me {{ name }}" for n in range(31)) + " }"
+    tokens = "{ me { " + " ".join(["name"] * 2001) + " } }"
+    fine = "{ cases { edges { node { station { name } } } } }"
+
+    too_many_aliases = await graphql(http, aliases, worker(station_id))
+    too_many_tokens = await graphql(http, tokens, worker(station_id))
+    allowed = await graphql(http, fine, worker(station_id))
+
+    assert too_many_aliases["data"] is None and "aliases" in too_many_aliases["errors"][0]["message"]
+    assert too_many_tokens.get("data") is None and "token" in too_many_tokens["errors"][0]["message"].lower()
+    assert "errors" not in allowed
