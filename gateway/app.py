@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.context import Context
+from gateway.metrics import metrics_endpoint
 from gateway.schema import schema
 from shared.config import AuthSettings
 from shared.natsio import connect
@@ -75,6 +76,6 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
                              "checks": {"nats": "ok" if connected else "not connected"}},
                             status_code=200 if connected else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),
+    return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql)],
                      lifespan=lifespan)

@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
+from gateway.metrics import OperationMetrics
 from gateway.mutations.close_case import close_case
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
@@ -56,6 +57,7 @@ schema = HemiaoSchema(
     mutation=Mutation,
     types=list(ERROR_TYPES),
     extensions=[
+        OperationMetrics,
         QueryDepthLimiter(max_depth=10),
         MaxAliasesLimiter(max_alias_count=30),
         MaxTokensLimiter(max_token_count=2000),

@@ -162,3 +162,17 @@ async def test_queries_with_too_many_aliases_or_tokens_are_refused_before_runnin
     assert too_many_aliases["data"] is None and "aliases" in too_many_aliases["errors"][0]["message"]
     assert too_many_tokens.get("data") is None and "token" in too_many_tokens["errors"][0]["message"].lower()
     assert "errors" not in allowed
+
+
+async def test_the_gateway_counts_its_operations_on_metrics(system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    await graphql(http, "{ me { name } }", worker(station_id))
+    await graphql(http, "{ me { name } }", bearer="forged")
+
+    metrics = (await http.get("/metrics")).text
+    ready = await http.get("/readyz")
+
+    assert 'hemiao_graphql_operations_total{operation="query",outcome="ok"}' in metrics
+    assert 'hemiao_graphql_operations_total{operation="query",outcome="error"}' in metrics
+    assert "hemiao_graphql_operation_seconds_bucket" in metrics
+    assert ready.json() == {"status": "ready", "checks": {"nats": "ok"}}
