@@ -39,9 +39,13 @@ class Context:
     response: Response | WebSocket | None = None
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
+    recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
+    narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
+        self.recipients = DataLoader(load_fn=self._load_recipients)
+        self.narratives = DataLoader(load_fn=self._load_narratives)
 
     @property
     def token(self) -> str:
@@ -54,13 +58,13 @@ class Context:
         except DomainError as error:
             raise graphql_error(error) from error
 
-    async def query(self, endpoint: str, payload: dict[str, Any], consistency_token: str | None = None
-                    ) -> dict[str, Any]:
-        """Ask reporting; its refusals become GraphQL errors."""
+    async def query(self, endpoint: str, payload: dict[str, Any], consistency_token: str | None = None,
+                    service: str = "reporting") -> dict[str, Any]:
+        """Ask reporting (or the service that holds the keys to personal data); refusals become GraphQL errors."""
         self.actor()
         try:
             body = {**payload, "consistency": decode_token(consistency_token)}
-            return await self.client.call("reporting", endpoint, body, token=self.token,
+            return await self.client.call(service, endpoint, body, token=self.token,
                                           correlation_id=self.correlation_id)
         except DomainError as error:
             raise graphql_error(error) from error
@@ -76,3 +80,11 @@ class Context:
         found = await self.query("stations", {})
         by_id = {s["station_id"]: s for s in found["stations"]}
         return [by_id.get(i) for i in ids]
+
+    async def _load_recipients(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await self.query("recipients", {"recipient_ids": ids}, service="cases")
+        return list(found["recipients"])
+
+    async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await self.query("case_narratives", {"case_ids": ids}, service="cases")
+        return list(found["narratives"])

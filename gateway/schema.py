@@ -9,12 +9,14 @@ from strawberry.types import ExecutionContext
 
 from gateway.metrics import OperationMetrics
 from gateway.mutations.close_case import close_case
+from gateway.mutations.erase_recipient import erase_recipient
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
 from gateway.mutations.register_recipient import register_recipient
 from gateway.queries.case import case
 from gateway.queries.cases import cases
 from gateway.queries.me import me
+from gateway.queries.recipient import recipient
 from gateway.queries.station_month import station_month
 from gateway.queries.stations import stations
 from gateway.types.errors import ERROR_TYPES
@@ -25,6 +27,7 @@ class Query:
     me = strawberry.field(resolver=me, description="The caller")
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
+    recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
 
@@ -32,6 +35,7 @@ class Query:
 @strawberry.type
 class Mutation:
     register_recipient = strawberry.mutation(resolver=register_recipient, description="登记服务对象")
+    erase_recipient = strawberry.mutation(resolver=erase_recipient, description="删除服务对象个人信息")
     open_case = strawberry.mutation(resolver=open_case, description="接案 Take in a case")
     record_case_session = strawberry.mutation(resolver=record_case_session, description="记录个案服务")
     close_case = strawberry.mutation(resolver=close_case, description="结案 Close a case")

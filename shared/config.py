@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 SERVICE_HTTP_PORTS = {"cases": 8101, "activities": 8102, "reporting": 8103}
+PERSONAL_DATA_SERVICES = {"cases", "activities"}
+"""The services that hold personal data, and so a data key."""
 
 
 def _env(name: str, default: str) -> str:
@@ -30,6 +33,22 @@ def development_secret() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def data_key() -> bytes:
+    """The key that wraps every person's key: HEMIAO_DATA_KEY (base64, 32 bytes), else one made once in ./var."""
+    configured = os.environ.get("HEMIAO_DATA_KEY")
+    if not configured:
+        path = var_dir() / "data-key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+        configured = path.read_text().strip()
+    key = base64.b64decode(configured)
+    if len(key) != 32:
+        raise ValueError("HEMIAO_DATA_KEY must be 32 bytes, base64-encoded")
+    return key
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +78,7 @@ class ServiceSettings:
     http_host: str
     http_port: int
     auth: AuthSettings
+    data_key: bytes | None = None
 
     @classmethod
     def from_env(cls, service: str) -> ServiceSettings:
@@ -71,6 +91,7 @@ class ServiceSettings:
             http_host=_env("HEMIAO_HTTP_HOST", "127.0.0.1"),
             http_port=int(_env(f"{upper}_HTTP_PORT", str(SERVICE_HTTP_PORTS.get(service, 8100)))),
             auth=AuthSettings.from_env(),
+            data_key=data_key() if service in PERSONAL_DATA_SERVICES else None,
         )
 
 

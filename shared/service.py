@@ -62,7 +62,7 @@ async def write_service(settings: ServiceSettings, migrations: Path,
     try:
         js = nc.jetstream()
         await ensure_event_stream(js, settings.namespace, settings.service)
-        store = PostgresEventStore(pool)
+        store = PostgresEventStore(pool, settings.data_key)
         relay = Relay(settings.database_url, js, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))

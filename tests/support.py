@@ -19,8 +19,8 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from services.activities.application.handlers import ROUTES as ACTIVITIES_ROUTES
 from services.activities.entrypoints.service import MIGRATIONS as ACTIVITIES_MIGRATIONS
-from services.cases.application.handlers import ROUTES as CASES_ROUTES
 from services.cases.entrypoints.service import MIGRATIONS as CASES_MIGRATIONS
+from services.cases.entrypoints.service import endpoints as cases_endpoints
 from services.reporting.entrypoints.service import ReportingService, reporting_service
 from shared.application import command_endpoints
 from shared.auth import issue_token
@@ -32,6 +32,7 @@ from shared.service import WriteService, write_service
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-keys"
 AUTH = AuthSettings(secret=SECRET)
+DATA_KEY = bytes(range(32))
 
 
 @dataclass
@@ -55,7 +56,7 @@ def worker(station_id: str, subject: str = "worker-1") -> Actor:
 def settings_for(servers: Servers, namespace: str, service: str, nats_url: str | None = None) -> ServiceSettings:
     return ServiceSettings(service=service, database_url=servers.postgres.dsn(f"{namespace}_{service}"),
                            nats_url=nats_url or servers.nats.url, namespace=namespace, http_host="127.0.0.1",
-                           http_port=free_port(), auth=AUTH)
+                           http_port=free_port(), auth=AUTH, data_key=DATA_KEY)
 
 
 @dataclass
@@ -96,8 +97,7 @@ async def running_system(servers: Servers, namespace: str) -> AsyncIterator[Syst
     cases_settings = settings_for(servers, namespace, "cases")
     activities_settings = settings_for(servers, namespace, "activities")
     async with (
-        write_service(cases_settings, CASES_MIGRATIONS, lambda s: command_endpoints("cases", s, CASES_ROUTES),
-                      "cases") as cases,
+        write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases") as cases,
         write_service(activities_settings, ACTIVITIES_MIGRATIONS,
                       lambda s: command_endpoints("activities", s, ACTIVITIES_ROUTES), "activities") as activities,
         reporting_service(settings_for(servers, namespace, "reporting")) as reporting,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from gateway.context import Context
@@ -19,6 +21,13 @@ class RegisterRecipientInput:
     birth_year: int
     community: str
     categories: list[RecipientCategory] = strawberry.field(default_factory=list)
+    id_number: str | None = strawberry.field(default=None, description="居民身份证号码, checked (GB 11643)")
+    phone: str | None = None
+    address: str | None = None
+    consent_given_on: date | None = strawberry.field(
+        default=None, description="Date of the separate consent that ID number, phone or address need")
+    consent_purpose: str | None = None
+    consent_by_guardian: bool = strawberry.field(default=False, description="Required for a child under 14")
     recipient_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource
+from gateway.types.recipient import Recipient
 from gateway.types.station import Station
 
 
@@ -21,14 +22,11 @@ class Case:
     id: strawberry.ID
     station_id: strawberry.ID
     recipient_id: strawberry.ID
-    recipient_name: str | None
     worker_id: str
     intake_source: IntakeSource
-    presenting_problem: str
     status: CaseStatus
     opened_on: date
     closed_on: date | None
-    close_reason: str | None
     outcome: CaseOutcome | None
     session_count: int
     last_session_on: date | None
@@ -38,15 +36,34 @@ class Case:
         row = await info.context.stations.load(str(self.station_id))
         return None if row is None else Station.from_row(row)
 
+    @strawberry.field(description="The recipient, masked (null when erased)")
+    async def recipient(self, info: strawberry.Info[Context, None]) -> Recipient | None:
+        view = await info.context.recipients.load(str(self.recipient_id))
+        return None if view is None else Recipient.from_view(view)
+
+    @strawberry.field(description="The recipient's name (null when erased)")
+    async def recipient_name(self, info: strawberry.Info[Context, None]) -> str | None:
+        view = await info.context.recipients.load(str(self.recipient_id))
+        return None if view is None else view["name"]
+
+    @strawberry.field(description="接案时的主要问题 (null when the recipient was erased)")
+    async def presenting_problem(self, info: strawberry.Info[Context, None]) -> str | None:
+        narrative = await info.context.narratives.load(str(self.id))
+        return None if narrative is None else narrative["presenting_problem"]
+
+    @strawberry.field(description="结案原因 (null while open, or when the recipient was erased)")
+    async def close_reason(self, info: strawberry.Info[Context, None]) -> str | None:
+        narrative = await info.context.narratives.load(str(self.id))
+        return None if narrative is None else narrative["close_reason"]
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Case:
         return cls(
             id=strawberry.ID(row["case_id"]), station_id=strawberry.ID(row["station_id"]),
-            recipient_id=strawberry.ID(row["recipient_id"]), recipient_name=row.get("recipient_name"),
-            worker_id=row["worker_id"], intake_source=IntakeSource(row["intake_source"]),
-            presenting_problem=row["presenting_problem"], status=CaseStatus(row["status"]),
+            recipient_id=strawberry.ID(row["recipient_id"]), worker_id=row["worker_id"],
+            intake_source=IntakeSource(row["intake_source"]), status=CaseStatus(row["status"]),
             opened_on=date.fromisoformat(str(row["opened_on"])), closed_on=_day(row["closed_on"]),
-            close_reason=row["close_reason"], outcome=None if row["outcome"] is None else CaseOutcome(row["outcome"]),
+            outcome=None if row["outcome"] is None else CaseOutcome(row["outcome"]),
             session_count=row["session_count"], last_session_on=_day(row["last_session_on"]),
         )
 

@@ -12,6 +12,12 @@ class RecipientRegistered:
 
 
 @strawberry.type
+class RecipientErased:
+    recipient_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type
 class CaseOpened:
     case_id: strawberry.ID
     consistency_token: str = strawberry.field(description="Pass to a query to read this write")

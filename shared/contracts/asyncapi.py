@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from shared.contracts.examples import EXAMPLES
-from shared.contracts.registry import EventType, encode_event, registered_events
+from shared.contracts.registry import EventType, encode_event, event_class, registered_events
 
 _HEADERS: dict[str, Any] = {
     "type": "object",
@@ -54,6 +54,14 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+def _as_published(example: object) -> dict[str, Any]:
+    """An example as it travels: each personal field that has a value is sealed."""
+    registered = event_class(type(example).__name__)
+    data = encode_event(example)
+    return {k: ({"sealed": "<base64: 12-byte nonce + AES-256-GCM ciphertext>"}
+                if k in registered.personal and v is not None else v) for k, v in data.items()}
+
+
 def _key(registered: EventType) -> str:
     return f"{registered.service}.{registered.aggregate}.{registered.name}"
 
@@ -63,7 +71,7 @@ def catalogue() -> dict[str, Any]:
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
-    examples = {type(e).__name__: encode_event(e) for e in EXAMPLES}
+    examples = {type(e).__name__: _as_published(e) for e in EXAMPLES}
     for registered in registered_events():
         key = _key(registered)
         messages[registered.type_name] = {
@@ -75,6 +83,7 @@ def catalogue() -> dict[str, Any]:
             "payload": _inlined(registered.json_schema()),
             "examples": [{"name": "example", "payload": examples[registered.type_name]}],
             "x-schema-version": registered.schema_version,
+            "x-personal-fields": list(registered.personal),
         }
         channels[key] = {"address": registered.subject, "description": registered.description,
                          "messages": {registered.type_name: {"$ref": f"#/components/messages/{registered.type_name}"}}}
@@ -85,7 +94,10 @@ def catalogue() -> dict[str, Any]:
         "info": {"title": "hemiao events (禾苗事件目录)", "version": "1.0.0",
                  "description": "Every event the hemiao services publish to NATS JetStream. Generated from "
                                 "shared/contracts by `make asyncapi`; a test fails when code and document differ. "
-                                "Streams: HEMIAO_CASES, HEMIAO_ACTIVITIES."},
+                                "Streams: HEMIAO_CASES, HEMIAO_ACTIVITIES. Personal fields (x-personal-fields) "
+                                "travel sealed, as {\"sealed\": \"...\"} (AES-256-GCM with the person's key, "
+                                "held only by the producing service); read them as null. Erasing a person "
+                                "deletes the key."},
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,

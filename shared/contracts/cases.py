@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from shared.contracts.registry import event
@@ -55,38 +55,69 @@ class CaseOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-@event(service="cases", aggregate="recipient", name="registered")
+@event(service="cases", aggregate="recipient", name="registered",
+       personal=("name", "id_number", "phone", "address"), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class RecipientRegistered:
-    """A resident was registered as a service recipient (服务对象) of a station."""
+    """A resident was registered as a service recipient (服务对象) of a station.
+
+    name, id_number, phone and address are sealed with the person's key: a
+    reader without it (everyone but the cases service) sees null, and so does
+    everyone once the person has been erased.
+    """
 
     recipient_id: str
     station_id: str
-    name: str
+    name: str | None
     gender: Gender
     birth_year: int
     community: str
     categories: tuple[RecipientCategory, ...]
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    consent: SensitiveDataConsent | None = None
 
 
-@event(service="cases", aggregate="case", name="opened")
+@dataclass(frozen=True, kw_only=True)
+class SensitiveDataConsent:
+    """The person's separate consent to the collection of sensitive data (PIPL art. 29), or the guardian's."""
+
+    given_on: date
+    purpose: str
+    recorded_by: str
+    by_guardian: bool = False
+
+
+@event(service="cases", aggregate="recipient", name="erased", erases="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class RecipientErased:
+    """A recipient's personal data was erased (删除, PIPL art. 47): their key is gone, every copy unreadable."""
+
+    recipient_id: str
+    station_id: str
+    erased_on: date
+    reason: str
+
+
+@event(service="cases", aggregate="case", name="opened", personal=("presenting_problem",), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class CaseOpened:
-    """A case (个案) was taken in (接案) and assigned to a social worker."""
+    """A case (个案) was taken in (接案) and assigned to a social worker; the problem is sealed."""
 
     case_id: str
     station_id: str
     recipient_id: str
     worker_id: str
     intake_source: IntakeSource
-    presenting_problem: str
+    presenting_problem: str | None
     opened_on: date
 
 
-@event(service="cases", aggregate="case", name="session_recorded")
+@event(service="cases", aggregate="case", name="session_recorded", personal=("notes",), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class CaseSessionRecorded:
-    """A session of case work was held with the recipient (and others present)."""
+    """A session of case work was held with the recipient (and others present); the notes are sealed."""
 
     case_id: str
     station_id: str
@@ -95,16 +126,34 @@ class CaseSessionRecorded:
     mode: SessionMode
     duration_minutes: int
     participants: int
-    notes: str
+    notes: str | None
+    recipient_id: str | None = None
+    """Whose key seals the notes (absent from sessions recorded before notes were sealed)."""
 
 
-@event(service="cases", aggregate="case", name="closed")
+@event(service="cases", aggregate="case", name="closed", personal=("reason",), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class CaseClosed:
-    """A case was closed (结案)."""
+    """A case was closed (结案); the reason is sealed."""
 
     case_id: str
     station_id: str
     closed_on: date
-    reason: str
+    reason: str | None
     outcome: CaseOutcome
+    recipient_id: str | None = None
+    """Whose key seals the reason (absent from cases closed before reasons were sealed)."""
+
+
+@event(service="cases", aggregate="disclosure", name="recorded")
+@dataclass(frozen=True, kw_only=True)
+class RecipientDataDisclosed:
+    """Someone read a recipient's sensitive data unmasked: who, when, which fields, for what purpose (audit)."""
+
+    recipient_id: str
+    station_id: str
+    fields: tuple[str, ...]
+    purpose: str
+    read_by: str
+    read_by_role: str
+    read_at: datetime

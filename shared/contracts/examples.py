@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from shared.contracts.activities import CommunityAdded, CommunityKind, StationOpened, StreetRegistered
 from shared.contracts.cases import (
@@ -13,6 +13,8 @@ from shared.contracts.cases import (
     Gender,
     IntakeSource,
     RecipientCategory,
+    RecipientDataDisclosed,
+    RecipientErased,
     RecipientRegistered,
     SessionMode,
 )
@@ -30,13 +32,18 @@ EXAMPLES: list[object] = [
                   opened_on=date(2019, 1, 15)),
     RecipientRegistered(recipient_id=RECIPIENT, station_id=STATION, name="陈某", gender=Gender.FEMALE,
                         birth_year=1983, community="一力社区",
-                        categories=(RecipientCategory.FAMILY_IN_DIFFICULTY, RecipientCategory.SUBSISTENCE_ALLOWANCE)),
+                        categories=(RecipientCategory.FAMILY_IN_DIFFICULTY, RecipientCategory.SUBSISTENCE_ALLOWANCE),
+                        phone="13800000000"),
+    RecipientDataDisclosed(recipient_id=RECIPIENT, station_id=STATION, fields=("id_number", "phone"),
+                           purpose="办理低保复核", read_by="sw-hsp-1", read_by_role="social_worker",
+                           read_at=datetime(2026, 11, 21, 2, 30, tzinfo=UTC)),
+    RecipientErased(recipient_id=RECIPIENT, station_id=STATION, erased_on=date(2026, 11, 25), reason="本人要求删除"),
     CaseOpened(case_id=CASE, station_id=STATION, recipient_id=RECIPIENT, worker_id="sw-hsp-1",
                intake_source=IntakeSource.OUTREACH, presenting_problem="家庭经济困难，孩子暑期无人照看",
                opened_on=date(2026, 10, 10)),
     CaseSessionRecorded(case_id=CASE, station_id=STATION, session_id="9b2e4f6a-1c3d-5e7f-8a9b-0c1d2e3f4a5b",
                         held_on=date(2026, 10, 17), mode=SessionMode.HOME_VISIT, duration_minutes=60,
-                        participants=2, notes="上门走访，与母亲和孩子面谈"),
+                        participants=2, notes="上门走访，与母亲和孩子面谈", recipient_id=RECIPIENT),
     CaseClosed(case_id=CASE, station_id=STATION, closed_on=date(2026, 11, 20), reason="服务目标达成",
-               outcome=CaseOutcome.GOALS_MET),
+               outcome=CaseOutcome.GOALS_MET, recipient_id=RECIPIENT),
 ]

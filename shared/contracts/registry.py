@@ -21,6 +21,16 @@ class EventType:
     name: str
     schema_version: int
     description: str
+    personal: tuple[str, ...] = ()
+    """Fields sealed with the person's key (see shared.personal); None for a reader without it."""
+    person: str | None = None
+    """The field naming whose personal data this event carries."""
+    erases: str | None = None
+    """The field naming a person whose key is deleted when this event is appended."""
+
+    def person_of(self, data: dict[str, Any]) -> str | None:
+        value = None if self.person is None else data.get(self.person)
+        return None if value is None else str(value)
 
     @property
     def subject(self) -> str:
@@ -47,13 +57,16 @@ _BY_CLASS: dict[type[Any], EventType] = {}
 _BY_NAME: dict[str, EventType] = {}
 
 
-def event(*, service: str, aggregate: str, name: str, version: int = 1) -> Callable[[type[T]], type[T]]:
+def event(*, service: str, aggregate: str, name: str, version: int = 1, personal: tuple[str, ...] = (),
+          person: str | None = None, erases: str | None = None) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as the payload of a published event."""
+    if personal and person is None:
+        raise ValueError("an event with personal fields must say whose they are (person=...)")
 
     def register(cls: type[T]) -> type[T]:
         registered = EventType(
             cls=cls, service=service, aggregate=aggregate, name=name, schema_version=version,
-            description=(cls.__doc__ or "").strip(),
+            description=(cls.__doc__ or "").strip(), personal=personal, person=person, erases=erases,
         )
         if cls.__name__ in _BY_NAME and _BY_NAME[cls.__name__].cls is not cls:
             raise ValueError(f"two event types are named {cls.__name__}")
@@ -101,5 +114,8 @@ def encode_event(payload: object) -> dict[str, Any]:
 
 
 def decode_event(type_name: str, data: dict[str, Any]) -> Any:
-    """The payload object of a stored or received event."""
-    return _adapter(_BY_NAME[type_name].cls).validate_python(data)
+    """The payload object of a stored or received event; sealed personal fields read as None."""
+    registration = _BY_NAME[type_name]
+    if registration.personal:
+        data = {k: (None if k in registration.personal and isinstance(v, dict) else v) for k, v in data.items()}
+    return _adapter(registration.cls).validate_python(data)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from shared.contracts import decode_event, encode_event, event_class
+from shared.contracts import decode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
     ConcurrencyConflict,
@@ -17,6 +18,8 @@ from shared.eventstore.protocol import (
     IdempotentCommand,
     RecordedEvent,
 )
+from shared.eventstore.sealing import erased_person, opened_data, sealed_data
+from shared.personal import new_key
 
 
 class InMemoryEventStore:
@@ -26,9 +29,22 @@ class InMemoryEventStore:
         self.events: list[RecordedEvent] = []
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._idempotency: dict[str, tuple[str, AppendResult]] = {}
+        self.person_keys: dict[str, bytes] = {}
+        self.stored: dict[UUID, dict[str, Any]] = {}
+        """Each event's data as written, personal fields sealed, as the events table holds it."""
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
-        return list(self._streams.get(stream_id, []))
+        async def key_of(person_id: str) -> bytes | None:
+            return self.person_keys.get(person_id)
+
+        opened = []
+        for recorded in self._streams.get(stream_id, []):
+            data = await opened_data(recorded.type, self.stored[recorded.event_id], key_of)
+            opened.append(replace(recorded, data=data, payload=decode_event(recorded.type, data)))
+        return opened
+
+    async def _key_for(self, person_id: str) -> bytes:
+        return self.person_keys.setdefault(person_id, new_key())
 
     async def append(
         self,
@@ -49,12 +65,16 @@ class InMemoryEventStore:
         recorded = []
         for offset, payload in enumerate(events, start=1):
             registration = event_class(type(payload).__name__)
-            data = json.loads(json.dumps(encode_event(payload)))
+            data = json.loads(json.dumps(await sealed_data(payload, self._key_for)))
             recorded.append(RecordedEvent(
                 global_position=len(self.events) + offset, stream_id=stream_id, stream_type=stream_type,
                 version=expected_version + offset, event_id=uuid4(), type=registration.type_name,
                 schema_version=registration.schema_version, payload=decode_event(registration.type_name, data),
                 data=data, metadata=metadata.as_dict(), recorded_at=datetime.now(UTC)))
+        for event in recorded:
+            self.stored[event.event_id] = event.data
+        for person_id in filter(None, map(erased_person, events)):
+            self.person_keys.pop(person_id, None)
         stream.extend(recorded)
         self.events.extend(recorded)
         appended = AppendResult(stream_id=stream_id, version=expected_version + len(events),

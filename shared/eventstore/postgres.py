@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from shared.contracts import decode_event, encode_event, event_class
+from shared.contracts import decode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
     ConcurrencyConflict,
@@ -18,6 +18,8 @@ from shared.eventstore.protocol import (
     IdempotentCommand,
     RecordedEvent,
 )
+from shared.eventstore.sealing import erased_person, opened_data, sealed_data
+from shared.personal import new_key, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
 
@@ -28,8 +30,7 @@ _SELECT = """
 """
 
 
-def record_from_row(row: asyncpg.Record) -> RecordedEvent:
-    data = json.loads(row["data"])
+def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
     return RecordedEvent(
         global_position=row["global_position"], stream_id=row["stream_id"],
         stream_type=row["stream_type"], version=row["version"], event_id=row["event_id"],
@@ -39,14 +40,45 @@ def record_from_row(row: asyncpg.Record) -> RecordedEvent:
 
 
 class PostgresEventStore:
-    """Streams in one `events` table; the unique (stream_id, version) is the concurrency check."""
+    """Streams in one `events` table; the unique (stream_id, version) is the concurrency check.
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    With a data key it seals the personal fields of the events it writes and
+    opens them when it reads (see shared.personal); without one it refuses to
+    write personal data at all.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, data_key: bytes | None = None) -> None:
         self._pool = pool
+        self._data_key = data_key
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
-        rows = await self._pool.fetch(_SELECT + " WHERE stream_id = $1 ORDER BY version", stream_id)
-        return [record_from_row(row) for row in rows]
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_SELECT + " WHERE stream_id = $1 ORDER BY version", stream_id)
+            keys: dict[str, bytes | None] = {}
+
+            async def key_of(person_id: str) -> bytes | None:
+                if person_id not in keys:
+                    keys[person_id] = await self._key(conn, person_id, create=False)
+                return keys[person_id]
+
+            return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
+                    for row in rows]
+
+    async def _key(self, conn: asyncpg.Connection, person_id: str, *, create: bool) -> bytes | None:
+        if self._data_key is None:
+            raise RuntimeError("personal data needs the service's data key (HEMIAO_DATA_KEY)")
+        wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
+        if wrapped is None and create:
+            await conn.execute("INSERT INTO person_keys (person_id, wrapped) VALUES ($1, $2)"
+                               " ON CONFLICT (person_id) DO NOTHING",
+                               person_id, wrap(self._data_key, person_id, new_key()))
+            wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
+        return None if wrapped is None else unwrap(self._data_key, person_id, bytes(wrapped))
+
+    async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes:
+        key = await self._key(conn, person_id, create=True)
+        assert key is not None
+        return key
 
     async def append(
         self,
@@ -60,12 +92,6 @@ class PostgresEventStore:
         idempotency: IdempotentCommand | None = None,
     ) -> AppendResult:
         event_ids = tuple(uuid4() for _ in events)
-        rows = [
-            (stream_id, stream_type, expected_version + i + 1, event_id, event_class(type(e).__name__).type_name,
-             event_class(type(e).__name__).schema_version, json.dumps(encode_event(e), ensure_ascii=False),
-             json.dumps(metadata.as_dict(), ensure_ascii=False))
-            for i, (event_id, e) in enumerate(zip(event_ids, events, strict=True))
-        ]
         version = expected_version + len(events)
         try:
             async with self._pool.acquire() as conn, conn.transaction():
@@ -73,9 +99,18 @@ class PostgresEventStore:
                     "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
                 if current != expected_version:
                     raise ConcurrencyConflict(stream_id, expected_version)
+                rows = []
+                for offset, (event_id, payload) in enumerate(zip(event_ids, events, strict=True), start=1):
+                    registration = event_class(type(payload).__name__)
+                    data = await sealed_data(payload, lambda person: self._key_for(conn, person))
+                    rows.append((stream_id, stream_type, expected_version + offset, event_id, registration.type_name,
+                                 registration.schema_version, json.dumps(data, ensure_ascii=False),
+                                 json.dumps(metadata.as_dict(), ensure_ascii=False)))
                 await conn.executemany(
                     "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
                     " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
+                for person_id in filter(None, map(erased_person, events)):
+                    await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
                 if idempotency is not None:
                     await conn.execute(
                         "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"

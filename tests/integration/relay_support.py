@@ -17,7 +17,7 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import ensure_event_stream
 from shared.relay import Relay
-from tests.support import Servers
+from tests.support import DATA_KEY, Servers
 
 META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
 
@@ -64,7 +64,7 @@ async def relay_bench(servers: Servers, namespace: str, nats_url: str | None = N
     url = nats_url or servers.nats.url
     nc = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
     await ensure_event_stream(nc.jetstream(), namespace, "cases")
-    bench = RelayBench(dsn=dsn, pool=pool, store=PostgresEventStore(pool), nc=nc, namespace=namespace,
+    bench = RelayBench(dsn=dsn, pool=pool, store=PostgresEventStore(pool, DATA_KEY), nc=nc, namespace=namespace,
                        nats_url=url)
     try:
         yield bench

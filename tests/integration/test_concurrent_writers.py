@@ -13,14 +13,14 @@ from shared.eventstore import RecordedEvent
 from shared.eventstore.postgres import PostgresEventStore
 from shared.runtime import RequestContext
 from tests.integration.test_relay import assert_version_order
-from tests.support import System, open_case_for, open_station, stream_messages, wait_until, worker
+from tests.support import DATA_KEY, System, open_case_for, open_station, stream_messages, wait_until, worker
 
 
 class ReadTogetherStore(PostgresEventStore):
     """Both first reads of a stream wait for each other, so both commands decide at the same version."""
 
     def __init__(self, pool: object, readers: int) -> None:
-        super().__init__(pool)  # type: ignore[arg-type]
+        super().__init__(pool, DATA_KEY)  # type: ignore[arg-type]
         self.barrier = asyncio.Barrier(readers)
         self.waiting = True
         self.appends = 0

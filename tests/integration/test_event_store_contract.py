@@ -13,7 +13,7 @@ from shared.eventstore import ConcurrencyConflict, EventMetadata, EventStore, Id
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
-from tests.support import Servers
+from tests.support import DATA_KEY, Servers
 
 META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
 
@@ -32,7 +32,7 @@ async def store(request: pytest.FixtureRequest, servers: Servers, namespace: str
     await migrate(dsn, [EVENT_STORE_MIGRATIONS])
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     try:
-        yield PostgresEventStore(pool)
+        yield PostgresEventStore(pool, DATA_KEY)
     finally:
         await pool.close()
 

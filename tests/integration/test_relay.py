@@ -15,7 +15,7 @@ class HeldOpenStore(PostgresEventStore):
     """Keeps its append's transaction open, after the rows are written, until released (or fails it)."""
 
     def __init__(self, bench: RelayBench, fail: bool = False) -> None:
-        super().__init__(bench.pool)
+        super().__init__(bench.pool, bench.store._data_key)
         self.written = asyncio.Event()
         self.release = asyncio.Event()
         self.fail = fail

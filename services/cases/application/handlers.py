@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from services.cases.domain import case, recipient
-from services.cases.domain.commands import CloseCase, OpenCase, RecordCaseSession, RegisterRecipient
+from services.cases.domain.commands import (
+    CloseCase,
+    EraseRecipient,
+    OpenCase,
+    RecordCaseSession,
+    RegisterRecipient,
+)
 from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
 
@@ -20,6 +26,11 @@ def case_stream(case_id: str) -> str:
 
 
 async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
+    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
+                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
+
+
+async def erase_recipient(command: EraseRecipient, unit: Unit) -> AppendResult:
     return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
                          lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
 
@@ -42,6 +53,7 @@ async def close_case(command: CloseCase, unit: Unit) -> AppendResult:
 
 ROUTES: dict[type, CommandHandler] = {
     RegisterRecipient: register_recipient,
+    EraseRecipient: erase_recipient,
     OpenCase: open_case,
     RecordCaseSession: record_case_session,
     CloseCase: close_case,

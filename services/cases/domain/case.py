@@ -13,6 +13,7 @@ from services.cases.domain.errors import (
     DateBeforeOpening,
     NotYourStation,
     RecipientNotFound,
+    RecipientWasErased,
 )
 from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
@@ -27,6 +28,7 @@ class Case:
     opened: bool = False
     closed: bool = False
     station_id: str = ""
+    recipient_id: str = ""
     opened_on: date = date.min
 
 
@@ -39,6 +41,8 @@ def open_case(command: OpenCase, recipient: Recipient, state: Case) -> list[obje
         raise CaseAlreadyOpened(command.case_id)
     if not recipient.registered:
         raise RecipientNotFound(command.recipient_id)
+    if recipient.erased:
+        raise RecipientWasErased(command.recipient_id)
     if not command.actor.may_act_for(recipient.station_id):
         raise NotYourStation(recipient.station_id, field="recipientId")
     require_not_future("openedOn", command.opened_on, command.today)
@@ -71,7 +75,7 @@ def decide(command: RecordCaseSession | CloseCase, state: Case) -> list[object]:
             return [CaseSessionRecorded(
                 case_id=command.case_id, station_id=case.station_id, session_id=command.session_id,
                 held_on=command.held_on, mode=command.mode, duration_minutes=command.duration_minutes,
-                participants=command.participants, notes=command.notes.strip(),
+                participants=command.participants, notes=command.notes.strip(), recipient_id=case.recipient_id,
             )]
         case CloseCase():
             case = _open_case_of(state, command.case_id, command.actor)
@@ -79,13 +83,14 @@ def decide(command: RecordCaseSession | CloseCase, state: Case) -> list[object]:
             if command.closed_on < case.opened_on:
                 raise DateBeforeOpening("closedOn", command.closed_on, case.opened_on)
             return [CaseClosed(case_id=command.case_id, station_id=case.station_id, closed_on=command.closed_on,
-                               reason=require_text("reason", command.reason), outcome=command.outcome)]
+                               reason=require_text("reason", command.reason), outcome=command.outcome,
+                               recipient_id=case.recipient_id)]
 
 
 def evolve(state: Case, event: object) -> Case:
     match event:
-        case CaseOpened(station_id=station_id, opened_on=opened_on):
-            return Case(opened=True, station_id=station_id, opened_on=opened_on)
+        case CaseOpened(station_id=station_id, recipient_id=recipient_id, opened_on=opened_on):
+            return Case(opened=True, station_id=station_id, recipient_id=recipient_id, opened_on=opened_on)
         case CaseClosed():
             return replace(state, closed=True)
     return state

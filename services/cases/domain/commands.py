@@ -25,6 +25,22 @@ class RegisterRecipient:
     birth_year: int
     community: str
     categories: tuple[RecipientCategory, ...] = ()
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    consent_given_on: date | None = None
+    consent_purpose: str | None = None
+    consent_by_guardian: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EraseRecipient:
+    """Erase a recipient's personal data (the right to deletion): their key is deleted, every copy unreadable."""
+
+    actor: Actor
+    today: date
+    recipient_id: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -76,3 +76,49 @@ class OutOfRange(InvalidInput):
     def __init__(self, field: str, low: int, high: int) -> None:
         super().__init__(Message(zh=f"{field} 应在 {low} 到 {high} 之间",
                                  en=f"{field} must be between {low} and {high}"), field=field)
+
+
+class RecipientWasErased(DomainError):
+    code = "recipient_erased"
+
+    def __init__(self, recipient_id: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 的个人信息已删除，不能再为其记录",
+                                 en=f"Recipient {recipient_id} was erased; nothing more can be recorded for them"),
+                         field="recipientId")
+
+
+class InvalidIdNumber(InvalidInput):
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(Message(zh=f"身份证号码无效：{reason_zh}", en=f"Invalid ID card number: {reason_en}"),
+                         field="idNumber")
+
+
+class ConsentMissing(DomainError):
+    code = "consent_missing"
+
+    def __init__(self, by_guardian: bool) -> None:
+        who_zh, who_en = ("监护人", "the guardian's") if by_guardian else ("本人", "the person's")
+        super().__init__(Message(zh=f"登记身份证号、电话或住址等敏感信息，须先取得{who_zh}单独同意（日期与目的）",
+                                 en=f"Sensitive data (ID number, phone, address) needs {who_en} separate consent,"
+                                    " with its date and purpose"), field="consent")
+
+
+class InvalidPhone(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="电话号码应为 7 到 15 位数字（可含 - 和开头的 +）",
+                                 en="A phone number has 7 to 15 digits (with optional - and a leading +)"),
+                         field="phone")
+
+
+class RecipientAlreadyErased(DomainError):
+    code = "recipient_erased"
+
+    def __init__(self, recipient_id: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 的个人信息已经删除",
+                                 en=f"Recipient {recipient_id} was already erased"), field="recipientId")
+
+
+class NotAllowedToErase(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有站长或区民政局可以删除服务对象的个人信息",
+                                 en="Only the station head or the district bureau may erase a recipient"))

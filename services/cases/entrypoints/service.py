@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from services.cases.application import views
 from services.cases.application.handlers import ROUTES
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
+from shared.eventstore import EventStore
+from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
+def endpoints(store: EventStore) -> dict[str, Handler]:
+    """A NATS endpoint per command, and the queries only this service can answer (it holds the keys)."""
+    return {
+        **command_endpoints("cases", store, ROUTES),
+        "recipients": partial(views.recipients, store),
+        "recipient_unmasked": partial(views.recipient_unmasked, store),
+        "case_narratives": partial(views.case_narratives, store),
+    }
+
+
 async def main() -> None:
     settings = ServiceSettings.from_env("cases")
-    async with write_service(settings, MIGRATIONS, lambda store: command_endpoints("cases", store, ROUTES),
-                             "Case work and service recipients (个案与服务对象)"):
+    async with write_service(settings, MIGRATIONS, endpoints, "Case work and service recipients (个案与服务对象)"):
         await until_stopped()

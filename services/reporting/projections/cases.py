@@ -5,23 +5,27 @@ from __future__ import annotations
 import asyncpg
 
 from services.reporting.projections import Projector, ReceivedEvent
-from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded, RecipientRegistered
+from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded, RecipientErased, RecipientRegistered
 
 
 async def recipient_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: RecipientRegistered = event.payload
-    await conn.execute("INSERT INTO recipients (recipient_id, station_id, name, community, categories)"
-                       " VALUES ($1, $2, $3, $4, $5)", e.recipient_id, e.station_id, e.name, e.community,
+    await conn.execute("INSERT INTO recipients (recipient_id, station_id, community, categories)"
+                       " VALUES ($1, $2, $3, $4)", e.recipient_id, e.station_id, e.community,
                        [c.value for c in e.categories])
+
+
+async def recipient_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: RecipientErased = event.payload
+    await conn.execute("UPDATE recipients SET erased = true WHERE recipient_id = $1", e.recipient_id)
 
 
 async def case_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseOpened = event.payload
     await conn.execute(
-        "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, presenting_problem,"
-        " status, opened_on) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
-        e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.presenting_problem,
-        e.opened_on)
+        "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on)"
+        " VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+        e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on)
 
 
 async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -38,12 +42,13 @@ async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) 
 
 async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseClosed = event.payload
-    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2, close_reason = $3, outcome = $4"
-                       " WHERE case_id = $1", e.case_id, e.closed_on, e.reason, e.outcome.value)
+    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2, outcome = $3 WHERE case_id = $1",
+                       e.case_id, e.closed_on, e.outcome.value)
 
 
 PROJECTORS: dict[str, Projector] = {
     "RecipientRegistered": recipient_registered,
+    "RecipientErased": recipient_erased,
     "CaseOpened": case_opened,
     "CaseSessionRecorded": case_session_recorded,
     "CaseClosed": case_closed,

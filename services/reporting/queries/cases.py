@@ -12,9 +12,9 @@ from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
 _CASE_COLUMNS = """
-    c.seq, c.case_id, c.station_id, s.name AS station_name, c.recipient_id, r.name AS recipient_name,
-    c.worker_id, c.intake_source, c.presenting_problem, c.status, c.opened_on, c.closed_on, c.close_reason,
-    c.outcome, c.session_count, c.last_session_on
+    c.seq, c.case_id, c.station_id, s.name AS station_name, c.recipient_id, coalesce(r.erased, false) AS erased,
+    c.worker_id, c.intake_source, c.status, c.opened_on, c.closed_on, c.outcome, c.session_count,
+    c.last_session_on
     FROM cases c LEFT JOIN stations s USING (station_id) LEFT JOIN recipients r USING (recipient_id)
 """
 MAX_PAGE = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.cases.domain.commands import CloseCase, OpenCase, RecordCaseSession, RegisterRecipient
+from services.cases.domain.commands import CloseCase, EraseRecipient, OpenCase, RecordCaseSession, RegisterRecipient
 from shared.contracts import Actor, Role
 from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
 
@@ -12,6 +12,7 @@ TODAY = date(2026, 11, 20)
 STATION = "station-hsp"
 OTHER_STATION = "station-wy"
 WORKER = Actor(subject="sw-1", name="王社工", role=Role.SOCIAL_WORKER, station_ids=(STATION,))
+HEAD = Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(STATION,))
 STRANGER = Actor(subject="sw-9", name="李社工", role=Role.SOCIAL_WORKER, station_ids=(OTHER_STATION,))
 
 
@@ -42,3 +43,8 @@ def close_case(**changes: object) -> CloseCase:
         "actor": WORKER, "today": TODAY, "case_id": "c-1", "closed_on": date(2026, 11, 1), "reason": "目标达成",
         "outcome": CaseOutcome.GOALS_MET}
     return CloseCase(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def erase(**changes: object) -> EraseRecipient:
+    fields: dict[str, object] = {"actor": HEAD, "today": TODAY, "recipient_id": "r-1", "reason": "本人要求删除"}
+    return EraseRecipient(**{**fields, **changes})  # type: ignore[arg-type]

@@ -17,9 +17,10 @@ from services.cases.domain.errors import (
     NotYourStation,
     OutOfRange,
     RecipientNotFound,
+    RecipientWasErased,
 )
 from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded
-from tests.unit.cases.given import STATION, STRANGER, close_case, open_case, record_session, register
+from tests.unit.cases.given import STATION, STRANGER, close_case, erase, open_case, record_session, register
 
 [REGISTERED] = recipient.decide(register(), recipient.INITIAL)
 RECIPIENT = recipient.evolve(recipient.INITIAL, REGISTERED)
@@ -50,6 +51,12 @@ def test_a_case_needs_a_registered_recipient() -> None:
         case.open_case(open_case(), recipient.INITIAL, given())
 
 
+def test_no_case_is_opened_for_an_erased_recipient() -> None:
+    erased = recipient.evolve(RECIPIENT, recipient.decide(erase(), RECIPIENT)[0])
+    with pytest.raises(RecipientWasErased):
+        case.open_case(open_case(), erased, given())
+
+
 def test_a_case_cannot_be_opened_twice() -> None:
     with pytest.raises(CaseAlreadyOpened):
         case.open_case(open_case(), RECIPIENT, given(OPENED))
@@ -77,7 +84,7 @@ def test_a_session_is_recorded_on_an_open_case() -> None:
 
     assert event == CaseSessionRecorded(case_id="c-1", station_id=STATION, session_id="s-1",
                                         held_on=date(2026, 10, 15), mode=record_session().mode, duration_minutes=60,
-                                        participants=1, notes="上门走访")
+                                        participants=1, notes="上门走访", recipient_id="r-1")
 
 
 def test_no_session_is_recorded_on_a_closed_case() -> None:
@@ -118,6 +125,7 @@ def test_an_open_case_is_closed_with_reason_and_outcome() -> None:
 
     assert isinstance(event, CaseClosed)
     assert event.reason == "目标达成"
+    assert event.recipient_id == "r-1", "the reason is sealed with the recipient's key"
 
 
 def test_a_case_cannot_be_closed_twice() -> None:

@@ -22,4 +22,5 @@ def test_every_command_has_exactly_one_handler(module: object, routes: dict[type
 
 def test_each_command_gets_its_own_snake_case_endpoint() -> None:
     endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
-    assert sorted(endpoints) == ["close_case", "open_case", "record_case_session", "register_recipient"]
+    assert sorted(endpoints) == ["close_case", "erase_recipient", "open_case", "record_case_session",
+                                 "register_recipient"]

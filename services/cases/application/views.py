@@ -1,0 +1,104 @@
+"""What the cases service shows of its own streams: recipients and case narratives, opened with their keys.
+
+Only this service holds the keys, so only it can answer with names, ID
+numbers, problems and notes. ID numbers and phones come masked unless the
+caller may read them for that station and says why; every such read is itself
+recorded (RecipientDataDisclosed), for the bureau to audit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from services.cases.application.handlers import case_stream, recipient_stream
+from services.cases.domain.id_number import masked
+from shared.contracts import Role
+from shared.contracts.cases import (
+    CaseClosed,
+    CaseOpened,
+    RecipientDataDisclosed,
+    RecipientErased,
+    RecipientRegistered,
+)
+from shared.contracts.errors import Forbidden, InvalidInput, Message
+from shared.eventstore import EventMetadata, EventStore
+from shared.runtime import RequestContext
+
+SENSITIVE = ("id_number", "phone", "address")
+MAY_UNMASK = (Role.SOCIAL_WORKER, Role.STATION_HEAD)
+"""Station staff read sensitive data of their own station's recipients; nobody else does."""
+
+
+def _masked_phone(phone: str) -> str:
+    return phone[:3] + "*" * max(len(phone) - 7, 0) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+async def recipient_view(store: EventStore, recipient_id: str, request: RequestContext, *,
+                         unmasked: bool = False) -> dict[str, Any] | None:
+    """The recipient as the caller may see them, or None when unknown or outside their stations."""
+    view: dict[str, Any] | None = None
+    for recorded in await store.read_stream(recipient_stream(recipient_id)):
+        match recorded.payload:
+            case RecipientRegistered() as e:
+                view = {"recipient_id": e.recipient_id, "station_id": e.station_id, "name": e.name,
+                        "gender": e.gender.value, "birth_year": e.birth_year, "community": e.community,
+                        "categories": [c.value for c in e.categories], "id_number": e.id_number, "phone": e.phone,
+                        "address": e.address, "consent_given_on": e.consent and e.consent.given_on.isoformat(),
+                        "erased": False, "masked": True}
+            case RecipientErased() if view is not None:
+                view = {**view, **dict.fromkeys(("name", *SENSITIVE)), "erased": True}
+    if view is None or not request.actor.may_act_for(view["station_id"]):
+        return None
+    if unmasked:
+        return {**view, "masked": False}
+    return {**view, "masked": True, "address": None,
+            "id_number": view["id_number"] and masked(view["id_number"]),
+            "phone": view["phone"] and _masked_phone(view["phone"])}
+
+
+async def recipients(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Recipients by id, masked: what lists and case pages show."""
+    ids = [str(i) for i in body.get("recipient_ids", [])][:200]
+    return {"recipients": [await recipient_view(store, i, request) for i in ids]}
+
+
+async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """One recipient with ID number, phone and address in clear, for station staff who say why; audited."""
+    purpose = str(body.get("purpose") or "").strip()
+    if not purpose:
+        raise InvalidInput(Message(zh="查看完整敏感信息须说明用途", en="Say why you need the unmasked data (purpose)"),
+                           field="purpose")
+    view = await recipient_view(store, str(body.get("recipient_id", "")), request, unmasked=True)
+    if view is None:
+        return {"recipient": None}
+    if request.actor.role not in MAY_UNMASK:
+        raise Forbidden(Message(zh="您的角色不能查看完整的身份证号、电话和住址",
+                                en="Your role may not read ID numbers, phones and addresses unmasked"),
+                        field="unmasked")
+    disclosed = tuple(f for f in SENSITIVE if view[f] is not None)
+    if disclosed:
+        history = await store.read_stream(f"disclosures-{view['recipient_id']}")
+        event = RecipientDataDisclosed(recipient_id=view["recipient_id"], station_id=view["station_id"],
+                                       fields=disclosed, purpose=purpose, read_by=request.actor.subject,
+                                       read_by_role=request.actor.role.value, read_at=datetime.now(UTC))
+        await store.append(f"disclosures-{view['recipient_id']}", "disclosure", len(history), [event],
+                           EventMetadata(actor=request.actor.as_metadata(), correlation_id=request.correlation_id),
+                           result={})
+    return {"recipient": view}
+
+
+async def case_narratives(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The sealed words of cases (presenting problem, closing reason), for the caller's stations."""
+    found: list[dict[str, Any] | None] = []
+    for case_id in [str(i) for i in body.get("case_ids", [])][:200]:
+        narrative: dict[str, Any] | None = None
+        for recorded in await store.read_stream(case_stream(case_id)):
+            match recorded.payload:
+                case CaseOpened() as e:
+                    narrative = {"case_id": e.case_id, "station_id": e.station_id,
+                                 "presenting_problem": e.presenting_problem, "close_reason": None}
+                case CaseClosed() as e if narrative is not None:
+                    narrative["close_reason"] = e.reason
+        found.append(narrative if narrative and request.actor.may_act_for(narrative["station_id"]) else None)
+    return {"narratives": found}

@@ -1,0 +1,156 @@
+"""Personal data: sealed everywhere but in the cases service, masked by default, audited when read, erasable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from services.cases.domain.id_number import check_character
+from shared.contracts import Actor, Role
+from tests.e2e.graphql import CASES, CLOSE, OPEN, RECORD, STATION_MONTH, graphql
+from tests.support import System, open_station, stream_messages, worker
+
+ID_NUMBER = "43010319680101123" + check_character("43010319680101123")
+PHONE = "13912345678"
+SECRETS = ("叶某某", ID_NUMBER, PHONE, "天心区一力社区3栋", "长期独自在家，不愿与人交流", "从不信任到慢慢接纳")
+
+REGISTER = """
+mutation($input: RegisterRecipientInput!) {
+  registerRecipient(input: $input) {
+    __typename
+    ... on RecipientRegistered { recipientId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+RECIPIENT = """
+query($id: ID!, $purpose: String) {
+  recipient(id: $id, purpose: $purpose) { name idNumber phone address masked erased consentGivenOn }
+}"""
+
+ERASE = """
+mutation($input: EraseRecipientInput!) {
+  eraseRecipient(input: $input) {
+    __typename
+    ... on RecipientErased { consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+
+def head(station_id: str) -> Actor:
+    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+
+
+BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
+
+
+async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]:
+    me = worker(station_id)
+    registered = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "name": "叶某某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "categories": ["DISABLED"], "idNumber": ID_NUMBER, "phone": PHONE, "address": "天心区一力社区3栋",
+        "consentGivenOn": "2026-10-01", "consentPurpose": "建立个案档案"}))["data"]["registerRecipient"]
+    assert registered["__typename"] == "RecipientRegistered", registered
+    opened = (await graphql(http, OPEN, me, input={
+        "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
+        "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": "2026-10-08"}))["data"]["openCase"]
+    for day in ("2026-10-15", "2026-10-22"):
+        recorded = (await graphql(http, RECORD, me, input={
+            "caseId": opened["caseId"], "heldOn": day, "mode": "HOME_VISIT", "durationMinutes": 60,
+            "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
+        assert recorded["__typename"] == "CaseSessionRecorded"
+    closed = (await graphql(http, CLOSE, me, input={
+        "caseId": opened["caseId"], "closedOn": "2026-10-29", "reason": "建立专业关系",
+        "outcome": "GOALS_MET"}))["data"]["closeCase"]
+    return {"recipient_id": registered["recipientId"], "case_id": opened["caseId"],
+            "token": closed["consistencyToken"]}
+
+
+async def everything_stored(system: System) -> str:
+    """Every byte of personal data could only hide in these: the events table, the stream, the read models."""
+    events = await system.cases.pool.fetch("SELECT data::text FROM events")
+    stream = await stream_messages(system.nc, system.namespace, "cases")
+    tables = [await system.reporting.pool.fetch(f"SELECT * FROM {t}")
+              for t in ("recipients", "cases", "case_sessions")]
+    return json.dumps([[r[0] for r in events], [m["data"] for m in stream],
+                       [[dict(r) for r in rows] for rows in tables]], ensure_ascii=False, default=str)
+
+
+async def test_personal_data_is_never_stored_published_or_projected_in_clear(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await registered_with_a_case(http, station_id)
+    await graphql(http, CASES, worker(station_id), token=case["token"])
+
+    stored = await everything_stored(system)
+
+    for secret in SECRETS:
+        assert secret not in stored, f"{secret} is stored in clear"
+    assert '"sealed"' in stored
+
+
+async def test_station_staff_see_masked_data_and_read_it_unmasked_only_with_a_purpose_which_is_audited(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    other_station = await open_station(system, "WY")
+    case = await registered_with_a_case(http, station_id)
+    me = worker(station_id)
+
+    plain = (await graphql(http, RECIPIENT, me, id=case["recipient_id"]))["data"]["recipient"]
+    unmasked = (await graphql(http, RECIPIENT, me, id=case["recipient_id"], purpose="办理低保复核"))["data"]
+    by_bureau = await graphql(http, RECIPIENT, BUREAU, id=case["recipient_id"], purpose="抽查")
+    by_stranger = await graphql(http, RECIPIENT, worker(other_station, "w-wy"), id=case["recipient_id"],
+                                purpose="好奇")
+
+    assert plain == {"name": "叶某某", "idNumber": "4301**********" + ID_NUMBER[-4:], "phone": "139****5678",
+                     "address": None, "masked": True, "erased": False, "consentGivenOn": "2026-10-01"}
+    assert unmasked["recipient"]["idNumber"] == ID_NUMBER
+    assert unmasked["recipient"]["phone"] == PHONE
+    assert unmasked["recipient"]["address"] == "天心区一力社区3栋"
+    assert by_bureau["errors"][0]["extensions"]["code"] == "forbidden"
+    assert by_stranger["data"]["recipient"] is None
+    audit = await system.cases.pool.fetch(
+        "SELECT data, metadata FROM events WHERE stream_id = $1", f"disclosures-{case['recipient_id']}")
+    assert len(audit) == 1, "one unmasked read, one audit record; masked reads and refusals record nothing"
+    record = json.loads(audit[0]["data"])
+    assert (record["read_by"], record["purpose"], record["fields"]) == (
+        me.subject, "办理低保复核", ["id_number", "phone", "address"])
+
+
+async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_stay(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await registered_with_a_case(http, station_id)
+    me = worker(station_id)
+    month_before = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10",
+                                  token=case["token"]))["data"]["stationMonth"]
+
+    refused = (await graphql(http, ERASE, me, input={"recipientId": case["recipient_id"], "reason": "本人要求"}))
+    erased = (await graphql(http, ERASE, head(station_id), input={
+        "recipientId": case["recipient_id"], "reason": "本人要求删除个人信息"}))["data"]["eraseRecipient"]
+    after = (await graphql(http, RECIPIENT, me, id=case["recipient_id"], purpose="核对"))["data"]["recipient"]
+    listed = (await graphql(http, """query($token: String) { cases(consistencyToken: $token) { edges { node {
+        recipientName presentingProblem closeReason sessionCount } } } }""", me, token=erased["consistencyToken"]))
+    month_after = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10",
+                                 token=erased["consistencyToken"]))["data"]["stationMonth"]
+    reopened = (await graphql(http, OPEN, me, input={
+        "recipientId": case["recipient_id"], "workerId": me.subject, "intakeSource": "SELF",
+        "presentingProblem": "再次求助", "openedOn": "2026-11-01"}))["data"]["openCase"]
+
+    assert refused["data"]["eraseRecipient"]["__typename"] == "Forbidden"
+    assert erased["__typename"] == "RecipientErased"
+    assert after == {"name": None, "idNumber": None, "phone": None, "address": None, "masked": False,
+                     "erased": True, "consentGivenOn": "2026-10-01"}
+    assert listed["data"]["cases"]["edges"] == [{"node": {"recipientName": None, "presentingProblem": None,
+                                                          "closeReason": None, "sessionCount": 2}}]
+    assert month_after == month_before
+    assert reopened["__typename"] == "Rejected" and reopened["code"] == "recipient_erased"
+    assert await system.cases.pool.fetchval("SELECT count(*) FROM person_keys WHERE person_id = $1",
+                                            case["recipient_id"]) == 0
+    events = await system.cases.store.read_stream(f"case-{case['case_id']}")
+    assert [e.payload.__class__.__name__ for e in events] == ["CaseOpened", "CaseSessionRecorded",
+                                                              "CaseSessionRecorded", "CaseClosed"]
+    assert all(getattr(e.payload, f, None) is None for e in events for f in ("presenting_problem", "notes", "reason"))

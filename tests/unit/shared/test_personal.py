@@ -1,0 +1,52 @@
+"""Sealing personal fields: only the person's key opens them, and a lost key leaves None."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from services.cases.domain import recipient
+from shared.eventstore import EventMetadata
+from shared.eventstore.memory import InMemoryEventStore
+from shared.personal import blank_sealed, new_key, open_fields, seal_fields, unwrap, wrap
+from tests.unit.cases.given import register
+
+FIELDS = ("name", "phone")
+
+
+def test_a_sealed_field_opens_only_with_its_persons_key_and_its_own_name() -> None:
+    key = new_key()
+    sealed = seal_fields({"name": "叶某", "phone": None, "community": "一力"}, FIELDS, "r-1", key)
+
+    assert sealed["phone"] is None and sealed["community"] == "一力"
+    assert "叶某" not in str(sealed)
+    assert open_fields(sealed, FIELDS, "r-1", key)["name"] == "叶某"
+    assert open_fields(sealed, FIELDS, "r-1", None)["name"] is None
+    with pytest.raises(InvalidTag):
+        open_fields(sealed, FIELDS, "r-1", new_key())
+    with pytest.raises(InvalidTag):
+        open_fields(sealed, FIELDS, "r-2", key)  # the person is bound into the ciphertext
+    assert blank_sealed(sealed, FIELDS)["name"] is None
+
+
+def test_person_keys_are_stored_wrapped_by_the_data_key() -> None:
+    data_key, key = new_key(), new_key()
+    wrapped = wrap(data_key, "r-1", key)
+
+    assert key not in wrapped
+    assert unwrap(data_key, "r-1", wrapped) == key
+    with pytest.raises(InvalidTag):
+        unwrap(data_key, "r-2", wrapped)
+
+
+async def test_the_in_memory_store_seals_what_it_stores_and_forgets_on_erasure() -> None:
+    store = InMemoryEventStore()
+    [registered] = recipient.decide(register(), recipient.INITIAL)
+    meta = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c")
+
+    appended = await store.append("recipient-r-1", "recipient", 0, [registered], meta, result={})
+
+    assert "叶某" not in str(store.stored[appended.event_ids[0]])
+    assert (await store.read_stream("recipient-r-1"))[0].payload.name == "叶某"
+    store.person_keys.clear()
+    assert (await store.read_stream("recipient-r-1"))[0].payload.name is None
