@@ -17,6 +17,7 @@ from gateway.queries.case import case
 from gateway.queries.cases import cases
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
+from gateway.queries.sensitive_data_reads import sensitive_data_reads
 from gateway.queries.station_month import station_month
 from gateway.queries.stations import stations
 from gateway.types.errors import ERROR_TYPES
@@ -28,6 +29,8 @@ class Query:
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
+    sensitive_data_reads = strawberry.field(resolver=sensitive_data_reads,
+                                            description="The audit of unmasked reads (bureau, directors, heads)")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
 

@@ -118,6 +118,12 @@ async def test_station_staff_see_masked_data_and_read_it_unmasked_only_with_a_pu
     record = json.loads(audit[0]["data"])
     assert (record["read_by"], record["purpose"], record["fields"]) == (
         me.subject, "办理低保复核", ["id_number", "phone", "address"])
+    reads = """{ sensitiveDataReads { recipientId fields purpose readBy readByRole } }"""
+    await system.read_models_have({"stream_id": f"disclosures-{case['recipient_id']}", "version": 1})
+    assert (await graphql(http, reads, BUREAU))["data"]["sensitiveDataReads"] == [{
+        "recipientId": case["recipient_id"], "fields": ["id_number", "phone", "address"], "purpose": "办理低保复核",
+        "readBy": me.subject, "readByRole": "social_worker"}]
+    assert (await graphql(http, reads, me))["errors"][0]["extensions"]["code"] == "forbidden"
 
 
 async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_stay(

@@ -29,10 +29,10 @@ Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 
 
 def projectors() -> dict[str, list[Projector]]:
-    from services.reporting.projections import cases, places
+    from services.reporting.projections import cases, disclosures, places
 
     table: dict[str, list[Projector]] = {}
-    for module in (places, cases):
+    for module in (places, cases, disclosures):
         for type_name, projector in module.PROJECTORS.items():
             table.setdefault(type_name, []).append(projector)
     return table

@@ -1,0 +1,26 @@
+"""The audit of unmasked reads, newest first: for the district bureau, and for station heads of their station."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from services.reporting.queries.scope import visible_stations
+from shared.contracts import Role
+from shared.contracts.errors import Forbidden, Message
+from shared.runtime import RequestContext
+
+AUDITORS = (Role.DISTRICT_BUREAU, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
+
+
+async def disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    if request.actor.role not in AUDITORS:
+        raise Forbidden(Message(zh="只有区民政局、项目总监和站长可以查看敏感信息查阅记录",
+                                en="Only the bureau, project directors and station heads read the disclosure audit"))
+    first = min(max(int(body.get("first") or 50), 1), 200)
+    rows = await pool.fetch(
+        "SELECT recipient_id, station_id, fields, purpose, read_by, read_by_role, read_at FROM disclosures"
+        " WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR station_id = $2)"
+        " ORDER BY seq DESC LIMIT $3", visible_stations(request.actor), body.get("station_id"), first)
+    return {"disclosures": [dict(r) for r in rows]}
