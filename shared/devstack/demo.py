@@ -73,9 +73,12 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
     for offset, (code, name, gender, born, community, categories, problem, sessions) in enumerate(people):
         recipient_id, case_id = demo_id("recipient", name), demo_id("case", name)
         opened = DEMO_START + timedelta(days=offset)
+        sensitive = {"phone": f"1390000{offset:04d}", "consent_given_on": "2026-10-01",
+                     "consent_purpose": "建立个案档案，便于联系与走访"}
         commands.append(("cases", "register_recipient",
                          {"recipient_id": recipient_id, "station_id": station_id(code), "name": name,
-                          "gender": gender, "birth_year": born, "community": community, "categories": categories}))
+                          "gender": gender, "birth_year": born, "community": community, "categories": categories,
+                          **sensitive}))
         commands.append(("cases", "open_case",
                          {"case_id": case_id, "recipient_id": recipient_id, "worker_id": social_worker(code).subject,
                           "intake_source": "outreach", "presenting_problem": problem, "opened_on": opened.isoformat()}))
