@@ -53,6 +53,16 @@ class IdempotencyKeyReused(UserError):
     pass
 
 
+@strawberry.type(description="The value (an ID number) already belongs to another recipient, named in the message")
+class AlreadyRegistered(UserError):
+    pass
+
+
+@strawberry.type(description="The recipient's personal data was erased; nothing more is recorded for them")
+class RecipientWasErased(UserError):
+    pass
+
+
 @strawberry.type(description="Another rule of the domain refused the command")
 class Rejected(UserError):
     pass
@@ -66,10 +76,12 @@ _BY_CODE: dict[str, type[UserError]] = {
     "case_already_closed": CaseAlreadyClosed,
     "concurrency_conflict": ConcurrencyConflict,
     "idempotency_key_reused": IdempotencyKeyReused,
+    "already_registered": AlreadyRegistered,
+    "recipient_erased": RecipientWasErased,
 }
 
 ERROR_TYPES = (InvalidInput, NotFound, Forbidden, Unauthenticated, CaseAlreadyClosed, ConcurrencyConflict,
-               IdempotencyKeyReused, Rejected)
+               IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, Rejected)
 
 
 def user_error(error: DomainError) -> UserError:

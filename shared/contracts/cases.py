@@ -56,7 +56,7 @@ class CaseOutcome(StrEnum):
 
 
 @event(service="cases", aggregate="recipient", name="registered",
-       personal=("name", "id_number", "phone", "address"), person="recipient_id")
+       personal=("name", "id_number", "phone", "address"), person="recipient_id", unique=("id_number",))
 @dataclass(frozen=True, kw_only=True)
 class RecipientRegistered:
     """A resident was registered as a service recipient (服务对象) of a station.

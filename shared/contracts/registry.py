@@ -27,6 +27,8 @@ class EventType:
     """The field naming whose personal data this event carries."""
     erases: str | None = None
     """The field naming a person whose key is deleted when this event is appended."""
+    unique: tuple[str, ...] = ()
+    """Personal fields whose values no two persons may share (the store keeps a keyed hash, not the value)."""
 
     def person_of(self, data: dict[str, Any]) -> str | None:
         value = None if self.person is None else data.get(self.person)
@@ -58,7 +60,8 @@ _BY_NAME: dict[str, EventType] = {}
 
 
 def event(*, service: str, aggregate: str, name: str, version: int = 1, personal: tuple[str, ...] = (),
-          person: str | None = None, erases: str | None = None) -> Callable[[type[T]], type[T]]:
+          person: str | None = None, erases: str | None = None,
+          unique: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as the payload of a published event."""
     if personal and person is None:
         raise ValueError("an event with personal fields must say whose they are (person=...)")
@@ -67,6 +70,7 @@ def event(*, service: str, aggregate: str, name: str, version: int = 1, personal
         registered = EventType(
             cls=cls, service=service, aggregate=aggregate, name=name, schema_version=version,
             description=(cls.__doc__ or "").strip(), personal=personal, person=person, erases=erases,
+            unique=unique,
         )
         if cls.__name__ in _BY_NAME and _BY_NAME[cls.__name__].cls is not cls:
             raise ValueError(f"two event types are named {cls.__name__}")

@@ -8,6 +8,7 @@ from shared.eventstore.protocol import (
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    ValueAlreadyRegistered,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "IdempotencyKeyReused",
     "IdempotentCommand",
     "RecordedEvent",
+    "ValueAlreadyRegistered",
 ]

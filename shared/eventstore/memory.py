@@ -17,9 +17,10 @@ from shared.eventstore.protocol import (
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    ValueAlreadyRegistered,
 )
-from shared.eventstore.sealing import erased_person, opened_data, sealed_data
-from shared.personal import new_key
+from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
+from shared.personal import claim_of, new_key
 
 
 class InMemoryEventStore:
@@ -30,6 +31,8 @@ class InMemoryEventStore:
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._idempotency: dict[str, tuple[str, AppendResult]] = {}
         self.person_keys: dict[str, bytes] = {}
+        self.claims: dict[str, str] = {}
+        self._claim_key = new_key()
         self.stored: dict[UUID, dict[str, Any]] = {}
         """Each event's data as written, personal fields sealed, as the events table holds it."""
 
@@ -42,6 +45,9 @@ class InMemoryEventStore:
             data = await opened_data(recorded.type, self.stored[recorded.event_id], key_of)
             opened.append(replace(recorded, data=data, payload=decode_event(recorded.type, data)))
         return opened
+
+    def _claim(self, field: str, value: str) -> str:
+        return claim_of(self._claim_key, field, value)
 
     async def _key_for(self, person_id: str) -> bytes:
         return self.person_keys.setdefault(person_id, new_key())
@@ -62,6 +68,10 @@ class InMemoryEventStore:
             raise ConcurrencyConflict(stream_id, expected_version)
         if idempotency is not None and idempotency.key in self._idempotency:
             raise ConcurrencyConflict(stream_id, expected_version)
+        claims = [c for payload in events for c in unique_claims(payload, self._claim)]
+        for claim, owner, field in claims:
+            if self.claims.get(claim, owner) != owner:
+                raise ValueAlreadyRegistered(field, self.claims[claim])
         recorded = []
         for offset, payload in enumerate(events, start=1):
             registration = event_class(type(payload).__name__)
@@ -73,8 +83,10 @@ class InMemoryEventStore:
                 data=data, metadata=metadata.as_dict(), recorded_at=datetime.now(UTC)))
         for event in recorded:
             self.stored[event.event_id] = event.data
+        self.claims.update({claim: owner for claim, owner, _ in claims})
         for person_id in filter(None, map(erased_person, events)):
             self.person_keys.pop(person_id, None)
+            self.claims = {c: o for c, o in self.claims.items() if o != person_id}
         stream.extend(recorded)
         self.events.extend(recorded)
         appended = AppendResult(stream_id=stream_id, version=expected_version + len(events),

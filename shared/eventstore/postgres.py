@@ -17,9 +17,10 @@ from shared.eventstore.protocol import (
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    ValueAlreadyRegistered,
 )
-from shared.eventstore.sealing import erased_person, opened_data, sealed_data
-from shared.personal import new_key, unwrap, wrap
+from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
+from shared.personal import claim_of, new_key, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
 
@@ -75,6 +76,21 @@ class PostgresEventStore:
             wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
         return None if wrapped is None else unwrap(self._data_key, person_id, bytes(wrapped))
 
+    def _claim(self, field: str, value: str) -> str:
+        if self._data_key is None:
+            raise RuntimeError("unique personal values need the service's data key (HEMIAO_DATA_KEY)")
+        return claim_of(self._data_key, field, value)
+
+    @staticmethod
+    async def _claim_value(conn: asyncpg.Connection, claim: str, owner: str, field: str) -> None:
+        holder = await conn.fetchval(
+            "INSERT INTO unique_claims (claim, owner, field) VALUES ($1, $2, $3) ON CONFLICT (claim) DO NOTHING"
+            " RETURNING owner", claim, owner, field)
+        if holder is None:
+            holder = await conn.fetchval("SELECT owner FROM unique_claims WHERE claim = $1", claim)
+            if holder != owner:
+                raise ValueAlreadyRegistered(field, holder)
+
     async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes:
         key = await self._key(conn, person_id, create=True)
         assert key is not None
@@ -109,8 +125,12 @@ class PostgresEventStore:
                 await conn.executemany(
                     "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
                     " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
+                for payload in events:
+                    for claim, owner, field in unique_claims(payload, self._claim):
+                        await self._claim_value(conn, claim, owner, field)
                 for person_id in filter(None, map(erased_person, events)):
                     await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
+                    await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
                 if idempotency is not None:
                     await conn.execute(
                         "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"

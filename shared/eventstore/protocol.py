@@ -31,6 +31,22 @@ class IdempotencyKeyReused(DomainError):
         )
 
 
+class ValueAlreadyRegistered(DomainError):
+    """A value that must be one person's (an ID number) already belongs to another."""
+
+    code = "already_registered"
+
+    def __init__(self, field: str, owner: str) -> None:
+        name = "".join(w.title() if i else w for i, w in enumerate(field.split("_")))
+        super().__init__(Message(zh=f"该{_LABELS.get(field, field)}已登记，见服务对象 {owner}",
+                                 en=f"This {field.replace('_', ' ')} is already registered: see {owner}"),
+                         field=name)
+        self.owner = owner
+
+
+_LABELS = {"id_number": "身份证号码"}
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventMetadata:
     """Who caused the events and in answer to what."""

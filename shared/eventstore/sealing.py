@@ -38,3 +38,13 @@ def erased_person(payload: object) -> str | None:
     """The person whose key an event deletes, if it is an erasure."""
     registration = event_class(type(payload).__name__)
     return None if registration.erases is None else str(getattr(payload, registration.erases))
+
+
+def unique_claims(payload: object, claim: Callable[[str, str], str]) -> list[tuple[str, str, str]]:
+    """(claim, owner, field) for each value of the event that no other person may hold."""
+    registration = event_class(type(payload).__name__)
+    data = encode_event(payload)
+    owner = registration.person_of(data)
+    if owner is None:
+        return []
+    return [(claim(field, str(data[field])), owner, field) for field in registration.unique if data.get(field)]

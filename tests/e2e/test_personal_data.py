@@ -153,10 +153,34 @@ async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_sta
     assert listed["data"]["cases"]["edges"] == [{"node": {"recipientName": None, "presentingProblem": None,
                                                           "closeReason": None, "sessionCount": 2}}]
     assert month_after == month_before
-    assert reopened["__typename"] == "Rejected" and reopened["code"] == "recipient_erased"
+    assert reopened["__typename"] == "RecipientWasErased" and reopened["code"] == "recipient_erased"
     assert await system.cases.pool.fetchval("SELECT count(*) FROM person_keys WHERE person_id = $1",
                                             case["recipient_id"]) == 0
     events = await system.cases.store.read_stream(f"case-{case['case_id']}")
     assert [e.payload.__class__.__name__ for e in events] == ["CaseOpened", "CaseSessionRecorded",
                                                               "CaseSessionRecorded", "CaseClosed"]
     assert all(getattr(e.payload, f, None) is None for e in events for f in ("presenting_problem", "notes", "reason"))
+
+
+async def test_an_id_number_already_registered_is_refused_with_a_pointer_to_the_recipient(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await registered_with_a_case(http, station_id)
+    before = await system.cases.pool.fetchval("SELECT count(*) FROM events")
+
+    again = (await graphql(http, REGISTER, worker(station_id), input={
+        "stationId": station_id, "name": "叶某某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "idNumber": ID_NUMBER, "consentGivenOn": "2026-10-01", "consentPurpose": "建档"}))["data"]["registerRecipient"]
+    invalid = (await graphql(http, REGISTER, worker(station_id), input={
+        "stationId": station_id, "name": "某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "idNumber": ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1"), "consentGivenOn": "2026-10-01",
+        "consentPurpose": "建档"}))["data"]["registerRecipient"]
+    no_consent = (await graphql(http, REGISTER, worker(station_id), input={
+        "stationId": station_id, "name": "某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "phone": "13900000000"}))["data"]["registerRecipient"]
+
+    assert again["__typename"] == "AlreadyRegistered" and again["field"] == "idNumber"
+    assert case["recipient_id"] in again["messageZh"] and case["recipient_id"] in again["messageEn"]
+    assert invalid["__typename"] == "InvalidInput" and "校验码" in invalid["messageZh"]
+    assert no_consent["__typename"] == "Rejected" and no_consent["code"] == "consent_missing"
+    assert await system.cases.pool.fetchval("SELECT count(*) FROM events") == before

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import date
 
 import asyncpg
 import pytest
 
-from shared.contracts.cases import Gender, RecipientCategory, RecipientRegistered
-from shared.eventstore import ConcurrencyConflict, EventMetadata, EventStore, IdempotencyKeyReused, IdempotentCommand
+from shared.contracts.cases import Gender, RecipientCategory, RecipientErased, RecipientRegistered
+from shared.eventstore import (
+    ConcurrencyConflict,
+    EventMetadata,
+    EventStore,
+    IdempotencyKeyReused,
+    IdempotentCommand,
+    ValueAlreadyRegistered,
+)
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
@@ -84,3 +92,24 @@ async def test_of_two_appends_at_the_same_expected_version_exactly_one_wins(stor
 
     assert sorted(type(o).__name__ for o in outcomes) == ["AppendResult", "ConcurrencyConflict"]
     assert len(await store.read_stream("s-1")) == 1
+
+
+def with_id_number(n: int, id_number: str) -> RecipientRegistered:
+    return RecipientRegistered(recipient_id=f"r-{n}", station_id="s", name="某", gender=Gender.MALE,
+                               birth_year=1960, community="一力社区", categories=(), id_number=id_number)
+
+
+async def test_an_id_number_belongs_to_one_person_until_they_are_erased(store: EventStore) -> None:
+    await store.append("recipient-r-1", "recipient", 0, [with_id_number(1, "110105194912310029")], META, result={})
+
+    with pytest.raises(ValueAlreadyRegistered) as taken:
+        await store.append("recipient-r-2", "recipient", 0, [with_id_number(2, "110105194912310029")], META,
+                           result={})
+
+    assert taken.value.owner == "r-1" and taken.value.field == "idNumber"
+    assert await store.read_stream("recipient-r-2") == []
+    await store.append("recipient-r-1", "recipient", 1,
+                       [RecipientErased(recipient_id="r-1", station_id="s", erased_on=date(2026, 11, 1), reason="x")],
+                       META, result={})
+    await store.append("recipient-r-2", "recipient", 0, [with_id_number(2, "110105194912310029")], META, result={})
+    assert [e.payload.id_number for e in await store.read_stream("recipient-r-2")] == ["110105194912310029"]
