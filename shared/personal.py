@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 from typing import Any
 
@@ -59,8 +60,12 @@ def seal_fields(data: dict[str, Any], fields: tuple[str, ...], person_id: str, k
     for field in fields:
         value = data.get(field)
         if value is not None and not is_sealed(value):
-            plaintext = value if isinstance(value, str) else repr(value)
-            sealed[field] = {SEALED: _encrypt(key, plaintext.encode(), f"{person_id}:{field}")}
+            # Text is sealed as it is; anything else (a list of goals, say) as JSON, and marked so.
+            if isinstance(value, str):
+                sealed[field] = {SEALED: _encrypt(key, value.encode(), f"{person_id}:{field}")}
+            else:
+                plaintext = json.dumps(value, ensure_ascii=False).encode()
+                sealed[field] = {SEALED: _encrypt(key, plaintext, f"{person_id}:{field}"), "json": True}
     return sealed
 
 
@@ -70,7 +75,11 @@ def open_fields(data: dict[str, Any], fields: tuple[str, ...], person_id: str, k
     for field in fields:
         value = data.get(field)
         if isinstance(value, dict) and SEALED in value:
-            opened[field] = None if key is None else _decrypt(key, value[SEALED], f"{person_id}:{field}").decode()
+            if key is None:
+                opened[field] = None
+                continue
+            plaintext = _decrypt(key, value[SEALED], f"{person_id}:{field}").decode()
+            opened[field] = json.loads(plaintext) if value.get("json") else plaintext
     return opened
 
 

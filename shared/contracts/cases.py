@@ -157,3 +157,107 @@ class RecipientDataDisclosed:
     read_by: str
     read_by_role: str
     read_at: datetime
+
+
+class NeedArea(StrEnum):
+    """预估的需求领域."""
+
+    ECONOMIC = "economic"
+    HEALTH = "health"
+    FAMILY = "family"
+    EDUCATION = "education"
+    SOCIAL = "social"
+    PSYCHOLOGICAL = "psychological"
+    SAFETY = "safety"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Need:
+    area: NeedArea
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Goal:
+    """A measurable goal of a service plan."""
+
+    goal_id: str
+    description: str
+    measure: str
+    target_date: date
+
+
+@event(service="cases", aggregate="case", name="assessed", personal=("needs", "strengths", "resources"),
+       person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseAssessed:
+    """The case was assessed (预估): needs by area, strengths and resources (sealed), and the risk level."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    assessed_on: date
+    risk_level: RiskLevel
+    needs: tuple[Need, ...] | None
+    strengths: str | None
+    resources: str | None
+
+
+@event(service="cases", aggregate="case", name="plan_drafted", personal=("goals", "strategies"),
+       person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class ServicePlanDrafted:
+    """A version of the case's service plan (服务计划) was written: goals and strategies (sealed)."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    plan_version: int
+    drafted_on: date
+    goals: tuple[Goal, ...] | None
+    strategies: str | None
+
+
+@event(service="cases", aggregate="case", name="plan_submitted")
+@dataclass(frozen=True, kw_only=True)
+class ServicePlanSubmitted:
+    """A service plan version was submitted for the station head's or a supervisor's approval."""
+
+    case_id: str
+    station_id: str
+    plan_version: int
+    submitted_by: str
+    submitted_on: date
+
+
+@event(service="cases", aggregate="case", name="plan_approved")
+@dataclass(frozen=True, kw_only=True)
+class ServicePlanApproved:
+    """A service plan version was approved (审批通过)."""
+
+    case_id: str
+    station_id: str
+    plan_version: int
+    approved_by: str
+    approved_on: date
+
+
+@event(service="cases", aggregate="case", name="plan_returned", personal=("comment",), person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class ServicePlanReturned:
+    """A service plan version was returned with a comment (sealed), to be revised."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    plan_version: int
+    returned_by: str
+    returned_on: date
+    comment: str | None

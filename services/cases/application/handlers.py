@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
+    ApproveServicePlan,
+    AssessCase,
     CloseCase,
+    DraftServicePlan,
     EraseRecipient,
     OpenCase,
     RecordCaseSession,
     RegisterRecipient,
+    ReturnServicePlan,
+    SubmitServicePlan,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
@@ -46,7 +51,8 @@ async def record_case_session(command: RecordCaseSession, unit: Unit) -> AppendR
                          {"case_id": command.case_id, "session_id": command.session_id})
 
 
-async def close_case(command: CloseCase, unit: Unit) -> AppendResult:
+async def on_case(command: case.CaseCommand, unit: Unit) -> AppendResult:
+    """Any command the case decides alone; it answers the case id and the case's new version."""
     return await execute(unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
                          {"case_id": command.case_id})
 
@@ -56,5 +62,10 @@ ROUTES: dict[type, CommandHandler] = {
     EraseRecipient: erase_recipient,
     OpenCase: open_case,
     RecordCaseSession: record_case_session,
-    CloseCase: close_case,
+    CloseCase: on_case,
+    AssessCase: on_case,
+    DraftServicePlan: on_case,
+    SubmitServicePlan: on_case,
+    ApproveServicePlan: on_case,
+    ReturnServicePlan: on_case,
 }

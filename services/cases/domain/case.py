@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
-from services.cases.domain.commands import CloseCase, OpenCase, RecordCaseSession
+from services.cases.domain import planning
+from services.cases.domain.commands import (
+    ApproveServicePlan,
+    AssessCase,
+    CloseCase,
+    DraftServicePlan,
+    OpenCase,
+    RecordCaseSession,
+    ReturnServicePlan,
+    SubmitServicePlan,
+)
 from services.cases.domain.errors import (
     CaseAlreadyClosed,
     CaseAlreadyOpened,
@@ -17,22 +26,19 @@ from services.cases.domain.errors import (
 )
 from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
+from services.cases.domain.state import INITIAL as INITIAL
+from services.cases.domain.state import Case
 from shared.contracts import Actor
-from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded
-
-
-@dataclass(frozen=True)
-class Case:
-    """What deciding needs to know of a case."""
-
-    opened: bool = False
-    closed: bool = False
-    station_id: str = ""
-    recipient_id: str = ""
-    opened_on: date = date.min
-
-
-INITIAL = Case()
+from shared.contracts.cases import (
+    CaseAssessed,
+    CaseClosed,
+    CaseOpened,
+    CaseSessionRecorded,
+    ServicePlanApproved,
+    ServicePlanDrafted,
+    ServicePlanReturned,
+    ServicePlanSubmitted,
+)
 
 
 def open_case(command: OpenCase, recipient: Recipient, state: Case) -> list[object]:
@@ -63,8 +69,22 @@ def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
     return state
 
 
-def decide(command: RecordCaseSession | CloseCase, state: Case) -> list[object]:
+CaseCommand = (RecordCaseSession | CloseCase | AssessCase | DraftServicePlan | SubmitServicePlan
+               | ApproveServicePlan | ReturnServicePlan)
+
+
+def decide(command: CaseCommand, state: Case) -> list[object]:
     match command:
+        case AssessCase():
+            return planning.assess(command, _open_case_of(state, command.case_id, command.actor))
+        case DraftServicePlan():
+            return planning.draft(command, _open_case_of(state, command.case_id, command.actor))
+        case SubmitServicePlan():
+            return planning.submit(command, _open_case_of(state, command.case_id, command.actor))
+        case ApproveServicePlan():
+            return planning.approve(command, _open_case_of(state, command.case_id, command.actor))
+        case ReturnServicePlan():
+            return planning.return_plan(command, _open_case_of(state, command.case_id, command.actor))
         case RecordCaseSession():
             case = _open_case_of(state, command.case_id, command.actor)
             require_not_future("heldOn", command.held_on, command.today)
@@ -93,4 +113,8 @@ def evolve(state: Case, event: object) -> Case:
             return Case(opened=True, station_id=station_id, recipient_id=recipient_id, opened_on=opened_on)
         case CaseClosed():
             return replace(state, closed=True)
+        case CaseAssessed():
+            return replace(state, assessed=True)
+        case ServicePlanDrafted() | ServicePlanSubmitted() | ServicePlanApproved() | ServicePlanReturned():
+            return replace(state, plan=planning.evolve_plan(state.plan, event))
     return state

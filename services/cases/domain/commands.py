@@ -7,7 +7,15 @@ from datetime import date
 from typing import ClassVar
 
 from shared.contracts import Actor
-from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
+from shared.contracts.cases import (
+    CaseOutcome,
+    Gender,
+    IntakeSource,
+    NeedArea,
+    RecipientCategory,
+    RiskLevel,
+    SessionMode,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,3 +94,71 @@ class CloseCase:
     closed_on: date
     reason: str
     outcome: CaseOutcome
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedInput:
+    area: NeedArea
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoalInput:
+    description: str
+    measure: str
+    target_date: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessCase:
+    """Assess the case (预估): needs by area, strengths, resources and the risk level."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    assessed_on: date
+    risk_level: RiskLevel
+    needs: tuple[NeedInput, ...]
+    strengths: str = ""
+    resources: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DraftServicePlan:
+    """Write the next version of the service plan: measurable goals with target dates, and strategies."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    goals: tuple[GoalInput, ...]
+    strategies: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmitServicePlan:
+    """Ask the station head or a supervisor to approve the latest plan version."""
+
+    actor: Actor
+    today: date
+    case_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveServicePlan:
+    """Approve the plan version waiting for approval."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    plan_version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnServicePlan:
+    """Return the plan version waiting for approval, saying what to change."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    plan_version: int
+    comment: str

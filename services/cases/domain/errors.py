@@ -122,3 +122,29 @@ class NotAllowedToErase(Forbidden):
     def __init__(self) -> None:
         super().__init__(Message(zh="只有站长或区民政局可以删除服务对象的个人信息",
                                  en="Only the station head or the district bureau may erase a recipient"))
+
+
+class StageOrder(DomainError):
+    """A step taken before the one it needs (no plan before assessment, …)."""
+
+    code = "stage_order"
+
+    def __init__(self, zh: str, en: str, field: str = "caseId") -> None:
+        super().__init__(Message(zh=zh, en=en), field=field)
+
+
+class NotAnApprover(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有站长或督导可以审批服务计划",
+                                 en="Only the station head or a supervisor approves service plans"))
+
+
+class WrongPlanVersion(DomainError):
+    code = "wrong_plan_version"
+
+    def __init__(self, asked: int, pending: int | None) -> None:
+        waiting_zh = f"待审批的是第 {pending} 版" if pending else "没有待审批的版本"
+        waiting_en = f"version {pending} is waiting" if pending else "no version is waiting"
+        super().__init__(Message(zh=f"服务计划第 {asked} 版不在待审批状态（{waiting_zh}）",
+                                 en=f"Service plan version {asked} is not waiting for approval ({waiting_en})"),
+                         field="planVersion")

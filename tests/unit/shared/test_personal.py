@@ -50,3 +50,13 @@ async def test_the_in_memory_store_seals_what_it_stores_and_forgets_on_erasure()
     assert (await store.read_stream("recipient-r-1"))[0].payload.name == "叶某"
     store.person_keys.clear()
     assert (await store.read_stream("recipient-r-1"))[0].payload.name is None
+
+
+def test_structured_personal_data_is_sealed_as_json_and_opens_to_the_same_structure() -> None:
+    key = new_key()
+    goals = [{"description": "每周外出一次", "target_date": "2026-12-31"}]
+
+    sealed = seal_fields({"goals": goals}, ("goals",), "r-1", key)
+
+    assert "每周" not in str(sealed)
+    assert open_fields(sealed, ("goals",), "r-1", key)["goals"] == goals

@@ -16,11 +16,13 @@ from shared.eventstore.memory import InMemoryEventStore
 
 @pytest.mark.parametrize(("module", "routes"), [(cases_commands, CASES), (activities_commands, ACTIVITIES)])
 def test_every_command_has_exactly_one_handler(module: object, routes: dict[type, object]) -> None:
-    commands = {c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__}
+    commands = {c for _, c in inspect.getmembers(module, inspect.isclass)
+                if c.__module__ == module.__name__ and "actor" in getattr(c, "__dataclass_fields__", {})}
     assert commands == set(routes)
 
 
 def test_each_command_gets_its_own_snake_case_endpoint() -> None:
     endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
-    assert sorted(endpoints) == ["close_case", "erase_recipient", "open_case", "record_case_session",
-                                 "register_recipient"]
+    assert sorted(endpoints) == ["approve_service_plan", "assess_case", "close_case", "draft_service_plan",
+                                 "erase_recipient", "open_case", "record_case_session", "register_recipient",
+                                 "return_service_plan", "submit_service_plan"]

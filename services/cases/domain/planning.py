@@ -1,0 +1,102 @@
+"""Assessment (预估) and the service plan (计划) with its approval: the stages before intervention."""
+
+from __future__ import annotations
+
+from services.cases.domain.commands import (
+    ApproveServicePlan,
+    AssessCase,
+    DraftServicePlan,
+    ReturnServicePlan,
+    SubmitServicePlan,
+)
+from services.cases.domain.errors import DateBeforeOpening, NotAnApprover, StageOrder, WrongPlanVersion
+from services.cases.domain.rules import require_not_future, require_text
+from services.cases.domain.state import Case, Plan
+from shared.contracts import Actor, Role
+from shared.contracts.cases import (
+    CaseAssessed,
+    Goal,
+    Need,
+    ServicePlanApproved,
+    ServicePlanDrafted,
+    ServicePlanReturned,
+    ServicePlanSubmitted,
+)
+
+APPROVERS = (Role.STATION_HEAD, Role.SUPERVISOR)
+
+
+def assess(command: AssessCase, case: Case) -> list[object]:
+    require_not_future("assessedOn", command.assessed_on, command.today)
+    if command.assessed_on < case.opened_on:
+        raise DateBeforeOpening("assessedOn", command.assessed_on, case.opened_on)
+    if not command.needs:
+        raise StageOrder("预估须至少记录一项需求", "An assessment records at least one need", field="needs")
+    needs = tuple(Need(area=n.area, description=require_text("needs.description", n.description))
+                  for n in command.needs)
+    return [CaseAssessed(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
+                         assessed_on=command.assessed_on, risk_level=command.risk_level, needs=needs,
+                         strengths=command.strengths.strip() or None, resources=command.resources.strip() or None)]
+
+
+def draft(command: DraftServicePlan, case: Case) -> list[object]:
+    plan = case.plan
+    if not case.assessed:
+        raise StageOrder("尚未预估，不能制定服务计划", "No service plan before the case is assessed")
+    if plan.submitted:
+        raise StageOrder(f"第 {plan.version} 版服务计划正在审批，审批或退回后才能修订",
+                         f"Plan version {plan.version} is waiting for approval; revise it once approved or returned")
+    if not command.goals:
+        raise StageOrder("服务计划须至少有一个目标", "A service plan has at least one goal", field="goals")
+    version = plan.version + 1
+    goals = []
+    for n, goal in enumerate(command.goals, start=1):
+        if goal.target_date < command.today:
+            raise StageOrder(f"目标 {n} 的目标日期 {goal.target_date} 已经过去",
+                             f"Goal {n}'s target date {goal.target_date} has passed", field="goals.targetDate")
+        goals.append(Goal(goal_id=f"v{version}-g{n}", description=require_text("goals.description", goal.description),
+                          measure=require_text("goals.measure", goal.measure), target_date=goal.target_date))
+    return [ServicePlanDrafted(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
+                               plan_version=version, drafted_on=command.today, goals=tuple(goals),
+                               strategies=require_text("strategies", command.strategies))]
+
+
+def submit(command: SubmitServicePlan, case: Case) -> list[object]:
+    plan = case.plan
+    if plan.version == 0 or plan.submitted or plan.approved_version == plan.version:
+        raise StageOrder("没有可提交审批的服务计划草稿", "There is no plan draft to submit")
+    return [ServicePlanSubmitted(case_id=command.case_id, station_id=case.station_id, plan_version=plan.version,
+                                 submitted_by=command.actor.subject, submitted_on=command.today)]
+
+
+def _require_approver(actor: Actor, plan: Plan, version: int) -> None:
+    if actor.role not in APPROVERS:
+        raise NotAnApprover()
+    if plan.pending != version:
+        raise WrongPlanVersion(version, plan.pending)
+
+
+def approve(command: ApproveServicePlan, case: Case) -> list[object]:
+    _require_approver(command.actor, case.plan, command.plan_version)
+    return [ServicePlanApproved(case_id=command.case_id, station_id=case.station_id, plan_version=command.plan_version,
+                                approved_by=command.actor.subject, approved_on=command.today)]
+
+
+def return_plan(command: ReturnServicePlan, case: Case) -> list[object]:
+    _require_approver(command.actor, case.plan, command.plan_version)
+    return [ServicePlanReturned(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
+                                plan_version=command.plan_version, returned_by=command.actor.subject,
+                                returned_on=command.today, comment=require_text("comment", command.comment))]
+
+
+def evolve_plan(plan: Plan, event: object) -> Plan:
+    match event:
+        case ServicePlanDrafted(plan_version=version):
+            return Plan(version=version, submitted=False, approved_version=plan.approved_version)
+        case ServicePlanSubmitted():
+            return Plan(version=plan.version, submitted=True, approved_version=plan.approved_version)
+        case ServicePlanApproved(plan_version=version):
+            return Plan(version=plan.version, submitted=False, approved_version=version)
+        case ServicePlanReturned():
+            return Plan(version=plan.version, submitted=False, approved_version=plan.approved_version)
+    return plan

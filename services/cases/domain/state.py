@@ -1,0 +1,34 @@
+"""What deciding needs to know of a case: where it stands, whose it is, and its plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the case's service plan stands."""
+
+    version: int = 0
+    submitted: bool = False
+    approved_version: int = 0
+
+    @property
+    def pending(self) -> int | None:
+        """The version waiting for approval, if any."""
+        return self.version if self.submitted else None
+
+
+@dataclass(frozen=True)
+class Case:
+    opened: bool = False
+    closed: bool = False
+    station_id: str = ""
+    recipient_id: str = ""
+    opened_on: date = date.min
+    assessed: bool = False
+    plan: Plan = field(default_factory=Plan)
+
+
+INITIAL = Case()
