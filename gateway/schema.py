@@ -8,6 +8,13 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimite
 from strawberry.types import ExecutionContext
 
 from gateway.metrics import OperationMetrics
+from gateway.mutations.case_planning import (
+    approve_service_plan,
+    assess_case,
+    draft_service_plan,
+    return_service_plan,
+    submit_service_plan,
+)
 from gateway.mutations.close_case import close_case
 from gateway.mutations.erase_recipient import erase_recipient
 from gateway.mutations.open_case import open_case
@@ -42,6 +49,13 @@ class Mutation:
     open_case = strawberry.mutation(resolver=open_case, description="接案 Take in a case")
     record_case_session = strawberry.mutation(resolver=record_case_session, description="记录个案服务")
     close_case = strawberry.mutation(resolver=close_case, description="结案 Close a case")
+    assess_case = strawberry.mutation(resolver=assess_case, description="预估 Assess a case")
+    draft_service_plan = strawberry.mutation(resolver=draft_service_plan,
+                                             description="制定/修订服务计划 (a new version)")
+    submit_service_plan = strawberry.mutation(resolver=submit_service_plan, description="提交服务计划审批")
+    approve_service_plan = strawberry.mutation(resolver=approve_service_plan,
+                                               description="审批通过 (station head or supervisor)")
+    return_service_plan = strawberry.mutation(resolver=return_service_plan, description="退回修改, with a comment")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource
+from gateway.types.planning import Assessment, CaseStage, PlanStatus, RiskLevel, ServicePlan
 from gateway.types.recipient import Recipient
 from gateway.types.station import Station
 
@@ -30,6 +31,22 @@ class Case:
     outcome: CaseOutcome | None
     session_count: int
     last_session_on: date | None
+    stage: CaseStage
+    risk_level: RiskLevel | None = strawberry.field(description="From the latest assessment; URGENT is flagged")
+    plan_version: int = strawberry.field(description="Latest service plan version (0: none yet)")
+    plan_status: PlanStatus
+    approved_plan_version: int = strawberry.field(description="The version in force (0: none approved)")
+
+    @strawberry.field(description="The latest assessment (预估)")
+    async def assessment(self, info: strawberry.Info[Context, None]) -> Assessment | None:
+        narrative = await info.context.narratives.load(str(self.id))
+        found = None if narrative is None else narrative["assessment"]
+        return None if found is None else Assessment.from_view(found)
+
+    @strawberry.field(description="Every version of the service plan, oldest first")
+    async def service_plans(self, info: strawberry.Info[Context, None]) -> list[ServicePlan]:
+        narrative = await info.context.narratives.load(str(self.id))
+        return [] if narrative is None else [ServicePlan.from_view(p) for p in narrative["plans"]]
 
     @strawberry.field(description="The station that owns the case")
     async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
@@ -65,6 +82,9 @@ class Case:
             opened_on=date.fromisoformat(str(row["opened_on"])), closed_on=_day(row["closed_on"]),
             outcome=None if row["outcome"] is None else CaseOutcome(row["outcome"]),
             session_count=row["session_count"], last_session_on=_day(row["last_session_on"]),
+            stage=CaseStage(row["stage"]), risk_level=row["risk_level"] and RiskLevel(row["risk_level"]),
+            plan_version=row["plan_version"], plan_status=PlanStatus(row["plan_status"]),
+            approved_plan_version=row["approved_plan_version"],
         )
 
 

@@ -63,6 +63,11 @@ class RecipientWasErased(UserError):
     pass
 
 
+@strawberry.type(description="A step came before the one it needs (no plan before assessment…); the message says which")
+class StageOutOfOrder(UserError):
+    pass
+
+
 @strawberry.type(description="Another rule of the domain refused the command")
 class Rejected(UserError):
     pass
@@ -78,10 +83,11 @@ _BY_CODE: dict[str, type[UserError]] = {
     "idempotency_key_reused": IdempotencyKeyReused,
     "already_registered": AlreadyRegistered,
     "recipient_erased": RecipientWasErased,
+    "stage_order": StageOutOfOrder,
 }
 
 ERROR_TYPES = (InvalidInput, NotFound, Forbidden, Unauthenticated, CaseAlreadyClosed, ConcurrencyConflict,
-               IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, Rejected)
+               IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, StageOutOfOrder, Rejected)
 
 
 def user_error(error: DomainError) -> UserError:

@@ -15,14 +15,19 @@ from services.cases.application.handlers import case_stream, recipient_stream
 from services.cases.domain.id_number import masked
 from shared.contracts import Role
 from shared.contracts.cases import (
+    CaseAssessed,
     CaseClosed,
     CaseOpened,
     RecipientDataDisclosed,
     RecipientErased,
     RecipientRegistered,
+    ServicePlanApproved,
+    ServicePlanDrafted,
+    ServicePlanReturned,
+    ServicePlanSubmitted,
 )
 from shared.contracts.errors import Forbidden, InvalidInput, Message
-from shared.eventstore import EventMetadata, EventStore
+from shared.eventstore import EventMetadata, EventStore, RecordedEvent
 from shared.runtime import RequestContext
 
 SENSITIVE = ("id_number", "phone", "address")
@@ -89,16 +94,45 @@ async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: R
 
 
 async def case_narratives(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The sealed words of cases (presenting problem, closing reason), for the caller's stations."""
+    """The sealed words of cases (problem, assessment, plans, closing reason), for the caller's stations."""
     found: list[dict[str, Any] | None] = []
     for case_id in [str(i) for i in body.get("case_ids", [])][:200]:
-        narrative: dict[str, Any] | None = None
-        for recorded in await store.read_stream(case_stream(case_id)):
-            match recorded.payload:
-                case CaseOpened() as e:
-                    narrative = {"case_id": e.case_id, "station_id": e.station_id,
-                                 "presenting_problem": e.presenting_problem, "close_reason": None}
-                case CaseClosed() as e if narrative is not None:
-                    narrative["close_reason"] = e.reason
+        narrative = narrative_of(await store.read_stream(case_stream(case_id)))
         found.append(narrative if narrative and request.actor.may_act_for(narrative["station_id"]) else None)
     return {"narratives": found}
+
+
+def narrative_of(history: list[RecordedEvent]) -> dict[str, Any] | None:
+    """A case's words and plans, folded from its events; every plan version is kept."""
+    narrative: dict[str, Any] | None = None
+    for recorded in history:
+        match recorded.payload:
+            case CaseOpened() as e:
+                narrative = {"case_id": e.case_id, "station_id": e.station_id, "assessment": None, "plans": [],
+                             "presenting_problem": e.presenting_problem, "close_reason": None}
+            case CaseClosed() as e if narrative is not None:
+                narrative["close_reason"] = e.reason
+            case CaseAssessed() as e if narrative is not None:
+                narrative["assessment"] = {
+                    "assessed_on": e.assessed_on.isoformat(), "risk_level": e.risk_level.value,
+                    "needs": [{"area": n.area.value, "description": n.description} for n in e.needs or ()],
+                    "strengths": e.strengths, "resources": e.resources, "erased": e.needs is None}
+            case ServicePlanDrafted() as e if narrative is not None:
+                narrative["plans"].append({
+                    "version": e.plan_version, "drafted_on": e.drafted_on.isoformat(), "status": "draft",
+                    "strategies": e.strategies, "comment": None, "decided_by": None,
+                    "goals": [{"goal_id": g.goal_id, "description": g.description, "measure": g.measure,
+                               "target_date": g.target_date.isoformat()} for g in e.goals or ()]})
+            case ServicePlanSubmitted() | ServicePlanApproved() | ServicePlanReturned() if narrative is not None:
+                _plan_decided(narrative["plans"], recorded.payload)
+    return narrative
+
+
+def _plan_decided(plans: list[dict[str, Any]], event: object) -> None:
+    match event:
+        case ServicePlanSubmitted(plan_version=version):
+            plans[version - 1]["status"] = "submitted"
+        case ServicePlanApproved(plan_version=version, approved_by=by):
+            plans[version - 1].update(status="approved", decided_by=by)
+        case ServicePlanReturned(plan_version=version, returned_by=by, comment=comment):
+            plans[version - 1].update(status="returned", decided_by=by, comment=comment)

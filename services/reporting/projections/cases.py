@@ -5,7 +5,18 @@ from __future__ import annotations
 import asyncpg
 
 from services.reporting.projections import Projector, ReceivedEvent
-from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded, RecipientErased, RecipientRegistered
+from shared.contracts.cases import (
+    CaseAssessed,
+    CaseClosed,
+    CaseOpened,
+    CaseSessionRecorded,
+    RecipientErased,
+    RecipientRegistered,
+    ServicePlanApproved,
+    ServicePlanDrafted,
+    ServicePlanReturned,
+    ServicePlanSubmitted,
+)
 
 
 async def recipient_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -42,8 +53,31 @@ async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) 
 
 async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseClosed = event.payload
-    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2, outcome = $3 WHERE case_id = $1",
-                       e.case_id, e.closed_on, e.outcome.value)
+    await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3"
+                       " WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+
+
+async def case_assessed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: CaseAssessed = event.payload
+    await conn.execute("UPDATE cases SET risk_level = $2, assessed_on = $3,"
+                       " stage = CASE WHEN stage = 'intake' THEN 'assessed' ELSE stage END WHERE case_id = $1",
+                       e.case_id, e.risk_level.value, e.assessed_on)
+
+
+async def plan_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case ServicePlanDrafted(case_id=case_id, plan_version=version):
+            await conn.execute("UPDATE cases SET plan_version = $2, plan_status = 'draft' WHERE case_id = $1",
+                               case_id, version)
+        case ServicePlanSubmitted(case_id=case_id):
+            await conn.execute("UPDATE cases SET plan_status = 'submitted' WHERE case_id = $1", case_id)
+        case ServicePlanReturned(case_id=case_id):
+            await conn.execute("UPDATE cases SET plan_status = 'returned' WHERE case_id = $1", case_id)
+        case ServicePlanApproved(case_id=case_id, plan_version=version):
+            await conn.execute(
+                "UPDATE cases SET plan_status = 'approved', approved_plan_version = $2,"
+                " stage = CASE WHEN stage IN ('intake', 'assessed') THEN 'planned' ELSE stage END"
+                " WHERE case_id = $1", case_id, version)
 
 
 PROJECTORS: dict[str, Projector] = {
@@ -52,4 +86,9 @@ PROJECTORS: dict[str, Projector] = {
     "CaseOpened": case_opened,
     "CaseSessionRecorded": case_session_recorded,
     "CaseClosed": case_closed,
+    "CaseAssessed": case_assessed,
+    "ServicePlanDrafted": plan_changed,
+    "ServicePlanSubmitted": plan_changed,
+    "ServicePlanReturned": plan_changed,
+    "ServicePlanApproved": plan_changed,
 }

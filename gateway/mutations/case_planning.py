@@ -1,0 +1,98 @@
+"""The stages before intervention: assess, draft, submit, approve and return a service plan.
+
+They share one shape (a case changes; the answer is its id and a token), so they share this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from gateway.context import Context
+from gateway.mutations.run import run_command
+from gateway.types.errors import result_union
+from gateway.types.payloads import CaseChanged
+from gateway.types.planning import NeedArea, RiskLevel
+
+
+@strawberry.input
+class NeedInput:
+    area: NeedArea
+    description: str
+
+
+@strawberry.input
+class AssessCaseInput:
+    case_id: strawberry.ID
+    assessed_on: date
+    risk_level: RiskLevel
+    needs: list[NeedInput]
+    strengths: str = ""
+    resources: str = ""
+
+
+@strawberry.input
+class GoalInput:
+    description: str
+    measure: str = strawberry.field(description="How achievement is measured, e.g. 每周至少外出一次")
+    target_date: date
+
+
+@strawberry.input
+class DraftServicePlanInput:
+    case_id: strawberry.ID
+    goals: list[GoalInput]
+    strategies: str
+
+
+@strawberry.input
+class SubmitServicePlanInput:
+    case_id: strawberry.ID
+
+
+@strawberry.input
+class DecideServicePlanInput:
+    case_id: strawberry.ID
+    plan_version: int
+
+
+@strawberry.input
+class ReturnServicePlanInput:
+    case_id: strawberry.ID
+    plan_version: int
+    comment: str
+
+
+CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
+
+
+async def _changed(info: strawberry.Info[Context, None], endpoint: str, input_: object,
+                   idempotency_key: str | None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await run_command(info, "cases", endpoint, input_, idempotency_key,
+                             lambda data, token: CaseChanged(case_id=data["case_id"], consistency_token=token))
+
+
+async def assess_case(info: strawberry.Info[Context, None], input: AssessCaseInput,
+                      idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "assess_case", input, idempotency_key)
+
+
+async def draft_service_plan(info: strawberry.Info[Context, None], input: DraftServicePlanInput,
+                             idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "draft_service_plan", input, idempotency_key)
+
+
+async def submit_service_plan(info: strawberry.Info[Context, None], input: SubmitServicePlanInput,
+                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "submit_service_plan", input, idempotency_key)
+
+
+async def approve_service_plan(info: strawberry.Info[Context, None], input: DecideServicePlanInput,
+                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "approve_service_plan", input, idempotency_key)
+
+
+async def return_service_plan(info: strawberry.Info[Context, None], input: ReturnServicePlanInput,
+                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "return_service_plan", input, idempotency_key)

@@ -1,0 +1,87 @@
+"""Assessment and the service plan with its approval, through GraphQL, and what reporting makes of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from shared.contracts import Actor, Role
+from tests.e2e.graphql import graphql
+from tests.support import System, open_case_for, open_station, worker
+
+CHANGE = """
+mutation($input: %s!) {
+  %s(input: $input) {
+    __typename
+    ... on CaseChanged { caseId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+CASE = """
+query($id: ID!, $token: String) {
+  case(id: $id, consistencyToken: $token) {
+    stage riskLevel planVersion planStatus approvedPlanVersion
+    assessment { riskLevel needs { area description } strengths }
+    servicePlans { version status strategies decidedBy comment goals { id description measure targetDate } }
+  }
+}"""
+
+
+async def change(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
+                 **input_: Any) -> dict[str, Any]:
+    answer = await graphql(http, CHANGE % (input_type, mutation), actor, input=input_)
+    result: dict[str, Any] = answer["data"][mutation]
+    return result
+
+
+def head(station_id: str) -> Actor:
+    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+
+
+async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    opened = await open_case_for(system, station_id)
+    me, boss = worker(station_id), head(station_id)
+    case_id = opened["case_id"]
+    goals = [{"description": "每周外出一次", "measure": "连续 4 周", "targetDate": "2026-12-31"}]
+
+    too_early = await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id, goals=goals,
+                             strategies="定期上门")
+    assessed = await change(http, me, "assessCase", "AssessCaseInput", caseId=case_id, assessedOn="2026-10-10",
+                            riskLevel="URGENT", strengths="愿意沟通",
+                            needs=[{"area": "SOCIAL", "description": "长期独处"},
+                                   {"area": "SAFETY", "description": "独自在家曾摔倒"}])
+    urgent = await graphql(http, """query($token: String) { cases(riskLevel: URGENT, consistencyToken: $token) {
+        totalCount } }""", boss, token=assessed["consistencyToken"])
+    await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id, goals=goals,
+                 strategies="定期上门")
+    await change(http, me, "submitServicePlan", "SubmitServicePlanInput", caseId=case_id)
+    self_approved = await change(http, me, "approveServicePlan", "DecideServicePlanInput", caseId=case_id,
+                                 planVersion=1)
+    await change(http, boss, "returnServicePlan", "ReturnServicePlanInput", caseId=case_id, planVersion=1,
+                 comment="目标需更具体")
+    await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id,
+                 goals=[{**goals[0], "description": "每周由志愿者陪同外出一次"}], strategies="链接社区志愿者")
+    await change(http, me, "submitServicePlan", "SubmitServicePlanInput", caseId=case_id)
+    approved = await change(http, boss, "approveServicePlan", "DecideServicePlanInput", caseId=case_id,
+                            planVersion=2)
+
+    seen = (await graphql(http, CASE, me, id=case_id, token=approved["consistencyToken"]))["data"]["case"]
+
+    assert too_early["__typename"] == "StageOutOfOrder" and "尚未预估" in too_early["messageZh"]
+    assert urgent["data"]["cases"]["totalCount"] == 1, "an urgent case stands out for the station head"
+    assert self_approved["__typename"] == "Forbidden"
+    assert approved["__typename"] == "CaseChanged"
+    assert {k: seen[k] for k in ("stage", "riskLevel", "planVersion", "planStatus", "approvedPlanVersion")} == {
+        "stage": "PLANNED", "riskLevel": "URGENT", "planVersion": 2, "planStatus": "APPROVED",
+        "approvedPlanVersion": 2}
+    assert seen["assessment"]["needs"] == [{"area": "SOCIAL", "description": "长期独处"},
+                                           {"area": "SAFETY", "description": "独自在家曾摔倒"}]
+    first, second = seen["servicePlans"]
+    assert (first["status"], first["comment"], first["decidedBy"]) == ("RETURNED", "目标需更具体", "head-1")
+    assert (second["status"], second["strategies"]) == ("APPROVED", "链接社区志愿者")
+    assert second["goals"] == [{"id": "v2-g1", "description": "每周由志愿者陪同外出一次", "measure": "连续 4 周",
+                                "targetDate": "2026-12-31"}]
