@@ -8,14 +8,17 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimite
 from strawberry.types import ExecutionContext
 
 from gateway.metrics import OperationMetrics
-from gateway.mutations.case_planning import (
+from gateway.mutations.case_stages import (
+    approve_case_closing,
     approve_service_plan,
     assess_case,
     draft_service_plan,
+    evaluate_case,
+    request_case_closing,
+    return_case_closing,
     return_service_plan,
     submit_service_plan,
 )
-from gateway.mutations.close_case import close_case
 from gateway.mutations.erase_recipient import erase_recipient
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
@@ -48,7 +51,6 @@ class Mutation:
     erase_recipient = strawberry.mutation(resolver=erase_recipient, description="删除服务对象个人信息")
     open_case = strawberry.mutation(resolver=open_case, description="接案 Take in a case")
     record_case_session = strawberry.mutation(resolver=record_case_session, description="记录个案服务")
-    close_case = strawberry.mutation(resolver=close_case, description="结案 Close a case")
     assess_case = strawberry.mutation(resolver=assess_case, description="预估 Assess a case")
     draft_service_plan = strawberry.mutation(resolver=draft_service_plan,
                                              description="制定/修订服务计划 (a new version)")
@@ -56,6 +58,13 @@ class Mutation:
     approve_service_plan = strawberry.mutation(resolver=approve_service_plan,
                                                description="审批通过 (station head or supervisor)")
     return_service_plan = strawberry.mutation(resolver=return_service_plan, description="退回修改, with a comment")
+    evaluate_case = strawberry.mutation(resolver=evaluate_case, description="评估 every goal of the plan in force")
+    request_case_closing = strawberry.mutation(resolver=request_case_closing,
+                                               description="申请结案: closes once approved")
+    approve_case_closing = strawberry.mutation(resolver=approve_case_closing,
+                                               description="批准结案 (station head or supervisor): the case closes")
+    return_case_closing = strawberry.mutation(resolver=return_case_closing,
+                                              description="退回结案申请, with a comment: the case stays open")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -9,7 +9,16 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource
-from gateway.types.planning import Assessment, CaseStage, PlanStatus, RiskLevel, ServicePlan
+from gateway.types.planning import (
+    Assessment,
+    CaseStage,
+    ClosingRequest,
+    ClosingStatus,
+    Evaluation,
+    PlanStatus,
+    RiskLevel,
+    ServicePlan,
+)
 from gateway.types.recipient import Recipient
 from gateway.types.station import Station
 
@@ -36,6 +45,21 @@ class Case:
     plan_version: int = strawberry.field(description="Latest service plan version (0: none yet)")
     plan_status: PlanStatus
     approved_plan_version: int = strawberry.field(description="The version in force (0: none approved)")
+    closing_status: ClosingStatus
+
+    @strawberry.field(description="评估 of the plan in force")
+    async def evaluation(self, info: strawberry.Info[Context, None]) -> Evaluation | None:
+        narrative = await info.context.narratives.load(str(self.id))
+        found = None if narrative is None else narrative["evaluation"]
+        return None if found is None else Evaluation.from_view(found)
+
+    @strawberry.field(description="The latest request to close, approved or not")
+    async def closing_request(self, info: strawberry.Info[Context, None]) -> ClosingRequest | None:
+        narrative = await info.context.narratives.load(str(self.id))
+        found = None if narrative is None else narrative["closing"]
+        return None if found is None else ClosingRequest(closed_on=date.fromisoformat(found["closed_on"]),
+                                                         outcome=found["outcome"], reason=found["reason"],
+                                                         follow_up=found["follow_up"], comment=found["comment"])
 
     @strawberry.field(description="The latest assessment (预估)")
     async def assessment(self, info: strawberry.Info[Context, None]) -> Assessment | None:
@@ -84,7 +108,7 @@ class Case:
             session_count=row["session_count"], last_session_on=_day(row["last_session_on"]),
             stage=CaseStage(row["stage"]), risk_level=row["risk_level"] and RiskLevel(row["risk_level"]),
             plan_version=row["plan_version"], plan_status=PlanStatus(row["plan_status"]),
-            approved_plan_version=row["approved_plan_version"],
+            approved_plan_version=row["approved_plan_version"], closing_status=ClosingStatus(row["closing_status"]),
         )
 
 

@@ -30,12 +30,6 @@ class CaseSessionRecorded:
     consistency_token: str = strawberry.field(description="Pass to a query to read this write")
 
 
-@strawberry.type
-class CaseClosed:
-    case_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
-
-
 @strawberry.type(description="A case changed (assessed, a plan drafted, submitted, approved or returned)")
 class CaseChanged:
     case_id: strawberry.ID

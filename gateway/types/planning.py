@@ -8,9 +8,10 @@ from typing import Any
 
 import strawberry
 
-from shared.contracts.cases import NeedArea, RiskLevel
+from shared.contracts.cases import GoalResult, NeedArea, RiskLevel
 
 strawberry.enum(NeedArea, description="economic, health, family, education, social, psychological, safety")
+strawberry.enum(GoalResult, description="achieved, partly, not achieved")
 strawberry.enum(RiskLevel, description="low, medium, high, urgent (urgent flags the case to the station head)")
 
 
@@ -23,12 +24,54 @@ class PlanStatus(StrEnum):
     RETURNED = "returned"
 
 
-@strawberry.enum(description="接案 intake → 预估 assessed → 计划 planned (an approved plan) → 结案 closed")
+@strawberry.enum(description="接案 intake → 预估 assessed → 计划 planned → 评估 evaluated → 结案 closed")
 class CaseStage(StrEnum):
     INTAKE = "intake"
     ASSESSED = "assessed"
     PLANNED = "planned"
+    EVALUATED = "evaluated"
     CLOSED = "closed"
+
+
+@strawberry.enum(description="Where the request to close stands")
+class ClosingStatus(StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+@strawberry.type
+class GoalEvaluation:
+    goal_id: strawberry.ID
+    result: GoalResult
+    note: str
+
+
+@strawberry.type(description="评估 of the plan in force (null notes when the recipient was erased)")
+class Evaluation:
+    evaluated_on: date
+    plan_version: int
+    satisfaction: int | None
+    pre_score: float | None
+    post_score: float | None
+    goal_results: list[GoalEvaluation]
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> Evaluation:
+        return cls(evaluated_on=date.fromisoformat(view["evaluated_on"]), plan_version=view["plan_version"],
+                   satisfaction=view["satisfaction"], pre_score=view["pre_score"], post_score=view["post_score"],
+                   goal_results=[GoalEvaluation(goal_id=strawberry.ID(r["goal_id"]), result=GoalResult(r["result"]),
+                                                note=r["note"]) for r in view["goal_results"]])
+
+
+@strawberry.type(description="The latest request to close: 结案 once approved")
+class ClosingRequest:
+    closed_on: date
+    outcome: str
+    reason: str | None
+    follow_up: str | None
+    comment: str | None = strawberry.field(description="Why it was returned, if it was")
 
 
 @strawberry.type

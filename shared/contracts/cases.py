@@ -134,7 +134,7 @@ class CaseSessionRecorded:
 @event(service="cases", aggregate="case", name="closed", personal=("reason",), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class CaseClosed:
-    """A case was closed (结案); the reason is sealed."""
+    """A case was closed (结案) once its closing was approved; the reason is sealed."""
 
     case_id: str
     station_id: str
@@ -143,6 +143,8 @@ class CaseClosed:
     outcome: CaseOutcome
     recipient_id: str | None = None
     """Whose key seals the reason (absent from cases closed before reasons were sealed)."""
+    approved_by: str | None = None
+    """Who approved the closing (absent from cases closed before closing needed approval)."""
 
 
 @event(service="cases", aggregate="disclosure", name="recorded")
@@ -258,6 +260,67 @@ class ServicePlanReturned:
     station_id: str
     recipient_id: str
     plan_version: int
+    returned_by: str
+    returned_on: date
+    comment: str | None
+
+
+class GoalResult(StrEnum):
+    ACHIEVED = "achieved"
+    PARTLY = "partly"
+    NOT_ACHIEVED = "not_achieved"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoalEvaluation:
+    goal_id: str
+    result: GoalResult
+    note: str = ""
+
+
+@event(service="cases", aggregate="case", name="evaluated", personal=("goal_results",), person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseEvaluated:
+    """The case was evaluated (评估): each goal of the plan in force achieved, partly or not (sealed notes)."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    evaluated_on: date
+    plan_version: int
+    achieved: int
+    partly: int
+    not_achieved: int
+    satisfaction: int | None
+    pre_score: float | None
+    post_score: float | None
+    goal_results: tuple[GoalEvaluation, ...] | None
+
+
+@event(service="cases", aggregate="case", name="closing_requested", personal=("reason", "follow_up"),
+       person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseClosingRequested:
+    """Closing (结案) was asked for, with reason and follow-up (sealed); it waits for approval."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    closed_on: date
+    outcome: CaseOutcome
+    reason: str | None
+    follow_up: str | None
+    requested_by: str
+
+
+@event(service="cases", aggregate="case", name="closing_returned", personal=("comment",), person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseClosingReturned:
+    """A closing request was returned with a comment (sealed): the case stays open."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
     returned_by: str
     returned_on: date
     comment: str | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -51,15 +52,6 @@ mutation($input: RecordCaseSessionInput!) {
   }
 }"""
 
-CLOSE = """
-mutation($input: CloseCaseInput!) {
-  closeCase(input: $input) {
-    __typename
-    ... on CaseClosed { caseId consistencyToken }
-    ... on UserError { code field messageZh messageEn }
-  }
-}"""
-
 CASES = """
 query($stationId: ID, $token: String) {
   cases(stationId: $stationId, first: 10, consistencyToken: $token) {
@@ -78,3 +70,47 @@ query($stationId: ID!, $month: String!, $token: String) {
     month openCases casesOpened casesClosed sessionsHeld casePersonTimes peopleServed station { name }
   }
 }"""
+
+CHANGE = """
+mutation($input: %s!) {
+  %s(input: $input) {
+    __typename
+    ... on CaseChanged { caseId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+
+async def change(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
+                 **input_: Any) -> dict[str, Any]:
+    """Run one of the case-stage mutations; its CaseChanged or typed error."""
+    answer = await graphql(http, CHANGE % (input_type, mutation), actor, input=input_)
+    result: dict[str, Any] = answer["data"][mutation]
+    return result
+
+
+async def close_through_every_stage(http: httpx.AsyncClient, worker: Actor, head: Actor, case_id: str, *,
+                                    assessed_on: str, evaluated_on: str, closed_on: str) -> str:
+    """Assess, plan (approved), evaluate, ask to close and approve it; the last consistency token."""
+    target = (date.today() + timedelta(days=60)).isoformat()
+    steps: list[tuple[Actor, str, str, dict[str, Any]]] = [
+        (worker, "assessCase", "AssessCaseInput", {"assessedOn": assessed_on, "riskLevel": "MEDIUM",
+                                                   "needs": [{"area": "SOCIAL", "description": "缺少社会支持"}]}),
+        (worker, "draftServicePlan", "DraftServicePlanInput", {
+            "strategies": "定期上门",
+            "goals": [{"description": "建立信任", "measure": "愿意倾诉", "targetDate": target}]}),
+        (worker, "submitServicePlan", "SubmitServicePlanInput", {}),
+        (head, "approveServicePlan", "DecideServicePlanInput", {"planVersion": 1}),
+        (worker, "evaluateCase", "EvaluateCaseInput", {"evaluatedOn": evaluated_on, "satisfaction": 5,
+                                                       "goalResults": [{"goalId": "v1-g1", "result": "ACHIEVED"}]}),
+        (worker, "requestCaseClosing", "RequestCaseClosingInput", {
+            "closedOn": closed_on, "reason": "建立专业关系，目标达成", "outcome": "GOALS_MET",
+            "followUp": "一个月后回访"}),
+        (head, "approveCaseClosing", "DecideCaseClosingInput", {}),
+    ]
+    token = ""
+    for actor, mutation, input_type, fields in steps:
+        changed = await change(http, actor, mutation, input_type, caseId=case_id, **fields)
+        assert changed["__typename"] == "CaseChanged", (mutation, changed)
+        token = changed["consistencyToken"]
+    return token

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import graphql
+from tests.e2e.graphql import change, graphql
 from tests.support import System, open_case_for, open_station, worker
-
-CHANGE = """
-mutation($input: %s!) {
-  %s(input: $input) {
-    __typename
-    ... on CaseChanged { caseId consistencyToken }
-    ... on UserError { code field messageZh messageEn }
-  }
-}"""
 
 CASE = """
 query($id: ID!, $token: String) {
@@ -27,13 +16,6 @@ query($id: ID!, $token: String) {
     servicePlans { version status strategies decidedBy comment goals { id description measure targetDate } }
   }
 }"""
-
-
-async def change(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
-                 **input_: Any) -> dict[str, Any]:
-    answer = await graphql(http, CHANGE % (input_type, mutation), actor, input=input_)
-    result: dict[str, Any] = answer["data"][mutation]
-    return result
 
 
 def head(station_id: str) -> Actor:

@@ -6,8 +6,13 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.graphql import CASE, CASES, CLOSE, OPEN, RECORD, REGISTER, STATION_MONTH, graphql
+from shared.contracts import Actor, Role
+from tests.e2e.graphql import CASE, CASES, OPEN, RECORD, REGISTER, STATION_MONTH, close_through_every_stage, graphql
 from tests.support import System, open_case_for, open_station, worker
+
+
+def head(station_id: str) -> Actor:
+    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
 
 
 async def event_count(system: System) -> int:
@@ -30,11 +35,9 @@ async def run_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]
             "caseId": opened["caseId"], "heldOn": day, "mode": mode, "durationMinutes": 45,
             "participants": participants, "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
         assert recorded["__typename"] == "CaseSessionRecorded", recorded
-    closed = (await graphql(http, CLOSE, me, input={
-        "caseId": opened["caseId"], "closedOn": "2026-11-20", "reason": "建立专业关系，目标达成",
-        "outcome": "GOALS_MET"}))["data"]["closeCase"]
-    assert closed["__typename"] == "CaseClosed", closed
-    return {"case_id": opened["caseId"], "token": closed["consistencyToken"]}
+    token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on="2026-11-02",
+                                            evaluated_on="2026-11-19", closed_on="2026-11-20")
+    return {"case_id": opened["caseId"], "token": token}
 
 
 async def test_a_case_from_intake_to_closing_shows_in_cases_and_in_the_stations_month(

@@ -9,7 +9,7 @@ import httpx
 
 from services.cases.domain.id_number import check_character
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import CASES, CLOSE, OPEN, RECORD, STATION_MONTH, graphql
+from tests.e2e.graphql import CASES, OPEN, RECORD, STATION_MONTH, close_through_every_stage, graphql
 from tests.support import System, open_station, stream_messages, worker
 
 ID_NUMBER = "43010319680101123" + check_character("43010319680101123")
@@ -62,11 +62,9 @@ async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> di
             "caseId": opened["caseId"], "heldOn": day, "mode": "HOME_VISIT", "durationMinutes": 60,
             "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
         assert recorded["__typename"] == "CaseSessionRecorded"
-    closed = (await graphql(http, CLOSE, me, input={
-        "caseId": opened["caseId"], "closedOn": "2026-10-29", "reason": "建立专业关系",
-        "outcome": "GOALS_MET"}))["data"]["closeCase"]
-    return {"recipient_id": registered["recipientId"], "case_id": opened["caseId"],
-            "token": closed["consistencyToken"]}
+    token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on="2026-10-09",
+                                            evaluated_on="2026-10-28", closed_on="2026-10-29")
+    return {"recipient_id": registered["recipientId"], "case_id": opened["caseId"], "token": token}
 
 
 async def everything_stored(system: System) -> str:
@@ -157,9 +155,12 @@ async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_sta
     assert await system.cases.pool.fetchval("SELECT count(*) FROM person_keys WHERE person_id = $1",
                                             case["recipient_id"]) == 0
     events = await system.cases.store.read_stream(f"case-{case['case_id']}")
-    assert [e.payload.__class__.__name__ for e in events] == ["CaseOpened", "CaseSessionRecorded",
-                                                              "CaseSessionRecorded", "CaseClosed"]
-    assert all(getattr(e.payload, f, None) is None for e in events for f in ("presenting_problem", "notes", "reason"))
+    assert [e.payload.__class__.__name__ for e in events][:3] == ["CaseOpened", "CaseSessionRecorded",
+                                                                  "CaseSessionRecorded"]
+    assert events[-1].payload.__class__.__name__ == "CaseClosed"
+    sealed_fields = ("presenting_problem", "notes", "reason", "needs", "strengths", "goals", "strategies",
+                     "goal_results", "follow_up", "comment")
+    assert all(getattr(e.payload, f, None) is None for e in events for f in sealed_fields)
 
 
 async def test_an_id_number_already_registered_is_refused_with_a_pointer_to_the_recipient(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
+    ApproveCaseClosing,
     ApproveServicePlan,
     AssessCase,
-    CloseCase,
     DraftServicePlan,
     EraseRecipient,
+    EvaluateCase,
     OpenCase,
     RecordCaseSession,
     RegisterRecipient,
+    RequestCaseClosing,
+    ReturnCaseClosing,
     ReturnServicePlan,
     SubmitServicePlan,
 )
@@ -62,7 +65,10 @@ ROUTES: dict[type, CommandHandler] = {
     EraseRecipient: erase_recipient,
     OpenCase: open_case,
     RecordCaseSession: record_case_session,
-    CloseCase: on_case,
+    EvaluateCase: on_case,
+    RequestCaseClosing: on_case,
+    ApproveCaseClosing: on_case,
+    ReturnCaseClosing: on_case,
     AssessCase: on_case,
     DraftServicePlan: on_case,
     SubmitServicePlan: on_case,

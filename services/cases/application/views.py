@@ -17,6 +17,9 @@ from shared.contracts import Role
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
+    CaseClosingRequested,
+    CaseClosingReturned,
+    CaseEvaluated,
     CaseOpened,
     RecipientDataDisclosed,
     RecipientErased,
@@ -109,9 +112,22 @@ def narrative_of(history: list[RecordedEvent]) -> dict[str, Any] | None:
         match recorded.payload:
             case CaseOpened() as e:
                 narrative = {"case_id": e.case_id, "station_id": e.station_id, "assessment": None, "plans": [],
+                             "evaluation": None, "closing": None,
                              "presenting_problem": e.presenting_problem, "close_reason": None}
             case CaseClosed() as e if narrative is not None:
                 narrative["close_reason"] = e.reason
+            case CaseEvaluated() as e if narrative is not None:
+                narrative["evaluation"] = {
+                    "evaluated_on": e.evaluated_on.isoformat(), "plan_version": e.plan_version,
+                    "satisfaction": e.satisfaction, "pre_score": e.pre_score, "post_score": e.post_score,
+                    "goal_results": [{"goal_id": r.goal_id, "result": r.result.value, "note": r.note}
+                                     for r in e.goal_results or ()]}
+            case CaseClosingRequested() as e if narrative is not None:
+                narrative["closing"] = {"closed_on": e.closed_on.isoformat(), "outcome": e.outcome.value,
+                                        "reason": e.reason, "follow_up": e.follow_up, "comment": None}
+                narrative["close_reason"] = e.reason
+            case CaseClosingReturned() as e if narrative is not None and narrative.get("closing"):
+                narrative["closing"]["comment"] = e.comment
             case CaseAssessed() as e if narrative is not None:
                 narrative["assessment"] = {
                     "assessed_on": e.assessed_on.isoformat(), "risk_level": e.risk_level.value,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.cases.domain import planning
+from services.cases.domain import closing, planning
 from services.cases.domain.commands import (
+    ApproveCaseClosing,
     ApproveServicePlan,
     AssessCase,
-    CloseCase,
     DraftServicePlan,
+    EvaluateCase,
     OpenCase,
     RecordCaseSession,
+    RequestCaseClosing,
+    ReturnCaseClosing,
     ReturnServicePlan,
     SubmitServicePlan,
 )
@@ -27,11 +30,14 @@ from services.cases.domain.errors import (
 from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
 from services.cases.domain.state import INITIAL as INITIAL
-from services.cases.domain.state import Case
+from services.cases.domain.state import Case, ClosingRequest
 from shared.contracts import Actor
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
+    CaseClosingRequested,
+    CaseClosingReturned,
+    CaseEvaluated,
     CaseOpened,
     CaseSessionRecorded,
     ServicePlanApproved,
@@ -69,8 +75,8 @@ def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
     return state
 
 
-CaseCommand = (RecordCaseSession | CloseCase | AssessCase | DraftServicePlan | SubmitServicePlan
-               | ApproveServicePlan | ReturnServicePlan)
+CaseCommand = (RecordCaseSession | AssessCase | DraftServicePlan | SubmitServicePlan | ApproveServicePlan
+               | ReturnServicePlan | EvaluateCase | RequestCaseClosing | ApproveCaseClosing | ReturnCaseClosing)
 
 
 def decide(command: CaseCommand, state: Case) -> list[object]:
@@ -97,14 +103,14 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
                 held_on=command.held_on, mode=command.mode, duration_minutes=command.duration_minutes,
                 participants=command.participants, notes=command.notes.strip(), recipient_id=case.recipient_id,
             )]
-        case CloseCase():
-            case = _open_case_of(state, command.case_id, command.actor)
-            require_not_future("closedOn", command.closed_on, command.today)
-            if command.closed_on < case.opened_on:
-                raise DateBeforeOpening("closedOn", command.closed_on, case.opened_on)
-            return [CaseClosed(case_id=command.case_id, station_id=case.station_id, closed_on=command.closed_on,
-                               reason=require_text("reason", command.reason), outcome=command.outcome,
-                               recipient_id=case.recipient_id)]
+        case EvaluateCase():
+            return closing.evaluate(command, _open_case_of(state, command.case_id, command.actor))
+        case RequestCaseClosing():
+            return closing.request(command, _open_case_of(state, command.case_id, command.actor))
+        case ApproveCaseClosing():
+            return closing.approve(command, _open_case_of(state, command.case_id, command.actor))
+        case ReturnCaseClosing():
+            return closing.send_back(command, _open_case_of(state, command.case_id, command.actor))
 
 
 def evolve(state: Case, event: object) -> Case:
@@ -112,7 +118,13 @@ def evolve(state: Case, event: object) -> Case:
         case CaseOpened(station_id=station_id, recipient_id=recipient_id, opened_on=opened_on):
             return Case(opened=True, station_id=station_id, recipient_id=recipient_id, opened_on=opened_on)
         case CaseClosed():
-            return replace(state, closed=True)
+            return replace(state, closed=True, closing=None)
+        case CaseEvaluated():
+            return replace(state, evaluated=True)
+        case CaseClosingRequested(closed_on=closed_on, outcome=outcome, reason=reason):
+            return replace(state, closing=ClosingRequest(closed_on=closed_on, outcome=outcome, reason=reason))
+        case CaseClosingReturned():
+            return replace(state, closing=None)
         case CaseAssessed():
             return replace(state, assessed=True)
         case ServicePlanDrafted() | ServicePlanSubmitted() | ServicePlanApproved() | ServicePlanReturned():

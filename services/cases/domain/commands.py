@@ -10,6 +10,7 @@ from shared.contracts import Actor
 from shared.contracts.cases import (
     CaseOutcome,
     Gender,
+    GoalResult,
     IntakeSource,
     NeedArea,
     RecipientCategory,
@@ -85,8 +86,8 @@ class RecordCaseSession:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CloseCase:
-    """Close an open case with its reason and outcome."""
+class RequestCaseClosing:
+    """Ask to close an evaluated case, with reason, outcome and follow-up; it closes once approved."""
 
     actor: Actor
     today: date
@@ -94,6 +95,26 @@ class CloseCase:
     closed_on: date
     reason: str
     outcome: CaseOutcome
+    follow_up: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveCaseClosing:
+    """Approve the closing waiting for approval: the case closes."""
+
+    actor: Actor
+    today: date
+    case_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnCaseClosing:
+    """Return the closing waiting for approval, saying why: the case stays open."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    comment: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,3 +183,24 @@ class ReturnServicePlan:
     case_id: str
     plan_version: int
     comment: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoalEvaluationInput:
+    goal_id: str
+    result: GoalResult
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateCase:
+    """Evaluate the case (评估): every goal of the plan in force, satisfaction, pre/post scores where used."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    evaluated_on: date
+    goal_results: tuple[GoalEvaluationInput, ...]
+    satisfaction: int | None = None
+    pre_score: float | None = None
+    post_score: float | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.cases.domain.commands import (
     ApproveServicePlan,
     AssessCase,
@@ -91,12 +93,13 @@ def return_plan(command: ReturnServicePlan, case: Case) -> list[object]:
 
 def evolve_plan(plan: Plan, event: object) -> Plan:
     match event:
-        case ServicePlanDrafted(plan_version=version):
-            return Plan(version=version, submitted=False, approved_version=plan.approved_version)
+        case ServicePlanDrafted(plan_version=version, goals=goals):
+            goal_ids = tuple(f"v{version}-g{n}" for n in range(1, len(goals or ()) + 1))
+            return replace(plan, version=version, submitted=False, goal_ids=goal_ids)
         case ServicePlanSubmitted():
-            return Plan(version=plan.version, submitted=True, approved_version=plan.approved_version)
+            return replace(plan, submitted=True)
         case ServicePlanApproved(plan_version=version):
-            return Plan(version=plan.version, submitted=False, approved_version=version)
+            return replace(plan, submitted=False, approved_version=version, approved_goal_ids=plan.goal_ids)
         case ServicePlanReturned():
-            return Plan(version=plan.version, submitted=False, approved_version=plan.approved_version)
+            return replace(plan, submitted=False)
     return plan

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared.contracts.cases import CaseOutcome
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -13,6 +15,10 @@ class Plan:
     version: int = 0
     submitted: bool = False
     approved_version: int = 0
+    goal_ids: tuple[str, ...] = ()
+    """The goals of the latest version."""
+    approved_goal_ids: tuple[str, ...] = ()
+    """The goals of the version in force."""
 
     @property
     def pending(self) -> int | None:
@@ -29,6 +35,16 @@ class Case:
     opened_on: date = date.min
     assessed: bool = False
     plan: Plan = field(default_factory=Plan)
+    evaluated: bool = False
+    closing: ClosingRequest | None = None
+    """A closing waiting for approval."""
+
+
+@dataclass(frozen=True)
+class ClosingRequest:
+    closed_on: date
+    outcome: CaseOutcome
+    reason: str | None
 
 
 INITIAL = Case()

@@ -8,6 +8,9 @@ from services.reporting.projections import Projector, ReceivedEvent
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
+    CaseClosingRequested,
+    CaseClosingReturned,
+    CaseEvaluated,
     CaseOpened,
     CaseSessionRecorded,
     RecipientErased,
@@ -53,8 +56,23 @@ async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) 
 
 async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseClosed = event.payload
-    await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3"
-                       " WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+    await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3,"
+                       " closing_status = 'approved' WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+
+
+async def case_evaluated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: CaseEvaluated = event.payload
+    await conn.execute("UPDATE cases SET evaluated_on = $2, stage = 'evaluated' WHERE case_id = $1",
+                       e.case_id, e.evaluated_on)
+
+
+async def closing_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case CaseClosingRequested(case_id=case_id):
+            await conn.execute("UPDATE cases SET closing_status = 'requested', closing_requested_on = $2"
+                               " WHERE case_id = $1", case_id, event.payload.closed_on)
+        case CaseClosingReturned(case_id=case_id):
+            await conn.execute("UPDATE cases SET closing_status = 'returned' WHERE case_id = $1", case_id)
 
 
 async def case_assessed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -87,6 +105,9 @@ PROJECTORS: dict[str, Projector] = {
     "CaseSessionRecorded": case_session_recorded,
     "CaseClosed": case_closed,
     "CaseAssessed": case_assessed,
+    "CaseEvaluated": case_evaluated,
+    "CaseClosingRequested": closing_changed,
+    "CaseClosingReturned": closing_changed,
     "ServicePlanDrafted": plan_changed,
     "ServicePlanSubmitted": plan_changed,
     "ServicePlanReturned": plan_changed,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.cases.domain.commands import CloseCase, EraseRecipient, OpenCase, RecordCaseSession, RegisterRecipient
+from services.cases.domain.commands import (
+    EraseRecipient,
+    OpenCase,
+    RecordCaseSession,
+    RegisterRecipient,
+    RequestCaseClosing,
+)
 from shared.contracts import Actor, Role
 from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
 
@@ -38,11 +44,11 @@ def record_session(**changes: object) -> RecordCaseSession:
     return RecordCaseSession(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-def close_case(**changes: object) -> CloseCase:
+def request_closing(**changes: object) -> RequestCaseClosing:
     fields: dict[str, object] = {
         "actor": WORKER, "today": TODAY, "case_id": "c-1", "closed_on": date(2026, 11, 1), "reason": "目标达成",
-        "outcome": CaseOutcome.GOALS_MET}
-    return CloseCase(**{**fields, **changes})  # type: ignore[arg-type]
+        "outcome": CaseOutcome.GOALS_MET, "follow_up": "一个月后电话回访"}
+    return RequestCaseClosing(**{**fields, **changes})  # type: ignore[arg-type]
 
 
 def erase(**changes: object) -> EraseRecipient:

@@ -19,8 +19,8 @@ from services.cases.domain.errors import (
     RecipientNotFound,
     RecipientWasErased,
 )
-from shared.contracts.cases import CaseClosed, CaseOpened, CaseSessionRecorded
-from tests.unit.cases.given import STATION, STRANGER, close_case, erase, open_case, record_session, register
+from shared.contracts.cases import CaseClosed, CaseOpened, CaseOutcome, CaseSessionRecorded
+from tests.unit.cases.given import STATION, STRANGER, erase, open_case, record_session, register
 
 [REGISTERED] = recipient.decide(register(), recipient.INITIAL)
 RECIPIENT = recipient.evolve(recipient.INITIAL, REGISTERED)
@@ -34,7 +34,8 @@ def given(*events: object) -> case.Case:
 
 
 OPENED = case.open_case(open_case(), RECIPIENT, given())[0]
-CLOSED = case.decide(close_case(), given(OPENED))[0]
+CLOSED = CaseClosed(case_id="c-1", station_id=STATION, closed_on=date(2026, 11, 1), reason="目标达成",
+                    outcome=CaseOutcome.GOALS_MET, recipient_id="r-1", approved_by="head-1")
 
 
 def test_a_case_is_opened_at_the_recipients_station() -> None:
@@ -118,31 +119,6 @@ def test_a_sessions_duration_and_participants_must_be_plausible(field: str, valu
 def test_a_worker_of_another_station_cannot_record_on_this_stations_case() -> None:
     with pytest.raises(NotYourStation):
         case.decide(record_session(actor=STRANGER), given(OPENED))
-
-
-def test_an_open_case_is_closed_with_reason_and_outcome() -> None:
-    [event] = case.decide(close_case(), given(OPENED))
-
-    assert isinstance(event, CaseClosed)
-    assert event.reason == "目标达成"
-    assert event.recipient_id == "r-1", "the reason is sealed with the recipient's key"
-
-
-def test_a_case_cannot_be_closed_twice() -> None:
-    with pytest.raises(CaseAlreadyClosed):
-        case.decide(close_case(), given(OPENED, CLOSED))
-
-
-def test_a_case_cannot_be_closed_before_it_was_opened_or_in_the_future() -> None:
-    with pytest.raises(DateBeforeOpening):
-        case.decide(close_case(closed_on=date(2026, 10, 1)), given(OPENED))
-    with pytest.raises(DateInFuture):
-        case.decide(close_case(closed_on=date(2026, 11, 21)), given(OPENED))
-
-
-def test_a_worker_of_another_station_cannot_close_this_stations_case() -> None:
-    with pytest.raises(NotYourStation):
-        case.decide(close_case(actor=STRANGER), given(OPENED))
 
 
 def test_evolve_ignores_events_it_does_not_know() -> None:

@@ -23,6 +23,7 @@ def test_every_command_has_exactly_one_handler(module: object, routes: dict[type
 
 def test_each_command_gets_its_own_snake_case_endpoint() -> None:
     endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
-    assert sorted(endpoints) == ["approve_service_plan", "assess_case", "close_case", "draft_service_plan",
-                                 "erase_recipient", "open_case", "record_case_session", "register_recipient",
-                                 "return_service_plan", "submit_service_plan"]
+    assert sorted(endpoints) == [
+        "approve_case_closing", "approve_service_plan", "assess_case", "draft_service_plan", "erase_recipient",
+        "evaluate_case", "open_case", "record_case_session", "register_recipient", "request_case_closing",
+        "return_case_closing", "return_service_plan", "submit_service_plan"]

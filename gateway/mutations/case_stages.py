@@ -1,4 +1,4 @@
-"""The stages before intervention: assess, draft, submit, approve and return a service plan.
+"""The case's stages after intake: assessment, service plan, evaluation and closing, with their approvals.
 
 They share one shape (a case changes; the answer is its id and a token), so they share this module.
 """
@@ -11,9 +11,10 @@ import strawberry
 
 from gateway.context import Context
 from gateway.mutations.run import run_command
+from gateway.types.enums import CaseOutcome
 from gateway.types.errors import result_union
 from gateway.types.payloads import CaseChanged
-from gateway.types.planning import NeedArea, RiskLevel
+from gateway.types.planning import GoalResult, NeedArea, RiskLevel
 
 
 @strawberry.input
@@ -64,6 +65,43 @@ class ReturnServicePlanInput:
     comment: str
 
 
+@strawberry.input
+class GoalEvaluationInput:
+    goal_id: strawberry.ID
+    result: GoalResult
+    note: str = ""
+
+
+@strawberry.input
+class EvaluateCaseInput:
+    case_id: strawberry.ID
+    evaluated_on: date
+    goal_results: list[GoalEvaluationInput] = strawberry.field(description="One per goal of the plan in force")
+    satisfaction: int | None = strawberry.field(default=None, description="1 to 5")
+    pre_score: float | None = None
+    post_score: float | None = None
+
+
+@strawberry.input
+class RequestCaseClosingInput:
+    case_id: strawberry.ID
+    closed_on: date
+    reason: str
+    outcome: CaseOutcome
+    follow_up: str = strawberry.field(default="", description="回访安排")
+
+
+@strawberry.input
+class DecideCaseClosingInput:
+    case_id: strawberry.ID
+
+
+@strawberry.input
+class ReturnCaseClosingInput:
+    case_id: strawberry.ID
+    comment: str
+
+
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
@@ -96,3 +134,23 @@ async def approve_service_plan(info: strawberry.Info[Context, None], input: Deci
 async def return_service_plan(info: strawberry.Info[Context, None], input: ReturnServicePlanInput,
                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
     return await _changed(info, "return_service_plan", input, idempotency_key)
+
+
+async def evaluate_case(info: strawberry.Info[Context, None], input: EvaluateCaseInput,
+                        idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "evaluate_case", input, idempotency_key)
+
+
+async def request_case_closing(info: strawberry.Info[Context, None], input: RequestCaseClosingInput,
+                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "request_case_closing", input, idempotency_key)
+
+
+async def approve_case_closing(info: strawberry.Info[Context, None], input: DecideCaseClosingInput,
+                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "approve_case_closing", input, idempotency_key)
+
+
+async def return_case_closing(info: strawberry.Info[Context, None], input: ReturnCaseClosingInput,
+                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "return_case_closing", input, idempotency_key)

@@ -1,0 +1,119 @@
+"""No closing without evaluation, none without approval; an unapproved closing leaves the case open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.cases.domain import case
+from services.cases.domain.commands import (
+    ApproveCaseClosing,
+    EvaluateCase,
+    GoalEvaluationInput,
+    RecordCaseSession,
+    ReturnCaseClosing,
+)
+from services.cases.domain.errors import (
+    CaseAlreadyClosed,
+    DateBeforeOpening,
+    DateInFuture,
+    NotAnApprover,
+    NotYourStation,
+    OutOfRange,
+    StageOrder,
+)
+from shared.contracts import Actor
+from shared.contracts.cases import CaseClosed, CaseClosingRequested, CaseClosingReturned, CaseEvaluated, GoalResult
+from tests.unit.cases.given import HEAD, STRANGER, TODAY, WORKER, record_session, request_closing
+from tests.unit.cases.test_planning import ASSESSED, DRAFTED, SUBMITTED, approve, given
+
+APPROVED = case.decide(approve(), given(ASSESSED, DRAFTED, SUBMITTED))[0]
+PLANNED = (ASSESSED, DRAFTED, SUBMITTED, APPROVED)
+
+
+def evaluate(**changes: object) -> EvaluateCase:
+    fields: dict[str, object] = {
+        "actor": WORKER, "today": TODAY, "case_id": "c-1", "evaluated_on": date(2026, 11, 1), "satisfaction": 4,
+        "goal_results": (GoalEvaluationInput(goal_id="v1-g1", result=GoalResult.PARTLY, note="外出两次"),)}
+    return EvaluateCase(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+EVALUATED = case.decide(evaluate(), given(*PLANNED))[0]
+REQUESTED = case.decide(request_closing(), given(*PLANNED, EVALUATED))[0]
+
+
+def approve_closing(actor: Actor = HEAD) -> ApproveCaseClosing:
+    return ApproveCaseClosing(actor=actor, today=TODAY, case_id="c-1")
+
+
+def test_an_evaluation_covers_every_goal_of_the_plan_in_force() -> None:
+    assert isinstance(EVALUATED, CaseEvaluated)
+    assert (EVALUATED.plan_version, EVALUATED.achieved, EVALUATED.partly, EVALUATED.not_achieved) == (1, 0, 1, 0)
+    with pytest.raises(StageOrder) as refused:
+        case.decide(evaluate(goal_results=()), given(*PLANNED))
+    assert "v1-g1" in refused.value.message.en
+
+
+def test_no_evaluation_before_a_plan_is_approved() -> None:
+    with pytest.raises(StageOrder):
+        case.decide(evaluate(), given(ASSESSED, DRAFTED, SUBMITTED))
+
+
+def test_an_evaluation_has_a_plausible_date_and_satisfaction() -> None:
+    with pytest.raises(OutOfRange):
+        case.decide(evaluate(satisfaction=6), given(*PLANNED))
+    with pytest.raises(DateInFuture):
+        case.decide(evaluate(evaluated_on=date(2026, 12, 1)), given(*PLANNED))
+
+
+def test_no_closing_without_evaluation() -> None:
+    with pytest.raises(StageOrder) as refused:
+        case.decide(request_closing(), given(*PLANNED))
+    assert "尚未评估" in refused.value.message.zh
+
+
+def test_a_requested_closing_leaves_the_case_open_until_approved() -> None:
+    assert isinstance(REQUESTED, CaseClosingRequested) and REQUESTED.follow_up == "一个月后电话回访"
+    waiting = given(*PLANNED, EVALUATED, REQUESTED)
+    assert not waiting.closed
+    [session] = case.decide(record_session(held_on=date(2026, 11, 2)), waiting)
+    assert session.__class__.__name__ == "CaseSessionRecorded"
+    with pytest.raises(StageOrder):
+        case.decide(request_closing(), waiting)
+
+
+def test_the_station_head_approves_the_closing_and_the_case_closes() -> None:
+    [closed] = case.decide(approve_closing(), given(*PLANNED, EVALUATED, REQUESTED))
+
+    assert isinstance(closed, CaseClosed)
+    assert (closed.reason, closed.approved_by, closed.closed_on) == ("目标达成", "head-1", date(2026, 11, 1))
+    state = given(*PLANNED, EVALUATED, REQUESTED, closed)
+    with pytest.raises(CaseAlreadyClosed):
+        case.decide(RecordCaseSession(actor=WORKER, today=TODAY, case_id="c-1", session_id="s", held_on=TODAY,
+                                      mode=record_session().mode, duration_minutes=10), state)
+
+
+def test_a_returned_closing_keeps_the_case_open_and_can_be_asked_again() -> None:
+    [returned] = case.decide(ReturnCaseClosing(actor=HEAD, today=TODAY, case_id="c-1", comment="补充回访"),
+                             given(*PLANNED, EVALUATED, REQUESTED))
+    state = given(*PLANNED, EVALUATED, REQUESTED, returned)
+
+    assert isinstance(returned, CaseClosingReturned) and not state.closed
+    assert isinstance(case.decide(request_closing(), state)[0], CaseClosingRequested)
+
+
+def test_only_an_approver_of_the_station_approves_and_only_a_waiting_closing() -> None:
+    with pytest.raises(NotAnApprover):
+        case.decide(approve_closing(WORKER), given(*PLANNED, EVALUATED, REQUESTED))
+    with pytest.raises(NotYourStation):
+        case.decide(approve_closing(STRANGER), given(*PLANNED, EVALUATED, REQUESTED))
+    with pytest.raises(StageOrder):
+        case.decide(approve_closing(), given(*PLANNED, EVALUATED))
+
+
+def test_a_closing_date_lies_within_the_case() -> None:
+    with pytest.raises(DateBeforeOpening):
+        case.decide(request_closing(closed_on=date(2026, 10, 1)), given(*PLANNED, EVALUATED))
+    with pytest.raises(DateInFuture):
+        case.decide(request_closing(closed_on=date(2026, 11, 21)), given(*PLANNED, EVALUATED))
