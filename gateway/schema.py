@@ -14,10 +14,12 @@ from gateway.mutations.case_stages import (
     assess_case,
     draft_service_plan,
     evaluate_case,
+    reopen_case,
     request_case_closing,
     return_case_closing,
     return_service_plan,
     submit_service_plan,
+    transfer_case,
 )
 from gateway.mutations.erase_recipient import erase_recipient
 from gateway.mutations.open_case import open_case
@@ -65,6 +67,8 @@ class Mutation:
                                                description="批准结案 (station head or supervisor): the case closes")
     return_case_closing = strawberry.mutation(resolver=return_case_closing,
                                               description="退回结案申请, with a comment: the case stays open")
+    reopen_case = strawberry.mutation(resolver=reopen_case, description="重新开案: a closed case reopened")
+    transfer_case = strawberry.mutation(resolver=transfer_case, description="转介给本站另一位社工 (station head)")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

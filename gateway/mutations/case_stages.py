@@ -1,4 +1,4 @@
-"""The case's stages after intake: assessment, service plan, evaluation and closing, with their approvals.
+"""The case after intake: assessment, plan, evaluation, closing with their approvals; reopening and transfer.
 
 They share one shape (a case changes; the answer is its id and a token), so they share this module.
 """
@@ -102,6 +102,19 @@ class ReturnCaseClosingInput:
     comment: str
 
 
+@strawberry.input
+class ReopenCaseInput:
+    case_id: strawberry.ID
+    reopened_on: date
+    reason: str
+
+
+@strawberry.input
+class TransferCaseInput:
+    case_id: strawberry.ID
+    to_worker_id: str
+
+
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
@@ -154,3 +167,13 @@ async def approve_case_closing(info: strawberry.Info[Context, None], input: Deci
 async def return_case_closing(info: strawberry.Info[Context, None], input: ReturnCaseClosingInput,
                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
     return await _changed(info, "return_case_closing", input, idempotency_key)
+
+
+async def reopen_case(info: strawberry.Info[Context, None], input: ReopenCaseInput,
+                      idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "reopen_case", input, idempotency_key)
+
+
+async def transfer_case(info: strawberry.Info[Context, None], input: TransferCaseInput,
+                        idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "transfer_case", input, idempotency_key)

@@ -324,3 +324,28 @@ class CaseClosingReturned:
     returned_by: str
     returned_on: date
     comment: str | None
+
+
+@event(service="cases", aggregate="case", name="reopened", personal=("reason",), person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseReopened:
+    """A closed case was reopened (reason sealed); it needs a new evaluation before it closes again."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    reopened_on: date
+    reason: str | None
+
+
+@event(service="cases", aggregate="case", name="transferred")
+@dataclass(frozen=True, kw_only=True)
+class CaseTransferred:
+    """The case was handed to another worker of the station."""
+
+    case_id: str
+    station_id: str
+    from_worker_id: str
+    to_worker_id: str
+    transferred_on: date
+    transferred_by: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import change, graphql
+from tests.e2e.graphql import change, close_through_every_stage, graphql
 from tests.support import System, open_case_for, open_station, worker
 
 CASE = """
@@ -67,3 +67,32 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
     assert (second["status"], second["strategies"]) == ("APPROVED", "链接社区志愿者")
     assert second["goals"] == [{"id": "v2-g1", "description": "每周由志愿者陪同外出一次", "measure": "连续 4 周",
                                 "targetDate": "2026-12-31"}]
+
+
+async def test_a_closed_case_is_reopened_and_an_open_one_transferred_by_the_station_head(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me, boss = worker(station_id), head(station_id)
+    closed = await open_case_for(system, station_id)
+    other = await open_case_for(system, station_id)
+    await close_through_every_stage(http, me, boss, closed["case_id"], assessed_on="2026-10-09",
+                                    evaluated_on="2026-10-20", closed_on="2026-10-21")
+
+    reopened = await change(http, me, "reopenCase", "ReopenCaseInput", caseId=closed["case_id"],
+                            reopenedOn="2026-10-25", reason="家庭情况再次变化")
+    refused = await change(http, me, "transferCase", "TransferCaseInput", caseId=other["case_id"],
+                           toWorkerId="worker-2")
+    moved = await change(http, boss, "transferCase", "TransferCaseInput", caseId=other["case_id"],
+                         toWorkerId="worker-2")
+    seen = await graphql(http, """query($a: ID!, $t: String) {
+        a: case(id: $a, consistencyToken: $t) { status stage closingStatus workerId } }""", me,
+                         a=closed["case_id"], t=reopened["consistencyToken"])
+    await system.read_models_have({"stream_id": f"case-{other['case_id']}", "version": 2})
+    moved_seen = (await graphql(http, "query($b: ID!) { case(id: $b) { workerId } }", me,
+                                b=other["case_id"]))["data"]["case"]
+
+    assert reopened["__typename"] == "CaseChanged" and moved["__typename"] == "CaseChanged"
+    assert refused["__typename"] == "Forbidden"
+    assert seen["data"]["a"] == {"status": "OPEN", "stage": "PLANNED", "closingStatus": "NONE",
+                                 "workerId": me.subject}
+    assert moved_seen == {"workerId": "worker-2"}

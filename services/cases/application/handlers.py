@@ -13,10 +13,12 @@ from services.cases.domain.commands import (
     OpenCase,
     RecordCaseSession,
     RegisterRecipient,
+    ReopenCase,
     RequestCaseClosing,
     ReturnCaseClosing,
     ReturnServicePlan,
     SubmitServicePlan,
+    TransferCase,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
@@ -69,6 +71,8 @@ ROUTES: dict[type, CommandHandler] = {
     RequestCaseClosing: on_case,
     ApproveCaseClosing: on_case,
     ReturnCaseClosing: on_case,
+    ReopenCase: on_case,
+    TransferCase: on_case,
     AssessCase: on_case,
     DraftServicePlan: on_case,
     SubmitServicePlan: on_case,

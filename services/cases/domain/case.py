@@ -13,16 +13,20 @@ from services.cases.domain.commands import (
     EvaluateCase,
     OpenCase,
     RecordCaseSession,
+    ReopenCase,
     RequestCaseClosing,
     ReturnCaseClosing,
     ReturnServicePlan,
     SubmitServicePlan,
+    TransferCase,
 )
 from services.cases.domain.errors import (
     CaseAlreadyClosed,
     CaseAlreadyOpened,
+    CaseIsOpen,
     CaseNotFound,
     DateBeforeOpening,
+    NotTheStationHead,
     NotYourStation,
     RecipientNotFound,
     RecipientWasErased,
@@ -31,7 +35,7 @@ from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
 from services.cases.domain.state import INITIAL as INITIAL
 from services.cases.domain.state import Case, ClosingRequest
-from shared.contracts import Actor
+from shared.contracts import Actor, Role
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
@@ -39,7 +43,9 @@ from shared.contracts.cases import (
     CaseClosingReturned,
     CaseEvaluated,
     CaseOpened,
+    CaseReopened,
     CaseSessionRecorded,
+    CaseTransferred,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
@@ -76,11 +82,41 @@ def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
 
 
 CaseCommand = (RecordCaseSession | AssessCase | DraftServicePlan | SubmitServicePlan | ApproveServicePlan
-               | ReturnServicePlan | EvaluateCase | RequestCaseClosing | ApproveCaseClosing | ReturnCaseClosing)
+               | ReturnServicePlan | EvaluateCase | RequestCaseClosing | ApproveCaseClosing | ReturnCaseClosing
+               | ReopenCase | TransferCase)
+
+
+def reopen(command: ReopenCase, state: Case) -> list[object]:
+    if not state.opened:
+        raise CaseNotFound(command.case_id)
+    require_station(command.actor, state.station_id)
+    if not state.closed:
+        raise CaseIsOpen(command.case_id)
+    require_not_future("reopenedOn", command.reopened_on, command.today)
+    if command.reopened_on < state.closed_on:
+        raise DateBeforeOpening("reopenedOn", command.reopened_on, state.closed_on)
+    return [CaseReopened(case_id=command.case_id, station_id=state.station_id, recipient_id=state.recipient_id,
+                         reopened_on=command.reopened_on, reason=require_text("reason", command.reason))]
+
+
+def transfer(command: TransferCase, state: Case) -> list[object]:
+    case = _open_case_of(state, command.case_id, command.actor)
+    if command.actor.role not in (Role.STATION_HEAD, Role.SYSTEM):
+        raise NotTheStationHead()
+    to_worker = require_text("toWorkerId", command.to_worker_id)
+    if to_worker == case.worker_id:
+        return []
+    return [CaseTransferred(case_id=command.case_id, station_id=case.station_id, from_worker_id=case.worker_id,
+                            to_worker_id=to_worker, transferred_on=command.today,
+                            transferred_by=command.actor.subject)]
 
 
 def decide(command: CaseCommand, state: Case) -> list[object]:
     match command:
+        case ReopenCase():
+            return reopen(command, state)
+        case TransferCase():
+            return transfer(command, state)
         case AssessCase():
             return planning.assess(command, _open_case_of(state, command.case_id, command.actor))
         case DraftServicePlan():
@@ -115,10 +151,15 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
 
 def evolve(state: Case, event: object) -> Case:
     match event:
-        case CaseOpened(station_id=station_id, recipient_id=recipient_id, opened_on=opened_on):
-            return Case(opened=True, station_id=station_id, recipient_id=recipient_id, opened_on=opened_on)
-        case CaseClosed():
-            return replace(state, closed=True, closing=None)
+        case CaseOpened(station_id=station_id, recipient_id=recipient_id, worker_id=worker_id, opened_on=opened_on):
+            return Case(opened=True, station_id=station_id, recipient_id=recipient_id, worker_id=worker_id,
+                        opened_on=opened_on)
+        case CaseClosed(closed_on=closed_on):
+            return replace(state, closed=True, closed_on=closed_on, closing=None)
+        case CaseReopened():
+            return replace(state, closed=False, evaluated=False)
+        case CaseTransferred(to_worker_id=to_worker):
+            return replace(state, worker_id=to_worker)
         case CaseEvaluated():
             return replace(state, evaluated=True)
         case CaseClosingRequested(closed_on=closed_on, outcome=outcome, reason=reason):

@@ -204,3 +204,24 @@ class EvaluateCase:
     satisfaction: int | None = None
     pre_score: float | None = None
     post_score: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenCase:
+    """Reopen a closed case, saying why."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    reopened_on: date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferCase:
+    """Hand an open case to another worker of its station (the station head decides)."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    to_worker_id: str

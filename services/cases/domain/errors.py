@@ -148,3 +148,16 @@ class WrongPlanVersion(DomainError):
         super().__init__(Message(zh=f"服务计划第 {asked} 版不在待审批状态（{waiting_zh}）",
                                  en=f"Service plan version {asked} is not waiting for approval ({waiting_en})"),
                          field="planVersion")
+
+
+class NotTheStationHead(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有站长可以转移个案", en="Only the station head transfers cases"))
+
+
+class CaseIsOpen(DomainError):
+    code = "case_is_open"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(Message(zh=f"个案 {case_id} 尚未结案，无需重新开案",
+                                 en=f"Case {case_id} is still open; there is nothing to reopen"), field="caseId")

@@ -30,8 +30,10 @@ class Plan:
 class Case:
     opened: bool = False
     closed: bool = False
+    closed_on: date = date.min
     station_id: str = ""
     recipient_id: str = ""
+    worker_id: str = ""
     opened_on: date = date.min
     assessed: bool = False
     plan: Plan = field(default_factory=Plan)

@@ -12,7 +12,9 @@ from shared.contracts.cases import (
     CaseClosingReturned,
     CaseEvaluated,
     CaseOpened,
+    CaseReopened,
     CaseSessionRecorded,
+    CaseTransferred,
     RecipientErased,
     RecipientRegistered,
     ServicePlanApproved,
@@ -58,6 +60,19 @@ async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseClosed = event.payload
     await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3,"
                        " closing_status = 'approved' WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+
+
+async def case_reopened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: CaseReopened = event.payload
+    await conn.execute(
+        "UPDATE cases SET status = 'open', closed_on = NULL, outcome = NULL, closing_status = 'none',"
+        " evaluated_on = NULL, stage = CASE WHEN approved_plan_version > 0 THEN 'planned'"
+        " WHEN risk_level IS NOT NULL THEN 'assessed' ELSE 'intake' END WHERE case_id = $1", e.case_id)
+
+
+async def case_transferred(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: CaseTransferred = event.payload
+    await conn.execute("UPDATE cases SET worker_id = $2 WHERE case_id = $1", e.case_id, e.to_worker_id)
 
 
 async def case_evaluated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -106,6 +121,8 @@ PROJECTORS: dict[str, Projector] = {
     "CaseClosed": case_closed,
     "CaseAssessed": case_assessed,
     "CaseEvaluated": case_evaluated,
+    "CaseReopened": case_reopened,
+    "CaseTransferred": case_transferred,
     "CaseClosingRequested": closing_changed,
     "CaseClosingReturned": closing_changed,
     "ServicePlanDrafted": plan_changed,

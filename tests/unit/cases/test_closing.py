@@ -12,19 +12,31 @@ from services.cases.domain.commands import (
     EvaluateCase,
     GoalEvaluationInput,
     RecordCaseSession,
+    ReopenCase,
     ReturnCaseClosing,
+    TransferCase,
 )
 from services.cases.domain.errors import (
     CaseAlreadyClosed,
+    CaseIsOpen,
     DateBeforeOpening,
     DateInFuture,
     NotAnApprover,
+    NotTheStationHead,
     NotYourStation,
     OutOfRange,
     StageOrder,
 )
 from shared.contracts import Actor
-from shared.contracts.cases import CaseClosed, CaseClosingRequested, CaseClosingReturned, CaseEvaluated, GoalResult
+from shared.contracts.cases import (
+    CaseClosed,
+    CaseClosingRequested,
+    CaseClosingReturned,
+    CaseEvaluated,
+    CaseReopened,
+    CaseTransferred,
+    GoalResult,
+)
 from tests.unit.cases.given import HEAD, STRANGER, TODAY, WORKER, record_session, request_closing
 from tests.unit.cases.test_planning import ASSESSED, DRAFTED, SUBMITTED, approve, given
 
@@ -117,3 +129,31 @@ def test_a_closing_date_lies_within_the_case() -> None:
         case.decide(request_closing(closed_on=date(2026, 10, 1)), given(*PLANNED, EVALUATED))
     with pytest.raises(DateInFuture):
         case.decide(request_closing(closed_on=date(2026, 11, 21)), given(*PLANNED, EVALUATED))
+
+
+CLOSED = case.decide(approve_closing(), given(*PLANNED, EVALUATED, REQUESTED))[0]
+
+
+def test_a_closed_case_is_reopened_and_must_be_evaluated_again_before_closing() -> None:
+    closed_state = given(*PLANNED, EVALUATED, REQUESTED, CLOSED)
+    [reopened] = case.decide(ReopenCase(actor=WORKER, today=TODAY, case_id="c-1", reopened_on=TODAY,
+                                        reason="家庭情况再次变化"), closed_state)
+    state = given(*PLANNED, EVALUATED, REQUESTED, CLOSED, reopened)
+
+    assert isinstance(reopened, CaseReopened)
+    assert not state.closed
+    with pytest.raises(StageOrder):
+        case.decide(request_closing(closed_on=TODAY), state)
+    with pytest.raises(CaseIsOpen):
+        case.decide(ReopenCase(actor=WORKER, today=TODAY, case_id="c-1", reopened_on=TODAY, reason="x"), state)
+
+
+def test_the_station_head_transfers_an_open_case_to_another_worker() -> None:
+    [moved] = case.decide(TransferCase(actor=HEAD, today=TODAY, case_id="c-1", to_worker_id="sw-2"), given())
+
+    assert isinstance(moved, CaseTransferred)
+    assert (moved.from_worker_id, moved.to_worker_id) == ("sw-1", "sw-2")
+    assert case.evolve(given(), moved).worker_id == "sw-2"
+    assert case.decide(TransferCase(actor=HEAD, today=TODAY, case_id="c-1", to_worker_id="sw-1"), given()) == []
+    with pytest.raises(NotTheStationHead):
+        case.decide(TransferCase(actor=WORKER, today=TODAY, case_id="c-1", to_worker_id="sw-2"), given())
