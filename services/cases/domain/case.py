@@ -27,12 +27,17 @@ from services.cases.domain.errors import (
     CaseNotFound,
     DateBeforeOpening,
     NotTheStationHead,
-    NotYourStation,
     RecipientNotFound,
     RecipientWasErased,
 )
 from services.cases.domain.recipient import Recipient
-from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
+from services.cases.domain.rules import (
+    require_editor,
+    require_not_future,
+    require_range,
+    require_station,
+    require_text,
+)
 from services.cases.domain.state import INITIAL as INITIAL
 from services.cases.domain.state import Case, ClosingRequest
 from shared.contracts import Actor, Role
@@ -61,8 +66,7 @@ def open_case(command: OpenCase, recipient: Recipient, state: Case) -> list[obje
         raise RecipientNotFound(command.recipient_id)
     if recipient.erased:
         raise RecipientWasErased(command.recipient_id)
-    if not command.actor.may_act_for(recipient.station_id):
-        raise NotYourStation(recipient.station_id, field="recipientId")
+    require_editor(command.actor, recipient.station_id, field="recipientId")
     require_not_future("openedOn", command.opened_on, command.today)
     return [CaseOpened(
         case_id=command.case_id, station_id=recipient.station_id, recipient_id=command.recipient_id,
@@ -86,10 +90,17 @@ CaseCommand = (RecordCaseSession | AssessCase | DraftServicePlan | SubmitService
                | ReopenCase | TransferCase)
 
 
+def _editable(state: Case, case_id: str, actor: Actor) -> Case:
+    """An open case of the caller's station, which their role may change."""
+    case = _open_case_of(state, case_id, actor)
+    require_editor(actor, case.station_id)
+    return case
+
+
 def reopen(command: ReopenCase, state: Case) -> list[object]:
     if not state.opened:
         raise CaseNotFound(command.case_id)
-    require_station(command.actor, state.station_id)
+    require_editor(command.actor, state.station_id)
     if not state.closed:
         raise CaseIsOpen(command.case_id)
     require_not_future("reopenedOn", command.reopened_on, command.today)
@@ -118,17 +129,17 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
         case TransferCase():
             return transfer(command, state)
         case AssessCase():
-            return planning.assess(command, _open_case_of(state, command.case_id, command.actor))
+            return planning.assess(command, _editable(state, command.case_id, command.actor))
         case DraftServicePlan():
-            return planning.draft(command, _open_case_of(state, command.case_id, command.actor))
+            return planning.draft(command, _editable(state, command.case_id, command.actor))
         case SubmitServicePlan():
-            return planning.submit(command, _open_case_of(state, command.case_id, command.actor))
+            return planning.submit(command, _editable(state, command.case_id, command.actor))
         case ApproveServicePlan():
             return planning.approve(command, _open_case_of(state, command.case_id, command.actor))
         case ReturnServicePlan():
             return planning.return_plan(command, _open_case_of(state, command.case_id, command.actor))
         case RecordCaseSession():
-            case = _open_case_of(state, command.case_id, command.actor)
+            case = _editable(state, command.case_id, command.actor)
             require_not_future("heldOn", command.held_on, command.today)
             if command.held_on < case.opened_on:
                 raise DateBeforeOpening("heldOn", command.held_on, case.opened_on)
@@ -140,9 +151,9 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
                 participants=command.participants, notes=command.notes.strip(), recipient_id=case.recipient_id,
             )]
         case EvaluateCase():
-            return closing.evaluate(command, _open_case_of(state, command.case_id, command.actor))
+            return closing.evaluate(command, _editable(state, command.case_id, command.actor))
         case RequestCaseClosing():
-            return closing.request(command, _open_case_of(state, command.case_id, command.actor))
+            return closing.request(command, _editable(state, command.case_id, command.actor))
         case ApproveCaseClosing():
             return closing.approve(command, _open_case_of(state, command.case_id, command.actor))
         case ReturnCaseClosing():

@@ -161,3 +161,9 @@ class CaseIsOpen(DomainError):
     def __init__(self, case_id: str) -> None:
         super().__init__(Message(zh=f"个案 {case_id} 尚未结案，无需重新开案",
                                  en=f"Case {case_id} is still open; there is nothing to reopen"), field="caseId")
+
+
+class ReadOnlyRole(Forbidden):
+    def __init__(self, role: str) -> None:
+        super().__init__(Message(zh=f"角色 {role} 只能查看个案，不能修改个案内容",
+                                 en=f"The {role} role reads cases but does not change their content"))

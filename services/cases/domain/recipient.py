@@ -15,7 +15,13 @@ from services.cases.domain.errors import (
     RecipientNotFound,
 )
 from services.cases.domain.id_number import valid_id_number
-from services.cases.domain.rules import require_not_future, require_range, require_station, require_text
+from services.cases.domain.rules import (
+    require_editor,
+    require_not_future,
+    require_range,
+    require_station,
+    require_text,
+)
 from shared.contracts import Role
 from shared.contracts.cases import RecipientErased, RecipientRegistered, SensitiveDataConsent
 
@@ -61,7 +67,7 @@ def _phone(value: str | None) -> str | None:
 def register(command: RegisterRecipient, state: Recipient) -> list[object]:
     if state.registered:
         raise RecipientAlreadyRegistered(command.recipient_id)
-    require_station(command.actor, command.station_id)
+    require_editor(command.actor, command.station_id)
     require_range("birthYear", command.birth_year, 1900, command.today.year)
     id_number = None if command.id_number is None else valid_id_number(command.id_number, command.birth_year)
     return [RecipientRegistered(
