@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
 
 from gateway.context import Context
+from gateway.types.caseload import TimelineEntry
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource
 from gateway.types.planning import (
     Assessment,
@@ -46,6 +47,12 @@ class Case:
     plan_status: PlanStatus
     approved_plan_version: int = strawberry.field(description="The version in force (0: none approved)")
     closing_status: ClosingStatus
+
+    @strawberry.field(description="Every event of the case, in order, with who did it")
+    async def timeline(self, info: strawberry.Info[Context, None]) -> list[TimelineEntry]:
+        found = await info.context.query("case_timeline", {"case_id": str(self.id)})
+        return [TimelineEntry(version=r["version"], event_type=r["event_type"], actor=r["actor"],
+                              recorded_at=datetime.fromisoformat(str(r["recorded_at"]))) for r in found["timeline"]]
 
     @strawberry.field(description="评估 of the plan in force")
     async def evaluation(self, info: strawberry.Info[Context, None]) -> Evaluation | None:

@@ -46,7 +46,8 @@ def received(msg: Msg) -> ReceivedEvent:
     type_name = headers["hemiao-event-type"]
     return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(msg.data)),
                          stream_id=headers["hemiao-stream-id"], version=int(headers["hemiao-stream-version"]),
-                         event_id=headers["Nats-Msg-Id"], stream_seq=msg.metadata.sequence.stream)
+                         event_id=headers["Nats-Msg-Id"], stream_seq=msg.metadata.sequence.stream,
+                         recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))
 
 
 async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, table: dict[str, list[Projector]]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -23,16 +24,18 @@ class ReceivedEvent:
     version: int
     event_id: str
     stream_seq: int
+    recorded_at: datetime
+    actor: str
 
 
 Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 
 
 def projectors() -> dict[str, list[Projector]]:
-    from services.reporting.projections import cases, disclosures, places
+    from services.reporting.projections import cases, disclosures, places, timeline
 
     table: dict[str, list[Projector]] = {}
-    for module in (places, cases, disclosures):
+    for module in (places, cases, disclosures, timeline):
         for type_name, projector in module.PROJECTORS.items():
             table.setdefault(type_name, []).append(projector)
     return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections.days import china_day
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
@@ -85,7 +86,7 @@ async def closing_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> Non
     match event.payload:
         case CaseClosingRequested(case_id=case_id):
             await conn.execute("UPDATE cases SET closing_status = 'requested', closing_requested_on = $2"
-                               " WHERE case_id = $1", case_id, event.payload.closed_on)
+                               " WHERE case_id = $1", case_id, china_day(event.recorded_at))
         case CaseClosingReturned(case_id=case_id):
             await conn.execute("UPDATE cases SET closing_status = 'returned' WHERE case_id = $1", case_id)
 
@@ -102,8 +103,9 @@ async def plan_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         case ServicePlanDrafted(case_id=case_id, plan_version=version):
             await conn.execute("UPDATE cases SET plan_version = $2, plan_status = 'draft' WHERE case_id = $1",
                                case_id, version)
-        case ServicePlanSubmitted(case_id=case_id):
-            await conn.execute("UPDATE cases SET plan_status = 'submitted' WHERE case_id = $1", case_id)
+        case ServicePlanSubmitted(case_id=case_id, submitted_on=submitted_on):
+            await conn.execute("UPDATE cases SET plan_status = 'submitted', plan_submitted_on = $2 WHERE case_id = $1",
+                               case_id, submitted_on)
         case ServicePlanReturned(case_id=case_id):
             await conn.execute("UPDATE cases SET plan_status = 'returned' WHERE case_id = $1", case_id)
         case ServicePlanApproved(case_id=case_id, plan_version=version):

@@ -1,0 +1,70 @@
+"""A case's timeline, each worker's caseload, and what is overdue: the station head's morning view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from services.reporting.projections.days import CHINA
+from services.reporting.queries.scope import visible_stations
+from shared.runtime import RequestContext
+
+NO_SESSION_DAYS = 30
+APPROVAL_DAYS = 7
+
+_OVERDUE = """
+    SELECT case_id, station_id, worker_id, 'no_session' AS kind,
+           coalesce(last_session_on, opened_on) AS since
+      FROM cases WHERE status = 'open' AND coalesce(last_session_on, opened_on) < $3
+    UNION ALL
+    SELECT case_id, station_id, worker_id, 'plan_awaiting_approval', plan_submitted_on
+      FROM cases WHERE status = 'open' AND plan_status = 'submitted' AND plan_submitted_on < $4
+    UNION ALL
+    SELECT case_id, station_id, worker_id, 'closing_awaiting_approval', closing_requested_on
+      FROM cases WHERE status = 'open' AND closing_status = 'requested' AND closing_requested_on < $4
+"""
+
+
+def today() -> date:
+    return datetime.now(CHINA).date()
+
+
+async def case_timeline(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    rows = await pool.fetch(
+        "SELECT t.version, t.event_type, t.recorded_at, t.actor FROM case_timeline t JOIN cases c USING (case_id)"
+        " WHERE t.case_id = $1 AND ($2::text[] IS NULL OR c.station_id = ANY($2)) ORDER BY t.version",
+        str(body.get("case_id", "")), visible_stations(request.actor))
+    return {"timeline": [dict(r) for r in rows]}
+
+
+def _overdue_query(scoped: str) -> str:
+    return (f"SELECT * FROM ({_OVERDUE}) o WHERE ($1::text[] IS NULL OR o.station_id = ANY($1))"
+            f" AND ($2::text IS NULL OR o.station_id = $2) {scoped}")
+
+
+async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Open cases with no session for 30 days, and plans or closings waiting for approval over 7 days."""
+    day = today()
+    rows = await pool.fetch(_overdue_query("ORDER BY since, case_id"), visible_stations(request.actor),
+                            body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
+                            day - timedelta(days=APPROVAL_DAYS))
+    return {"overdue": [dict(r) for r in rows]}
+
+
+async def caseload(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Per worker: open cases, urgent ones, cases waiting for approval, and overdue items."""
+    day = today()
+    args = [visible_stations(request.actor), body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
+            day - timedelta(days=APPROVAL_DAYS)]
+    rows = await pool.fetch(
+        "SELECT c.station_id, c.worker_id, count(*) AS open_cases,"
+        " count(*) FILTER (WHERE c.risk_level = 'urgent') AS urgent,"
+        " count(*) FILTER (WHERE c.plan_status = 'submitted' OR c.closing_status = 'requested') AS awaiting_approval,"
+        f" (SELECT count(*) FROM ({_OVERDUE}) o WHERE o.worker_id = c.worker_id AND o.station_id = c.station_id)"
+        " AS overdue"
+        " FROM cases c WHERE c.status = 'open' AND ($1::text[] IS NULL OR c.station_id = ANY($1))"
+        " AND ($2::text IS NULL OR c.station_id = $2) GROUP BY c.station_id, c.worker_id"
+        " ORDER BY c.station_id, c.worker_id", *args)
+    return {"caseload": [dict(r) for r in rows]}
