@@ -8,7 +8,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.mutations.run import run_command
-from gateway.types.enums import SessionMode
+from gateway.types.enums import RelationshipStage, SessionMode
 from gateway.types.errors import result_union
 from gateway.types.payloads import CaseSessionRecorded
 
@@ -21,6 +21,12 @@ class RecordCaseSessionInput:
     duration_minutes: int
     participants: int = 1
     notes: str = ""
+    location: str = ""
+    content: str = strawberry.field(default="", description="服务内容")
+    analysis: str = strawberry.field(default="", description="分析")
+    next_step: str = strawberry.field(default="", description="下一步")
+    relationship_stage: RelationshipStage | None = strawberry.field(
+        default=None, description="不信任 → 接纳 → 专业关系, as the worker judges it after this session")
     session_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.caseload import TimelineEntry
-from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource
+from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource, RelationshipStage
 from gateway.types.planning import (
     Assessment,
     CaseStage,
@@ -21,6 +21,7 @@ from gateway.types.planning import (
     ServicePlan,
 )
 from gateway.types.recipient import Recipient
+from gateway.types.session import CaseSession
 from gateway.types.station import Station
 
 
@@ -47,6 +48,13 @@ class Case:
     plan_status: PlanStatus
     approved_plan_version: int = strawberry.field(description="The version in force (0: none approved)")
     closing_status: ClosingStatus
+    relationship_stage: RelationshipStage | None = strawberry.field(
+        description="不信任 → 接纳 → 专业关系, as of the latest session that said")
+
+    @strawberry.field(description="Every session, oldest first, with its words")
+    async def sessions(self, info: strawberry.Info[Context, None]) -> list[CaseSession]:
+        narrative = await info.context.narratives.load(str(self.id))
+        return [] if narrative is None else [CaseSession.from_view(v) for v in narrative["sessions"]]
 
     @strawberry.field(description="Every event of the case, in order, with who did it")
     async def timeline(self, info: strawberry.Info[Context, None]) -> list[TimelineEntry]:
@@ -116,6 +124,7 @@ class Case:
             stage=CaseStage(row["stage"]), risk_level=row["risk_level"] and RiskLevel(row["risk_level"]),
             plan_version=row["plan_version"], plan_status=PlanStatus(row["plan_status"]),
             approved_plan_version=row["approved_plan_version"], closing_status=ClosingStatus(row["closing_status"]),
+            relationship_stage=row["relationship_stage"] and RelationshipStage(row["relationship_stage"]),
         )
 
 

@@ -6,13 +6,21 @@ from enum import StrEnum
 
 import strawberry
 
-from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
+from shared.contracts.cases import (
+    CaseOutcome,
+    Gender,
+    IntakeSource,
+    RecipientCategory,
+    RelationshipStage,
+    SessionMode,
+)
 
 strawberry.enum(Gender)
 strawberry.enum(RecipientCategory, description="低保, 特困, 留守儿童, 困境儿童, 残障人士, 独居老人, 困境家庭, 党员")
 strawberry.enum(IntakeSource, description="接案来源 How the case came to the station")
-strawberry.enum(SessionMode, description="上门走访 home visit, 电访 phone, 面谈 interview, 慰问 condolence visit")
+strawberry.enum(SessionMode, description="上门走访 home visit, 电访 phone, 面谈 interview, 慰问 condolence visit, 陪同")
 strawberry.enum(CaseOutcome)
+strawberry.enum(RelationshipStage, description="不信任 distrust → 接纳 acceptance → 专业关系 professional")
 
 
 @strawberry.enum(description="open or closed")
@@ -21,4 +29,5 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
-__all__ = ["CaseOutcome", "CaseStatus", "Gender", "IntakeSource", "RecipientCategory", "SessionMode"]
+__all__ = ["CaseOutcome", "CaseStatus", "Gender", "IntakeSource", "RecipientCategory", "RelationshipStage",
+           "SessionMode"]

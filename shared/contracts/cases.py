@@ -45,6 +45,15 @@ class SessionMode(StrEnum):
     PHONE = "phone"  # 电访
     INTERVIEW = "interview"  # 面谈
     CONDOLENCE_VISIT = "condolence_visit"  # 慰问
+    ACCOMPANIMENT = "accompaniment"  # 陪同
+
+
+class RelationshipStage(StrEnum):
+    """How far the worker and the person have come: 不信任 → 接纳 → 专业关系."""
+
+    DISTRUST = "distrust"
+    ACCEPTANCE = "acceptance"
+    PROFESSIONAL = "professional"
 
 
 class CaseOutcome(StrEnum):
@@ -114,7 +123,8 @@ class CaseOpened:
     opened_on: date
 
 
-@event(service="cases", aggregate="case", name="session_recorded", personal=("notes",), person="recipient_id")
+@event(service="cases", aggregate="case", name="session_recorded",
+       personal=("notes", "location", "content", "analysis", "next_step"), person="recipient_id")
 @dataclass(frozen=True, kw_only=True)
 class CaseSessionRecorded:
     """A session of case work was held with the recipient (and others present); the notes are sealed."""
@@ -129,6 +139,11 @@ class CaseSessionRecorded:
     notes: str | None
     recipient_id: str | None = None
     """Whose key seals the notes (absent from sessions recorded before notes were sealed)."""
+    location: str | None = None
+    content: str | None = None
+    analysis: str | None = None
+    next_step: str | None = None
+    relationship_stage: RelationshipStage | None = None
 
 
 @event(service="cases", aggregate="case", name="closed", personal=("reason",), person="recipient_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import change, close_through_every_stage, graphql
+from tests.e2e.graphql import RECORD, change, close_through_every_stage, graphql
 from tests.support import System, open_case_for, open_station, worker
 
 CASE = """
@@ -96,3 +96,29 @@ async def test_a_closed_case_is_reopened_and_an_open_one_transferred_by_the_stat
     assert seen["data"]["a"] == {"status": "OPEN", "stage": "PLANNED", "closingStatus": "NONE",
                                  "workerId": me.subject}
     assert moved_seen == {"workerId": "worker-2"}
+
+
+async def test_sessions_keep_their_words_and_the_relationship_moves_from_distrust_to_a_professional_one(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    opened = await open_case_for(system, station_id)
+    me = worker(station_id)
+    stages = [("2026-10-09", "HOME_VISIT", "DISTRUST"), ("2026-10-16", "CONDOLENCE_VISIT", None),
+              ("2026-10-23", "ACCOMPANIMENT", "ACCEPTANCE"), ("2026-10-30", "HOME_VISIT", "PROFESSIONAL")]
+    token = ""
+    for day, mode, stage in stages:
+        recorded = (await graphql(http, RECORD, me, input={
+            "caseId": opened["case_id"], "heldOn": day, "mode": mode,
+            "durationMinutes": 50, "location": "案主家中", "content": "聊家常，了解近况", "analysis": "戒备心减轻",
+            "nextStep": "下周陪同就医", "relationshipStage": stage}))["data"]["recordCaseSession"]
+        token = recorded["consistencyToken"]
+
+    seen = (await graphql(http, """query($id: ID!, $t: String) { case(id: $id, consistencyToken: $t) {
+        relationshipStage sessions { mode location content analysis nextStep relationshipStage } } }""", me,
+                          id=opened["case_id"], t=token))["data"]["case"]
+
+    assert seen["relationshipStage"] == "PROFESSIONAL"
+    assert [s["relationshipStage"] for s in seen["sessions"]] == ["DISTRUST", None, "ACCEPTANCE", "PROFESSIONAL"]
+    assert seen["sessions"][2] == {"mode": "ACCOMPANIMENT", "location": "案主家中", "content": "聊家常，了解近况",
+                                   "analysis": "戒备心减轻", "nextStep": "下周陪同就医",
+                                   "relationshipStage": "ACCEPTANCE"}

@@ -21,6 +21,7 @@ from shared.contracts.cases import (
     CaseClosingReturned,
     CaseEvaluated,
     CaseOpened,
+    CaseSessionRecorded,
     RecipientDataDisclosed,
     RecipientErased,
     RecipientRegistered,
@@ -112,10 +113,16 @@ def narrative_of(history: list[RecordedEvent]) -> dict[str, Any] | None:
         match recorded.payload:
             case CaseOpened() as e:
                 narrative = {"case_id": e.case_id, "station_id": e.station_id, "assessment": None, "plans": [],
-                             "evaluation": None, "closing": None,
+                             "evaluation": None, "closing": None, "sessions": [],
                              "presenting_problem": e.presenting_problem, "close_reason": None}
             case CaseClosed() as e if narrative is not None:
                 narrative["close_reason"] = e.reason
+            case CaseSessionRecorded() as e if narrative is not None:
+                narrative["sessions"].append({
+                    "session_id": e.session_id, "held_on": e.held_on.isoformat(), "mode": e.mode.value,
+                    "duration_minutes": e.duration_minutes, "participants": e.participants, "notes": e.notes,
+                    "location": e.location, "content": e.content, "analysis": e.analysis, "next_step": e.next_step,
+                    "relationship_stage": e.relationship_stage and e.relationship_stage.value})
             case CaseEvaluated() as e if narrative is not None:
                 narrative["evaluation"] = {
                     "evaluated_on": e.evaluated_on.isoformat(), "plan_version": e.plan_version,

@@ -149,6 +149,9 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
                 case_id=command.case_id, station_id=case.station_id, session_id=command.session_id,
                 held_on=command.held_on, mode=command.mode, duration_minutes=command.duration_minutes,
                 participants=command.participants, notes=command.notes.strip(), recipient_id=case.recipient_id,
+                location=command.location.strip() or None, content=command.content.strip() or None,
+                analysis=command.analysis.strip() or None, next_step=command.next_step.strip() or None,
+                relationship_stage=command.relationship_stage,
             )]
         case EvaluateCase():
             return closing.evaluate(command, _editable(state, command.case_id, command.actor))

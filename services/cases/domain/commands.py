@@ -14,6 +14,7 @@ from shared.contracts.cases import (
     IntakeSource,
     NeedArea,
     RecipientCategory,
+    RelationshipStage,
     RiskLevel,
     SessionMode,
 )
@@ -83,6 +84,11 @@ class RecordCaseSession:
     duration_minutes: int
     participants: int = 1
     notes: str = ""
+    location: str = ""
+    content: str = ""
+    analysis: str = ""
+    next_step: str = ""
+    relationship_stage: RelationshipStage | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -53,8 +53,9 @@ async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) 
         " SELECT $1, $2, $3, recipient_id, $4, $5, $6, $7 FROM cases WHERE case_id = $2",
         e.session_id, e.case_id, e.station_id, e.held_on, e.mode.value, e.duration_minutes, e.participants)
     await conn.execute(
-        "UPDATE cases SET session_count = session_count + 1,"
-        " last_session_on = greatest(last_session_on, $2) WHERE case_id = $1", e.case_id, e.held_on)
+        "UPDATE cases SET session_count = session_count + 1, last_session_on = greatest(last_session_on, $2),"
+        " relationship_stage = coalesce($3, relationship_stage) WHERE case_id = $1",
+        e.case_id, e.held_on, e.relationship_stage and e.relationship_stage.value)
 
 
 async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:

@@ -15,7 +15,7 @@ _CASE_COLUMNS = """
     c.seq, c.case_id, c.station_id, s.name AS station_name, c.recipient_id, coalesce(r.erased, false) AS erased,
     c.worker_id, c.intake_source, c.status, c.opened_on, c.closed_on, c.outcome, c.session_count,
     c.last_session_on, c.stage, c.risk_level, c.assessed_on, c.plan_version, c.plan_status, c.approved_plan_version,
-    c.evaluated_on, c.closing_status
+    c.evaluated_on, c.closing_status, c.relationship_stage
     FROM cases c LEFT JOIN stations s USING (station_id) LEFT JOIN recipients r USING (recipient_id)
 """
 MAX_PAGE = 100
