@@ -14,6 +14,8 @@ from gateway.mutations.case_stages import (
     assess_case,
     draft_service_plan,
     evaluate_case,
+    record_referral_feedback,
+    refer_case,
     reopen_case,
     request_case_closing,
     return_case_closing,
@@ -72,7 +74,9 @@ class Mutation:
     return_case_closing = strawberry.mutation(resolver=return_case_closing,
                                               description="退回结案申请, with a comment: the case stays open")
     reopen_case = strawberry.mutation(resolver=reopen_case, description="重新开案: a closed case reopened")
-    transfer_case = strawberry.mutation(resolver=transfer_case, description="转介给本站另一位社工 (station head)")
+    transfer_case = strawberry.mutation(resolver=transfer_case, description="移交给本站另一位社工 (station head)")
+    refer_case = strawberry.mutation(resolver=refer_case, description="转介 to an agency, with consent")
+    record_referral_feedback = strawberry.mutation(resolver=record_referral_feedback, description="转介反馈")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -1,4 +1,4 @@
-"""The case after intake: assessment, plan, evaluation, closing with their approvals; reopening and transfer.
+"""The case after intake: assessment, plan, evaluation, closing and approvals; referrals, reopening, transfer.
 
 They share one shape (a case changes; the answer is its id and a token), so they share this module.
 """
@@ -11,7 +11,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.mutations.run import run_command
-from gateway.types.enums import CaseOutcome
+from gateway.types.enums import CaseOutcome, ReferralOutcome, ReferralService
 from gateway.types.errors import result_union
 from gateway.types.payloads import CaseChanged
 from gateway.types.planning import GoalResult, NeedArea, RiskLevel
@@ -115,6 +115,25 @@ class TransferCaseInput:
     to_worker_id: str
 
 
+@strawberry.input
+class ReferCaseInput:
+    case_id: strawberry.ID
+    agency: str
+    service: ReferralService
+    reason: str
+    referred_on: date
+    consent_given: bool = strawberry.field(description="The person agreed to the referral (required)")
+
+
+@strawberry.input
+class RecordReferralFeedbackInput:
+    case_id: strawberry.ID
+    referral_id: strawberry.ID
+    outcome: ReferralOutcome
+    feedback: str
+    received_on: date
+
+
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
@@ -177,3 +196,13 @@ async def reopen_case(info: strawberry.Info[Context, None], input: ReopenCaseInp
 async def transfer_case(info: strawberry.Info[Context, None], input: TransferCaseInput,
                         idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
     return await _changed(info, "transfer_case", input, idempotency_key)
+
+
+async def refer_case(info: strawberry.Info[Context, None], input: ReferCaseInput,
+                     idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "refer_case", input, idempotency_key)
+
+
+async def record_referral_feedback(info: strawberry.Info[Context, None], input: RecordReferralFeedbackInput,
+                                   idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "record_referral_feedback", input, idempotency_key)

@@ -21,7 +21,7 @@ from gateway.types.planning import (
     ServicePlan,
 )
 from gateway.types.recipient import Recipient
-from gateway.types.session import CaseSession
+from gateway.types.session import CaseSession, Referral
 from gateway.types.station import Station
 
 
@@ -50,6 +50,11 @@ class Case:
     closing_status: ClosingStatus
     relationship_stage: RelationshipStage | None = strawberry.field(
         description="不信任 → 接纳 → 专业关系, as of the latest session that said")
+
+    @strawberry.field(description="转介: every referral and its answer")
+    async def referrals(self, info: strawberry.Info[Context, None]) -> list[Referral]:
+        narrative = await info.context.narratives.load(str(self.id))
+        return [] if narrative is None else [Referral.from_view(v) for v in narrative["referrals"]]
 
     @strawberry.field(description="Every session, oldest first, with its words")
     async def sessions(self, info: strawberry.Info[Context, None]) -> list[CaseSession]:

@@ -11,6 +11,8 @@ from shared.contracts.cases import (
     Gender,
     IntakeSource,
     RecipientCategory,
+    ReferralOutcome,
+    ReferralService,
     RelationshipStage,
     SessionMode,
 )
@@ -20,6 +22,8 @@ strawberry.enum(RecipientCategory, description="低保, 特困, 留守儿童, �
 strawberry.enum(IntakeSource, description="接案来源 How the case came to the station")
 strawberry.enum(SessionMode, description="上门走访 home visit, 电访 phone, 面谈 interview, 慰问 condolence visit, 陪同")
 strawberry.enum(CaseOutcome)
+strawberry.enum(ReferralService, description="民政救助, 医疗, 法律援助, 教育, 就业, other")
+strawberry.enum(ReferralOutcome)
 strawberry.enum(RelationshipStage, description="不信任 distrust → 接纳 acceptance → 专业关系 professional")
 
 
@@ -29,5 +33,5 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
 
-__all__ = ["CaseOutcome", "CaseStatus", "Gender", "IntakeSource", "RecipientCategory", "RelationshipStage",
-           "SessionMode"]
+__all__ = ["CaseOutcome", "CaseStatus", "Gender", "IntakeSource", "RecipientCategory", "ReferralOutcome",
+           "ReferralService", "RelationshipStage", "SessionMode"]

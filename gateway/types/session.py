@@ -1,4 +1,4 @@
-"""A session of case work, with its sealed words, as the cases service shows it."""
+"""Sessions and referrals of a case, with their sealed words, as the cases service shows them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from gateway.types.enums import RelationshipStage, SessionMode
+from gateway.types.enums import ReferralOutcome, ReferralService, RelationshipStage, SessionMode
 
 
 @strawberry.type(description="一次个案服务 (null words when the recipient was erased)")
@@ -32,3 +32,23 @@ class CaseSession:
                    participants=view["participants"], location=view["location"], content=view["content"],
                    analysis=view["analysis"], next_step=view["next_step"], notes=view["notes"],
                    relationship_stage=None if stage is None else RelationshipStage(stage))
+
+
+@strawberry.type(description="转介 A referral and, once it came back, the agency's answer")
+class Referral:
+    id: strawberry.ID
+    agency: str
+    service: ReferralService
+    referred_on: date
+    reason: str | None
+    outcome: ReferralOutcome | None
+    feedback: str | None
+    received_on: date | None
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> Referral:
+        return cls(id=strawberry.ID(view["referral_id"]), agency=view["agency"],
+                   service=ReferralService(view["service"]), referred_on=date.fromisoformat(view["referred_on"]),
+                   reason=view["reason"], outcome=view["outcome"] and ReferralOutcome(view["outcome"]),
+                   feedback=view["feedback"],
+                   received_on=view["received_on"] and date.fromisoformat(view["received_on"]))

@@ -364,3 +364,50 @@ class CaseTransferred:
     to_worker_id: str
     transferred_on: date
     transferred_by: str
+
+
+class ReferralService(StrEnum):
+    """转介: where a case is referred to."""
+
+    CIVIL_AFFAIRS = "civil_affairs"  # 民政救助
+    MEDICAL = "medical"  # 医疗
+    LEGAL = "legal"  # 法律援助
+    EDUCATION = "education"  # 教育
+    EMPLOYMENT = "employment"  # 就业
+    OTHER = "other"
+
+
+class ReferralOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+
+
+@event(service="cases", aggregate="case", name="referred", personal=("reason",), person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class CaseReferred:
+    """The case was referred (转介) to an agency with the person's consent; the reason is sealed."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    referral_id: str
+    agency: str
+    service: ReferralService
+    referred_on: date
+    reason: str | None
+
+
+@event(service="cases", aggregate="case", name="referral_feedback_received", personal=("feedback",),
+       person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class ReferralFeedbackReceived:
+    """The agency's answer to a referral came back (sealed feedback)."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    referral_id: str
+    outcome: ReferralOutcome
+    received_on: date
+    feedback: str | None

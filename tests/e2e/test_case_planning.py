@@ -122,3 +122,29 @@ async def test_sessions_keep_their_words_and_the_relationship_moves_from_distrus
     assert seen["sessions"][2] == {"mode": "ACCOMPANIMENT", "location": "案主家中", "content": "聊家常，了解近况",
                                    "analysis": "戒备心减轻", "nextStep": "下周陪同就医",
                                    "relationshipStage": "ACCEPTANCE"}
+
+
+async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    opened = await open_case_for(system, station_id)
+    me = worker(station_id)
+    referral = {"caseId": opened["case_id"], "agency": "天心区民政局", "service": "CIVIL_AFFAIRS",
+                "reason": "申请临时救助", "referredOn": "2026-10-20"}
+
+    without_consent = await change(http, me, "referCase", "ReferCaseInput", **referral, consentGiven=False)
+    referred = await change(http, me, "referCase", "ReferCaseInput", **referral, consentGiven=True)
+    listed = (await graphql(http, """query($id: ID!, $t: String) { case(id: $id, consistencyToken: $t) {
+        referrals { id agency service reason outcome } } }""", me, id=opened["case_id"],
+                            t=referred["consistencyToken"]))["data"]["case"]["referrals"]
+    answered = await change(http, me, "recordReferralFeedback", "RecordReferralFeedbackInput",
+                            caseId=opened["case_id"], referralId=listed[0]["id"], outcome="ACCEPTED",
+                            feedback="已受理，两周内发放", receivedOn="2026-10-28")
+    after = (await graphql(http, """query($id: ID!) { case(id: $id) { referrals { outcome feedback receivedOn } } }""",
+                           me, id=opened["case_id"]))["data"]["case"]["referrals"]
+
+    assert without_consent["__typename"] == "Rejected" and without_consent["field"] == "consentGiven"
+    assert listed == [{"id": listed[0]["id"], "agency": "天心区民政局", "service": "CIVIL_AFFAIRS",
+                       "reason": "申请临时救助", "outcome": None}]
+    assert answered["__typename"] == "CaseChanged"
+    assert after == [{"outcome": "ACCEPTED", "feedback": "已受理，两周内发放", "receivedOn": "2026-10-28"}]

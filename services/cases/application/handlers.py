@@ -12,6 +12,8 @@ from services.cases.domain.commands import (
     EvaluateCase,
     OpenCase,
     RecordCaseSession,
+    RecordReferralFeedback,
+    ReferCase,
     RegisterRecipient,
     ReopenCase,
     RequestCaseClosing,
@@ -62,6 +64,11 @@ async def on_case(command: case.CaseCommand, unit: Unit) -> AppendResult:
                          {"case_id": command.case_id})
 
 
+async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
+    return await execute(unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
+                         {"case_id": command.case_id, "referral_id": command.referral_id})
+
+
 ROUTES: dict[type, CommandHandler] = {
     RegisterRecipient: register_recipient,
     EraseRecipient: erase_recipient,
@@ -73,6 +80,8 @@ ROUTES: dict[type, CommandHandler] = {
     ReturnCaseClosing: on_case,
     ReopenCase: on_case,
     TransferCase: on_case,
+    ReferCase: refer_case,
+    RecordReferralFeedback: on_case,
     AssessCase: on_case,
     DraftServicePlan: on_case,
     SubmitServicePlan: on_case,

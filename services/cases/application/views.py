@@ -21,10 +21,12 @@ from shared.contracts.cases import (
     CaseClosingReturned,
     CaseEvaluated,
     CaseOpened,
+    CaseReferred,
     CaseSessionRecorded,
     RecipientDataDisclosed,
     RecipientErased,
     RecipientRegistered,
+    ReferralFeedbackReceived,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
@@ -114,9 +116,20 @@ def narrative_of(history: list[RecordedEvent]) -> dict[str, Any] | None:
             case CaseOpened() as e:
                 narrative = {"case_id": e.case_id, "station_id": e.station_id, "assessment": None, "plans": [],
                              "evaluation": None, "closing": None, "sessions": [],
+                             "referrals": [],
                              "presenting_problem": e.presenting_problem, "close_reason": None}
             case CaseClosed() as e if narrative is not None:
                 narrative["close_reason"] = e.reason
+            case CaseReferred() as e if narrative is not None:
+                narrative["referrals"].append({
+                    "referral_id": e.referral_id, "agency": e.agency, "service": e.service.value,
+                    "referred_on": e.referred_on.isoformat(), "reason": e.reason, "outcome": None, "feedback": None,
+                    "received_on": None})
+            case ReferralFeedbackReceived() as e if narrative is not None:
+                for referral in narrative["referrals"]:
+                    if referral["referral_id"] == e.referral_id:
+                        referral.update(outcome=e.outcome.value, feedback=e.feedback,
+                                        received_on=e.received_on.isoformat())
             case CaseSessionRecorded() as e if narrative is not None:
                 narrative["sessions"].append({
                     "session_id": e.session_id, "held_on": e.held_on.isoformat(), "mode": e.mode.value,

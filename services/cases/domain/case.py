@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.cases.domain import closing, planning
+from services.cases.domain import closing, planning, referrals
 from services.cases.domain.commands import (
     ApproveCaseClosing,
     ApproveServicePlan,
@@ -13,6 +13,8 @@ from services.cases.domain.commands import (
     EvaluateCase,
     OpenCase,
     RecordCaseSession,
+    RecordReferralFeedback,
+    ReferCase,
     ReopenCase,
     RequestCaseClosing,
     ReturnCaseClosing,
@@ -48,9 +50,11 @@ from shared.contracts.cases import (
     CaseClosingReturned,
     CaseEvaluated,
     CaseOpened,
+    CaseReferred,
     CaseReopened,
     CaseSessionRecorded,
     CaseTransferred,
+    ReferralFeedbackReceived,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
@@ -87,7 +91,7 @@ def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
 
 CaseCommand = (RecordCaseSession | AssessCase | DraftServicePlan | SubmitServicePlan | ApproveServicePlan
                | ReturnServicePlan | EvaluateCase | RequestCaseClosing | ApproveCaseClosing | ReturnCaseClosing
-               | ReopenCase | TransferCase)
+               | ReopenCase | TransferCase | ReferCase | RecordReferralFeedback)
 
 
 def _editable(state: Case, case_id: str, actor: Actor) -> Case:
@@ -126,6 +130,10 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
     match command:
         case ReopenCase():
             return reopen(command, state)
+        case ReferCase():
+            return referrals.refer(command, _editable(state, command.case_id, command.actor))
+        case RecordReferralFeedback():
+            return referrals.feedback(command, _editable(state, command.case_id, command.actor))
         case TransferCase():
             return transfer(command, state)
         case AssessCase():
@@ -174,6 +182,11 @@ def evolve(state: Case, event: object) -> Case:
             return replace(state, closed=False, evaluated=False)
         case CaseTransferred(to_worker_id=to_worker):
             return replace(state, worker_id=to_worker)
+        case CaseReferred(referral_id=referral_id):
+            return replace(state, referrals=state.referrals | {referral_id})
+        case ReferralFeedbackReceived(referral_id=referral_id):
+            return replace(state, referrals=state.referrals - {referral_id},
+                           answered_referrals=state.answered_referrals | {referral_id})
         case CaseEvaluated():
             return replace(state, evaluated=True)
         case CaseClosingRequested(closed_on=closed_on, outcome=outcome, reason=reason):

@@ -14,6 +14,8 @@ from shared.contracts.cases import (
     IntakeSource,
     NeedArea,
     RecipientCategory,
+    ReferralOutcome,
+    ReferralService,
     RelationshipStage,
     RiskLevel,
     SessionMode,
@@ -231,3 +233,33 @@ class TransferCase:
     today: date
     case_id: str
     to_worker_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferCase:
+    """Refer the case to an agency or service, with the person's consent."""
+
+    new_id: ClassVar[str] = "referral_id"
+
+    actor: Actor
+    today: date
+    case_id: str
+    referral_id: str
+    agency: str
+    service: ReferralService
+    reason: str
+    referred_on: date
+    consent_given: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordReferralFeedback:
+    """Record what the agency answered to a referral."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    referral_id: str
+    outcome: ReferralOutcome
+    feedback: str
+    received_on: date

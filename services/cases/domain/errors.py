@@ -167,3 +167,24 @@ class ReadOnlyRole(Forbidden):
     def __init__(self, role: str) -> None:
         super().__init__(Message(zh=f"角色 {role} 只能查看个案，不能修改个案内容",
                                  en=f"The {role} role reads cases but does not change their content"))
+
+
+class ReferralConsentMissing(DomainError):
+    code = "consent_missing"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="转介须先征得服务对象同意", en="A referral needs the person's consent"),
+                         field="consentGiven")
+
+
+class ReferralNotFound(NotFound):
+    def __init__(self, referral_id: str) -> None:
+        super().__init__(Message(zh=f"找不到转介 {referral_id}", en=f"No referral {referral_id}"), field="referralId")
+
+
+class FeedbackAlreadyRecorded(DomainError):
+    code = "feedback_already_recorded"
+
+    def __init__(self, referral_id: str) -> None:
+        super().__init__(Message(zh=f"转介 {referral_id} 的反馈已记录",
+                                 en=f"Referral {referral_id} already has its feedback"), field="referralId")

@@ -40,6 +40,9 @@ class Case:
     evaluated: bool = False
     closing: ClosingRequest | None = None
     """A closing waiting for approval."""
+    referrals: frozenset[str] = frozenset()
+    """Referrals still waiting for the agency's answer."""
+    answered_referrals: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

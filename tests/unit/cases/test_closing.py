@@ -12,6 +12,8 @@ from services.cases.domain.commands import (
     EvaluateCase,
     GoalEvaluationInput,
     RecordCaseSession,
+    RecordReferralFeedback,
+    ReferCase,
     ReopenCase,
     ReturnCaseClosing,
     TransferCase,
@@ -21,10 +23,13 @@ from services.cases.domain.errors import (
     CaseIsOpen,
     DateBeforeOpening,
     DateInFuture,
+    FeedbackAlreadyRecorded,
     NotAnApprover,
     NotTheStationHead,
     NotYourStation,
     OutOfRange,
+    ReferralConsentMissing,
+    ReferralNotFound,
     StageOrder,
 )
 from shared.contracts import Actor
@@ -33,9 +38,13 @@ from shared.contracts.cases import (
     CaseClosingRequested,
     CaseClosingReturned,
     CaseEvaluated,
+    CaseReferred,
     CaseReopened,
     CaseTransferred,
     GoalResult,
+    ReferralFeedbackReceived,
+    ReferralOutcome,
+    ReferralService,
 )
 from tests.unit.cases.given import HEAD, STRANGER, TODAY, WORKER, record_session, request_closing
 from tests.unit.cases.test_planning import ASSESSED, DRAFTED, SUBMITTED, approve, given
@@ -157,3 +166,31 @@ def test_the_station_head_transfers_an_open_case_to_another_worker() -> None:
     assert case.decide(TransferCase(actor=HEAD, today=TODAY, case_id="c-1", to_worker_id="sw-1"), given()) == []
     with pytest.raises(NotTheStationHead):
         case.decide(TransferCase(actor=WORKER, today=TODAY, case_id="c-1", to_worker_id="sw-2"), given())
+
+
+def refer(**changes: object) -> ReferCase:
+    fields: dict[str, object] = {"actor": WORKER, "today": TODAY, "case_id": "c-1", "referral_id": "ref-1",
+                                 "agency": "天心区民政局", "service": ReferralService.CIVIL_AFFAIRS,
+                                 "reason": "申请临时救助", "referred_on": date(2026, 10, 20), "consent_given": True}
+    return ReferCase(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def answer(**changes: object) -> RecordReferralFeedback:
+    fields: dict[str, object] = {"actor": WORKER, "today": TODAY, "case_id": "c-1", "referral_id": "ref-1",
+                                 "outcome": ReferralOutcome.ACCEPTED, "feedback": "已受理",
+                                 "received_on": date(2026, 10, 28)}
+    return RecordReferralFeedback(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_a_referral_needs_consent_and_its_feedback_comes_back_once() -> None:
+    with pytest.raises(ReferralConsentMissing):
+        case.decide(refer(consent_given=False), given())
+    [referred] = case.decide(refer(), given())
+    [answered] = case.decide(answer(), given(referred))
+
+    assert isinstance(referred, CaseReferred) and referred.reason == "申请临时救助"
+    assert isinstance(answered, ReferralFeedbackReceived) and answered.outcome == ReferralOutcome.ACCEPTED
+    with pytest.raises(FeedbackAlreadyRecorded):
+        case.decide(answer(), given(referred, answered))
+    with pytest.raises(ReferralNotFound):
+        case.decide(answer(referral_id="ref-9"), given(referred))

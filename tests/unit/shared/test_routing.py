@@ -25,5 +25,6 @@ def test_each_command_gets_its_own_snake_case_endpoint() -> None:
     endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
     assert sorted(endpoints) == [
         "approve_case_closing", "approve_service_plan", "assess_case", "draft_service_plan", "erase_recipient",
-        "evaluate_case", "open_case", "record_case_session", "register_recipient", "reopen_case",
+        "evaluate_case", "open_case", "record_case_session", "record_referral_feedback", "refer_case",
+        "register_recipient", "reopen_case",
         "request_case_closing", "return_case_closing", "return_service_plan", "submit_service_plan", "transfer_case"]
