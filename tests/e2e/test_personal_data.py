@@ -9,21 +9,12 @@ import httpx
 
 from services.cases.domain.id_number import check_character
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import CASES, OPEN, RECORD, STATION_MONTH, close_through_every_stage, graphql
+from tests.e2e.graphql import CASES, OPEN, RECORD, REGISTER, STATION_MONTH, close_through_every_stage, graphql
 from tests.support import System, open_station, stream_messages, worker
 
 ID_NUMBER = "43010319680101123" + check_character("43010319680101123")
 PHONE = "13912345678"
 SECRETS = ("叶某某", ID_NUMBER, PHONE, "天心区一力社区3栋", "长期独自在家，不愿与人交流", "从不信任到慢慢接纳")
-
-REGISTER = """
-mutation($input: RegisterRecipientInput!) {
-  registerRecipient(input: $input) {
-    __typename
-    ... on RecipientRegistered { recipientId consistencyToken }
-    ... on UserError { code field messageZh messageEn }
-  }
-}"""
 
 RECIPIENT = """
 query($id: ID!, $purpose: String) {
