@@ -27,6 +27,7 @@ from gateway.mutations.erase_recipient import erase_recipient
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
 from gateway.mutations.register_recipient import register_recipient
+from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.queries.case import case
 from gateway.queries.caseload import caseload, overdue
 from gateway.queries.cases import cases
@@ -75,6 +76,8 @@ class Mutation:
                                               description="退回结案申请, with a comment: the case stays open")
     reopen_case = strawberry.mutation(resolver=reopen_case, description="重新开案: a closed case reopened")
     transfer_case = strawberry.mutation(resolver=transfer_case, description="移交给本站另一位社工 (station head)")
+    transfer_worker_cases = strawberry.mutation(resolver=transfer_worker_cases,
+                                                description="社工离职: all their open cases to another worker")
     refer_case = strawberry.mutation(resolver=refer_case, description="转介 to an agency, with consent")
     record_referral_feedback = strawberry.mutation(resolver=record_referral_feedback, description="转介反馈")
 

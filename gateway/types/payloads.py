@@ -34,3 +34,9 @@ class CaseSessionRecorded:
 class CaseChanged:
     case_id: strawberry.ID
     consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type(description="Every open case of a worker who leaves went to another worker")
+class WorkerCasesTransferred:
+    transferred_case_ids: list[strawberry.ID]
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")

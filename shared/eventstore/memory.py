@@ -49,6 +49,9 @@ class InMemoryEventStore:
     def _claim(self, field: str, value: str) -> str:
         return claim_of(self._claim_key, field, value)
 
+    async def stream_ids(self, stream_type: str) -> list[str]:
+        return [e.stream_id for e in self.events if e.stream_type == stream_type and e.version == 1]
+
     async def _key_for(self, person_id: str) -> bytes:
         return self.person_keys.setdefault(person_id, new_key())
 

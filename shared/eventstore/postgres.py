@@ -65,6 +65,11 @@ class PostgresEventStore:
             return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
                     for row in rows]
 
+    async def stream_ids(self, stream_type: str) -> list[str]:
+        rows = await self._pool.fetch("SELECT stream_id FROM events WHERE stream_type = $1 AND version = 1"
+                                      " ORDER BY global_position", stream_type)
+        return [row["stream_id"] for row in rows]
+
     async def _key(self, conn: asyncpg.Connection, person_id: str, *, create: bool) -> bytes | None:
         if self._data_key is None:
             raise RuntimeError("personal data needs the service's data key (HEMIAO_DATA_KEY)")

@@ -119,3 +119,7 @@ class EventStore(Protocol):
     async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
         """The first answer to this key, None if unseen; IdempotencyKeyReused for another command."""
         ...
+
+    async def stream_ids(self, stream_type: str) -> list[str]:
+        """Every stream of a type, oldest first: for the rare command that spans them (a worker leaving)."""
+        ...

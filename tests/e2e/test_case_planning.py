@@ -148,3 +148,29 @@ async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
                        "reason": "申请临时救助", "outcome": None}]
     assert answered["__typename"] == "CaseChanged"
     assert after == [{"outcome": "ACCEPTED", "feedback": "已受理，两周内发放", "receivedOn": "2026-10-28"}]
+
+
+async def test_when_a_worker_leaves_the_head_hands_all_their_open_cases_to_another(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    other_station = await open_station(system, "WY")
+    leaving, staying = worker(station_id), worker(station_id, "worker-2")
+    theirs = [await open_case_for(system, station_id, leaving) for _ in range(3)]
+    not_theirs = await open_case_for(system, station_id, staying)
+    elsewhere = await open_case_for(system, other_station, worker(other_station, leaving.subject))
+    move = """mutation($input: TransferWorkerCasesInput!) { transferWorkerCases(input: $input) { __typename
+        ... on WorkerCasesTransferred { transferredCaseIds consistencyToken } ... on UserError { code } } }"""
+    payload = {"stationId": station_id, "fromWorkerId": leaving.subject, "toWorkerId": staying.subject}
+
+    refused = (await graphql(http, move, leaving, input=payload))["data"]["transferWorkerCases"]
+    moved = (await graphql(http, move, head(station_id), input=payload))["data"]["transferWorkerCases"]
+    load = (await graphql(http, """query($t: String) { caseload(consistencyToken: $t) { stationId workerId openCases }
+        }""", Actor(subject="b", name="局", role=Role.DISTRICT_BUREAU, station_ids=("*",)),
+                          t=moved["consistencyToken"]))["data"]["caseload"]
+
+    assert refused == {"__typename": "Forbidden", "code": "forbidden"}
+    assert sorted(moved["transferredCaseIds"]) == sorted(c["case_id"] for c in theirs)
+    assert not_theirs["case_id"] not in moved["transferredCaseIds"]
+    assert elsewhere["case_id"] not in moved["transferredCaseIds"]
+    assert {(r["stationId"], r["workerId"]): r["openCases"] for r in load} == {
+        (station_id, staying.subject): 4, (other_station, leaving.subject): 1}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
     ApproveCaseClosing,
@@ -21,6 +23,7 @@ from services.cases.domain.commands import (
     ReturnServicePlan,
     SubmitServicePlan,
     TransferCase,
+    TransferWorkerCases,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
@@ -64,6 +67,25 @@ async def on_case(command: case.CaseCommand, unit: Unit) -> AppendResult:
                          {"case_id": command.case_id})
 
 
+async def transfer_worker_cases(command: TransferWorkerCases, unit: Unit) -> AppendResult:
+    """Each open case of the worker at the station, transferred one by one (each case is its own stream)."""
+    case.require_transfer(command.actor, command.station_id)
+    each = replace(unit, request=replace(unit.request, idempotency_key=None))  # a key per case would replay
+    moved: list[str] = []
+    last: AppendResult | None = None
+    for stream_id in await unit.store.stream_ids("case"):
+        state, _ = await load(unit.store, CASE, stream_id)
+        if state.station_id == command.station_id and state.worker_id == command.from_worker_id and not state.closed:
+            one = TransferCase(actor=command.actor, today=command.today, case_id=stream_id.removeprefix("case-"),
+                               to_worker_id=command.to_worker_id)
+            last = await on_case(one, each)
+            moved.append(one.case_id)
+    # The relay publishes in commit order and reporting applies in that order: the last transfer's
+    # position stands for all of them in a consistency token.
+    position = last or AppendResult(stream_id=f"worker-{command.from_worker_id}", version=0)
+    return replace(position, result={"transferred_case_ids": moved})
+
+
 async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
     return await execute(unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
                          {"case_id": command.case_id, "referral_id": command.referral_id})
@@ -82,6 +104,7 @@ ROUTES: dict[type, CommandHandler] = {
     TransferCase: on_case,
     ReferCase: refer_case,
     RecordReferralFeedback: on_case,
+    TransferWorkerCases: transfer_worker_cases,
     AssessCase: on_case,
     DraftServicePlan: on_case,
     SubmitServicePlan: on_case,

@@ -114,10 +114,16 @@ def reopen(command: ReopenCase, state: Case) -> list[object]:
                          reopened_on=command.reopened_on, reason=require_text("reason", command.reason))]
 
 
+def require_transfer(actor: Actor, station_id: str) -> None:
+    """Only the station head (or the system) hands cases from one worker to another."""
+    require_station(actor, station_id)
+    if actor.role not in (Role.STATION_HEAD, Role.SYSTEM):
+        raise NotTheStationHead()
+
+
 def transfer(command: TransferCase, state: Case) -> list[object]:
     case = _open_case_of(state, command.case_id, command.actor)
-    if command.actor.role not in (Role.STATION_HEAD, Role.SYSTEM):
-        raise NotTheStationHead()
+    require_transfer(command.actor, case.station_id)
     to_worker = require_text("toWorkerId", command.to_worker_id)
     if to_worker == case.worker_id:
         return []

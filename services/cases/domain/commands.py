@@ -263,3 +263,14 @@ class RecordReferralFeedback:
     outcome: ReferralOutcome
     feedback: str
     received_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferWorkerCases:
+    """Hand every open case of a worker who leaves to another worker of the station, in one go."""
+
+    actor: Actor
+    today: date
+    station_id: str
+    from_worker_id: str
+    to_worker_id: str

@@ -27,4 +27,5 @@ def test_each_command_gets_its_own_snake_case_endpoint() -> None:
         "approve_case_closing", "approve_service_plan", "assess_case", "draft_service_plan", "erase_recipient",
         "evaluate_case", "open_case", "record_case_session", "record_referral_feedback", "refer_case",
         "register_recipient", "reopen_case",
-        "request_case_closing", "return_case_closing", "return_service_plan", "submit_service_plan", "transfer_case"]
+        "request_case_closing", "return_case_closing", "return_service_plan", "submit_service_plan", "transfer_case",
+        "transfer_worker_cases"]
