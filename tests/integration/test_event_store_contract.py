@@ -113,3 +113,12 @@ async def test_an_id_number_belongs_to_one_person_until_they_are_erased(store: E
                        META, result={})
     await store.append("recipient-r-2", "recipient", 0, [with_id_number(2, "110105194912310029")], META, result={})
     assert [e.payload.id_number for e in await store.read_stream("recipient-r-2")] == ["110105194912310029"]
+
+
+async def test_streams_of_a_type_are_listed_oldest_first(store: EventStore) -> None:
+    for n in (2, 1, 3):
+        await store.append(f"recipient-r-{n}", "recipient", 0, [registered(n)], META, result={})
+    await store.append("recipient-r-2", "recipient", 1, [registered(4)], META, result={})
+
+    assert await store.stream_ids("recipient") == ["recipient-r-2", "recipient-r-1", "recipient-r-3"]
+    assert await store.stream_ids("case") == []
