@@ -83,11 +83,6 @@ def open_fields(data: dict[str, Any], fields: tuple[str, ...], person_id: str, k
     return opened
 
 
-def blank_sealed(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """What a reader without keys sees: None in place of every sealed field."""
-    return {k: (None if k in fields and is_sealed(v) else v) for k, v in data.items()}
-
-
 def claim_of(key: bytes, field: str, value: str) -> str:
     """A keyed hash standing for a unique value (an ID number, say): it finds duplicates, it reveals nothing."""
     return hmac.new(key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -9,8 +9,8 @@ from gateway.types.recipient import Recipient
 
 
 async def recipient(info: strawberry.Info[Context, None], id: strawberry.ID,
-                    purpose: str | None = strawberry.UNSET) -> Recipient | None:
-    if purpose is strawberry.UNSET or purpose is None:
+                    purpose: str | None = None) -> Recipient | None:
+    if purpose is None:
         view = await info.context.recipients.load(str(id))
     else:
         found = await info.context.query("recipient_unmasked", {"recipient_id": str(id), "purpose": purpose},

@@ -9,13 +9,11 @@ from shared.contracts import activities, cases
 from shared.contracts.actor import Actor, Role
 from shared.contracts.registry import (
     EventType,
-    ce_type_of,
     decode_event,
     encode_event,
     event,
     event_class,
     registered_events,
-    subject_of,
 )
 
 __all__ = [
@@ -24,11 +22,9 @@ __all__ = [
     "Role",
     "activities",
     "cases",
-    "ce_type_of",
     "decode_event",
     "encode_event",
     "event",
     "event_class",
     "registered_events",
-    "subject_of",
 ]

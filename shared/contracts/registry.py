@@ -55,7 +55,6 @@ class EventType:
         return _adapter(self.cls).json_schema()
 
 
-_BY_CLASS: dict[type[Any], EventType] = {}
 _BY_NAME: dict[str, EventType] = {}
 
 
@@ -74,7 +73,6 @@ def event(*, service: str, aggregate: str, name: str, version: int = 1, personal
         )
         if cls.__name__ in _BY_NAME and _BY_NAME[cls.__name__].cls is not cls:
             raise ValueError(f"two event types are named {cls.__name__}")
-        _BY_CLASS[cls] = registered
         _BY_NAME[cls.__name__] = registered
         return cls
 
@@ -88,18 +86,6 @@ def registered_events() -> list[EventType]:
 
 def event_class(type_name: str) -> EventType:
     return _BY_NAME[type_name]
-
-
-def _registration(payload: object) -> EventType:
-    return _BY_CLASS[type(payload)]
-
-
-def subject_of(payload: object) -> str:
-    return _registration(payload).subject
-
-
-def ce_type_of(payload: object) -> str:
-    return _registration(payload).ce_type
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}

@@ -134,9 +134,9 @@ class EmbeddedPostgres:
                 preexec_fn=die_with_parent(signal.SIGINT), **run_as,
             )
         _wait_for_port(self.host, self.port, self.process, "PostgreSQL", log)
-        self._wait_ready(run_as)
+        self._wait_ready()
 
-    def _wait_ready(self, run_as: dict[str, object]) -> None:
+    def _wait_ready(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             done = subprocess.run(

@@ -43,6 +43,8 @@ def erased_person(payload: object) -> str | None:
 def unique_claims(payload: object, claim: Callable[[str, str], str]) -> list[tuple[str, str, str]]:
     """(claim, owner, field) for each value of the event that no other person may hold."""
     registration = event_class(type(payload).__name__)
+    if not registration.unique:
+        return []
     data = encode_event(payload)
     owner = registration.person_of(data)
     if owner is None:

@@ -8,14 +8,14 @@ from collections import defaultdict
 from shared.eventstore.postgres import PostgresEventStore
 from shared.relay import RelayState
 from tests.integration.relay_support import META, RelayBench, registered, relay_bench
-from tests.support import Servers, stream_messages, wait_until
+from tests.support import DATA_KEY, Servers, stream_messages, wait_until
 
 
 class HeldOpenStore(PostgresEventStore):
     """Keeps its append's transaction open, after the rows are written, until released (or fails it)."""
 
     def __init__(self, bench: RelayBench, fail: bool = False) -> None:
-        super().__init__(bench.pool, bench.store._data_key)
+        super().__init__(bench.pool, DATA_KEY)
         self.written = asyncio.Event()
         self.release = asyncio.Event()
         self.fail = fail
