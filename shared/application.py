@@ -23,6 +23,7 @@ from shared.eventstore import (
     EventMetadata,
     EventStore,
     IdempotentCommand,
+    StreamAppend,
 )
 from shared.runtime import Handler, RequestContext, endpoint_name
 
@@ -78,20 +79,30 @@ async def load(store: EventStore, decider: Decider[S], stream_id: str) -> tuple[
 async def execute(unit: Unit, decider: Decider[S], stream_id: str, decide: Callable[[S], Sequence[object]],
                   result: Mapping[str, Any]) -> AppendResult:
     """Decide against the latest state and append; on a conflict reload and decide again, a few times."""
+    return await execute_across(unit, [(decider, stream_id)], lambda states: [decide(states[0])], result)
+
+
+async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]],
+                         decide: Callable[[list[Any]], Sequence[Sequence[object]]],
+                         result: Mapping[str, Any]) -> AppendResult:
+    """One decision over several streams, appended all or none: `decide` gets their states, in order, and
+    answers each one's events. The last stream is the one a consistency token waits on."""
     idempotency = unit.idempotency()
     if idempotency is not None:
         replay = await unit.store.idempotent_result(idempotency)
         if replay is not None:
             return replay
     for attempt in range(CONFLICT_ATTEMPTS):
-        state, version = await load(unit.store, decider, stream_id)
-        events = decide(state)
+        loaded = [await load(unit.store, decider, stream_id) for decider, stream_id in streams]
+        decided = decide([state for state, _ in loaded])
+        appends = [StreamAppend(stream_id=stream_id, stream_type=decider.stream_type, expected_version=version,
+                                events=events)
+                   for (decider, stream_id), (_, version), events in zip(streams, loaded, decided, strict=True)]
         try:
-            return await unit.store.append(stream_id, decider.stream_type, version, events, unit.metadata(),
-                                           result=dict(result), idempotency=idempotency)
+            return await unit.store.append_all(appends, unit.metadata(), result=dict(result), idempotency=idempotency)
         except ConcurrencyConflict:
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
-    raise CommandConflict(stream_id)
+    raise CommandConflict(streams[-1][1])
 
 
 def answer(appended: AppendResult, service: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from shared.eventstore.protocol import (
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    StreamAppend,
     ValueAlreadyRegistered,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "IdempotencyKeyReused",
     "IdempotentCommand",
     "RecordedEvent",
+    "StreamAppend",
     "ValueAlreadyRegistered",
 ]

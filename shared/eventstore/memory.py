@@ -12,18 +12,20 @@ from uuid import UUID, uuid4
 from shared.contracts import decode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
+    AppendsOneByMany,
     ConcurrencyConflict,
     EventMetadata,
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    StreamAppend,
     ValueAlreadyRegistered,
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
 from shared.personal import claim_of, new_key
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(AppendsOneByMany):
     """Streams in a dict; everything is serialised and parsed back, as the real store does."""
 
     def __init__(self) -> None:
@@ -32,6 +34,7 @@ class InMemoryEventStore:
         self._idempotency: dict[str, tuple[str, AppendResult]] = {}
         self.person_keys: dict[str, bytes] = {}
         self.claims: dict[str, str] = {}
+        self._fields: dict[str, str] = {}
         self._claim_key = new_key()
         self.stored: dict[UUID, dict[str, Any]] = {}
         """Each event's data as written, personal fields sealed, as the events table holds it."""
@@ -55,44 +58,42 @@ class InMemoryEventStore:
     async def _key_for(self, person_id: str) -> bytes:
         return self.person_keys.setdefault(person_id, new_key())
 
-    async def append(
-        self,
-        stream_id: str,
-        stream_type: str,
-        expected_version: int,
-        events: Sequence[object],
-        metadata: EventMetadata,
-        *,
-        result: dict[str, Any],
-        idempotency: IdempotentCommand | None = None,
-    ) -> AppendResult:
-        stream = self._streams.setdefault(stream_id, [])
-        if len(stream) != expected_version:
-            raise ConcurrencyConflict(stream_id, expected_version)
+    async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
+                         idempotency: IdempotentCommand | None = None) -> AppendResult:
+        last = appends[-1]
+        for each in appends:
+            if len(self._streams.get(each.stream_id, [])) != each.expected_version:
+                raise ConcurrencyConflict(each.stream_id, each.expected_version)
         if idempotency is not None and idempotency.key in self._idempotency:
-            raise ConcurrencyConflict(stream_id, expected_version)
+            raise ConcurrencyConflict(last.stream_id, last.expected_version)
+        events = [payload for each in appends for payload in each.events]
         claims = [c for payload in events for c in unique_claims(payload, self._claim)]
         for claim, owner, field in claims:
             if self.claims.get(claim, owner) != owner:
                 raise ValueAlreadyRegistered(field, self.claims[claim])
-        recorded = []
-        for offset, payload in enumerate(events, start=1):
-            registration = event_class(type(payload).__name__)
-            data = json.loads(json.dumps(await sealed_data(payload, self._key_for)))
-            recorded.append(RecordedEvent(
-                global_position=len(self.events) + offset, stream_id=stream_id, stream_type=stream_type,
-                version=expected_version + offset, event_id=uuid4(), type=registration.type_name,
-                schema_version=registration.schema_version, payload=decode_event(registration.type_name, data),
-                data=data, metadata=metadata.as_dict(), recorded_at=datetime.now(UTC)))
+        recorded: list[RecordedEvent] = []
+        for each in appends:
+            for offset, payload in enumerate(each.events, start=1):
+                registration = event_class(type(payload).__name__)
+                data = json.loads(json.dumps(await sealed_data(payload, self._key_for)))
+                recorded.append(RecordedEvent(
+                    global_position=len(self.events) + len(recorded) + 1, stream_id=each.stream_id,
+                    stream_type=each.stream_type, version=each.expected_version + offset, event_id=uuid4(),
+                    type=registration.type_name, schema_version=registration.schema_version,
+                    payload=decode_event(registration.type_name, data), data=data, metadata=metadata.as_dict(),
+                    recorded_at=datetime.now(UTC)))
         for event in recorded:
             self.stored[event.event_id] = event.data
-        self.claims.update({claim: owner for claim, owner, _ in claims})
+            self._streams.setdefault(event.stream_id, []).append(event)
+        for claim, owner, field in claims:  # a person holds one value of a field: a new one frees the old
+            self.claims = {c: o for c, o in self.claims.items() if o != owner or self._fields[c] != field}
+            self.claims[claim] = owner
+            self._fields[claim] = field
         for person_id in filter(None, map(erased_person, events)):
             self.person_keys.pop(person_id, None)
             self.claims = {c: o for c, o in self.claims.items() if o != person_id}
-        stream.extend(recorded)
         self.events.extend(recorded)
-        appended = AppendResult(stream_id=stream_id, version=expected_version + len(events),
+        appended = AppendResult(stream_id=last.stream_id, version=last.expected_version + len(last.events),
                                 event_ids=tuple(r.event_id for r in recorded), result=result)
         if idempotency is not None:
             self._idempotency[idempotency.key] = (idempotency.fingerprint, appended)

@@ -12,11 +12,13 @@ import asyncpg
 from shared.contracts import decode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
+    AppendsOneByMany,
     ConcurrencyConflict,
     EventMetadata,
     IdempotencyKeyReused,
     IdempotentCommand,
     RecordedEvent,
+    StreamAppend,
     ValueAlreadyRegistered,
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
@@ -40,7 +42,7 @@ def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
     )
 
 
-class PostgresEventStore:
+class PostgresEventStore(AppendsOneByMany):
     """Streams in one `events` table; the unique (stream_id, version) is the concurrency check.
 
     With a data key it seals the personal fields of the events it writes and
@@ -95,54 +97,31 @@ class PostgresEventStore:
             holder = await conn.fetchval("SELECT owner FROM unique_claims WHERE claim = $1", claim)
             if holder != owner:
                 raise ValueAlreadyRegistered(field, holder)
+        # A person holds one value of a field: a new one (a corrected ID number) frees the old.
+        await conn.execute("DELETE FROM unique_claims WHERE owner = $1 AND field = $2 AND claim <> $3",
+                           owner, field, claim)
 
     async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes:
         key = await self._key(conn, person_id, create=True)
         assert key is not None
         return key
 
-    async def append(
-        self,
-        stream_id: str,
-        stream_type: str,
-        expected_version: int,
-        events: Sequence[object],
-        metadata: EventMetadata,
-        *,
-        result: dict[str, Any],
-        idempotency: IdempotentCommand | None = None,
-    ) -> AppendResult:
-        event_ids = tuple(uuid4() for _ in events)
-        version = expected_version + len(events)
+    async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
+                         idempotency: IdempotentCommand | None = None) -> AppendResult:
+        last = appends[-1]
+        event_ids: list[UUID] = []
         try:
             async with self._pool.acquire() as conn, conn.transaction():
-                current = await conn.fetchval(
-                    "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
-                if current != expected_version:
-                    raise ConcurrencyConflict(stream_id, expected_version)
-                rows = []
-                for offset, (event_id, payload) in enumerate(zip(event_ids, events, strict=True), start=1):
-                    registration = event_class(type(payload).__name__)
-                    data = await sealed_data(payload, lambda person: self._key_for(conn, person))
-                    rows.append((stream_id, stream_type, expected_version + offset, event_id, registration.type_name,
-                                 registration.schema_version, json.dumps(data, ensure_ascii=False),
-                                 json.dumps(metadata.as_dict(), ensure_ascii=False)))
-                await conn.executemany(
-                    "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
-                    " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
-                for payload in events:
-                    for claim, owner, field in unique_claims(payload, self._claim):
-                        await self._claim_value(conn, claim, owner, field)
-                for person_id in filter(None, map(erased_person, events)):
-                    await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
-                    await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
+                for each in appends:
+                    event_ids += await self._write(conn, each, metadata)
+                version = last.expected_version + len(last.events)
                 if idempotency is not None:
                     await conn.execute(
                         "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
                         " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-                        idempotency.key, idempotency.fingerprint, stream_id, version, list(event_ids),
+                        idempotency.key, idempotency.fingerprint, last.stream_id, version, event_ids,
                         json.dumps(result, ensure_ascii=False))
-                if rows:
+                for stream_type in dict.fromkeys(a.stream_type for a in appends if a.events):
                     await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream_type)
                 await self._before_commit()
         except asyncpg.UniqueViolationError as error:
@@ -150,8 +129,33 @@ class PostgresEventStore:
                 replay = await self.idempotent_result(idempotency)
                 if replay is not None:
                     return replay
-            raise ConcurrencyConflict(stream_id, expected_version) from error
-        return AppendResult(stream_id=stream_id, version=version, event_ids=event_ids, result=result)
+            raise ConcurrencyConflict(last.stream_id, last.expected_version) from error
+        return AppendResult(stream_id=last.stream_id, version=version, event_ids=tuple(event_ids), result=result)
+
+    async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata) -> list[UUID]:
+        """One stream's events, its unique claims and erasures, inside the caller's transaction."""
+        stream_id, expected_version = append.stream_id, append.expected_version
+        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
+        if current != expected_version:
+            raise ConcurrencyConflict(stream_id, expected_version)
+        event_ids = [uuid4() for _ in append.events]
+        rows = []
+        for offset, (event_id, payload) in enumerate(zip(event_ids, append.events, strict=True), start=1):
+            registration = event_class(type(payload).__name__)
+            data = await sealed_data(payload, lambda person: self._key_for(conn, person))
+            rows.append((stream_id, append.stream_type, expected_version + offset, event_id, registration.type_name,
+                         registration.schema_version, json.dumps(data, ensure_ascii=False),
+                         json.dumps(metadata.as_dict(), ensure_ascii=False)))
+        await conn.executemany(
+            "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
+            " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
+        for payload in append.events:
+            for claim, owner, field in unique_claims(payload, self._claim):
+                await self._claim_value(conn, claim, owner, field)
+        for person_id in filter(None, map(erased_person, append.events)):
+            await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
+            await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
+        return event_ids
 
     async def _before_commit(self) -> None:
         """A seam for fault tests: hold a transaction open, or fail it, after its rows are written."""

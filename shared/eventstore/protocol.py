@@ -95,6 +95,16 @@ class AppendResult:
     replayed: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class StreamAppend:
+    """Events for one stream, to be appended after the version they were decided against."""
+
+    stream_id: str
+    stream_type: str
+    expected_version: int
+    events: Sequence[object]
+
+
 class EventStore(Protocol):
     """Append-only streams of events with optimistic concurrency."""
 
@@ -116,6 +126,21 @@ class EventStore(Protocol):
         """Append after `expected_version` or raise ConcurrencyConflict; remember the result by key."""
         ...
 
+    async def append_all(
+        self,
+        appends: Sequence[StreamAppend],
+        metadata: EventMetadata,
+        *,
+        result: dict[str, Any],
+        idempotency: IdempotentCommand | None = None,
+    ) -> AppendResult:
+        """Append to several streams in one transaction, all or none; the answer's position is the last stream's.
+
+        Events are published in the order they are written, so the last stream's version stands for all
+        of them in a consistency token: put the stream the caller waits on last.
+        """
+        ...
+
     async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
         """The first answer to this key, None if unseen; IdempotencyKeyReused for another command."""
         ...
@@ -123,3 +148,18 @@ class EventStore(Protocol):
     async def stream_ids(self, stream_type: str) -> list[str]:
         """Every stream of a type, oldest first: for the rare command that spans them (a worker leaving)."""
         ...
+
+
+class AppendsOneByMany:
+    """`append` as the one-stream case of `append_all`, for a store to inherit."""
+
+    async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
+                         idempotency: IdempotentCommand | None = None) -> AppendResult:
+        raise NotImplementedError
+
+    async def append(self, stream_id: str, stream_type: str, expected_version: int, events: Sequence[object],
+                     metadata: EventMetadata, *, result: dict[str, Any],
+                     idempotency: IdempotentCommand | None = None) -> AppendResult:
+        return await self.append_all([StreamAppend(stream_id=stream_id, stream_type=stream_type,
+                                                   expected_version=expected_version, events=events)],
+                                     metadata, result=result, idempotency=idempotency)

@@ -16,6 +16,7 @@ from shared.eventstore import (
     EventStore,
     IdempotencyKeyReused,
     IdempotentCommand,
+    StreamAppend,
     ValueAlreadyRegistered,
 )
 from shared.eventstore.memory import InMemoryEventStore
@@ -113,6 +114,40 @@ async def test_an_id_number_belongs_to_one_person_until_they_are_erased(store: E
                        META, result={})
     await store.append("recipient-r-2", "recipient", 0, [with_id_number(2, "110105194912310029")], META, result={})
     assert [e.payload.id_number for e in await store.read_stream("recipient-r-2")] == ["110105194912310029"]
+
+
+async def test_a_new_value_of_a_unique_field_frees_the_old_one(store: EventStore) -> None:
+    await store.append("recipient-r-1", "recipient", 0, [with_id_number(1, "110105194912310029")], META, result={})
+    await store.append("recipient-r-1", "recipient", 1, [with_id_number(1, "11010519491231002X")], META, result={})
+
+    await store.append("recipient-r-2", "recipient", 0, [with_id_number(2, "110105194912310029")], META, result={})
+
+    with pytest.raises(ValueAlreadyRegistered) as taken:
+        await store.append("recipient-r-3", "recipient", 0, [with_id_number(3, "11010519491231002X")], META,
+                           result={})
+    assert taken.value.owner == "r-1"
+
+
+async def test_appends_to_several_streams_land_together_or_not_at_all(store: EventStore) -> None:
+    await store.append("s-2", "recipient", 0, [registered(2)], META, result={})
+
+    with pytest.raises(ConcurrencyConflict):
+        await store.append_all([StreamAppend(stream_id="s-1", stream_type="recipient", expected_version=0,
+                                             events=[registered(1)]),
+                                StreamAppend(stream_id="s-2", stream_type="recipient", expected_version=0,
+                                             events=[registered(3)])], META, result={})
+    assert await store.read_stream("s-1") == []
+
+    appended = await store.append_all(
+        [StreamAppend(stream_id="s-1", stream_type="recipient", expected_version=0, events=[registered(1)]),
+         StreamAppend(stream_id="s-2", stream_type="recipient", expected_version=1, events=[registered(3)])],
+        META, result={"both": True}, idempotency=IdempotentCommand(key="k-2", fingerprint="f"))
+
+    assert (appended.stream_id, appended.version, len(appended.event_ids)) == ("s-2", 2, 2)
+    assert [e.payload.recipient_id for e in await store.read_stream("s-1")] == ["r-1"]
+    assert [e.payload.recipient_id for e in await store.read_stream("s-2")] == ["r-2", "r-3"]
+    replay = await store.idempotent_result(IdempotentCommand(key="k-2", fingerprint="f"))
+    assert replay is not None and (replay.stream_id, replay.version, replay.result) == ("s-2", 2, {"both": True})
 
 
 async def test_streams_of_a_type_are_listed_oldest_first(store: EventStore) -> None:
