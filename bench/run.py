@@ -109,7 +109,8 @@ async def open_cases(client: ServiceClient, token: str, count: int, opened_on: d
         """Register one recipient and open a case for them; the case id."""
         registered = await client.call("cases", "register_recipient", {
             "station_id": station_id(STATION), "name": f"基准{n:03d}", "gender": "female",
-            "birth_year": 1940 + n % 60, "community": "一力社区", "categories": ["elderly_living_alone"]},
+            "birth_year": 1940 + n % 60, "community": "一力社区", "categories": [
+                {"category": "elderly_living_alone", "valid_from": "2026-01-01", "source": "civil_affairs_list"}]},
             token=token)
         opened = await client.call("cases", "open_case", {
             "recipient_id": registered["recipient_id"], "worker_id": social_worker(STATION).subject,

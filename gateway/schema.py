@@ -9,6 +9,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
+    acknowledge_urgent_risk,
     approve_case_closing,
     approve_service_plan,
     assess_case,
@@ -24,15 +25,17 @@ from gateway.mutations.case_stages import (
     transfer_case,
 )
 from gateway.mutations.erase_recipient import erase_recipient
+from gateway.mutations.merge_recipients import merge_recipients
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
-from gateway.mutations.register_recipient import register_recipient
+from gateway.mutations.register_recipient import register_recipient, update_recipient
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.queries.case import case
 from gateway.queries.caseload import caseload, overdue
 from gateway.queries.cases import cases
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
+from gateway.queries.recipients import recipients
 from gateway.queries.sensitive_data_reads import sensitive_data_reads
 from gateway.queries.station_month import station_month
 from gateway.queries.stations import stations
@@ -44,6 +47,7 @@ class Query:
     me = strawberry.field(resolver=me, description="The caller")
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
+    recipients = strawberry.field(resolver=recipients, description="服务对象, newest first, as a Relay connection")
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
     sensitive_data_reads = strawberry.field(resolver=sensitive_data_reads,
                                             description="The audit of unmasked reads (bureau, directors, heads)")
@@ -57,6 +61,8 @@ class Query:
 @strawberry.type
 class Mutation:
     register_recipient = strawberry.mutation(resolver=register_recipient, description="登记服务对象")
+    update_recipient = strawberry.mutation(resolver=update_recipient, description="修改服务对象信息")
+    merge_recipients = strawberry.mutation(resolver=merge_recipients, description="合并重复登记的服务对象")
     erase_recipient = strawberry.mutation(resolver=erase_recipient, description="删除服务对象个人信息")
     open_case = strawberry.mutation(resolver=open_case, description="接案 Take in a case")
     record_case_session = strawberry.mutation(resolver=record_case_session, description="记录个案服务")
@@ -80,6 +86,8 @@ class Mutation:
                                                 description="社工离职: all their open cases to another worker")
     refer_case = strawberry.mutation(resolver=refer_case, description="转介 to an agency, with consent")
     record_referral_feedback = strawberry.mutation(resolver=record_referral_feedback, description="转介反馈")
+    acknowledge_urgent_risk = strawberry.mutation(resolver=acknowledge_urgent_risk,
+                                                  description="接手紧急风险个案 (station head or supervisor)")
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -29,7 +29,9 @@ from shared.runtime import Handler, RequestContext, endpoint_name
 
 S = TypeVar("S")
 
-CONFLICT_ATTEMPTS = 5
+CONFLICT_ATTEMPTS = 10
+"""Enough for a station's case register with ten cases opened in the same instant (a test shows it)."""
+MAX_BACKOFF_SECONDS = 0.25
 
 
 class CommandConflict(DomainError):
@@ -101,7 +103,7 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
         try:
             return await unit.store.append_all(appends, unit.metadata(), result=dict(result), idempotency=idempotency)
         except ConcurrencyConflict:
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+            await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
     raise CommandConflict(streams[-1][1])
 
 

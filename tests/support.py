@@ -125,7 +125,9 @@ async def open_case_for(system: System, station_id: str, actor: Actor | None = N
     actor = actor or worker(station_id)
     recipient = await system.call("cases", "register_recipient",
                                   {"station_id": station_id, "name": "叶某", "gender": "male", "birth_year": 1968,
-                                   "community": "一力社区", "categories": ["disabled"]}, actor)
+                                   "community": "一力社区", "categories": [
+                                       {"category": "disabled", "valid_from": "2026-01-01", "source": "visit"}]},
+                                  actor)
     return await system.call("cases", "open_case",
                              {"recipient_id": recipient["recipient_id"], "worker_id": actor.subject,
                               "intake_source": "outreach", "presenting_problem": "长期独自在家",

@@ -134,6 +134,12 @@ class RecordReferralFeedbackInput:
     received_on: date
 
 
+@strawberry.input(description="The station head or a supervisor takes up an urgent risk, saying what was done")
+class AcknowledgeUrgentRiskInput:
+    case_id: strawberry.ID
+    note: str
+
+
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
@@ -206,3 +212,8 @@ async def refer_case(info: strawberry.Info[Context, None], input: ReferCaseInput
 async def record_referral_feedback(info: strawberry.Info[Context, None], input: RecordReferralFeedbackInput,
                                    idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
     return await _changed(info, "record_referral_feedback", input, idempotency_key)
+
+
+async def acknowledge_urgent_risk(info: strawberry.Info[Context, None], input: AcknowledgeUrgentRiskInput,
+                                  idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
+    return await _changed(info, "acknowledge_urgent_risk", input, idempotency_key)

@@ -10,6 +10,7 @@ import strawberry
 from gateway.context import Context
 from gateway.types.caseload import TimelineEntry
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource, RelationshipStage
+from gateway.types.pages import PageInfo
 from gateway.types.planning import (
     Assessment,
     CaseStage,
@@ -29,9 +30,18 @@ def _day(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
 
 
+@strawberry.type(description="紧急风险提示: an urgent assessment flags the case to the station head until taken up")
+class UrgentFlag:
+    raised_on: date = strawberry.field(description="The day of the urgent assessment")
+    acknowledged_by: str | None = strawberry.field(description="Who took it up (null: still waiting)")
+    acknowledged_on: date | None
+
+
 @strawberry.type(description="个案 A case of one-to-one work with a recipient")
 class Case:
     id: strawberry.ID
+    number: str | None = strawberry.field(
+        description="个案编号, per station and year of intake: HSP-2026-0042 (null for cases opened before numbering)")
     station_id: strawberry.ID
     recipient_id: strawberry.ID
     worker_id: str
@@ -50,6 +60,7 @@ class Case:
     closing_status: ClosingStatus
     relationship_stage: RelationshipStage | None = strawberry.field(
         description="不信任 → 接纳 → 专业关系, as of the latest session that said")
+    urgent_flag: UrgentFlag | None = strawberry.field(description="Set while the latest assessment is urgent")
 
     @strawberry.field(description="转介: every referral and its answer")
     async def referrals(self, info: strawberry.Info[Context, None]) -> list[Referral]:
@@ -130,13 +141,11 @@ class Case:
             plan_version=row["plan_version"], plan_status=PlanStatus(row["plan_status"]),
             approved_plan_version=row["approved_plan_version"], closing_status=ClosingStatus(row["closing_status"]),
             relationship_stage=row["relationship_stage"] and RelationshipStage(row["relationship_stage"]),
+            number=row["case_number"],
+            urgent_flag=None if row["urgent_since"] is None else UrgentFlag(
+                raised_on=date.fromisoformat(str(row["urgent_since"])),
+                acknowledged_by=row["urgent_acknowledged_by"], acknowledged_on=_day(row["urgent_acknowledged_on"])),
         )
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
@@ -150,3 +159,10 @@ class CaseConnection:
     edges: list[CaseEdge]
     page_info: PageInfo
     total_count: int
+
+
+def case_connection(page: dict[str, Any]) -> CaseConnection:
+    """A page from reporting's `cases` query as a connection."""
+    return CaseConnection(edges=[CaseEdge(cursor=e["cursor"], node=Case.from_row(e["node"])) for e in page["edges"]],
+                          page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
+                          total_count=page["total_count"])

@@ -22,6 +22,7 @@ class WorkerCaseload:
     worker_id: str
     open_cases: int
     urgent: int
+    urgent_flagged: int = strawberry.field(description="Urgent cases nobody has taken up yet")
     awaiting_approval: int
     overdue: int
 

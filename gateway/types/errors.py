@@ -63,6 +63,11 @@ class RecipientWasErased(UserError):
     pass
 
 
+@strawberry.type(description="The recipient was a duplicate merged into another; the message names which to use")
+class RecipientWasMerged(UserError):
+    pass
+
+
 @strawberry.type(description="A step came before the one it needs (no plan before assessment…); the message says which")
 class StageOutOfOrder(UserError):
     pass
@@ -83,11 +88,13 @@ _BY_CODE: dict[str, type[UserError]] = {
     "idempotency_key_reused": IdempotencyKeyReused,
     "already_registered": AlreadyRegistered,
     "recipient_erased": RecipientWasErased,
+    "recipient_merged": RecipientWasMerged,
     "stage_order": StageOutOfOrder,
 }
 
 ERROR_TYPES = (InvalidInput, NotFound, Forbidden, Unauthenticated, CaseAlreadyClosed, ConcurrencyConflict,
-               IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, StageOutOfOrder, Rejected)
+               IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, RecipientWasMerged, StageOutOfOrder,
+               Rejected)
 
 
 def user_error(error: DomainError) -> UserError:

@@ -12,6 +12,19 @@ class RecipientRegistered:
 
 
 @strawberry.type
+class RecipientUpdated:
+    recipient_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type(description="The duplicate was merged into the recipient")
+class RecipientsMerged:
+    recipient_id: strawberry.ID
+    duplicate_id: strawberry.ID
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+@strawberry.type
 class RecipientErased:
     recipient_id: strawberry.ID
     consistency_token: str = strawberry.field(description="Pass to a query to read this write")

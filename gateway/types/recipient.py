@@ -3,34 +3,129 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway.types.enums import Gender, RecipientCategory
+from gateway.context import Context
+from gateway.types.pages import PageInfo
+
+if TYPE_CHECKING:
+    from gateway.types.case import CaseConnection
+from gateway.types.enums import CategorySource, DisabilityType, Gender, RecipientCategory, Relation
 
 
-@strawberry.type(description="服务对象 A resident the station serves. Null personal fields: erased, or not recorded")
+def _day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+@strawberry.type(description="One category a person is in, since when, and on whose word")
+class CategoryMembership:
+    category: RecipientCategory
+    valid_from: date
+    source: CategorySource
+
+
+@strawberry.type(description="残疾类别和等级 (一级 most severe to 四级); shown only when read unmasked")
+class Disability:
+    type: DisabilityType
+    grade: int
+
+
+@strawberry.type(description="家庭成员; names masked (李**) unless read unmasked")
+class HouseholdMember:
+    name: str
+    relation: Relation
+    birth_year: int | None
+    note: str
+
+
+@strawberry.type(description="监护人 of a minor; name and phone masked unless read unmasked")
+class Guardian:
+    name: str
+    relation: Relation
+    phone: str | None
+
+
+@strawberry.type(description="服务对象 A resident the station serves. Null personal fields: erased, hidden or unknown")
 class Recipient:
     id: strawberry.ID
     station_id: strawberry.ID
     name: str | None
     gender: Gender
     birth_year: int
+    birth_date: date | None = strawberry.field(description="Only when read unmasked")
     community: str
-    categories: list[RecipientCategory]
+    categories: list[CategoryMembership]
     id_number: str | None = strawberry.field(description="Masked (4301**********1234) unless read unmasked")
     phone: str | None = strawberry.field(description="Masked (138****0000) unless read unmasked")
     address: str | None = strawberry.field(description="Only when read unmasked")
-    consent_given_on: date | None = strawberry.field(description="When consent to sensitive data was given")
+    disability: Disability | None
+    household: list[HouseholdMember] | None
+    guardian: Guardian | None
+    consent_given_on: date | None = strawberry.field(description="When consent to sensitive data was last given")
+    consent_by_guardian: bool
+    merged_into: strawberry.ID | None = strawberry.field(
+        description="Set on a duplicate record: the recipient it was merged into, whose cases now include its own")
+    duplicate_ids: list[strawberry.ID] = strawberry.field(description="Duplicate records merged into this one")
     masked: bool
     erased: bool = strawberry.field(description="The personal data was erased (the right to deletion)")
 
+    @strawberry.field(description="Their cases, newest first, with those of duplicates merged into them")
+    async def cases(self, info: strawberry.Info[Context, None], first: int = 20, after: str | None = None
+                    ) -> Annotated[CaseConnection, strawberry.lazy("gateway.types.case")]:
+        from gateway.types.case import case_connection  # the case type shows its recipient: a cycle
+
+        page = await info.context.query("cases", {"recipient_id": str(self.id), "first": first, "after": after})
+        return case_connection(page)
+
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> Recipient:
-        return cls(id=strawberry.ID(view["recipient_id"]), station_id=strawberry.ID(view["station_id"]),
-                   name=view["name"], gender=Gender(view["gender"]), birth_year=view["birth_year"],
-                   community=view["community"], categories=[RecipientCategory(c) for c in view["categories"]],
-                   id_number=view["id_number"], phone=view["phone"], address=view["address"],
-                   consent_given_on=view["consent_given_on"] and date.fromisoformat(view["consent_given_on"]),
-                   masked=view["masked"], erased=view["erased"])
+        disability, guardian = view["disability"], view["guardian"]
+        return cls(
+            id=strawberry.ID(view["recipient_id"]), station_id=strawberry.ID(view["station_id"]), name=view["name"],
+            gender=Gender(view["gender"]), birth_year=view["birth_year"], birth_date=_day(view["birth_date"]),
+            community=view["community"],
+            categories=[CategoryMembership(category=RecipientCategory(c["category"]),
+                                           valid_from=date.fromisoformat(c["valid_from"]),
+                                           source=CategorySource(c["source"])) for c in view["categories"]],
+            id_number=view["id_number"], phone=view["phone"], address=view["address"],
+            disability=disability and Disability(type=DisabilityType(disability["type"]), grade=disability["grade"]),
+            household=None if view["household"] is None else [
+                HouseholdMember(name=m["name"], relation=Relation(m["relation"]), birth_year=m["birth_year"],
+                                note=m["note"]) for m in view["household"]],
+            guardian=guardian and Guardian(name=guardian["name"], relation=Relation(guardian["relation"]),
+                                           phone=guardian["phone"]),
+            consent_given_on=_day(view["consent_given_on"]), consent_by_guardian=view["consent_by_guardian"],
+            merged_into=view["merged_into"] and strawberry.ID(view["merged_into"]),
+            duplicate_ids=[strawberry.ID(i) for i in view["duplicate_ids"]], masked=view["masked"],
+            erased=view["erased"])
+
+
+@strawberry.type(description="One recipient of a list: the facts reporting holds, and the masked record")
+class RecipientListItem:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    community: str
+    categories: list[RecipientCategory]
+    erased: bool
+    merged_into: strawberry.ID | None
+    open_cases: int = strawberry.field(description="Open cases, with those of duplicates merged into them")
+
+    @strawberry.field(description="The recipient, masked (personal fields null when erased)")
+    async def recipient(self, info: strawberry.Info[Context, None]) -> Recipient | None:
+        view = await info.context.recipients.load(str(self.id))
+        return None if view is None else Recipient.from_view(view)
+
+
+@strawberry.type
+class RecipientEdge:
+    cursor: str
+    node: RecipientListItem
+
+
+@strawberry.type(description="A page of recipients, newest first (Relay connection)")
+class RecipientConnection:
+    edges: list[RecipientEdge]
+    page_info: PageInfo
+    total_count: int

@@ -64,15 +64,90 @@ class CaseOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-@event(service="cases", aggregate="recipient", name="registered",
-       personal=("name", "id_number", "phone", "address"), person="recipient_id", unique=("id_number",))
+class CategorySource(StrEnum):
+    """How the station learned a person is in a category."""
+
+    CIVIL_AFFAIRS_LIST = "civil_affairs_list"  # 民政名单
+    VISIT = "visit"  # 走访发现
+    COMMUNITY = "community"  # 社区（居委会）推荐
+    SELF_REPORTED = "self_reported"  # 本人申报
+    REFERRAL = "referral"  # 其他机构转介
+
+
+@dataclass(frozen=True, kw_only=True)
+class CategoryMembership:
+    """One category a person is in, since when, and on whose word."""
+
+    category: RecipientCategory
+    valid_from: date
+    source: CategorySource
+
+
+class DisabilityType(StrEnum):
+    """残疾类别 (GB/T 26341-2010)."""
+
+    VISUAL = "visual"  # 视力
+    HEARING = "hearing"  # 听力
+    SPEECH = "speech"  # 言语
+    PHYSICAL = "physical"  # 肢体
+    INTELLECTUAL = "intellectual"  # 智力
+    MENTAL = "mental"  # 精神
+    MULTIPLE = "multiple"  # 多重
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disability:
+    """The disability type and grade (一级 most severe to 四级), as on the disability certificate."""
+
+    type: DisabilityType
+    grade: int
+
+
+class Relation(StrEnum):
+    """How a household member or guardian is related to the recipient."""
+
+    SPOUSE = "spouse"  # 配偶
+    PARENT = "parent"  # 父母
+    CHILD = "child"  # 子女
+    GRANDPARENT = "grandparent"  # （外）祖父母
+    GRANDCHILD = "grandchild"  # （外）孙子女
+    SIBLING = "sibling"  # 兄弟姐妹
+    OTHER_RELATIVE = "other_relative"  # 其他亲属
+    OTHER = "other"  # 其他（如村/居委会指定的监护人）
+
+
+@dataclass(frozen=True, kw_only=True)
+class HouseholdMember:
+    """Someone living in the recipient's household (家庭成员)."""
+
+    name: str
+    relation: Relation
+    birth_year: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guardian:
+    """A minor's guardian (监护人)."""
+
+    name: str
+    relation: Relation
+    phone: str | None = None
+
+
+RECIPIENT_PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
+"""Sealed with the person's key in every recipient event: who they are, how to find them, their health, their
+family. Gender, birth year, community and categories stay clear: every count and report is made of them."""
+
+
+@event(service="cases", aggregate="recipient", name="registered", personal=RECIPIENT_PERSONAL,
+       person="recipient_id", unique=("id_number",))
 @dataclass(frozen=True, kw_only=True)
 class RecipientRegistered:
     """A resident was registered as a service recipient (服务对象) of a station.
 
-    name, id_number, phone and address are sealed with the person's key: a
-    reader without it (everyone but the cases service) sees null, and so does
-    everyone once the person has been erased.
+    The fields in RECIPIENT_PERSONAL are sealed with the person's key: a reader without it
+    (everyone but the cases service) sees null, and so does everyone once the person has been erased.
     """
 
     recipient_id: str
@@ -81,10 +156,14 @@ class RecipientRegistered:
     gender: Gender
     birth_year: int
     community: str
-    categories: tuple[RecipientCategory, ...]
+    categories: tuple[CategoryMembership, ...]
+    birth_date: date | None = None
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
+    disability: Disability | None = None
+    household: tuple[HouseholdMember, ...] | None = None
+    guardian: Guardian | None = None
     consent: SensitiveDataConsent | None = None
 
 
@@ -96,6 +175,59 @@ class SensitiveDataConsent:
     purpose: str
     recorded_by: str
     by_guardian: bool = False
+
+
+@event(service="cases", aggregate="recipient", name="updated", personal=RECIPIENT_PERSONAL, person="recipient_id",
+       unique=("id_number",))
+@dataclass(frozen=True, kw_only=True)
+class RecipientUpdated:
+    """A recipient's details were corrected or brought up to date.
+
+    `changed` names the fields this event sets; every other field is null and means "as before".
+    A changed field that is null was cleared. Categories, when changed, are the whole new list.
+    """
+
+    recipient_id: str
+    station_id: str
+    updated_on: date
+    changed: tuple[str, ...]
+    name: str | None = None
+    gender: Gender | None = None
+    birth_year: int | None = None
+    community: str | None = None
+    categories: tuple[CategoryMembership, ...] | None = None
+    birth_date: date | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    disability: Disability | None = None
+    household: tuple[HouseholdMember, ...] | None = None
+    guardian: Guardian | None = None
+    consent: SensitiveDataConsent | None = None
+
+
+@event(service="cases", aggregate="recipient", name="merged_into")
+@dataclass(frozen=True, kw_only=True)
+class RecipientMergedInto:
+    """This recipient was found to be a duplicate of another and merged into them: their cases count as the
+    other's from now on, and this record takes no more changes."""
+
+    recipient_id: str
+    station_id: str
+    into_recipient_id: str
+    merged_on: date
+    reason: str
+
+
+@event(service="cases", aggregate="recipient", name="duplicate_merged")
+@dataclass(frozen=True, kw_only=True)
+class RecipientDuplicateMerged:
+    """A duplicate record of this recipient was merged into this one (the other side of RecipientMergedInto)."""
+
+    recipient_id: str
+    station_id: str
+    duplicate_id: str
+    merged_on: date
 
 
 @event(service="cases", aggregate="recipient", name="erased", erases="recipient_id")
@@ -121,6 +253,19 @@ class CaseOpened:
     intake_source: IntakeSource
     presenting_problem: str | None
     opened_on: date
+    number: int | None = None
+    """The case's number in its station's register for the year of `opened_on`: 42 is `HSP-2026-0042`."""
+
+
+@event(service="cases", aggregate="case_register", name="number_assigned")
+@dataclass(frozen=True, kw_only=True)
+class CaseNumberAssigned:
+    """A case took the next number of its station's case register (个案登记簿) for a year, with no gaps."""
+
+    station_id: str
+    year: int
+    number: int
+    case_id: str
 
 
 @event(service="cases", aggregate="case", name="session_recorded",
@@ -351,6 +496,23 @@ class CaseReopened:
     recipient_id: str
     reopened_on: date
     reason: str | None
+
+
+@event(service="cases", aggregate="case", name="urgent_risk_acknowledged", personal=("note",),
+       person="recipient_id")
+@dataclass(frozen=True, kw_only=True)
+class UrgentRiskAcknowledged:
+    """The station head (or a supervisor) saw the case's urgent risk and took it up: the flag is lowered.
+    The note of what was done is sealed."""
+
+    case_id: str
+    station_id: str
+    recipient_id: str
+    note: str | None
+    acknowledged_on: date
+    acknowledged_by: str
+    assessed_on: date
+    """The assessment whose urgent risk this answers; a later urgent assessment raises the flag again."""
 
 
 @event(service="cases", aggregate="case", name="transferred")

@@ -107,5 +107,6 @@ def decode_event(type_name: str, data: dict[str, Any]) -> Any:
     """The payload object of a stored or received event; sealed personal fields read as None."""
     registration = _BY_NAME[type_name]
     if registration.personal:
-        data = {k: (None if k in registration.personal and isinstance(v, dict) else v) for k, v in data.items()}
+        data = {k: (None if k in registration.personal and isinstance(v, dict) and "sealed" in v else v)
+                for k, v in data.items()}
     return _adapter(registration.cls).validate_python(data)

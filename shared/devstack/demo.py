@@ -70,15 +70,21 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
         ("HSP", "陈某", "female", 1983, "一力社区", ["family_in_difficulty", "subsistence_allowance"],
          "家庭经济困难，孩子暑期无人照看", ["interview"]),
     ]
+    more_of: dict[str, dict[str, Any]] = {
+        "叶某": {"disability": {"type": "physical", "grade": 2}},
+        "陈某": {"household": [{"name": "李某某", "relation": "child", "birth_year": 2015, "note": "小学四年级"}]},
+    }
     for offset, (code, name, gender, born, community, categories, problem, sessions) in enumerate(people):
+        more = more_of.get(name, {})
         recipient_id, case_id = demo_id("recipient", name), demo_id("case", name)
         opened = DEMO_START + timedelta(days=offset)
         sensitive = {"phone": f"1390000{offset:04d}", "consent_given_on": "2026-10-01",
                      "consent_purpose": "建立个案档案，便于联系与走访"}
         commands.append(("cases", "register_recipient",
                          {"recipient_id": recipient_id, "station_id": station_id(code), "name": name,
-                          "gender": gender, "birth_year": born, "community": community, "categories": categories,
-                          **sensitive}))
+                          "gender": gender, "birth_year": born, "community": community,
+                          "categories": [{"category": c, "valid_from": "2026-01-01", "source": "civil_affairs_list"}
+                                         for c in categories], **sensitive, **more}))
         commands.append(("cases", "open_case",
                          {"case_id": case_id, "recipient_id": recipient_id, "worker_id": social_worker(code).subject,
                           "intake_source": "outreach", "presenting_problem": problem, "opened_on": opened.isoformat()}))

@@ -25,6 +25,11 @@ async def graphql(http: httpx.AsyncClient, query: str, actor: Actor | None = Non
     return body
 
 
+def member(category: str, valid_from: str = "2026-01-01", source: str = "CIVIL_AFFAIRS_LIST") -> dict[str, str]:
+    """A category membership as the registerRecipient input takes it."""
+    return {"category": category, "validFrom": valid_from, "source": source}
+
+
 REGISTER = """
 mutation($input: RegisterRecipientInput!) {
   registerRecipient(input: $input) {

@@ -7,7 +7,17 @@ from typing import Any
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import CASE, CASES, OPEN, RECORD, REGISTER, STATION_MONTH, close_through_every_stage, graphql
+from tests.e2e.graphql import (
+    CASE,
+    CASES,
+    OPEN,
+    RECORD,
+    REGISTER,
+    STATION_MONTH,
+    close_through_every_stage,
+    graphql,
+    member,
+)
 from tests.support import System, open_case_for, open_station, worker
 
 
@@ -23,7 +33,7 @@ async def run_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]
     me = worker(station_id)
     registered = (await graphql(http, REGISTER, me, input={
         "stationId": station_id, "name": "叶某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
-        "categories": ["DISABLED", "SUBSISTENCE_ALLOWANCE"]}))["data"]["registerRecipient"]
+        "categories": [member("DISABLED"), member("SUBSISTENCE_ALLOWANCE")]}))["data"]["registerRecipient"]
     assert registered["__typename"] == "RecipientRegistered", registered
     opened = (await graphql(http, OPEN, me, input={
         "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",

@@ -9,16 +9,29 @@ import httpx
 
 from services.cases.domain.id_number import check_character
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import CASES, OPEN, RECORD, REGISTER, STATION_MONTH, close_through_every_stage, graphql
+from tests.e2e.graphql import (
+    CASES,
+    OPEN,
+    RECORD,
+    REGISTER,
+    STATION_MONTH,
+    close_through_every_stage,
+    graphql,
+    member,
+)
 from tests.support import System, open_station, stream_messages, worker
 
 ID_NUMBER = "43010319680101123" + check_character("43010319680101123")
 PHONE = "13912345678"
-SECRETS = ("叶某某", ID_NUMBER, PHONE, "天心区一力社区3栋", "长期独自在家，不愿与人交流", "从不信任到慢慢接纳")
+SECRETS = ("叶某某", ID_NUMBER, PHONE, "天心区一力社区3栋", "长期独自在家，不愿与人交流", "从不信任到慢慢接纳",
+           "1968-01-01", "龚秀芳", "在外地打工", "physical")
 
 RECIPIENT = """
 query($id: ID!, $purpose: String) {
-  recipient(id: $id, purpose: $purpose) { name idNumber phone address masked erased consentGivenOn }
+  recipient(id: $id, purpose: $purpose) {
+    name idNumber phone address masked erased consentGivenOn birthDate
+    disability { type grade } household { name relation birthYear note }
+  }
 }"""
 
 ERASE = """
@@ -41,8 +54,10 @@ BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, 
 async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]:
     me = worker(station_id)
     registered = (await graphql(http, REGISTER, me, input={
-        "stationId": station_id, "name": "叶某某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
-        "categories": ["DISABLED"], "idNumber": ID_NUMBER, "phone": PHONE, "address": "天心区一力社区3栋",
+        "stationId": station_id, "name": "叶某某", "gender": "MALE", "birthDate": "1968-01-01", "community": "一力社区",
+        "categories": [member("DISABLED", source="VISIT")], "disability": {"type": "PHYSICAL", "grade": 2},
+        "household": [{"name": "龚秀芳", "relation": "SPOUSE", "birthYear": 1970, "note": "在外地打工"}],
+        "idNumber": ID_NUMBER, "phone": PHONE, "address": "天心区一力社区3栋",
         "consentGivenOn": "2026-10-01", "consentPurpose": "建立个案档案"}))["data"]["registerRecipient"]
     assert registered["__typename"] == "RecipientRegistered", registered
     opened = (await graphql(http, OPEN, me, input={
@@ -95,10 +110,14 @@ async def test_station_staff_see_masked_data_and_read_it_unmasked_only_with_a_pu
                                 purpose="好奇")
 
     assert plain == {"name": "叶某某", "idNumber": "4301**********" + ID_NUMBER[-4:], "phone": "139****5678",
-                     "address": None, "masked": True, "erased": False, "consentGivenOn": "2026-10-01"}
-    assert unmasked["recipient"]["idNumber"] == ID_NUMBER
-    assert unmasked["recipient"]["phone"] == PHONE
-    assert unmasked["recipient"]["address"] == "天心区一力社区3栋"
+                     "address": None, "masked": True, "erased": False, "consentGivenOn": "2026-10-01",
+                     "birthDate": None, "disability": None,
+                     "household": [{"name": "龚**", "relation": "SPOUSE", "birthYear": 1970, "note": ""}]}
+    assert unmasked["recipient"] == {
+        "name": "叶某某", "idNumber": ID_NUMBER, "phone": PHONE, "address": "天心区一力社区3栋", "masked": False,
+        "erased": False, "consentGivenOn": "2026-10-01", "birthDate": "1968-01-01",
+        "disability": {"type": "PHYSICAL", "grade": 2},
+        "household": [{"name": "龚秀芳", "relation": "SPOUSE", "birthYear": 1970, "note": "在外地打工"}]}
     assert by_bureau["errors"][0]["extensions"]["code"] == "forbidden"
     assert by_stranger["data"]["recipient"] is None
     audit = await system.cases.pool.fetch(
@@ -106,11 +125,12 @@ async def test_station_staff_see_masked_data_and_read_it_unmasked_only_with_a_pu
     assert len(audit) == 1, "one unmasked read, one audit record; masked reads and refusals record nothing"
     record = json.loads(audit[0]["data"])
     assert (record["read_by"], record["purpose"], record["fields"]) == (
-        me.subject, "办理低保复核", ["id_number", "phone", "address"])
+        me.subject, "办理低保复核", ["birth_date", "id_number", "phone", "address", "disability", "household"])
     reads = """{ sensitiveDataReads { recipientId fields purpose readBy readByRole } }"""
     await system.read_models_have({"stream_id": f"disclosures-{case['recipient_id']}", "version": 1})
     assert (await graphql(http, reads, BUREAU))["data"]["sensitiveDataReads"] == [{
-        "recipientId": case["recipient_id"], "fields": ["id_number", "phone", "address"], "purpose": "办理低保复核",
+        "recipientId": case["recipient_id"],
+        "fields": ["birth_date", "id_number", "phone", "address", "disability", "household"], "purpose": "办理低保复核",
         "readBy": me.subject, "readByRole": "social_worker"}]
     assert (await graphql(http, reads, me))["errors"][0]["extensions"]["code"] == "forbidden"
 
@@ -138,7 +158,8 @@ async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_sta
     assert refused["data"]["eraseRecipient"]["__typename"] == "Forbidden"
     assert erased["__typename"] == "RecipientErased"
     assert after == {"name": None, "idNumber": None, "phone": None, "address": None, "masked": False,
-                     "erased": True, "consentGivenOn": "2026-10-01"}
+                     "erased": True, "consentGivenOn": "2026-10-01", "birthDate": None, "disability": None,
+                     "household": None}
     assert listed["data"]["cases"]["edges"] == [{"node": {"recipientName": None, "presentingProblem": None,
                                                           "closeReason": None, "sessionCount": 2}}]
     assert month_after == month_before

@@ -53,19 +53,20 @@ async def test_commands_succeed_while_nats_is_down_and_every_event_arrives_in_or
                 {"case_id": opened["case_id"], "held_on": f"2026-10-{day:02d}", "mode": "phone",
                  "duration_minutes": 15}, request)
         await wait_until(lambda: relay_state(cases, RelayState.WAITING_FOR_NATS), what="the relay to wait")
-        assert await cases.pool.fetchval("SELECT count(*) FROM events") == 32
+        # the recipient, the case's number in the register, the case, 30 sessions
+        assert await cases.pool.fetchval("SELECT count(*) FROM events") == 33
         assert cases.relay.stats.published == 1
 
         own_nats.start()  # the same port and JetStream store
-        await wait_until(lambda: relay_published(cases, 32), timeout=30, what="all 32 events published")
+        await wait_until(lambda: relay_published(cases, 33), timeout=30, what="all 33 events published")
 
     nc = await nats.connect(own_nats.url)
     try:
         messages = await stream_messages(nc, namespace, "cases")
     finally:
         await nc.close()
-    assert len(messages) == 32
-    assert len({m["headers"]["Nats-Msg-Id"] for m in messages}) == 32
+    assert len(messages) == 33
+    assert len({m["headers"]["Nats-Msg-Id"] for m in messages}) == 33
     assert_version_order(messages)
 
 

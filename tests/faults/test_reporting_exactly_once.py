@@ -18,7 +18,7 @@ from shared.migrations import migrate
 from tests.support import System, open_case_for, open_station, wait_until, worker
 
 SESSIONS = 40
-CASE_EVENTS = 2 + SESSIONS  # recipient registered, case opened, the sessions
+CASE_EVENTS = 3 + SESSIONS  # recipient registered, the case's number, case opened, the sessions
 
 
 @dataclass

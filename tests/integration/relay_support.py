@@ -11,7 +11,7 @@ import asyncpg
 import nats
 from nats.aio.client import Client
 
-from shared.contracts.cases import Gender, RecipientCategory, RecipientRegistered
+from shared.contracts.cases import Gender, RecipientRegistered
 from shared.eventstore import EventMetadata
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
@@ -24,7 +24,7 @@ META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
 
 def registered(n: int) -> RecipientRegistered:
     return RecipientRegistered(recipient_id=f"r-{n}", station_id="s", name="某", gender=Gender.FEMALE,
-                               birth_year=1950, community="一力社区", categories=(RecipientCategory.DISABLED,))
+                               birth_year=1950, community="一力社区", categories=())
 
 
 @dataclass

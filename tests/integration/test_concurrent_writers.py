@@ -32,9 +32,9 @@ class ReadTogetherStore(PostgresEventStore):
             self.waiting = False
         return events
 
-    async def append(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+    async def append_all(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
         self.appends += 1
-        return await super().append(*args, **kwargs)  # type: ignore[arg-type]
+        return await super().append_all(*args, **kwargs)  # type: ignore[arg-type]
 
 
 async def test_two_commands_at_the_same_version_both_land_the_loser_after_a_retry(system: System) -> None:
@@ -54,7 +54,7 @@ async def test_two_commands_at_the_same_version_both_land_the_loser_after_a_retr
     assert [e.type for e in events] == ["CaseOpened", "CaseSessionRecorded", "CaseSessionRecorded"]
 
 
-async def test_ten_writers_of_a_hundred_commands_reach_jetstream_exactly_once_in_order(system: System) -> None:
+async def test_ten_writers_of_a_hundred_and_one_events_reach_jetstream_exactly_once_in_order(system: System) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
 
@@ -69,13 +69,16 @@ async def test_ten_writers_of_a_hundred_commands_reach_jetstream_exactly_once_in
 
     async def all_published() -> bool:
         info = await system.nc.jetstream().stream_info(f"{system.namespace}_CASES".upper())
-        return int(info.state.messages) >= 1000
+        return int(info.state.messages) >= 1010
 
-    await wait_until(all_published, timeout=60, what="1,000 events in JetStream")
+    # Each writer: a recipient, the case's number in the register, the case, 98 sessions.
+    await wait_until(all_published, timeout=60, what="1,010 events in JetStream")
     messages = await stream_messages(system.nc, system.namespace, "cases")
-    assert len(messages) == 1000
-    assert len({m["headers"]["Nats-Msg-Id"] for m in messages}) == 1000
-    assert await system.cases.pool.fetchval("SELECT count(*) FROM events") == 1000
+    assert len(messages) == 1010
+    assert len({m["headers"]["Nats-Msg-Id"] for m in messages}) == 1010
+    assert await system.cases.pool.fetchval("SELECT count(*) FROM events") == 1010
+    numbers = [m["data"]["number"] for m in messages if m["headers"]["ce-type"].endswith("number_assigned.v1")]
+    assert sorted(numbers) == list(range(1, 11)), "ten cases opened at once took ten numbers, no gap, no twice"
     rows = await system.cases.pool.fetch("SELECT stream_id, version, tx_id::text, global_position FROM events")
     commit_order = {(r["stream_id"], r["version"]): (int(r["tx_id"]), r["global_position"]) for r in rows}
     published_order = [commit_order[(m["headers"]["hemiao-stream-id"], int(m["headers"]["hemiao-stream-version"]))]

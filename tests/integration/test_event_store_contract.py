@@ -9,7 +9,14 @@ from datetime import date
 import asyncpg
 import pytest
 
-from shared.contracts.cases import Gender, RecipientCategory, RecipientErased, RecipientRegistered
+from shared.contracts.cases import (
+    CategoryMembership,
+    CategorySource,
+    Gender,
+    RecipientCategory,
+    RecipientErased,
+    RecipientRegistered,
+)
 from shared.eventstore import (
     ConcurrencyConflict,
     EventMetadata,
@@ -29,7 +36,9 @@ META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
 
 def registered(n: int) -> RecipientRegistered:
     return RecipientRegistered(recipient_id=f"r-{n}", station_id="s", name="某", gender=Gender.MALE,
-                               birth_year=1960, community="一力社区", categories=(RecipientCategory.DISABLED,))
+                               birth_year=1960, community="一力社区", categories=(CategoryMembership(
+                                   category=RecipientCategory.DISABLED, valid_from=date(2026, 1, 1),
+                                   source=CategorySource.VISIT),))
 
 
 @pytest.fixture(params=["memory", "postgres"])

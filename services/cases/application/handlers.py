@@ -6,12 +6,14 @@ from dataclasses import replace
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
+    AcknowledgeUrgentRisk,
     ApproveCaseClosing,
     ApproveServicePlan,
     AssessCase,
     DraftServicePlan,
     EraseRecipient,
     EvaluateCase,
+    MergeRecipients,
     OpenCase,
     RecordCaseSession,
     RecordReferralFeedback,
@@ -24,12 +26,15 @@ from services.cases.domain.commands import (
     SubmitServicePlan,
     TransferCase,
     TransferWorkerCases,
+    UpdateRecipient,
 )
-from shared.application import CommandHandler, Decider, Unit, execute, load
+from shared.application import CommandHandler, Decider, Unit, execute, execute_across, load
 from shared.eventstore import AppendResult
 
 RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
 CASE = Decider(stream_type="case", initial_state=case.INITIAL, evolve=case.evolve)
+CASE_REGISTER = Decider(stream_type="case_register", initial_state=0, evolve=lambda numbered, _: numbered + 1)
+"""A station's case register for a year: its state is how many numbers it has given."""
 
 
 def recipient_stream(recipient_id: str) -> str:
@@ -50,10 +55,28 @@ async def erase_recipient(command: EraseRecipient, unit: Unit) -> AppendResult:
                          lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
 
 
+async def update_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
+    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
+                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
+
+
+async def merge_recipients(command: MergeRecipients, unit: Unit) -> AppendResult:
+    """The duplicate's stream and the survivor's, in one transaction; the survivor's is the one to wait on."""
+    return await execute_across(
+        unit, [(RECIPIENT, recipient_stream(command.duplicate_id)),
+               (RECIPIENT, recipient_stream(command.recipient_id))],
+        lambda states: recipient.merge(command, states[1], states[0]),
+        {"recipient_id": command.recipient_id, "duplicate_id": command.duplicate_id})
+
+
 async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
+    """The case and the next number of its station's register for the year, in one transaction: two cases
+    opened at once conflict on the register, and the second is decided again with the next number."""
     registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
-    return await execute(unit, CASE, case_stream(command.case_id),
-                         lambda state: case.open_case(command, registered, state), {"case_id": command.case_id})
+    register = case.register_stream(registered.station_id, command.opened_on.year)
+    return await execute_across(
+        unit, [(CASE_REGISTER, register), (CASE, case_stream(command.case_id))],
+        lambda states: case.open_case(command, registered, states[0], states[1]), {"case_id": command.case_id})
 
 
 async def record_case_session(command: RecordCaseSession, unit: Unit) -> AppendResult:
@@ -93,6 +116,9 @@ async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
 
 ROUTES: dict[type, CommandHandler] = {
     RegisterRecipient: register_recipient,
+    UpdateRecipient: update_recipient,
+    MergeRecipients: merge_recipients,
+    AcknowledgeUrgentRisk: on_case,
     EraseRecipient: erase_recipient,
     OpenCase: open_case,
     RecordCaseSession: record_case_session,

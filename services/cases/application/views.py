@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from services.cases.application.handlers import case_stream, recipient_stream
 from services.cases.domain.id_number import masked
 from shared.contracts import Role
@@ -24,9 +26,13 @@ from shared.contracts.cases import (
     CaseReferred,
     CaseSessionRecorded,
     RecipientDataDisclosed,
+    RecipientDuplicateMerged,
     RecipientErased,
+    RecipientMergedInto,
     RecipientRegistered,
+    RecipientUpdated,
     ReferralFeedbackReceived,
+    SensitiveDataConsent,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
@@ -36,13 +42,36 @@ from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventMetadata, EventStore, RecordedEvent
 from shared.runtime import RequestContext
 
-SENSITIVE = ("id_number", "phone", "address")
+PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
+UNMASKED_ONLY = ("birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
+"""What a masked view hides or masks, and what reading unmasked discloses (and records)."""
 MAY_UNMASK = (Role.SOCIAL_WORKER, Role.STATION_HEAD)
 """Station staff read sensitive data of their own station's recipients; nobody else does."""
 
 
 def _masked_phone(phone: str) -> str:
     return phone[:3] + "*" * max(len(phone) - 7, 0) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
+def _masked_name(name: str) -> str:
+    """The family name and a star for each other character: 李** for 李小花."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def _masked(view: dict[str, Any]) -> dict[str, Any]:
+    """ID number and phones masked, third parties' names masked, address, birth date and disability hidden."""
+    guardian, household = view["guardian"], view["household"]
+    return {**view, "masked": True, "address": None, "birth_date": None, "disability": None,
+            "id_number": view["id_number"] and masked(view["id_number"]),
+            "phone": view["phone"] and _masked_phone(view["phone"]),
+            "guardian": guardian and {**guardian, "name": _masked_name(guardian["name"]),
+                                      "phone": guardian["phone"] and _masked_phone(guardian["phone"])},
+            "household": household and [{**m, "name": _masked_name(m["name"]), "note": ""} for m in household]}
+
+
+def _consent(view: dict[str, Any], consent: SensitiveDataConsent | None) -> None:
+    if consent is not None:
+        view.update(consent_given_on=consent.given_on.isoformat(), consent_by_guardian=consent.by_guardian)
 
 
 async def recipient_view(store: EventStore, recipient_id: str, request: RequestContext, *,
@@ -52,20 +81,25 @@ async def recipient_view(store: EventStore, recipient_id: str, request: RequestC
     for recorded in await store.read_stream(recipient_stream(recipient_id)):
         match recorded.payload:
             case RecipientRegistered() as e:
-                view = {"recipient_id": e.recipient_id, "station_id": e.station_id, "name": e.name,
-                        "gender": e.gender.value, "birth_year": e.birth_year, "community": e.community,
-                        "categories": [c.value for c in e.categories], "id_number": e.id_number, "phone": e.phone,
-                        "address": e.address, "consent_given_on": e.consent and e.consent.given_on.isoformat(),
-                        "erased": False, "masked": True}
+                view = {"recipient_id": e.recipient_id, "station_id": e.station_id, "gender": e.gender.value,
+                        "birth_year": e.birth_year, "community": e.community,
+                        "categories": to_jsonable_python(e.categories),
+                        **{name: to_jsonable_python(getattr(e, name)) for name in PERSONAL},
+                        "consent_given_on": None, "consent_by_guardian": False, "merged_into": None,
+                        "duplicate_ids": [], "erased": False, "masked": True}
+                _consent(view, e.consent)
+            case RecipientUpdated() as e if view is not None:
+                view.update({name: to_jsonable_python(getattr(e, name)) for name in e.changed})
+                _consent(view, e.consent)
+            case RecipientMergedInto() as e if view is not None:
+                view["merged_into"] = e.into_recipient_id
+            case RecipientDuplicateMerged() as e if view is not None:
+                view["duplicate_ids"] = [*view["duplicate_ids"], e.duplicate_id]
             case RecipientErased() if view is not None:
-                view = {**view, **dict.fromkeys(("name", *SENSITIVE)), "erased": True}
+                view = {**view, **dict.fromkeys(PERSONAL), "erased": True}
     if view is None or not request.actor.may_act_for(view["station_id"]):
         return None
-    if unmasked:
-        return {**view, "masked": False}
-    return {**view, "masked": True, "address": None,
-            "id_number": view["id_number"] and masked(view["id_number"]),
-            "phone": view["phone"] and _masked_phone(view["phone"])}
+    return {**view, "masked": False} if unmasked else _masked(view)
 
 
 async def recipients(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -87,7 +121,7 @@ async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: R
         raise Forbidden(Message(zh="您的角色不能查看完整的身份证号、电话和住址",
                                 en="Your role may not read ID numbers, phones and addresses unmasked"),
                         field="unmasked")
-    disclosed = tuple(f for f in SENSITIVE if view[f] is not None)
+    disclosed = tuple(f for f in UNMASKED_ONLY if view[f])
     if disclosed:
         history = await store.read_stream(f"disclosures-{view['recipient_id']}")
         event = RecipientDataDisclosed(recipient_id=view["recipient_id"], station_id=view["station_id"],

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from services.cases.domain import closing, planning, referrals
 from services.cases.domain.commands import (
+    AcknowledgeUrgentRisk,
     ApproveCaseClosing,
     ApproveServicePlan,
     AssessCase,
@@ -29,8 +30,11 @@ from services.cases.domain.errors import (
     CaseNotFound,
     DateBeforeOpening,
     NotTheStationHead,
+    NotTheStationHeadOrSupervisor,
+    NoUrgentRisk,
     RecipientNotFound,
     RecipientWasErased,
+    RecipientWasMerged,
 )
 from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import (
@@ -49,35 +53,62 @@ from shared.contracts.cases import (
     CaseClosingRequested,
     CaseClosingReturned,
     CaseEvaluated,
+    CaseNumberAssigned,
     CaseOpened,
     CaseReferred,
     CaseReopened,
     CaseSessionRecorded,
     CaseTransferred,
     ReferralFeedbackReceived,
+    RiskLevel,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
     ServicePlanSubmitted,
+    UrgentRiskAcknowledged,
 )
 
 
-def open_case(command: OpenCase, recipient: Recipient, state: Case) -> list[object]:
-    """Intake: the recipient must be registered at a station the caller acts for."""
+def register_stream(station_id: str, year: int) -> str:
+    """The station's case register (个案登记簿) for a year: its version is the last number given."""
+    return f"case-register-{station_id}-{year}"
+
+
+def open_case(command: OpenCase, recipient: Recipient, numbered: int, state: Case) -> tuple[list[object], list[object]]:
+    """Intake: the recipient must be registered at a station the caller acts for. The case takes the next
+    number of the station's register for the year it was opened: the register's events, then the case's."""
     if state.opened:
         raise CaseAlreadyOpened(command.case_id)
     if not recipient.registered:
         raise RecipientNotFound(command.recipient_id)
     if recipient.erased:
         raise RecipientWasErased(command.recipient_id)
+    if recipient.merged_into is not None:
+        raise RecipientWasMerged(command.recipient_id, recipient.merged_into)
     require_editor(command.actor, recipient.station_id, field="recipientId")
     require_not_future("openedOn", command.opened_on, command.today)
-    return [CaseOpened(
-        case_id=command.case_id, station_id=recipient.station_id, recipient_id=command.recipient_id,
-        worker_id=require_text("workerId", command.worker_id), intake_source=command.intake_source,
-        presenting_problem=require_text("presentingProblem", command.presenting_problem),
-        opened_on=command.opened_on,
-    )]
+    number = numbered + 1
+    return ([CaseNumberAssigned(station_id=recipient.station_id, year=command.opened_on.year, number=number,
+                                case_id=command.case_id)],
+            [CaseOpened(
+                case_id=command.case_id, station_id=recipient.station_id, recipient_id=command.recipient_id,
+                worker_id=require_text("workerId", command.worker_id), intake_source=command.intake_source,
+                presenting_problem=require_text("presentingProblem", command.presenting_problem),
+                opened_on=command.opened_on, number=number,
+            )])
+
+
+def acknowledge_urgent(command: AcknowledgeUrgentRisk, state: Case) -> list[object]:
+    """The station head or a supervisor takes up the urgent risk the latest assessment flagged."""
+    case = _open_case_of(state, command.case_id, command.actor)
+    if command.actor.role not in (Role.STATION_HEAD, Role.SUPERVISOR, Role.SYSTEM):
+        raise NotTheStationHeadOrSupervisor()
+    if case.urgent_since is None:
+        raise NoUrgentRisk(command.case_id)
+    return [UrgentRiskAcknowledged(case_id=command.case_id, station_id=case.station_id,
+                                   recipient_id=case.recipient_id, note=require_text("note", command.note),
+                                   acknowledged_on=command.today, acknowledged_by=command.actor.subject,
+                                   assessed_on=case.urgent_since)]
 
 
 def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
@@ -91,7 +122,7 @@ def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
 
 CaseCommand = (RecordCaseSession | AssessCase | DraftServicePlan | SubmitServicePlan | ApproveServicePlan
                | ReturnServicePlan | EvaluateCase | RequestCaseClosing | ApproveCaseClosing | ReturnCaseClosing
-               | ReopenCase | TransferCase | ReferCase | RecordReferralFeedback)
+               | ReopenCase | TransferCase | ReferCase | RecordReferralFeedback | AcknowledgeUrgentRisk)
 
 
 def _editable(state: Case, case_id: str, actor: Actor) -> Case:
@@ -142,6 +173,8 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
             return referrals.feedback(command, _editable(state, command.case_id, command.actor))
         case TransferCase():
             return transfer(command, state)
+        case AcknowledgeUrgentRisk():
+            return acknowledge_urgent(command, state)
         case AssessCase():
             return planning.assess(command, _editable(state, command.case_id, command.actor))
         case DraftServicePlan():
@@ -199,8 +232,10 @@ def evolve(state: Case, event: object) -> Case:
             return replace(state, closing=ClosingRequest(closed_on=closed_on, outcome=outcome, reason=reason))
         case CaseClosingReturned():
             return replace(state, closing=None)
-        case CaseAssessed():
-            return replace(state, assessed=True)
+        case CaseAssessed(risk_level=risk, assessed_on=assessed_on):
+            return replace(state, assessed=True, urgent_since=assessed_on if risk == RiskLevel.URGENT else None)
+        case UrgentRiskAcknowledged():
+            return replace(state, urgent_since=None)
         case ServicePlanDrafted() | ServicePlanSubmitted() | ServicePlanApproved() | ServicePlanReturned():
             return replace(state, plan=planning.evolve_plan(state.plan, event))
     return state

@@ -9,11 +9,14 @@ from typing import ClassVar
 from shared.contracts import Actor
 from shared.contracts.cases import (
     CaseOutcome,
+    CategoryMembership,
+    Disability,
     Gender,
     GoalResult,
+    Guardian,
+    HouseholdMember,
     IntakeSource,
     NeedArea,
-    RecipientCategory,
     ReferralOutcome,
     ReferralService,
     RelationshipStage,
@@ -24,7 +27,8 @@ from shared.contracts.cases import (
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterRecipient:
-    """Register a resident as a service recipient of a station."""
+    """Register a resident as a service recipient of a station: birth date, or the year alone when that is
+    all that is known; sensitive data only with consent (the guardian's, for a child under 14)."""
 
     new_id: ClassVar[str] = "recipient_id"
 
@@ -34,15 +38,61 @@ class RegisterRecipient:
     station_id: str
     name: str
     gender: Gender
-    birth_year: int
     community: str
-    categories: tuple[RecipientCategory, ...] = ()
+    birth_year: int | None = None
+    birth_date: date | None = None
+    categories: tuple[CategoryMembership, ...] = ()
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
+    disability: Disability | None = None
+    household: tuple[HouseholdMember, ...] = ()
+    guardian: Guardian | None = None
     consent_given_on: date | None = None
     consent_purpose: str | None = None
     consent_by_guardian: bool = False
+
+
+CLEARABLE = ("birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
+"""The details an update may clear; name, gender, birth year, community and categories always have a value."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateRecipient:
+    """Correct or bring up to date a recipient's details: each field given is set, each named in `clear` is
+    removed, the rest stay. Categories, when given, are the whole new list."""
+
+    actor: Actor
+    today: date
+    recipient_id: str
+    name: str | None = None
+    gender: Gender | None = None
+    birth_year: int | None = None
+    birth_date: date | None = None
+    community: str | None = None
+    categories: tuple[CategoryMembership, ...] | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    disability: Disability | None = None
+    household: tuple[HouseholdMember, ...] | None = None
+    guardian: Guardian | None = None
+    clear: tuple[str, ...] = ()
+    consent_given_on: date | None = None
+    consent_purpose: str | None = None
+    consent_by_guardian: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeRecipients:
+    """Merge a duplicate record into the recipient it duplicates: the duplicate's cases count as the survivor's."""
+
+    actor: Actor
+    today: date
+    recipient_id: str
+    """The record that stays."""
+    duplicate_id: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +200,16 @@ class AssessCase:
     needs: tuple[NeedInput, ...]
     strengths: str = ""
     resources: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcknowledgeUrgentRisk:
+    """The station head (or a supervisor) takes up a case assessed as urgent, saying what was done."""
+
+    actor: Actor
+    today: date
+    case_id: str
+    note: str
 
 
 @dataclass(frozen=True, kw_only=True)

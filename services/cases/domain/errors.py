@@ -98,16 +98,18 @@ class ConsentMissing(DomainError):
 
     def __init__(self, by_guardian: bool) -> None:
         who_zh, who_en = ("监护人", "the guardian's") if by_guardian else ("本人", "the person's")
-        super().__init__(Message(zh=f"登记身份证号、电话或住址等敏感信息，须先取得{who_zh}单独同意（日期与目的）",
-                                 en=f"Sensitive data (ID number, phone, address) needs {who_en} separate consent,"
-                                    " with its date and purpose"), field="consent")
+        super().__init__(Message(zh=f"登记身份证号、电话、住址、残疾情况或未满 14 周岁儿童的信息，须先取得{who_zh}"
+                                    "单独同意（日期与目的）",
+                                 en=f"Sensitive data (ID number, phone, address, disability, or anything about a"
+                                    f" child under 14) needs {who_en} separate consent, with its date and purpose"),
+                         field="consent")
 
 
 class InvalidPhone(InvalidInput):
-    def __init__(self) -> None:
+    def __init__(self, field: str = "phone") -> None:
         super().__init__(Message(zh="电话号码应为 7 到 15 位数字（可含 - 和开头的 +）",
                                  en="A phone number has 7 to 15 digits (with optional - and a leading +)"),
-                         field="phone")
+                         field=field)
 
 
 class RecipientAlreadyErased(DomainError):
@@ -188,3 +190,86 @@ class FeedbackAlreadyRecorded(DomainError):
     def __init__(self, referral_id: str) -> None:
         super().__init__(Message(zh=f"转介 {referral_id} 的反馈已记录",
                                  en=f"Referral {referral_id} already has its feedback"), field="referralId")
+
+
+class BirthUnknown(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="请填写出生日期，或至少填写出生年份",
+                                 en="Give the birth date, or at least the year"), field="birthYear")
+
+
+class BirthYearMismatch(InvalidInput):
+    def __init__(self, birth_date: date, birth_year: int) -> None:
+        super().__init__(Message(zh=f"出生日期 {birth_date} 与出生年份 {birth_year} 不符",
+                                 en=f"Birth date {birth_date} is not in birth year {birth_year}"), field="birthDate")
+
+
+class DuplicateCategory(InvalidInput):
+    def __init__(self, category: str) -> None:
+        super().__init__(Message(zh=f"类别 {category} 重复填写了", en=f"Category {category} is given twice"),
+                         field="categories")
+
+
+class ChildCategoryForAdult(InvalidInput):
+    def __init__(self, category: str) -> None:
+        super().__init__(Message(zh=f"类别 {category} 只适用于未满 18 周岁的儿童",
+                                 en=f"Category {category} is for children under 18"), field="categories")
+
+
+class DisabilityWithoutCategory(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="登记残疾类别和等级，须同时属于“残障人士”类别",
+                                 en="A disability type and grade go with the category DISABLED"), field="disability")
+
+
+class GuardianMissing(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="未成年人须登记监护人", en="A minor needs a guardian on record"), field="guardian")
+
+
+class RecipientWasMerged(DomainError):
+    code = "recipient_merged"
+
+    def __init__(self, recipient_id: str, into: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 是重复登记，已合并到 {into}，请使用后者",
+                                 en=f"Recipient {recipient_id} was a duplicate merged into {into}; use that one"),
+                         field="recipientId")
+        self.into = into
+
+
+class NothingToChange(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="没有要修改的内容", en="The update changes nothing"), field="recipientId")
+
+
+class SetAndCleared(InvalidInput):
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"{field} 不能同时填写又清除", en=f"{field} cannot be both set and cleared"),
+                         field=field)
+
+
+class NotClearable(InvalidInput):
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"{field} 不能清除，只能修改", en=f"{field} can be changed but not cleared"),
+                         field="clear")
+
+
+class CannotMerge(DomainError):
+    code = "cannot_merge"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(Message(zh=zh, en=en), field="duplicateId")
+
+
+class NoUrgentRisk(DomainError):
+    code = "no_urgent_risk"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(Message(zh=f"个案 {case_id} 没有待处理的紧急风险",
+                                 en=f"Case {case_id} has no urgent risk waiting to be taken up"), field="caseId")
+
+
+class NotTheStationHeadOrSupervisor(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有站长或督导可以接手紧急风险个案",
+                                 en="Only the station head or a supervisor takes up an urgent risk"))

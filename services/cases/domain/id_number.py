@@ -17,8 +17,9 @@ def check_character(first17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
-def valid_id_number(value: str, birth_year: int) -> str:
-    """The number, upper-cased, when its shape, birth date and checksum are right and it matches the birth year."""
+def valid_id_number(value: str, birth_year: int, birth_date: date | None = None) -> str:
+    """The number, upper-cased, when its shape, birth date and checksum are right and it matches the birth year
+    (and the birth date, when known)."""
     number = value.strip().upper()
     if not _SHAPE.fullmatch(number):
         raise InvalidIdNumber("应为 17 位数字加 1 位校验码（数字或 X）", "it must be 17 digits and a check digit or X")
@@ -31,6 +32,9 @@ def valid_id_number(value: str, birth_year: int) -> str:
     if born.year != birth_year:
         raise InvalidIdNumber(f"其中的出生年份 {born.year} 与登记的 {birth_year} 不符",
                               f"its birth year {born.year} differs from the registered {birth_year}")
+    if birth_date is not None and born != birth_date:
+        raise InvalidIdNumber(f"其中的出生日期 {born} 与登记的 {birth_date} 不符",
+                              f"its birth date {born} differs from the registered {birth_date}")
     return number
 
 

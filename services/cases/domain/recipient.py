@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
+from datetime import date
 
-from services.cases.domain.commands import EraseRecipient, RegisterRecipient
+from services.cases.domain import details
+from services.cases.domain.commands import (
+    CLEARABLE,
+    EraseRecipient,
+    MergeRecipients,
+    RegisterRecipient,
+    UpdateRecipient,
+)
 from services.cases.domain.errors import (
-    ConsentMissing,
-    InvalidPhone,
+    CannotMerge,
     NotAllowedToErase,
+    NotClearable,
+    NothingToChange,
     RecipientAlreadyErased,
     RecipientAlreadyRegistered,
     RecipientNotFound,
+    RecipientWasErased,
+    RecipientWasMerged,
+    SetAndCleared,
 )
 from services.cases.domain.id_number import valid_id_number
-from services.cases.domain.rules import (
-    require_editor,
-    require_not_future,
-    require_range,
-    require_station,
-    require_text,
-)
+from services.cases.domain.rules import require_editor, require_station, require_text
 from shared.contracts import Role
-from shared.contracts.cases import RecipientErased, RecipientRegistered, SensitiveDataConsent
+from shared.contracts.cases import (
+    RecipientCategory,
+    RecipientDuplicateMerged,
+    RecipientErased,
+    RecipientMergedInto,
+    RecipientRegistered,
+    RecipientUpdated,
+)
 
-CHILD_UNDER = 14
-"""Below this age a child's sensitive data needs the guardian's consent (PIPL art. 31)."""
-
-_PHONE = re.compile(r"\+?\d[\d-]{5,18}\d")
+SENSITIVE = ("id_number", "phone", "address", "disability")
+"""Sensitive personal data (PIPL art. 28) a recipient's record may hold, each only with consent."""
 
 
 @dataclass(frozen=True)
@@ -38,46 +48,110 @@ class Recipient:
     registered: bool = False
     station_id: str = ""
     erased: bool = False
+    merged_into: str | None = None
+    birth_year: int = 0
+    birth_date: date | None = None
+    categories: tuple[RecipientCategory, ...] = ()
+    sensitive: frozenset[str] = frozenset()
+    """Which sensitive fields are on record."""
+    has_guardian: bool = False
+    consented: bool = False
+    consent_by_guardian: bool = False
 
 
 INITIAL = Recipient()
-
-
-def _consent(command: RegisterRecipient) -> SensitiveDataConsent | None:
-    """The consent the sensitive fields need, or the refusal saying whose is missing."""
-    if command.id_number is None and command.phone is None and command.address is None:
-        return None
-    child = command.today.year - command.birth_year < CHILD_UNDER
-    if command.consent_given_on is None or not (command.consent_purpose or "").strip() or (
-            child and not command.consent_by_guardian):
-        raise ConsentMissing(by_guardian=child)
-    require_not_future("consentGivenOn", command.consent_given_on, command.today)
-    return SensitiveDataConsent(given_on=command.consent_given_on, purpose=(command.consent_purpose or "").strip(),
-                                recorded_by=command.actor.subject, by_guardian=command.consent_by_guardian)
-
-
-def _phone(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not _PHONE.fullmatch(value.strip()):
-        raise InvalidPhone()
-    return value.strip()
 
 
 def register(command: RegisterRecipient, state: Recipient) -> list[object]:
     if state.registered:
         raise RecipientAlreadyRegistered(command.recipient_id)
     require_editor(command.actor, command.station_id)
-    require_range("birthYear", command.birth_year, 1900, command.today.year)
-    id_number = None if command.id_number is None else valid_id_number(command.id_number, command.birth_year)
+    birth_year, birth_date = details.birth(command.birth_year, command.birth_date, command.today)
+    years_old = details.age(command.today, birth_year, birth_date)
+    categories = details.memberships(command.categories, years_old, command.today)
+    disability = details.disability(command.disability, [c.category for c in categories])
+    id_number = None if command.id_number is None else valid_id_number(command.id_number, birth_year, birth_date)
+    details.require_guardian(command.guardian is not None, years_old)
+    consent = details.consent(command.consent_given_on, command.consent_purpose, command.consent_by_guardian,
+                              command.actor, command.today)
+    child = years_old < details.CHILD_UNDER
+    details.require_consent(child or any(v is not None for v in (id_number, command.phone, command.address,
+                                                                  disability)),
+                            child, consent is not None, command.consent_by_guardian)
     return [RecipientRegistered(
         recipient_id=command.recipient_id, station_id=command.station_id,
-        name=require_text("name", command.name), gender=command.gender, birth_year=command.birth_year,
-        community=require_text("community", command.community), categories=tuple(dict.fromkeys(command.categories)),
-        id_number=id_number, phone=_phone(command.phone),
+        name=require_text("name", command.name), gender=command.gender, birth_year=birth_year,
+        birth_date=birth_date, community=require_text("community", command.community), categories=categories,
+        id_number=id_number, phone=details.phone(command.phone),
         address=None if command.address is None else require_text("address", command.address),
-        consent=_consent(command),
+        disability=disability, household=details.household(command.household, command.today),
+        guardian=details.guardian(command.guardian), consent=consent,
     )]
+
+
+def _require_live(recipient_id: str, state: Recipient) -> None:
+    if not state.registered:
+        raise RecipientNotFound(recipient_id)
+    if state.erased:
+        raise RecipientWasErased(recipient_id)
+    if state.merged_into is not None:
+        raise RecipientWasMerged(recipient_id, state.merged_into)
+
+
+def _changes(command: UpdateRecipient) -> dict[str, object]:
+    """The fields the update sets, and those it clears (as None)."""
+    given = {name: getattr(command, name) for name in (
+        "name", "gender", "birth_year", "birth_date", "community", "categories", *CLEARABLE)
+        if getattr(command, name) is not None}
+    for name in command.clear:
+        if name not in CLEARABLE:
+            raise NotClearable(name)
+        if name in given:
+            raise SetAndCleared(name)
+    changes = {**given, **dict.fromkeys(command.clear)}
+    if not changes:
+        raise NothingToChange()
+    return changes
+
+
+def update(command: UpdateRecipient, state: Recipient) -> list[object]:
+    _require_live(command.recipient_id, state)
+    require_editor(command.actor, state.station_id, field="recipientId")
+    changes = _changes(command)
+    cleared = set(command.clear)
+    birth_year, birth_date = details.birth(
+        command.birth_year if command.birth_year is not None else None if command.birth_date else state.birth_year,
+        command.birth_date or (None if "birth_date" in cleared else state.birth_date), command.today)
+    if changes.keys() & {"birth_year", "birth_date"}:
+        changes["birth_year"] = birth_year
+    years_old = details.age(command.today, birth_year, birth_date)
+    categories = state.categories
+    if command.categories is not None:
+        changes["categories"] = details.memberships(command.categories, years_old, command.today)
+        categories = tuple(c.category for c in command.categories)
+    details.disability(command.disability, categories,
+                       kept="disability" in state.sensitive and "disability" not in changes)
+    details.require_guardian(command.guardian is not None or (state.has_guardian and "guardian" not in cleared),
+                             years_old)
+    if command.id_number is not None:
+        changes["id_number"] = valid_id_number(command.id_number, birth_year, birth_date)
+    changes.update({name: require_text(name, str(changes[name]))
+                    for name in ("name", "community", "address") if changes.get(name) is not None})
+    if command.phone is not None:
+        changes["phone"] = details.phone(command.phone)
+    if command.guardian is not None:
+        changes["guardian"] = details.guardian(command.guardian)
+    if command.household is not None:
+        changes["household"] = details.household(command.household, command.today)
+    consent = details.consent(command.consent_given_on, command.consent_purpose, command.consent_by_guardian,
+                              command.actor, command.today)
+    child = years_old < details.CHILD_UNDER
+    details.require_consent(child or any(changes.get(name) is not None for name in SENSITIVE), child,
+                            consent is not None or state.consented,
+                            command.consent_by_guardian if consent is not None else state.consent_by_guardian)
+    return [RecipientUpdated(recipient_id=command.recipient_id, station_id=state.station_id,
+                             updated_on=command.today, changed=tuple(changes), consent=consent,
+                             **changes)]  # type: ignore[arg-type]
 
 
 def erase(command: EraseRecipient, state: Recipient) -> list[object]:
@@ -92,18 +166,63 @@ def erase(command: EraseRecipient, state: Recipient) -> list[object]:
                             erased_on=command.today, reason=require_text("reason", command.reason))]
 
 
-def decide(command: RegisterRecipient | EraseRecipient, state: Recipient) -> list[object]:
+def merge(command: MergeRecipients, survivor: Recipient, duplicate: Recipient) -> tuple[list[object], list[object]]:
+    """The duplicate's events and the survivor's: two records of one person, of one station, become one."""
+    if command.duplicate_id == command.recipient_id:
+        raise CannotMerge("不能把服务对象合并到其自身", "A recipient cannot be merged into itself")
+    _require_live(command.recipient_id, survivor)
+    try:
+        _require_live(command.duplicate_id, duplicate)
+    except (RecipientNotFound, RecipientWasErased, RecipientWasMerged) as refused:
+        raise CannotMerge(refused.message.zh, refused.message.en) from refused
+    if duplicate.station_id != survivor.station_id:
+        raise CannotMerge("只能合并同一社工站的服务对象", "Only recipients of the same station can be merged")
+    require_editor(command.actor, survivor.station_id, field="recipientId")
+    reason = require_text("reason", command.reason)
+    return ([RecipientMergedInto(recipient_id=command.duplicate_id, station_id=duplicate.station_id,
+                                 into_recipient_id=command.recipient_id, merged_on=command.today, reason=reason)],
+            [RecipientDuplicateMerged(recipient_id=command.recipient_id, station_id=survivor.station_id,
+                                      duplicate_id=command.duplicate_id, merged_on=command.today)])
+
+
+def decide(command: RegisterRecipient | UpdateRecipient | EraseRecipient, state: Recipient) -> list[object]:
     match command:
         case RegisterRecipient():
             return register(command, state)
+        case UpdateRecipient():
+            return update(command, state)
         case EraseRecipient():
             return erase(command, state)
 
 
+def _sensitive(state: Recipient, event: RecipientRegistered | RecipientUpdated,
+               fields: tuple[str, ...]) -> frozenset[str]:
+    on_record = {name for name in fields if name in SENSITIVE and getattr(event, name) is not None}
+    return frozenset((state.sensitive - set(fields)) | on_record)
+
+
 def evolve(state: Recipient, event: object) -> Recipient:
     match event:
-        case RecipientRegistered(station_id=station_id):
-            return Recipient(registered=True, station_id=station_id)
+        case RecipientRegistered() as e:
+            return Recipient(registered=True, station_id=e.station_id, birth_year=e.birth_year,
+                             birth_date=e.birth_date, categories=tuple(c.category for c in e.categories),
+                             sensitive=_sensitive(state, e, SENSITIVE), has_guardian=e.guardian is not None,
+                             consented=e.consent is not None, consent_by_guardian=bool(e.consent and
+                                                                                       e.consent.by_guardian))
+        case RecipientUpdated() as e:
+            changed = set(e.changed)
+            return replace(
+                state,
+                birth_year=e.birth_year if e.birth_year is not None else state.birth_year,
+                birth_date=e.birth_date if "birth_date" in changed else state.birth_date,
+                categories=(tuple(c.category for c in e.categories) if e.categories is not None
+                            else state.categories),
+                sensitive=_sensitive(state, e, e.changed),
+                has_guardian=e.guardian is not None if "guardian" in changed else state.has_guardian,
+                consented=state.consented or e.consent is not None,
+                consent_by_guardian=e.consent.by_guardian if e.consent is not None else state.consent_by_guardian)
+        case RecipientMergedInto(into_recipient_id=into):
+            return replace(state, merged_into=into)
         case RecipientErased():
             return replace(state, erased=True)
     return state

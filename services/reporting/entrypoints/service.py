@@ -15,7 +15,7 @@ from nats.aio.client import Client
 
 from services.reporting.consumer import StreamConsumer
 from services.reporting.projections import projectors
-from services.reporting.queries import caseload, cases, disclosures, places, station_month
+from services.reporting.queries import caseload, cases, disclosures, places, recipients, station_month
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
 from shared.http import database_check, embedded_server, health_app, nats_check
@@ -34,6 +34,7 @@ QUERIES: dict[str, Query] = {
     "stations": places.stations,
     "case": cases.case,
     "cases": cases.cases,
+    "recipient_list": recipients.recipient_list,
     "station_month": station_month.station_month,
     "disclosures": disclosures.disclosures,
     "case_timeline": caseload.case_timeline,

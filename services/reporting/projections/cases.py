@@ -17,11 +17,15 @@ from shared.contracts.cases import (
     CaseSessionRecorded,
     CaseTransferred,
     RecipientErased,
+    RecipientMergedInto,
     RecipientRegistered,
+    RecipientUpdated,
+    RiskLevel,
     ServicePlanApproved,
     ServicePlanDrafted,
     ServicePlanReturned,
     ServicePlanSubmitted,
+    UrgentRiskAcknowledged,
 )
 
 
@@ -29,7 +33,21 @@ async def recipient_registered(conn: asyncpg.Connection, event: ReceivedEvent) -
     e: RecipientRegistered = event.payload
     await conn.execute("INSERT INTO recipients (recipient_id, station_id, community, categories)"
                        " VALUES ($1, $2, $3, $4)", e.recipient_id, e.station_id, e.community,
-                       [c.value for c in e.categories])
+                       [c.category.value for c in e.categories])
+
+
+async def recipient_updated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: RecipientUpdated = event.payload
+    await conn.execute("UPDATE recipients SET community = coalesce($2, community),"
+                       " categories = coalesce($3, categories) WHERE recipient_id = $1", e.recipient_id, e.community,
+                       None if e.categories is None else [c.category.value for c in e.categories])
+
+
+async def recipient_merged(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    """A duplicate's cases and sessions count as the survivor's from now on (distinct people stay right)."""
+    e: RecipientMergedInto = event.payload
+    await conn.execute("UPDATE recipients SET merged_into = $2 WHERE recipient_id = $1",
+                       e.recipient_id, e.into_recipient_id)
 
 
 async def recipient_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -40,9 +58,9 @@ async def recipient_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> No
 async def case_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseOpened = event.payload
     await conn.execute(
-        "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on)"
-        " VALUES ($1, $2, $3, $4, $5, 'open', $6)",
-        e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on)
+        "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on, number)"
+        " VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
+        e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on, e.number)
 
 
 async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -93,10 +111,20 @@ async def closing_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> Non
 
 
 async def case_assessed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    """An urgent risk raises the flag to the station head (a new urgent assessment raises it again)."""
     e: CaseAssessed = event.payload
+    urgent = e.risk_level == RiskLevel.URGENT
     await conn.execute("UPDATE cases SET risk_level = $2, assessed_on = $3,"
-                       " stage = CASE WHEN stage = 'intake' THEN 'assessed' ELSE stage END WHERE case_id = $1",
-                       e.case_id, e.risk_level.value, e.assessed_on)
+                       " stage = CASE WHEN stage = 'intake' THEN 'assessed' ELSE stage END,"
+                       " urgent_since = $4, urgent_acknowledged_by = NULL, urgent_acknowledged_on = NULL"
+                       " WHERE case_id = $1", e.case_id, e.risk_level.value, e.assessed_on,
+                       e.assessed_on if urgent else None)
+
+
+async def urgent_risk_acknowledged(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: UrgentRiskAcknowledged = event.payload
+    await conn.execute("UPDATE cases SET urgent_acknowledged_by = $2, urgent_acknowledged_on = $3"
+                       " WHERE case_id = $1", e.case_id, e.acknowledged_by, e.acknowledged_on)
 
 
 async def plan_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -119,6 +147,9 @@ async def plan_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
 PROJECTORS: dict[str, Projector] = {
     "RecipientRegistered": recipient_registered,
     "RecipientErased": recipient_erased,
+    "RecipientUpdated": recipient_updated,
+    "RecipientMergedInto": recipient_merged,
+    "UrgentRiskAcknowledged": urgent_risk_acknowledged,
     "CaseOpened": case_opened,
     "CaseSessionRecorded": case_session_recorded,
     "CaseClosed": case_closed,

@@ -9,6 +9,7 @@ import asyncpg
 
 from services.reporting.projections.days import CHINA
 from services.reporting.queries.scope import visible_stations
+from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
 NO_SESSION_DAYS = 30
@@ -27,8 +28,15 @@ _OVERDUE = """
 """
 
 
-def today() -> date:
-    return datetime.now(CHINA).date()
+def as_of(body: dict[str, Any]) -> date:
+    """The day the rules are judged on: `as_of` when asked (a month's end, say), else today in China."""
+    if not body.get("as_of"):
+        return datetime.now(CHINA).date()
+    try:
+        return date.fromisoformat(str(body["as_of"]))
+    except ValueError as error:
+        raise InvalidInput(Message(zh=f"日期 {body['as_of']} 应写作 YYYY-MM-DD",
+                                   en=f"Date {body['as_of']} must be written YYYY-MM-DD"), field="asOf") from error
 
 
 async def case_timeline(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -46,7 +54,7 @@ def _overdue_query(scoped: str) -> str:
 
 async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Open cases with no session for 30 days, and plans or closings waiting for approval over 7 days."""
-    day = today()
+    day = as_of(body)
     rows = await pool.fetch(_overdue_query("ORDER BY since, case_id"), visible_stations(request.actor),
                             body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
                             day - timedelta(days=APPROVAL_DAYS))
@@ -55,12 +63,13 @@ async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCont
 
 async def caseload(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Per worker: open cases, urgent ones, cases waiting for approval, and overdue items."""
-    day = today()
+    day = as_of(body)
     args = [visible_stations(request.actor), body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
             day - timedelta(days=APPROVAL_DAYS)]
     rows = await pool.fetch(
         "SELECT c.station_id, c.worker_id, count(*) AS open_cases,"
         " count(*) FILTER (WHERE c.risk_level = 'urgent') AS urgent,"
+        " count(*) FILTER (WHERE c.urgent_since IS NOT NULL AND c.urgent_acknowledged_on IS NULL) AS urgent_flagged,"
         " count(*) FILTER (WHERE c.plan_status = 'submitted' OR c.closing_status = 'requested') AS awaiting_approval,"
         f" (SELECT count(*) FROM ({_OVERDUE}) o WHERE o.worker_id = c.worker_id AND o.station_id = c.station_id)"
         " AS overdue"

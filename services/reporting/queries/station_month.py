@@ -38,7 +38,8 @@ async def station_month(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
         " (SELECT count(*) FROM cases WHERE station_id = $1 AND closed_on >= $2 AND closed_on < $3) AS cases_closed,"
         " count(s.session_id) AS sessions_held,"
         " coalesce(sum(s.participants), 0) AS case_person_times,"
-        " count(DISTINCT s.recipient_id) AS people_served"
-        " FROM case_sessions s WHERE s.station_id = $1 AND s.held_on >= $2 AND s.held_on < $3",
+        " count(DISTINCT coalesce(r.merged_into, s.recipient_id)) AS people_served"
+        " FROM case_sessions s LEFT JOIN recipients r USING (recipient_id)"
+        " WHERE s.station_id = $1 AND s.held_on >= $2 AND s.held_on < $3",
         station_id, start, end)
     return {"station_id": station_id, "month": body["month"], **dict(row)}

@@ -12,7 +12,17 @@ from services.cases.domain.commands import (
     RequestCaseClosing,
 )
 from shared.contracts import Actor, Role
-from shared.contracts.cases import CaseOutcome, Gender, IntakeSource, RecipientCategory, SessionMode
+from shared.contracts.cases import (
+    CaseOutcome,
+    CategoryMembership,
+    CategorySource,
+    Gender,
+    Guardian,
+    IntakeSource,
+    RecipientCategory,
+    Relation,
+    SessionMode,
+)
 
 TODAY = date(2026, 11, 20)
 STATION = "station-hsp"
@@ -22,11 +32,19 @@ HEAD = Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_id
 STRANGER = Actor(subject="sw-9", name="李社工", role=Role.SOCIAL_WORKER, station_ids=(OTHER_STATION,))
 
 
+GRANDMOTHER = Guardian(name="王某某", relation=Relation.GRANDPARENT, phone="13700000000")
+
+
+def member(category: RecipientCategory, valid_from: date = date(2026, 1, 1),
+           source: CategorySource = CategorySource.CIVIL_AFFAIRS_LIST) -> CategoryMembership:
+    return CategoryMembership(category=category, valid_from=valid_from, source=source)
+
+
 def register(**changes: object) -> RegisterRecipient:
     fields: dict[str, object] = {
         "actor": WORKER, "today": TODAY, "recipient_id": "r-1", "station_id": STATION, "name": "叶某",
         "gender": Gender.MALE, "birth_year": 1968, "community": "一力社区",
-        "categories": (RecipientCategory.DISABLED, RecipientCategory.SUBSISTENCE_ALLOWANCE)}
+        "categories": (member(RecipientCategory.DISABLED), member(RecipientCategory.SUBSISTENCE_ALLOWANCE))}
     return RegisterRecipient(**{**fields, **changes})  # type: ignore[arg-type]
 
 

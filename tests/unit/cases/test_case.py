@@ -19,7 +19,7 @@ from services.cases.domain.errors import (
     RecipientNotFound,
     RecipientWasErased,
 )
-from shared.contracts.cases import CaseClosed, CaseOpened, CaseOutcome, CaseSessionRecorded
+from shared.contracts.cases import CaseClosed, CaseNumberAssigned, CaseOpened, CaseOutcome, CaseSessionRecorded
 from tests.unit.cases.given import STATION, STRANGER, erase, open_case, record_session, register
 
 [REGISTERED] = recipient.decide(register(), recipient.INITIAL)
@@ -33,51 +33,57 @@ def given(*events: object) -> case.Case:
     return state
 
 
-OPENED = case.open_case(open_case(), RECIPIENT, given())[0]
+OPENED = case.open_case(open_case(), RECIPIENT, 0, given())[1][0]
 CLOSED = CaseClosed(case_id="c-1", station_id=STATION, closed_on=date(2026, 11, 1), reason="目标达成",
                     outcome=CaseOutcome.GOALS_MET, recipient_id="r-1", approved_by="head-1")
 
 
-def test_a_case_is_opened_at_the_recipients_station() -> None:
-    [event] = case.open_case(open_case(), RECIPIENT, given())
+def test_a_case_is_opened_at_the_recipients_station_with_the_next_number_of_its_register() -> None:
+    [numbered], [event] = case.open_case(open_case(), RECIPIENT, 41, given())
 
     assert isinstance(event, CaseOpened)
-    assert event.station_id == STATION
-    assert event.recipient_id == "r-1"
-    assert event.opened_on == date(2026, 10, 8)
+    assert (event.station_id, event.recipient_id, event.opened_on, event.number) == (
+        STATION, "r-1", date(2026, 10, 8), 42)
+    assert numbered == CaseNumberAssigned(station_id=STATION, year=2026, number=42, case_id="c-1")
+
+
+def test_the_register_is_per_station_and_year_of_intake() -> None:
+    assert case.register_stream(STATION, 2026) == f"case-register-{STATION}-2026"
+    [numbered], _ = case.open_case(open_case(opened_on=date(2025, 12, 30)), RECIPIENT, 0, given())
+    assert (numbered.year, numbered.number) == (2025, 1)
 
 
 def test_a_case_needs_a_registered_recipient() -> None:
     with pytest.raises(RecipientNotFound):
-        case.open_case(open_case(), recipient.INITIAL, given())
+        case.open_case(open_case(), recipient.INITIAL, 0, given())
 
 
 def test_no_case_is_opened_for_an_erased_recipient() -> None:
     erased = recipient.evolve(RECIPIENT, recipient.decide(erase(), RECIPIENT)[0])
     with pytest.raises(RecipientWasErased):
-        case.open_case(open_case(), erased, given())
+        case.open_case(open_case(), erased, 0, given())
 
 
 def test_a_case_cannot_be_opened_twice() -> None:
     with pytest.raises(CaseAlreadyOpened):
-        case.open_case(open_case(), RECIPIENT, given(OPENED))
+        case.open_case(open_case(), RECIPIENT, 0, given(OPENED))
 
 
 def test_a_worker_of_another_station_cannot_open_a_case_for_this_stations_recipient() -> None:
     with pytest.raises(NotYourStation) as refused:
-        case.open_case(open_case(actor=STRANGER), RECIPIENT, given())
+        case.open_case(open_case(actor=STRANGER), RECIPIENT, 0, given())
     assert refused.value.field == "recipientId"
 
 
 def test_a_case_cannot_be_opened_in_the_future() -> None:
     with pytest.raises(DateInFuture) as refused:
-        case.open_case(open_case(opened_on=date(2026, 11, 21)), RECIPIENT, given())
+        case.open_case(open_case(opened_on=date(2026, 11, 21)), RECIPIENT, 0, given())
     assert refused.value.field == "openedOn"
 
 
 def test_a_case_needs_a_presenting_problem() -> None:
     with pytest.raises(BlankField):
-        case.open_case(open_case(presenting_problem=" "), RECIPIENT, given())
+        case.open_case(open_case(presenting_problem=" "), RECIPIENT, 0, given())
 
 
 def test_a_session_is_recorded_on_an_open_case() -> None:

@@ -17,7 +17,7 @@ from services.cases.domain.errors import (
 )
 from services.cases.domain.id_number import check_character, masked, valid_id_number
 from shared.contracts.cases import RecipientErased, RecipientRegistered
-from tests.unit.cases.given import WORKER, erase, register
+from tests.unit.cases.given import GRANDMOTHER, WORKER, erase, register
 
 BASE = "43010319680101123"
 ID_NUMBER = BASE + check_character(BASE)
@@ -59,7 +59,7 @@ def test_sensitive_data_without_consent_is_refused() -> None:
 
 
 def test_a_childs_sensitive_data_needs_the_guardians_consent() -> None:
-    child = {"birth_year": 2016, "phone": "13912345678", **CONSENT}
+    child = {"birth_year": 2016, "phone": "13912345678", "categories": (), "guardian": GRANDMOTHER, **CONSENT}
     with pytest.raises(ConsentMissing) as refused:
         recipient.decide(register(**child), recipient.INITIAL)
     assert "监护人" in refused.value.message.zh

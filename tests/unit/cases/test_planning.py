@@ -8,6 +8,7 @@ import pytest
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
+    AcknowledgeUrgentRisk,
     ApproveServicePlan,
     AssessCase,
     DraftServicePlan,
@@ -16,7 +17,15 @@ from services.cases.domain.commands import (
     ReturnServicePlan,
     SubmitServicePlan,
 )
-from services.cases.domain.errors import DateBeforeOpening, NotAnApprover, StageOrder, WrongPlanVersion
+from services.cases.domain.errors import (
+    BlankField,
+    DateBeforeOpening,
+    NotAnApprover,
+    NotTheStationHeadOrSupervisor,
+    NoUrgentRisk,
+    StageOrder,
+    WrongPlanVersion,
+)
 from shared.contracts import Actor, Role
 from shared.contracts.cases import (
     CaseAssessed,
@@ -26,12 +35,13 @@ from shared.contracts.cases import (
     ServicePlanDrafted,
     ServicePlanReturned,
     ServicePlanSubmitted,
+    UrgentRiskAcknowledged,
 )
 from tests.unit.cases.given import HEAD, STATION, TODAY, WORKER, open_case, register
 
 SUPERVISOR = Actor(subject="sup-1", name="督导", role=Role.SUPERVISOR, station_ids=(STATION,))
 RECIPIENT = recipient.evolve(recipient.INITIAL, recipient.decide(register(), recipient.INITIAL)[0])
-OPENED = case.open_case(open_case(), RECIPIENT, case.INITIAL)[0]
+OPENED = case.open_case(open_case(), RECIPIENT, 0, case.INITIAL)[1][0]
 
 
 def given(*events: object) -> case.Case:
@@ -140,3 +150,32 @@ def test_a_returned_plan_is_revised_as_a_new_version_and_approved_the_old_kept()
     assert (state.plan.version, state.plan.approved_version, state.plan.pending) == (2, 2, None)
     with pytest.raises(StageOrder):
         case.decide(submit(), state)
+
+
+def acknowledge(actor: Actor = HEAD, note: str = "已联系社区网格员当天上门") -> AcknowledgeUrgentRisk:
+    return AcknowledgeUrgentRisk(actor=actor, today=TODAY, case_id="c-1", note=note)
+
+
+def test_an_urgent_risk_stays_flagged_until_the_station_head_or_a_supervisor_takes_it_up() -> None:
+    urgent = case.decide(assess(risk_level=RiskLevel.URGENT), given())[0]
+
+    with pytest.raises(NotTheStationHeadOrSupervisor):
+        case.decide(acknowledge(actor=WORKER), given(urgent))
+    [taken_up] = case.decide(acknowledge(actor=SUPERVISOR), given(urgent))
+
+    assert taken_up == UrgentRiskAcknowledged(case_id="c-1", station_id=STATION, recipient_id="r-1",
+                                              note="已联系社区网格员当天上门", acknowledged_on=TODAY,
+                                              acknowledged_by="sup-1", assessed_on=date(2026, 10, 10))
+    with pytest.raises(NoUrgentRisk):
+        case.decide(acknowledge(), given(urgent, taken_up))
+    again = case.decide(assess(risk_level=RiskLevel.URGENT, assessed_on=date(2026, 11, 1)), given(urgent, taken_up))
+    assert case.evolve(given(urgent, taken_up), again[0]).urgent_since == date(2026, 11, 1)
+
+
+def test_there_is_nothing_to_take_up_without_an_urgent_risk() -> None:
+    with pytest.raises(NoUrgentRisk):
+        case.decide(acknowledge(), given(ASSESSED))
+    urgent = case.decide(assess(risk_level=RiskLevel.URGENT), given())[0]
+    with pytest.raises(BlankField):
+        case.decide(acknowledge(note=" "), given(urgent))
+    assert case.evolve(given(urgent), ASSESSED).urgent_since is None  # a later, lower risk lowers the flag

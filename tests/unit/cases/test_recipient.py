@@ -6,9 +6,9 @@ import pytest
 
 from services.cases.domain import recipient
 from services.cases.domain.errors import NotYourStation, OutOfRange, RecipientAlreadyRegistered
-from shared.contracts.cases import RecipientCategory, RecipientRegistered
+from shared.contracts.cases import CategorySource, RecipientCategory, RecipientRegistered
 from shared.contracts.errors import InvalidInput
-from tests.unit.cases.given import STRANGER, register
+from tests.unit.cases.given import STRANGER, member, register
 
 
 def given(*events: object) -> recipient.Recipient:
@@ -18,14 +18,14 @@ def given(*events: object) -> recipient.Recipient:
     return state
 
 
-def test_a_new_recipient_is_registered_with_each_category_once() -> None:
-    command = register(categories=(RecipientCategory.DISABLED, RecipientCategory.DISABLED))
+def test_a_new_recipient_is_registered_with_each_category_since_a_date_and_from_a_source() -> None:
+    command = register(categories=(member(RecipientCategory.DISABLED, source=CategorySource.VISIT),))
 
     [event] = recipient.decide(command, given())
 
     assert event == RecipientRegistered(recipient_id="r-1", station_id="station-hsp", name="叶某",
                                         gender=command.gender, birth_year=1968, community="一力社区",
-                                        categories=(RecipientCategory.DISABLED,))
+                                        categories=command.categories, household=())
 
 
 def test_a_recipient_cannot_be_registered_twice() -> None:

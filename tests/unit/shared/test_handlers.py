@@ -11,7 +11,7 @@ import pytest
 from services.cases.application.handlers import ROUTES
 from shared.application import CommandConflict, command_endpoints
 from shared.contracts import Actor, Role
-from shared.eventstore import AppendResult, ConcurrencyConflict, EventMetadata, IdempotencyKeyReused
+from shared.eventstore import AppendResult, ConcurrencyConflict, EventMetadata, IdempotencyKeyReused, StreamAppend
 from shared.eventstore.memory import InMemoryEventStore
 from shared.runtime import RequestContext
 
@@ -57,13 +57,13 @@ class ConflictingStore(InMemoryEventStore):
         self.conflicts = conflicts
         self.attempts = 0
 
-    async def append(self, stream_id: str, stream_type: str, expected_version: int, events: Sequence[object],
-                     metadata: EventMetadata, **kwargs: Any) -> AppendResult:
+    async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
+                         **kwargs: Any) -> AppendResult:
         self.attempts += 1
         if self.conflicts:
             self.conflicts -= 1
-            raise ConcurrencyConflict(stream_id, expected_version)
-        return await super().append(stream_id, stream_type, expected_version, events, metadata, **kwargs)
+            raise ConcurrencyConflict(appends[-1].stream_id, appends[-1].expected_version)
+        return await super().append_all(appends, metadata, **kwargs)
 
 
 async def test_a_conflict_is_retried_against_the_new_state() -> None:

@@ -24,8 +24,8 @@ def test_every_command_has_exactly_one_handler(module: object, routes: dict[type
 def test_each_command_gets_its_own_snake_case_endpoint() -> None:
     endpoints = command_endpoints("cases", InMemoryEventStore(), CASES)
     assert sorted(endpoints) == [
-        "approve_case_closing", "approve_service_plan", "assess_case", "draft_service_plan", "erase_recipient",
-        "evaluate_case", "open_case", "record_case_session", "record_referral_feedback", "refer_case",
-        "register_recipient", "reopen_case",
+        "acknowledge_urgent_risk", "approve_case_closing", "approve_service_plan", "assess_case",
+        "draft_service_plan", "erase_recipient", "evaluate_case", "merge_recipients", "open_case",
+        "record_case_session", "record_referral_feedback", "refer_case", "register_recipient", "reopen_case",
         "request_case_closing", "return_case_closing", "return_service_plan", "submit_service_plan", "transfer_case",
-        "transfer_worker_cases"]
+        "transfer_worker_cases", "update_recipient"]

@@ -1,0 +1,28 @@
+"""mergeRecipients: one person registered twice becomes one record; the duplicate's cases count as theirs."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.context import Context
+from gateway.mutations.run import run_command
+from gateway.types.errors import result_union
+from gateway.types.payloads import RecipientsMerged
+
+
+@strawberry.input
+class MergeRecipientsInput:
+    recipient_id: strawberry.ID = strawberry.field(description="The record that stays")
+    duplicate_id: strawberry.ID = strawberry.field(description="The duplicate, merged into it and closed to changes")
+    reason: str
+
+
+MergeRecipientsResult = result_union("MergeRecipientsResult", RecipientsMerged)
+
+
+async def merge_recipients(info: strawberry.Info[Context, None], input: MergeRecipientsInput,
+                           idempotency_key: str | None = None) -> MergeRecipientsResult:  # type: ignore[valid-type]
+    return await run_command(info, "cases", "merge_recipients", input, idempotency_key,
+                             lambda data, token: RecipientsMerged(recipient_id=data["recipient_id"],
+                                                                  duplicate_id=data["duplicate_id"],
+                                                                  consistency_token=token))
