@@ -1,10 +1,16 @@
-"""Durable pull consumers: each batch of events and the checkpoint commit in one transaction.
+"""Durable pull consumers: each batch of events and what it applied commit in one transaction.
 
-A crash before the commit leaves nothing applied (the batch is redelivered);
-a crash after it but before the acks leaves the checkpoint ahead, and the
-redelivered events at or below it are passed over. So no event counts twice.
-On a failed batch the messages are nak'd: JetStream hands out redeliveries
-before new messages, so the stream's order is kept.
+Every source stream (a case, a recipient) is applied in version order, each
+version once: `applied_versions` holds the last one applied of each.
+- A crash before the commit leaves nothing applied; the batch is redelivered.
+- A crash after it but before the acks: the redelivered events are at or below
+  their stream's applied version and are passed over. No event counts twice.
+- A consumer killed with messages in hand (delivered, never acked) gets them
+  redelivered only after the ack wait, behind newer ones. An event whose stream
+  is missing the version before it waits: it and the rest of its batch are
+  nak'd with a delay until the missing one comes back. No event is lost.
+The stream sequence checkpoint says how far the consumer has got, for
+/metrics and rebuilds; it is not what decides whether an event is applied.
 """
 
 from __future__ import annotations
@@ -50,20 +56,27 @@ def received(msg: Msg) -> ReceivedEvent:
                          recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))
 
 
-async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, table: dict[str, list[Projector]]) -> bool:
-    """Apply one event unless its stream already has it; True when applied."""
+APPLIED, SEEN, EARLY = "applied", "seen", "early"
+GAP_RETRY_SECONDS = 1.0
+"""How long an event that came before its predecessor waits before it is offered again."""
+
+
+async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, table: dict[str, list[Projector]]) -> str:
+    """APPLIED; SEEN when its stream already has it; EARLY when the version before it has not come yet."""
     applied_version = await conn.fetchval(
         "SELECT version FROM applied_versions WHERE stream_id = $1 FOR UPDATE", event.stream_id)
-    if applied_version is not None and event.version <= applied_version:
-        return False
-    if applied_version is not None and event.version != applied_version + 1:
-        log.error("stream %s jumps from version %s to %s", event.stream_id, applied_version, event.version)
+    if event.version <= (applied_version or 0):
+        return SEEN
+    if event.version != (applied_version or 0) + 1:
+        log.warning("stream %s: version %s came before %s; waiting for it", event.stream_id, event.version,
+                    (applied_version or 0) + 1)
+        return EARLY
     for projector in table.get(event.type, []):
         await projector(conn, event)
     await conn.execute(
         "INSERT INTO applied_versions (stream_id, version) VALUES ($1, $2)"
         " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version", event.stream_id, event.version)
-    return True
+    return APPLIED
 
 
 class StreamConsumer:
@@ -125,32 +138,36 @@ class StreamConsumer:
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
         try:
-            applied, checkpoint = await self._commit(messages)
+            applied, checkpoint, done = await self._commit(messages)
         except BaseException:
             for msg in messages:
                 with contextlib.suppress(Exception):
                     await msg.nak()
             raise
-        await self._acknowledge(messages)
+        await self._acknowledge(messages[:done])
+        for msg in messages[done:]:  # from an event that came early on: offered again, in order, a little later
+            await msg.nak(delay=GAP_RETRY_SECONDS)
         self.stats.applied += applied
         self.stats.last_stream_seq = checkpoint
 
-    async def _commit(self, messages: list[Msg]) -> tuple[int, int]:
-        """Apply the batch and move the checkpoint in one transaction; returns (applied, checkpoint)."""
+    async def _commit(self, messages: list[Msg]) -> tuple[int, int, int]:
+        """Apply the batch up to an event that came early, in one transaction; (applied, checkpoint, done)."""
         async with self._pool.acquire() as conn, conn.transaction():
             checkpoint: int = await conn.fetchval(
                 "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
-            applied = 0
+            applied = done = 0
             for msg in messages:
                 event = received(msg)
-                if event.stream_seq <= checkpoint:
-                    continue
-                applied += await apply_event(conn, event, self._table)
-                checkpoint = event.stream_seq
+                outcome = await apply_event(conn, event, self._table)
+                if outcome == EARLY:
+                    break
+                applied += outcome == APPLIED
+                checkpoint = max(checkpoint, event.stream_seq)
+                done += 1
             await conn.execute(
                 "UPDATE consumer_checkpoints SET stream_seq = $2, applied = applied + $3, updated_at = now(),"
                 " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
-        return applied, checkpoint
+        return applied, checkpoint, done
 
     async def _acknowledge(self, messages: list[Msg]) -> None:
         for msg in messages:

@@ -155,3 +155,30 @@ async def test_events_redelivered_after_a_crash_before_the_acks_are_not_counted_
 
 async def redelivered(n: int) -> bool:
     return len(CrashesBeforeAcking.redelivered) >= n
+
+
+class DiesWithABatchInHand(StreamConsumer):
+    """Applies its first batch, then takes the second and dies without applying, acking or nak-ing it, as a
+    killed process would: JetStream redelivers those only after the ack wait, behind newer events."""
+
+    batches = 0
+
+    async def _apply_batch(self, messages: list[Msg]) -> None:
+        DiesWithABatchInHand.batches += 1
+        if DiesWithABatchInHand.batches == 2:
+            raise asyncio.CancelledError  # the task ends here: the batch stays delivered, unanswered
+        await super()._apply_batch(messages)
+
+
+async def test_events_redelivered_behind_newer_ones_after_a_kill_are_applied_in_order_not_lost(
+        reporting: Reporting) -> None:
+    dying = reporting.start(reporting.consumer(cls=DiesWithABatchInHand))
+    await wait_until(lambda: past(reporting, 8), what="the first batch applied")
+    await asyncio.gather(reporting.tasks[0], return_exceptions=True)
+    assert dying.stats.applied == 8
+
+    successor = reporting.start(reporting.consumer())
+    await wait_until(reporting.all_applied, timeout=30, what="every event applied")
+
+    await reporting.assert_counted_once()
+    assert successor.stats.applied == CASE_EVENTS - 8
