@@ -117,6 +117,7 @@ async def open_station(system: System, code: str = "HSP") -> str:
     station = await system.call("activities", "open_station",
                                 {"street_id": street["street_id"], "name": f"{code}街道社工站", "code": code,
                                  "opened_on": "2019-01-15"})
+    await system.read_models_have(station["position"])  # so that a case's station is never shown as unknown
     return str(station["station_id"])
 
 

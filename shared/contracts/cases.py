@@ -140,10 +140,34 @@ RECIPIENT_PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "di
 family. Gender, birth year, community and categories stay clear: every count and report is made of them."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class SensitiveDataConsent:
+    """The person's separate consent to the collection of sensitive data (PIPL art. 29), or the guardian's."""
+
+    given_on: date
+    purpose: str
+    recorded_by: str
+    by_guardian: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientDetails:
+    """The details a registration or an update may carry beyond who and where: all but the consent sealed."""
+
+    birth_date: date | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    disability: Disability | None = None
+    household: tuple[HouseholdMember, ...] | None = None
+    guardian: Guardian | None = None
+    consent: SensitiveDataConsent | None = None
+
+
 @event(service="cases", aggregate="recipient", name="registered", personal=RECIPIENT_PERSONAL,
        person="recipient_id", unique=("id_number",))
 @dataclass(frozen=True, kw_only=True)
-class RecipientRegistered:
+class RecipientRegistered(RecipientDetails):
     """A resident was registered as a service recipient (服务对象) of a station.
 
     The fields in RECIPIENT_PERSONAL are sealed with the person's key: a reader without it
@@ -157,30 +181,12 @@ class RecipientRegistered:
     birth_year: int
     community: str
     categories: tuple[CategoryMembership, ...]
-    birth_date: date | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    disability: Disability | None = None
-    household: tuple[HouseholdMember, ...] | None = None
-    guardian: Guardian | None = None
-    consent: SensitiveDataConsent | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class SensitiveDataConsent:
-    """The person's separate consent to the collection of sensitive data (PIPL art. 29), or the guardian's."""
-
-    given_on: date
-    purpose: str
-    recorded_by: str
-    by_guardian: bool = False
 
 
 @event(service="cases", aggregate="recipient", name="updated", personal=RECIPIENT_PERSONAL, person="recipient_id",
        unique=("id_number",))
 @dataclass(frozen=True, kw_only=True)
-class RecipientUpdated:
+class RecipientUpdated(RecipientDetails):
     """A recipient's details were corrected or brought up to date.
 
     `changed` names the fields this event sets; every other field is null and means "as before".
@@ -196,14 +202,6 @@ class RecipientUpdated:
     birth_year: int | None = None
     community: str | None = None
     categories: tuple[CategoryMembership, ...] | None = None
-    birth_date: date | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    disability: Disability | None = None
-    household: tuple[HouseholdMember, ...] | None = None
-    guardian: Guardian | None = None
-    consent: SensitiveDataConsent | None = None
 
 
 @event(service="cases", aggregate="recipient", name="merged_into")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 
+from gateway.consistency import encode_token
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import (
     CASE,
@@ -19,6 +21,8 @@ from tests.e2e.graphql import (
     member,
 )
 from tests.support import System, open_case_for, open_station, worker
+
+BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
 
 
 def head(station_id: str) -> Actor:
@@ -189,3 +193,21 @@ async def test_the_gateway_counts_its_operations_on_metrics(system: System, http
     assert 'hemiao_graphql_operations_total{operation="query",outcome="error"}' in metrics
     assert "hemiao_graphql_operation_seconds_bucket" in metrics
     assert ready.json() == {"status": "ready", "checks": {"nats": "ok"}}
+
+
+async def test_each_case_gets_the_next_number_of_its_stations_register_for_the_year_of_intake(
+        system: System, http: httpx.AsyncClient) -> None:
+    hsp, wy = await open_station(system, "HSP"), await open_station(system, "WY")
+    opened = [await open_case_for(system, station, opened_on=day) for station, day in (
+        (hsp, date(2026, 10, 8)), (hsp, date(2026, 10, 9)), (wy, date(2026, 10, 9)), (hsp, date(2025, 12, 30)))]
+    query = """query($number: String, $t: String) {
+        cases(number: $number, consistencyToken: $t) { totalCount edges { node { id number } } } }"""
+    token = encode_token([opened[-1]["position"]])
+
+    listed = (await graphql(http, query, BUREAU, t=token))["data"]["cases"]
+    found = (await graphql(http, query, BUREAU, number=" hsp-2026-0002 "))["data"]["cases"]
+
+    numbers = {e["node"]["id"]: e["node"]["number"] for e in listed["edges"]}
+    assert [numbers[o["case_id"]] for o in opened] == ["HSP-2026-0001", "HSP-2026-0002", "WY-2026-0001",
+                                                       "HSP-2025-0001"]
+    assert found == {"totalCount": 1, "edges": [{"node": {"id": opened[1]["case_id"], "number": "HSP-2026-0002"}}]}

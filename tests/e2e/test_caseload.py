@@ -36,3 +36,81 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
     assert timeline == [{"version": 1, "eventType": "CaseOpened", "actor": me.subject},
                         {"version": 2, "eventType": "CaseSessionRecorded", "actor": me.subject},
                         {"version": 3, "eventType": "CaseAssessed", "actor": me.subject}]
+
+
+def head_of(station_id: str) -> Actor:
+    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+
+
+FLAGGED = """
+query($id: ID!, $t: String) {
+  case(id: $id, consistencyToken: $t) { urgentFlag { raisedOn acknowledgedBy acknowledgedOn } }
+  cases(urgentFlagged: true, consistencyToken: $t) { totalCount edges { node { id } } }
+  caseload(consistencyToken: $t) { urgent urgentFlagged }
+}"""
+
+
+async def test_an_urgent_risk_is_flagged_to_the_station_head_until_taken_up(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me, head = worker(station_id), head_of(station_id)
+    opened = await open_case_for(system, station_id, opened_on=date(2026, 10, 1))
+    assessed = await change(http, me, "assessCase", "AssessCaseInput", caseId=opened["case_id"],
+                            assessedOn="2026-10-02", riskLevel="URGENT",
+                            needs=[{"area": "SAFETY", "description": "独居摔倒无人发现"}])
+    flagged = (await graphql(http, FLAGGED, head, id=opened["case_id"], t=assessed["consistencyToken"]))["data"]
+
+    by_worker = await change(http, me, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
+                             caseId=opened["case_id"], note="我来处理")
+    taken_up = await change(http, head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
+                            caseId=opened["case_id"], note="当天联系网格员上门，安装紧急呼叫器")
+    twice = await change(http, head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
+                         caseId=opened["case_id"], note="再次")
+    lowered = (await graphql(http, FLAGGED, head, id=opened["case_id"], t=taken_up["consistencyToken"]))["data"]
+
+    assert flagged["case"]["urgentFlag"] == {"raisedOn": "2026-10-02", "acknowledgedBy": None, "acknowledgedOn": None}
+    assert flagged["cases"] == {"totalCount": 1, "edges": [{"node": {"id": opened["case_id"]}}]}
+    assert flagged["caseload"] == [{"urgent": 1, "urgentFlagged": 1}]
+    assert by_worker["__typename"] == "Forbidden"
+    assert taken_up["__typename"] == "CaseChanged"
+    assert (twice["__typename"], twice["code"]) == ("Rejected", "no_urgent_risk")
+    assert lowered["case"]["urgentFlag"]["acknowledgedBy"] == head.subject
+    assert lowered["case"]["urgentFlag"]["acknowledgedOn"] == date.today().isoformat()
+    assert lowered["cases"]["totalCount"] == 0
+    assert lowered["caseload"] == [{"urgent": 1, "urgentFlagged": 0}]
+
+
+async def test_a_plan_or_a_closing_waiting_for_approval_over_seven_days_is_overdue(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    today = date.today()
+    planned = await open_case_for(system, station_id, opened_on=today - timedelta(days=2))
+    recent = (today - timedelta(days=1)).isoformat()
+    steps = [("assessCase", "AssessCaseInput", {"assessedOn": recent, "riskLevel": "LOW",
+                                                "needs": [{"area": "SOCIAL", "description": "缺少社会支持"}]}),
+             ("draftServicePlan", "DraftServicePlanInput", {"strategies": "定期上门", "goals": [
+                 {"description": "每周外出一次", "measure": "连续 4 周",
+                  "targetDate": (today + timedelta(days=60)).isoformat()}]}),
+             ("submitServicePlan", "SubmitServicePlanInput", {})]
+    for mutation, input_type, fields in steps:
+        changed = await change(http, me, mutation, input_type, caseId=planned["case_id"], **fields)
+        assert changed["__typename"] == "CaseChanged", changed
+    await graphql(http, RECORD, me, input={"caseId": planned["case_id"], "heldOn": recent, "mode": "PHONE",
+                                           "durationMinutes": 20})
+    query = """query($asOf: Date, $t: String) {
+        overdue(asOf: $asOf, consistencyToken: $t) { caseId kind since }
+        caseload(asOf: $asOf, consistencyToken: $t) { awaitingApproval overdue } }"""
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    within = (await graphql(http, query, me, asOf=day(7), t=changed["consistencyToken"]))["data"]
+    over = (await graphql(http, query, me, asOf=day(8)))["data"]
+    bad = await graphql(http, query, me, asOf="2026-13-01")
+
+    assert within == {"overdue": [], "caseload": [{"awaitingApproval": 1, "overdue": 0}]}
+    assert over == {"overdue": [{"caseId": planned["case_id"], "kind": "PLAN_AWAITING_APPROVAL",
+                                 "since": today.isoformat()}],
+                    "caseload": [{"awaitingApproval": 1, "overdue": 1}]}
+    assert bad["errors"][0]["message"].startswith("Variable '$asOf'")

@@ -1,0 +1,173 @@
+"""A recipient's record over GraphQL: details kept up to date, a duplicate merged, the station's list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from shared.contracts import Actor
+from tests.e2e.graphql import OPEN, RECORD, REGISTER, STATION_MONTH, graphql, member
+from tests.support import System, open_station, worker
+
+UPDATE = """
+mutation($input: UpdateRecipientInput!) {
+  updateRecipient(input: $input) {
+    __typename
+    ... on RecipientUpdated { recipientId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+MERGE = """
+mutation($input: MergeRecipientsInput!) {
+  mergeRecipients(input: $input) {
+    __typename
+    ... on RecipientsMerged { recipientId duplicateId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+RECIPIENT = """
+query($id: ID!, $purpose: String, $token: String) {
+  recipient(id: $id, purpose: $purpose) {
+    name community phone address birthYear mergedInto duplicateIds consentGivenOn consentByGuardian
+    categories { category validFrom source }
+    guardian { name relation phone }
+    cases(first: 10) { totalCount edges { node { id number recipientId } } }
+  }
+  recipients(first: 10, consistencyToken: $token) { totalCount edges { node { id openCases } } }
+}"""
+
+LIST = """
+query($category: RecipientCategory, $merged: Boolean!, $token: String) {
+  recipients(category: $category, includeMerged: $merged, first: 10, consistencyToken: $token) {
+    totalCount
+    edges { node { id community categories mergedInto openCases recipient { name phone } } }
+  }
+}"""
+
+
+async def register(http: httpx.AsyncClient, me: Actor, station_id: str, **fields: Any) -> str:
+    registered = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "name": "周某", "gender": "FEMALE", "birthYear": 1941, "community": "一力社区",
+        "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT")], **fields}))["data"]["registerRecipient"]
+    assert registered["__typename"] == "RecipientRegistered", registered
+    return str(registered["recipientId"])
+
+
+async def case_with_a_session(http: httpx.AsyncClient, me: Actor, recipient_id: str, held_on: str) -> str:
+    opened = (await graphql(http, OPEN, me, input={
+        "recipientId": recipient_id, "workerId": me.subject, "intakeSource": "OUTREACH",
+        "presentingProblem": "独居，行动不便", "openedOn": "2026-10-08"}))["data"]["openCase"]
+    recorded = (await graphql(http, RECORD, me, input={
+        "caseId": opened["caseId"], "heldOn": held_on, "mode": "HOME_VISIT", "durationMinutes": 45}))
+    return str(recorded["data"]["recordCaseSession"]["consistencyToken"])
+
+
+async def test_a_recipients_details_are_kept_up_to_date_and_a_bad_update_changes_nothing(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    recipient_id = await register(http, me, station_id, address="一力社区3栋", consentGivenOn="2026-10-01",
+                                  consentPurpose="上门探访")
+    before = await system.cases.pool.fetchval("SELECT count(*) FROM events")
+
+    refused = [(await graphql(http, UPDATE, me, input=fields))["data"]["updateRecipient"] for fields in (
+        {"recipientId": recipient_id, "phone": "call me"},
+        {"recipientId": recipient_id},
+        {"recipientId": recipient_id, "address": "x", "clear": ["ADDRESS"]},
+        {"recipientId": recipient_id, "categories": [member("LEFT_BEHIND_CHILD")]},
+        {"recipientId": recipient_id, "community": "状元坡社区", "categories": [member("DISABLED", "2027-01-01")]},
+    )]
+    assert [(r["__typename"], r["code"], r["field"]) for r in refused] == [
+        ("InvalidInput", "invalid_input", "phone"), ("InvalidInput", "invalid_input", "recipientId"),
+        ("InvalidInput", "invalid_input", "address"), ("InvalidInput", "invalid_input", "categories"),
+        ("InvalidInput", "invalid_input", "categories.validFrom")]
+    assert all(r["messageZh"] and r["messageEn"] for r in refused)
+    assert await system.cases.pool.fetchval("SELECT count(*) FROM events") == before, "a refusal stores nothing"
+
+    updated = (await graphql(http, UPDATE, me, input={
+        "recipientId": recipient_id, "community": "状元坡社区", "phone": "13912345678", "clear": ["ADDRESS"],
+        "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT"),
+                       member("SUBSISTENCE_ALLOWANCE", "2026-11-01", "CIVIL_AFFAIRS_LIST")],
+        "consentGivenOn": "2026-11-02", "consentPurpose": "电话回访"}))["data"]["updateRecipient"]
+    assert updated["__typename"] == "RecipientUpdated", updated
+    shown = (await graphql(http, RECIPIENT, me, id=recipient_id, purpose="电话回访",
+                           token=updated["consistencyToken"]))["data"]
+
+    assert {k: shown["recipient"][k] for k in ("community", "phone", "address", "consentGivenOn")} == {
+        "community": "状元坡社区", "phone": "13912345678", "address": None, "consentGivenOn": "2026-11-02"}
+    assert shown["recipient"]["categories"] == [
+        {"category": "ELDERLY_LIVING_ALONE", "validFrom": "2025-06-01", "source": "VISIT"},
+        {"category": "SUBSISTENCE_ALLOWANCE", "validFrom": "2026-11-01", "source": "CIVIL_AFFAIRS_LIST"}]
+    listed = (await graphql(http, LIST, me, category="SUBSISTENCE_ALLOWANCE", merged=False,
+                            token=updated["consistencyToken"]))["data"]["recipients"]
+    assert listed["totalCount"] == 1
+    assert listed["edges"][0]["node"]["community"] == "状元坡社区"
+    assert listed["edges"][0]["node"]["recipient"] == {"name": "周某", "phone": "139****5678"}
+
+
+async def test_a_child_is_registered_with_a_guardian_and_the_guardians_consent(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    child = {"name": "李某", "gender": "MALE", "birthDate": "2016-05-01", "birthYear": None,
+             "categories": [member("LEFT_BEHIND_CHILD", "2026-03-01", "COMMUNITY")]}
+    guardian = {"name": "王秀英", "relation": "GRANDPARENT", "phone": "13700001111"}
+
+    without_guardian = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "community": "一力社区", **child}))["data"]["registerRecipient"]
+    without_consent = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "community": "一力社区", "guardian": guardian, **child}))["data"]["registerRecipient"]
+    recipient_id = await register(http, me, station_id, guardian=guardian, consentGivenOn="2026-03-01",
+                                  consentPurpose="留守儿童关爱服务", consentByGuardian=True, **child)
+    shown = (await graphql(http, RECIPIENT, me, id=recipient_id))["data"]["recipient"]
+
+    assert (without_guardian["code"], without_guardian["field"]) == ("invalid_input", "guardian")
+    assert (without_consent["code"], without_consent["field"]) == ("consent_missing", "consent")
+    assert "监护人" in without_consent["messageZh"]
+    assert shown["guardian"] == {"name": "王**", "relation": "GRANDPARENT", "phone": "137****1111"}
+    assert (shown["birthYear"], shown["consentByGuardian"]) == (2016, True)
+
+
+async def test_a_duplicate_merged_into_the_record_that_stays_counts_once(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    survivor = await register(http, me, station_id)
+    duplicate = await register(http, me, station_id)
+    await case_with_a_session(http, me, survivor, "2026-10-20")
+    token = await case_with_a_session(http, me, duplicate, "2026-10-21")
+    month_before = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10",
+                                  token=token))["data"]["stationMonth"]
+
+    into_itself = (await graphql(http, MERGE, me, input={
+        "recipientId": survivor, "duplicateId": survivor, "reason": "重复"}))["data"]["mergeRecipients"]
+    merged = (await graphql(http, MERGE, me, input={
+        "recipientId": survivor, "duplicateId": duplicate, "reason": "同一人登记了两次"}))["data"]["mergeRecipients"]
+    token = merged["consistencyToken"]
+    month_after = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10",
+                                 token=token))["data"]["stationMonth"]
+    shown = (await graphql(http, RECIPIENT, me, id=survivor, token=token))["data"]
+    the_duplicate = (await graphql(http, RECIPIENT, me, id=duplicate))["data"]["recipient"]
+    with_merged = (await graphql(http, LIST, me, merged=True, token=token))["data"]["recipients"]
+    new_case = (await graphql(http, OPEN, me, input={
+        "recipientId": duplicate, "workerId": me.subject, "intakeSource": "SELF", "presentingProblem": "再次求助",
+        "openedOn": "2026-11-01"}))["data"]["openCase"]
+    again = (await graphql(http, MERGE, me, input={
+        "recipientId": survivor, "duplicateId": duplicate, "reason": "再合并"}))["data"]["mergeRecipients"]
+
+    assert (into_itself["__typename"], into_itself["code"]) == ("Rejected", "cannot_merge")
+    assert merged["__typename"] == "RecipientsMerged", merged
+    assert (month_before["peopleServed"], month_before["sessionsHeld"]) == (2, 2)
+    assert (month_after["peopleServed"], month_after["sessionsHeld"]) == (1, 2)
+    assert shown["recipient"]["duplicateIds"] == [duplicate]
+    assert shown["recipient"]["cases"]["totalCount"] == 2
+    assert {e["node"]["recipientId"] for e in shown["recipient"]["cases"]["edges"]} == {survivor, duplicate}
+    assert shown["recipients"] == {"totalCount": 1, "edges": [{"node": {"id": survivor, "openCases": 2}}]}
+    assert the_duplicate["mergedInto"] == survivor
+    assert with_merged["totalCount"] == 2
+    assert (new_case["__typename"], new_case["code"]) == ("RecipientWasMerged", "recipient_merged")
+    assert survivor in new_case["messageEn"]
+    assert again["code"] == "cannot_merge"
