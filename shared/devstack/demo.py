@@ -45,6 +45,11 @@ def social_worker(code: str) -> Actor:
                  station_ids=(station_id(code),))
 
 
+def station_head(code: str) -> Actor:
+    return Actor(subject=f"head-{code.lower()}", name=f"{code} 站长", role=Role.STATION_HEAD,
+                 station_ids=(station_id(code),))
+
+
 def bureau() -> Actor:
     return Actor(subject="bureau-tianxin-1", name="天心区民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
 

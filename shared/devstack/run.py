@@ -19,7 +19,7 @@ import urllib.request
 
 from shared.auth import issue_token
 from shared.config import SERVICE_HTTP_PORTS, development_secret, var_dir
-from shared.devstack.demo import SYSTEM, bureau, load_demo, social_worker, station_id
+from shared.devstack.demo import SYSTEM, bureau, load_demo, social_worker, station_head, station_id
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent
 from shared.natsio import connect
 from shared.runtime import ServiceClient
@@ -131,6 +131,7 @@ async def _load_demo_once(stack: Stack) -> None:
 def _print_welcome(graphiql: str) -> None:
     secret = development_secret()
     worker = issue_token(secret, social_worker("HSP"))
+    head = issue_token(secret, station_head("HSP"))
     district = issue_token(secret, bureau())
     print(f"""
   hemiao is running.
@@ -140,6 +141,9 @@ def _print_welcome(graphiql: str) -> None:
 
   黑石铺街道社工站 social worker (station {station_id("HSP")}):
     {{"Authorization": "Bearer {worker}"}}
+
+  黑石铺街道社工站 station head, who approves plans and closings and takes up urgent risks:
+    {{"Authorization": "Bearer {head}"}}
 
   District bureau (天心区民政局, every station):
     {{"Authorization": "Bearer {district}"}}

@@ -32,6 +32,17 @@ def test_a_sealed_field_opens_only_with_its_persons_key_and_its_own_name() -> No
     assert reader_without_keys.name is None and reader_without_keys.community == "一力"
 
 
+def test_a_structured_personal_field_opens_to_its_value_and_reads_as_none_while_sealed() -> None:
+    key = new_key()
+    data = {"recipient_id": "r-1", "station_id": "s", "name": "叶某", "gender": "male", "birth_year": 1968,
+            "community": "一力", "categories": [], "disability": {"type": "physical", "grade": 2}}
+    sealed = seal_fields(data, ("name", "disability"), "r-1", key)
+
+    assert decode_event("RecipientRegistered", sealed).disability is None
+    opened = decode_event("RecipientRegistered", open_fields(sealed, ("name", "disability"), "r-1", key))
+    assert (opened.disability.type, opened.disability.grade) == ("physical", 2)
+
+
 def test_person_keys_are_stored_wrapped_by_the_data_key() -> None:
     data_key, key = new_key(), new_key()
     wrapped = wrap(data_key, "r-1", key)
