@@ -31,7 +31,7 @@ from gateway.mutations.record_case_session import record_case_session
 from gateway.mutations.register_recipient import register_recipient, update_recipient
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.queries.case import case
-from gateway.queries.caseload import caseload, overdue
+from gateway.queries.caseload import case_breakdown, caseload, overdue
 from gateway.queries.cases import cases
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
@@ -53,6 +53,8 @@ class Query:
                                             description="The audit of unmasked reads (bureau, directors, heads)")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
+    case_breakdown = strawberry.field(resolver=case_breakdown,
+                                      description="Each station's cases by stage, risk level and category")
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
     overdue = strawberry.field(resolver=overdue,
                                description="No session for 30 days; plans or closings awaiting approval over 7 days")

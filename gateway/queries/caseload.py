@@ -8,7 +8,8 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Context
-from gateway.types.caseload import OverdueItem, OverdueKind, WorkerCaseload
+from gateway.types.caseload import CaseBreakdown, OverdueItem, OverdueKind, WorkerCaseload
+from gateway.types.enums import CaseStatus
 
 AS_OF = "The day to judge on (default today, China time), e.g. a month's last day"
 
@@ -31,3 +32,11 @@ async def overdue(info: strawberry.Info[Context, None], station_id: strawberry.I
     return [OverdueItem(case_id=strawberry.ID(r["case_id"]), station_id=strawberry.ID(r["station_id"]),
                         worker_id=r["worker_id"], kind=OverdueKind(r["kind"]),
                         since=date.fromisoformat(str(r["since"]))) for r in found["overdue"]]
+
+
+async def case_breakdown(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                         status: CaseStatus = CaseStatus.OPEN,
+                         consistency_token: str | None = None) -> list[CaseBreakdown]:
+    found = await info.context.query("case_breakdown", {"station_id": station_id, "status": status.value},
+                                     consistency_token)
+    return [CaseBreakdown.from_row(row) for row in found["stations"]]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import strawberry
+
+from gateway.types.enums import RecipientCategory
+from gateway.types.planning import CaseStage, RiskLevel
 
 
 @strawberry.type(description="One event of a case, in order, with who did it (the words stay sealed)")
@@ -41,3 +45,38 @@ class OverdueItem:
     worker_id: str
     kind: OverdueKind
     since: date
+
+
+@strawberry.type
+class StageCount:
+    stage: CaseStage
+    count: int
+
+
+@strawberry.type(description="risk null: not assessed yet")
+class RiskCount:
+    risk: RiskLevel | None
+    count: int
+
+
+@strawberry.type(description="A case counts once under each category its recipient is in")
+class CategoryCount:
+    category: RecipientCategory
+    count: int
+
+
+@strawberry.type(description="A station's cases counted by stage, by risk level and by the recipient's category")
+class CaseBreakdown:
+    station_id: strawberry.ID
+    by_stage: list[StageCount]
+    by_risk: list[RiskCount]
+    by_category: list[CategoryCount]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CaseBreakdown:
+        return cls(station_id=strawberry.ID(row["station_id"]),
+                   by_stage=[StageCount(stage=CaseStage(c["key"]), count=c["count"]) for c in row["stage"]],
+                   by_risk=[RiskCount(risk=None if c["key"] == "not_assessed" else RiskLevel(c["key"]),
+                                      count=c["count"]) for c in row["risk"]],
+                   by_category=[CategoryCount(category=RecipientCategory(c["key"]), count=c["count"])
+                                for c in row["category"]])

@@ -9,6 +9,7 @@ from tests.e2e.graphql import RECORD, graphql
 from tests.support import System, open_case_for, open_station
 
 READ = """query($id: ID!, $r: ID!) { case(id: $id) { id } recipient(id: $r) { id } }"""
+UPDATE = """mutation($input: UpdateRecipientInput!) { updateRecipient(input: $input) { __typename } }"""
 
 # role: (reads own, changes own, reads other, changes other)
 EXPECTED = {
@@ -43,9 +44,12 @@ async def test_every_role_reads_and_changes_exactly_what_it_may(system: System, 
             changed = (await graphql(http, RECORD, actor, input={
                 "caseId": case["case_id"], "heldOn": "2026-10-20", "mode": "PHONE", "durationMinutes": 10,
             }))["data"]["recordCaseSession"]
+            updated = (await graphql(http, UPDATE, actor, input={
+                "recipientId": recipients[case["case_id"]], "community": "状元坡社区"}))["data"]["updateRecipient"]
             readable = read["data"]["case"] is not None and read["data"]["recipient"] is not None
             outcome += [readable, changed["__typename"] == "CaseSessionRecorded"]
             assert changed["__typename"] in ("CaseSessionRecorded", "Forbidden"), changed
+            assert updated["__typename"] == ("RecipientUpdated" if outcome[-1] else "Forbidden"), (role, updated)
         seen[role] = (outcome[0], outcome[1], outcome[2], outcome[3])
 
     assert seen == EXPECTED

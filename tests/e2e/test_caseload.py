@@ -114,3 +114,28 @@ async def test_a_plan_or_a_closing_waiting_for_approval_over_seven_days_is_overd
                                  "since": today.isoformat()}],
                     "caseload": [{"awaitingApproval": 1, "overdue": 1}]}
     assert bad["errors"][0]["message"].startswith("Variable '$asOf'")
+
+
+async def test_a_stations_open_cases_are_counted_by_stage_risk_and_category(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id, other = await open_station(system), await open_station(system, "WY")
+    me = worker(station_id)
+    first = await open_case_for(system, station_id, opened_on=date(2026, 10, 1))
+    await open_case_for(system, station_id, opened_on=date(2026, 10, 2))
+    await open_case_for(system, other, opened_on=date(2026, 10, 2))
+    assessed = await change(http, me, "assessCase", "AssessCaseInput", caseId=first["case_id"],
+                            assessedOn="2026-10-03", riskLevel="HIGH",
+                            needs=[{"area": "HEALTH", "description": "慢性病"}])
+    query = """query($station: ID, $t: String) { caseBreakdown(stationId: $station, consistencyToken: $t) {
+        stationId byStage { stage count } byRisk { risk count } byCategory { category count } } }"""
+
+    own = (await graphql(http, query, me, station=station_id, t=assessed["consistencyToken"]))["data"]
+    district = (await graphql(http, query, Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU,
+                                                 station_ids=("*",))))["data"]["caseBreakdown"]
+
+    assert own["caseBreakdown"] == [{
+        "stationId": station_id, "byStage": [{"stage": "ASSESSED", "count": 1}, {"stage": "INTAKE", "count": 1}],
+        "byRisk": [{"risk": "HIGH", "count": 1}, {"risk": None, "count": 1}],
+        "byCategory": [{"category": "DISABLED", "count": 2}]}]
+    assert sorted((s["stationId"], sum(c["count"] for c in s["byStage"])) for s in district) == sorted(
+        [(station_id, 2), (other, 1)])

@@ -15,7 +15,7 @@ from nats.aio.client import Client
 
 from services.reporting.consumer import StreamConsumer
 from services.reporting.projections import projectors
-from services.reporting.queries import caseload, cases, disclosures, places, recipients, station_month
+from services.reporting.queries import breakdown, caseload, cases, disclosures, places, recipients, station_month
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
 from shared.http import database_check, embedded_server, health_app, nats_check
@@ -40,6 +40,7 @@ QUERIES: dict[str, Query] = {
     "case_timeline": caseload.case_timeline,
     "caseload": caseload.caseload,
     "overdue": caseload.overdue,
+    "case_breakdown": breakdown.case_breakdown,
 }
 
 

@@ -1,0 +1,36 @@
+"""Cases by stage, risk and category, per station: what the station head and the bureau count first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from services.reporting.queries.scope import visible_stations
+from shared.runtime import RequestContext
+
+_DIMENSIONS = {
+    "stage": "SELECT c.station_id, c.stage AS key, count(*) FROM scoped c GROUP BY 1, 2",
+    "risk": "SELECT c.station_id, coalesce(c.risk_level, 'not_assessed') AS key, count(*) FROM scoped c"
+            " GROUP BY 1, 2",
+    "category": "SELECT c.station_id, k.key, count(*) FROM scoped c, unnest(c.categories) AS k(key) GROUP BY 1, 2",
+}
+
+
+async def case_breakdown(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Per visible station: its cases (open ones unless `status` says otherwise) counted three ways.
+    A case counts once under each category its recipient is in (a merged duplicate's: the survivor's)."""
+    scoped = ("WITH scoped AS (SELECT c.station_id, c.stage, c.risk_level,"
+              " coalesce(s.categories, r.categories, '{}') AS categories FROM cases c"
+              " LEFT JOIN recipients r USING (recipient_id)"
+              " LEFT JOIN recipients s ON s.recipient_id = r.merged_into"
+              " WHERE ($1::text[] IS NULL OR c.station_id = ANY($1)) AND ($2::text IS NULL OR c.station_id = $2)"
+              " AND c.status = $3) ")
+    args = (visible_stations(request.actor), body.get("station_id"), body.get("status") or "open")
+    stations: dict[str, dict[str, Any]] = {}
+    for dimension, query in _DIMENSIONS.items():
+        for row in await pool.fetch(scoped + query + " ORDER BY 1, 3 DESC, 2", *args):
+            counts = stations.setdefault(row["station_id"], {"station_id": row["station_id"], "stage": [], "risk": [],
+                                                             "category": []})
+            counts[dimension].append({"key": row["key"], "count": row["count"]})
+    return {"stations": [stations[s] for s in sorted(stations)]}
