@@ -45,3 +45,256 @@ class StationOpened:
     name: str
     code: str
     opened_on: date
+
+
+@event(service="activities", aggregate="station", name="targets_set")
+@dataclass(frozen=True, kw_only=True)
+class StationTargetsSet:
+    """The bureau set a station's targets for a year (e.g. at least 2 projects); progress is always computed."""
+
+    station_id: str
+    year: int
+    projects: int
+    groups: int
+    activities: int
+    person_times: int
+    set_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedOutputs:
+    """What a project plans to deliver over its period."""
+
+    groups: int = 0
+    group_sessions: int = 0
+    activities: int = 0
+    person_times: int = 0
+
+
+@event(service="activities", aggregate="project", name="started")
+@dataclass(frozen=True, kw_only=True)
+class ProjectStarted:
+    """A station started a social-work project (项目), e.g. 童心童乐童成长, with its aims and planned outputs."""
+
+    project_id: str
+    station_id: str
+    name: str
+    aims: str
+    target_population: str
+    communities: tuple[str, ...]
+    starts_on: date
+    ends_on: date
+    planned: PlannedOutputs
+
+
+class GroupType(StrEnum):
+    """小组类型 (MZ/T 095-2017)."""
+
+    GROWTH = "growth"  # 成长小组
+    INTEREST = "interest"  # 兴趣小组
+    SUPPORT = "support"  # 支持小组
+    EDUCATION = "education"  # 教育小组
+    THERAPEUTIC = "therapeutic"  # 治疗小组
+
+
+class GroupPhase(StrEnum):
+    """筹备 → 形成 → 工作 → 结束; a closed group takes no more sessions."""
+
+    PREPARATION = "preparation"
+    FORMING = "forming"
+    WORKING = "working"
+    ENDING = "ending"
+    CLOSED = "closed"
+
+
+@event(service="activities", aggregate="group", name="planned")
+@dataclass(frozen=True, kw_only=True)
+class GroupPlanned:
+    """A group (小组) was planned: its type, who it is for, its leaders and how many sessions."""
+
+    group_id: str
+    station_id: str
+    project_id: str | None
+    name: str
+    type: GroupType
+    target_population: str
+    community: str
+    leader_ids: tuple[str, ...]
+    planned_sessions: int
+    planned_on: date
+
+
+@event(service="activities", aggregate="group", name="member_joined", personal=("name",), person="member_id")
+@dataclass(frozen=True, kw_only=True)
+class GroupMemberJoined:
+    """Someone joined the group's member list; the name is sealed with the member's key. A member who is a
+    recipient of the station names them, so that they count once among the people served."""
+
+    group_id: str
+    station_id: str
+    member_id: str
+    name: str | None
+    recipient_id: str | None
+    joined_on: date
+
+
+@event(service="activities", aggregate="group", name="phase_changed")
+@dataclass(frozen=True, kw_only=True)
+class GroupPhaseChanged:
+    group_id: str
+    station_id: str
+    phase: GroupPhase
+    changed_on: date
+
+
+@event(service="activities", aggregate="group", name="session_held")
+@dataclass(frozen=True, kw_only=True)
+class GroupSessionHeld:
+    """A group session: its number, theme and goals, the sign-in (members present and walk-ins), and what
+    happened. Attendance, members present plus walk-ins, is its direct person-times."""
+
+    group_id: str
+    station_id: str
+    session_id: str
+    number: int
+    held_on: date
+    duration_minutes: int
+    place: str
+    theme: str
+    goals: str
+    expected: int
+    present_member_ids: tuple[str, ...]
+    walk_ins: int
+    content: str
+    observations: str
+    goal_attainment: int | None
+    """1 (not at all) to 5 (fully), as the leaders judged."""
+    reflection: str
+
+
+@event(service="activities", aggregate="group", name="feedback_recorded", personal=("comment",),
+       person="member_id")
+@dataclass(frozen=True, kw_only=True)
+class GroupFeedbackRecorded:
+    """A member's feedback form (反馈表), at the end or after a session; the free text is sealed."""
+
+    group_id: str
+    station_id: str
+    feedback_id: str
+    member_id: str
+    session_number: int | None
+    satisfaction: int
+    comment: str | None
+    pre_score: float | None
+    post_score: float | None
+    recorded_on: date
+
+
+@event(service="activities", aggregate="group", name="closed")
+@dataclass(frozen=True, kw_only=True)
+class GroupClosed:
+    group_id: str
+    station_id: str
+    closed_on: date
+    summary: str
+
+
+class ActivityKind(StrEnum):
+    SPORTS = "sports"  # 运动会
+    FESTIVAL = "festival"  # 节日活动（中秋等）
+    CINEMA = "cinema"  # 露天电影
+    CAREER = "career"  # 职业体验、招聘
+    PARENT_CHILD = "parent_child"  # 亲子手工
+    EDUCATION = "education"  # 宣传教育、讲座
+    VOLUNTEER_SERVICE = "volunteer_service"  # 志愿服务
+    OTHER = "other"
+
+
+@event(service="activities", aggregate="activity", name="held")
+@dataclass(frozen=True, kw_only=True)
+class ActivityHeld:
+    """A community activity (社区活动): direct participants counted, indirect beneficiaries estimated on a
+    stated basis, and the volunteers who helped."""
+
+    activity_id: str
+    station_id: str
+    project_id: str | None
+    community: str
+    title: str
+    kind: ActivityKind
+    held_on: date
+    place: str
+    organisers: tuple[str, ...]
+    partners: tuple[str, ...]
+    direct_participants: int
+    indirect_beneficiaries: int
+    indirect_basis: str
+    volunteers: int
+    volunteer_hours: float
+    references: tuple[str, ...]
+
+
+class PublicityKind(StrEnum):
+    NEWS = "news"  # 新闻报道
+    POSTER = "poster"  # 海报
+    H5 = "h5"  # H5 页面
+    FORUM = "forum"  # 线上论坛、直播
+    VIDEO = "video"
+    OTHER = "other"
+
+
+class PublicityLevel(StrEnum):
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    CITY = "city"
+    DISTRICT = "district"
+    STREET = "street"
+
+
+@event(service="activities", aggregate="publicity", name="published")
+@dataclass(frozen=True, kw_only=True)
+class PublicityPublished:
+    """A news item or other material (宣传) came out: outlet, level, and the activity or project it reports."""
+
+    item_id: str
+    station_id: str
+    kind: PublicityKind
+    title: str
+    outlet: str
+    level: PublicityLevel
+    published_on: date
+    link: str
+    audience: int | None
+    activity_id: str | None
+    project_id: str | None
+
+
+class SurveyMethod(StrEnum):
+    QUESTIONNAIRE = "questionnaire"  # 问卷
+    INTERVIEW = "interview"  # 访谈
+    COMMUNITY_WALK = "community_walk"  # 社区走访
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeedFound:
+    """A need the research found, tagged by area and population."""
+
+    area: str
+    population: str
+    description: str
+
+
+@event(service="activities", aggregate="survey", name="conducted")
+@dataclass(frozen=True, kw_only=True)
+class SurveyConducted:
+    """A needs-research campaign (调研): how, when, questionnaires handed out and returned, the needs found."""
+
+    survey_id: str
+    station_id: str
+    title: str
+    method: SurveyMethod
+    starts_on: date
+    ends_on: date
+    distributed: int
+    returned: int
+    needs: tuple[NeedFound, ...]

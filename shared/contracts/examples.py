@@ -4,7 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from shared.contracts.activities import CommunityAdded, CommunityKind, StationOpened, StreetRegistered
+from shared.contracts.activities import (
+    ActivityHeld,
+    ActivityKind,
+    CommunityAdded,
+    CommunityKind,
+    GroupClosed,
+    GroupFeedbackRecorded,
+    GroupMemberJoined,
+    GroupPhase,
+    GroupPhaseChanged,
+    GroupPlanned,
+    GroupSessionHeld,
+    GroupType,
+    NeedFound,
+    PlannedOutputs,
+    ProjectStarted,
+    PublicityKind,
+    PublicityLevel,
+    PublicityPublished,
+    StationOpened,
+    StationTargetsSet,
+    StreetRegistered,
+    SurveyConducted,
+    SurveyMethod,
+)
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,
@@ -55,6 +79,9 @@ STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
 STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
 CASE = "ce7ae274-6dc8-5bdd-9c20-6f75e3f6aa5d"
 RECIPIENT = "3a9d2c1e-44f0-5b7e-9d11-7c0b8a6e5f42"
+PROJECT = "6f1c2d3e-4a5b-5c6d-8e7f-9a0b1c2d3e4f"
+GROUP = "7a2b3c4d-5e6f-5a7b-9c8d-0e1f2a3b4c5d"
+ACTIVITY = "8b3c4d5e-6f7a-5b8c-9d0e-1f2a3b4c5d6e"
 
 EXAMPLES: list[object] = [
     StreetRegistered(street_id=STREET, name="黑石铺街道", district="天心区"),
@@ -62,6 +89,38 @@ EXAMPLES: list[object] = [
                    kind=CommunityKind.VILLAGE),
     StationOpened(station_id=STATION, street_id=STREET, name="黑石铺街道社工站", code="HSP",
                   opened_on=date(2019, 1, 15)),
+    StationTargetsSet(station_id=STATION, year=2026, projects=2, groups=8, activities=12, person_times=1500,
+                      set_by="bureau-tianxin-1"),
+    ProjectStarted(project_id=PROJECT, station_id=STATION, name="童心童乐童成长", aims="陪伴留守儿童快乐成长",
+                   target_population="留守儿童、困境儿童", communities=("一力社区", "披塘村"),
+                   starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31),
+                   planned=PlannedOutputs(groups=6, group_sessions=36, activities=4, person_times=630)),
+    GroupPlanned(group_id=GROUP, station_id=STATION, project_id=PROJECT, name="小小手工坊", type=GroupType.GROWTH,
+                 target_population="6-12 岁留守儿童", community="一力社区", leader_ids=("sw-hsp-1",),
+                 planned_sessions=6, planned_on=date(2026, 4, 1)),
+    GroupMemberJoined(group_id=GROUP, station_id=STATION, member_id="m-1", name="李某某",
+                      recipient_id=None, joined_on=date(2026, 4, 2)),
+    GroupPhaseChanged(group_id=GROUP, station_id=STATION, phase=GroupPhase.FORMING, changed_on=date(2026, 4, 5)),
+    GroupSessionHeld(group_id=GROUP, station_id=STATION, session_id="gs-1", number=1, held_on=date(2026, 4, 12),
+                     duration_minutes=90, place="一力社区活动室", theme="认识你我", goals="组员相互认识，订立小组契约",
+                     expected=10, present_member_ids=("m-1",), walk_ins=2, content="破冰游戏，订立契约",
+                     observations="组员较拘谨，后半程逐渐放开", goal_attainment=4, reflection="下次增加分组互动"),
+    GroupFeedbackRecorded(group_id=GROUP, station_id=STATION, feedback_id="f-1", member_id="m-1", session_number=None,
+                          satisfaction=5, comment="很开心，交到了新朋友", pre_score=None, post_score=None,
+                          recorded_on=date(2026, 6, 1)),
+    GroupClosed(group_id=GROUP, station_id=STATION, closed_on=date(2026, 6, 1), summary="六节全部完成，组员自信心提升"),
+    ActivityHeld(activity_id=ACTIVITY, station_id=STATION, project_id=PROJECT, community="一力社区", title="中秋游园会",
+                 kind=ActivityKind.FESTIVAL, held_on=date(2026, 9, 25), place="一力社区广场",
+                 organisers=("黑石铺街道社工站",), partners=("一力社区居委会",), direct_participants=120,
+                 indirect_beneficiaries=300, indirect_basis="参与家庭平均 2.5 人", volunteers=12,
+                 volunteer_hours=36.0, references=("https://example.org/photos/zhongqiu",)),
+    PublicityPublished(item_id="n-1", station_id=STATION, kind=PublicityKind.NEWS, title="黑石铺社工站举办中秋游园会",
+                       outlet="天心区融媒体中心", level=PublicityLevel.DISTRICT, published_on=date(2026, 9, 26),
+                       link="https://example.org/news/1", audience=None, activity_id=ACTIVITY, project_id=PROJECT),
+    SurveyConducted(survey_id="sv-1", station_id=STATION, title="黑石铺街道居民需求调研",
+                    method=SurveyMethod.QUESTIONNAIRE, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31),
+                    distributed=500, returned=487,
+                    needs=(NeedFound(area="education", population="留守儿童", description="课后无人看护"),)),
     RecipientRegistered(recipient_id=RECIPIENT, station_id=STATION, name="陈某", gender=Gender.FEMALE,
                         birth_year=1983, birth_date=date(1983, 5, 2), community="一力社区",
                         categories=(CategoryMembership(category=RecipientCategory.FAMILY_IN_DIFFICULTY,

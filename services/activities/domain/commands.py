@@ -1,13 +1,24 @@
-"""What users ask the activities service to do (places and stations, for now)."""
+"""What users ask the activities service to do: places and stations, projects, groups, activities, publicity,
+needs research."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
 from shared.contracts import Actor
-from shared.contracts.activities import CommunityKind
+from shared.contracts.activities import (
+    ActivityKind,
+    CommunityKind,
+    GroupPhase,
+    GroupType,
+    NeedFound,
+    PlannedOutputs,
+    PublicityKind,
+    PublicityLevel,
+    SurveyMethod,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,3 +61,196 @@ class OpenStation:
     name: str
     code: str
     opened_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetStationTargets:
+    """The bureau sets a station's targets for a year (at least 2 projects, …)."""
+
+    actor: Actor
+    today: date
+    station_id: str
+    year: int
+    projects: int = 2
+    groups: int = 0
+    activities: int = 0
+    person_times: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartProject:
+    """Start a station's social-work project with its aims, communities, period and planned outputs."""
+
+    new_id: ClassVar[str] = "project_id"
+
+    actor: Actor
+    today: date
+    project_id: str
+    station_id: str
+    name: str
+    aims: str
+    target_population: str
+    communities: tuple[str, ...]
+    starts_on: date
+    ends_on: date
+    planned: PlannedOutputs = field(default_factory=PlannedOutputs)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanGroup:
+    """Plan a group: type, target population, leaders, planned sessions, and its project if any."""
+
+    new_id: ClassVar[str] = "group_id"
+
+    actor: Actor
+    today: date
+    group_id: str
+    station_id: str
+    name: str
+    type: GroupType
+    target_population: str
+    community: str
+    leader_ids: tuple[str, ...]
+    planned_sessions: int
+    project_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddGroupMember:
+    """Put someone on the group's member list (a recipient of the station, or anyone by name)."""
+
+    new_id: ClassVar[str] = "member_id"
+
+    actor: Actor
+    today: date
+    group_id: str
+    member_id: str
+    name: str
+    recipient_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeGroupPhase:
+    """Move the group on: preparation → forming → working → ending (closing is CloseGroup)."""
+
+    actor: Actor
+    today: date
+    group_id: str
+    phase: GroupPhase
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordGroupSession:
+    """Record a session with its sign-in: members present (from the list) and walk-ins."""
+
+    new_id: ClassVar[str] = "session_id"
+
+    actor: Actor
+    today: date
+    group_id: str
+    session_id: str
+    held_on: date
+    duration_minutes: int
+    place: str
+    theme: str
+    goals: str = ""
+    expected: int | None = None
+    present_member_ids: tuple[str, ...] = ()
+    walk_ins: int = 0
+    content: str = ""
+    observations: str = ""
+    goal_attainment: int | None = None
+    reflection: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordGroupFeedback:
+    """A member's feedback form: satisfaction 1 to 5, words, pre- and post-test scores where used."""
+
+    new_id: ClassVar[str] = "feedback_id"
+
+    actor: Actor
+    today: date
+    group_id: str
+    feedback_id: str
+    member_id: str
+    satisfaction: int
+    session_number: int | None = None
+    comment: str = ""
+    pre_score: float | None = None
+    post_score: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseGroup:
+    actor: Actor
+    today: date
+    group_id: str
+    closed_on: date
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordActivity:
+    """Record a community activity that was held."""
+
+    new_id: ClassVar[str] = "activity_id"
+
+    actor: Actor
+    today: date
+    activity_id: str
+    station_id: str
+    community: str
+    title: str
+    kind: ActivityKind
+    held_on: date
+    place: str
+    direct_participants: int
+    indirect_beneficiaries: int = 0
+    indirect_basis: str = ""
+    organisers: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    volunteers: int = 0
+    volunteer_hours: float = 0
+    references: tuple[str, ...] = ()
+    project_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordPublicity:
+    """Record a news item or other material that came out."""
+
+    new_id: ClassVar[str] = "item_id"
+
+    actor: Actor
+    today: date
+    item_id: str
+    station_id: str
+    kind: PublicityKind
+    title: str
+    outlet: str
+    level: PublicityLevel
+    published_on: date
+    link: str = ""
+    audience: int | None = None
+    activity_id: str | None = None
+    project_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSurvey:
+    """Record a needs-research campaign and what it found."""
+
+    new_id: ClassVar[str] = "survey_id"
+
+    actor: Actor
+    today: date
+    survey_id: str
+    station_id: str
+    title: str
+    method: SurveyMethod
+    starts_on: date
+    ends_on: date
+    distributed: int = 0
+    returned: int = 0
+    needs: tuple[NeedFound, ...] = ()

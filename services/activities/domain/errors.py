@@ -27,3 +27,72 @@ class BadStationCode(InvalidInput):
     def __init__(self, code: str) -> None:
         super().__init__(Message(zh=f"社工站代码 {code} 应为 2 到 6 个大写字母",
                                  en=f"Station code {code} must be 2 to 6 capital letters"), field="code")
+
+
+class NotFoundHere(NotFound):
+    """A project, group or activity that does not exist, or is not the station's."""
+
+    def __init__(self, what_zh: str, what_en: str, ident: str, field: str) -> None:
+        super().__init__(Message(zh=f"找不到{what_zh} {ident}", en=f"No {what_en} {ident}"), field=field)
+
+
+class ReadOnlyRole(Forbidden):
+    def __init__(self, role: str) -> None:
+        super().__init__(Message(zh=f"角色 {role} 只能查看，不能记录社工站的工作",
+                                 en=f"The {role} role reads the station's work but does not record it"))
+
+
+class NotOfThisStation(DomainError):
+    code = "not_of_this_station"
+
+    def __init__(self, what_zh: str, what_en: str, field: str) -> None:
+        super().__init__(Message(zh=f"{what_zh}不属于本社工站", en=f"The {what_en} belongs to another station"),
+                         field=field)
+
+
+class GroupIsClosed(DomainError):
+    code = "group_closed"
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__(Message(zh=f"小组 {group_id} 已结束，不能再记录", en=f"Group {group_id} is closed"),
+                         field="groupId")
+
+
+class PhaseOrder(DomainError):
+    code = "stage_order"
+
+    def __init__(self, current: str, asked: str) -> None:
+        super().__init__(Message(zh=f"小组阶段只能向前推进：现为 {current}，不能改为 {asked}",
+                                 en=f"A group's phase only moves forward: it is {current}, not back to {asked}"),
+                         field="phase")
+
+
+class NotAMember(InvalidInput):
+    def __init__(self, member_id: str, field: str) -> None:
+        super().__init__(Message(zh=f"{member_id} 不在小组名单中", en=f"{member_id} is not on the group's list"),
+                         field=field)
+
+
+class AlreadyAMember(DomainError):
+    code = "already_exists"
+
+    def __init__(self, recipient_id: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 已在小组名单中",
+                                 en=f"Recipient {recipient_id} is already on the group's list"), field="recipientId")
+
+
+class MoreThanHandedOut(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="回收问卷数不能多于发放数", en="More questionnaires returned than handed out"),
+                         field="returned")
+
+
+class EndsBeforeStart(InvalidInput):
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"{field} 早于开始日期", en=f"{field} is before the start"), field=field)
+
+
+class BasisMissing(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="间接受益人数须说明估算依据",
+                                 en="Say how the indirect beneficiaries were estimated"), field="indirectBasis")

@@ -72,4 +72,5 @@ def open_station(command: OpenStation, street: Street, state: Station) -> list[o
 
 
 def evolve_station(state: Station, event: object) -> Station:
+    """Targets set on the station's stream change nothing deciding needs."""
     return Station(opened=True) if isinstance(event, StationOpened) else state

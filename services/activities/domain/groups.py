@@ -1,0 +1,176 @@
+"""Group work (小组, MZ/T 095-2017): planning, the member list, sessions with sign-in, feedback, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from services.activities.domain.commands import (
+    AddGroupMember,
+    ChangeGroupPhase,
+    CloseGroup,
+    PlanGroup,
+    RecordGroupFeedback,
+    RecordGroupSession,
+)
+from services.activities.domain.errors import (
+    AlreadyAMember,
+    AlreadyExists,
+    GroupIsClosed,
+    NotAMember,
+    NotFoundHere,
+    PhaseOrder,
+)
+from services.activities.domain.places import Station
+from services.activities.domain.projects import Project
+from services.activities.domain.rules import require_recorder, require_same_station
+from shared.contracts import Actor
+from shared.contracts.activities import (
+    GroupClosed,
+    GroupFeedbackRecorded,
+    GroupMemberJoined,
+    GroupPhase,
+    GroupPhaseChanged,
+    GroupPlanned,
+    GroupSessionHeld,
+)
+from shared.rules import require_not_future, require_range, require_text
+
+PHASES = (GroupPhase.PREPARATION, GroupPhase.FORMING, GroupPhase.WORKING, GroupPhase.ENDING, GroupPhase.CLOSED)
+MAX_PLANNED_SESSIONS = 50
+
+
+@dataclass(frozen=True)
+class Group:
+    planned: bool = False
+    station_id: str = ""
+    planned_on: date = date.min
+    phase: GroupPhase = GroupPhase.PREPARATION
+    members: dict[str, str | None] = field(default_factory=dict)
+    """member id → recipient id (None for someone who is not a recipient)."""
+    sessions: int = 0
+
+
+GROUP = Group()
+
+GroupCommand = AddGroupMember | ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback | CloseGroup
+
+
+def plan(command: PlanGroup, station: Station, project: Project | None, state: Group) -> list[object]:
+    if state.planned:
+        raise AlreadyExists("小组", "The group", "groupId")
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_recorder(command.actor, command.station_id)
+    if project is not None:
+        if not project.started:
+            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
+        require_same_station(command.station_id, project.station_id, "该项目", "project", "projectId")
+    require_range("plannedSessions", command.planned_sessions, 1, MAX_PLANNED_SESSIONS)
+    leaders = tuple(dict.fromkeys(leader.strip() for leader in command.leader_ids if leader.strip()))
+    if not leaders:
+        require_text("leaderIds", "")
+    return [GroupPlanned(
+        group_id=command.group_id, station_id=command.station_id, project_id=command.project_id,
+        name=require_text("name", command.name), type=command.type,
+        target_population=require_text("targetPopulation", command.target_population),
+        community=require_text("community", command.community), leader_ids=leaders,
+        planned_sessions=command.planned_sessions, planned_on=command.today)]
+
+
+def _open_group(state: Group, group_id: str, actor: Actor) -> Group:
+    if not state.planned:
+        raise NotFoundHere("小组", "group", group_id, "groupId")
+    require_recorder(actor, state.station_id, field="groupId")
+    if state.phase == GroupPhase.CLOSED:
+        raise GroupIsClosed(group_id)
+    return state
+
+
+def add_member(command: AddGroupMember, group: Group) -> list[object]:
+    if command.recipient_id is not None and command.recipient_id in group.members.values():
+        raise AlreadyAMember(command.recipient_id)
+    if command.member_id in group.members:
+        raise AlreadyExists("组员", "The member", "memberId")
+    return [GroupMemberJoined(group_id=command.group_id, station_id=group.station_id, member_id=command.member_id,
+                              name=require_text("name", command.name), recipient_id=command.recipient_id,
+                              joined_on=command.today)]
+
+
+def change_phase(command: ChangeGroupPhase, group: Group) -> list[object]:
+    if command.phase == GroupPhase.CLOSED or PHASES.index(command.phase) <= PHASES.index(group.phase):
+        raise PhaseOrder(group.phase.value, command.phase.value)
+    return [GroupPhaseChanged(group_id=command.group_id, station_id=group.station_id, phase=command.phase,
+                              changed_on=command.today)]
+
+
+def record_session(command: RecordGroupSession, group: Group) -> list[object]:
+    """Sign-in comes from the member list (each once) plus walk-ins, so attendance never exceeds both."""
+    require_not_future("heldOn", command.held_on, command.today)
+    require_range("durationMinutes", command.duration_minutes, 1, 24 * 60)
+    require_range("walkIns", command.walk_ins, 0, 1000)
+    present = tuple(dict.fromkeys(command.present_member_ids))
+    for member_id in present:
+        if member_id not in group.members:
+            raise NotAMember(member_id, "presentMemberIds")
+    expected = len(group.members) if command.expected is None else command.expected
+    require_range("expected", expected, 0, len(group.members))
+    if command.goal_attainment is not None:
+        require_range("goalAttainment", command.goal_attainment, 1, 5)
+    return [GroupSessionHeld(
+        group_id=command.group_id, station_id=group.station_id, session_id=command.session_id,
+        number=group.sessions + 1, held_on=command.held_on, duration_minutes=command.duration_minutes,
+        place=require_text("place", command.place), theme=require_text("theme", command.theme),
+        goals=command.goals.strip(), expected=expected, present_member_ids=present, walk_ins=command.walk_ins,
+        content=command.content.strip(), observations=command.observations.strip(),
+        goal_attainment=command.goal_attainment, reflection=command.reflection.strip())]
+
+
+def record_feedback(command: RecordGroupFeedback, group: Group) -> list[object]:
+    if command.member_id not in group.members:
+        raise NotAMember(command.member_id, "memberId")
+    require_range("satisfaction", command.satisfaction, 1, 5)
+    if command.session_number is not None:
+        require_range("sessionNumber", command.session_number, 1, max(group.sessions, 1))
+    return [GroupFeedbackRecorded(
+        group_id=command.group_id, station_id=group.station_id, feedback_id=command.feedback_id,
+        member_id=command.member_id, session_number=command.session_number, satisfaction=command.satisfaction,
+        comment=command.comment.strip() or None, pre_score=command.pre_score, post_score=command.post_score,
+        recorded_on=command.today)]
+
+
+def close(command: CloseGroup, group: Group) -> list[object]:
+    require_not_future("closedOn", command.closed_on, command.today)
+    return [GroupClosed(group_id=command.group_id, station_id=group.station_id, closed_on=command.closed_on,
+                        summary=require_text("summary", command.summary))]
+
+
+def decide(command: GroupCommand, state: Group) -> list[object]:
+    group = _open_group(state, command.group_id, command.actor)
+    match command:
+        case AddGroupMember():
+            return add_member(command, group)
+        case ChangeGroupPhase():
+            return change_phase(command, group)
+        case RecordGroupSession():
+            return record_session(command, group)
+        case RecordGroupFeedback():
+            return record_feedback(command, group)
+        case CloseGroup():
+            return close(command, group)
+
+
+def evolve(state: Group, event: object) -> Group:
+    match event:
+        case GroupPlanned(station_id=station_id, planned_on=planned_on):
+            return Group(planned=True, station_id=station_id, planned_on=planned_on)
+        case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id):
+            return replace(state, members={**state.members, member_id: recipient_id})
+        case GroupPhaseChanged(phase=phase):
+            return replace(state, phase=phase)
+        case GroupSessionHeld():
+            return replace(state, sessions=state.sessions + 1,
+                           phase=GroupPhase.WORKING if state.phase in PHASES[:2] else state.phase)
+        case GroupClosed():
+            return replace(state, phase=GroupPhase.CLOSED)
+    return state

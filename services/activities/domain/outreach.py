@@ -1,0 +1,117 @@
+"""What a station does beyond cases and groups: community activities, publicity, needs research."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.activities.domain.commands import RecordActivity, RecordPublicity, RecordSurvey
+from services.activities.domain.errors import (
+    AlreadyExists,
+    BasisMissing,
+    EndsBeforeStart,
+    MoreThanHandedOut,
+    NotFoundHere,
+)
+from services.activities.domain.places import Station
+from services.activities.domain.projects import Project
+from services.activities.domain.rules import require_recorder, require_same_station
+from shared.contracts.activities import ActivityHeld, NeedFound, PublicityPublished, SurveyConducted
+from shared.rules import require_not_future, require_range, require_text
+
+MAX_COUNT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An activity, publicity item or survey: recorded once, at one station."""
+
+    recorded: bool = False
+    station_id: str = ""
+
+
+RECORDED = Recorded()
+
+
+def _station_and_project(station: Station, station_id: str, project: Project | None,
+                         project_id: str | None) -> None:
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", station_id, "stationId")
+    if project is not None:
+        if not project.started:
+            raise NotFoundHere("项目", "project", str(project_id), "projectId")
+        require_same_station(station_id, project.station_id, "该项目", "project", "projectId")
+
+
+def record_activity(command: RecordActivity, station: Station, project: Project | None,
+                    state: Recorded) -> list[object]:
+    if state.recorded:
+        raise AlreadyExists("活动", "The activity", "activityId")
+    _station_and_project(station, command.station_id, project, command.project_id)
+    require_recorder(command.actor, command.station_id)
+    require_not_future("heldOn", command.held_on, command.today)
+    require_range("directParticipants", command.direct_participants, 0, MAX_COUNT)
+    require_range("indirectBeneficiaries", command.indirect_beneficiaries, 0, MAX_COUNT)
+    if command.indirect_beneficiaries and not command.indirect_basis.strip():
+        raise BasisMissing()
+    require_range("volunteers", command.volunteers, 0, MAX_COUNT)
+    require_range("volunteerHours", command.volunteer_hours, 0, MAX_COUNT)
+    return [ActivityHeld(
+        activity_id=command.activity_id, station_id=command.station_id, project_id=command.project_id,
+        community=require_text("community", command.community), title=require_text("title", command.title),
+        kind=command.kind, held_on=command.held_on, place=require_text("place", command.place),
+        organisers=_names(command.organisers), partners=_names(command.partners),
+        direct_participants=command.direct_participants, indirect_beneficiaries=command.indirect_beneficiaries,
+        indirect_basis=command.indirect_basis.strip(), volunteers=command.volunteers,
+        volunteer_hours=command.volunteer_hours, references=_names(command.references))]
+
+
+def _names(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def record_publicity(command: RecordPublicity, station: Station, project: Project | None,
+                     activity: Recorded | None, state: Recorded) -> list[object]:
+    if state.recorded:
+        raise AlreadyExists("宣传", "The item", "itemId")
+    _station_and_project(station, command.station_id, project, command.project_id)
+    if activity is not None:
+        if not activity.recorded:
+            raise NotFoundHere("活动", "activity", str(command.activity_id), "activityId")
+        require_same_station(command.station_id, activity.station_id, "该活动", "activity", "activityId")
+    require_recorder(command.actor, command.station_id)
+    require_not_future("publishedOn", command.published_on, command.today)
+    if command.audience is not None:
+        require_range("audience", command.audience, 0, 100_000_000)
+    return [PublicityPublished(
+        item_id=command.item_id, station_id=command.station_id, kind=command.kind,
+        title=require_text("title", command.title), outlet=require_text("outlet", command.outlet),
+        level=command.level, published_on=command.published_on, link=command.link.strip(),
+        audience=command.audience, activity_id=command.activity_id, project_id=command.project_id)]
+
+
+def record_survey(command: RecordSurvey, station: Station, state: Recorded) -> list[object]:
+    if state.recorded:
+        raise AlreadyExists("调研", "The survey", "surveyId")
+    _station_and_project(station, command.station_id, None, None)
+    require_recorder(command.actor, command.station_id)
+    require_not_future("startsOn", command.starts_on, command.today)
+    if command.ends_on < command.starts_on:
+        raise EndsBeforeStart("endsOn")
+    require_range("distributed", command.distributed, 0, MAX_COUNT)
+    require_range("returned", command.returned, 0, MAX_COUNT)
+    if command.returned > command.distributed:
+        raise MoreThanHandedOut()
+    needs = tuple(NeedFound(area=require_text("needs.area", n.area), population=n.population.strip(),
+                            description=require_text("needs.description", n.description)) for n in command.needs)
+    return [SurveyConducted(survey_id=command.survey_id, station_id=command.station_id,
+                            title=require_text("title", command.title), method=command.method,
+                            starts_on=command.starts_on, ends_on=command.ends_on, distributed=command.distributed,
+                            returned=command.returned, needs=needs)]
+
+
+def evolve(state: Recorded, event: object) -> Recorded:
+    match event:
+        case ActivityHeld(station_id=station_id) | PublicityPublished(station_id=station_id) | SurveyConducted(
+                station_id=station_id):
+            return Recorded(recorded=True, station_id=station_id)
+    return state

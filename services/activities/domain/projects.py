@@ -1,0 +1,65 @@
+"""A station's projects (项目) and the yearly targets the bureau sets it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.activities.domain.commands import SetStationTargets, StartProject
+from services.activities.domain.errors import AlreadyExists, EndsBeforeStart, NotFoundHere, OnlyTheBureau
+from services.activities.domain.places import Station
+from services.activities.domain.rules import require_recorder
+from shared.contracts import Role
+from shared.contracts.activities import PlannedOutputs, ProjectStarted, StationTargetsSet
+from shared.rules import require_range, require_text
+
+
+@dataclass(frozen=True)
+class Project:
+    started: bool = False
+    station_id: str = ""
+    starts_on: date = date.min
+    ends_on: date = date.max
+
+
+PROJECT = Project()
+
+
+def set_targets(command: SetStationTargets, station: Station) -> list[object]:
+    if command.actor.role not in (Role.DISTRICT_BUREAU, Role.SYSTEM):
+        raise OnlyTheBureau()
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_range("year", command.year, 2015, command.today.year + 1)
+    for name in ("projects", "groups", "activities", "person_times"):
+        require_range(name, getattr(command, name), 0, 1_000_000)
+    return [StationTargetsSet(station_id=command.station_id, year=command.year, projects=command.projects,
+                              groups=command.groups, activities=command.activities,
+                              person_times=command.person_times, set_by=command.actor.subject)]
+
+
+def start(command: StartProject, station: Station, state: Project) -> list[object]:
+    if state.started:
+        raise AlreadyExists("项目", "The project", "projectId")
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_recorder(command.actor, command.station_id)
+    if command.ends_on < command.starts_on:
+        raise EndsBeforeStart("endsOn")
+    planned = command.planned
+    for name in ("groups", "group_sessions", "activities", "person_times"):
+        require_range(f"planned.{name}", getattr(planned, name), 0, 1_000_000)
+    return [ProjectStarted(
+        project_id=command.project_id, station_id=command.station_id, name=require_text("name", command.name),
+        aims=require_text("aims", command.aims), target_population=command.target_population.strip(),
+        communities=tuple(dict.fromkeys(c.strip() for c in command.communities if c.strip())),
+        starts_on=command.starts_on, ends_on=command.ends_on,
+        planned=PlannedOutputs(groups=planned.groups, group_sessions=planned.group_sessions,
+                               activities=planned.activities, person_times=planned.person_times))]
+
+
+def evolve(state: Project, event: object) -> Project:
+    match event:
+        case ProjectStarted(station_id=station_id, starts_on=starts_on, ends_on=ends_on):
+            return Project(started=True, station_id=station_id, starts_on=starts_on, ends_on=ends_on)
+    return state

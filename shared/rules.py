@@ -1,0 +1,52 @@
+"""Checks every service's deciders share, each raising the error that names its field (pure: no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.contracts import Actor
+from shared.contracts.errors import Forbidden, InvalidInput, Message
+
+
+class NotYourStation(Forbidden):
+    def __init__(self, station_id: str, field: str = "stationId") -> None:
+        super().__init__(Message(zh=f"您无权处理社工站 {station_id} 的记录",
+                                 en=f"You may not act for station {station_id}"), field=field)
+
+
+class DateInFuture(InvalidInput):
+    def __init__(self, field: str, value: date) -> None:
+        super().__init__(Message(zh=f"{field} 不能是将来的日期（{value}）",
+                                 en=f"{field} cannot be in the future ({value})"), field=field)
+
+
+class BlankField(InvalidInput):
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"{field} 不能为空", en=f"{field} must not be blank"), field=field)
+
+
+class OutOfRange(InvalidInput):
+    def __init__(self, field: str, low: float, high: float) -> None:
+        super().__init__(Message(zh=f"{field} 应在 {low} 到 {high} 之间",
+                                 en=f"{field} must be between {low} and {high}"), field=field)
+
+
+def require_station(actor: Actor, station_id: str, field: str = "stationId") -> None:
+    if not actor.may_act_for(station_id):
+        raise NotYourStation(station_id, field=field)
+
+
+def require_not_future(field: str, value: date, today: date) -> None:
+    if value > today:
+        raise DateInFuture(field, value)
+
+
+def require_text(field: str, value: str) -> str:
+    if not value.strip():
+        raise BlankField(field)
+    return value.strip()
+
+
+def require_range(field: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise OutOfRange(field, low, high)
