@@ -29,6 +29,19 @@ from gateway.mutations.merge_recipients import merge_recipients
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
 from gateway.mutations.register_recipient import register_recipient, update_recipient
+from gateway.mutations.station_work import (
+    add_group_member,
+    change_group_phase,
+    close_group,
+    plan_group,
+    record_activity,
+    record_group_feedback,
+    record_group_session,
+    record_publicity,
+    record_survey,
+    set_station_targets,
+    start_project,
+)
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.queries.case import case
 from gateway.queries.caseload import case_breakdown, caseload, overdue
@@ -38,6 +51,17 @@ from gateway.queries.recipient import recipient
 from gateway.queries.recipients import recipients
 from gateway.queries.sensitive_data_reads import sensitive_data_reads
 from gateway.queries.station_month import station_month
+from gateway.queries.station_work import (
+    activities,
+    district_overview,
+    group,
+    groups,
+    project,
+    projects,
+    publicity,
+    station_dashboard,
+    surveys,
+)
 from gateway.queries.stations import stations
 from gateway.types.errors import ERROR_TYPES
 
@@ -53,6 +77,17 @@ class Query:
                                             description="The audit of unmasked reads (bureau, directors, heads)")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
+    station_dashboard = strawberry.field(resolver=station_dashboard,
+                                         description="社工站看板: a station's month and year, targets and projects")
+    district_overview = strawberry.field(resolver=district_overview,
+                                         description="区级总览: every station's figures and the district's")
+    projects = strawberry.field(resolver=projects, description="项目, newest first, with their progress")
+    project = strawberry.field(resolver=project, description="One project, with its progress")
+    groups = strawberry.field(resolver=groups, description="小组, newest first, as a Relay connection")
+    group = strawberry.field(resolver=group, description="One group, with its sessions")
+    activities = strawberry.field(resolver=activities, description="社区活动, newest first, as a Relay connection")
+    publicity = strawberry.field(resolver=publicity, description="宣传, latest first")
+    surveys = strawberry.field(resolver=surveys, description="调研 campaigns, latest first")
     case_breakdown = strawberry.field(resolver=case_breakdown,
                                       description="Each station's cases by stage, risk level and category")
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
@@ -88,6 +123,19 @@ class Mutation:
                                                 description="社工离职: all their open cases to another worker")
     refer_case = strawberry.mutation(resolver=refer_case, description="转介 to an agency, with consent")
     record_referral_feedback = strawberry.mutation(resolver=record_referral_feedback, description="转介反馈")
+    set_station_targets = strawberry.mutation(resolver=set_station_targets,
+                                              description="年度目标 (the bureau): e.g. at least 2 projects")
+    start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")
+    plan_group = strawberry.mutation(resolver=plan_group, description="筹备小组 Plan a group")
+    add_group_member = strawberry.mutation(resolver=add_group_member, description="小组组员")
+    change_group_phase = strawberry.mutation(resolver=change_group_phase, description="小组阶段 (forward only)")
+    record_group_session = strawberry.mutation(resolver=record_group_session,
+                                               description="小组活动记录 with sign-in")
+    record_group_feedback = strawberry.mutation(resolver=record_group_feedback, description="反馈表")
+    close_group = strawberry.mutation(resolver=close_group, description="结束小组, with a summary")
+    record_activity = strawberry.mutation(resolver=record_activity, description="社区活动")
+    record_publicity = strawberry.mutation(resolver=record_publicity, description="宣传报道")
+    record_survey = strawberry.mutation(resolver=record_survey, description="需求调研")
     acknowledge_urgent_risk = strawberry.mutation(resolver=acknowledge_urgent_risk,
                                                   description="接手紧急风险个案 (station head or supervisor)")
 

@@ -15,7 +15,16 @@ from nats.aio.client import Client
 
 from services.reporting.consumer import StreamConsumer
 from services.reporting.projections import projectors
-from services.reporting.queries import breakdown, caseload, cases, disclosures, places, recipients, station_month
+from services.reporting.queries import (
+    breakdown,
+    caseload,
+    cases,
+    disclosures,
+    places,
+    recipients,
+    station_month,
+    work,
+)
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
 from shared.http import database_check, embedded_server, health_app, nats_check
@@ -41,6 +50,14 @@ QUERIES: dict[str, Query] = {
     "caseload": caseload.caseload,
     "overdue": caseload.overdue,
     "case_breakdown": breakdown.case_breakdown,
+    "projects": work.projects,
+    "groups": work.groups,
+    "group_sessions": work.group_sessions,
+    "activities": work.activities,
+    "publicity": work.publicity,
+    "surveys": work.surveys,
+    "station_dashboard": work.station_dashboard,
+    "district_overview": work.district_overview,
 }
 
 

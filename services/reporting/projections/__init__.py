@@ -32,10 +32,10 @@ Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 
 
 def projectors() -> dict[str, list[Projector]]:
-    from services.reporting.projections import cases, disclosures, places, timeline
+    from services.reporting.projections import cases, disclosures, places, timeline, work
 
     table: dict[str, list[Projector]] = {}
-    for module in (places, cases, disclosures, timeline):
+    for module in (places, cases, disclosures, timeline, work):
         for type_name, projector in module.PROJECTORS.items():
             table.setdefault(type_name, []).append(projector)
     return table

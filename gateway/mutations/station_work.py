@@ -1,0 +1,244 @@
+"""The station's work beyond cases: targets, projects, groups and their sessions, activities, publicity, research.
+
+They share one shape (something is recorded; the answer is its id and a token), so they share this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from gateway.context import Context
+from gateway.mutations.run import run_command
+from gateway.types.errors import result_union
+from gateway.types.work import ActivityKind, GroupPhase, GroupType, PublicityKind, PublicityLevel, SurveyMethod
+
+
+@strawberry.type(description="Recorded: the id of what was made or changed, and a token to read it back")
+class StationWorkRecorded:
+    id: strawberry.ID
+    group_id: strawberry.ID | None = strawberry.field(description="For a group's member, session or feedback")
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+StationWorkResult = result_union("StationWorkResult", StationWorkRecorded)
+
+
+@strawberry.input(description="The bureau's targets for a station's year")
+class SetStationTargetsInput:
+    station_id: strawberry.ID
+    year: int
+    projects: int = 2
+    groups: int = 0
+    activities: int = 0
+    person_times: int = strawberry.field(default=0, description="Direct person-times")
+
+
+@strawberry.input
+class PlannedOutputsInput:
+    groups: int = 0
+    group_sessions: int = 0
+    activities: int = 0
+    person_times: int = 0
+
+
+@strawberry.input
+class StartProjectInput:
+    station_id: strawberry.ID
+    name: str
+    aims: str
+    target_population: str
+    communities: list[str]
+    starts_on: date
+    ends_on: date
+    planned: PlannedOutputsInput = strawberry.field(default_factory=PlannedOutputsInput)
+    project_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class PlanGroupInput:
+    station_id: strawberry.ID
+    name: str
+    type: GroupType
+    target_population: str
+    community: str
+    leader_ids: list[str]
+    planned_sessions: int
+    project_id: strawberry.ID | None = None
+    group_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="A member by name (sealed), and the recipient they are, if they are one")
+class AddGroupMemberInput:
+    group_id: strawberry.ID
+    name: str
+    recipient_id: strawberry.ID | None = None
+    member_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class ChangeGroupPhaseInput:
+    group_id: strawberry.ID
+    phase: GroupPhase
+
+
+@strawberry.input(description="A session and its sign-in: members present, from the list, and walk-ins")
+class RecordGroupSessionInput:
+    group_id: strawberry.ID
+    held_on: date
+    duration_minutes: int
+    place: str
+    theme: str
+    goals: str = ""
+    expected: int | None = strawberry.field(default=None, description="Default: every member")
+    present_member_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    walk_ins: int = 0
+    content: str = ""
+    observations: str = ""
+    goal_attainment: int | None = strawberry.field(default=None, description="1 (not at all) to 5 (fully)")
+    reflection: str = ""
+    session_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="反馈表: satisfaction 1 to 5; the comment is sealed")
+class RecordGroupFeedbackInput:
+    group_id: strawberry.ID
+    member_id: strawberry.ID
+    satisfaction: int
+    session_number: int | None = strawberry.field(default=None, description="Omit for the end-of-group form")
+    comment: str = ""
+    pre_score: float | None = None
+    post_score: float | None = None
+    feedback_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class CloseGroupInput:
+    group_id: strawberry.ID
+    closed_on: date
+    summary: str
+
+
+@strawberry.input
+class RecordActivityInput:
+    station_id: strawberry.ID
+    community: str
+    title: str
+    kind: ActivityKind
+    held_on: date
+    place: str
+    direct_participants: int
+    indirect_beneficiaries: int = 0
+    indirect_basis: str = strawberry.field(default="", description="How the indirect figure was estimated")
+    organisers: list[str] = strawberry.field(default_factory=list)
+    partners: list[str] = strawberry.field(default_factory=list)
+    volunteers: int = 0
+    volunteer_hours: float = 0
+    references: list[str] = strawberry.field(default_factory=list, description="Links to photos, reports")
+    project_id: strawberry.ID | None = None
+    activity_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class RecordPublicityInput:
+    station_id: strawberry.ID
+    kind: PublicityKind
+    title: str
+    outlet: str
+    level: PublicityLevel
+    published_on: date
+    link: str = ""
+    audience: int | None = strawberry.field(default=None, description="e.g. a forum's listeners")
+    activity_id: strawberry.ID | None = None
+    project_id: strawberry.ID | None = None
+    item_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class NeedFoundInput:
+    area: str
+    population: str
+    description: str
+
+
+@strawberry.input
+class RecordSurveyInput:
+    station_id: strawberry.ID
+    title: str
+    method: SurveyMethod
+    starts_on: date
+    ends_on: date
+    distributed: int = 0
+    returned: int = 0
+    needs: list[NeedFoundInput] = strawberry.field(default_factory=list)
+    survey_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+def _recorded(id_field: str) -> Any:
+    def payload(data: dict[str, Any], token: str) -> StationWorkRecorded:
+        group_id = data.get("group_id") if id_field != "group_id" else None
+        return StationWorkRecorded(id=strawberry.ID(str(data[id_field])), consistency_token=token,
+                                   group_id=group_id and strawberry.ID(group_id))
+    return payload
+
+
+async def _record(info: strawberry.Info[Context, None], endpoint: str, input_: object, key: str | None,
+                  id_field: str) -> StationWorkResult:  # type: ignore[valid-type]
+    return await run_command(info, "activities", endpoint, input_, key, _recorded(id_field))
+
+
+async def set_station_targets(info: strawberry.Info[Context, None], input: SetStationTargetsInput,
+                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "set_station_targets", input, idempotency_key, "station_id")
+
+
+async def start_project(info: strawberry.Info[Context, None], input: StartProjectInput,
+                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "start_project", input, idempotency_key, "project_id")
+
+
+async def plan_group(info: strawberry.Info[Context, None], input: PlanGroupInput,
+                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "plan_group", input, idempotency_key, "group_id")
+
+
+async def add_group_member(info: strawberry.Info[Context, None], input: AddGroupMemberInput,
+                           idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "add_group_member", input, idempotency_key, "member_id")
+
+
+async def change_group_phase(info: strawberry.Info[Context, None], input: ChangeGroupPhaseInput,
+                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "change_group_phase", input, idempotency_key, "group_id")
+
+
+async def record_group_session(info: strawberry.Info[Context, None], input: RecordGroupSessionInput,
+                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_group_session", input, idempotency_key, "session_id")
+
+
+async def record_group_feedback(info: strawberry.Info[Context, None], input: RecordGroupFeedbackInput,
+                                idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_group_feedback", input, idempotency_key, "feedback_id")
+
+
+async def close_group(info: strawberry.Info[Context, None], input: CloseGroupInput,
+                      idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "close_group", input, idempotency_key, "group_id")
+
+
+async def record_activity(info: strawberry.Info[Context, None], input: RecordActivityInput,
+                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_activity", input, idempotency_key, "activity_id")
+
+
+async def record_publicity(info: strawberry.Info[Context, None], input: RecordPublicityInput,
+                           idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_publicity", input, idempotency_key, "item_id")
+
+
+async def record_survey(info: strawberry.Info[Context, None], input: RecordSurveyInput,
+                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_survey", input, idempotency_key, "survey_id")

@@ -1,0 +1,101 @@
+"""projects, groups, activities, publicity, surveys; stationDashboard and districtOverview."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from gateway.context import Context
+from gateway.types.pages import PageInfo
+from gateway.types.work import (
+    Activity,
+    ActivityConnection,
+    ActivityEdge,
+    DistrictOverview,
+    Group,
+    GroupConnection,
+    GroupEdge,
+    GroupPhase,
+    Project,
+    PublicityItem,
+    PublicityLevel,
+    StationDashboard,
+    Survey,
+)
+
+MONTH = "YYYY-MM, China time; default this month"
+
+
+async def projects(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                   year: Annotated[int | None, strawberry.argument(description="Running in this year")] = None,
+                   consistency_token: str | None = None) -> list[Project]:
+    found = await info.context.query("projects", {"station_id": station_id, "year": year}, consistency_token)
+    return [Project.from_row(row) for row in found["projects"]]
+
+
+async def project(info: strawberry.Info[Context, None], id: strawberry.ID,
+                  consistency_token: str | None = None) -> Project | None:
+    found = await info.context.query("projects", {"project_id": str(id)}, consistency_token)
+    return next((Project.from_row(row) for row in found["projects"]), None)
+
+
+async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                 project_id: strawberry.ID | None = None, phase: GroupPhase | None = None, first: int = 20,
+                 after: str | None = None, consistency_token: str | None = None) -> GroupConnection:
+    page = await info.context.query("groups", {"station_id": station_id, "project_id": project_id, "phase": phase,
+                                               "first": first, "after": after}, consistency_token)
+    return GroupConnection(edges=[GroupEdge(cursor=e["cursor"], node=Group.from_row(e["node"])) for e in page["edges"]],
+                           page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
+                           total_count=page["total_count"])
+
+
+async def group(info: strawberry.Info[Context, None], id: strawberry.ID,
+                consistency_token: str | None = None) -> Group | None:
+    page = await info.context.query("groups", {"group_id": str(id), "first": 1}, consistency_token)
+    return next((Group.from_row(e["node"]) for e in page["edges"]), None)
+
+
+async def activities(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                     project_id: strawberry.ID | None = None,
+                     month: Annotated[str | None, strawberry.argument(description="YYYY-MM")] = None,
+                     first: int = 20, after: str | None = None,
+                     consistency_token: str | None = None) -> ActivityConnection:
+    page = await info.context.query("activities", {"station_id": station_id, "project_id": project_id,
+                                                   "month": month, "first": first, "after": after}, consistency_token)
+    return ActivityConnection(
+        edges=[ActivityEdge(cursor=e["cursor"], node=Activity.from_row(e["node"])) for e in page["edges"]],
+        page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
+        total_count=page["total_count"])
+
+
+async def publicity(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                    level: PublicityLevel | None = None, year: int | None = None,
+                    consistency_token: str | None = None) -> list[PublicityItem]:
+    found = await info.context.query("publicity", {"station_id": station_id, "level": level, "year": year},
+                                     consistency_token)
+    return [PublicityItem.from_row(row) for row in found["publicity"]]
+
+
+async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                  consistency_token: str | None = None) -> list[Survey]:
+    found = await info.context.query("surveys", {"station_id": station_id}, consistency_token)
+    return [Survey.from_row(row) for row in found["surveys"]]
+
+
+async def station_dashboard(info: strawberry.Info[Context, None], station_id: strawberry.ID,
+                            month: Annotated[str | None, strawberry.argument(description=MONTH)] = None,
+                            consistency_token: str | None = None) -> StationDashboard:
+    found = await info.context.query("station_dashboard", {"station_id": str(station_id), "month": month},
+                                     consistency_token)
+    return StationDashboard.from_answer(found)
+
+
+async def district_overview(info: strawberry.Info[Context, None], year: int | None = None,
+                            month: Annotated[str | None, strawberry.argument(
+                                description="YYYY-MM: that month instead of the whole year")] = None,
+                            as_of: date | None = None, consistency_token: str | None = None) -> DistrictOverview:
+    found = await info.context.query("district_overview", {"year": year, "month": month,
+                                                           "as_of": as_of and as_of.isoformat()}, consistency_token)
+    return DistrictOverview.from_answer(found)

@@ -1,0 +1,338 @@
+"""The station's work as reporting computes it: projects with progress, groups, activities, publicity, surveys,
+the station dashboard and the district overview."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from gateway.context import Context
+from gateway.types.pages import PageInfo
+from gateway.types.station import Station
+from shared.contracts.activities import (
+    ActivityKind,
+    GroupPhase,
+    GroupType,
+    PublicityKind,
+    PublicityLevel,
+    SurveyMethod,
+)
+
+strawberry.enum(GroupType, description="成长 growth, 兴趣 interest, 支持 support, 教育 education, 治疗 therapeutic")
+strawberry.enum(GroupPhase, description="筹备 preparation → 形成 forming → 工作 working → 结束 ending → closed")
+strawberry.enum(ActivityKind, description="运动会, 节日, 露天电影, 职业体验, 亲子手工, 宣传教育, 志愿服务, other")
+strawberry.enum(PublicityKind, description="新闻 news, 海报 poster, H5, 线上论坛 forum, video, other")
+strawberry.enum(PublicityLevel, description="国家 national, 省 provincial, 市 city, 区 district, 街道 street")
+strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value))
+
+
+async def _station(info: strawberry.Info[Context, None], station_id: str) -> Station | None:
+    row = await info.context.stations.load(station_id)
+    return None if row is None else Station.from_row(row)
+
+
+@strawberry.type(description="人次 and the rest, counted from what was recorded in a period")
+class Figures:
+    person_times_direct: int = strawberry.field(description="直接服务人次: case, group and activity, each once")
+    person_times_indirect: int = strawberry.field(description="间接受益人次 (activities' estimates)")
+    case_person_times: int
+    group_person_times: int = strawberry.field(description="Members signed in plus walk-ins, every session")
+    activity_person_times: int = strawberry.field(description="Activities' direct participants")
+    people_served: int = strawberry.field(
+        description="Distinct people known by id (recipients at sessions, group members signed in); one resident "
+                    "at 5 sessions is 1 person and 5 person-times. Walk-ins and activity crowds are not included")
+    case_sessions: int
+    groups_planned: int
+    groups_meeting: int = strawberry.field(description="Groups with at least one session in the period")
+    group_sessions: int
+    activities: int
+    projects: int = strawberry.field(description="Projects running at some time in the period")
+    surveys: int
+    questionnaires_distributed: int
+    questionnaires_returned: int
+    publicity: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Figures:
+        return cls(**{name: int(row[name]) for name in cls.__annotations__})
+
+
+@strawberry.type(description="What a project planned, what was recorded against it, and the share done")
+class ProjectProgress:
+    planned_groups: int
+    planned_group_sessions: int
+    planned_activities: int
+    planned_person_times: int
+    groups: int
+    group_sessions: int
+    activities: int
+    person_times_direct: int
+    person_times_indirect: int
+
+
+@strawberry.type(description="项目 A station's social-work project")
+class Project:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    name: str
+    aims: str
+    target_population: str
+    communities: list[str]
+    starts_on: date
+    ends_on: date
+    progress: ProjectProgress
+
+    @strawberry.field
+    async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
+        return await _station(info, str(self.station_id))
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Project:
+        return cls(id=strawberry.ID(row["project_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
+                   aims=row["aims"], target_population=row["target_population"], communities=list(row["communities"]),
+                   starts_on=_day(row["starts_on"]), ends_on=_day(row["ends_on"]), progress=ProjectProgress(
+                       planned_groups=row["planned_groups"], planned_group_sessions=row["planned_sessions"],
+                       planned_activities=row["planned_activities"], planned_person_times=row["planned_person_times"],
+                       groups=row["groups"], group_sessions=row["group_sessions"], activities=row["activities"],
+                       person_times_direct=int(row["person_times_direct"]),
+                       person_times_indirect=int(row["person_times_indirect"])))
+
+
+@strawberry.type(description="A group session with its sign-in")
+class GroupSession:
+    id: strawberry.ID
+    number: int
+    held_on: date
+    duration_minutes: int
+    theme: str
+    expected: int
+    members_present: int
+    walk_ins: int
+    attendance: int = strawberry.field(description="Members present plus walk-ins: the session's person-times")
+    goal_attainment: int | None
+
+
+@strawberry.type(description="小组 A group (MZ/T 095-2017)")
+class Group:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    project_id: strawberry.ID | None
+    name: str
+    type: GroupType
+    target_population: str
+    community: str
+    leader_ids: list[str]
+    planned_sessions: int
+    planned_on: date
+    phase: GroupPhase
+    closed_on: date | None
+    members: int
+    sessions_held: int
+    person_times: int
+    feedback_forms: int
+    satisfaction: float | None = strawberry.field(description="Mean of the feedback forms' 1–5 scores")
+
+    @strawberry.field(description="Every session, in order")
+    async def sessions(self, info: strawberry.Info[Context, None]) -> list[GroupSession]:
+        found = await info.context.query("group_sessions", {"group_id": str(self.id)})
+        return [GroupSession(id=strawberry.ID(r["session_id"]), number=r["number"], held_on=_day(r["held_on"]),
+                             duration_minutes=r["duration_minutes"], theme=r["theme"], expected=r["expected"],
+                             members_present=r["present"], walk_ins=r["walk_ins"], attendance=r["attendance"],
+                             goal_attainment=r["goal_attainment"]) for r in found["sessions"]]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Group:
+        return cls(id=strawberry.ID(row["group_id"]), station_id=strawberry.ID(row["station_id"]),
+                   project_id=row["project_id"] and strawberry.ID(row["project_id"]), name=row["name"],
+                   type=GroupType(row["type"]), target_population=row["target_population"],
+                   community=row["community"], leader_ids=list(row["leader_ids"]),
+                   planned_sessions=row["planned_sessions"], planned_on=_day(row["planned_on"]),
+                   phase=GroupPhase(row["phase"]), closed_on=row["closed_on"] and _day(row["closed_on"]),
+                   members=row["members"], sessions_held=row["sessions_held"], person_times=int(row["person_times"]),
+                   feedback_forms=row["feedback_forms"], satisfaction=row["satisfaction"])
+
+
+@strawberry.type
+class GroupEdge:
+    cursor: str
+    node: Group
+
+
+@strawberry.type(description="A page of groups, newest first (Relay connection)")
+class GroupConnection:
+    edges: list[GroupEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="社区活动 A community activity")
+class Activity:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    project_id: strawberry.ID | None
+    community: str
+    title: str
+    kind: ActivityKind
+    held_on: date
+    place: str
+    partners: list[str]
+    direct_participants: int
+    indirect_beneficiaries: int
+    indirect_basis: str
+    volunteers: int
+    volunteer_hours: float
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Activity:
+        return cls(id=strawberry.ID(row["activity_id"]), station_id=strawberry.ID(row["station_id"]),
+                   project_id=row["project_id"] and strawberry.ID(row["project_id"]), community=row["community"],
+                   title=row["title"], kind=ActivityKind(row["kind"]), held_on=_day(row["held_on"]),
+                   place=row["place"], partners=list(row["partners"]), direct_participants=row["direct_participants"],
+                   indirect_beneficiaries=row["indirect_beneficiaries"], indirect_basis=row["indirect_basis"],
+                   volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"])
+
+
+@strawberry.type
+class ActivityEdge:
+    cursor: str
+    node: Activity
+
+
+@strawberry.type(description="A page of activities, newest first (Relay connection)")
+class ActivityConnection:
+    edges: list[ActivityEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="宣传 A news item or other material")
+class PublicityItem:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    kind: PublicityKind
+    title: str
+    outlet: str
+    level: PublicityLevel
+    published_on: date
+    link: str
+    audience: int | None
+    activity_id: strawberry.ID | None
+    project_id: strawberry.ID | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PublicityItem:
+        return cls(id=strawberry.ID(row["item_id"]), station_id=strawberry.ID(row["station_id"]),
+                   kind=PublicityKind(row["kind"]), title=row["title"], outlet=row["outlet"],
+                   level=PublicityLevel(row["level"]), published_on=_day(row["published_on"]), link=row["link"],
+                   audience=row["audience"], activity_id=row["activity_id"], project_id=row["project_id"])
+
+
+@strawberry.type
+class NeedFound:
+    area: str
+    population: str
+    description: str
+
+
+@strawberry.type(description="调研 A needs-research campaign")
+class Survey:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    title: str
+    method: SurveyMethod
+    starts_on: date
+    ends_on: date
+    distributed: int
+    returned: int
+    needs: list[NeedFound]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Survey:
+        return cls(id=strawberry.ID(row["survey_id"]), station_id=strawberry.ID(row["station_id"]), title=row["title"],
+                   method=SurveyMethod(row["method"]), starts_on=_day(row["starts_on"]), ends_on=_day(row["ends_on"]),
+                   distributed=row["distributed"], returned=row["returned"],
+                   needs=[NeedFound(**n) for n in json.loads(row["needs"])])
+
+
+@strawberry.type
+class LevelCount:
+    level: PublicityLevel
+    count: int
+
+
+@strawberry.type(description="A target the bureau set for the year, and what was recorded against it")
+class TargetProgress:
+    target: int
+    actual: int
+
+
+@strawberry.type(description="The year's targets (null: the bureau set none)")
+class Targets:
+    projects: TargetProgress
+    groups: TargetProgress
+    activities: TargetProgress
+    person_times: TargetProgress = strawberry.field(description="Direct person-times")
+
+
+@strawberry.type(description="社工站看板 A station's month and year, all computed from what was recorded")
+class StationDashboard:
+    station_id: strawberry.ID
+    month: str
+    year: int
+    this_month: Figures
+    this_year: Figures
+    targets: Targets | None
+    projects: list[Project] = strawberry.field(description="Projects running this year, with their progress")
+    publicity_by_level: list[LevelCount] = strawberry.field(description="This year's publicity by level")
+
+    @strawberry.field
+    async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
+        return await _station(info, str(self.station_id))
+
+    @classmethod
+    def from_answer(cls, found: dict[str, Any]) -> StationDashboard:
+        year, targets = found["this_year"], found["targets"]
+        return cls(
+            station_id=strawberry.ID(found["station_id"]), month=found["month"], year=found["year"],
+            this_month=Figures.from_row(found["this_month"]), this_year=Figures.from_row(year),
+            targets=None if targets is None else Targets(
+                projects=TargetProgress(target=targets["projects"], actual=year["projects"]),
+                groups=TargetProgress(target=targets["groups"], actual=year["groups_planned"]),
+                activities=TargetProgress(target=targets["activities"], actual=year["activities"]),
+                person_times=TargetProgress(target=targets["person_times"], actual=year["person_times_direct"])),
+            projects=[Project.from_row(p) for p in found["projects"]],
+            publicity_by_level=[LevelCount(level=PublicityLevel(p["level"]), count=p["count"])
+                                for p in found["publicity_by_level"]])
+
+
+@strawberry.type
+class StationFigures:
+    station_id: strawberry.ID
+    name: str
+    code: str
+    figures: Figures
+
+
+@strawberry.type(description="区级总览 Every station's figures for the period, and the district's")
+class DistrictOverview:
+    from_day: date = strawberry.field(name="from")
+    until: date = strawberry.field(description="The day after the period")
+    stations: list[StationFigures]
+    totals: Figures = strawberry.field(description="Sums, but distinct people are counted across the district")
+    publicity_by_level: list[LevelCount]
+
+    @classmethod
+    def from_answer(cls, found: dict[str, Any]) -> DistrictOverview:
+        return cls(from_day=_day(found["from"]), until=_day(found["until"]),
+                   stations=[StationFigures(station_id=strawberry.ID(s["station_id"]), name=s["name"], code=s["code"],
+                                            figures=Figures.from_row(s)) for s in found["stations"]],
+                   totals=Figures.from_row(found["totals"]),
+                   publicity_by_level=[LevelCount(level=PublicityLevel(p["level"]), count=p["count"])
+                                       for p in found["publicity_by_level"]])

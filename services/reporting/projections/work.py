@@ -1,0 +1,124 @@
+"""The station's work beyond cases: targets, projects, groups, activities, publicity, surveys."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+
+from services.reporting.projections import Projector, ReceivedEvent
+from shared.contracts.activities import (
+    ActivityHeld,
+    GroupClosed,
+    GroupFeedbackRecorded,
+    GroupMemberJoined,
+    GroupPhaseChanged,
+    GroupPlanned,
+    GroupSessionHeld,
+    ProjectStarted,
+    PublicityPublished,
+    StationTargetsSet,
+    SurveyConducted,
+)
+
+
+async def targets_set(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: StationTargetsSet = event.payload
+    await conn.execute(
+        "INSERT INTO station_targets (station_id, year, projects, groups, activities, person_times)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (station_id, year) DO UPDATE SET projects = excluded.projects,"
+        " groups = excluded.groups, activities = excluded.activities, person_times = excluded.person_times",
+        e.station_id, e.year, e.projects, e.groups, e.activities, e.person_times)
+
+
+async def project_started(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: ProjectStarted = event.payload
+    await conn.execute(
+        "INSERT INTO projects (project_id, station_id, name, aims, target_population, communities, starts_on,"
+        " ends_on, planned_groups, planned_sessions, planned_activities, planned_person_times)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        e.project_id, e.station_id, e.name, e.aims, e.target_population, list(e.communities), e.starts_on,
+        e.ends_on, e.planned.groups, e.planned.group_sessions, e.planned.activities, e.planned.person_times)
+
+
+async def group_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case GroupPlanned() as e:
+            await conn.execute(
+                "INSERT INTO groups (group_id, station_id, project_id, name, type, target_population, community,"
+                " leader_ids, planned_sessions, planned_on, phase) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                " 'preparation')", e.group_id, e.station_id, e.project_id, e.name, e.type.value,
+                e.target_population, e.community, list(e.leader_ids), e.planned_sessions, e.planned_on)
+        case GroupMemberJoined() as e:
+            await conn.execute("INSERT INTO group_members (group_id, member_id, recipient_id, joined_on)"
+                               " VALUES ($1, $2, $3, $4)", e.group_id, e.member_id, e.recipient_id, e.joined_on)
+        case GroupPhaseChanged() as e:
+            await conn.execute("UPDATE groups SET phase = $2 WHERE group_id = $1", e.group_id, e.phase.value)
+        case GroupClosed() as e:
+            await conn.execute("UPDATE groups SET phase = 'closed', closed_on = $2 WHERE group_id = $1",
+                               e.group_id, e.closed_on)
+        case GroupFeedbackRecorded() as e:
+            await conn.execute(
+                "INSERT INTO group_feedback (feedback_id, group_id, station_id, session_number, satisfaction,"
+                " pre_score, post_score) VALUES ($1, $2, $3, $4, $5, $6, $7)", e.feedback_id, e.group_id,
+                e.station_id, e.session_number, e.satisfaction, e.pre_score, e.post_score)
+
+
+async def group_session_held(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    """The session with its sign-in; a first session moves a group in preparation or forming to working."""
+    e: GroupSessionHeld = event.payload
+    await conn.execute(
+        "INSERT INTO group_sessions (session_id, group_id, station_id, project_id, community, number, held_on,"
+        " duration_minutes, theme, expected, present, walk_ins, goal_attainment)"
+        " SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7, $8, $9, $10, $11 FROM groups WHERE group_id = $2",
+        e.session_id, e.group_id, e.station_id, e.number, e.held_on, e.duration_minutes, e.theme, e.expected,
+        len(e.present_member_ids), e.walk_ins, e.goal_attainment)
+    await conn.executemany("INSERT INTO group_attendance (session_id, group_id, member_id) VALUES ($1, $2, $3)",
+                           [(e.session_id, e.group_id, m) for m in e.present_member_ids])
+    await conn.execute("UPDATE groups SET phase = 'working' WHERE group_id = $1"
+                       " AND phase IN ('preparation', 'forming')", e.group_id)
+
+
+async def activity_held(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: ActivityHeld = event.payload
+    await conn.execute(
+        "INSERT INTO activities (activity_id, station_id, project_id, community, title, kind, held_on, place,"
+        " partners, direct_participants, indirect_beneficiaries, indirect_basis, volunteers, volunteer_hours)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        e.activity_id, e.station_id, e.project_id, e.community, e.title, e.kind.value, e.held_on, e.place,
+        list(e.partners), e.direct_participants, e.indirect_beneficiaries, e.indirect_basis, e.volunteers,
+        e.volunteer_hours)
+
+
+async def publicity_published(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: PublicityPublished = event.payload
+    await conn.execute(
+        "INSERT INTO publicity (item_id, station_id, kind, title, outlet, level, published_on, link, audience,"
+        " activity_id, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        e.item_id, e.station_id, e.kind.value, e.title, e.outlet, e.level.value, e.published_on, e.link,
+        e.audience, e.activity_id, e.project_id)
+
+
+async def survey_conducted(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: SurveyConducted = event.payload
+    await conn.execute(
+        "INSERT INTO surveys (survey_id, station_id, title, method, starts_on, ends_on, distributed, returned,"
+        " needs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)", e.survey_id, e.station_id, e.title,
+        e.method.value, e.starts_on, e.ends_on, e.distributed, e.returned,
+        json.dumps([{"area": n.area, "population": n.population, "description": n.description} for n in e.needs],
+                   ensure_ascii=False))
+
+
+PROJECTORS: dict[str, Projector] = {
+    "StationTargetsSet": targets_set,
+    "ProjectStarted": project_started,
+    "GroupPlanned": group_changed,
+    "GroupMemberJoined": group_changed,
+    "GroupPhaseChanged": group_changed,
+    "GroupClosed": group_changed,
+    "GroupFeedbackRecorded": group_changed,
+    "GroupSessionHeld": group_session_held,
+    "ActivityHeld": activity_held,
+    "PublicityPublished": publicity_published,
+    "SurveyConducted": survey_conducted,
+}

@@ -1,0 +1,218 @@
+"""The station's work as lists, and its dashboard and the district overview, computed from what was recorded.
+
+Every figure is counted here, at query time, from the fact tables the projections keep: nothing is typed in
+and nothing is kept as a running total that could drift from the events.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from services.reporting.queries.caseload import as_of
+from services.reporting.queries.cases import connection, decode_cursor, page_size
+from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.station_month import month_bounds
+from shared.contracts.errors import Forbidden, InvalidInput, Message
+from shared.runtime import RequestContext
+
+_SCOPE = "($1::text[] IS NULL OR {0}station_id = ANY($1)) AND ($2::text IS NULL OR {0}station_id = $2)"
+
+FIGURES: dict[str, str] = {
+    "person_times_direct": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND reach = 'direct'"
+                           " AND day >= $3 AND day < $4 GROUP BY 1",
+    "person_times_indirect": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND reach = 'indirect'"
+                             " AND day >= $3 AND day < $4 GROUP BY 1",
+    "case_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'case'"
+                         " AND day >= $3 AND day < $4 GROUP BY 1",
+    "group_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'group'"
+                          " AND day >= $3 AND day < $4 GROUP BY 1",
+    "activity_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'activity'"
+                             " AND reach = 'direct' AND day >= $3 AND day < $4 GROUP BY 1",
+    "people_served": "SELECT station_id, count(DISTINCT person) FROM people_served WHERE {scope}"
+                     " AND day >= $3 AND day < $4 GROUP BY 1",
+    "case_sessions": "SELECT station_id, count(*) FROM case_sessions WHERE {scope} AND held_on >= $3"
+                     " AND held_on < $4 GROUP BY 1",
+    "groups_planned": "SELECT station_id, count(*) FROM groups WHERE {scope} AND planned_on >= $3"
+                      " AND planned_on < $4 GROUP BY 1",
+    "groups_meeting": "SELECT station_id, count(DISTINCT group_id) FROM group_sessions WHERE {scope}"
+                      " AND held_on >= $3 AND held_on < $4 GROUP BY 1",
+    "group_sessions": "SELECT station_id, count(*) FROM group_sessions WHERE {scope} AND held_on >= $3"
+                      " AND held_on < $4 GROUP BY 1",
+    "activities": "SELECT station_id, count(*) FROM activities WHERE {scope} AND held_on >= $3 AND held_on < $4"
+                  " GROUP BY 1",
+    "projects": "SELECT station_id, count(*) FROM projects WHERE {scope} AND starts_on < $4 AND ends_on >= $3"
+                " GROUP BY 1",
+    "surveys": "SELECT station_id, count(*) FROM surveys WHERE {scope} AND starts_on >= $3 AND starts_on < $4"
+               " GROUP BY 1",
+    "questionnaires_distributed": "SELECT station_id, sum(distributed) FROM surveys WHERE {scope}"
+                                  " AND starts_on >= $3 AND starts_on < $4 GROUP BY 1",
+    "questionnaires_returned": "SELECT station_id, sum(returned) FROM surveys WHERE {scope}"
+                               " AND starts_on >= $3 AND starts_on < $4 GROUP BY 1",
+    "publicity": "SELECT station_id, count(*) FROM publicity WHERE {scope} AND published_on >= $3"
+                 " AND published_on < $4 GROUP BY 1",
+}
+"""Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until)."""
+
+
+async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
+                  end: date) -> dict[str, dict[str, int]]:
+    """station id → figure name → value, for [start, end); stations with nothing recorded are absent."""
+    found: dict[str, dict[str, int]] = {}
+    for name, query in FIGURES.items():
+        for station, value in await pool.fetch(query.format(scope=_SCOPE.format("")), stations, station_id,
+                                               start, end):
+            found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = int(value or 0)
+    return found
+
+
+async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
+                             start: date, end: date) -> list[dict[str, Any]]:
+    rows = await pool.fetch(f"SELECT level, count(*) FROM publicity WHERE {_SCOPE.format('')}"
+                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
+                            stations, station_id, start, end)
+    return [{"level": r["level"], "count": r["count"]} for r in rows]
+
+
+_PROJECT_PROGRESS = """
+    SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.starts_on, p.ends_on,
+           p.planned_groups, p.planned_sessions, p.planned_activities, p.planned_person_times,
+           (SELECT count(*) FROM groups g WHERE g.project_id = p.project_id) AS groups,
+           (SELECT count(*) FROM group_sessions s WHERE s.project_id = p.project_id) AS group_sessions,
+           (SELECT count(*) FROM activities a WHERE a.project_id = p.project_id) AS activities,
+           (SELECT coalesce(sum(count), 0) FROM person_times t
+             WHERE t.project_id = p.project_id AND t.reach = 'direct') AS person_times_direct,
+           (SELECT coalesce(sum(count), 0) FROM person_times t
+             WHERE t.project_id = p.project_id AND t.reach = 'indirect') AS person_times_indirect
+      FROM projects p
+"""
+
+
+async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Projects with their progress against what they planned, newest first."""
+    year = body.get("year")
+    rows = await pool.fetch(
+        f"{_PROJECT_PROGRESS} WHERE {_SCOPE.format('p.')} AND ($3::int IS NULL OR"
+        " (extract(year FROM p.starts_on) <= $3 AND extract(year FROM p.ends_on) >= $3))"
+        " AND ($4::text IS NULL OR p.project_id = $4) ORDER BY p.seq DESC",
+        visible_stations(request.actor), body.get("station_id"), year, body.get("project_id"))
+    return {"projects": [dict(r) for r in rows]}
+
+
+async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Groups newest first, with members, sessions held, attendance and feedback (Relay page)."""
+    first = page_size(body)
+    after = decode_cursor(body["after"], "group") if body.get("after") else None
+    where = (f"{_SCOPE.format('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR"
+             " g.phase = $4) AND ($5::text IS NULL OR g.group_id = $5)")
+    args = [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), body.get("phase"),
+            body.get("group_id")]
+    rows = await pool.fetch(
+        "SELECT g.*, (SELECT count(*) FROM group_members m WHERE m.group_id = g.group_id) AS members,"
+        " (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.group_id) AS sessions_held,"
+        " (SELECT coalesce(sum(present + walk_ins), 0) FROM group_sessions s WHERE s.group_id = g.group_id)"
+        "   AS person_times,"
+        " (SELECT count(*) FROM group_feedback f WHERE f.group_id = g.group_id) AS feedback_forms,"
+        " (SELECT avg(satisfaction)::float FROM group_feedback f WHERE f.group_id = g.group_id) AS satisfaction"
+        f" FROM groups g WHERE {where} AND ($6::bigint IS NULL OR g.seq < $6) ORDER BY g.seq DESC LIMIT $7",
+        *args, after, first + 1)
+    total = await pool.fetchval(f"SELECT count(*) FROM groups g WHERE {where}", *args)
+    return connection(rows, first, total, "group")
+
+
+async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    rows = await pool.fetch(
+        f"SELECT s.*, s.present + s.walk_ins AS attendance FROM group_sessions s WHERE {_SCOPE.format('s.')}"
+        " AND s.group_id = $3 ORDER BY s.number", visible_stations(request.actor), None, str(body.get("group_id")))
+    return {"sessions": [dict(r) for r in rows]}
+
+
+async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Community activities, latest first, in a month when asked (Relay page)."""
+    first = page_size(body)
+    after = decode_cursor(body["after"], "activity") if body.get("after") else None
+    start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
+    where = (f"{_SCOPE.format('')} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4"
+             " AND held_on < $5")
+    args = [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), start, end]
+    rows = await pool.fetch(f"SELECT * FROM activities WHERE {where} AND ($6::bigint IS NULL OR seq < $6)"
+                            " ORDER BY seq DESC LIMIT $7", *args, after, first + 1)
+    total = await pool.fetchval(f"SELECT count(*) FROM activities WHERE {where}", *args)
+    return connection(rows, first, total, "activity")
+
+
+async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    rows = await pool.fetch(
+        f"SELECT * FROM publicity WHERE {_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
+        " AND ($4::int IS NULL OR extract(year FROM published_on) = $4) ORDER BY published_on DESC, seq DESC",
+        visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year"))
+    return {"publicity": [dict(r) for r in rows]}
+
+
+async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    rows = await pool.fetch(
+        f"SELECT survey_id, station_id, title, method, starts_on, ends_on, distributed, returned, needs::text"
+        f" FROM surveys WHERE {_SCOPE.format('')} ORDER BY starts_on DESC, survey_id",
+        visible_stations(request.actor), body.get("station_id"))
+    return {"surveys": [dict(r) for r in rows]}
+
+
+def _month(body: dict[str, Any]) -> tuple[str, date, date]:
+    month = str(body.get("month") or as_of(body).strftime("%Y-%m"))
+    start, end = month_bounds(month)
+    return month, start, end
+
+
+def _year(value: Any) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(Message(zh=f"年份 {value} 无效", en=f"Year {value} is not valid"), field="year") from error
+    if not 2015 <= year <= 2100:
+        raise InvalidInput(Message(zh=f"年份 {value} 无效", en=f"Year {value} is not valid"), field="year")
+    return year
+
+
+async def station_dashboard(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """A station's month and year: figures, targets against progress, projects, publicity by level."""
+    station_id = str(body.get("station_id", ""))
+    if not request.actor.may_act_for(station_id):
+        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
+                        field="stationId")
+    month, start, end = _month(body)
+    year_start, year_end = date(start.year, 1, 1), date(start.year + 1, 1, 1)
+    empty = dict.fromkeys(FIGURES, 0)
+    in_month = (await figures(pool, None, station_id, start, end)).get(station_id, empty)
+    in_year = (await figures(pool, None, station_id, year_start, year_end)).get(station_id, empty)
+    targets = await pool.fetchrow("SELECT projects, groups, activities, person_times FROM station_targets"
+                                  " WHERE station_id = $1 AND year = $2", station_id, start.year)
+    progress = await pool.fetch(f"{_PROJECT_PROGRESS} WHERE p.station_id = $1 AND p.starts_on < $3"
+                                " AND p.ends_on >= $2 ORDER BY p.seq", station_id, year_start, year_end)
+    return {"station_id": station_id, "month": month, "year": start.year, "this_month": in_month,
+            "this_year": in_year, "targets": None if targets is None else dict(targets),
+            "projects": [dict(r) for r in progress],
+            "publicity_by_level": await publicity_by_level(pool, None, station_id, year_start, year_end)}
+
+
+async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Every visible station's figures for a year (or a month of it), and the district's totals. The
+    district's distinct people are counted across stations, not added up."""
+    if body.get("month"):
+        _, start, end = _month(body)
+    else:
+        year = _year(body.get("year") or as_of(body).year)
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    visible = visible_stations(request.actor)
+    per_station = await figures(pool, visible, None, start, end)
+    stations = await pool.fetch("SELECT station_id, name, code FROM stations WHERE $1::text[] IS NULL"
+                                " OR station_id = ANY($1) ORDER BY code", visible)
+    rows = [{"station_id": s["station_id"], "name": s["name"], "code": s["code"],
+             **per_station.get(s["station_id"], dict.fromkeys(FIGURES, 0))} for s in stations]
+    totals = {name: sum(row[name] for row in rows) for name in FIGURES}
+    totals["people_served"] = int(await pool.fetchval(
+        "SELECT count(DISTINCT person) FROM people_served WHERE ($1::text[] IS NULL OR station_id = ANY($1))"
+        " AND day >= $2 AND day < $3", visible, start, end))
+    return {"from": start.isoformat(), "until": end.isoformat(), "stations": rows, "totals": totals,
+            "publicity_by_level": await publicity_by_level(pool, visible, None, start, end)}

@@ -1,0 +1,174 @@
+"""A project with a group of six sessions and an activity: the dashboard and the district add up exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from gateway.consistency import decode_token
+from shared.contracts import Actor, Role
+from tests.e2e.graphql import RECORD, graphql
+from tests.support import System, open_case_for, open_station, worker
+
+RECORDED = """
+mutation($input: %s!) {
+  %s(input: $input) {
+    __typename
+    ... on StationWorkRecorded { id groupId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
+
+FIGURES = """personTimesDirect personTimesIndirect casePersonTimes groupPersonTimes activityPersonTimes peopleServed
+             caseSessions groupsPlanned groupsMeeting groupSessions activities projects surveys
+             questionnairesDistributed questionnairesReturned publicity"""
+
+DASHBOARD = """
+query($station: ID!, $t: String) {
+  stationDashboard(stationId: $station, month: "2026-11", consistencyToken: $t) {
+    month year thisMonth { FIGURES } thisYear { FIGURES }
+    targets { projects { target actual } groups { target actual } activities { target actual }
+              personTimes { target actual } }
+    projects { name progress { plannedGroupSessions groups groupSessions activities personTimesDirect
+                               personTimesIndirect } }
+    publicityByLevel { level count }
+  }
+  districtOverview(year: 2026) { stations { code figures { FIGURES } } totals { FIGURES } }
+  groups(stationId: $station) { totalCount edges { node { name phase members sessionsHeld personTimes
+                                                         feedbackForms satisfaction
+                                                         sessions { number attendance walkIns } } } }
+}""".replace("FIGURES", FIGURES)
+
+
+async def record(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
+                 **input_: Any) -> dict[str, Any]:
+    answer = await graphql(http, RECORDED % (input_type, mutation), actor, input=input_)
+    assert "errors" not in answer, answer
+    result: dict[str, Any] = answer["data"][mutation]
+    return result
+
+
+async def recorded(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str, **input_: Any) -> str:
+    result = await record(http, actor, mutation, input_type, **input_)
+    assert result["__typename"] == "StationWorkRecorded", (mutation, result)
+    return str(result["id"])
+
+
+async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_district(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    case = await open_case_for(system, station_id)
+    recipient_id = (await system.cases.store.read_stream(f"case-{case['case_id']}"))[0].payload.recipient_id
+    case_session = (await graphql(http, RECORD, me, input={
+        "caseId": case["case_id"], "heldOn": "2026-11-10", "mode": "HOME_VISIT", "durationMinutes": 30,
+        "participants": 2}))["data"]["recordCaseSession"]
+    assert case_session["__typename"] == "CaseSessionRecorded"
+
+    await recorded(http, BUREAU, "setStationTargets", "SetStationTargetsInput", stationId=station_id, year=2026,
+                   projects=2, groups=2, activities=3, personTimes=100)
+    project_id = await recorded(
+        http, me, "startProject", "StartProjectInput", stationId=station_id, name="童心童乐童成长",
+        aims="陪伴留守儿童成长", targetPopulation="留守儿童", communities=["一力社区"], startsOn="2026-03-01",
+        endsOn="2026-12-31", planned={"groups": 1, "groupSessions": 6, "activities": 1, "personTimes": 60})
+    group_id = await recorded(
+        http, me, "planGroup", "PlanGroupInput", stationId=station_id, projectId=project_id, name="小小手工坊",
+        type="GROWTH", targetPopulation="6-12 岁留守儿童", community="一力社区", leaderIds=[me.subject],
+        plannedSessions=6)
+    members = [await recorded(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id, name=f"组员{n}",
+                              recipientId=recipient_id if n == 1 else None) for n in range(1, 6)]
+    sign_ins = [(members[:5], 0), (members[:4], 1), (members[:3], 2), (members[:5], 0), (members[1:5], 1),
+                (members[:5], 3)]
+    for day, (present, walk_ins) in enumerate(sign_ins, start=2):
+        await recorded(http, me, "recordGroupSession", "RecordGroupSessionInput", groupId=group_id,
+                       heldOn=f"2026-11-{day:02d}", durationMinutes=90, place="一力社区活动室", theme=f"第{day - 1}节",
+                       presentMemberIds=present, walkIns=walk_ins, goalAttainment=4)
+    for member_id, score in ((members[0], 5), (members[1], 4)):
+        await recorded(http, me, "recordGroupFeedback", "RecordGroupFeedbackInput", groupId=group_id,
+                       memberId=member_id, satisfaction=score, comment="很开心")
+    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn="2026-11-08",
+                   summary="六节全部完成")
+    activity_id = await recorded(
+        http, me, "recordActivity", "RecordActivityInput", stationId=station_id, projectId=project_id,
+        community="一力社区", title="亲子手工日", kind="PARENT_CHILD", heldOn="2026-11-15", place="一力社区广场",
+        directParticipants=40, indirectBeneficiaries=100, indirectBasis="参与家庭平均 2.5 人", volunteers=6,
+        volunteerHours=18)
+    await recorded(http, me, "recordPublicity", "RecordPublicityInput", stationId=station_id, kind="NEWS",
+                   title="黑石铺社工站亲子手工日", outlet="天心区融媒体中心", level="DISTRICT",
+                   publishedOn="2026-11-16", activityId=activity_id, projectId=project_id)
+    last = await record(http, me, "recordSurvey", "RecordSurveyInput", stationId=station_id, title="居民需求调研",
+                        method="QUESTIONNAIRE", startsOn="2026-03-01", endsOn="2026-03-31", distributed=500,
+                        returned=487, needs=[{"area": "education", "population": "留守儿童",
+                                              "description": "课后无人看护"}])
+    for position in decode_token(last["consistencyToken"]) + decode_token(case_session["consistencyToken"]):
+        await system.read_models_have(position)
+    found = (await graphql(http, DASHBOARD, me, station=station_id, t=last["consistencyToken"]))["data"]
+
+    group_person_times = sum(len(present) + walk_ins for present, walk_ins in sign_ins)  # 26 + 7 = 33
+    expected = {
+        "personTimesDirect": 2 + group_person_times + 40, "personTimesIndirect": 100, "casePersonTimes": 2,
+        "groupPersonTimes": group_person_times, "activityPersonTimes": 40,
+        "peopleServed": 5,  # the recipient at the case session is member 1: one person, not two
+        "caseSessions": 1, "groupsPlanned": 1, "groupsMeeting": 1, "groupSessions": 6, "activities": 1,
+        "projects": 1, "surveys": 0, "questionnairesDistributed": 0, "questionnairesReturned": 0, "publicity": 1}
+    dashboard = found["stationDashboard"]
+    assert dashboard["thisMonth"] == expected
+    assert dashboard["thisYear"] == {**expected, "surveys": 1, "questionnairesDistributed": 500,
+                                     "questionnairesReturned": 487}
+    assert dashboard["targets"] == {"projects": {"target": 2, "actual": 1}, "groups": {"target": 2, "actual": 1},
+                                    "activities": {"target": 3, "actual": 1},
+                                    "personTimes": {"target": 100, "actual": 2 + group_person_times + 40}}
+    assert dashboard["projects"] == [{"name": "童心童乐童成长", "progress": {
+        "plannedGroupSessions": 6, "groups": 1, "groupSessions": 6, "activities": 1,
+        "personTimesDirect": group_person_times + 40, "personTimesIndirect": 100}}]
+    assert dashboard["publicityByLevel"] == [{"level": "DISTRICT", "count": 1}]
+    [row] = found["districtOverview"]["stations"]
+    assert row["code"] == "HSP" and row["figures"] == dashboard["thisYear"]
+    assert found["districtOverview"]["totals"] == dashboard["thisYear"]
+    [group] = [e["node"] for e in found["groups"]["edges"]]
+    assert {k: group[k] for k in ("phase", "members", "sessionsHeld", "personTimes", "feedbackForms")} == {
+        "phase": "CLOSED", "members": 5, "sessionsHeld": 6, "personTimes": group_person_times, "feedbackForms": 2}
+    assert group["satisfaction"] == 4.5
+    assert [(s["number"], s["attendance"]) for s in group["sessions"]] == [
+        (n, len(p) + w) for n, (p, w) in enumerate(sign_ins, start=1)]
+
+
+async def test_bad_station_work_is_refused_clearly_and_stores_nothing(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    group_id = await recorded(http, me, "planGroup", "PlanGroupInput", stationId=station_id, name="长者健康小组",
+                              type="SUPPORT", targetPopulation="独居老人", community="一力社区",
+                              leaderIds=[me.subject], plannedSessions=4)
+    member = await recorded(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id, name="周某")
+    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn="2026-11-01",
+                   summary="提前结束")
+    before = await system.activities.pool.fetchval("SELECT count(*) FROM events")
+
+    refusals = [
+        await record(http, me, "recordGroupSession", "RecordGroupSessionInput", groupId=group_id,
+                     heldOn="2026-11-01", durationMinutes=60, place="活动室", theme="健康讲座",
+                     presentMemberIds=[member]),
+        await record(http, me, "recordActivity", "RecordActivityInput", stationId=station_id, community="一力社区",
+                     title="重阳节", kind="FESTIVAL", heldOn="2099-10-01", place="广场", directParticipants=10),
+        await record(http, me, "recordActivity", "RecordActivityInput", stationId=station_id, community="一力社区",
+                     title="重阳节", kind="FESTIVAL", heldOn="2026-10-29", place="广场", directParticipants=10,
+                     indirectBeneficiaries=50),
+        await record(http, me, "recordSurvey", "RecordSurveyInput", stationId=station_id, title="调研",
+                     method="QUESTIONNAIRE", startsOn="2026-03-01", endsOn="2026-03-31", distributed=10,
+                     returned=11),
+        await record(http, BUREAU, "startProject", "StartProjectInput", stationId=station_id, name="项目",
+                     aims="目标", targetPopulation="居民", communities=[], startsOn="2026-01-01",
+                     endsOn="2026-12-31"),
+        await record(http, me, "setStationTargets", "SetStationTargetsInput", stationId=station_id, year=2026),
+    ]
+
+    assert [(r["__typename"], r["code"], r["field"]) for r in refusals] == [
+        ("Rejected", "group_closed", "groupId"), ("InvalidInput", "invalid_input", "heldOn"),
+        ("InvalidInput", "invalid_input", "indirectBasis"), ("InvalidInput", "invalid_input", "returned"),
+        ("Forbidden", "forbidden", None), ("Forbidden", "forbidden", None)]
+    assert all(r["messageZh"] and r["messageEn"] for r in refusals)
+    assert await system.activities.pool.fetchval("SELECT count(*) FROM events") == before
