@@ -171,7 +171,7 @@ class RecordSurveyInput:
     starts_on: date
     ends_on: date
     distributed: int = 0
-    returned: int = 0
+    returned: int | None = strawberry.field(default=None, description="Omit when not counted")
     needs: list[NeedFoundInput] = strawberry.field(default_factory=list)
     survey_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 

@@ -250,7 +250,7 @@ class Survey:
     starts_on: date
     ends_on: date
     distributed: int
-    returned: int
+    returned: int | None = strawberry.field(description="Null: not counted")
     needs: list[NeedFound]
 
     @classmethod

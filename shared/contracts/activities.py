@@ -296,5 +296,6 @@ class SurveyConducted:
     starts_on: date
     ends_on: date
     distributed: int
-    returned: int
+    returned: int | None
+    """None: not counted (the article gives only the questionnaires handed out)."""
     needs: tuple[NeedFound, ...]

@@ -1,4 +1,7 @@
-"""Demo data: Tianxin District's four stations from the article, a few recipients and cases.
+"""Demo data: Tianxin District's four stations from the article, a few recipients and cases, and the article's
+figures of the stations' work: the needs research (1,844 questionnaires handed out: 505 文源, 357 青园, 495 桂花坪,
+487 黑石铺) and 黑石铺's project 童心童乐童成长 (6 groups in five communities, 630 direct and about 300 indirect
+person-times).
 
 Loaded through the services' own commands, each with an idempotency key, so a
 second load appends nothing.
@@ -101,9 +104,70 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
     return commands
 
 
+SURVEYS = {"WY": 505, "QY": 357, "GHP": 495, "HSP": 487}
+"""Questionnaires each station handed out in its needs research (the article's figures, 1,844 in all)."""
+
+HSP_GROUPS = [("黑石铺社区", "垃圾分类小卫士", "growth"), ("一力社区", "粘土创意坊", "interest"),
+              ("铭安社区", "心灵成长营", "growth"), ("创谷社区", "巧手工坊", "interest"),
+              ("披塘村", "创意结合小组", "interest"), ("一力社区", "勇气成长营", "growth")]
+MEMBERS_PER_GROUP = 15
+WALK_INS = (3, 2, 3, 2, 3, 2)
+"""Six sessions a group: 15 members signed in and these walk-ins, 105 person-times a group, 630 for six."""
+
+
+def _station_work_commands() -> list[tuple[str, str, dict[str, Any]]]:
+    commands: list[tuple[str, str, dict[str, Any]]] = []
+    for code, handed_out in SURVEYS.items():
+        commands.append(("activities", "set_station_targets", {
+            "station_id": station_id(code), "year": 2026, "projects": 2, "groups": 6, "activities": 4,
+            "person_times": 1500}))
+        commands.append(("activities", "record_survey", {
+            "survey_id": demo_id("survey", code), "station_id": station_id(code), "title": "社工站建设需求调研",
+            "method": "questionnaire", "starts_on": "2026-03-02", "ends_on": "2026-03-31", "distributed": handed_out,
+            "needs": [{"area": "education", "population": "留守儿童", "description": "暑期无人看护，缺少课外活动"},
+                      {"area": "social", "population": "独居老人", "description": "缺少陪伴与社会交往"}]}))
+    project_id = demo_id("project", "童心童乐童成长")
+    commands.append(("activities", "start_project", {
+        "project_id": project_id, "station_id": station_id("HSP"), "name": "童心童乐童成长",
+        "aims": "充实儿童暑期生活，提升创造力、合作与勇气", "target_population": "6-12 岁儿童",
+        "communities": sorted({community for community, _, _ in HSP_GROUPS}), "starts_on": "2026-07-01",
+        "ends_on": "2026-12-31",
+        "planned": {"groups": 6, "group_sessions": 36, "activities": 1, "person_times": 600}}))
+    for g, (community, name, kind) in enumerate(HSP_GROUPS):
+        group_id = demo_id("group", name)
+        commands.append(("activities", "plan_group", {
+            "group_id": group_id, "station_id": station_id("HSP"), "project_id": project_id, "name": name,
+            "type": kind, "target_population": "6-12 岁儿童", "community": community,
+            "leader_ids": [social_worker("HSP").subject], "planned_sessions": 6}))
+        members = [demo_id("member", f"{name}-{n}") for n in range(MEMBERS_PER_GROUP)]
+        commands += [("activities", "add_group_member", {"group_id": group_id, "member_id": member,
+                                                         "name": f"{community}儿童{n + 1:02d}"})
+                     for n, member in enumerate(members)]
+        for n, walk_ins in enumerate(WALK_INS):
+            held_on = date(2026, 7, 6) + timedelta(days=7 * n + g)
+            commands.append(("activities", "record_group_session", {
+                "group_id": group_id, "session_id": demo_id("group-session", f"{name}-{n}"),
+                "held_on": held_on.isoformat(), "duration_minutes": 90, "place": f"{community}活动室",
+                "theme": f"{name} 第 {n + 1} 节", "present_member_ids": members, "walk_ins": walk_ins,
+                "goal_attainment": 4}))
+        commands.append(("activities", "close_group", {"group_id": group_id, "closed_on": "2026-08-31",
+                                                       "summary": "六节全部完成，组员更愿意表达、合作"}))
+    exhibition = demo_id("activity", "童心童乐童成长成果展")
+    commands.append(("activities", "record_activity", {
+        "activity_id": exhibition, "station_id": station_id("HSP"), "project_id": project_id,
+        "community": "黑石铺社区", "title": "童心童乐童成长成果展", "kind": "education", "held_on": "2026-09-05",
+        "place": "黑石铺街道社工站", "direct_participants": 0, "indirect_beneficiaries": 300,
+        "indirect_basis": "家长、社区居民观展，按签到估算", "partners": ["黑石铺社区居委会"]}))
+    commands.append(("activities", "record_publicity", {
+        "item_id": demo_id("publicity", "童心童乐童成长"), "station_id": station_id("HSP"), "kind": "news",
+        "title": "黑石铺街道社工站“童心童乐童成长”暑期小组圆满结束", "outlet": "天心区融媒体中心",
+        "level": "district", "published_on": "2026-09-06", "activity_id": exhibition, "project_id": project_id}))
+    return commands
+
+
 async def load_demo(client: ServiceClient, token: str) -> int:
     """Send every demo command; returns how many were sent (replays append nothing)."""
-    commands = _commands()
+    commands = _commands() + _station_work_commands()
     for n, (service, endpoint, payload) in enumerate(commands):
         await client.call(service, endpoint, payload, token=token, idempotency_key=f"demo-{n}")
     return len(commands)

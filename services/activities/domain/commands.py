@@ -252,5 +252,5 @@ class RecordSurvey:
     starts_on: date
     ends_on: date
     distributed: int = 0
-    returned: int = 0
+    returned: int | None = None
     needs: tuple[NeedFound, ...] = ()

@@ -98,9 +98,10 @@ def record_survey(command: RecordSurvey, station: Station, state: Recorded) -> l
     if command.ends_on < command.starts_on:
         raise EndsBeforeStart("endsOn")
     require_range("distributed", command.distributed, 0, MAX_COUNT)
-    require_range("returned", command.returned, 0, MAX_COUNT)
-    if command.returned > command.distributed:
-        raise MoreThanHandedOut()
+    if command.returned is not None:
+        require_range("returned", command.returned, 0, MAX_COUNT)
+        if command.returned > command.distributed:
+            raise MoreThanHandedOut()
     needs = tuple(NeedFound(area=require_text("needs.area", n.area), population=n.population.strip(),
                             description=require_text("needs.description", n.description)) for n in command.needs)
     return [SurveyConducted(survey_id=command.survey_id, station_id=command.station_id,

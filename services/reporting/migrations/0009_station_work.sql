@@ -128,7 +128,7 @@ CREATE TABLE surveys (
     starts_on   date NOT NULL,
     ends_on     date NOT NULL,
     distributed integer NOT NULL,
-    returned    integer NOT NULL,
+    returned    integer,
     needs       jsonb NOT NULL
 );
 
