@@ -56,6 +56,7 @@ from gateway.queries.station_work import (
     district_overview,
     group,
     groups,
+    person_times,
     project,
     projects,
     publicity,
@@ -81,6 +82,8 @@ class Query:
                                          description="社工站看板: a station's month and year, targets and projects")
     district_overview = strawberry.field(resolver=district_overview,
                                          description="区级总览: every station's figures and the district's")
+    person_times = strawberry.field(resolver=person_times,
+                                    description="人次 by month, station, community, project, kind and reach")
     projects = strawberry.field(resolver=projects, description="项目, newest first, with their progress")
     project = strawberry.field(resolver=project, description="One project, with its progress")
     groups = strawberry.field(resolver=groups, description="小组, newest first, as a Relay connection")

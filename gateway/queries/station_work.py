@@ -18,6 +18,7 @@ from gateway.types.work import (
     GroupConnection,
     GroupEdge,
     GroupPhase,
+    PersonTimeRow,
     Project,
     PublicityItem,
     PublicityLevel,
@@ -26,6 +27,7 @@ from gateway.types.work import (
 )
 
 MONTH = "YYYY-MM, China time; default this month"
+MONTH_NOT_YEAR = "YYYY-MM: that month instead of the whole year"
 
 
 async def projects(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
@@ -93,9 +95,17 @@ async def station_dashboard(info: strawberry.Info[Context, None], station_id: st
 
 
 async def district_overview(info: strawberry.Info[Context, None], year: int | None = None,
-                            month: Annotated[str | None, strawberry.argument(
-                                description="YYYY-MM: that month instead of the whole year")] = None,
+                            month: Annotated[str | None, strawberry.argument(description=MONTH_NOT_YEAR)] = None,
                             as_of: date | None = None, consistency_token: str | None = None) -> DistrictOverview:
     found = await info.context.query("district_overview", {"year": year, "month": month,
                                                            "as_of": as_of and as_of.isoformat()}, consistency_token)
     return DistrictOverview.from_answer(found)
+
+
+async def person_times(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                       year: int | None = None,
+                       month: Annotated[str | None, strawberry.argument(description=MONTH_NOT_YEAR)] = None,
+                       consistency_token: str | None = None) -> list[PersonTimeRow]:
+    found = await info.context.query("person_times", {"station_id": station_id, "year": year, "month": month},
+                                     consistency_token)
+    return [PersonTimeRow.from_row(row) for row in found["rows"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import strawberry
@@ -336,3 +337,33 @@ class DistrictOverview:
                    totals=Figures.from_row(found["totals"]),
                    publicity_by_level=[LevelCount(level=PublicityLevel(p["level"]), count=p["count"])
                                        for p in found["publicity_by_level"]])
+
+
+@strawberry.enum(description="Where person-times come from")
+class PersonTimeKind(StrEnum):
+    CASE = "case"
+    GROUP = "group"
+    ACTIVITY = "activity"
+
+
+@strawberry.enum(description="直接 direct (counted) or 间接 indirect (estimated) beneficiaries")
+class Reach(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+
+
+@strawberry.type(description="人次 of one month, station, community, project (null: none), kind and reach")
+class PersonTimeRow:
+    month: str
+    station_id: strawberry.ID
+    community: str
+    project_id: strawberry.ID | None
+    kind: PersonTimeKind
+    reach: Reach
+    count: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PersonTimeRow:
+        return cls(month=row["month"], station_id=strawberry.ID(row["station_id"]), community=row["community"],
+                   project_id=row["project_id"] and strawberry.ID(row["project_id"]),
+                   kind=PersonTimeKind(row["kind"]), reach=Reach(row["reach"]), count=row["count"])

@@ -37,6 +37,7 @@ query($station: ID!, $t: String) {
     publicityByLevel { level count }
   }
   districtOverview(year: 2026) { stations { code figures { FIGURES } } totals { FIGURES } }
+  personTimes(stationId: $station, month: "2026-11") { community projectId kind reach count }
   groups(stationId: $station) { totalCount edges { node { name phase members sessionsHeld personTimes
                                                          feedbackForms satisfaction
                                                          sessions { number attendance walkIns } } } }
@@ -128,6 +129,12 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
     [row] = found["districtOverview"]["stations"]
     assert row["code"] == "HSP" and row["figures"] == dashboard["thisYear"]
     assert found["districtOverview"]["totals"] == dashboard["thisYear"]
+    assert found["personTimes"] == [
+        {"community": "一力社区", "projectId": None, "kind": "CASE", "reach": "DIRECT", "count": 2},
+        {"community": "一力社区", "projectId": project_id, "kind": "ACTIVITY", "reach": "DIRECT", "count": 40},
+        {"community": "一力社区", "projectId": project_id, "kind": "ACTIVITY", "reach": "INDIRECT", "count": 100},
+        {"community": "一力社区", "projectId": project_id, "kind": "GROUP", "reach": "DIRECT",
+         "count": group_person_times}]
     [group] = [e["node"] for e in found["groups"]["edges"]]
     assert {k: group[k] for k in ("phase", "members", "sessionsHeld", "personTimes", "feedbackForms")} == {
         "phase": "CLOSED", "members": 5, "sessionsHeld": 6, "personTimes": group_person_times, "feedbackForms": 2}

@@ -58,6 +58,7 @@ QUERIES: dict[str, Query] = {
     "surveys": work.surveys,
     "station_dashboard": work.station_dashboard,
     "district_overview": work.district_overview,
+    "person_times": work.person_times,
 }
 
 

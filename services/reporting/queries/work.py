@@ -216,3 +216,19 @@ async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: R
         " AND day >= $2 AND day < $3", visible, start, end))
     return {"from": start.isoformat(), "until": end.isoformat(), "stations": rows, "totals": totals,
             "publicity_by_level": await publicity_by_level(pool, visible, None, start, end)}
+
+
+async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Person-times of a year (or a month) by month, station, community, project, kind and reach: the rows
+    every other figure of person-times is a sum of."""
+    if body.get("month"):
+        _, start, end = _month(body)
+    else:
+        year = _year(body.get("year") or as_of(body).year)
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    rows = await pool.fetch(
+        f"SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community, '') AS community, project_id,"
+        f" kind, reach, sum(count)::int AS count FROM person_times WHERE {_SCOPE.format('')} AND day >= $3"
+        " AND day < $4 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6",
+        visible_stations(request.actor), body.get("station_id"), start, end)
+    return {"rows": [dict(r) for r in rows]}
