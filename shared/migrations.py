@@ -8,6 +8,8 @@ from pathlib import Path
 import asyncpg
 
 EVENT_STORE_MIGRATIONS = Path(__file__).parent / "eventstore" / "migrations"
+CONSUMER_MIGRATIONS = Path(__file__).parent / "consumer_migrations"
+"""For a write service that follows another service's stream (see shared.consumer)."""
 _LOCK = 72_0001
 
 

@@ -15,9 +15,10 @@ import asyncpg
 from nats.aio.client import Client
 
 from shared.config import ServiceSettings
+from shared.consumer import Projector, StreamConsumer
 from shared.eventstore.postgres import PostgresEventStore
 from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
-from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
+from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.relay import Relay, RelayState
 from shared.runtime import Handler, serve
@@ -35,6 +36,7 @@ class WriteService:
     relay: Relay
     store: PostgresEventStore
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    consumers: list[StreamConsumer] = field(default_factory=list)
 
     def metrics(self) -> dict[str, tuple[str, Any]]:
         stats = self.relay.stats
@@ -46,6 +48,10 @@ class WriteService:
             "hemiao_nats_connected": ("1 when connected to NATS", float(self.nc.is_connected)),
         }
 
+    async def check_consumers(self) -> str | None:
+        idle = [c.name for c in self.consumers if c.stats.state not in ("active", "standby")]
+        return f"consumers not running: {', '.join(idle)}" if idle else None
+
     async def check_relay(self) -> str | None:
         state = self.relay.stats.state
         return None if state in (RelayState.ACTIVE, RelayState.STANDBY) else f"relay: {state.value}"
@@ -53,10 +59,16 @@ class WriteService:
 
 @contextlib.asynccontextmanager
 async def write_service(settings: ServiceSettings, migrations: Path,
-                        endpoints: Callable[[PostgresEventStore], Mapping[str, Handler]],
-                        description: str) -> AsyncIterator[WriteService]:
-    """Migrate, connect, start the relay, the endpoints and /healthz; close all of it on exit."""
-    await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, migrations])
+                        endpoints: Callable[[PostgresEventStore, asyncpg.Pool], Mapping[str, Handler]],
+                        description: str,
+                        follows: Mapping[str, dict[str, list[Projector]]] | None = None) -> AsyncIterator[WriteService]:
+    """Migrate, connect, start the relay, the endpoints and /healthz; close all of it on exit.
+
+    `follows` names other services' streams whose facts this service keeps for its rules (source → projectors),
+    each applied by a durable consumer of its own into this service's database.
+    """
+    await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
+                                          migrations])
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
     nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
     try:
@@ -66,10 +78,17 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         relay = Relay(settings.database_url, js, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
+        for source, table in (follows or {}).items():
+            await ensure_event_stream(js, settings.namespace, source)
+            consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,
+                                      table=table, consumer=settings.service)
+            running.consumers.append(consumer)
+            running.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
-                            description=description, endpoints=endpoints(store), auth=settings.auth)
+                            description=description, endpoints=endpoints(store, pool), auth=settings.auth)
         http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
-                                           "relay": running.check_relay}, running.metrics),
+                                           "relay": running.check_relay, "consumers": running.check_consumers},
+                                          running.metrics),
                                settings.http_host, settings.http_port)
         http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
         log.info("%s serves %s on NATS (namespace %s); health on http://%s:%d", settings.service,

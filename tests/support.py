@@ -17,12 +17,12 @@ import nats
 from nats.aio.client import Client
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from services.activities.application.handlers import ROUTES as ACTIVITIES_ROUTES
+from services.activities.application.followed import FOLLOWED as ACTIVITIES_FOLLOW
 from services.activities.entrypoints.service import MIGRATIONS as ACTIVITIES_MIGRATIONS
+from services.activities.entrypoints.service import endpoints as activities_endpoints
 from services.cases.entrypoints.service import MIGRATIONS as CASES_MIGRATIONS
 from services.cases.entrypoints.service import endpoints as cases_endpoints
 from services.reporting.entrypoints.service import ReportingService, reporting_service
-from shared.application import command_endpoints
 from shared.auth import issue_token
 from shared.config import AuthSettings, ServiceSettings, stream_name
 from shared.contracts import Actor, Role
@@ -99,7 +99,7 @@ async def running_system(servers: Servers, namespace: str) -> AsyncIterator[Syst
     async with (
         write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases") as cases,
         write_service(activities_settings, ACTIVITIES_MIGRATIONS,
-                      lambda s: command_endpoints("activities", s, ACTIVITIES_ROUTES), "activities") as activities,
+                      activities_endpoints, "activities", follows=ACTIVITIES_FOLLOW) as activities,
         reporting_service(settings_for(servers, namespace, "reporting")) as reporting,
     ):
         nc = await nats.connect(servers.nats.url)

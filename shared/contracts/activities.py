@@ -299,3 +299,63 @@ class SurveyConducted:
     returned: int | None
     """None: not counted (the article gives only the questionnaires handed out)."""
     needs: tuple[NeedFound, ...]
+
+
+class StaffRole(StrEnum):
+    PROJECT_DIRECTOR = "project_director"  # 项目总监
+    STATION_HEAD = "station_head"  # 站长
+    SOCIAL_WORKER = "social_worker"  # 站点社工
+    INTERNAL_SUPERVISOR = "internal_supervisor"  # 内部督导
+    EXTERNAL_SUPERVISOR = "external_supervisor"  # 外部督导
+
+
+class QualificationKind(StrEnum):
+    SENIOR_SOCIAL_WORKER = "senior_social_worker"  # 高级社工师
+    INTERMEDIATE_SOCIAL_WORKER = "intermediate_social_worker"  # 中级社工师
+    ASSISTANT_SOCIAL_WORKER = "assistant_social_worker"  # 助理社工师
+    SUPERVISOR_CERTIFICATE = "supervisor_certificate"  # 督导证
+    SOCIAL_WORK_DEGREE = "social_work_degree"  # 社会工作专业学历
+
+
+@event(service="activities", aggregate="staff", name="joined")
+@dataclass(frozen=True, kw_only=True)
+class StaffJoined:
+    """Someone joined the operating organisation's team at one station (or, a director or supervisor, several).
+    `staff_id` is the subject they sign in with, so cases name their worker by it."""
+
+    staff_id: str
+    name: str
+    role: StaffRole
+    station_ids: tuple[str, ...]
+    joined_on: date
+
+
+@event(service="activities", aggregate="staff", name="qualification_recorded")
+@dataclass(frozen=True, kw_only=True)
+class QualificationRecorded:
+    staff_id: str
+    kind: QualificationKind
+    obtained_on: date
+    certificate_number: str
+
+
+@event(service="activities", aggregate="staff", name="moved")
+@dataclass(frozen=True, kw_only=True)
+class StaffMoved:
+    """A staff member moved to other stations, having handed over their open cases and groups."""
+
+    staff_id: str
+    from_station_ids: tuple[str, ...]
+    to_station_ids: tuple[str, ...]
+    moved_on: date
+
+
+@event(service="activities", aggregate="staff", name="left")
+@dataclass(frozen=True, kw_only=True)
+class StaffLeft:
+    """A staff member left, having handed over their open cases and groups."""
+
+    staff_id: str
+    station_ids: tuple[str, ...]
+    left_on: date
+    reason: str

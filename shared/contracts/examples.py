@@ -23,6 +23,12 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     PublicityPublished,
+    QualificationKind,
+    QualificationRecorded,
+    StaffJoined,
+    StaffLeft,
+    StaffMoved,
+    StaffRole,
     StationOpened,
     StationTargetsSet,
     StreetRegistered,
@@ -79,6 +85,7 @@ STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
 STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
 CASE = "ce7ae274-6dc8-5bdd-9c20-6f75e3f6aa5d"
 RECIPIENT = "3a9d2c1e-44f0-5b7e-9d11-7c0b8a6e5f42"
+OTHER_STATION = "a1b2c3d4-0000-5000-8000-000000000001"
 PROJECT = "6f1c2d3e-4a5b-5c6d-8e7f-9a0b1c2d3e4f"
 GROUP = "7a2b3c4d-5e6f-5a7b-9c8d-0e1f2a3b4c5d"
 ACTIVITY = "8b3c4d5e-6f7a-5b8c-9d0e-1f2a3b4c5d6e"
@@ -91,6 +98,13 @@ EXAMPLES: list[object] = [
                   opened_on=date(2019, 1, 15)),
     StationTargetsSet(station_id=STATION, year=2026, projects=2, groups=8, activities=12, person_times=1500,
                       set_by="bureau-tianxin-1"),
+    StaffJoined(staff_id="sw-hsp-1", name="王社工", role=StaffRole.SOCIAL_WORKER, station_ids=(STATION,),
+                joined_on=date(2026, 1, 4)),
+    QualificationRecorded(staff_id="sw-hsp-1", kind=QualificationKind.INTERMEDIATE_SOCIAL_WORKER,
+                          obtained_on=date(2022, 6, 18), certificate_number="Z2022430000"),
+    StaffMoved(staff_id="sw-hsp-1", from_station_ids=(STATION,), to_station_ids=(OTHER_STATION,),
+               moved_on=date(2026, 12, 1)),
+    StaffLeft(staff_id="sw-hsp-1", station_ids=(OTHER_STATION,), left_on=date(2027, 3, 1), reason="合同期满"),
     ProjectStarted(project_id=PROJECT, station_id=STATION, name="童心童乐童成长", aims="陪伴留守儿童快乐成长",
                    target_population="留守儿童、困境儿童", communities=("一力社区", "披塘村"),
                    starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31),

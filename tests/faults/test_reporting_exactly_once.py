@@ -11,9 +11,9 @@ import asyncpg
 import pytest
 from nats.aio.msg import Msg
 
-from services.reporting.consumer import StreamConsumer
 from services.reporting.entrypoints.service import MIGRATIONS
 from services.reporting.projections import Projector, ReceivedEvent, projectors
+from shared.consumer import StreamConsumer
 from shared.migrations import migrate
 from tests.support import System, open_case_for, open_station, wait_until, worker
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from services.activities.domain import groups, outreach, places, projects
+from collections.abc import Sequence
+from typing import Protocol
+
+from services.activities.domain import groups, outreach, places, projects, staff
 from services.activities.domain.commands import (
     AddCommunity,
     AddGroupMember,
     ChangeGroupPhase,
     CloseGroup,
+    JoinStaff,
+    MoveStaff,
     OpenStation,
     PlanGroup,
     RecordActivity,
     RecordGroupFeedback,
     RecordGroupSession,
     RecordPublicity,
+    RecordQualification,
     RecordSurvey,
     RegisterStreet,
     SetStationTargets,
+    StaffLeaves,
     StartProject,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
@@ -29,6 +36,15 @@ GROUP = Decider(stream_type="group", initial_state=groups.GROUP, evolve=groups.e
 ACTIVITY = Decider(stream_type="activity", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 PUBLICITY = Decider(stream_type="publicity", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 SURVEY = Decider(stream_type="survey", initial_state=outreach.RECORDED, evolve=outreach.evolve)
+STAFF = Decider(stream_type="staff", initial_state=staff.STAFF, evolve=staff.evolve)
+
+
+class OpenCases(Protocol):
+    """Who carries which open case: the cases service's, as this service follows them."""
+
+    async def open_cases(self, worker_id: str,
+                         station_ids: tuple[str, ...]) -> list[tuple[str, str, int | None, int]]:
+        """(case id, station id, number, year of intake) of each."""
 
 
 async def register_street(command: RegisterStreet, unit: Unit) -> AppendResult:
@@ -104,6 +120,62 @@ async def record_survey(command: RecordSurvey, unit: Unit) -> AppendResult:
                          {"survey_id": command.survey_id})
 
 
+async def _stations(unit: Unit, station_ids: Sequence[str]) -> dict[str, places.Station]:
+    return {s: await _station(unit, s) for s in dict.fromkeys(station_ids)}
+
+
+def _staff_stream(staff_id: str) -> str:
+    return f"staff-{staff_id}"
+
+
+async def join_staff(command: JoinStaff, unit: Unit) -> AppendResult:
+    stations = await _stations(unit, command.station_ids)
+    return await execute(unit, STAFF, _staff_stream(command.staff_id),
+                         lambda state: staff.join(command, stations, state), {"staff_id": command.staff_id})
+
+
+async def record_qualification(command: RecordQualification, unit: Unit) -> AppendResult:
+    return await execute(unit, STAFF, _staff_stream(command.staff_id),
+                         lambda state: staff.record_qualification(command, state), {"staff_id": command.staff_id})
+
+
+async def open_work(unit: Unit, cases: OpenCases, staff_id: str, station_ids: tuple[str, ...]) -> staff.OpenWork:
+    """The open cases and groups someone carries at these stations, named as users know them
+    (HSP-2026-0042; a group by its name)."""
+    codes = {s: station.code for s, station in (await _stations(unit, station_ids)).items()}
+    carried = [case_id if number is None else f"{codes.get(station_id, '?')}-{year}-{number:04d}"
+               for case_id, station_id, number, year in await cases.open_cases(staff_id, station_ids)]
+    led = []
+    for stream_id in await unit.store.stream_ids("group"):
+        group, _ = await load(unit.store, GROUP, stream_id)
+        if groups.led_by(group, staff_id, station_ids):
+            led.append(group.name)
+    return staff.OpenWork(cases=tuple(carried), groups=tuple(led))
+
+
+def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
+    """Moving and leaving look up the open work; the lookup of cases comes from the running service."""
+
+    async def move_staff(command: MoveStaff, unit: Unit) -> AppendResult:
+        current, _ = await load(unit.store, STAFF, _staff_stream(command.staff_id))
+        work = await open_work(unit, cases, command.staff_id, staff.leaving(current, command.to_station_ids))
+        stations = await _stations(unit, command.to_station_ids)
+        return await execute(unit, STAFF, _staff_stream(command.staff_id),
+                             lambda state: staff.move(command, stations, work, state), {"staff_id": command.staff_id})
+
+    async def staff_leaves(command: StaffLeaves, unit: Unit) -> AppendResult:
+        current, _ = await load(unit.store, STAFF, _staff_stream(command.staff_id))
+        work = await open_work(unit, cases, command.staff_id, staff.leaving(current))
+        return await execute(unit, STAFF, _staff_stream(command.staff_id),
+                             lambda state: staff.leave(command, work, state), {"staff_id": command.staff_id})
+
+    return {MoveStaff: move_staff, StaffLeaves: staff_leaves}
+
+
+def routes(cases: OpenCases) -> dict[type, CommandHandler]:
+    return {**ROUTES, **staff_routes(cases)}
+
+
 ROUTES: dict[type, CommandHandler] = {
     RegisterStreet: register_street,
     AddCommunity: add_community,
@@ -119,4 +191,7 @@ ROUTES: dict[type, CommandHandler] = {
     RecordActivity: record_activity,
     RecordPublicity: record_publicity,
     RecordSurvey: record_survey,
+    JoinStaff: join_staff,
+    RecordQualification: record_qualification,
 }
+"""Every command but those that need the cases this service follows (see `routes`)."""

@@ -17,6 +17,8 @@ from shared.contracts.activities import (
     PlannedOutputs,
     PublicityKind,
     PublicityLevel,
+    QualificationKind,
+    StaffRole,
     SurveyMethod,
 )
 
@@ -254,3 +256,48 @@ class RecordSurvey:
     distributed: int = 0
     returned: int | None = None
     needs: tuple[NeedFound, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinStaff:
+    """Someone joins the team: their sign-in subject, name, role and station(s)."""
+
+    actor: Actor
+    today: date
+    staff_id: str
+    name: str
+    role: StaffRole
+    station_ids: tuple[str, ...]
+    joined_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordQualification:
+    actor: Actor
+    today: date
+    staff_id: str
+    kind: QualificationKind
+    obtained_on: date
+    certificate_number: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveStaff:
+    """Move a staff member to other stations: only once their open cases and groups there are handed over."""
+
+    actor: Actor
+    today: date
+    staff_id: str
+    to_station_ids: tuple[str, ...]
+    moved_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffLeaves:
+    """A staff member leaves: only once every open case and group of theirs is handed over."""
+
+    actor: Actor
+    today: date
+    staff_id: str
+    left_on: date
+    reason: str

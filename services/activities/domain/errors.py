@@ -96,3 +96,29 @@ class BasisMissing(InvalidInput):
     def __init__(self) -> None:
         super().__init__(Message(zh="间接受益人数须说明估算依据",
                                  en="Say how the indirect beneficiaries were estimated"), field="indirectBasis")
+
+
+class OpenWorkRemains(DomainError):
+    """Cases and groups still in the hands of someone who is leaving a station."""
+
+    code = "open_work_remains"
+
+    def __init__(self, cases: list[str], groups: list[str]) -> None:
+        zh = "、".join([*(f"个案 {c}" for c in cases), *(f"小组「{g}」" for g in groups)])
+        en = ", ".join([*(f"case {c}" for c in cases), *(f"group {g}" for g in groups)])
+        super().__init__(Message(zh=f"请先移交仍在进行的工作：{zh}", en=f"Hand over the open work first: {en}"),
+                         field="staffId")
+        self.cases, self.groups = cases, groups
+
+
+class NotTheirManager(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有项目总监或本站站长可以管理社工站人员",
+                                 en="Only the project director or the station's head manages its staff"))
+
+
+class StaffGone(DomainError):
+    code = "staff_left"
+
+    def __init__(self, staff_id: str) -> None:
+        super().__init__(Message(zh=f"{staff_id} 已离职", en=f"{staff_id} has left"), field="staffId")

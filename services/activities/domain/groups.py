@@ -44,6 +44,8 @@ MAX_PLANNED_SESSIONS = 50
 class Group:
     planned: bool = False
     station_id: str = ""
+    name: str = ""
+    leader_ids: tuple[str, ...] = ()
     planned_on: date = date.min
     phase: GroupPhase = GroupPhase.PREPARATION
     members: dict[str, str | None] = field(default_factory=dict)
@@ -76,6 +78,12 @@ def plan(command: PlanGroup, station: Station, project: Project | None, state: G
         target_population=require_text("targetPopulation", command.target_population),
         community=require_text("community", command.community), leader_ids=leaders,
         planned_sessions=command.planned_sessions, planned_on=command.today)]
+
+
+def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
+    """An open group at one of the stations that the staff member leads."""
+    return (state.planned and state.phase != GroupPhase.CLOSED and staff_id in state.leader_ids
+            and state.station_id in station_ids)
 
 
 def _open_group(state: Group, group_id: str, actor: Actor) -> Group:
@@ -162,8 +170,8 @@ def decide(command: GroupCommand, state: Group) -> list[object]:
 
 def evolve(state: Group, event: object) -> Group:
     match event:
-        case GroupPlanned(station_id=station_id, planned_on=planned_on):
-            return Group(planned=True, station_id=station_id, planned_on=planned_on)
+        case GroupPlanned(station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on):
+            return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on)
         case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id):
             return replace(state, members={**state.members, member_id: recipient_id})
         case GroupPhaseChanged(phase=phase):

@@ -22,6 +22,7 @@ class Street:
 @dataclass(frozen=True)
 class Station:
     opened: bool = False
+    code: str = ""
 
 
 STREET = Street()
@@ -73,4 +74,4 @@ def open_station(command: OpenStation, street: Street, state: Station) -> list[o
 
 def evolve_station(state: Station, event: object) -> Station:
     """Targets set on the station's stream change nothing deciding needs."""
-    return Station(opened=True) if isinstance(event, StationOpened) else state
+    return Station(opened=True, code=event.code) if isinstance(event, StationOpened) else state

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.activities.application.handlers import ROUTES
+import asyncpg
+
+from services.activities.application.followed import FOLLOWED, CarriedCases
+from services.activities.application.handlers import routes
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
+from shared.eventstore import EventStore
+from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
+def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
+    """A NATS endpoint per command; moving and leaving look up the open cases this service follows."""
+    return command_endpoints("activities", store, routes(CarriedCases(pool)))
+
+
 async def main() -> None:
     settings = ServiceSettings.from_env("activities")
-    async with write_service(settings, MIGRATIONS, lambda store: command_endpoints("activities", store, ROUTES),
-                             "Stations, staff and the station's work (社工站与活动)"):
+    async with write_service(settings, MIGRATIONS, endpoints, "Stations, staff and the station's work (社工站与活动)",
+                             follows=FOLLOWED):
         await until_stopped()

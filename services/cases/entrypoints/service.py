@@ -16,7 +16,7 @@ from shared.service import until_stopped, write_service
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
-def endpoints(store: EventStore) -> dict[str, Handler]:
+def endpoints(store: EventStore, _pool: object = None) -> dict[str, Handler]:
     """A NATS endpoint per command, and the queries only this service can answer (it holds the keys)."""
     return {
         **command_endpoints("cases", store, ROUTES),

@@ -13,7 +13,6 @@ from typing import Any
 import asyncpg
 from nats.aio.client import Client
 
-from services.reporting.consumer import StreamConsumer
 from services.reporting.projections import projectors
 from services.reporting.queries import (
     breakdown,
@@ -27,6 +26,7 @@ from services.reporting.queries import (
 )
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
+from shared.consumer import StreamConsumer
 from shared.http import database_check, embedded_server, health_app, nats_check
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream

@@ -6,29 +6,9 @@ consumer runs them inside the transaction that also moves its checkpoint.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from shared.consumer import Projector, ReceivedEvent
 
-import asyncpg
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReceivedEvent:
-    """An event as reporting receives it from the stream."""
-
-    type: str
-    payload: Any
-    stream_id: str
-    version: int
-    event_id: str
-    stream_seq: int
-    recorded_at: datetime
-    actor: str
-
-
-Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
+__all__ = ["Projector", "ReceivedEvent", "projectors"]
 
 
 def projectors() -> dict[str, list[Projector]]:

@@ -6,12 +6,20 @@ import inspect
 
 import pytest
 
-from services.activities.application.handlers import ROUTES as ACTIVITIES
+from services.activities.application.handlers import routes as activities_routes
 from services.activities.domain import commands as activities_commands
 from services.cases.application.handlers import ROUTES as CASES
 from services.cases.domain import commands as cases_commands
 from shared.application import command_endpoints
 from shared.eventstore.memory import InMemoryEventStore
+
+
+class NoOpenCases:
+    async def open_cases(self, worker_id: str, station_ids: tuple[str, ...]) -> list[tuple[str, str, int | None, int]]:
+        return []
+
+
+ACTIVITIES = activities_routes(NoOpenCases())
 
 
 @pytest.mark.parametrize(("module", "routes"), [(cases_commands, CASES), (activities_commands, ACTIVITIES)])

@@ -1,5 +1,9 @@
 """Durable pull consumers: each batch of events and what it applied commit in one transaction.
 
+Reporting builds its read models with them; a write service keeps with them the few facts of another
+service's stream that its rules need (the activities service: who still carries open cases). The database
+needs the tables `consumer_checkpoints` and `applied_versions` (see reporting's first migration).
+
 Every source stream (a case, a recipient) is applied in version order, each
 version once: `applied_versions` holds the last one applied of each.
 - A crash before the commit leaves nothing applied; the batch is redelivered.
@@ -19,21 +23,40 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from services.reporting.projections import Projector, ReceivedEvent
 from shared.cancellation import stop_if_cancelled
 from shared.config import stream_name
 from shared.contracts import decode_event
 from shared.election import leadership
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceivedEvent:
+    """An event as a consumer receives it from the stream."""
+
+    type: str
+    payload: Any
+    stream_id: str
+    version: int
+    event_id: str
+    stream_seq: int
+    recorded_at: datetime
+    actor: str
+
+
+Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
+"""Applies one event to the rows it changes, inside the consumer's transaction."""
 
 
 @dataclass
@@ -84,7 +107,7 @@ class StreamConsumer:
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, js: JetStreamContext, *, namespace: str, source: str,
                  table: dict[str, list[Projector]], batch_size: int = 256, poll_seconds: float = 1.0,
-                 ack_wait_seconds: float = 30.0) -> None:
+                 ack_wait_seconds: float = 30.0, consumer: str = "reporting") -> None:
         self._pool = pool
         self._dsn = dsn
         self._js = js
@@ -93,7 +116,7 @@ class StreamConsumer:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.ack_wait_seconds = ack_wait_seconds
-        self.name = f"reporting_{source}"
+        self.name = f"{consumer}_{source}"
         self.stats = ConsumerStats(source=source)
 
     async def run(self) -> None:
