@@ -33,13 +33,17 @@ from gateway.mutations.station_work import (
     add_group_member,
     change_group_phase,
     close_group,
+    join_staff,
+    move_staff,
     plan_group,
     record_activity,
     record_group_feedback,
     record_group_session,
     record_publicity,
+    record_qualification,
     record_survey,
     set_station_targets,
+    staff_leaves,
     start_project,
 )
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
@@ -60,6 +64,7 @@ from gateway.queries.station_work import (
     project,
     projects,
     publicity,
+    staff,
     station_dashboard,
     surveys,
 )
@@ -91,6 +96,7 @@ class Query:
     activities = strawberry.field(resolver=activities, description="社区活动, newest first, as a Relay connection")
     publicity = strawberry.field(resolver=publicity, description="宣传, latest first")
     surveys = strawberry.field(resolver=surveys, description="调研 campaigns, latest first")
+    staff = strawberry.field(resolver=staff, description="社工站人员 with their qualifications")
     case_breakdown = strawberry.field(resolver=case_breakdown,
                                       description="Each station's cases by stage, risk level and category")
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
@@ -126,6 +132,10 @@ class Mutation:
                                                 description="社工离职: all their open cases to another worker")
     refer_case = strawberry.mutation(resolver=refer_case, description="转介 to an agency, with consent")
     record_referral_feedback = strawberry.mutation(resolver=record_referral_feedback, description="转介反馈")
+    join_staff = strawberry.mutation(resolver=join_staff, description="人员入职 (project director or station head)")
+    record_qualification = strawberry.mutation(resolver=record_qualification, description="资质证书")
+    move_staff = strawberry.mutation(resolver=move_staff, description="调站: open work handed over first")
+    staff_leaves = strawberry.mutation(resolver=staff_leaves, description="离职: open work handed over first")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,
                                               description="年度目标 (the bureau): e.g. at least 2 projects")
     start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")

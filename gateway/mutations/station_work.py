@@ -13,7 +13,16 @@ import strawberry
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.errors import result_union
-from gateway.types.work import ActivityKind, GroupPhase, GroupType, PublicityKind, PublicityLevel, SurveyMethod
+from gateway.types.work import (
+    ActivityKind,
+    GroupPhase,
+    GroupType,
+    PublicityKind,
+    PublicityLevel,
+    QualificationKind,
+    StaffRole,
+    SurveyMethod,
+)
 
 
 @strawberry.type(description="Recorded: the id of what was made or changed, and a token to read it back")
@@ -242,3 +251,54 @@ async def record_publicity(info: strawberry.Info[Context, None], input: RecordPu
 async def record_survey(info: strawberry.Info[Context, None], input: RecordSurveyInput,
                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "record_survey", input, idempotency_key, "survey_id")
+
+
+@strawberry.input(description="staffId is the subject the person signs in with (e.g. sw-hsp-2)")
+class JoinStaffInput:
+    staff_id: strawberry.ID
+    name: str
+    role: StaffRole
+    station_ids: list[strawberry.ID]
+    joined_on: date
+
+
+@strawberry.input
+class RecordQualificationInput:
+    staff_id: strawberry.ID
+    kind: QualificationKind
+    obtained_on: date
+    certificate_number: str = ""
+
+
+@strawberry.input(description="Refused while they carry open cases or groups at a station they leave")
+class MoveStaffInput:
+    staff_id: strawberry.ID
+    to_station_ids: list[strawberry.ID]
+    moved_on: date
+
+
+@strawberry.input(description="Refused while they carry open cases or groups; the refusal names each")
+class StaffLeavesInput:
+    staff_id: strawberry.ID
+    left_on: date
+    reason: str
+
+
+async def join_staff(info: strawberry.Info[Context, None], input: JoinStaffInput,
+                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "join_staff", input, idempotency_key, "staff_id")
+
+
+async def record_qualification(info: strawberry.Info[Context, None], input: RecordQualificationInput,
+                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_qualification", input, idempotency_key, "staff_id")
+
+
+async def move_staff(info: strawberry.Info[Context, None], input: MoveStaffInput,
+                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "move_staff", input, idempotency_key, "staff_id")
+
+
+async def staff_leaves(info: strawberry.Info[Context, None], input: StaffLeavesInput,
+                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "staff_leaves", input, idempotency_key, "staff_id")

@@ -22,6 +22,7 @@ from gateway.types.work import (
     Project,
     PublicityItem,
     PublicityLevel,
+    StaffMember,
     StationDashboard,
     Survey,
 )
@@ -109,3 +110,10 @@ async def person_times(info: strawberry.Info[Context, None], station_id: strawbe
     found = await info.context.query("person_times", {"station_id": station_id, "year": year, "month": month},
                                      consistency_token)
     return [PersonTimeRow.from_row(row) for row in found["rows"]]
+
+
+async def staff(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                include_left: bool = False, consistency_token: str | None = None) -> list[StaffMember]:
+    found = await info.context.query("staff", {"station_id": station_id, "include_left": include_left},
+                                     consistency_token)
+    return [StaffMember.from_row(row) for row in found["staff"]]

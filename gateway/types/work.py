@@ -19,6 +19,8 @@ from shared.contracts.activities import (
     GroupType,
     PublicityKind,
     PublicityLevel,
+    QualificationKind,
+    StaffRole,
     SurveyMethod,
 )
 
@@ -27,6 +29,8 @@ strawberry.enum(GroupPhase, description="筹备 preparation → 形成 forming �
 strawberry.enum(ActivityKind, description="运动会, 节日, 露天电影, 职业体验, 亲子手工, 宣传教育, 志愿服务, other")
 strawberry.enum(PublicityKind, description="新闻 news, 海报 poster, H5, 线上论坛 forum, video, other")
 strawberry.enum(PublicityLevel, description="国家 national, 省 provincial, 市 city, 区 district, 街道 street")
+strawberry.enum(StaffRole, description="项目总监, 站长, 站点社工, 内部督导, 外部督导")
+strawberry.enum(QualificationKind, description="高级/中级/助理社工师, 督导证, 社会工作专业学历")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -367,3 +371,30 @@ class PersonTimeRow:
         return cls(month=row["month"], station_id=strawberry.ID(row["station_id"]), community=row["community"],
                    project_id=row["project_id"] and strawberry.ID(row["project_id"]),
                    kind=PersonTimeKind(row["kind"]), reach=Reach(row["reach"]), count=row["count"])
+
+
+@strawberry.type
+class Qualification:
+    kind: QualificationKind
+    obtained_on: date
+    certificate_number: str
+
+
+@strawberry.type(description="社工站人员: id is the subject they sign in with")
+class StaffMember:
+    id: strawberry.ID
+    name: str
+    role: StaffRole
+    station_ids: list[strawberry.ID]
+    joined_on: date
+    left_on: date | None
+    qualifications: list[Qualification]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StaffMember:
+        return cls(id=strawberry.ID(row["staff_id"]), name=row["name"], role=StaffRole(row["role"]),
+                   station_ids=[strawberry.ID(s) for s in row["station_ids"]], joined_on=_day(row["joined_on"]),
+                   left_on=row["left_on"] and _day(row["left_on"]),
+                   qualifications=[Qualification(kind=QualificationKind(q["kind"]), obtained_on=_day(q["obtained_on"]),
+                                                 certificate_number=q["certificate_number"])
+                                   for q in json.loads(row["qualifications"])])

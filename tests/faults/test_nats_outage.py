@@ -36,7 +36,8 @@ async def own_nats(servers: Servers, namespace: str) -> AsyncIterator[EmbeddedNa
 async def test_commands_succeed_while_nats_is_down_and_every_event_arrives_in_order_when_it_is_back(
         servers: Servers, namespace: str, own_nats: EmbeddedNats) -> None:
     settings = settings_for(servers, namespace, "cases", nats_url=own_nats.url)
-    async with write_service(settings, MIGRATIONS, lambda s: command_endpoints("cases", s, ROUTES), "cases") as cases:
+    async with write_service(settings, MIGRATIONS, lambda s, _: command_endpoints("cases", s, ROUTES),
+                             "cases") as cases:
         handle = command_endpoints("cases", cases.store, ROUTES)
         request = RequestContext(actor=worker(STATION), correlation_id="outage")
         recipient = await handle["register_recipient"](

@@ -92,7 +92,7 @@ async def test_health_endpoints_say_ready_and_expose_metrics(system: System) -> 
         for port in (system.cases.settings.http_port, system.activities.settings.http_port):
             ready = await client.get(f"http://127.0.0.1:{port}/readyz")
             assert ready.status_code == 200, ready.text
-            assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "relay": "ok"}
+            assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "relay": "ok", "consumers": "ok"}
             assert (await client.get(f"http://127.0.0.1:{port}/healthz")).json() == {"status": "ok"}
         metrics = await client.get(f"http://127.0.0.1:{system.cases.settings.http_port}/metrics")
         assert "hemiao_relay_published_events" in metrics.text

@@ -59,6 +59,7 @@ QUERIES: dict[str, Query] = {
     "station_dashboard": work.station_dashboard,
     "district_overview": work.district_overview,
     "person_times": work.person_times,
+    "staff": work.staff,
 }
 
 

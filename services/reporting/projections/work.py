@@ -17,6 +17,10 @@ from shared.contracts.activities import (
     GroupSessionHeld,
     ProjectStarted,
     PublicityPublished,
+    QualificationRecorded,
+    StaffJoined,
+    StaffLeft,
+    StaffMoved,
     StationTargetsSet,
     SurveyConducted,
 )
@@ -109,7 +113,30 @@ async def survey_conducted(conn: asyncpg.Connection, event: ReceivedEvent) -> No
                    ensure_ascii=False))
 
 
+async def staff_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case StaffJoined() as e:
+            await conn.execute(
+                "INSERT INTO staff (staff_id, name, role, station_ids, joined_on) VALUES ($1, $2, $3, $4, $5)"
+                " ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+                " station_ids = excluded.station_ids, joined_on = excluded.joined_on, left_on = NULL",
+                e.staff_id, e.name, e.role.value, list(e.station_ids), e.joined_on)
+        case QualificationRecorded() as e:
+            await conn.execute("INSERT INTO staff_qualifications (staff_id, kind, obtained_on, certificate_number)"
+                               " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", e.staff_id, e.kind.value,
+                               e.obtained_on, e.certificate_number)
+        case StaffMoved() as e:
+            await conn.execute("UPDATE staff SET station_ids = $2 WHERE staff_id = $1", e.staff_id,
+                               list(e.to_station_ids))
+        case StaffLeft() as e:
+            await conn.execute("UPDATE staff SET left_on = $2 WHERE staff_id = $1", e.staff_id, e.left_on)
+
+
 PROJECTORS: dict[str, Projector] = {
+    "StaffJoined": staff_changed,
+    "QualificationRecorded": staff_changed,
+    "StaffMoved": staff_changed,
+    "StaffLeft": staff_changed,
     "StationTargetsSet": targets_set,
     "ProjectStarted": project_started,
     "GroupPlanned": group_changed,

@@ -232,3 +232,16 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         " AND day < $4 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6",
         visible_stations(request.actor), body.get("station_id"), start, end)
     return {"rows": [dict(r) for r in rows]}
+
+
+async def staff(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The team at the visible stations (those who left too, when asked), with their qualifications."""
+    rows = await pool.fetch(
+        "SELECT s.staff_id, s.name, s.role, s.station_ids, s.joined_on, s.left_on, coalesce(json_agg(json_build_object("
+        "'kind', q.kind, 'obtained_on', q.obtained_on, 'certificate_number', q.certificate_number)"
+        " ORDER BY q.obtained_on) FILTER (WHERE q.kind IS NOT NULL), '[]')::text AS qualifications"
+        " FROM staff s LEFT JOIN staff_qualifications q USING (staff_id)"
+        " WHERE ($1::text[] IS NULL OR s.station_ids && $1) AND ($2::text IS NULL OR $2 = ANY(s.station_ids))"
+        " AND ($3 OR s.left_on IS NULL) GROUP BY s.staff_id ORDER BY s.role, s.staff_id",
+        visible_stations(request.actor), body.get("station_id"), bool(body.get("include_left")))
+    return {"staff": [dict(r) for r in rows]}
