@@ -41,11 +41,13 @@ class Context:
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
+    resource_contacts: DataLoader[str, str | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
         self.recipients = DataLoader(load_fn=self._load_recipients)
         self.narratives = DataLoader(load_fn=self._load_narratives)
+        self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
 
     @property
     def token(self) -> str:
@@ -84,6 +86,10 @@ class Context:
     async def _load_recipients(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("recipients", {"recipient_ids": ids}, service="cases")
         return list(found["recipients"])
+
+    async def _load_resource_contacts(self, ids: list[str]) -> list[str | None]:
+        found = await self.query("resource_contacts", {"resource_ids": ids}, service="activities")
+        return list(found["contacts"])
 
     async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("case_narratives", {"case_ids": ids}, service="cases")

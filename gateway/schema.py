@@ -34,6 +34,7 @@ from gateway.mutations.station_work import (
     change_group_phase,
     close_group,
     join_staff,
+    map_resource,
     move_staff,
     plan_group,
     record_activity,
@@ -45,6 +46,7 @@ from gateway.mutations.station_work import (
     set_station_targets,
     staff_leaves,
     start_project,
+    use_resource,
 )
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.queries.case import case
@@ -64,6 +66,7 @@ from gateway.queries.station_work import (
     project,
     projects,
     publicity,
+    resources,
     staff,
     station_dashboard,
     surveys,
@@ -97,6 +100,7 @@ class Query:
     publicity = strawberry.field(resolver=publicity, description="宣传, latest first")
     surveys = strawberry.field(resolver=surveys, description="调研 campaigns, latest first")
     staff = strawberry.field(resolver=staff, description="社工站人员 with their qualifications")
+    resources = strawberry.field(resolver=resources, description="资源图 with what used each resource")
     case_breakdown = strawberry.field(resolver=case_breakdown,
                                       description="Each station's cases by stage, risk level and category")
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
@@ -136,6 +140,8 @@ class Mutation:
     record_qualification = strawberry.mutation(resolver=record_qualification, description="资质证书")
     move_staff = strawberry.mutation(resolver=move_staff, description="调站: open work handed over first")
     staff_leaves = strawberry.mutation(resolver=staff_leaves, description="离职: open work handed over first")
+    map_resource = strawberry.mutation(resolver=map_resource, description="资源图: add a resource")
+    use_resource = strawberry.mutation(resolver=use_resource, description="A project or activity used a resource")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,
                                               description="年度目标 (the bureau): e.g. at least 2 projects")
     start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")

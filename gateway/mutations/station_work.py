@@ -20,6 +20,7 @@ from gateway.types.work import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ResourceKind,
     StaffRole,
     SurveyMethod,
 )
@@ -302,3 +303,31 @@ async def move_staff(info: strawberry.Info[Context, None], input: MoveStaffInput
 async def staff_leaves(info: strawberry.Info[Context, None], input: StaffLeavesInput,
                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "staff_leaves", input, idempotency_key, "staff_id")
+
+
+@strawberry.input
+class MapResourceInput:
+    station_id: strawberry.ID
+    kind: ResourceKind
+    name: str
+    offers: str = strawberry.field(description="What it can offer: a venue, funds, volunteers, skills…")
+    community: str = ""
+    contact: str = strawberry.field(default="", description="Kept sealed")
+    resource_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="Exactly one of projectId and activityId")
+class UseResourceInput:
+    resource_id: strawberry.ID
+    project_id: strawberry.ID | None = None
+    activity_id: strawberry.ID | None = None
+
+
+async def map_resource(info: strawberry.Info[Context, None], input: MapResourceInput,
+                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "map_resource", input, idempotency_key, "resource_id")
+
+
+async def use_resource(info: strawberry.Info[Context, None], input: UseResourceInput,
+                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "use_resource", input, idempotency_key, "resource_id")

@@ -22,6 +22,8 @@ from gateway.types.work import (
     Project,
     PublicityItem,
     PublicityLevel,
+    Resource,
+    ResourceKind,
     StaffMember,
     StationDashboard,
     Survey,
@@ -117,3 +119,9 @@ async def staff(info: strawberry.Info[Context, None], station_id: strawberry.ID 
     found = await info.context.query("staff", {"station_id": station_id, "include_left": include_left},
                                      consistency_token)
     return [StaffMember.from_row(row) for row in found["staff"]]
+
+
+async def resources(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                    kind: ResourceKind | None = None, consistency_token: str | None = None) -> list[Resource]:
+    found = await info.context.query("resources", {"station_id": station_id, "kind": kind}, consistency_token)
+    return [Resource.from_row(row) for row in found["resources"]]

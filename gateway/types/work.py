@@ -20,6 +20,7 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ResourceKind,
     StaffRole,
     SurveyMethod,
 )
@@ -31,6 +32,7 @@ strawberry.enum(PublicityKind, description="新闻 news, 海报 poster, H5, 线�
 strawberry.enum(PublicityLevel, description="国家 national, 省 provincial, 市 city, 区 district, 街道 street")
 strawberry.enum(StaffRole, description="项目总监, 站长, 站点社工, 内部督导, 外部督导")
 strawberry.enum(QualificationKind, description="高级/中级/助理社工师, 督导证, 社会工作专业学历")
+strawberry.enum(ResourceKind, description="机构, 场地, 企业商户, 能人, 政府部门与居委会")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -398,3 +400,32 @@ class StaffMember:
                    qualifications=[Qualification(kind=QualificationKind(q["kind"]), obtained_on=_day(q["obtained_on"]),
                                                  certificate_number=q["certificate_number"])
                                    for q in json.loads(row["qualifications"])])
+
+
+@strawberry.type(description="A project or an activity that drew on a resource")
+class ResourceUse:
+    project_id: strawberry.ID | None
+    activity_id: strawberry.ID | None
+    used_on: date
+
+
+@strawberry.type(description="资源图 A resource of the street")
+class Resource:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    kind: ResourceKind
+    name: str
+    community: str
+    offers: str
+    used_by: list[ResourceUse]
+
+    @strawberry.field(description="How to reach it (kept sealed; shown to the station's own staff and readers)")
+    async def contact(self, info: strawberry.Info[Context, None]) -> str | None:
+        return await info.context.resource_contacts.load(str(self.id))
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Resource:
+        return cls(id=strawberry.ID(row["resource_id"]), station_id=strawberry.ID(row["station_id"]),
+                   kind=ResourceKind(row["kind"]), name=row["name"], community=row["community"], offers=row["offers"],
+                   used_by=[ResourceUse(project_id=u["project_id"], activity_id=u["activity_id"],
+                                        used_on=_day(u["used_on"])) for u in json.loads(row["uses"])])

@@ -359,3 +359,40 @@ class StaffLeft:
     station_ids: tuple[str, ...]
     left_on: date
     reason: str
+
+
+class ResourceKind(StrEnum):
+    """资源图 entries."""
+
+    ORGANISATION = "organisation"  # 机构、社会组织
+    VENUE = "venue"  # 场地
+    FIRM = "firm"  # 企业、商户
+    PERSON = "person"  # 能人、志愿者骨干
+    GOVERNMENT = "government"  # 政府部门、居委会
+
+
+@event(service="activities", aggregate="resource", name="mapped", personal=("contact",), person="resource_id")
+@dataclass(frozen=True, kw_only=True)
+class ResourceMapped:
+    """A resource of the street went on the station's resource map (资源图): what it can offer, and how to reach
+    it (sealed: for a person it is personal data, and erasing the resource's key forgets it)."""
+
+    resource_id: str
+    station_id: str
+    kind: ResourceKind
+    name: str
+    community: str
+    offers: str
+    contact: str | None
+
+
+@event(service="activities", aggregate="resource", name="used")
+@dataclass(frozen=True, kw_only=True)
+class ResourceUsed:
+    """A project or an activity drew on the resource."""
+
+    resource_id: str
+    station_id: str
+    project_id: str | None
+    activity_id: str | None
+    used_on: date

@@ -179,3 +179,30 @@ async def test_bad_station_work_is_refused_clearly_and_stores_nothing(
         ("Forbidden", "forbidden", None), ("Forbidden", "forbidden", None)]
     assert all(r["messageZh"] and r["messageEn"] for r in refusals)
     assert await system.activities.pool.fetchval("SELECT count(*) FROM events") == before
+
+
+async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_contact_to_the_station_only(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id, other = await open_station(system), await open_station(system, "WY")
+    me = worker(station_id)
+    project_id = await recorded(http, me, "startProject", "StartProjectInput", stationId=station_id, name="小巷汇爱",
+                                aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"],
+                                startsOn="2026-01-01", endsOn="2026-12-31")
+    resource_id = await recorded(http, me, "mapResource", "MapResourceInput", stationId=station_id, kind="VENUE",
+                                 name="一力社区党群服务中心", offers="周末活动室（40 人）", community="一力社区",
+                                 contact="张主任 13700002222")
+    used = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id)
+    both = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id,
+                        activityId="a-1")
+    query = """query($t: String) { resources(consistencyToken: $t) { id name kind offers contact
+                                                                    usedBy { projectId activityId } } }"""
+
+    mine = (await graphql(http, query, me, t=used["consistencyToken"]))["data"]["resources"]
+    theirs = (await graphql(http, query, worker(other, "w-wy")))["data"]["resources"]
+    stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'ResourceMapped'")
+
+    assert mine == [{"id": resource_id, "name": "一力社区党群服务中心", "kind": "VENUE", "offers": "周末活动室（40 人）",
+                     "contact": "张主任 13700002222", "usedBy": [{"projectId": project_id, "activityId": None}]}]
+    assert theirs == []
+    assert (both["code"], both["field"]) == ("invalid_input", "projectId")
+    assert "13700002222" not in stored

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from services.activities.domain import groups, outreach, places, projects, staff
+from services.activities.domain import groups, outreach, places, projects, resources, staff
 from services.activities.domain.commands import (
     AddCommunity,
     AddGroupMember,
     ChangeGroupPhase,
     CloseGroup,
     JoinStaff,
+    MapResource,
     MoveStaff,
     OpenStation,
     PlanGroup,
@@ -25,6 +26,7 @@ from services.activities.domain.commands import (
     SetStationTargets,
     StaffLeaves,
     StartProject,
+    UseResource,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
@@ -37,6 +39,7 @@ ACTIVITY = Decider(stream_type="activity", initial_state=outreach.RECORDED, evol
 PUBLICITY = Decider(stream_type="publicity", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 SURVEY = Decider(stream_type="survey", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 STAFF = Decider(stream_type="staff", initial_state=staff.STAFF, evolve=staff.evolve)
+RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
 class OpenCases(Protocol):
@@ -120,6 +123,22 @@ async def record_survey(command: RecordSurvey, unit: Unit) -> AppendResult:
                          {"survey_id": command.survey_id})
 
 
+async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
+                         lambda state: resources.map_resource(command, station, state),
+                         {"resource_id": command.resource_id})
+
+
+async def use_resource(command: UseResource, unit: Unit) -> AppendResult:
+    project = await _project(unit, command.project_id)
+    activity = None if command.activity_id is None else (
+        await load(unit.store, ACTIVITY, f"activity-{command.activity_id}"))[0]
+    return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
+                         lambda state: resources.use(command, state, project, activity),
+                         {"resource_id": command.resource_id})
+
+
 async def _stations(unit: Unit, station_ids: Sequence[str]) -> dict[str, places.Station]:
     return {s: await _station(unit, s) for s in dict.fromkeys(station_ids)}
 
@@ -193,5 +212,7 @@ ROUTES: dict[type, CommandHandler] = {
     RecordSurvey: record_survey,
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
+    MapResource: map_resource,
+    UseResource: use_resource,
 }
 """Every command but those that need the cases this service follows (see `routes`)."""

@@ -18,6 +18,7 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ResourceKind,
     StaffRole,
     SurveyMethod,
 )
@@ -301,3 +302,31 @@ class StaffLeaves:
     staff_id: str
     left_on: date
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapResource:
+    """Put a resource of the street on the station's resource map."""
+
+    new_id: ClassVar[str] = "resource_id"
+
+    actor: Actor
+    today: date
+    resource_id: str
+    station_id: str
+    kind: ResourceKind
+    name: str
+    offers: str
+    community: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UseResource:
+    """Record that a project or an activity of the station drew on a resource."""
+
+    actor: Actor
+    today: date
+    resource_id: str
+    project_id: str | None = None
+    activity_id: str | None = None

@@ -122,3 +122,10 @@ class StaffGone(DomainError):
 
     def __init__(self, staff_id: str) -> None:
         super().__init__(Message(zh=f"{staff_id} 已离职", en=f"{staff_id} has left"), field="staffId")
+
+
+class UsedByWhat(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="请填写使用该资源的项目或活动（二选一）",
+                                 en="Name the project or the activity that used the resource (one of them)"),
+                         field="projectId")

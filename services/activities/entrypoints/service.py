@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import asyncpg
 
+from services.activities.application import views
 from services.activities.application.followed import FOLLOWED, CarriedCases
 from services.activities.application.handlers import routes
 from shared.application import command_endpoints
@@ -18,8 +20,10 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
 def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
-    """A NATS endpoint per command; moving and leaving look up the open cases this service follows."""
-    return command_endpoints("activities", store, routes(CarriedCases(pool)))
+    """A NATS endpoint per command (moving and leaving look up the open cases this service follows), and the
+    resource map's contacts, which only this service can open."""
+    return {**command_endpoints("activities", store, routes(CarriedCases(pool))),
+            "resource_contacts": partial(views.resource_contacts, store)}
 
 
 async def main() -> None:

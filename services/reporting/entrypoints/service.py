@@ -60,6 +60,7 @@ QUERIES: dict[str, Query] = {
     "district_overview": work.district_overview,
     "person_times": work.person_times,
     "staff": work.staff,
+    "resources": work.resources,
 }
 
 

@@ -18,6 +18,8 @@ from shared.contracts.activities import (
     ProjectStarted,
     PublicityPublished,
     QualificationRecorded,
+    ResourceMapped,
+    ResourceUsed,
     StaffJoined,
     StaffLeft,
     StaffMoved,
@@ -132,7 +134,20 @@ async def staff_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
             await conn.execute("UPDATE staff SET left_on = $2 WHERE staff_id = $1", e.staff_id, e.left_on)
 
 
+async def resource_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case ResourceMapped() as e:
+            await conn.execute("INSERT INTO resources (resource_id, station_id, kind, name, community, offers)"
+                               " VALUES ($1, $2, $3, $4, $5, $6)", e.resource_id, e.station_id, e.kind.value, e.name,
+                               e.community, e.offers)
+        case ResourceUsed() as e:
+            await conn.execute("INSERT INTO resource_uses (resource_id, project_id, activity_id, used_on)"
+                               " VALUES ($1, $2, $3, $4)", e.resource_id, e.project_id, e.activity_id, e.used_on)
+
+
 PROJECTORS: dict[str, Projector] = {
+    "ResourceMapped": resource_changed,
+    "ResourceUsed": resource_changed,
     "StaffJoined": staff_changed,
     "QualificationRecorded": staff_changed,
     "StaffMoved": staff_changed,

@@ -245,3 +245,14 @@ async def staff(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContex
         " AND ($3 OR s.left_on IS NULL) GROUP BY s.staff_id ORDER BY s.role, s.staff_id",
         visible_stations(request.actor), body.get("station_id"), bool(body.get("include_left")))
     return {"staff": [dict(r) for r in rows]}
+
+
+async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The resource map of the visible stations, each resource with the projects and activities that used it."""
+    rows = await pool.fetch(
+        "SELECT r.*, coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id', u.activity_id,"
+        " 'used_on', u.used_on) ORDER BY u.used_on) FILTER (WHERE u.used_on IS NOT NULL), '[]')::text AS uses"
+        f" FROM resources r LEFT JOIN resource_uses u USING (resource_id) WHERE {_SCOPE.format('r.')}"
+        " AND ($3::text IS NULL OR r.kind = $3) GROUP BY r.resource_id ORDER BY r.kind, r.name",
+        visible_stations(request.actor), body.get("station_id"), body.get("kind"))
+    return {"resources": [dict(r) for r in rows]}

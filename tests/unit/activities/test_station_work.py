@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from services.activities.domain import groups, outreach, places, projects
+from services.activities.domain import groups, outreach, places, projects, resources
 from services.activities.domain.commands import (
     AddGroupMember,
     ChangeGroupPhase,
     CloseGroup,
+    MapResource,
     PlanGroup,
     RecordActivity,
     RecordGroupFeedback,
@@ -21,6 +22,7 @@ from services.activities.domain.commands import (
     RecordSurvey,
     SetStationTargets,
     StartProject,
+    UseResource,
 )
 from services.activities.domain.errors import (
     AlreadyAMember,
@@ -34,6 +36,7 @@ from services.activities.domain.errors import (
     OnlyTheBureau,
     PhaseOrder,
     ReadOnlyRole,
+    UsedByWhat,
 )
 from shared.contracts import Actor, Role
 from shared.contracts.activities import (
@@ -46,6 +49,7 @@ from shared.contracts.activities import (
     ProjectStarted,
     PublicityKind,
     PublicityLevel,
+    ResourceKind,
     StationOpened,
     SurveyMethod,
 )
@@ -248,3 +252,25 @@ def test_a_survey_returns_no_more_questionnaires_than_it_handed_out() -> None:
     assert conducted.returned == 487  # type: ignore[attr-defined]
     with pytest.raises(MoreThanHandedOut):
         outreach.record_survey(RecordSurvey(**{**command.__dict__, "returned": 501}), STATION, outreach.RECORDED)
+
+
+# the resource map
+
+def test_a_resource_is_used_by_exactly_one_project_or_activity_of_its_own_station() -> None:
+    mapped = resources.map_resource(MapResource(actor=WORKER, today=TODAY, resource_id="res-1", station_id=STATION_ID,
+                                                kind=ResourceKind.VENUE, name="党群服务中心", offers="活动室",
+                                                contact="0731-0000"), STATION, resources.RESOURCE)
+    state = fold(resources.evolve, resources.RESOURCE, *mapped)
+    use = UseResource(actor=WORKER, today=TODAY, resource_id="res-1", project_id="p-1")
+
+    [used] = resources.use(use, state, PROJECT, None)
+
+    assert (used.project_id, used.activity_id) == ("p-1", None)  # type: ignore[attr-defined]
+    with pytest.raises(UsedByWhat):
+        resources.use(UseResource(actor=WORKER, today=TODAY, resource_id="res-1"), state, None, None)
+    elsewhere = outreach.Recorded(recorded=True, station_id="s-wy")
+    with pytest.raises(NotOfThisStation):
+        resources.use(UseResource(actor=WORKER, today=TODAY, resource_id="res-1", activity_id="a-9"), state, None,
+                      elsewhere)
+    with pytest.raises(NotFoundHere):
+        resources.use(use, resources.RESOURCE, PROJECT, None)

@@ -1,0 +1,60 @@
+"""The street's resource map (资源图): organisations, venues, firms and people that can help, and what used them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.activities.domain.commands import MapResource, UseResource
+from services.activities.domain.errors import AlreadyExists, NotFoundHere, UsedByWhat
+from services.activities.domain.outreach import Recorded
+from services.activities.domain.places import Station
+from services.activities.domain.projects import Project
+from services.activities.domain.rules import require_recorder, require_same_station
+from shared.contracts.activities import ResourceMapped, ResourceUsed
+from shared.rules import require_text
+
+
+@dataclass(frozen=True)
+class Resource:
+    mapped: bool = False
+    station_id: str = ""
+
+
+RESOURCE = Resource()
+
+
+def map_resource(command: MapResource, station: Station, state: Resource) -> list[object]:
+    if state.mapped:
+        raise AlreadyExists("资源", "The resource", "resourceId")
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_recorder(command.actor, command.station_id)
+    return [ResourceMapped(resource_id=command.resource_id, station_id=command.station_id, kind=command.kind,
+                           name=require_text("name", command.name), community=command.community.strip(),
+                           offers=require_text("offers", command.offers), contact=command.contact.strip() or None)]
+
+
+def use(command: UseResource, state: Resource, project: Project | None, activity: Recorded | None) -> list[object]:
+    """Exactly one of a project or an activity of the resource's own station."""
+    if not state.mapped:
+        raise NotFoundHere("资源", "resource", command.resource_id, "resourceId")
+    require_recorder(command.actor, state.station_id, field="resourceId")
+    if (command.project_id is None) == (command.activity_id is None):
+        raise UsedByWhat()
+    if project is not None:
+        if not project.started:
+            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
+        require_same_station(state.station_id, project.station_id, "该项目", "project", "projectId")
+    if activity is not None:
+        if not activity.recorded:
+            raise NotFoundHere("活动", "activity", str(command.activity_id), "activityId")
+        require_same_station(state.station_id, activity.station_id, "该活动", "activity", "activityId")
+    return [ResourceUsed(resource_id=command.resource_id, station_id=state.station_id, project_id=command.project_id,
+                         activity_id=command.activity_id, used_on=command.today)]
+
+
+def evolve(state: Resource, event: object) -> Resource:
+    match event:
+        case ResourceMapped(station_id=station_id):
+            return Resource(mapped=True, station_id=station_id)
+    return state
