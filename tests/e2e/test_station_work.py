@@ -202,7 +202,8 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'ResourceMapped'")
 
     assert mine == [{"id": resource_id, "name": "一力社区党群服务中心", "kind": "VENUE",
-                     "offers": "周末活动室（40 人）", "contact": "张主任 13700002222", "usedBy": [{"projectId": project_id, "activityId": None}]}]
+                     "offers": "周末活动室（40 人）", "contact": "张主任 13700002222",
+                     "usedBy": [{"projectId": project_id, "activityId": None}]}]
     assert theirs == []
     assert (both["code"], both["field"]) == ("invalid_input", "projectId")
     assert "13700002222" not in stored
