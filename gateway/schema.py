@@ -30,7 +30,9 @@ from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
 from gateway.mutations.register_recipient import register_recipient, update_recipient
 from gateway.mutations.station_work import (
+    add_compound,
     add_group_member,
+    award_contract,
     change_group_phase,
     close_group,
     join_staff,
@@ -43,6 +45,7 @@ from gateway.mutations.station_work import (
     record_publicity,
     record_qualification,
     record_survey,
+    register_operator,
     set_station_targets,
     staff_leaves,
     start_project,
@@ -71,7 +74,7 @@ from gateway.queries.station_work import (
     station_dashboard,
     surveys,
 )
-from gateway.queries.stations import stations
+from gateway.queries.stations import operators, stations
 from gateway.types.errors import ERROR_TYPES
 
 
@@ -79,6 +82,7 @@ from gateway.types.errors import ERROR_TYPES
 class Query:
     me = strawberry.field(resolver=me, description="The caller")
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
+    operators = strawberry.field(resolver=operators, description="运营机构 and their contracts")
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
     recipients = strawberry.field(resolver=recipients, description="服务对象, newest first, as a Relay connection")
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
@@ -140,6 +144,10 @@ class Mutation:
     record_qualification = strawberry.mutation(resolver=record_qualification, description="资质证书")
     move_staff = strawberry.mutation(resolver=move_staff, description="调站: open work handed over first")
     staff_leaves = strawberry.mutation(resolver=staff_leaves, description="离职: open work handed over first")
+    add_compound = strawberry.mutation(resolver=add_compound, description="小区 (the bureau)")
+    register_operator = strawberry.mutation(resolver=register_operator, description="运营机构 (the bureau)")
+    award_contract = strawberry.mutation(resolver=award_contract,
+                                         description="运营合同: streets and period (the bureau)")
     map_resource = strawberry.mutation(resolver=map_resource, description="资源图: add a resource")
     use_resource = strawberry.mutation(resolver=use_resource, description="A project or activity used a resource")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,

@@ -331,3 +331,41 @@ async def map_resource(info: strawberry.Info[Context, None], input: MapResourceI
 async def use_resource(info: strawberry.Info[Context, None], input: UseResourceInput,
                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "use_resource", input, idempotency_key, "resource_id")
+
+
+@strawberry.input(description="小区 in a community of the street")
+class AddCompoundInput:
+    street_id: strawberry.ID
+    community_id: strawberry.ID
+    name: str
+    compound_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class RegisterOperatorInput:
+    name: str
+    operator_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="The streets whose stations the organisation runs, and the period")
+class AwardContractInput:
+    operator_id: strawberry.ID
+    street_ids: list[strawberry.ID]
+    starts_on: date
+    ends_on: date
+    contract_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+async def add_compound(info: strawberry.Info[Context, None], input: AddCompoundInput,
+                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "add_compound", input, idempotency_key, "compound_id")
+
+
+async def register_operator(info: strawberry.Info[Context, None], input: RegisterOperatorInput,
+                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "register_operator", input, idempotency_key, "operator_id")
+
+
+async def award_contract(info: strawberry.Info[Context, None], input: AwardContractInput,
+                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "award_contract", input, idempotency_key, "contract_id")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import strawberry
+
+from gateway.context import Context
+
+
+@strawberry.type(description="小区 A residential compound")
+class Compound:
+    id: strawberry.ID
+    name: str
+    community: str
 
 
 @strawberry.type(description="街道社工站 A street's social work station")
@@ -18,8 +28,36 @@ class Station:
     communities: list[str]
     opened_on: date
 
+    @strawberry.field(description="The street's residential compounds (小区), by community")
+    async def compounds(self, info: strawberry.Info[Context, None]) -> list[Compound]:
+        found = await info.context.query("compounds", {"station_id": str(self.id)})
+        return [Compound(id=strawberry.ID(r["compound_id"]), name=r["name"], community=r["community"])
+                for r in found["compounds"]]
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Station:
         return cls(id=strawberry.ID(row["station_id"]), name=row["name"], code=row["code"],
                    street_name=row["street_name"], district=row["district"], communities=list(row["communities"]),
                    opened_on=date.fromisoformat(str(row["opened_on"])))
+
+
+@strawberry.type(description="A contract for the stations of some streets")
+class Contract:
+    id: strawberry.ID
+    streets: list[str]
+    starts_on: date
+    ends_on: date
+
+
+@strawberry.type(description="运营机构 An operating organisation and its contracts")
+class Operator:
+    id: strawberry.ID
+    name: str
+    contracts: list[Contract]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Operator:
+        return cls(id=strawberry.ID(row["operator_id"]), name=row["name"], contracts=[
+            Contract(id=strawberry.ID(c["contract_id"]), streets=list(c["streets"] or []),
+                     starts_on=date.fromisoformat(c["starts_on"]), ends_on=date.fromisoformat(c["ends_on"]))
+            for c in json.loads(row["contracts"])])

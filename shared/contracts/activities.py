@@ -35,6 +35,39 @@ class CommunityAdded:
     kind: CommunityKind
 
 
+@event(service="activities", aggregate="street", name="compound_added")
+@dataclass(frozen=True, kw_only=True)
+class CompoundAdded:
+    """A residential compound (小区, e.g. 绿地公馆) was added to a community of the street."""
+
+    street_id: str
+    community_id: str
+    compound_id: str
+    name: str
+
+
+@event(service="activities", aggregate="operator", name="registered")
+@dataclass(frozen=True, kw_only=True)
+class OperatorRegistered:
+    """An operating organisation (运营机构, e.g. 培源社工) that runs stations under contract."""
+
+    operator_id: str
+    name: str
+
+
+@event(service="activities", aggregate="operator", name="contract_awarded")
+@dataclass(frozen=True, kw_only=True)
+class ContractAwarded:
+    """The bureau contracted the organisation to run the stations of these streets for a period."""
+
+    operator_id: str
+    contract_id: str
+    street_ids: tuple[str, ...]
+    starts_on: date
+    ends_on: date
+    awarded_by: str
+
+
 @event(service="activities", aggregate="station", name="opened")
 @dataclass(frozen=True, kw_only=True)
 class StationOpened:

@@ -9,6 +9,8 @@ from shared.contracts.activities import (
     ActivityKind,
     CommunityAdded,
     CommunityKind,
+    CompoundAdded,
+    ContractAwarded,
     GroupClosed,
     GroupFeedbackRecorded,
     GroupMemberJoined,
@@ -18,6 +20,7 @@ from shared.contracts.activities import (
     GroupSessionHeld,
     GroupType,
     NeedFound,
+    OperatorRegistered,
     PlannedOutputs,
     ProjectStarted,
     PublicityKind,
@@ -88,6 +91,8 @@ STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
 STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
 CASE = "ce7ae274-6dc8-5bdd-9c20-6f75e3f6aa5d"
 RECIPIENT = "3a9d2c1e-44f0-5b7e-9d11-7c0b8a6e5f42"
+COMMUNITY = "5d0b7c1a-2e3f-5a4b-8c9d-0e1f2a3b4c5d"
+OPERATOR = "9c4d5e6f-7a8b-5c9d-8e0f-1a2b3c4d5e6f"
 OTHER_STATION = "a1b2c3d4-0000-5000-8000-000000000001"
 PROJECT = "6f1c2d3e-4a5b-5c6d-8e7f-9a0b1c2d3e4f"
 GROUP = "7a2b3c4d-5e6f-5a7b-9c8d-0e1f2a3b4c5d"
@@ -95,8 +100,12 @@ ACTIVITY = "8b3c4d5e-6f7a-5b8c-9d0e-1f2a3b4c5d6e"
 
 EXAMPLES: list[object] = [
     StreetRegistered(street_id=STREET, name="黑石铺街道", district="天心区"),
-    CommunityAdded(street_id=STREET, community_id="5d0b7c1a-2e3f-5a4b-8c9d-0e1f2a3b4c5d", name="披塘村",
+    CommunityAdded(street_id=STREET, community_id=COMMUNITY, name="披塘村",
                    kind=CommunityKind.VILLAGE),
+    CompoundAdded(street_id=STREET, community_id=COMMUNITY, compound_id="cp-1", name="绿地公馆"),
+    OperatorRegistered(operator_id=OPERATOR, name="长沙市培源社会工作服务中心"),
+    ContractAwarded(operator_id=OPERATOR, contract_id="k-1", street_ids=(STREET,), starts_on=date(2026, 1, 1),
+                    ends_on=date(2027, 12, 31), awarded_by="bureau-tianxin-1"),
     StationOpened(station_id=STATION, street_id=STREET, name="黑石铺街道社工站", code="HSP",
                   opened_on=date(2019, 1, 15)),
     StationTargetsSet(station_id=STATION, year=2026, projects=2, groups=8, activities=12, person_times=1500,

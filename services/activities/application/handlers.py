@@ -8,7 +8,9 @@ from typing import Protocol
 from services.activities.domain import groups, outreach, places, projects, resources, staff
 from services.activities.domain.commands import (
     AddCommunity,
+    AddCompound,
     AddGroupMember,
+    AwardContract,
     ChangeGroupPhase,
     CloseGroup,
     JoinStaff,
@@ -22,6 +24,7 @@ from services.activities.domain.commands import (
     RecordPublicity,
     RecordQualification,
     RecordSurvey,
+    RegisterOperator,
     RegisterStreet,
     SetStationTargets,
     StaffLeaves,
@@ -32,6 +35,7 @@ from shared.application import CommandHandler, Decider, Unit, execute, load
 from shared.eventstore import AppendResult
 
 STREET = Decider(stream_type="street", initial_state=places.STREET, evolve=places.evolve_street)
+OPERATOR = Decider(stream_type="operator", initial_state=places.OPERATOR, evolve=places.evolve_operator)
 STATION = Decider(stream_type="station", initial_state=places.STATION, evolve=places.evolve_station)
 PROJECT = Decider(stream_type="project", initial_state=projects.PROJECT, evolve=projects.evolve)
 GROUP = Decider(stream_type="group", initial_state=groups.GROUP, evolve=groups.evolve)
@@ -59,6 +63,24 @@ async def add_community(command: AddCommunity, unit: Unit) -> AppendResult:
     return await execute(unit, STREET, f"street-{command.street_id}",
                          lambda state: places.decide_street(command, state),
                          {"street_id": command.street_id, "community_id": command.community_id})
+
+
+async def add_compound(command: AddCompound, unit: Unit) -> AppendResult:
+    return await execute(unit, STREET, f"street-{command.street_id}",
+                         lambda state: places.decide_street(command, state),
+                         {"street_id": command.street_id, "compound_id": command.compound_id})
+
+
+async def register_operator(command: RegisterOperator, unit: Unit) -> AppendResult:
+    return await execute(unit, OPERATOR, f"operator-{command.operator_id}",
+                         lambda state: places.decide_operator(command, {}, state), {"operator_id": command.operator_id})
+
+
+async def award_contract(command: AwardContract, unit: Unit) -> AppendResult:
+    streets = {s: (await load(unit.store, STREET, f"street-{s}"))[0] for s in dict.fromkeys(command.street_ids)}
+    return await execute(unit, OPERATOR, f"operator-{command.operator_id}",
+                         lambda state: places.decide_operator(command, streets, state),
+                         {"operator_id": command.operator_id, "contract_id": command.contract_id})
 
 
 async def open_station(command: OpenStation, unit: Unit) -> AppendResult:
@@ -199,6 +221,9 @@ ROUTES: dict[type, CommandHandler] = {
     RegisterStreet: register_street,
     AddCommunity: add_community,
     OpenStation: open_station,
+    AddCompound: add_compound,
+    RegisterOperator: register_operator,
+    AwardContract: award_contract,
     SetStationTargets: set_station_targets,
     StartProject: start_project,
     PlanGroup: plan_group,

@@ -330,3 +330,44 @@ class UseResource:
     resource_id: str
     project_id: str | None = None
     activity_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddCompound:
+    """Add a residential compound (小区) to a community of a street."""
+
+    new_id: ClassVar[str] = "compound_id"
+
+    actor: Actor
+    today: date
+    street_id: str
+    community_id: str
+    compound_id: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterOperator:
+    """Register an operating organisation (运营机构)."""
+
+    new_id: ClassVar[str] = "operator_id"
+
+    actor: Actor
+    today: date
+    operator_id: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwardContract:
+    """Contract an operating organisation for the stations of some streets, for a period."""
+
+    new_id: ClassVar[str] = "contract_id"
+
+    actor: Actor
+    today: date
+    operator_id: str
+    contract_id: str
+    street_ids: tuple[str, ...]
+    starts_on: date
+    ends_on: date

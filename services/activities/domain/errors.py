@@ -129,3 +129,12 @@ class UsedByWhat(InvalidInput):
         super().__init__(Message(zh="请填写使用该资源的项目或活动（二选一）",
                                  en="Name the project or the activity that used the resource (one of them)"),
                          field="projectId")
+
+
+class ContractOverlaps(DomainError):
+    code = "contract_overlaps"
+
+    def __init__(self, street_id: str, contract_id: str) -> None:
+        super().__init__(Message(zh=f"街道 {street_id} 在该期间已有合同 {contract_id}",
+                                 en=f"Street {street_id} is already under contract {contract_id} in that period"),
+                         field="streetIds")

@@ -4,11 +4,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
-from services.activities.domain.commands import AddCommunity, OpenStation, RegisterStreet
-from services.activities.domain.errors import AlreadyExists, BadStationCode, OnlyTheBureau, StreetNotFound
+from services.activities.domain.commands import (
+    AddCommunity,
+    AddCompound,
+    AwardContract,
+    OpenStation,
+    RegisterOperator,
+    RegisterStreet,
+)
+from services.activities.domain.errors import (
+    AlreadyExists,
+    BadStationCode,
+    ContractOverlaps,
+    EndsBeforeStart,
+    NotFoundHere,
+    OnlyTheBureau,
+    StreetNotFound,
+)
 from shared.contracts import Actor, Role
-from shared.contracts.activities import CommunityAdded, StationOpened, StreetRegistered
+from shared.contracts.activities import (
+    CommunityAdded,
+    CompoundAdded,
+    ContractAwarded,
+    OperatorRegistered,
+    StationOpened,
+    StreetRegistered,
+)
+from shared.rules import require_text
 
 _CODE = re.compile(r"[A-Z]{2,6}")
 
@@ -17,6 +41,19 @@ _CODE = re.compile(r"[A-Z]{2,6}")
 class Street:
     registered: bool = False
     community_names: frozenset[str] = frozenset()
+    community_ids: frozenset[str] = frozenset()
+    compounds: frozenset[tuple[str, str]] = frozenset()
+    """(community id, compound name)"""
+
+
+@dataclass(frozen=True)
+class Operator:
+    registered: bool = False
+    contracts: tuple[tuple[str, tuple[str, ...], date, date], ...] = ()
+    """(contract id, street ids, from, until) of each contract."""
+
+
+OPERATOR = Operator()
 
 
 @dataclass(frozen=True)
@@ -34,7 +71,7 @@ def _require_bureau(actor: Actor) -> None:
         raise OnlyTheBureau()
 
 
-def decide_street(command: RegisterStreet | AddCommunity, state: Street) -> list[object]:
+def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: Street) -> list[object]:
     _require_bureau(command.actor)
     match command:
         case RegisterStreet():
@@ -49,14 +86,64 @@ def decide_street(command: RegisterStreet | AddCommunity, state: Street) -> list
                 raise AlreadyExists(f"社区 {command.name}", f"Community {command.name}", "name")
             return [CommunityAdded(street_id=command.street_id, community_id=command.community_id,
                                    name=command.name.strip(), kind=command.kind)]
+        case AddCompound():
+            if not state.registered:
+                raise StreetNotFound(command.street_id)
+            if command.community_id not in state.community_ids:
+                raise NotFoundHere("社区", "community", command.community_id, "communityId")
+            name = require_text("name", command.name)
+            if (command.community_id, name) in state.compounds:
+                raise AlreadyExists(f"小区 {name}", f"Compound {name}", "name")
+            return [CompoundAdded(street_id=command.street_id, community_id=command.community_id,
+                                  compound_id=command.compound_id, name=name)]
 
 
 def evolve_street(state: Street, event: object) -> Street:
     match event:
         case StreetRegistered():
             return replace(state, registered=True)
-        case CommunityAdded(name=name):
-            return replace(state, community_names=state.community_names | {name})
+        case CommunityAdded(name=name, community_id=community_id):
+            return replace(state, community_names=state.community_names | {name},
+                           community_ids=state.community_ids | {community_id})
+        case CompoundAdded(community_id=community_id, name=name):
+            return replace(state, compounds=state.compounds | {(community_id, name)})
+    return state
+
+
+def decide_operator(command: RegisterOperator | AwardContract, streets: dict[str, Street],
+                    state: Operator) -> list[object]:
+    """The bureau registers operating organisations and awards them contracts for streets' stations."""
+    _require_bureau(command.actor)
+    match command:
+        case RegisterOperator():
+            if state.registered:
+                raise AlreadyExists("运营机构", "The organisation", "operatorId")
+            return [OperatorRegistered(operator_id=command.operator_id, name=require_text("name", command.name))]
+        case AwardContract():
+            if not state.registered:
+                raise NotFoundHere("运营机构", "organisation", command.operator_id, "operatorId")
+            if command.ends_on < command.starts_on:
+                raise EndsBeforeStart("endsOn")
+            chosen = tuple(dict.fromkeys(command.street_ids))
+            if not chosen:
+                require_text("streetIds", "")
+            for street_id in chosen:
+                if not streets.get(street_id, STREET).registered:
+                    raise StreetNotFound(street_id)
+                for contract_id, street_ids, starts_on, ends_on in state.contracts:
+                    if street_id in street_ids and starts_on <= command.ends_on and command.starts_on <= ends_on:
+                        raise ContractOverlaps(street_id, contract_id)
+            return [ContractAwarded(operator_id=command.operator_id, contract_id=command.contract_id,
+                                    street_ids=chosen, starts_on=command.starts_on, ends_on=command.ends_on,
+                                    awarded_by=command.actor.subject)]
+
+
+def evolve_operator(state: Operator, event: object) -> Operator:
+    match event:
+        case OperatorRegistered():
+            return replace(state, registered=True)
+        case ContractAwarded(contract_id=contract_id, street_ids=street_ids, starts_on=starts_on, ends_on=ends_on):
+            return replace(state, contracts=(*state.contracts, (contract_id, street_ids, starts_on, ends_on)))
     return state
 
 

@@ -61,6 +61,8 @@ QUERIES: dict[str, Query] = {
     "person_times": work.person_times,
     "staff": work.staff,
     "resources": work.resources,
+    "compounds": places.compounds,
+    "operators": places.operators,
 }
 
 

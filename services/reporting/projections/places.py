@@ -5,7 +5,14 @@ from __future__ import annotations
 import asyncpg
 
 from services.reporting.projections import Projector, ReceivedEvent
-from shared.contracts.activities import CommunityAdded, StationOpened, StreetRegistered
+from shared.contracts.activities import (
+    CommunityAdded,
+    CompoundAdded,
+    ContractAwarded,
+    OperatorRegistered,
+    StationOpened,
+    StreetRegistered,
+)
 
 
 async def street_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -26,7 +33,23 @@ async def station_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None
                        " VALUES ($1, $2, $3, $4, $5)", e.station_id, e.street_id, e.name, e.code, e.opened_on)
 
 
+async def organised(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case CompoundAdded() as e:
+            await conn.execute("INSERT INTO compounds (compound_id, community_id, street_id, name)"
+                               " VALUES ($1, $2, $3, $4)", e.compound_id, e.community_id, e.street_id, e.name)
+        case OperatorRegistered() as e:
+            await conn.execute("INSERT INTO operators (operator_id, name) VALUES ($1, $2)", e.operator_id, e.name)
+        case ContractAwarded() as e:
+            await conn.execute("INSERT INTO contracts (contract_id, operator_id, street_ids, starts_on, ends_on)"
+                               " VALUES ($1, $2, $3, $4, $5)", e.contract_id, e.operator_id, list(e.street_ids),
+                               e.starts_on, e.ends_on)
+
+
 PROJECTORS: dict[str, Projector] = {
+    "CompoundAdded": organised,
+    "OperatorRegistered": organised,
+    "ContractAwarded": organised,
     "StreetRegistered": street_registered,
     "CommunityAdded": community_added,
     "StationOpened": station_opened,

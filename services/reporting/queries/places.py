@@ -18,3 +18,24 @@ async def stations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " WHERE $1::text[] IS NULL OR s.station_id = ANY($1)"
         " GROUP BY s.station_id, t.street_id ORDER BY s.code", visible_stations(request.actor))
     return {"stations": [dict(r) for r in rows]}
+
+
+async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The residential compounds of a station's street, by community."""
+    rows = await pool.fetch(
+        "SELECT p.compound_id, p.name, c.name AS community FROM compounds p JOIN communities c USING (community_id)"
+        " JOIN stations s ON s.street_id = p.street_id WHERE s.station_id = $1"
+        " AND ($2::text[] IS NULL OR s.station_id = ANY($2)) ORDER BY c.name, p.name",
+        str(body.get("station_id", "")), visible_stations(request.actor))
+    return {"compounds": [dict(r) for r in rows]}
+
+
+async def operators(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Operating organisations and their contracts, with the streets' names (the bureau's procurement view)."""
+    rows = await pool.fetch(
+        "SELECT o.operator_id, o.name, coalesce(json_agg(json_build_object('contract_id', k.contract_id,"
+        " 'starts_on', k.starts_on, 'ends_on', k.ends_on, 'streets', (SELECT array_agg(t.name ORDER BY t.name)"
+        " FROM streets t WHERE t.street_id = ANY(k.street_ids))) ORDER BY k.starts_on)"
+        " FILTER (WHERE k.contract_id IS NOT NULL), '[]')::text AS contracts"
+        " FROM operators o LEFT JOIN contracts k USING (operator_id) GROUP BY o.operator_id ORDER BY o.name")
+    return {"operators": [dict(r) for r in rows]}

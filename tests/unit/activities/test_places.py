@@ -7,10 +7,30 @@ from datetime import date
 import pytest
 
 from services.activities.domain import places
-from services.activities.domain.commands import AddCommunity, OpenStation, RegisterStreet
-from services.activities.domain.errors import AlreadyExists, BadStationCode, OnlyTheBureau, StreetNotFound
+from services.activities.domain.commands import (
+    AddCommunity,
+    AddCompound,
+    AwardContract,
+    OpenStation,
+    RegisterOperator,
+    RegisterStreet,
+)
+from services.activities.domain.errors import (
+    AlreadyExists,
+    BadStationCode,
+    ContractOverlaps,
+    NotFoundHere,
+    OnlyTheBureau,
+    StreetNotFound,
+)
 from shared.contracts import Actor, Role
-from shared.contracts.activities import CommunityAdded, CommunityKind, StationOpened, StreetRegistered
+from shared.contracts.activities import (
+    CommunityAdded,
+    CommunityKind,
+    CompoundAdded,
+    StationOpened,
+    StreetRegistered,
+)
 
 TODAY = date(2026, 11, 20)
 BUREAU = Actor(subject="b-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
@@ -67,3 +87,37 @@ def test_a_station_opens_once_on_a_registered_street_with_a_capital_letter_code(
         places.open_station(open_station(), street(), places.STATION)
     with pytest.raises(BadStationCode):
         places.open_station(open_station(code="hsp"), street(REGISTERED), places.STATION)
+
+
+def test_a_compound_belongs_to_a_community_of_the_street_once() -> None:
+    state = street(REGISTERED, CommunityAdded(street_id="st-1", community_id="c-1", name="九峰苑社区",
+                                              kind=CommunityKind.COMMUNITY))
+    add = AddCompound(actor=BUREAU, today=TODAY, street_id="st-1", community_id="c-1", compound_id="cp-1",
+                      name="绿地公馆")
+    [added] = places.decide_street(add, state)
+    assert isinstance(added, CompoundAdded)
+    with pytest.raises(AlreadyExists):
+        places.decide_street(add, places.evolve_street(state, added))
+    with pytest.raises(NotFoundHere):
+        places.decide_street(AddCompound(**{**add.__dict__, "community_id": "c-9"}), state)
+
+
+def test_a_contract_covers_registered_streets_and_never_overlaps_itself_on_one() -> None:
+    streets = {"st-1": street(REGISTERED)}
+    operator = places.evolve_operator(places.OPERATOR, places.decide_operator(
+        RegisterOperator(actor=BUREAU, today=TODAY, operator_id="o-1", name="培源社工"), {}, places.OPERATOR)[0])
+    award = AwardContract(actor=BUREAU, today=TODAY, operator_id="o-1", contract_id="k-1", street_ids=("st-1",),
+                          starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31))
+    [awarded] = places.decide_operator(award, streets, operator)
+    holding = places.evolve_operator(operator, awarded)
+
+    with pytest.raises(ContractOverlaps):
+        places.decide_operator(AwardContract(**{**award.__dict__, "contract_id": "k-2",
+                                                "starts_on": date(2027, 6, 1), "ends_on": date(2028, 5, 31)}),
+                               streets, holding)
+    places.decide_operator(AwardContract(**{**award.__dict__, "contract_id": "k-3", "starts_on": date(2028, 1, 1),
+                                            "ends_on": date(2029, 12, 31)}), streets, holding)
+    with pytest.raises(StreetNotFound):
+        places.decide_operator(AwardContract(**{**award.__dict__, "street_ids": ("st-9",)}), streets, operator)
+    with pytest.raises(OnlyTheBureau):
+        places.decide_operator(AwardContract(**{**award.__dict__, "actor": WORKER}), streets, operator)

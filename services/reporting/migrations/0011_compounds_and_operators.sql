@@ -1,0 +1,20 @@
+-- Residential compounds (小区) of each community, and the operating organisations with their contracts.
+CREATE TABLE compounds (
+    compound_id  text PRIMARY KEY,
+    community_id text NOT NULL,
+    street_id    text NOT NULL,
+    name         text NOT NULL
+);
+
+CREATE TABLE operators (
+    operator_id text PRIMARY KEY,
+    name        text NOT NULL
+);
+
+CREATE TABLE contracts (
+    contract_id text PRIMARY KEY,
+    operator_id text NOT NULL,
+    street_ids  text[] NOT NULL,
+    starts_on   date NOT NULL,
+    ends_on     date NOT NULL
+);
