@@ -1,4 +1,4 @@
-"""docs/case-walkthrough.md, run block by block as a new user would in GraphiQL: the page stays true."""
+"""The walkthrough pages in docs/, run block by block as a new user would in GraphiQL: the pages stay true."""
 
 from __future__ import annotations
 
@@ -13,47 +13,72 @@ from shared.devstack.demo import bureau, social_worker, station_head, station_id
 from tests.e2e.graphql import graphql
 from tests.support import System
 
-PAGE = Path(__file__).parents[2] / "docs" / "case-walkthrough.md"
+DOCS = Path(__file__).parents[2] / "docs"
 BLOCK = re.compile(r"```graphql\n(.*?)```", re.S)
 USER_ERRORS = {"InvalidInput", "NotFound", "Forbidden", "Rejected", "StageOutOfOrder", "CaseAlreadyClosed"}
-MADE = {"registerRecipient": ("recipientId", "recipientId"), "openCase": ("caseId", "caseId")}
-"""Which answers make an id the later blocks use as a variable."""
+ACTORS = {"worker": social_worker("HSP"), "head": station_head("HSP"), "bureau": bureau()}
 
 
-async def test_the_case_walkthrough_runs_from_intake_to_an_approved_closing(
-        system: System, http: httpx.AsyncClient) -> None:
+async def run_page(system: System, http: httpx.AsyncClient, page: str,
+                   made: dict[str, tuple[str, str]]) -> tuple[list[str], list[Any], dict[str, Any]]:
+    """Every block of the page in order, as its `# as:` actor, with the ids earlier blocks made as variables.
+    `made` says which answers make which variable: mutation → (variable, answer field)."""
     street = await system.call("activities", "register_street", {"name": "黑石铺街道", "district": "天心区"})
     opened = await system.call("activities", "open_station", {
         "station_id": station_id("HSP"), "street_id": street["street_id"], "name": "黑石铺街道社工站",
         "code": "HSP", "opened_on": "2019-01-15"})
     await system.read_models_have(opened["position"])
-    actors = {"worker": social_worker("HSP"), "head": station_head("HSP"), "bureau": bureau()}
-    blocks = BLOCK.findall(PAGE.read_text(encoding="utf-8"))
-    assert len(blocks) == 12
+    blocks = BLOCK.findall((DOCS / page).read_text(encoding="utf-8"))
     ids: dict[str, Any] = {}
     answers: list[Any] = []
-
     for block in blocks:
         whose = re.search(r"^# as: (\w+)$", block, re.M)
         expected = re.search(r"^# expect: (\w+)$", block, re.M)
         assert whose is not None, block
-        answer = await graphql(http, block, actors[whose[1]], **ids)
+        answer = await graphql(http, block, ACTORS[whose[1]], **ids)
         assert "errors" not in answer, (block, answer)
         [(field, result)] = answer["data"].items()
         answers.append(result)
         if re.search(r"^mutation", block, re.M):
             assert result["__typename"] == (expected[1] if expected else result["__typename"]), (block, result)
             assert expected or result["__typename"] not in USER_ERRORS, (block, result)
-        if field in MADE:
-            variable, key = MADE[field]
-            ids[variable] = result[key]
-        if field == "approveCaseClosing":
-            for position in decode_token(result["consistencyToken"]):
+            for position in decode_token(result.get("consistencyToken")):
                 await system.read_models_have(position)
+        if field in made:
+            variable, key = made[field]
+            ids[variable] = result[key]
+    return blocks, answers, ids
 
-    read_back = (await graphql(http, blocks[10], actors["bureau"], caseId=ids["caseId"]))["data"]["case"]
+
+async def test_the_case_walkthrough_runs_from_intake_to_an_approved_closing(
+        system: System, http: httpx.AsyncClient) -> None:
+    blocks, _, ids = await run_page(system, http, "case-walkthrough.md", {
+        "registerRecipient": ("recipientId", "recipientId"), "openCase": ("caseId", "caseId")})
+
+    assert len(blocks) == 12
+    read_back = (await graphql(http, blocks[10], ACTORS["bureau"], caseId=ids["caseId"]))["data"]["case"]
     assert read_back["number"] == "HSP-2026-0001"
     assert (read_back["status"], read_back["stage"], read_back["planStatus"], read_back["closingStatus"]) == (
         "CLOSED", "CLOSED", "APPROVED", "APPROVED")
     assert read_back["recipient"]["phone"] == "138****1234"
     assert [step["actor"] for step in read_back["timeline"]][-2:] == ["sw-hsp-1", "head-hsp"]
+
+
+async def test_the_station_walkthrough_sets_up_a_project_runs_a_group_and_the_dashboard_adds_up(
+        system: System, http: httpx.AsyncClient) -> None:
+    blocks, answers, _ = await run_page(system, http, "station-walkthrough.md", {
+        "startProject": ("projectId", "id"), "planGroup": ("groupId", "id"), "addGroupMember": ("memberId", "id"),
+        "recordActivity": ("activityId", "id")})
+
+    assert len(blocks) == 9
+    dashboard, district = answers[-2], answers[-1]
+    assert dashboard["thisMonth"] == {"personTimesDirect": 60, "personTimesIndirect": 150, "activities": 1,
+                                      "publicity": 1}
+    assert dashboard["thisYear"] == {"personTimesDirect": 63, "personTimesIndirect": 150, "peopleServed": 1,
+                                     "groupSessions": 1, "activities": 1, "projects": 1}
+    assert dashboard["projects"] == [{"name": "小巷汇爱", "progress": {
+        "groupSessions": 1, "activities": 1, "personTimesDirect": 63, "personTimesIndirect": 150}}]
+    assert district["stations"] == [{"code": "HSP", "figures": {
+        "personTimesDirect": 63, "personTimesIndirect": 150, "questionnairesDistributed": 0}}]
+    assert district["totals"] == {"personTimesDirect": 63, "personTimesIndirect": 150,
+                                  "questionnairesDistributed": 0, "peopleServed": 1}
