@@ -35,6 +35,7 @@ from gateway.mutations.station_work import (
     award_contract,
     change_group_phase,
     close_group,
+    close_station,
     join_staff,
     map_resource,
     move_staff,
@@ -144,6 +145,7 @@ class Mutation:
     record_qualification = strawberry.mutation(resolver=record_qualification, description="资质证书")
     move_staff = strawberry.mutation(resolver=move_staff, description="调站: open work handed over first")
     staff_leaves = strawberry.mutation(resolver=staff_leaves, description="离职: open work handed over first")
+    close_station = strawberry.mutation(resolver=close_station, description="关闭社工站 (the bureau)")
     add_compound = strawberry.mutation(resolver=add_compound, description="小区 (the bureau)")
     register_operator = strawberry.mutation(resolver=register_operator, description="运营机构 (the bureau)")
     award_contract = strawberry.mutation(resolver=award_contract,

@@ -369,3 +369,15 @@ async def register_operator(info: strawberry.Info[Context, None], input: Registe
 async def award_contract(info: strawberry.Info[Context, None], input: AwardContractInput,
                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "award_contract", input, idempotency_key, "contract_id")
+
+
+@strawberry.input(description="The station takes no new work; its records stay")
+class CloseStationInput:
+    station_id: strawberry.ID
+    closed_on: date
+    reason: str
+
+
+async def close_station(info: strawberry.Info[Context, None], input: CloseStationInput,
+                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "close_station", input, idempotency_key, "station_id")

@@ -27,6 +27,7 @@ class Station:
     district: str
     communities: list[str]
     opened_on: date
+    closed_on: date | None = strawberry.field(description="Set once the bureau closed the station")
 
     @strawberry.field(description="The street's residential compounds (小区), by community")
     async def compounds(self, info: strawberry.Info[Context, None]) -> list[Compound]:
@@ -38,7 +39,8 @@ class Station:
     def from_row(cls, row: dict[str, Any]) -> Station:
         return cls(id=strawberry.ID(row["station_id"]), name=row["name"], code=row["code"],
                    street_name=row["street_name"], district=row["district"], communities=list(row["communities"]),
-                   opened_on=date.fromisoformat(str(row["opened_on"])))
+                   opened_on=date.fromisoformat(str(row["opened_on"])),
+                   closed_on=row.get("closed_on") and date.fromisoformat(str(row["closed_on"])))
 
 
 @strawberry.type(description="A contract for the stations of some streets")

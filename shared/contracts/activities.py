@@ -80,6 +80,16 @@ class StationOpened:
     opened_on: date
 
 
+@event(service="activities", aggregate="station", name="closed")
+@dataclass(frozen=True, kw_only=True)
+class StationClosed:
+    """A station was closed: it takes no new projects, groups, activities or staff; its records stay."""
+
+    station_id: str
+    closed_on: date
+    reason: str
+
+
 @event(service="activities", aggregate="station", name="targets_set")
 @dataclass(frozen=True, kw_only=True)
 class StationTargetsSet:

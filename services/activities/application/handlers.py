@@ -13,6 +13,7 @@ from services.activities.domain.commands import (
     AwardContract,
     ChangeGroupPhase,
     CloseGroup,
+    CloseStation,
     JoinStaff,
     MapResource,
     MoveStaff,
@@ -87,6 +88,11 @@ async def open_station(command: OpenStation, unit: Unit) -> AppendResult:
     street, _ = await load(unit.store, STREET, f"street-{command.street_id}")
     return await execute(unit, STATION, f"station-{command.station_id}",
                          lambda state: places.open_station(command, street, state), {"station_id": command.station_id})
+
+
+async def close_station(command: CloseStation, unit: Unit) -> AppendResult:
+    return await execute(unit, STATION, f"station-{command.station_id}",
+                         lambda state: places.close_station(command, state), {"station_id": command.station_id})
 
 
 async def set_station_targets(command: SetStationTargets, unit: Unit) -> AppendResult:
@@ -221,6 +227,7 @@ ROUTES: dict[type, CommandHandler] = {
     RegisterStreet: register_street,
     AddCommunity: add_community,
     OpenStation: open_station,
+    CloseStation: close_station,
     AddCompound: add_compound,
     RegisterOperator: register_operator,
     AwardContract: award_contract,

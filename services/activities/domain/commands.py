@@ -371,3 +371,12 @@ class AwardContract:
     street_ids: tuple[str, ...]
     starts_on: date
     ends_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseStation:
+    actor: Actor
+    today: date
+    station_id: str
+    closed_on: date
+    reason: str

@@ -138,3 +138,11 @@ class ContractOverlaps(DomainError):
         super().__init__(Message(zh=f"街道 {street_id} 在该期间已有合同 {contract_id}",
                                  en=f"Street {street_id} is already under contract {contract_id} in that period"),
                          field="streetIds")
+
+
+class StationIsClosed(DomainError):
+    code = "station_closed"
+
+    def __init__(self, station_id: str, field: str = "stationId") -> None:
+        super().__init__(Message(zh=f"社工站 {station_id} 已关闭，不能再记录新的工作",
+                                 en=f"Station {station_id} is closed and takes no new work"), field=field)

@@ -21,7 +21,7 @@ from services.activities.domain.errors import (
     NotFoundHere,
     PhaseOrder,
 )
-from services.activities.domain.places import Station
+from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import require_recorder, require_same_station
 from shared.contracts import Actor
@@ -61,8 +61,7 @@ GroupCommand = AddGroupMember | ChangeGroupPhase | RecordGroupSession | RecordGr
 def plan(command: PlanGroup, station: Station, project: Project | None, state: Group) -> list[object]:
     if state.planned:
         raise AlreadyExists("小组", "The group", "groupId")
-    if not station.opened:
-        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     if project is not None:
         if not project.started:

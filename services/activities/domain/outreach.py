@@ -12,7 +12,7 @@ from services.activities.domain.errors import (
     MoreThanHandedOut,
     NotFoundHere,
 )
-from services.activities.domain.places import Station
+from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import require_recorder, require_same_station
 from shared.contracts.activities import ActivityHeld, NeedFound, PublicityPublished, SurveyConducted
@@ -34,8 +34,7 @@ RECORDED = Recorded()
 
 def _station_and_project(station: Station, station_id: str, project: Project | None,
                          project_id: str | None) -> None:
-    if not station.opened:
-        raise NotFoundHere("社工站", "station", station_id, "stationId")
+    require_open(station, station_id)
     if project is not None:
         if not project.started:
             raise NotFoundHere("项目", "project", str(project_id), "projectId")

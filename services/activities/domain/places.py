@@ -10,6 +10,7 @@ from services.activities.domain.commands import (
     AddCommunity,
     AddCompound,
     AwardContract,
+    CloseStation,
     OpenStation,
     RegisterOperator,
     RegisterStreet,
@@ -21,6 +22,7 @@ from services.activities.domain.errors import (
     EndsBeforeStart,
     NotFoundHere,
     OnlyTheBureau,
+    StationIsClosed,
     StreetNotFound,
 )
 from shared.contracts import Actor, Role
@@ -29,10 +31,11 @@ from shared.contracts.activities import (
     CompoundAdded,
     ContractAwarded,
     OperatorRegistered,
+    StationClosed,
     StationOpened,
     StreetRegistered,
 )
-from shared.rules import require_text
+from shared.rules import require_not_future, require_text
 
 _CODE = re.compile(r"[A-Z]{2,6}")
 
@@ -60,6 +63,15 @@ OPERATOR = Operator()
 class Station:
     opened: bool = False
     code: str = ""
+    closed: bool = False
+
+
+def require_open(station: Station, station_id: str, field: str = "stationId") -> None:
+    """The station exists and has not been closed: new work can be recorded there."""
+    if not station.opened:
+        raise NotFoundHere("社工站", "station", station_id, field)
+    if station.closed:
+        raise StationIsClosed(station_id, field)
 
 
 STREET = Street()
@@ -159,6 +171,19 @@ def open_station(command: OpenStation, street: Street, state: Station) -> list[o
                           code=command.code, opened_on=command.opened_on)]
 
 
+def close_station(command: CloseStation, state: Station) -> list[object]:
+    _require_bureau(command.actor)
+    require_open(state, command.station_id)
+    require_not_future("closedOn", command.closed_on, command.today)
+    return [StationClosed(station_id=command.station_id, closed_on=command.closed_on,
+                          reason=require_text("reason", command.reason))]
+
+
 def evolve_station(state: Station, event: object) -> Station:
     """Targets set on the station's stream change nothing deciding needs."""
-    return Station(opened=True, code=event.code) if isinstance(event, StationOpened) else state
+    match event:
+        case StationOpened(code=code):
+            return Station(opened=True, code=code)
+        case StationClosed():
+            return replace(state, closed=True)
+    return state

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.activities.domain.commands import SetStationTargets, StartProject
-from services.activities.domain.errors import AlreadyExists, EndsBeforeStart, NotFoundHere, OnlyTheBureau
-from services.activities.domain.places import Station
+from services.activities.domain.errors import AlreadyExists, EndsBeforeStart, OnlyTheBureau
+from services.activities.domain.places import Station, require_open
 from services.activities.domain.rules import require_recorder
 from shared.contracts import Role
 from shared.contracts.activities import PlannedOutputs, ProjectStarted, StationTargetsSet
@@ -28,8 +28,7 @@ PROJECT = Project()
 def set_targets(command: SetStationTargets, station: Station) -> list[object]:
     if command.actor.role not in (Role.DISTRICT_BUREAU, Role.SYSTEM):
         raise OnlyTheBureau()
-    if not station.opened:
-        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_open(station, command.station_id)
     require_range("year", command.year, 2015, command.today.year + 1)
     for name in ("projects", "groups", "activities", "person_times"):
         require_range(name, getattr(command, name), 0, 1_000_000)
@@ -41,8 +40,7 @@ def set_targets(command: SetStationTargets, station: Station) -> list[object]:
 def start(command: StartProject, station: Station, state: Project) -> list[object]:
     if state.started:
         raise AlreadyExists("项目", "The project", "projectId")
-    if not station.opened:
-        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     if command.ends_on < command.starts_on:
         raise EndsBeforeStart("endsOn")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from services.activities.domain.commands import MapResource, UseResource
 from services.activities.domain.errors import AlreadyExists, NotFoundHere, UsedByWhat
 from services.activities.domain.outreach import Recorded
-from services.activities.domain.places import Station
+from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import require_recorder, require_same_station
 from shared.contracts.activities import ResourceMapped, ResourceUsed
@@ -26,8 +26,7 @@ RESOURCE = Resource()
 def map_resource(command: MapResource, station: Station, state: Resource) -> list[object]:
     if state.mapped:
         raise AlreadyExists("资源", "The resource", "resourceId")
-    if not station.opened:
-        raise NotFoundHere("社工站", "station", command.station_id, "stationId")
+    require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     return [ResourceMapped(resource_id=command.resource_id, station_id=command.station_id, kind=command.kind,
                            name=require_text("name", command.name), community=command.community.strip(),

@@ -16,7 +16,7 @@ from services.activities.domain.errors import (
     OpenWorkRemains,
     StaffGone,
 )
-from services.activities.domain.places import Station
+from services.activities.domain.places import Station, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.activities import QualificationRecorded, StaffJoined, StaffLeft, StaffMoved, StaffRole
 from shared.rules import OutOfRange, require_not_future, require_text
@@ -57,8 +57,7 @@ def _stations(station_ids: tuple[str, ...], role: StaffRole, stations: dict[str,
     if not chosen or (role in ONE_STATION and len(chosen) != 1):
         raise OutOfRange("stationIds", 1, 1 if role in ONE_STATION else len(stations) or 1)
     for station_id in chosen:
-        if not stations.get(station_id, Station()).opened:
-            raise NotFoundHere("社工站", "station", station_id, "stationIds")
+        require_open(stations.get(station_id, Station()), station_id, "stationIds")
     return chosen
 
 

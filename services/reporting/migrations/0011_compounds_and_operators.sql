@@ -18,3 +18,6 @@ CREATE TABLE contracts (
     starts_on   date NOT NULL,
     ends_on     date NOT NULL
 );
+
+-- A station closed by the bureau keeps its records.
+ALTER TABLE stations ADD COLUMN closed_on date;

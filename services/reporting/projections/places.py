@@ -10,6 +10,7 @@ from shared.contracts.activities import (
     CompoundAdded,
     ContractAwarded,
     OperatorRegistered,
+    StationClosed,
     StationOpened,
     StreetRegistered,
 )
@@ -40,6 +41,8 @@ async def organised(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
                                " VALUES ($1, $2, $3, $4)", e.compound_id, e.community_id, e.street_id, e.name)
         case OperatorRegistered() as e:
             await conn.execute("INSERT INTO operators (operator_id, name) VALUES ($1, $2)", e.operator_id, e.name)
+        case StationClosed() as e:
+            await conn.execute("UPDATE stations SET closed_on = $2 WHERE station_id = $1", e.station_id, e.closed_on)
         case ContractAwarded() as e:
             await conn.execute("INSERT INTO contracts (contract_id, operator_id, street_ids, starts_on, ends_on)"
                                " VALUES ($1, $2, $3, $4, $5)", e.contract_id, e.operator_id, list(e.street_ids),
@@ -50,6 +53,7 @@ PROJECTORS: dict[str, Projector] = {
     "CompoundAdded": organised,
     "OperatorRegistered": organised,
     "ContractAwarded": organised,
+    "StationClosed": organised,
     "StreetRegistered": street_registered,
     "CommunityAdded": community_added,
     "StationOpened": station_opened,

@@ -12,7 +12,7 @@ from shared.runtime import RequestContext
 
 async def stations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     rows = await pool.fetch(
-        "SELECT s.station_id, s.name, s.code, s.opened_on, t.street_id, t.name AS street_name, t.district,"
+        "SELECT s.station_id, s.name, s.code, s.opened_on, s.closed_on, t.street_id, t.name AS street_name, t.district,"
         " coalesce(array_agg(c.name ORDER BY c.name) FILTER (WHERE c.name IS NOT NULL), '{}') AS communities"
         " FROM stations s JOIN streets t USING (street_id) LEFT JOIN communities c ON c.street_id = s.street_id"
         " WHERE $1::text[] IS NULL OR s.station_id = ANY($1)"

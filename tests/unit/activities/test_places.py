@@ -11,6 +11,7 @@ from services.activities.domain.commands import (
     AddCommunity,
     AddCompound,
     AwardContract,
+    CloseStation,
     OpenStation,
     RegisterOperator,
     RegisterStreet,
@@ -21,6 +22,7 @@ from services.activities.domain.errors import (
     ContractOverlaps,
     NotFoundHere,
     OnlyTheBureau,
+    StationIsClosed,
     StreetNotFound,
 )
 from shared.contracts import Actor, Role
@@ -121,3 +123,17 @@ def test_a_contract_covers_registered_streets_and_never_overlaps_itself_on_one()
         places.decide_operator(AwardContract(**{**award.__dict__, "street_ids": ("st-9",)}), streets, operator)
     with pytest.raises(OnlyTheBureau):
         places.decide_operator(AwardContract(**{**award.__dict__, "actor": WORKER}), streets, operator)
+
+
+def test_a_closed_station_takes_no_new_work() -> None:
+    opened = places.evolve_station(places.STATION, StationOpened(station_id="s-1", street_id="st-1", name="站",
+                                                                 code="HSP", opened_on=date(2019, 1, 15)))
+    close = CloseStation(actor=BUREAU, today=TODAY, station_id="s-1", closed_on=TODAY, reason="街道合并")
+    with pytest.raises(OnlyTheBureau):
+        places.close_station(CloseStation(**{**close.__dict__, "actor": WORKER}), opened)
+    closed = places.evolve_station(opened, places.close_station(close, opened)[0])
+
+    with pytest.raises(StationIsClosed):
+        places.require_open(closed, "s-1")
+    with pytest.raises(StationIsClosed):
+        places.close_station(close, closed)
