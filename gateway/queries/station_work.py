@@ -20,6 +20,8 @@ from gateway.types.work import (
     GroupPhase,
     PersonTimeRow,
     Project,
+    PublicityConnection,
+    PublicityEdge,
     PublicityItem,
     PublicityLevel,
     Resource,
@@ -76,11 +78,14 @@ async def activities(info: strawberry.Info[Context, None], station_id: strawberr
 
 
 async def publicity(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                    level: PublicityLevel | None = None, year: int | None = None,
-                    consistency_token: str | None = None) -> list[PublicityItem]:
-    found = await info.context.query("publicity", {"station_id": station_id, "level": level, "year": year},
-                                     consistency_token)
-    return [PublicityItem.from_row(row) for row in found["publicity"]]
+                    level: PublicityLevel | None = None, year: int | None = None, first: int = 20,
+                    after: str | None = None, consistency_token: str | None = None) -> PublicityConnection:
+    page = await info.context.query("publicity", {"station_id": station_id, "level": level, "year": year,
+                                                  "first": first, "after": after}, consistency_token)
+    return PublicityConnection(
+        edges=[PublicityEdge(cursor=e["cursor"], node=PublicityItem.from_row(e["node"])) for e in page["edges"]],
+        page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
+        total_count=page["total_count"])
 
 
 async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,

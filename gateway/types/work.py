@@ -242,6 +242,19 @@ class PublicityItem:
 
 
 @strawberry.type
+class PublicityEdge:
+    cursor: str
+    node: PublicityItem
+
+
+@strawberry.type(description="A page of publicity, latest recorded first (Relay connection)")
+class PublicityConnection:
+    edges: list[PublicityEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
 class NeedFound:
     area: str
     population: str

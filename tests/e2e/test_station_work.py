@@ -38,6 +38,8 @@ query($station: ID!, $t: String) {
   }
   districtOverview(year: 2026) { stations { code figures { FIGURES } } totals { FIGURES } }
   personTimes(stationId: $station, month: "2026-11") { community projectId kind reach count }
+  publicity(stationId: $station, level: DISTRICT, first: 1) {
+    totalCount pageInfo { hasNextPage } edges { node { title level activityId } } }
   groups(stationId: $station) { totalCount edges { node { name phase members sessionsHeld personTimes
                                                          feedbackForms satisfaction
                                                          sessions { number attendance walkIns } } } }
@@ -135,6 +137,8 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
         {"community": "一力社区", "projectId": project_id, "kind": "ACTIVITY", "reach": "INDIRECT", "count": 100},
         {"community": "一力社区", "projectId": project_id, "kind": "GROUP", "reach": "DIRECT",
          "count": group_person_times}]
+    assert found["publicity"] == {"totalCount": 1, "pageInfo": {"hasNextPage": False}, "edges": [
+        {"node": {"title": "黑石铺社工站亲子手工日", "level": "DISTRICT", "activityId": activity_id}}]}
     [group] = [e["node"] for e in found["groups"]["edges"]]
     assert {k: group[k] for k in ("phase", "members", "sessionsHeld", "personTimes", "feedbackForms")} == {
         "phase": "CLOSED", "members": 5, "sessionsHeld": 6, "personTimes": group_person_times, "feedbackForms": 2}

@@ -144,11 +144,16 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
 
 
 async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    rows = await pool.fetch(
-        f"SELECT * FROM publicity WHERE {_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
-        " AND ($4::int IS NULL OR extract(year FROM published_on) = $4) ORDER BY published_on DESC, seq DESC",
-        visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year"))
-    return {"publicity": [dict(r) for r in rows]}
+    """News items and other materials, latest recorded first (Relay page)."""
+    first = page_size(body)
+    after = decode_cursor(body["after"], "publicity") if body.get("after") else None
+    where = (f"{_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
+             " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)")
+    args = [visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year")]
+    rows = await pool.fetch(f"SELECT * FROM publicity WHERE {where} AND ($5::bigint IS NULL OR seq < $5)"
+                            " ORDER BY seq DESC LIMIT $6", *args, after, first + 1)
+    total = await pool.fetchval(f"SELECT count(*) FROM publicity WHERE {where}", *args)
+    return connection(rows, first, total, "publicity")
 
 
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
