@@ -8,8 +8,8 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.enums import RecipientCategory
-from gateway.types.pages import PageInfo
-from gateway.types.recipient import RecipientConnection, RecipientEdge, RecipientListItem
+from gateway.types.pages import Connection, page_of
+from gateway.types.recipient import RecipientListItem
 
 
 async def recipients(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
@@ -17,15 +17,11 @@ async def recipients(info: strawberry.Info[Context, None], station_id: strawberr
                      include_merged: Annotated[bool, strawberry.argument(
                          description="Also list duplicate records merged into another")] = False,
                      first: int = 20, after: str | None = None,
-                     consistency_token: str | None = None) -> RecipientConnection:
+                     consistency_token: str | None = None) -> Connection[RecipientListItem]:
     page = await info.context.query("recipient_list", {
         "station_id": station_id, "category": category, "community": community, "include_merged": include_merged,
         "first": first, "after": after}, consistency_token)
-    return RecipientConnection(
-        edges=[RecipientEdge(cursor=e["cursor"], node=RecipientListItem(
-            id=strawberry.ID(e["node"]["recipient_id"]), station_id=strawberry.ID(e["node"]["station_id"]),
-            community=e["node"]["community"], categories=[RecipientCategory(c) for c in e["node"]["categories"]],
-            erased=e["node"]["erased"], merged_into=e["node"]["merged_into"], open_cases=e["node"]["open_cases"]))
-            for e in page["edges"]],
-        page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
-        total_count=page["total_count"])
+    return page_of(page, lambda row: RecipientListItem(
+        id=strawberry.ID(row["recipient_id"]), station_id=strawberry.ID(row["station_id"]),
+        community=row["community"], categories=[RecipientCategory(c) for c in row["categories"]],
+        erased=row["erased"], merged_into=row["merged_into"], open_cases=row["open_cases"]))

@@ -8,20 +8,14 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Context
-from gateway.types.pages import PageInfo
+from gateway.types.pages import Connection, page_of
 from gateway.types.work import (
     Activity,
-    ActivityConnection,
-    ActivityEdge,
     DistrictOverview,
     Group,
-    GroupConnection,
-    GroupEdge,
     GroupPhase,
     PersonTimeRow,
     Project,
-    PublicityConnection,
-    PublicityEdge,
     PublicityItem,
     PublicityLevel,
     Resource,
@@ -50,12 +44,10 @@ async def project(info: strawberry.Info[Context, None], id: strawberry.ID,
 
 async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                  project_id: strawberry.ID | None = None, phase: GroupPhase | None = None, first: int = 20,
-                 after: str | None = None, consistency_token: str | None = None) -> GroupConnection:
+                 after: str | None = None, consistency_token: str | None = None) -> Connection[Group]:
     page = await info.context.query("groups", {"station_id": station_id, "project_id": project_id, "phase": phase,
                                                "first": first, "after": after}, consistency_token)
-    return GroupConnection(edges=[GroupEdge(cursor=e["cursor"], node=Group.from_row(e["node"])) for e in page["edges"]],
-                           page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
-                           total_count=page["total_count"])
+    return page_of(page, Group.from_row)
 
 
 async def group(info: strawberry.Info[Context, None], id: strawberry.ID,
@@ -68,24 +60,18 @@ async def activities(info: strawberry.Info[Context, None], station_id: strawberr
                      project_id: strawberry.ID | None = None,
                      month: Annotated[str | None, strawberry.argument(description="YYYY-MM")] = None,
                      first: int = 20, after: str | None = None,
-                     consistency_token: str | None = None) -> ActivityConnection:
+                     consistency_token: str | None = None) -> Connection[Activity]:
     page = await info.context.query("activities", {"station_id": station_id, "project_id": project_id,
                                                    "month": month, "first": first, "after": after}, consistency_token)
-    return ActivityConnection(
-        edges=[ActivityEdge(cursor=e["cursor"], node=Activity.from_row(e["node"])) for e in page["edges"]],
-        page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
-        total_count=page["total_count"])
+    return page_of(page, Activity.from_row)
 
 
 async def publicity(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                     level: PublicityLevel | None = None, year: int | None = None, first: int = 20,
-                    after: str | None = None, consistency_token: str | None = None) -> PublicityConnection:
+                    after: str | None = None, consistency_token: str | None = None) -> Connection[PublicityItem]:
     page = await info.context.query("publicity", {"station_id": station_id, "level": level, "year": year,
                                                   "first": first, "after": after}, consistency_token)
-    return PublicityConnection(
-        edges=[PublicityEdge(cursor=e["cursor"], node=PublicityItem.from_row(e["node"])) for e in page["edges"]],
-        page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
-        total_count=page["total_count"])
+    return page_of(page, PublicityItem.from_row)
 
 
 async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,

@@ -10,7 +10,7 @@ import strawberry
 from gateway.context import Context
 from gateway.types.caseload import TimelineEntry
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource, RelationshipStage
-from gateway.types.pages import PageInfo
+from gateway.types.pages import Connection, page_of
 from gateway.types.planning import (
     Assessment,
     CaseStage,
@@ -148,21 +148,9 @@ class Case:
         )
 
 
-@strawberry.type
-class CaseEdge:
-    cursor: str
-    node: Case
-
-
-@strawberry.type(description="A page of cases, newest first (Relay connection)")
-class CaseConnection:
-    edges: list[CaseEdge]
-    page_info: PageInfo
-    total_count: int
+CaseConnection = Connection[Case]
 
 
 def case_connection(page: dict[str, Any]) -> CaseConnection:
     """A page from reporting's `cases` query as a connection."""
-    return CaseConnection(edges=[CaseEdge(cursor=e["cursor"], node=Case.from_row(e["node"])) for e in page["edges"]],
-                          page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
-                          total_count=page["total_count"])
+    return page_of(page, Case.from_row)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from gateway.context import Context
-from gateway.types.pages import PageInfo
+from gateway.types.pages import Connection
 
 if TYPE_CHECKING:
-    from gateway.types.case import CaseConnection
+    from gateway.types.case import Case
 from gateway.types.enums import CategorySource, DisabilityType, Gender, RecipientCategory, Relation
 
 
@@ -73,7 +73,7 @@ class Recipient:
 
     @strawberry.field(description="Their cases, newest first, with those of duplicates merged into them")
     async def cases(self, info: strawberry.Info[Context, None], first: int = 20, after: str | None = None
-                    ) -> Annotated[CaseConnection, strawberry.lazy("gateway.types.case")]:
+                    ) -> Connection[Annotated[Case, strawberry.lazy("gateway.types.case")]]:
         from gateway.types.case import case_connection  # the case type shows its recipient: a cycle
 
         page = await info.context.query("cases", {"recipient_id": str(self.id), "first": first, "after": after})
@@ -116,16 +116,3 @@ class RecipientListItem:
     async def recipient(self, info: strawberry.Info[Context, None]) -> Recipient | None:
         view = await info.context.recipients.load(str(self.id))
         return None if view is None else Recipient.from_view(view)
-
-
-@strawberry.type
-class RecipientEdge:
-    cursor: str
-    node: RecipientListItem
-
-
-@strawberry.type(description="A page of recipients, newest first (Relay connection)")
-class RecipientConnection:
-    edges: list[RecipientEdge]
-    page_info: PageInfo
-    total_count: int

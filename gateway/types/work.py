@@ -11,7 +11,6 @@ from typing import Any
 import strawberry
 
 from gateway.context import Context
-from gateway.types.pages import PageInfo
 from gateway.types.station import Station
 from shared.contracts.activities import (
     ActivityKind,
@@ -166,19 +165,6 @@ class Group:
                    feedback_forms=row["feedback_forms"], satisfaction=row["satisfaction"])
 
 
-@strawberry.type
-class GroupEdge:
-    cursor: str
-    node: Group
-
-
-@strawberry.type(description="A page of groups, newest first (Relay connection)")
-class GroupConnection:
-    edges: list[GroupEdge]
-    page_info: PageInfo
-    total_count: int
-
-
 @strawberry.type(description="社区活动 A community activity")
 class Activity:
     id: strawberry.ID
@@ -206,19 +192,6 @@ class Activity:
                    volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"])
 
 
-@strawberry.type
-class ActivityEdge:
-    cursor: str
-    node: Activity
-
-
-@strawberry.type(description="A page of activities, newest first (Relay connection)")
-class ActivityConnection:
-    edges: list[ActivityEdge]
-    page_info: PageInfo
-    total_count: int
-
-
 @strawberry.type(description="宣传 A news item or other material")
 class PublicityItem:
     id: strawberry.ID
@@ -239,19 +212,6 @@ class PublicityItem:
                    kind=PublicityKind(row["kind"]), title=row["title"], outlet=row["outlet"],
                    level=PublicityLevel(row["level"]), published_on=_day(row["published_on"]), link=row["link"],
                    audience=row["audience"], activity_id=row["activity_id"], project_id=row["project_id"])
-
-
-@strawberry.type
-class PublicityEdge:
-    cursor: str
-    node: PublicityItem
-
-
-@strawberry.type(description="A page of publicity, latest recorded first (Relay connection)")
-class PublicityConnection:
-    edges: list[PublicityEdge]
-    page_info: PageInfo
-    total_count: int
 
 
 @strawberry.type
