@@ -31,15 +31,17 @@ MONTH_NOT_YEAR = "YYYY-MM: that month instead of the whole year"
 
 async def projects(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                    year: Annotated[int | None, strawberry.argument(description="Running in this year")] = None,
-                   consistency_token: str | None = None) -> list[Project]:
-    found = await info.context.query("projects", {"station_id": station_id, "year": year}, consistency_token)
-    return [Project.from_row(row) for row in found["projects"]]
+                   first: int = 20, after: str | None = None,
+                   consistency_token: str | None = None) -> Connection[Project]:
+    page = await info.context.query("projects", {"station_id": station_id, "year": year, "first": first,
+                                                 "after": after}, consistency_token)
+    return page_of(page, Project.from_row)
 
 
 async def project(info: strawberry.Info[Context, None], id: strawberry.ID,
                   consistency_token: str | None = None) -> Project | None:
-    found = await info.context.query("projects", {"project_id": str(id)}, consistency_token)
-    return next((Project.from_row(row) for row in found["projects"]), None)
+    page = await info.context.query("projects", {"project_id": str(id), "first": 1}, consistency_token)
+    return next((Project.from_row(e["node"]) for e in page["edges"]), None)
 
 
 async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
@@ -74,10 +76,11 @@ async def publicity(info: strawberry.Info[Context, None], station_id: strawberry
     return page_of(page, PublicityItem.from_row)
 
 
-async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                  consistency_token: str | None = None) -> list[Survey]:
-    found = await info.context.query("surveys", {"station_id": station_id}, consistency_token)
-    return [Survey.from_row(row) for row in found["surveys"]]
+async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None, first: int = 20,
+                  after: str | None = None, consistency_token: str | None = None) -> Connection[Survey]:
+    page = await info.context.query("surveys", {"station_id": station_id, "first": first, "after": after},
+                                    consistency_token)
+    return page_of(page, Survey.from_row)
 
 
 async def station_dashboard(info: strawberry.Info[Context, None], station_id: strawberry.ID,
@@ -106,13 +109,16 @@ async def person_times(info: strawberry.Info[Context, None], station_id: strawbe
 
 
 async def staff(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                include_left: bool = False, consistency_token: str | None = None) -> list[StaffMember]:
-    found = await info.context.query("staff", {"station_id": station_id, "include_left": include_left},
-                                     consistency_token)
-    return [StaffMember.from_row(row) for row in found["staff"]]
+                include_left: bool = False, first: int = 20, after: str | None = None,
+                consistency_token: str | None = None) -> Connection[StaffMember]:
+    page = await info.context.query("staff", {"station_id": station_id, "include_left": include_left,
+                                              "first": first, "after": after}, consistency_token)
+    return page_of(page, StaffMember.from_row)
 
 
 async def resources(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                    kind: ResourceKind | None = None, consistency_token: str | None = None) -> list[Resource]:
-    found = await info.context.query("resources", {"station_id": station_id, "kind": kind}, consistency_token)
-    return [Resource.from_row(row) for row in found["resources"]]
+                    kind: ResourceKind | None = None, first: int = 20, after: str | None = None,
+                    consistency_token: str | None = None) -> Connection[Resource]:
+    page = await info.context.query("resources", {"station_id": station_id, "kind": kind, "first": first,
+                                                  "after": after}, consistency_token)
+    return page_of(page, Resource.from_row)

@@ -13,8 +13,9 @@ OVERVIEW = """{
     stations { code figures { questionnairesDistributed } }
     totals { questionnairesDistributed groupSessions groupPersonTimes }
   }
-  projects(year: 2026) { name communities progress { groups groupSessions personTimesDirect personTimesIndirect } }
-  surveys { stationId distributed returned }
+  projects(year: 2026) { totalCount edges { node {
+    name communities progress { groups groupSessions personTimesDirect personTimesIndirect } } } }
+  surveys { totalCount edges { node { stationId distributed returned } } }
 }"""
 
 
@@ -36,9 +37,10 @@ async def test_the_demo_holds_the_articles_figures_and_loads_once(system: System
     handed_out = {s["code"]: s["figures"]["questionnairesDistributed"] for s in found["districtOverview"]["stations"]}
     assert handed_out == {"WY": 505, "QY": 357, "GHP": 495, "HSP": 487}
     assert found["districtOverview"]["totals"]["questionnairesDistributed"] == 1844
-    assert found["projects"] == [{"name": "童心童乐童成长",
+    assert [e["node"] for e in found["projects"]["edges"]] == [{"name": "童心童乐童成长",
                                   "communities": ["一力社区", "创谷社区", "披塘村", "铭安社区", "黑石铺社区"],
                                   "progress": {"groups": 6, "groupSessions": 36, "personTimesDirect": 630,
                                                "personTimesIndirect": 300}}]
-    assert {s["stationId"]: s["returned"] for s in found["surveys"]} == {
+    assert found["surveys"]["totalCount"] == 4
+    assert {e["node"]["stationId"]: e["node"]["returned"] for e in found["surveys"]["edges"]} == {
         station_id(code): None for code in ("WY", "QY", "GHP", "HSP")}

@@ -10,9 +10,9 @@ from tests.e2e.test_station_work import record, recorded
 from tests.support import System, open_case_for, open_station, wait_until, worker
 
 TEAM = """query($station: ID, $left: Boolean!, $t: String) {
-  staff(stationId: $station, includeLeft: $left, consistencyToken: $t) {
+  staff(stationId: $station, includeLeft: $left, consistencyToken: $t) { edges { node {
     id name role stationIds leftOn qualifications { kind obtainedOn }
-  }
+  } } }
 }"""
 
 
@@ -38,7 +38,7 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
 
     await wait_until(lambda: followed(True), what="the activities service to follow the new case")
     team_before = (await graphql(http, TEAM, head, station=station_id, left=False,
-                                 t=joined["consistencyToken"]))["data"]["staff"]
+                                 t=joined["consistencyToken"]))["data"]["staff"]["edges"]
     refused = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn="2026-11-20",
                            reason="合同期满")
     transferred = await change(http, head, "transferCase", "TransferCaseInput", caseId=case["case_id"],
@@ -49,16 +49,17 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
     left = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn="2026-11-20",
                         reason="合同期满")
     team_after = (await graphql(http, TEAM, head, station=station_id, left=False,
-                                t=left["consistencyToken"]))["data"]["staff"]
-    with_left = (await graphql(http, TEAM, head, station=station_id, left=True))["data"]["staff"]
+                                t=left["consistencyToken"]))["data"]["staff"]["edges"]
+    with_left = (await graphql(http, TEAM, head, station=station_id, left=True))["data"]["staff"]["edges"]
 
     assert (refused["__typename"], refused["code"], refused["field"]) == ("Rejected", "open_work_remains", "staffId")
     assert "HSP-2026-0001" in refused["messageZh"] and "长者健康小组" in refused["messageZh"]
     assert "HSP-2026-0001" in refused["messageEn"]
     assert transferred["__typename"] == "CaseChanged"
     assert left["__typename"] == "StationWorkRecorded", left
-    assert team_before == [{"id": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER", "stationIds": [station_id],
+    assert [e["node"] for e in team_before] == [{"id": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER",
+                                                "stationIds": [station_id],
                             "leftOn": None, "qualifications": [{"kind": "ASSISTANT_SOCIAL_WORKER",
                                                                 "obtainedOn": "2023-06-01"}]}]
     assert team_after == []
-    assert [(s["id"], s["leftOn"]) for s in with_left] == [("sw-hsp-2", "2026-11-20")]
+    assert [(e["node"]["id"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", "2026-11-20")]

@@ -198,11 +198,12 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     used = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id)
     both = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id,
                         activityId="a-1")
-    query = """query($t: String) { resources(consistencyToken: $t) { id name kind offers contact
-                                                                    usedBy { projectId activityId } } }"""
+    query = """query($t: String) { resources(consistencyToken: $t) { edges { node {
+        id name kind offers contact usedBy { projectId activityId } } } } }"""
 
-    mine = (await graphql(http, query, me, t=used["consistencyToken"]))["data"]["resources"]
-    theirs = (await graphql(http, query, worker(other, "w-wy")))["data"]["resources"]
+    answer = await graphql(http, query, me, t=used["consistencyToken"])
+    mine = [e["node"] for e in answer["data"]["resources"]["edges"]]
+    theirs = (await graphql(http, query, worker(other, "w-wy")))["data"]["resources"]["edges"]
     stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'ResourceMapped'")
 
     assert mine == [{"id": resource_id, "name": "一力社区党群服务中心", "kind": "VENUE",

@@ -76,6 +76,18 @@ def connection(rows: list[asyncpg.Record], first: int, total: int, kind: str = "
             "total_count": total}
 
 
+async def paged(pool: asyncpg.Pool, body: dict[str, Any], kind: str, select: str, where: str,
+                args: list[Any], seq: str = "seq") -> dict[str, Any]:
+    """A Relay page of `select … WHERE where`, newest (highest `seq`) first, after the body's cursor."""
+    first = page_size(body)
+    after = decode_cursor(body["after"], kind) if body.get("after") else None
+    n = len(args)
+    rows = await pool.fetch(f"{select} WHERE {where} AND (${n + 1}::bigint IS NULL OR {seq} < ${n + 1})"
+                            f" ORDER BY {seq} DESC LIMIT ${n + 2}", *args, after, first + 1)
+    total = await pool.fetchval(f"SELECT count(*) FROM ({select} WHERE {where}) counted", *args)
+    return connection(rows, first, total, kind)
+
+
 async def cases(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     first = page_size(body)
     after = decode_cursor(body["after"]) if body.get("after") else None

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.caseload import as_of
-from services.reporting.queries.cases import connection, decode_cursor, page_size
+from services.reporting.queries.cases import connection, decode_cursor, page_size, paged
 from services.reporting.queries.scope import visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.contracts.errors import Forbidden, InvalidInput, Message
@@ -91,14 +91,13 @@ _PROJECT_PROGRESS = """
 
 
 async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """Projects with their progress against what they planned, newest first."""
-    year = body.get("year")
-    rows = await pool.fetch(
-        f"{_PROJECT_PROGRESS} WHERE {_SCOPE.format('p.')} AND ($3::int IS NULL OR"
-        " (extract(year FROM p.starts_on) <= $3 AND extract(year FROM p.ends_on) >= $3))"
-        " AND ($4::text IS NULL OR p.project_id = $4) ORDER BY p.seq DESC",
-        visible_stations(request.actor), body.get("station_id"), year, body.get("project_id"))
-    return {"projects": [dict(r) for r in rows]}
+    """Projects with their progress against what they planned, newest first (Relay page)."""
+    return await paged(
+        pool, body, "project", _PROJECT_PROGRESS.replace("SELECT p.project_id", "SELECT p.seq, p.project_id"),
+        f"{_SCOPE.format('p.')} AND ($3::int IS NULL OR (extract(year FROM p.starts_on) <= $3"
+        " AND extract(year FROM p.ends_on) >= $3)) AND ($4::text IS NULL OR p.project_id = $4)",
+        [visible_stations(request.actor), body.get("station_id"), body.get("year"), body.get("project_id")],
+        seq="p.seq")
 
 
 async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -157,11 +156,10 @@ async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
 
 
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    rows = await pool.fetch(
-        f"SELECT survey_id, station_id, title, method, starts_on, ends_on, distributed, returned, needs::text"
-        f" FROM surveys WHERE {_SCOPE.format('')} ORDER BY starts_on DESC, survey_id",
-        visible_stations(request.actor), body.get("station_id"))
-    return {"surveys": [dict(r) for r in rows]}
+    """Needs-research campaigns, latest recorded first (Relay page)."""
+    return await paged(pool, body, "survey", "SELECT seq, survey_id, station_id, title, method, starts_on, ends_on,"
+                       " distributed, returned, needs::text FROM surveys", _SCOPE.format(""),
+                       [visible_stations(request.actor), body.get("station_id")])
 
 
 def _month(body: dict[str, Any]) -> tuple[str, date, date]:
@@ -240,24 +238,26 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
 
 
 async def staff(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The team at the visible stations (those who left too, when asked), with their qualifications."""
-    rows = await pool.fetch(
-        "SELECT s.staff_id, s.name, s.role, s.station_ids, s.joined_on, s.left_on, coalesce(json_agg(json_build_object("
-        "'kind', q.kind, 'obtained_on', q.obtained_on, 'certificate_number', q.certificate_number)"
-        " ORDER BY q.obtained_on) FILTER (WHERE q.kind IS NOT NULL), '[]')::text AS qualifications"
-        " FROM staff s LEFT JOIN staff_qualifications q USING (staff_id)"
-        " WHERE ($1::text[] IS NULL OR s.station_ids && $1) AND ($2::text IS NULL OR $2 = ANY(s.station_ids))"
-        " AND ($3 OR s.left_on IS NULL) GROUP BY s.staff_id ORDER BY s.role, s.staff_id",
-        visible_stations(request.actor), body.get("station_id"), bool(body.get("include_left")))
-    return {"staff": [dict(r) for r in rows]}
+    """The team at the visible stations (those who left too, when asked), with their qualifications, latest
+    joined first (Relay page)."""
+    return await paged(
+        pool, body, "staff",
+        "SELECT s.seq, s.staff_id, s.name, s.role, s.station_ids, s.joined_on, s.left_on,"
+        " (SELECT coalesce(json_agg(json_build_object('kind', q.kind, 'obtained_on', q.obtained_on,"
+        "  'certificate_number', q.certificate_number) ORDER BY q.obtained_on), '[]')::text"
+        "  FROM staff_qualifications q WHERE q.staff_id = s.staff_id) AS qualifications FROM staff s",
+        "($1::text[] IS NULL OR s.station_ids && $1) AND ($2::text IS NULL OR $2 = ANY(s.station_ids))"
+        " AND ($3 OR s.left_on IS NULL)",
+        [visible_stations(request.actor), body.get("station_id"), bool(body.get("include_left"))], seq="s.seq")
 
 
 async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The resource map of the visible stations, each resource with the projects and activities that used it."""
-    rows = await pool.fetch(
-        "SELECT r.*, coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id', u.activity_id,"
-        " 'used_on', u.used_on) ORDER BY u.used_on) FILTER (WHERE u.used_on IS NOT NULL), '[]')::text AS uses"
-        f" FROM resources r LEFT JOIN resource_uses u USING (resource_id) WHERE {_SCOPE.format('r.')}"
-        " AND ($3::text IS NULL OR r.kind = $3) GROUP BY r.resource_id ORDER BY r.kind, r.name",
-        visible_stations(request.actor), body.get("station_id"), body.get("kind"))
-    return {"resources": [dict(r) for r in rows]}
+    """The resource map of the visible stations, each resource with the projects and activities that used it,
+    latest mapped first (Relay page)."""
+    return await paged(
+        pool, body, "resource",
+        "SELECT r.*, (SELECT coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id',"
+        " u.activity_id, 'used_on', u.used_on) ORDER BY u.used_on), '[]')::text FROM resource_uses u"
+        " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
+        f"{_SCOPE.format('r.')} AND ($3::text IS NULL OR r.kind = $3)",
+        [visible_stations(request.actor), body.get("station_id"), body.get("kind")], seq="r.seq")
