@@ -33,6 +33,7 @@ from gateway.mutations.station_work import (
     add_compound,
     add_group_member,
     award_contract,
+    change_group_leaders,
     change_group_phase,
     close_group,
     close_station,
@@ -157,6 +158,8 @@ class Mutation:
     start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")
     plan_group = strawberry.mutation(resolver=plan_group, description="筹备小组 Plan a group")
     add_group_member = strawberry.mutation(resolver=add_group_member, description="小组组员")
+    change_group_leaders = strawberry.mutation(resolver=change_group_leaders,
+                                               description="移交小组 to other leaders")
     change_group_phase = strawberry.mutation(resolver=change_group_phase, description="小组阶段 (forward only)")
     record_group_session = strawberry.mutation(resolver=record_group_session,
                                                description="小组活动记录 with sign-in")

@@ -77,6 +77,8 @@ class PlanGroupInput:
     leader_ids: list[str]
     planned_sessions: int
     project_id: strawberry.ID | None = None
+    planned_on: date | None = strawberry.field(default=None, description="Default today; the year's targets "
+                                                                        "count groups by it")
     group_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
@@ -86,6 +88,12 @@ class AddGroupMemberInput:
     name: str
     recipient_id: strawberry.ID | None = None
     member_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="Hand the group to other leaders")
+class ChangeGroupLeadersInput:
+    group_id: strawberry.ID
+    leader_ids: list[str]
 
 
 @strawberry.input
@@ -217,6 +225,11 @@ async def plan_group(info: strawberry.Info[Context, None], input: PlanGroupInput
 async def add_group_member(info: strawberry.Info[Context, None], input: AddGroupMemberInput,
                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "add_group_member", input, idempotency_key, "member_id")
+
+
+async def change_group_leaders(info: strawberry.Info[Context, None], input: ChangeGroupLeadersInput,
+                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "change_group_leaders", input, idempotency_key, "group_id")
 
 
 async def change_group_phase(info: strawberry.Info[Context, None], input: ChangeGroupPhaseInput,

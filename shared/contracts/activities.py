@@ -181,6 +181,17 @@ class GroupMemberJoined:
     joined_on: date
 
 
+@event(service="activities", aggregate="group", name="leaders_changed")
+@dataclass(frozen=True, kw_only=True)
+class GroupLeadersChanged:
+    """The group was handed to other leaders."""
+
+    group_id: str
+    station_id: str
+    leader_ids: tuple[str, ...]
+    changed_on: date
+
+
 @event(service="activities", aggregate="group", name="phase_changed")
 @dataclass(frozen=True, kw_only=True)
 class GroupPhaseChanged:

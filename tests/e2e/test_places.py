@@ -37,6 +37,8 @@ async def test_the_bureau_maps_compounds_and_contracts_an_operator_for_streets(
                            t=closed["consistencyToken"]))["data"]
 
     assert (overlapping["code"], overlapping["field"]) == ("contract_overlaps", "streetIds")
+    their_view = (await graphql(http, "{ operators { name } }", worker("some-other-station")))["data"]
+    assert their_view == {"operators": []}
     assert by_worker["__typename"] == "Forbidden"
     assert found["operators"] == [{"name": "培源社工", "contracts": [
         {"streets": ["桂花坪街道"], "startsOn": "2026-01-01", "endsOn": "2027-12-31"}]}]

@@ -43,8 +43,8 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
                            reason="合同期满")
     transferred = await change(http, head, "transferCase", "TransferCaseInput", caseId=case["case_id"],
                                toWorkerId="sw-hsp-1")
-    await recorded(http, head, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn="2026-11-20",
-                   summary="移交前结束")
+    await recorded(http, head, "changeGroupLeaders", "ChangeGroupLeadersInput", groupId=group_id,
+                   leaderIds=["sw-hsp-1"])
     await wait_until(lambda: followed(False), what="the transfer to be followed")
     left = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn="2026-11-20",
                         reason="合同期满")

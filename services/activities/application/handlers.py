@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.activities.domain import groups, outreach, places, projects, resources, staff
 from services.activities.domain.commands import (
@@ -11,6 +11,7 @@ from services.activities.domain.commands import (
     AddCompound,
     AddGroupMember,
     AwardContract,
+    ChangeGroupLeaders,
     ChangeGroupPhase,
     CloseGroup,
     CloseStation,
@@ -79,15 +80,24 @@ async def register_operator(command: RegisterOperator, unit: Unit) -> AppendResu
 
 async def award_contract(command: AwardContract, unit: Unit) -> AppendResult:
     streets = {s: (await load(unit.store, STREET, f"street-{s}"))[0] for s in dict.fromkeys(command.street_ids)}
+    every_contract = tuple(c for operator in await _every(unit, OPERATOR) for c in operator.contracts)
     return await execute(unit, OPERATOR, f"operator-{command.operator_id}",
-                         lambda state: places.decide_operator(command, streets, state),
+                         lambda state: places.decide_operator(command, streets, state, every_contract),
                          {"operator_id": command.operator_id, "contract_id": command.contract_id})
+
+
+async def _every(unit: Unit, decider: Decider[Any]) -> list[Any]:
+    """Every aggregate of a type (a district has a few dozen streets, stations and organisations)."""
+    return [(await load(unit.store, decider, stream_id))[0] for stream_id in await unit.store.stream_ids(
+        decider.stream_type)]
 
 
 async def open_station(command: OpenStation, unit: Unit) -> AppendResult:
     street, _ = await load(unit.store, STREET, f"street-{command.street_id}")
+    others = tuple(await _every(unit, STATION))
     return await execute(unit, STATION, f"station-{command.station_id}",
-                         lambda state: places.open_station(command, street, state), {"station_id": command.station_id})
+                         lambda state: places.open_station(command, street, state, others),
+                         {"station_id": command.station_id})
 
 
 async def close_station(command: CloseStation, unit: Unit) -> AppendResult:
@@ -235,6 +245,7 @@ ROUTES: dict[type, CommandHandler] = {
     StartProject: start_project,
     PlanGroup: plan_group,
     AddGroupMember: on_group,
+    ChangeGroupLeaders: on_group,
     ChangeGroupPhase: on_group,
     RecordGroupSession: on_group,
     RecordGroupFeedback: on_group,

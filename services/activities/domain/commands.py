@@ -116,6 +116,8 @@ class PlanGroup:
     leader_ids: tuple[str, ...]
     planned_sessions: int
     project_id: str | None = None
+    planned_on: date | None = None
+    """The day the group was planned (default: today), which the year's targets count by."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +132,16 @@ class AddGroupMember:
     member_id: str
     name: str
     recipient_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeGroupLeaders:
+    """Hand the group to other leaders (a leader leaving the station, say)."""
+
+    actor: Actor
+    today: date
+    group_id: str
+    leader_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

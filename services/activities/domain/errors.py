@@ -19,8 +19,8 @@ class AlreadyExists(DomainError):
 
 class OnlyTheBureau(Forbidden):
     def __init__(self) -> None:
-        super().__init__(Message(zh="只有区民政局可以管理街道与社工站",
-                                 en="Only the district bureau manages streets and stations"))
+        super().__init__(Message(zh="只有区民政局可以管理街道、社工站、运营机构与年度目标",
+                                 en="Only the district bureau manages streets, stations, operators and targets"))
 
 
 class BadStationCode(InvalidInput):
@@ -146,3 +146,25 @@ class StationIsClosed(DomainError):
     def __init__(self, station_id: str, field: str = "stationId") -> None:
         super().__init__(Message(zh=f"社工站 {station_id} 已关闭，不能再记录新的工作",
                                  en=f"Station {station_id} is closed and takes no new work"), field=field)
+
+
+class NoSessionYet(DomainError):
+    code = "stage_order"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="小组尚未开展活动，不能填写某节的反馈表",
+                                 en="The group has held no session yet to give feedback on"), field="sessionNumber")
+
+
+class OutsideProject(InvalidInput):
+    def __init__(self, starts_on: object, ends_on: object) -> None:
+        super().__init__(Message(zh=f"活动日期不在项目周期（{starts_on} 至 {ends_on}）内",
+                                 en=f"The date is outside the project's period ({starts_on} to {ends_on})"),
+                         field="heldOn")
+
+
+class StationsForRole(InvalidInput):
+    def __init__(self, role: str, one_only: bool) -> None:
+        zh, en = (("只能属于一个社工站", "works at exactly one station") if one_only
+                  else ("至少属于一个社工站", "covers at least one station"))
+        super().__init__(Message(zh=f"{role} {zh}", en=f"A {role} {en}"), field="stationIds")

@@ -7,6 +7,7 @@ from datetime import date
 
 from services.activities.domain.commands import (
     AddGroupMember,
+    ChangeGroupLeaders,
     ChangeGroupPhase,
     CloseGroup,
     PlanGroup,
@@ -17,6 +18,7 @@ from services.activities.domain.errors import (
     AlreadyAMember,
     AlreadyExists,
     GroupIsClosed,
+    NoSessionYet,
     NotAMember,
     NotFoundHere,
     PhaseOrder,
@@ -28,6 +30,7 @@ from shared.contracts import Actor
 from shared.contracts.activities import (
     GroupClosed,
     GroupFeedbackRecorded,
+    GroupLeadersChanged,
     GroupMemberJoined,
     GroupPhase,
     GroupPhaseChanged,
@@ -51,11 +54,16 @@ class Group:
     members: dict[str, str | None] = field(default_factory=dict)
     """member id → recipient id (None for someone who is not a recipient)."""
     sessions: int = 0
+    session_ids: frozenset[str] = frozenset()
+    feedback_ids: frozenset[str] = frozenset()
+    feedback_given: frozenset[tuple[str, int | None]] = frozenset()
+    """(member, session number or None for the end of the group) of each form."""
 
 
 GROUP = Group()
 
-GroupCommand = AddGroupMember | ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback | CloseGroup
+GroupCommand = (AddGroupMember | ChangeGroupLeaders | ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback
+                | CloseGroup)
 
 
 def plan(command: PlanGroup, station: Station, project: Project | None, state: Group) -> list[object]:
@@ -68,15 +76,27 @@ def plan(command: PlanGroup, station: Station, project: Project | None, state: G
             raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
         require_same_station(command.station_id, project.station_id, "该项目", "project", "projectId")
     require_range("plannedSessions", command.planned_sessions, 1, MAX_PLANNED_SESSIONS)
-    leaders = tuple(dict.fromkeys(leader.strip() for leader in command.leader_ids if leader.strip()))
-    if not leaders:
-        require_text("leaderIds", "")
+    leaders = _leaders(command.leader_ids)
+    planned_on = command.planned_on or command.today
+    require_not_future("plannedOn", planned_on, command.today)
     return [GroupPlanned(
         group_id=command.group_id, station_id=command.station_id, project_id=command.project_id,
         name=require_text("name", command.name), type=command.type,
         target_population=require_text("targetPopulation", command.target_population),
         community=require_text("community", command.community), leader_ids=leaders,
-        planned_sessions=command.planned_sessions, planned_on=command.today)]
+        planned_sessions=command.planned_sessions, planned_on=planned_on)]
+
+
+def _leaders(leader_ids: tuple[str, ...]) -> tuple[str, ...]:
+    leaders = tuple(dict.fromkeys(leader.strip() for leader in leader_ids if leader.strip()))
+    if not leaders:
+        require_text("leaderIds", "")
+    return leaders
+
+
+def change_leaders(command: ChangeGroupLeaders, group: Group) -> list[object]:
+    return [GroupLeadersChanged(group_id=command.group_id, station_id=group.station_id,
+                                leader_ids=_leaders(command.leader_ids), changed_on=command.today)]
 
 
 def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
@@ -113,6 +133,8 @@ def change_phase(command: ChangeGroupPhase, group: Group) -> list[object]:
 
 def record_session(command: RecordGroupSession, group: Group) -> list[object]:
     """Sign-in comes from the member list (each once) plus walk-ins, so attendance never exceeds both."""
+    if command.session_id in group.session_ids:
+        raise AlreadyExists(f"小组活动 {command.session_id}", f"Session {command.session_id}", "sessionId")
     require_not_future("heldOn", command.held_on, command.today)
     require_range("durationMinutes", command.duration_minutes, 1, 24 * 60)
     require_range("walkIns", command.walk_ins, 0, 1000)
@@ -134,11 +156,17 @@ def record_session(command: RecordGroupSession, group: Group) -> list[object]:
 
 
 def record_feedback(command: RecordGroupFeedback, group: Group) -> list[object]:
+    if command.feedback_id in group.feedback_ids:
+        raise AlreadyExists(f"反馈表 {command.feedback_id}", f"Feedback {command.feedback_id}", "feedbackId")
     if command.member_id not in group.members:
         raise NotAMember(command.member_id, "memberId")
     require_range("satisfaction", command.satisfaction, 1, 5)
     if command.session_number is not None:
-        require_range("sessionNumber", command.session_number, 1, max(group.sessions, 1))
+        if group.sessions == 0:
+            raise NoSessionYet()
+        require_range("sessionNumber", command.session_number, 1, group.sessions)
+    if (command.member_id, command.session_number) in group.feedback_given:
+        raise AlreadyExists("该组员的这份反馈表", "This member's form for it", "memberId")
     return [GroupFeedbackRecorded(
         group_id=command.group_id, station_id=group.station_id, feedback_id=command.feedback_id,
         member_id=command.member_id, session_number=command.session_number, satisfaction=command.satisfaction,
@@ -157,6 +185,8 @@ def decide(command: GroupCommand, state: Group) -> list[object]:
     match command:
         case AddGroupMember():
             return add_member(command, group)
+        case ChangeGroupLeaders():
+            return change_leaders(command, group)
         case ChangeGroupPhase():
             return change_phase(command, group)
         case RecordGroupSession():
@@ -173,10 +203,15 @@ def evolve(state: Group, event: object) -> Group:
             return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on)
         case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id):
             return replace(state, members={**state.members, member_id: recipient_id})
+        case GroupLeadersChanged(leader_ids=leaders):
+            return replace(state, leader_ids=leaders)
         case GroupPhaseChanged(phase=phase):
             return replace(state, phase=phase)
-        case GroupSessionHeld():
-            return replace(state, sessions=state.sessions + 1,
+        case GroupFeedbackRecorded(feedback_id=feedback_id, member_id=member_id, session_number=number):
+            return replace(state, feedback_ids=state.feedback_ids | {feedback_id},
+                           feedback_given=state.feedback_given | {(member_id, number)})
+        case GroupSessionHeld(session_id=session_id):
+            return replace(state, sessions=state.sessions + 1, session_ids=state.session_ids | {session_id},
                            phase=GroupPhase.WORKING if state.phase in PHASES[:2] else state.phase)
         case GroupClosed():
             return replace(state, phase=GroupPhase.CLOSED)

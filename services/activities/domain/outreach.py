@@ -11,6 +11,7 @@ from services.activities.domain.errors import (
     EndsBeforeStart,
     MoreThanHandedOut,
     NotFoundHere,
+    OutsideProject,
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
@@ -48,6 +49,8 @@ def record_activity(command: RecordActivity, station: Station, project: Project 
     _station_and_project(station, command.station_id, project, command.project_id)
     require_recorder(command.actor, command.station_id)
     require_not_future("heldOn", command.held_on, command.today)
+    if project is not None and not project.starts_on <= command.held_on <= project.ends_on:
+        raise OutsideProject(project.starts_on, project.ends_on)
     require_range("directParticipants", command.direct_participants, 0, MAX_COUNT)
     require_range("indirectBeneficiaries", command.indirect_beneficiaries, 0, MAX_COUNT)
     if command.indirect_beneficiaries and not command.indirect_basis.strip():

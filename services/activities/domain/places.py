@@ -47,6 +47,7 @@ class Street:
     community_ids: frozenset[str] = frozenset()
     compounds: frozenset[tuple[str, str]] = frozenset()
     """(community id, compound name)"""
+    compound_ids: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Station:
     opened: bool = False
     code: str = ""
     closed: bool = False
+    street_id: str = ""
 
 
 def require_open(station: Station, station_id: str, field: str = "stationId") -> None:
@@ -104,6 +106,8 @@ def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: S
             if command.community_id not in state.community_ids:
                 raise NotFoundHere("社区", "community", command.community_id, "communityId")
             name = require_text("name", command.name)
+            if command.compound_id in state.compound_ids:
+                raise AlreadyExists(f"小区 {command.compound_id}", f"Compound {command.compound_id}", "compoundId")
             if (command.community_id, name) in state.compounds:
                 raise AlreadyExists(f"小区 {name}", f"Compound {name}", "name")
             return [CompoundAdded(street_id=command.street_id, community_id=command.community_id,
@@ -117,14 +121,20 @@ def evolve_street(state: Street, event: object) -> Street:
         case CommunityAdded(name=name, community_id=community_id):
             return replace(state, community_names=state.community_names | {name},
                            community_ids=state.community_ids | {community_id})
-        case CompoundAdded(community_id=community_id, name=name):
-            return replace(state, compounds=state.compounds | {(community_id, name)})
+        case CompoundAdded(community_id=community_id, name=name, compound_id=compound_id):
+            return replace(state, compounds=state.compounds | {(community_id, name)},
+                           compound_ids=state.compound_ids | {compound_id})
     return state
 
 
+Contract = tuple[str, tuple[str, ...], date, date]
+"""(contract id, street ids, from, until)"""
+
+
 def decide_operator(command: RegisterOperator | AwardContract, streets: dict[str, Street],
-                    state: Operator) -> list[object]:
-    """The bureau registers operating organisations and awards them contracts for streets' stations."""
+                    state: Operator, every_contract: tuple[Contract, ...] = ()) -> list[object]:
+    """The bureau registers operating organisations and awards them contracts for streets' stations.
+    `every_contract` is every organisation's: a street is under one contract at a time."""
     _require_bureau(command.actor)
     match command:
         case RegisterOperator():
@@ -139,10 +149,12 @@ def decide_operator(command: RegisterOperator | AwardContract, streets: dict[str
             chosen = tuple(dict.fromkeys(command.street_ids))
             if not chosen:
                 require_text("streetIds", "")
+            if any(contract_id == command.contract_id for contract_id, *_ in every_contract):
+                raise AlreadyExists(f"合同 {command.contract_id}", f"Contract {command.contract_id}", "contractId")
             for street_id in chosen:
                 if not streets.get(street_id, STREET).registered:
                     raise StreetNotFound(street_id)
-                for contract_id, street_ids, starts_on, ends_on in state.contracts:
+                for contract_id, street_ids, starts_on, ends_on in (*state.contracts, *every_contract):
                     if street_id in street_ids and starts_on <= command.ends_on and command.starts_on <= ends_on:
                         raise ContractOverlaps(street_id, contract_id)
             return [ContractAwarded(operator_id=command.operator_id, contract_id=command.contract_id,
@@ -159,7 +171,9 @@ def evolve_operator(state: Operator, event: object) -> Operator:
     return state
 
 
-def open_station(command: OpenStation, street: Street, state: Station) -> list[object]:
+def open_station(command: OpenStation, street: Street, state: Station,
+                 others: tuple[Station, ...] = ()) -> list[object]:
+    """One open station per street, each with its own code; `others` are the stations already opened."""
     _require_bureau(command.actor)
     if state.opened:
         raise AlreadyExists("社工站", "The station", "stationId")
@@ -167,6 +181,10 @@ def open_station(command: OpenStation, street: Street, state: Station) -> list[o
         raise StreetNotFound(command.street_id)
     if not _CODE.fullmatch(command.code):
         raise BadStationCode(command.code)
+    if any(s.street_id == command.street_id and not s.closed for s in others):
+        raise AlreadyExists("该街道的社工站", "The street's station", "streetId")
+    if any(s.code == command.code for s in others):
+        raise AlreadyExists(f"社工站代码 {command.code}", f"Station code {command.code}", "code")
     return [StationOpened(station_id=command.station_id, street_id=command.street_id, name=command.name.strip(),
                           code=command.code, opened_on=command.opened_on)]
 
@@ -182,8 +200,8 @@ def close_station(command: CloseStation, state: Station) -> list[object]:
 def evolve_station(state: Station, event: object) -> Station:
     """Targets set on the station's stream change nothing deciding needs."""
     match event:
-        case StationOpened(code=code):
-            return Station(opened=True, code=code)
+        case StationOpened(code=code, street_id=street_id):
+            return Station(opened=True, code=code, street_id=street_id)
         case StationClosed():
             return replace(state, closed=True)
     return state

@@ -15,11 +15,12 @@ from services.activities.domain.errors import (
     NotTheirManager,
     OpenWorkRemains,
     StaffGone,
+    StationsForRole,
 )
 from services.activities.domain.places import Station, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.activities import QualificationRecorded, StaffJoined, StaffLeft, StaffMoved, StaffRole
-from shared.rules import OutOfRange, require_not_future, require_text
+from shared.rules import require_not_future, require_text
 
 ONE_STATION = (StaffRole.STATION_HEAD, StaffRole.SOCIAL_WORKER)
 """Roles that work at exactly one station; directors and supervisors may cover several."""
@@ -55,7 +56,7 @@ def _require_manager(actor: Actor, station_ids: tuple[str, ...]) -> None:
 def _stations(station_ids: tuple[str, ...], role: StaffRole, stations: dict[str, Station]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(station_ids))
     if not chosen or (role in ONE_STATION and len(chosen) != 1):
-        raise OutOfRange("stationIds", 1, 1 if role in ONE_STATION else len(stations) or 1)
+        raise StationsForRole(role.value, one_only=role in ONE_STATION)
     for station_id in chosen:
         require_open(stations.get(station_id, Station()), station_id, "stationIds")
     return chosen

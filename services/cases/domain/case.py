@@ -24,6 +24,7 @@ from services.cases.domain.commands import (
     TransferCase,
 )
 from services.cases.domain.errors import (
+    AlreadyRecorded,
     CaseAlreadyClosed,
     CaseAlreadyOpened,
     CaseIsOpen,
@@ -187,6 +188,8 @@ def decide(command: CaseCommand, state: Case) -> list[object]:
             return planning.return_plan(command, _open_case_of(state, command.case_id, command.actor))
         case RecordCaseSession():
             case = _editable(state, command.case_id, command.actor)
+            if command.session_id in case.session_ids:
+                raise AlreadyRecorded("服务记录", "Session", command.session_id, "sessionId")
             require_not_future("heldOn", command.held_on, command.today)
             if command.held_on < case.opened_on:
                 raise DateBeforeOpening("heldOn", command.held_on, case.opened_on)
@@ -221,6 +224,8 @@ def evolve(state: Case, event: object) -> Case:
             return replace(state, closed=False, evaluated=False)
         case CaseTransferred(to_worker_id=to_worker):
             return replace(state, worker_id=to_worker)
+        case CaseSessionRecorded(session_id=session_id):
+            return replace(state, session_ids=state.session_ids | {session_id})
         case CaseReferred(referral_id=referral_id):
             return replace(state, referrals=state.referrals | {referral_id})
         case ReferralFeedbackReceived(referral_id=referral_id):

@@ -253,3 +253,13 @@ class NotTheStationHeadOrSupervisor(Forbidden):
     def __init__(self) -> None:
         super().__init__(Message(zh="只有站长或督导可以接手紧急风险个案",
                                  en="Only the station head or a supervisor takes up an urgent risk"))
+
+
+class AlreadyRecorded(DomainError):
+    """An id given by the caller that the case already has (a session, a referral)."""
+
+    code = "already_exists"
+
+    def __init__(self, what_zh: str, what_en: str, ident: str, field: str) -> None:
+        super().__init__(Message(zh=f"{what_zh} {ident} 已记录", en=f"{what_en} {ident} is already recorded"),
+                         field=field)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.cases.domain.commands import RecordReferralFeedback, ReferCase
 from services.cases.domain.errors import (
+    AlreadyRecorded,
     DateBeforeOpening,
     FeedbackAlreadyRecorded,
     ReferralConsentMissing,
@@ -15,6 +16,8 @@ from shared.contracts.cases import CaseReferred, ReferralFeedbackReceived
 
 
 def refer(command: ReferCase, case: Case) -> list[object]:
+    if command.referral_id in case.referrals | case.answered_referrals:
+        raise AlreadyRecorded("转介", "Referral", command.referral_id, "referralId")
     if not command.consent_given:
         raise ReferralConsentMissing()
     require_not_future("referredOn", command.referred_on, command.today)

@@ -43,6 +43,7 @@ class Case:
     referrals: frozenset[str] = frozenset()
     """Referrals still waiting for the agency's answer."""
     answered_referrals: frozenset[str] = frozenset()
+    session_ids: frozenset[str] = frozenset()
     urgent_since: date | None = None
     """The day of the urgent assessment nobody has taken up yet."""
 

@@ -1,3 +1,4 @@
+-- Ids a caller may give (sessions, feedback forms) are unique within their group, so they key with it.
 -- The station's work beyond cases: targets, projects, groups (members by id only: their names stay sealed in
 -- the activities service), sessions with their sign-in, feedback, community activities, publicity and surveys.
 CREATE TABLE station_targets (
@@ -53,7 +54,7 @@ CREATE TABLE group_members (
 );
 
 CREATE TABLE group_sessions (
-    session_id       text PRIMARY KEY,
+    session_id       text NOT NULL,
     group_id         text NOT NULL,
     station_id       text NOT NULL,
     project_id       text,
@@ -65,7 +66,8 @@ CREATE TABLE group_sessions (
     expected         integer NOT NULL,
     present          integer NOT NULL,
     walk_ins         integer NOT NULL,
-    goal_attainment  integer
+    goal_attainment  integer,
+    PRIMARY KEY (group_id, session_id)
 );
 CREATE INDEX group_sessions_by_station_day ON group_sessions (station_id, held_on);
 
@@ -73,17 +75,18 @@ CREATE TABLE group_attendance (
     session_id text NOT NULL,
     group_id   text NOT NULL,
     member_id  text NOT NULL,
-    PRIMARY KEY (session_id, member_id)
+    PRIMARY KEY (group_id, session_id, member_id)
 );
 
 CREATE TABLE group_feedback (
-    feedback_id    text PRIMARY KEY,
+    feedback_id    text NOT NULL,
     group_id       text NOT NULL,
     station_id     text NOT NULL,
     session_number integer,
     satisfaction   integer NOT NULL,
     pre_score      double precision,
-    post_score     double precision
+    post_score     double precision,
+    PRIMARY KEY (group_id, feedback_id)
 );
 
 CREATE TABLE activities (
@@ -154,6 +157,6 @@ CREATE VIEW people_served AS
     SELECT g.station_id, g.held_on,
            CASE WHEN m.recipient_id IS NULL THEN 'member:' || m.member_id
                 ELSE 'recipient:' || coalesce(r.merged_into, m.recipient_id) END
-      FROM group_attendance a JOIN group_sessions g USING (session_id)
+      FROM group_attendance a JOIN group_sessions g USING (group_id, session_id)
       JOIN group_members m ON m.group_id = a.group_id AND m.member_id = a.member_id
       LEFT JOIN recipients r ON r.recipient_id = m.recipient_id;

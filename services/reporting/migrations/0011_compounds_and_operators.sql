@@ -1,9 +1,10 @@
 -- Residential compounds (小区) of each community, and the operating organisations with their contracts.
 CREATE TABLE compounds (
-    compound_id  text PRIMARY KEY,
+    compound_id  text NOT NULL,
     community_id text NOT NULL,
     street_id    text NOT NULL,
-    name         text NOT NULL
+    name         text NOT NULL,
+    PRIMARY KEY (street_id, compound_id)
 );
 
 CREATE TABLE operators (
@@ -12,11 +13,12 @@ CREATE TABLE operators (
 );
 
 CREATE TABLE contracts (
-    contract_id text PRIMARY KEY,
+    contract_id text NOT NULL,
     operator_id text NOT NULL,
     street_ids  text[] NOT NULL,
     starts_on   date NOT NULL,
-    ends_on     date NOT NULL
+    ends_on     date NOT NULL,
+    PRIMARY KEY (operator_id, contract_id)
 );
 
 -- A station closed by the bureau keeps its records.

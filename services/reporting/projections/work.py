@@ -11,6 +11,7 @@ from shared.contracts.activities import (
     ActivityHeld,
     GroupClosed,
     GroupFeedbackRecorded,
+    GroupLeadersChanged,
     GroupMemberJoined,
     GroupPhaseChanged,
     GroupPlanned,
@@ -58,6 +59,9 @@ async def group_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         case GroupMemberJoined() as e:
             await conn.execute("INSERT INTO group_members (group_id, member_id, recipient_id, joined_on)"
                                " VALUES ($1, $2, $3, $4)", e.group_id, e.member_id, e.recipient_id, e.joined_on)
+        case GroupLeadersChanged() as e:
+            await conn.execute("UPDATE groups SET leader_ids = $2 WHERE group_id = $1", e.group_id,
+                               list(e.leader_ids))
         case GroupPhaseChanged() as e:
             await conn.execute("UPDATE groups SET phase = $2 WHERE group_id = $1", e.group_id, e.phase.value)
         case GroupClosed() as e:
@@ -157,6 +161,7 @@ PROJECTORS: dict[str, Projector] = {
     "GroupPlanned": group_changed,
     "GroupMemberJoined": group_changed,
     "GroupPhaseChanged": group_changed,
+    "GroupLeadersChanged": group_changed,
     "GroupClosed": group_changed,
     "GroupFeedbackRecorded": group_changed,
     "GroupSessionHeld": group_session_held,

@@ -31,11 +31,15 @@ async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
 
 
 async def operators(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """Operating organisations and their contracts, with the streets' names (the bureau's procurement view)."""
+    """Operating organisations and their contracts, with the streets' names. A caller who sees some stations
+    only sees the contracts for their streets, and the organisations that hold them."""
+    visible = visible_stations(request.actor)
     rows = await pool.fetch(
         "SELECT o.operator_id, o.name, coalesce(json_agg(json_build_object('contract_id', k.contract_id,"
         " 'starts_on', k.starts_on, 'ends_on', k.ends_on, 'streets', (SELECT array_agg(t.name ORDER BY t.name)"
         " FROM streets t WHERE t.street_id = ANY(k.street_ids))) ORDER BY k.starts_on)"
         " FILTER (WHERE k.contract_id IS NOT NULL), '[]')::text AS contracts"
-        " FROM operators o LEFT JOIN contracts k USING (operator_id) GROUP BY o.operator_id ORDER BY o.name")
+        " FROM operators o LEFT JOIN contracts k ON k.operator_id = o.operator_id AND ($1::text[] IS NULL OR"
+        "  k.street_ids && (SELECT array_agg(street_id) FROM stations WHERE station_id = ANY($1)))"
+        " GROUP BY o.operator_id HAVING $1::text[] IS NULL OR count(k.contract_id) > 0 ORDER BY o.name", visible)
     return {"operators": [dict(r) for r in rows]}

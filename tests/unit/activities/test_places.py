@@ -137,3 +137,31 @@ def test_a_closed_station_takes_no_new_work() -> None:
         places.require_open(closed, "s-1")
     with pytest.raises(StationIsClosed):
         places.close_station(close, closed)
+
+
+def test_one_open_station_a_street_each_with_a_code_of_its_own() -> None:
+    hsp = places.evolve_station(places.STATION, StationOpened(station_id="s-1", street_id="st-1", name="站",
+                                                              code="HSP", opened_on=date(2019, 1, 15)))
+    command = OpenStation(actor=BUREAU, today=TODAY, station_id="s-2", street_id="st-1", name="第二个站", code="HSX",
+                          opened_on=TODAY)
+    with pytest.raises(AlreadyExists) as refused:
+        places.open_station(command, street(REGISTERED), places.STATION, (hsp,))
+    assert refused.value.field == "streetId"
+    with pytest.raises(AlreadyExists):
+        places.open_station(OpenStation(**{**command.__dict__, "street_id": "st-2", "code": "HSP"}),
+                            street(StreetRegistered(street_id="st-2", name="街", district="区")), places.STATION,
+                            (hsp,))
+
+
+def test_a_street_is_under_one_organisations_contract_at_a_time() -> None:
+    streets = {"st-1": street(REGISTERED)}
+    other = places.evolve_operator(places.OPERATOR, places.decide_operator(
+        RegisterOperator(actor=BUREAU, today=TODAY, operator_id="o-2", name="另一机构"), {}, places.OPERATOR)[0])
+    held_by_someone_else = (("k-1", ("st-1",), date(2026, 1, 1), date(2027, 12, 31)),)
+    award = AwardContract(actor=BUREAU, today=TODAY, operator_id="o-2", contract_id="k-2", street_ids=("st-1",),
+                          starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30))
+    with pytest.raises(ContractOverlaps):
+        places.decide_operator(award, streets, other, held_by_someone_else)
+    with pytest.raises(AlreadyExists):
+        places.decide_operator(AwardContract(**{**award.__dict__, "contract_id": "k-1", "starts_on": date(2028, 1, 1),
+                                                "ends_on": date(2028, 6, 30)}), streets, other, held_by_someone_else)

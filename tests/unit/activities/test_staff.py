@@ -9,10 +9,16 @@ import pytest
 
 from services.activities.domain import places, staff
 from services.activities.domain.commands import JoinStaff, MoveStaff, RecordQualification, StaffLeaves
-from services.activities.domain.errors import NotFoundHere, NotTheirManager, OpenWorkRemains, StaffGone
+from services.activities.domain.errors import (
+    NotFoundHere,
+    NotTheirManager,
+    OpenWorkRemains,
+    StaffGone,
+    StationsForRole,
+)
 from shared.contracts import Actor, Role
 from shared.contracts.activities import QualificationKind, StaffLeft, StaffMoved, StaffRole, StationOpened
-from shared.rules import DateInFuture, OutOfRange
+from shared.rules import DateInFuture
 
 TODAY = date(2026, 11, 20)
 DIRECTOR = Actor(subject="dir-1", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=("s-hsp", "s-wy"))
@@ -43,8 +49,9 @@ def test_a_station_head_takes_on_a_social_worker_for_their_own_station_only() ->
 
 
 def test_a_social_worker_works_at_one_open_station_a_supervisor_may_cover_several() -> None:
-    with pytest.raises(OutOfRange):
+    with pytest.raises(StationsForRole) as refused:
         staff.join(join(actor=DIRECTOR, station_ids=("s-hsp", "s-wy")), STATIONS, staff.STAFF)
+    assert refused.value.field == "stationIds" and "exactly one station" in refused.value.message.en
     with pytest.raises(NotFoundHere):
         staff.join(join(actor=DIRECTOR, station_ids=("s-nowhere",)), STATIONS, staff.STAFF)
     [supervisor] = staff.join(join(actor=DIRECTOR, role=StaffRole.EXTERNAL_SUPERVISOR,

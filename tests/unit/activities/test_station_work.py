@@ -11,6 +11,7 @@ import pytest
 from services.activities.domain import groups, outreach, places, projects, resources
 from services.activities.domain.commands import (
     AddGroupMember,
+    ChangeGroupLeaders,
     ChangeGroupPhase,
     CloseGroup,
     MapResource,
@@ -26,14 +27,17 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyAMember,
+    AlreadyExists,
     BasisMissing,
     EndsBeforeStart,
     GroupIsClosed,
     MoreThanHandedOut,
+    NoSessionYet,
     NotAMember,
     NotFoundHere,
     NotOfThisStation,
     OnlyTheBureau,
+    OutsideProject,
     PhaseOrder,
     ReadOnlyRole,
     UsedByWhat,
@@ -274,3 +278,41 @@ def test_a_resource_is_used_by_exactly_one_project_or_activity_of_its_own_statio
                       elsewhere)
     with pytest.raises(NotFoundHere):
         resources.use(use, resources.RESOURCE, PROJECT, None)
+
+
+# ids a caller may give are taken once; a group is handed over; dates stay within what they belong to
+
+def test_a_session_or_feedback_id_is_taken_once_and_a_member_gives_one_form_each() -> None:
+    state = with_members(2)
+    held = fold(groups.evolve, state, *groups.decide(session(), state))
+    with pytest.raises(AlreadyExists) as repeated:
+        groups.decide(session(), held)
+    assert repeated.value.field == "sessionId"
+    form = RecordGroupFeedback(actor=WORKER, today=TODAY, group_id="g-1", feedback_id="f-1", member_id="m-1",
+                               satisfaction=5)
+    given = fold(groups.evolve, held, *groups.decide(form, held))
+    with pytest.raises(AlreadyExists):
+        groups.decide(RecordGroupFeedback(**{**form.__dict__, "feedback_id": "f-2"}), given)
+    with pytest.raises(AlreadyExists):
+        groups.decide(RecordGroupFeedback(**{**form.__dict__, "member_id": "m-2"}), given)
+    groups.decide(RecordGroupFeedback(**{**form.__dict__, "feedback_id": "f-3", "session_number": 1}), given)
+    with pytest.raises(NoSessionYet):
+        groups.decide(RecordGroupFeedback(**{**form.__dict__, "session_number": 1}), state)
+
+
+def test_a_group_is_handed_to_other_leaders_and_planned_on_a_day_not_in_the_future() -> None:
+    state = with_members(1)
+    assert groups.led_by(state, "sw-1", (STATION_ID,))
+    handed = fold(groups.evolve, state, *groups.decide(
+        ChangeGroupLeaders(actor=WORKER, today=TODAY, group_id="g-1", leader_ids=("sw-2",)), state))
+    assert not groups.led_by(handed, "sw-1", (STATION_ID,)) and groups.led_by(handed, "sw-2", (STATION_ID,))
+    [planned] = groups.plan(plan(planned_on=date(2026, 7, 1)), STATION, PROJECT, groups.GROUP)
+    assert planned.planned_on == date(2026, 7, 1)  # type: ignore[attr-defined]
+    with pytest.raises(DateInFuture):
+        groups.plan(plan(planned_on=date(2026, 12, 1)), STATION, PROJECT, groups.GROUP)
+
+
+def test_a_projects_activity_falls_within_the_projects_period() -> None:
+    with pytest.raises(OutsideProject) as refused:
+        outreach.record_activity(activity(held_on=date(2026, 2, 1)), STATION, PROJECT, outreach.RECORDED)
+    assert refused.value.field == "heldOn"

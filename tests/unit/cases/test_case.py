@@ -8,6 +8,7 @@ import pytest
 
 from services.cases.domain import case, recipient
 from services.cases.domain.errors import (
+    AlreadyRecorded,
     BlankField,
     CaseAlreadyClosed,
     CaseAlreadyOpened,
@@ -92,6 +93,13 @@ def test_a_session_is_recorded_on_an_open_case() -> None:
     assert event == CaseSessionRecorded(case_id="c-1", station_id=STATION, session_id="s-1",
                                         held_on=date(2026, 10, 15), mode=record_session().mode, duration_minutes=60,
                                         participants=1, notes="上门走访", recipient_id="r-1")
+
+
+def test_a_session_id_is_taken_once_in_a_case() -> None:
+    [event] = case.decide(record_session(), given(OPENED))
+    with pytest.raises(AlreadyRecorded) as repeated:
+        case.decide(record_session(), given(OPENED, event))
+    assert repeated.value.field == "sessionId"
 
 
 def test_no_session_is_recorded_on_a_closed_case() -> None:

@@ -19,6 +19,7 @@ from services.cases.domain.commands import (
     TransferCase,
 )
 from services.cases.domain.errors import (
+    AlreadyRecorded,
     CaseAlreadyClosed,
     CaseIsOpen,
     DateBeforeOpening,
@@ -194,3 +195,6 @@ def test_a_referral_needs_consent_and_its_feedback_comes_back_once() -> None:
         case.decide(answer(), given(referred, answered))
     with pytest.raises(ReferralNotFound):
         case.decide(answer(referral_id="ref-9"), given(referred))
+    for history in ((referred,), (referred, answered)):
+        with pytest.raises(AlreadyRecorded):
+            case.decide(refer(), given(*history))
