@@ -138,7 +138,7 @@ def _station_work_commands() -> list[tuple[str, str, dict[str, Any]]]:
         commands.append(("activities", "plan_group", {
             "group_id": group_id, "station_id": station_id("HSP"), "project_id": project_id, "name": name,
             "type": kind, "target_population": "6-12 岁儿童", "community": community,
-            "leader_ids": [social_worker("HSP").subject], "planned_sessions": 6}))
+            "leader_ids": [social_worker("HSP").subject], "planned_sessions": 6, "planned_on": "2026-06-20"}))
         members = [demo_id("member", f"{name}-{n}") for n in range(MEMBERS_PER_GROUP)]
         commands += [("activities", "add_group_member", {"group_id": group_id, "member_id": member,
                                                          "name": f"{community}儿童{n + 1:02d}"})
