@@ -37,6 +37,7 @@ from gateway.mutations.station_work import (
     change_group_phase,
     close_group,
     close_station,
+    follow_up_supervision_action,
     join_staff,
     map_resource,
     move_staff,
@@ -44,8 +45,10 @@ from gateway.mutations.station_work import (
     record_activity,
     record_group_feedback,
     record_group_session,
+    record_project_meeting,
     record_publicity,
     record_qualification,
+    record_supervision,
     record_survey,
     register_operator,
     set_station_targets,
@@ -67,13 +70,16 @@ from gateway.queries.station_work import (
     district_overview,
     group,
     groups,
+    monthly_compliance,
     person_times,
     project,
+    project_meetings,
     projects,
     publicity,
     resources,
     staff,
     station_dashboard,
+    supervisions,
     surveys,
 )
 from gateway.queries.stations import operators, stations
@@ -107,6 +113,10 @@ class Query:
     surveys = strawberry.field(resolver=surveys, description="调研 campaigns, latest first")
     staff = strawberry.field(resolver=staff, description="社工站人员 with their qualifications")
     resources = strawberry.field(resolver=resources, description="资源图 with what used each resource")
+    supervisions = strawberry.field(resolver=supervisions, description="督导 with agreed actions and follow-up")
+    project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
+    monthly_compliance = strawberry.field(resolver=monthly_compliance,
+                                          description="一督二会: each station's month, and what is missing")
     case_breakdown = strawberry.field(resolver=case_breakdown,
                                       description="Each station's cases by stage, risk level and category")
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
@@ -151,6 +161,10 @@ class Mutation:
     register_operator = strawberry.mutation(resolver=register_operator, description="运营机构 (the bureau)")
     award_contract = strawberry.mutation(resolver=award_contract,
                                          description="运营合同: streets and period (the bureau)")
+    record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")
+    follow_up_supervision_action = strawberry.mutation(resolver=follow_up_supervision_action,
+                                                       description="督导行动跟进")
+    record_project_meeting = strawberry.mutation(resolver=record_project_meeting, description="项目推进会")
     map_resource = strawberry.mutation(resolver=map_resource, description="资源图: add a resource")
     use_resource = strawberry.mutation(resolver=use_resource, description="A project or activity used a resource")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,

@@ -5,7 +5,7 @@ They share one shape (something is recorded; the answer is its id and a token), 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
@@ -17,11 +17,13 @@ from gateway.types.work import (
     ActivityKind,
     GroupPhase,
     GroupType,
+    MeetingMode,
     PublicityKind,
     PublicityLevel,
     QualificationKind,
     ResourceKind,
     StaffRole,
+    SupervisorKind,
     SurveyMethod,
 )
 
@@ -394,3 +396,59 @@ class CloseStationInput:
 async def close_station(info: strawberry.Info[Context, None], input: CloseStationInput,
                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "close_station", input, idempotency_key, "station_id")
+
+
+@strawberry.input
+class AgreedActionInput:
+    description: str
+    owner: str
+    due_on: date
+
+
+@strawberry.input(description="督导: a supervisor, the station head or the project director records it")
+class RecordSupervisionInput:
+    station_id: strawberry.ID
+    supervisor_id: str
+    supervisor_kind: SupervisorKind
+    staff_ids: list[str]
+    held_on: date
+    hours: float
+    topics: list[str]
+    cases_reviewed: int = 0
+    actions: list[AgreedActionInput] = strawberry.field(default_factory=list)
+    supervision_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class FollowUpSupervisionActionInput:
+    supervision_id: strawberry.ID
+    action_id: strawberry.ID
+    done: bool
+    note: str = ""
+
+
+@strawberry.input(description="推进会 for one or more stations; startsAt with its time zone")
+class RecordProjectMeetingInput:
+    station_ids: list[strawberry.ID]
+    mode: MeetingMode
+    starts_at: datetime
+    attendees: list[str]
+    decisions: list[str] = strawberry.field(default_factory=list)
+    action_items: list[str] = strawberry.field(default_factory=list)
+    meeting_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+async def record_supervision(info: strawberry.Info[Context, None], input: RecordSupervisionInput,
+                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_supervision", input, idempotency_key, "supervision_id")
+
+
+async def follow_up_supervision_action(info: strawberry.Info[Context, None], input: FollowUpSupervisionActionInput,
+                                       idempotency_key: str | None = None
+                                       ) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "follow_up_supervision_action", input, idempotency_key, "supervision_id")
+
+
+async def record_project_meeting(info: strawberry.Info[Context, None], input: RecordProjectMeetingInput,
+                                 idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_project_meeting", input, idempotency_key, "meeting_id")

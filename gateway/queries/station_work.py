@@ -14,14 +14,18 @@ from gateway.types.work import (
     DistrictOverview,
     Group,
     GroupPhase,
+    MonthlyRequirement,
     PersonTimeRow,
     Project,
+    ProjectMeeting,
     PublicityItem,
     PublicityLevel,
     Resource,
     ResourceKind,
     StaffMember,
+    StationCompliance,
     StationDashboard,
+    Supervision,
     Survey,
 )
 
@@ -122,3 +126,29 @@ async def resources(info: strawberry.Info[Context, None], station_id: strawberry
     page = await info.context.query("resources", {"station_id": station_id, "kind": kind, "first": first,
                                                   "after": after}, consistency_token)
     return page_of(page, Resource.from_row)
+
+
+async def supervisions(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None, first: int = 20,
+                       after: str | None = None, consistency_token: str | None = None) -> Connection[Supervision]:
+    page = await info.context.query("supervisions", {"station_id": station_id, "first": first, "after": after},
+                                    consistency_token)
+    return page_of(page, Supervision.from_row)
+
+
+async def project_meetings(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                           first: int = 20, after: str | None = None,
+                           consistency_token: str | None = None) -> Connection[ProjectMeeting]:
+    page = await info.context.query("meetings", {"station_id": station_id, "first": first, "after": after},
+                                    consistency_token)
+    return page_of(page, ProjectMeeting.from_row)
+
+
+async def monthly_compliance(info: strawberry.Info[Context, None],
+                             month: Annotated[str, strawberry.argument(description="YYYY-MM, China time")],
+                             station_id: strawberry.ID | None = None,
+                             consistency_token: str | None = None) -> list[StationCompliance]:
+    found = await info.context.query("monthly_compliance", {"month": month, "station_id": station_id},
+                                     consistency_token)
+    return [StationCompliance(station_id=strawberry.ID(r["station_id"]), supervisions=r["supervisions"],
+                              offline_meetings=r["offline_meetings"], online_meetings=r["online_meetings"],
+                              missing=[MonthlyRequirement(m) for m in r["missing"]]) for r in found["stations"]]

@@ -4,7 +4,7 @@ the station dashboard and the district overview."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,11 +16,13 @@ from shared.contracts.activities import (
     ActivityKind,
     GroupPhase,
     GroupType,
+    MeetingMode,
     PublicityKind,
     PublicityLevel,
     QualificationKind,
     ResourceKind,
     StaffRole,
+    SupervisorKind,
     SurveyMethod,
 )
 
@@ -32,6 +34,8 @@ strawberry.enum(PublicityLevel, description="国家 national, 省 provincial, �
 strawberry.enum(StaffRole, description="项目总监, 站长, 站点社工, 内部督导, 外部督导")
 strawberry.enum(QualificationKind, description="高级/中级/助理社工师, 督导证, 社会工作专业学历")
 strawberry.enum(ResourceKind, description="机构, 场地, 企业商户, 能人, 政府部门与居委会")
+strawberry.enum(SupervisorKind, description="内部督导 internal, 外部督导 external")
+strawberry.enum(MeetingMode, description="线下 offline, 线上 online")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -402,3 +406,80 @@ class Resource:
                    kind=ResourceKind(row["kind"]), name=row["name"], community=row["community"], offers=row["offers"],
                    used_by=[ResourceUse(project_id=u["project_id"], activity_id=u["activity_id"],
                                         used_on=_day(u["used_on"])) for u in json.loads(row["uses"])])
+
+
+@strawberry.type(description="An action agreed in supervision, and whether it was done")
+class SupervisionAction:
+    id: strawberry.ID
+    description: str
+    owner: str
+    due_on: date
+    done_on: date | None
+    note: str
+
+
+@strawberry.type(description="督导 A supervision session")
+class Supervision:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    supervisor_id: str
+    supervisor_kind: SupervisorKind
+    staff_ids: list[str]
+    held_on: date
+    hours: float
+    topics: list[str]
+    cases_reviewed: int
+    actions: list[SupervisionAction]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Supervision:
+        return cls(id=strawberry.ID(row["supervision_id"]), station_id=strawberry.ID(row["station_id"]),
+                   supervisor_id=row["supervisor_id"], supervisor_kind=SupervisorKind(row["supervisor_kind"]),
+                   staff_ids=list(row["staff_ids"]), held_on=_day(row["held_on"]), hours=row["hours"],
+                   topics=list(row["topics"]), cases_reviewed=row["cases_reviewed"],
+                   actions=[SupervisionAction(id=strawberry.ID(a["action_id"]), description=a["description"],
+                                              owner=a["owner"], due_on=_day(a["due_on"]),
+                                              done_on=a["done_on"] and _day(a["done_on"]), note=a["note"])
+                            for a in json.loads(row["actions"])])
+
+
+@strawberry.type(description="项目推进会 A project meeting")
+class ProjectMeeting:
+    id: strawberry.ID
+    station_ids: list[strawberry.ID]
+    mode: MeetingMode
+    starts_at: datetime
+    attendees: list[str]
+    decisions: list[str]
+    action_items: list[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ProjectMeeting:
+        return cls(id=strawberry.ID(row["meeting_id"]), station_ids=[strawberry.ID(s) for s in row["station_ids"]],
+                   mode=MeetingMode(row["mode"]), starts_at=datetime.fromisoformat(str(row["starts_at"])),
+                   attendees=list(row["attendees"]), decisions=list(row["decisions"]),
+                   action_items=list(row["action_items"]))
+
+
+@strawberry.enum(description="What each month requires of a station")
+class MonthlyRequirement(StrEnum):
+    SUPERVISION = "supervision"
+    OFFLINE_MEETING = "offline_meeting"
+    ONLINE_MEETING = "online_meeting"
+
+
+@strawberry.type(description="一督二会 one station's month: what was held, and what is missing")
+class StationCompliance:
+    station_id: strawberry.ID
+    supervisions: int
+    offline_meetings: int
+    online_meetings: int
+    missing: list[MonthlyRequirement]
+
+    @strawberry.field(description="Nothing is missing")
+    def compliant(self) -> bool:
+        return not self.missing
+
+    @strawberry.field
+    async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
+        return await _station(info, str(self.station_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from shared.contracts.registry import event
@@ -450,3 +450,66 @@ class ResourceUsed:
     project_id: str | None
     activity_id: str | None
     used_on: date
+
+
+class SupervisorKind(StrEnum):
+    INTERNAL = "internal"  # 内部督导
+    EXTERNAL = "external"  # 外部督导
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreedAction:
+    """An action agreed in supervision: who does what by when."""
+
+    action_id: str
+    description: str
+    owner: str
+    due_on: date
+
+
+@event(service="activities", aggregate="supervision", name="held")
+@dataclass(frozen=True, kw_only=True)
+class SupervisionHeld:
+    """A professional supervision session (督导) with a station's staff: topics, cases reviewed, actions agreed."""
+
+    supervision_id: str
+    station_id: str
+    supervisor_id: str
+    supervisor_kind: SupervisorKind
+    staff_ids: tuple[str, ...]
+    held_on: date
+    hours: float
+    topics: tuple[str, ...]
+    cases_reviewed: int
+    actions: tuple[AgreedAction, ...]
+
+
+@event(service="activities", aggregate="supervision", name="action_followed_up")
+@dataclass(frozen=True, kw_only=True)
+class SupervisionActionFollowedUp:
+    supervision_id: str
+    station_id: str
+    action_id: str
+    done: bool
+    note: str
+    followed_up_on: date
+
+
+class MeetingMode(StrEnum):
+    OFFLINE = "offline"  # 线下推进会
+    ONLINE = "online"  # 线上推进会
+
+
+@event(service="activities", aggregate="meeting", name="held")
+@dataclass(frozen=True, kw_only=True)
+class ProjectMeetingHeld:
+    """A project meeting (项目推进会), offline or online, for one station or several: who came, what was decided,
+    what is to be done. It counts for each station's month, by its start in China Standard Time."""
+
+    meeting_id: str
+    station_ids: tuple[str, ...]
+    mode: MeetingMode
+    starts_at: datetime
+    attendees: tuple[str, ...]
+    decisions: tuple[str, ...]
+    action_items: tuple[str, ...]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from services.activities.domain import groups, outreach, places, projects, resources, staff
+from services.activities.domain import groups, outreach, places, projects, resources, staff, supervision
 from services.activities.domain.commands import (
     AddCommunity,
     AddCompound,
@@ -15,6 +15,7 @@ from services.activities.domain.commands import (
     ChangeGroupPhase,
     CloseGroup,
     CloseStation,
+    FollowUpSupervisionAction,
     JoinStaff,
     MapResource,
     MoveStaff,
@@ -23,8 +24,10 @@ from services.activities.domain.commands import (
     RecordActivity,
     RecordGroupFeedback,
     RecordGroupSession,
+    RecordProjectMeeting,
     RecordPublicity,
     RecordQualification,
+    RecordSupervision,
     RecordSurvey,
     RegisterOperator,
     RegisterStreet,
@@ -45,6 +48,8 @@ ACTIVITY = Decider(stream_type="activity", initial_state=outreach.RECORDED, evol
 PUBLICITY = Decider(stream_type="publicity", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 SURVEY = Decider(stream_type="survey", initial_state=outreach.RECORDED, evolve=outreach.evolve)
 STAFF = Decider(stream_type="staff", initial_state=staff.STAFF, evolve=staff.evolve)
+SUPERVISION = Decider(stream_type="supervision", initial_state=supervision.SUPERVISION, evolve=supervision.evolve)
+MEETING = Decider(stream_type="meeting", initial_state=supervision.MEETING, evolve=supervision.evolve_meeting)
 RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
@@ -161,6 +166,26 @@ async def record_survey(command: RecordSurvey, unit: Unit) -> AppendResult:
                          {"survey_id": command.survey_id})
 
 
+async def record_supervision(command: RecordSupervision, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    return await execute(unit, SUPERVISION, f"supervision-{command.supervision_id}",
+                         lambda state: supervision.record(command, station, state),
+                         {"supervision_id": command.supervision_id})
+
+
+async def follow_up_supervision_action(command: FollowUpSupervisionAction, unit: Unit) -> AppendResult:
+    return await execute(unit, SUPERVISION, f"supervision-{command.supervision_id}",
+                         lambda state: supervision.follow_up(command, state),
+                         {"supervision_id": command.supervision_id, "action_id": command.action_id})
+
+
+async def record_project_meeting(command: RecordProjectMeeting, unit: Unit) -> AppendResult:
+    stations = await _stations(unit, command.station_ids)
+    return await execute(unit, MEETING, f"meeting-{command.meeting_id}",
+                         lambda state: supervision.record_meeting(command, stations, state),
+                         {"meeting_id": command.meeting_id})
+
+
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
@@ -256,6 +281,9 @@ ROUTES: dict[type, CommandHandler] = {
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
     MapResource: map_resource,
+    RecordSupervision: record_supervision,
+    FollowUpSupervisionAction: follow_up_supervision_action,
+    RecordProjectMeeting: record_project_meeting,
     UseResource: use_resource,
 }
 """Every command but those that need the cases this service follows (see `routes`)."""

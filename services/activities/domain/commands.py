@@ -4,7 +4,7 @@ needs research."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from shared.contracts import Actor
@@ -13,6 +13,7 @@ from shared.contracts.activities import (
     CommunityKind,
     GroupPhase,
     GroupType,
+    MeetingMode,
     NeedFound,
     PlannedOutputs,
     PublicityKind,
@@ -20,6 +21,7 @@ from shared.contracts.activities import (
     QualificationKind,
     ResourceKind,
     StaffRole,
+    SupervisorKind,
     SurveyMethod,
 )
 
@@ -392,3 +394,57 @@ class CloseStation:
     station_id: str
     closed_on: date
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionInput:
+    description: str
+    owner: str
+    due_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordSupervision:
+    """Record a supervision session with a station's staff."""
+
+    new_id: ClassVar[str] = "supervision_id"
+
+    actor: Actor
+    today: date
+    supervision_id: str
+    station_id: str
+    supervisor_id: str
+    supervisor_kind: SupervisorKind
+    staff_ids: tuple[str, ...]
+    held_on: date
+    hours: float
+    topics: tuple[str, ...]
+    cases_reviewed: int = 0
+    actions: tuple[ActionInput, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpSupervisionAction:
+    actor: Actor
+    today: date
+    supervision_id: str
+    action_id: str
+    done: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordProjectMeeting:
+    """Record a project meeting (推进会), offline or online, for one or more stations."""
+
+    new_id: ClassVar[str] = "meeting_id"
+
+    actor: Actor
+    today: date
+    meeting_id: str
+    station_ids: tuple[str, ...]
+    mode: MeetingMode
+    starts_at: datetime
+    attendees: tuple[str, ...]
+    decisions: tuple[str, ...] = ()
+    action_items: tuple[str, ...] = ()

@@ -168,3 +168,29 @@ class StationsForRole(InvalidInput):
         zh, en = (("只能属于一个社工站", "works at exactly one station") if one_only
                   else ("至少属于一个社工站", "covers at least one station"))
         super().__init__(Message(zh=f"{role} {zh}", en=f"A {role} {en}"), field="stationIds")
+
+
+class NotASupervisor(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="只有督导、站长或项目总监可以记录督导",
+                                 en="Only a supervisor, the station head or the project director records supervision"))
+
+
+class ActionAlreadyDone(DomainError):
+    code = "already_done"
+
+    def __init__(self, action_id: str) -> None:
+        super().__init__(Message(zh=f"督导行动 {action_id} 已完成", en=f"Supervision action {action_id} is done"),
+                         field="actionId")
+
+
+class DateBeforeThe(InvalidInput):
+    def __init__(self, field: str, what_zh: str, what_en: str) -> None:
+        super().__init__(Message(zh=f"{field} 早于{what_zh}", en=f"{field} is before the {what_en}"), field=field)
+
+
+class NaiveTime(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__(Message(zh="开始时间须带时区，例如 2026-11-03T19:30:00+08:00",
+                                 en="The start time needs its time zone, e.g. 2026-11-03T19:30:00+08:00"),
+                         field="startsAt")

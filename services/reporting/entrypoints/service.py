@@ -18,6 +18,7 @@ from services.reporting.queries import (
     breakdown,
     caseload,
     cases,
+    compliance,
     disclosures,
     places,
     recipients,
@@ -63,6 +64,9 @@ QUERIES: dict[str, Query] = {
     "resources": work.resources,
     "compounds": places.compounds,
     "operators": places.operators,
+    "monthly_compliance": compliance.compliance,
+    "supervisions": work.supervisions,
+    "meetings": work.meetings,
 }
 
 

@@ -16,6 +16,7 @@ from shared.contracts.activities import (
     GroupPhaseChanged,
     GroupPlanned,
     GroupSessionHeld,
+    ProjectMeetingHeld,
     ProjectStarted,
     PublicityPublished,
     QualificationRecorded,
@@ -25,6 +26,8 @@ from shared.contracts.activities import (
     StaffLeft,
     StaffMoved,
     StationTargetsSet,
+    SupervisionActionFollowedUp,
+    SupervisionHeld,
     SurveyConducted,
 )
 
@@ -149,7 +152,35 @@ async def resource_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> No
                                " VALUES ($1, $2, $3, $4)", e.resource_id, e.project_id, e.activity_id, e.used_on)
 
 
+async def supervised(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case SupervisionHeld() as e:
+            await conn.execute(
+                "INSERT INTO supervisions (supervision_id, station_id, supervisor_id, supervisor_kind, staff_ids,"
+                " held_on, hours, topics, cases_reviewed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                e.supervision_id, e.station_id, e.supervisor_id, e.supervisor_kind.value, list(e.staff_ids),
+                e.held_on, e.hours, list(e.topics), e.cases_reviewed)
+            await conn.executemany(
+                "INSERT INTO supervision_actions (supervision_id, action_id, description, owner, due_on)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                [(e.supervision_id, a.action_id, a.description, a.owner, a.due_on) for a in e.actions])
+        case SupervisionActionFollowedUp() as e:
+            await conn.execute("UPDATE supervision_actions SET note = $3,"
+                               " done_on = CASE WHEN $4::boolean THEN $5::date END"
+                               " WHERE supervision_id = $1 AND action_id = $2", e.supervision_id, e.action_id,
+                               e.note, e.done, e.followed_up_on)
+        case ProjectMeetingHeld() as e:
+            await conn.execute("INSERT INTO meetings (meeting_id, mode, starts_at, attendees, decisions, action_items)"
+                               " VALUES ($1, $2, $3, $4, $5, $6)", e.meeting_id, e.mode.value, e.starts_at,
+                               list(e.attendees), list(e.decisions), list(e.action_items))
+            await conn.executemany("INSERT INTO meeting_stations (meeting_id, station_id) VALUES ($1, $2)",
+                                   [(e.meeting_id, s) for s in e.station_ids])
+
+
 PROJECTORS: dict[str, Projector] = {
+    "SupervisionHeld": supervised,
+    "SupervisionActionFollowedUp": supervised,
+    "ProjectMeetingHeld": supervised,
     "ResourceMapped": resource_changed,
     "ResourceUsed": resource_changed,
     "StaffJoined": staff_changed,

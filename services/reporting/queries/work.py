@@ -261,3 +261,22 @@ async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
         " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
         f"{_SCOPE.format('r.')} AND ($3::text IS NULL OR r.kind = $3)",
         [visible_stations(request.actor), body.get("station_id"), body.get("kind")], seq="r.seq")
+
+
+async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Supervision sessions with their actions, latest recorded first (Relay page)."""
+    return await paged(
+        pool, body, "supervision",
+        "SELECT v.*, (SELECT coalesce(json_agg(a ORDER BY a.action_id), '[]')::text FROM supervision_actions a"
+        " WHERE a.supervision_id = v.supervision_id) AS actions FROM supervisions v",
+        f"{_SCOPE.format('v.')}", [visible_stations(request.actor), body.get("station_id")], seq="v.seq")
+
+
+async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Project meetings of the visible stations, latest recorded first (Relay page)."""
+    return await paged(
+        pool, body, "meeting",
+        "SELECT m.*, (SELECT array_agg(s.station_id ORDER BY s.station_id) FROM meeting_stations s"
+        " WHERE s.meeting_id = m.meeting_id) AS station_ids FROM meetings m",
+        "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
+        f" {_SCOPE.format('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")

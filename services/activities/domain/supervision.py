@@ -1,0 +1,127 @@
+"""Supervision and project meetings (一督二会): each month a station has one supervision, one offline and one
+online project meeting; reporting says which are missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from services.activities.domain.commands import FollowUpSupervisionAction, RecordProjectMeeting, RecordSupervision
+from services.activities.domain.errors import (
+    ActionAlreadyDone,
+    AlreadyExists,
+    DateBeforeThe,
+    NaiveTime,
+    NotASupervisor,
+    NotFoundHere,
+)
+from services.activities.domain.places import Station, require_open
+from shared.contracts import Role
+from shared.contracts.activities import (
+    AgreedAction,
+    ProjectMeetingHeld,
+    SupervisionActionFollowedUp,
+    SupervisionHeld,
+)
+from shared.rules import require_not_future, require_range, require_station, require_text
+
+SUPERVISES = (Role.SUPERVISOR, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+"""A meeting's day, and so its month, is its start in China Standard Time."""
+
+
+@dataclass(frozen=True)
+class Supervision:
+    held: bool = False
+    station_id: str = ""
+    open_actions: frozenset[str] = frozenset()
+    done_actions: frozenset[str] = frozenset()
+
+
+SUPERVISION = Supervision()
+
+
+def record(command: RecordSupervision, station: Station, state: Supervision) -> list[object]:
+    if state.held:
+        raise AlreadyExists("督导记录", "The supervision", "supervisionId")
+    require_open(station, command.station_id)
+    require_station(command.actor, command.station_id)
+    if command.actor.role not in SUPERVISES:
+        raise NotASupervisor()
+    require_not_future("heldOn", command.held_on, command.today)
+    require_range("hours", command.hours, 0.5, 12)
+    require_range("casesReviewed", command.cases_reviewed, 0, 100)
+    staff = tuple(dict.fromkeys(s.strip() for s in command.staff_ids if s.strip()))
+    if not staff:
+        require_text("staffIds", "")
+    topics = tuple(t.strip() for t in command.topics if t.strip())
+    if not topics:
+        require_text("topics", "")
+    actions = []
+    for n, action in enumerate(command.actions, start=1):
+        if action.due_on < command.held_on:
+            raise DateBeforeThe("actions.dueOn", "督导日期", "supervision")
+        actions.append(AgreedAction(action_id=f"a{n}", description=require_text("actions.description",
+                                                                                 action.description),
+                                    owner=require_text("actions.owner", action.owner), due_on=action.due_on))
+    return [SupervisionHeld(supervision_id=command.supervision_id, station_id=command.station_id,
+                            supervisor_id=require_text("supervisorId", command.supervisor_id),
+                            supervisor_kind=command.supervisor_kind, staff_ids=staff, held_on=command.held_on,
+                            hours=command.hours, topics=topics, cases_reviewed=command.cases_reviewed,
+                            actions=tuple(actions))]
+
+
+def follow_up(command: FollowUpSupervisionAction, state: Supervision) -> list[object]:
+    if not state.held:
+        raise NotFoundHere("督导记录", "supervision", command.supervision_id, "supervisionId")
+    require_station(command.actor, state.station_id, field="supervisionId")
+    if command.action_id in state.done_actions:
+        raise ActionAlreadyDone(command.action_id)
+    if command.action_id not in state.open_actions:
+        raise NotFoundHere("督导行动", "action", command.action_id, "actionId")
+    return [SupervisionActionFollowedUp(supervision_id=command.supervision_id, station_id=state.station_id,
+                                        action_id=command.action_id, done=command.done, note=command.note.strip(),
+                                        followed_up_on=command.today)]
+
+
+def evolve(state: Supervision, event: object) -> Supervision:
+    match event:
+        case SupervisionHeld(station_id=station_id, actions=actions):
+            return Supervision(held=True, station_id=station_id, open_actions=frozenset(a.action_id for a in actions))
+        case SupervisionActionFollowedUp(action_id=action_id, done=True):
+            return Supervision(held=True, station_id=state.station_id, open_actions=state.open_actions - {action_id},
+                               done_actions=state.done_actions | {action_id})
+    return state
+
+
+@dataclass(frozen=True)
+class Meeting:
+    held: bool = False
+
+
+MEETING = Meeting()
+
+
+def record_meeting(command: RecordProjectMeeting, stations: dict[str, Station], state: Meeting) -> list[object]:
+    if state.held:
+        raise AlreadyExists("推进会记录", "The meeting", "meetingId")
+    chosen = tuple(dict.fromkeys(command.station_ids))
+    if not chosen:
+        require_text("stationIds", "")
+    for station_id in chosen:
+        require_open(stations.get(station_id, Station()), station_id, "stationIds")
+        require_station(command.actor, station_id, field="stationIds")
+    if command.starts_at.tzinfo is None:
+        raise NaiveTime()
+    require_not_future("startsAt", (command.starts_at.astimezone(CHINA_TZ)).date(), command.today)
+    attendees = tuple(a.strip() for a in command.attendees if a.strip())
+    if not attendees:
+        require_text("attendees", "")
+    return [ProjectMeetingHeld(meeting_id=command.meeting_id, station_ids=chosen, mode=command.mode,
+                               starts_at=command.starts_at, attendees=attendees,
+                               decisions=tuple(d.strip() for d in command.decisions if d.strip()),
+                               action_items=tuple(a.strip() for a in command.action_items if a.strip()))]
+
+
+def evolve_meeting(state: Meeting, event: object) -> Meeting:
+    return Meeting(held=True) if isinstance(event, ProjectMeetingHeld) else state
