@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from services.cases.domain.id_number import check_character
 from shared.contracts import Actor, Role
+from shared.id_number import check_character
 from tests.e2e.graphql import (
     CASES,
     OPEN,

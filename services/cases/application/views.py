@@ -14,7 +14,6 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from services.cases.application.handlers import case_stream, recipient_stream
-from services.cases.domain.id_number import masked
 from shared.contracts import Role
 from shared.contracts.cases import (
     CaseAssessed,
@@ -40,6 +39,7 @@ from shared.contracts.cases import (
 )
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventMetadata, EventStore, RecordedEvent
+from shared.id_number import masked
 from shared.runtime import RequestContext
 
 PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")

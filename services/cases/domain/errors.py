@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from shared.contracts.errors import DomainError, Forbidden, InvalidInput, Message, NotFound
+from shared.id_number import InvalidIdNumber
 from shared.rules import BlankField, DateInFuture, NotYourStation, OutOfRange
 
-__all__ = ["BlankField", "DateInFuture", "NotYourStation", "OutOfRange"]  # shared checks, named here too
+__all__ = ["BlankField", "DateInFuture", "InvalidIdNumber", "NotYourStation", "OutOfRange"]  # shared, named here too
 
 
 class RecipientNotFound(NotFound):
@@ -65,12 +66,6 @@ class RecipientWasErased(DomainError):
         super().__init__(Message(zh=f"服务对象 {recipient_id} 的个人信息已删除，不能再为其记录",
                                  en=f"Recipient {recipient_id} was erased; nothing more can be recorded for them"),
                          field="recipientId")
-
-
-class InvalidIdNumber(InvalidInput):
-    def __init__(self, reason_zh: str, reason_en: str) -> None:
-        super().__init__(Message(zh=f"身份证号码无效：{reason_zh}", en=f"Invalid ID card number: {reason_en}"),
-                         field="idNumber")
 
 
 class ConsentMissing(DomainError):

@@ -25,7 +25,6 @@ from services.cases.domain.errors import (
     RecipientWasMerged,
     SetAndCleared,
 )
-from services.cases.domain.id_number import valid_id_number
 from services.cases.domain.rules import require_editor, require_station, require_text
 from shared.contracts import Role
 from shared.contracts.cases import (
@@ -36,6 +35,7 @@ from shared.contracts.cases import (
     RecipientRegistered,
     RecipientUpdated,
 )
+from shared.id_number import valid_id_number
 
 SENSITIVE = ("id_number", "phone", "address", "disability")
 """Sensitive personal data (PIPL art. 28) a recipient's record may hold, each only with consent."""

@@ -15,8 +15,8 @@ from services.cases.domain.errors import (
     RecipientAlreadyErased,
     RecipientNotFound,
 )
-from services.cases.domain.id_number import check_character, masked, valid_id_number
 from shared.contracts.cases import RecipientErased, RecipientRegistered
+from shared.id_number import check_character, masked, valid_id_number
 from tests.unit.cases.given import GRANDMOTHER, WORKER, erase, register
 
 BASE = "43010319680101123"

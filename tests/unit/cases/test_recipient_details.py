@@ -28,7 +28,6 @@ from services.cases.domain.errors import (
     RecipientWasMerged,
     SetAndCleared,
 )
-from services.cases.domain.id_number import check_character
 from shared.contracts.cases import (
     Disability,
     DisabilityType,
@@ -40,6 +39,7 @@ from shared.contracts.cases import (
     RecipientUpdated,
     Relation,
 )
+from shared.id_number import check_character
 from tests.unit.cases.given import (
     GRANDMOTHER,
     OTHER_STATION,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from services.cases.domain.errors import InvalidIdNumber
+from shared.contracts.errors import InvalidInput, Message
+
+
+class InvalidIdNumber(InvalidInput):
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(Message(zh=f"身份证号码无效：{reason_zh}", en=f"Invalid ID card number: {reason_en}"),
+                         field="idNumber")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
