@@ -42,12 +42,14 @@ class Context:
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
     resource_contacts: DataLoader[str, str | None] = field(init=False)
+    volunteers: DataLoader[str, dict[str, Any] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
         self.recipients = DataLoader(load_fn=self._load_recipients)
         self.narratives = DataLoader(load_fn=self._load_narratives)
         self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
+        self.volunteers = DataLoader(load_fn=self._load_volunteers)
 
     @property
     def token(self) -> str:
@@ -90,6 +92,10 @@ class Context:
     async def _load_resource_contacts(self, ids: list[str]) -> list[str | None]:
         found = await self.query("resource_contacts", {"resource_ids": ids}, service="activities")
         return list(found["contacts"])
+
+    async def _load_volunteers(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await self.query("volunteer_views", {"volunteer_ids": ids}, service="activities")
+        return list(found["volunteers"])
 
     async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("case_narratives", {"case_ids": ids}, service="cases")

@@ -37,8 +37,12 @@ from gateway.mutations.station_work import (
     change_group_phase,
     close_group,
     close_station,
+    designate_volunteer_leader,
+    erase_volunteer,
     follow_up_supervision_action,
+    form_volunteer_team,
     join_staff,
+    join_volunteer_team,
     map_resource,
     move_staff,
     plan_group,
@@ -50,7 +54,10 @@ from gateway.mutations.station_work import (
     record_qualification,
     record_supervision,
     record_survey,
+    record_training,
+    record_volunteer_service,
     register_operator,
+    register_volunteer,
     set_station_targets,
     staff_leaves,
     start_project,
@@ -81,6 +88,8 @@ from gateway.queries.station_work import (
     station_dashboard,
     supervisions,
     surveys,
+    volunteer,
+    volunteers,
 )
 from gateway.queries.stations import operators, stations
 from gateway.types.errors import ERROR_TYPES
@@ -115,6 +124,8 @@ class Query:
     resources = strawberry.field(resolver=resources, description="资源图 with what used each resource")
     supervisions = strawberry.field(resolver=supervisions, description="督导 with agreed actions and follow-up")
     project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
+    volunteers = strawberry.field(resolver=volunteers, description="志愿者 with hours, teams and trainings")
+    volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data")
     monthly_compliance = strawberry.field(resolver=monthly_compliance,
                                           description="一督二会: each station's month, and what is missing")
     case_breakdown = strawberry.field(resolver=case_breakdown,
@@ -161,6 +172,14 @@ class Mutation:
     register_operator = strawberry.mutation(resolver=register_operator, description="运营机构 (the bureau)")
     award_contract = strawberry.mutation(resolver=award_contract,
                                          description="运营合同: streets and period (the bureau)")
+    register_volunteer = strawberry.mutation(resolver=register_volunteer, description="志愿者登记")
+    record_volunteer_service = strawberry.mutation(resolver=record_volunteer_service,
+                                                   description="志愿服务记录 (late after 10 working days)")
+    designate_volunteer_leader = strawberry.mutation(resolver=designate_volunteer_leader, description="志愿领袖")
+    erase_volunteer = strawberry.mutation(resolver=erase_volunteer, description="删除志愿者个人信息")
+    form_volunteer_team = strawberry.mutation(resolver=form_volunteer_team, description="志愿服务队")
+    join_volunteer_team = strawberry.mutation(resolver=join_volunteer_team, description="加入志愿服务队")
+    record_training = strawberry.mutation(resolver=record_training, description="志愿者培训")
     record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")
     follow_up_supervision_action = strawberry.mutation(resolver=follow_up_supervision_action,
                                                        description="督导行动跟进")

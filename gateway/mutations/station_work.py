@@ -5,7 +5,7 @@ They share one shape (something is recorded; the answer is its id and a token), 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import strawberry
@@ -15,6 +15,7 @@ from gateway.mutations.run import run_command
 from gateway.types.errors import result_union
 from gateway.types.work import (
     ActivityKind,
+    AgeGroup,
     GroupPhase,
     GroupType,
     MeetingMode,
@@ -25,6 +26,7 @@ from gateway.types.work import (
     StaffRole,
     SupervisorKind,
     SurveyMethod,
+    TeamKind,
 )
 
 
@@ -452,3 +454,110 @@ async def follow_up_supervision_action(info: strawberry.Info[Context, None], inp
 async def record_project_meeting(info: strawberry.Info[Context, None], input: RecordProjectMeetingInput,
                                  idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "record_project_meeting", input, idempotency_key, "meeting_id")
+
+
+@strawberry.input(description="志愿者登记: name, ID number and contact are sealed with the volunteer's key")
+class RegisterVolunteerInput:
+    station_id: strawberry.ID
+    name: str
+    gender: str
+    age_group: AgeGroup
+    birth_year: int | None = None
+    birth_date: date | None = None
+    id_number: str | None = strawberry.field(default=None, description="居民身份证号码, checked (GB 11643)")
+    contact: str = ""
+    residence_area: str = ""
+    skills: list[str] = strawberry.field(default_factory=list)
+    service_categories: list[str] = strawberry.field(default_factory=list)
+    party_member: bool = False
+    volunteer_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="Hours actually served; within startsAt–endsAt when given")
+class RecordVolunteerServiceInput:
+    volunteer_id: strawberry.ID
+    served_on: date
+    place: str
+    content: str
+    hours: float
+    organising_unit: str
+    person_in_charge: str
+    starts_at: time | None = None
+    ends_at: time | None = None
+    activity_id: strawberry.ID | None = None
+    record_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class DesignateVolunteerLeaderInput:
+    volunteer_id: strawberry.ID
+    note: str = ""
+
+
+@strawberry.input
+class EraseVolunteerInput:
+    volunteer_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class FormVolunteerTeamInput:
+    station_id: strawberry.ID
+    name: str
+    kind: TeamKind
+    community: str = ""
+    team_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class JoinVolunteerTeamInput:
+    team_id: strawberry.ID
+    volunteer_id: strawberry.ID
+
+
+@strawberry.input
+class RecordTrainingInput:
+    station_id: strawberry.ID
+    name: str
+    content: str
+    hours: float
+    organiser: str
+    held_on: date
+    attendee_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    training_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+async def register_volunteer(info: strawberry.Info[Context, None], input: RegisterVolunteerInput,
+                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "register_volunteer", input, idempotency_key, "volunteer_id")
+
+
+async def record_volunteer_service(info: strawberry.Info[Context, None], input: RecordVolunteerServiceInput,
+                                   idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_volunteer_service", input, idempotency_key, "record_id")
+
+
+async def designate_volunteer_leader(info: strawberry.Info[Context, None], input: DesignateVolunteerLeaderInput,
+                                     idempotency_key: str | None = None
+                                     ) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "designate_volunteer_leader", input, idempotency_key, "volunteer_id")
+
+
+async def erase_volunteer(info: strawberry.Info[Context, None], input: EraseVolunteerInput,
+                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "erase_volunteer", input, idempotency_key, "volunteer_id")
+
+
+async def form_volunteer_team(info: strawberry.Info[Context, None], input: FormVolunteerTeamInput,
+                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "form_volunteer_team", input, idempotency_key, "team_id")
+
+
+async def join_volunteer_team(info: strawberry.Info[Context, None], input: JoinVolunteerTeamInput,
+                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "join_volunteer_team", input, idempotency_key, "team_id")
+
+
+async def record_training(info: strawberry.Info[Context, None], input: RecordTrainingInput,
+                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_training", input, idempotency_key, "training_id")

@@ -27,6 +27,7 @@ from gateway.types.work import (
     StationDashboard,
     Supervision,
     Survey,
+    Volunteer,
 )
 
 MONTH = "YYYY-MM, China time; default this month"
@@ -152,3 +153,17 @@ async def monthly_compliance(info: strawberry.Info[Context, None],
     return [StationCompliance(station_id=strawberry.ID(r["station_id"]), supervisions=r["supervisions"],
                               offline_meetings=r["offline_meetings"], online_meetings=r["online_meetings"],
                               missing=[MonthlyRequirement(m) for m in r["missing"]]) for r in found["stations"]]
+
+
+async def volunteers(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                     leaders_only: bool = False, first: int = 20, after: str | None = None,
+                     consistency_token: str | None = None) -> Connection[Volunteer]:
+    page = await info.context.query("volunteers", {"station_id": station_id, "leaders_only": leaders_only,
+                                                   "first": first, "after": after}, consistency_token)
+    return page_of(page, Volunteer.from_row)
+
+
+async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
+                    consistency_token: str | None = None) -> Volunteer | None:
+    page = await info.context.query("volunteers", {"volunteer_id": str(id), "first": 1}, consistency_token)
+    return next((Volunteer.from_row(e["node"]) for e in page["edges"]), None)

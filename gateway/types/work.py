@@ -14,6 +14,7 @@ from gateway.context import Context
 from gateway.types.station import Station
 from shared.contracts.activities import (
     ActivityKind,
+    AgeGroup,
     GroupPhase,
     GroupType,
     MeetingMode,
@@ -24,6 +25,7 @@ from shared.contracts.activities import (
     StaffRole,
     SupervisorKind,
     SurveyMethod,
+    TeamKind,
 )
 
 strawberry.enum(GroupType, description="成长 growth, 兴趣 interest, 支持 support, 教育 education, 治疗 therapeutic")
@@ -36,6 +38,8 @@ strawberry.enum(QualificationKind, description="高级/中级/助理社工师, �
 strawberry.enum(ResourceKind, description="机构, 场地, 企业商户, 能人, 政府部门与居委会")
 strawberry.enum(SupervisorKind, description="内部督导 internal, 外部督导 external")
 strawberry.enum(MeetingMode, description="线下 offline, 线上 online")
+strawberry.enum(AgeGroup, description="青少年, 大学生, 成年人, 老年人")
+strawberry.enum(TeamKind, description="枢纽型志愿服务团体 hub, 社区志愿服务队 community")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -68,10 +72,14 @@ class Figures:
     questionnaires_distributed: int
     questionnaires_returned: int
     publicity: int
+    volunteers_registered: int
+    volunteer_hours: float = strawberry.field(description="Hours volunteers served, from their service records")
+    trainings: int
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:
-        return cls(**{name: int(row[name]) for name in cls.__annotations__})
+        return cls(**{name: row[name] if name == "volunteer_hours" else int(row[name])
+                      for name in cls.__annotations__})
 
 
 @strawberry.type(description="What a project planned, what was recorded against it, and the share done")
@@ -483,3 +491,80 @@ class StationCompliance:
     @strawberry.field
     async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
         return await _station(info, str(self.station_id))
+
+
+@strawberry.type
+class TrainingAttended:
+    name: str
+    hours: float
+    held_on: date
+
+
+@strawberry.type(description="志愿服务记录 One service: the certificate is made of these")
+class VolunteerService:
+    id: strawberry.ID
+    served_on: date
+    place: str
+    content: str
+    hours: float
+    organising_unit: str
+    person_in_charge: str
+    recording_unit: str = strawberry.field(description="The station that recorded it")
+    recorded_on: date
+    late: bool = strawberry.field(description="Recorded more than 10 working days after the service")
+
+
+@strawberry.type(description="志愿服务证明: total hours and each service, computed from the records")
+class VolunteerCertificate:
+    total_hours: float
+    services: list[VolunteerService]
+
+
+@strawberry.type(description="志愿者 A volunteer; name from the activities service, ID number and contact masked")
+class Volunteer:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    gender: str
+    birth_year: int
+    age_group: AgeGroup
+    party_member: bool
+    residence_area: str
+    skills: list[str]
+    service_categories: list[str]
+    registered_on: date
+    leader_since: date | None = strawberry.field(description="Set when designated a volunteer leader (志愿领袖)")
+    erased: bool
+    total_hours: float
+    teams: list[str]
+    trainings: list[TrainingAttended]
+
+    @strawberry.field(description="Null once erased")
+    async def name(self, info: strawberry.Info[Context, None]) -> str | None:
+        view = await info.context.volunteers.load(str(self.id))
+        return None if view is None else view["name"]
+
+    @strawberry.field(description="Masked (4301**********1234)")
+    async def id_number(self, info: strawberry.Info[Context, None]) -> str | None:
+        view = await info.context.volunteers.load(str(self.id))
+        return None if view is None else view["id_number"]
+
+    @strawberry.field(description="Total hours and every service, from the records (never typed in)")
+    async def certificate(self, info: strawberry.Info[Context, None]) -> VolunteerCertificate:
+        found = await info.context.query("volunteer_services", {"volunteer_id": str(self.id)})
+        services = [VolunteerService(
+            id=strawberry.ID(r["record_id"]), served_on=_day(r["served_on"]), place=r["place"], content=r["content"],
+            hours=r["hours"], organising_unit=r["organising_unit"], person_in_charge=r["person_in_charge"],
+            recording_unit=r["station_name"], recorded_on=_day(r["recorded_on"]), late=r["late"])
+            for r in found["services"]]
+        return VolunteerCertificate(total_hours=round(sum(s.hours for s in services), 2), services=services)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Volunteer:
+        return cls(id=strawberry.ID(row["volunteer_id"]), station_id=strawberry.ID(row["station_id"]),
+                   gender=row["gender"], birth_year=row["birth_year"], age_group=AgeGroup(row["age_group"]),
+                   party_member=row["party_member"], residence_area=row["residence_area"], skills=list(row["skills"]),
+                   service_categories=list(row["service_categories"]), registered_on=_day(row["registered_on"]),
+                   leader_since=row["leader_since"] and _day(row["leader_since"]), erased=row["erased"],
+                   total_hours=round(float(row["total_hours"]), 2), teams=list(row["teams"]),
+                   trainings=[TrainingAttended(name=t["name"], hours=t["hours"], held_on=_day(t["held_on"]))
+                              for t in json.loads(row["trainings"])])

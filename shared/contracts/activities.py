@@ -513,3 +513,114 @@ class ProjectMeetingHeld:
     attendees: tuple[str, ...]
     decisions: tuple[str, ...]
     action_items: tuple[str, ...]
+
+
+class AgeGroup(StrEnum):
+    YOUTH = "youth"  # 青少年
+    UNIVERSITY_STUDENT = "university_student"  # 大学生
+    ADULT = "adult"  # 成年人
+    ELDERLY = "elderly"  # 老年人
+
+
+@event(service="activities", aggregate="volunteer", name="registered",
+       personal=("name", "birth_date", "id_number", "contact"), person="volunteer_id", unique=("id_number",))
+@dataclass(frozen=True, kw_only=True)
+class VolunteerRegistered:
+    """A volunteer (志愿者) was registered by the station (民政部令第67号). Name, birth date, ID number and contact
+    are sealed with the volunteer's key, as a recipient's are, and erasable."""
+
+    volunteer_id: str
+    station_id: str
+    name: str | None
+    gender: str
+    birth_year: int
+    birth_date: date | None
+    id_number: str | None
+    contact: str | None
+    residence_area: str
+    skills: tuple[str, ...]
+    service_categories: tuple[str, ...]
+    age_group: AgeGroup
+    party_member: bool
+    registered_on: date
+
+
+@event(service="activities", aggregate="volunteer", name="erased", erases="volunteer_id")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerErased:
+    """The volunteer's personal data was erased: their key is gone; their hours still count."""
+
+    volunteer_id: str
+    station_id: str
+    erased_on: date
+    reason: str
+
+
+@event(service="activities", aggregate="volunteer", name="service_recorded")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerServiceRecorded:
+    """Hours a volunteer actually served (志愿服务记录). `late` when recorded more than 10 working days after."""
+
+    volunteer_id: str
+    station_id: str
+    record_id: str
+    served_on: date
+    place: str
+    content: str
+    hours: float
+    organising_unit: str
+    person_in_charge: str
+    activity_id: str | None
+    recorded_on: date
+    late: bool
+
+
+@event(service="activities", aggregate="volunteer", name="leader_designated")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerLeaderDesignated:
+    """A volunteer was recognised as a volunteer leader (志愿领袖) grown by the station."""
+
+    volunteer_id: str
+    station_id: str
+    designated_on: date
+    note: str
+
+
+class TeamKind(StrEnum):
+    HUB = "hub"  # 枢纽型志愿服务团体
+    COMMUNITY = "community"  # 社区志愿服务队
+
+
+@event(service="activities", aggregate="volunteer_team", name="formed")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerTeamFormed:
+    team_id: str
+    station_id: str
+    name: str
+    kind: TeamKind
+    community: str
+    formed_on: date
+
+
+@event(service="activities", aggregate="volunteer_team", name="member_joined")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerJoinedTeam:
+    team_id: str
+    station_id: str
+    volunteer_id: str
+    joined_on: date
+
+
+@event(service="activities", aggregate="training", name="held")
+@dataclass(frozen=True, kw_only=True)
+class TrainingHeld:
+    """A volunteer training (志愿者培训): what, how long, who organised it, who attended."""
+
+    training_id: str
+    station_id: str
+    name: str
+    content: str
+    hours: float
+    organiser: str
+    held_on: date
+    attendee_ids: tuple[str, ...]

@@ -13,8 +13,8 @@ COMPLIANCE = """query($month: String!, $t: String) {
   monthlyCompliance(month: $month, consistencyToken: $t) {
     station { code } supervisions offlineMeetings onlineMeetings missing compliant
   }
-  supervisions { totalCount edges { node { topics actions { id owner doneOn } } } }
-  projectMeetings { totalCount edges { node { mode stationIds } } }
+  supervisions(consistencyToken: $t) { totalCount edges { node { topics actions { id owner doneOn } } } }
+  projectMeetings(consistencyToken: $t) { totalCount edges { node { mode stationIds } } }
 }"""
 
 
@@ -40,7 +40,8 @@ async def test_a_month_with_a_supervision_and_one_meeting_shows_the_missing_onli
                            heldOn="2026-11-04", hours=1, topics=["自我督导"])
 
     found = (await graphql(http, COMPLIANCE, BUREAU, month="2026-11", t=last["consistencyToken"]))["data"]
-    october = (await graphql(http, COMPLIANCE, BUREAU, month="2026-10"))["data"]["monthlyCompliance"]
+    october = (await graphql(http, COMPLIANCE, BUREAU, month="2026-10",
+                             t=last["consistencyToken"]))["data"]["monthlyCompliance"]
 
     assert found["monthlyCompliance"] == [
         {"station": {"code": "HSP"}, "supervisions": 1, "offlineMeetings": 1, "onlineMeetings": 0,

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from services.activities.domain import groups, outreach, places, projects, resources, staff, supervision
+from services.activities.domain import (
+    groups,
+    outreach,
+    places,
+    projects,
+    resources,
+    staff,
+    supervision,
+    volunteers,
+)
 from services.activities.domain.commands import (
     AddCommunity,
     AddCompound,
@@ -15,8 +24,12 @@ from services.activities.domain.commands import (
     ChangeGroupPhase,
     CloseGroup,
     CloseStation,
+    DesignateVolunteerLeader,
+    EraseVolunteer,
     FollowUpSupervisionAction,
+    FormVolunteerTeam,
     JoinStaff,
+    JoinVolunteerTeam,
     MapResource,
     MoveStaff,
     OpenStation,
@@ -29,8 +42,11 @@ from services.activities.domain.commands import (
     RecordQualification,
     RecordSupervision,
     RecordSurvey,
+    RecordTraining,
+    RecordVolunteerService,
     RegisterOperator,
     RegisterStreet,
+    RegisterVolunteer,
     SetStationTargets,
     StaffLeaves,
     StartProject,
@@ -50,6 +66,9 @@ SURVEY = Decider(stream_type="survey", initial_state=outreach.RECORDED, evolve=o
 STAFF = Decider(stream_type="staff", initial_state=staff.STAFF, evolve=staff.evolve)
 SUPERVISION = Decider(stream_type="supervision", initial_state=supervision.SUPERVISION, evolve=supervision.evolve)
 MEETING = Decider(stream_type="meeting", initial_state=supervision.MEETING, evolve=supervision.evolve_meeting)
+VOLUNTEER = Decider(stream_type="volunteer", initial_state=volunteers.VOLUNTEER, evolve=volunteers.evolve)
+TEAM = Decider(stream_type="volunteer_team", initial_state=volunteers.TEAM, evolve=volunteers.evolve_team)
+TRAINING = Decider(stream_type="training", initial_state=False, evolve=lambda _, __: True)
 RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
@@ -186,6 +205,49 @@ async def record_project_meeting(command: RecordProjectMeeting, unit: Unit) -> A
                          {"meeting_id": command.meeting_id})
 
 
+def _volunteer_stream(volunteer_id: str) -> str:
+    return f"volunteer-{volunteer_id}"
+
+
+async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
+                         lambda state: volunteers.register(command, station, state),
+                         {"volunteer_id": command.volunteer_id})
+
+
+async def on_volunteer(command: RecordVolunteerService | DesignateVolunteerLeader | EraseVolunteer,
+                       unit: Unit) -> AppendResult:
+    decide = {RecordVolunteerService: volunteers.record_service, DesignateVolunteerLeader: volunteers.designate_leader,
+              EraseVolunteer: volunteers.erase}[type(command)]
+    made = {"record_id": command.record_id} if isinstance(command, RecordVolunteerService) else {}
+    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
+                         lambda state: decide(command, state),  # type: ignore[operator]
+                         {"volunteer_id": command.volunteer_id, **made})
+
+
+async def form_volunteer_team(command: FormVolunteerTeam, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    return await execute(unit, TEAM, f"volunteer_team-{command.team_id}",
+                         lambda state: volunteers.form_team(command, station, state), {"team_id": command.team_id})
+
+
+async def join_volunteer_team(command: JoinVolunteerTeam, unit: Unit) -> AppendResult:
+    volunteer, _ = await load(unit.store, VOLUNTEER, _volunteer_stream(command.volunteer_id))
+    return await execute(unit, TEAM, f"volunteer_team-{command.team_id}",
+                         lambda state: volunteers.join_team(command, volunteer, state),
+                         {"team_id": command.team_id, "volunteer_id": command.volunteer_id})
+
+
+async def record_training(command: RecordTraining, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    attendees = {v: (await load(unit.store, VOLUNTEER, _volunteer_stream(v)))[0]
+                 for v in dict.fromkeys(command.attendee_ids)}
+    return await execute(unit, TRAINING, f"training-{command.training_id}",
+                         lambda already: volunteers.record_training(command, station, attendees, already),
+                         {"training_id": command.training_id})
+
+
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
@@ -281,6 +343,13 @@ ROUTES: dict[type, CommandHandler] = {
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
     MapResource: map_resource,
+    RegisterVolunteer: register_volunteer,
+    RecordVolunteerService: on_volunteer,
+    DesignateVolunteerLeader: on_volunteer,
+    EraseVolunteer: on_volunteer,
+    FormVolunteerTeam: form_volunteer_team,
+    JoinVolunteerTeam: join_volunteer_team,
+    RecordTraining: record_training,
     RecordSupervision: record_supervision,
     FollowUpSupervisionAction: follow_up_supervision_action,
     RecordProjectMeeting: record_project_meeting,

@@ -4,12 +4,13 @@ needs research."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import ClassVar
 
 from shared.contracts import Actor
 from shared.contracts.activities import (
     ActivityKind,
+    AgeGroup,
     CommunityKind,
     GroupPhase,
     GroupType,
@@ -23,6 +24,7 @@ from shared.contracts.activities import (
     StaffRole,
     SupervisorKind,
     SurveyMethod,
+    TeamKind,
 )
 
 
@@ -448,3 +450,98 @@ class RecordProjectMeeting:
     attendees: tuple[str, ...]
     decisions: tuple[str, ...] = ()
     action_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterVolunteer:
+    new_id: ClassVar[str] = "volunteer_id"
+
+    actor: Actor
+    today: date
+    volunteer_id: str
+    station_id: str
+    name: str
+    gender: str
+    age_group: AgeGroup
+    birth_year: int | None = None
+    birth_date: date | None = None
+    id_number: str | None = None
+    contact: str = ""
+    residence_area: str = ""
+    skills: tuple[str, ...] = ()
+    service_categories: tuple[str, ...] = ()
+    party_member: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EraseVolunteer:
+    actor: Actor
+    today: date
+    volunteer_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordVolunteerService:
+    """Hours a volunteer actually served; `starts_at`/`ends_at` (the day's times) bound them when given."""
+
+    new_id: ClassVar[str] = "record_id"
+
+    actor: Actor
+    today: date
+    volunteer_id: str
+    record_id: str
+    served_on: date
+    place: str
+    content: str
+    hours: float
+    organising_unit: str
+    person_in_charge: str
+    starts_at: time | None = None
+    ends_at: time | None = None
+    activity_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DesignateVolunteerLeader:
+    actor: Actor
+    today: date
+    volunteer_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormVolunteerTeam:
+    new_id: ClassVar[str] = "team_id"
+
+    actor: Actor
+    today: date
+    team_id: str
+    station_id: str
+    name: str
+    kind: TeamKind
+    community: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinVolunteerTeam:
+    actor: Actor
+    today: date
+    team_id: str
+    volunteer_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordTraining:
+    new_id: ClassVar[str] = "training_id"
+
+    actor: Actor
+    today: date
+    training_id: str
+    station_id: str
+    name: str
+    content: str
+    hours: float
+    organiser: str
+    held_on: date
+    attendee_ids: tuple[str, ...] = ()

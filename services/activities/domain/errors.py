@@ -194,3 +194,19 @@ class NaiveTime(InvalidInput):
         super().__init__(Message(zh="开始时间须带时区，例如 2026-11-03T19:30:00+08:00",
                                  en="The start time needs its time zone, e.g. 2026-11-03T19:30:00+08:00"),
                          field="startsAt")
+
+
+class MoreHoursThanTheSpan(InvalidInput):
+    def __init__(self, hours: float, span: float) -> None:
+        super().__init__(Message(zh=f"服务时长 {hours} 小时超过了服务起止时间（{span:g} 小时）",
+                                 en=f"{hours} hours is more than the service's span ({span:g} hours)"),
+                         field="hours")
+
+
+class VolunteerGone(DomainError):
+    code = "volunteer_erased"
+
+    def __init__(self, volunteer_id: str) -> None:
+        super().__init__(Message(zh=f"志愿者 {volunteer_id} 的个人信息已删除，不能再记录",
+                                 en=f"Volunteer {volunteer_id} was erased; nothing more is recorded for them"),
+                         field="volunteerId")

@@ -23,7 +23,8 @@ def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     """A NATS endpoint per command (moving and leaving look up the open cases this service follows), and the
     resource map's contacts, which only this service can open."""
     return {**command_endpoints("activities", store, routes(CarriedCases(pool))),
-            "resource_contacts": partial(views.resource_contacts, store)}
+            "resource_contacts": partial(views.resource_contacts, store),
+            "volunteer_views": partial(views.volunteer_views, store)}
 
 
 async def main() -> None:

@@ -67,6 +67,8 @@ QUERIES: dict[str, Query] = {
     "monthly_compliance": compliance.compliance,
     "supervisions": work.supervisions,
     "meetings": work.meetings,
+    "volunteers": work.volunteers,
+    "volunteer_services": work.volunteer_services,
 }
 
 

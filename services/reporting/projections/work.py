@@ -29,6 +29,13 @@ from shared.contracts.activities import (
     SupervisionActionFollowedUp,
     SupervisionHeld,
     SurveyConducted,
+    TrainingHeld,
+    VolunteerErased,
+    VolunteerJoinedTeam,
+    VolunteerLeaderDesignated,
+    VolunteerRegistered,
+    VolunteerServiceRecorded,
+    VolunteerTeamFormed,
 )
 
 
@@ -177,7 +184,43 @@ async def supervised(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
                                    [(e.meeting_id, s) for s in e.station_ids])
 
 
+async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case VolunteerRegistered() as e:
+            await conn.execute(
+                "INSERT INTO volunteers (volunteer_id, station_id, gender, birth_year, age_group, party_member,"
+                " residence_area, skills, service_categories, registered_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                " $9, $10)", e.volunteer_id, e.station_id, e.gender, e.birth_year, e.age_group.value, e.party_member,
+                e.residence_area, list(e.skills), list(e.service_categories), e.registered_on)
+        case VolunteerServiceRecorded() as e:
+            await conn.execute(
+                "INSERT INTO volunteer_services (volunteer_id, record_id, station_id, served_on, place, content,"
+                " hours, organising_unit, person_in_charge, activity_id, recorded_on, late) VALUES ($1, $2, $3, $4,"
+                " $5, $6, $7, $8, $9, $10, $11, $12)", e.volunteer_id, e.record_id, e.station_id, e.served_on,
+                e.place, e.content, e.hours, e.organising_unit, e.person_in_charge, e.activity_id, e.recorded_on,
+                e.late)
+        case VolunteerLeaderDesignated() as e:
+            await conn.execute("UPDATE volunteers SET leader_since = $2 WHERE volunteer_id = $1", e.volunteer_id,
+                               e.designated_on)
+        case VolunteerErased() as e:
+            await conn.execute("UPDATE volunteers SET erased = true WHERE volunteer_id = $1", e.volunteer_id)
+        case VolunteerTeamFormed() as e:
+            await conn.execute("INSERT INTO volunteer_teams (team_id, station_id, name, kind, community, formed_on)"
+                               " VALUES ($1, $2, $3, $4, $5, $6)", e.team_id, e.station_id, e.name, e.kind.value,
+                               e.community, e.formed_on)
+        case VolunteerJoinedTeam() as e:
+            await conn.execute("INSERT INTO volunteer_team_members (team_id, volunteer_id, joined_on)"
+                               " VALUES ($1, $2, $3)", e.team_id, e.volunteer_id, e.joined_on)
+        case TrainingHeld() as e:
+            await conn.execute("INSERT INTO trainings (training_id, station_id, name, content, hours, organiser,"
+                               " held_on, attendee_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", e.training_id,
+                               e.station_id, e.name, e.content, e.hours, e.organiser, e.held_on, list(e.attendee_ids))
+
+
 PROJECTORS: dict[str, Projector] = {
+    **{name: volunteering for name in ("VolunteerRegistered", "VolunteerServiceRecorded", "VolunteerLeaderDesignated",
+                                       "VolunteerErased", "VolunteerTeamFormed", "VolunteerJoinedTeam",
+                                       "TrainingHeld")},
     "SupervisionHeld": supervised,
     "SupervisionActionFollowedUp": supervised,
     "ProjectMeetingHeld": supervised,

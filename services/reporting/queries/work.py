@@ -53,6 +53,12 @@ FIGURES: dict[str, str] = {
                                " AND starts_on >= $3 AND starts_on < $4 GROUP BY 1",
     "publicity": "SELECT station_id, count(*) FROM publicity WHERE {scope} AND published_on >= $3"
                  " AND published_on < $4 GROUP BY 1",
+    "volunteers_registered": "SELECT station_id, count(*) FROM volunteers WHERE {scope} AND registered_on >= $3"
+                             " AND registered_on < $4 GROUP BY 1",
+    "volunteer_hours": "SELECT station_id, sum(hours) FROM volunteer_services WHERE {scope} AND served_on >= $3"
+                       " AND served_on < $4 GROUP BY 1",
+    "trainings": "SELECT station_id, count(*) FROM trainings WHERE {scope} AND held_on >= $3 AND held_on < $4"
+                 " GROUP BY 1",
 }
 """Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until)."""
 
@@ -64,7 +70,8 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
     for name, query in FIGURES.items():
         for station, value in await pool.fetch(query.format(scope=_SCOPE.format("")), stations, station_id,
                                                start, end):
-            found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = int(value or 0)
+            found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
+                if name == "volunteer_hours" else int(value or 0)
     return found
 
 
@@ -280,3 +287,34 @@ async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " WHERE s.meeting_id = m.meeting_id) AS station_ids FROM meetings m",
         "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
         f" {_SCOPE.format('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")
+
+
+_VOLUNTEER = """
+    SELECT v.*, (SELECT coalesce(sum(hours), 0) FROM volunteer_services s WHERE s.volunteer_id = v.volunteer_id)
+             AS total_hours,
+           (SELECT count(*) FROM volunteer_services s WHERE s.volunteer_id = v.volunteer_id) AS services,
+           (SELECT coalesce(array_agg(t.name ORDER BY t.name), '{}') FROM volunteer_team_members m
+             JOIN volunteer_teams t USING (team_id) WHERE m.volunteer_id = v.volunteer_id) AS teams,
+           (SELECT coalesce(json_agg(json_build_object('name', t.name, 'hours', t.hours, 'held_on', t.held_on)
+             ORDER BY t.held_on), '[]')::text FROM trainings t WHERE v.volunteer_id = ANY(t.attendee_ids))
+             AS trainings
+      FROM volunteers v
+"""
+
+
+async def volunteers(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Volunteers with their total hours, teams and trainings, latest registered first (Relay page)."""
+    return await paged(
+        pool, body, "volunteer", _VOLUNTEER,
+        f"{_SCOPE.format('v.')} AND ($3::text IS NULL OR v.volunteer_id = $3) AND (NOT $4 OR v.leader_since IS NOT"
+        " NULL)", [visible_stations(request.actor), body.get("station_id"), body.get("volunteer_id"),
+                   bool(body.get("leaders_only"))], seq="v.seq")
+
+
+async def volunteer_services(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """A volunteer's service records, oldest first: what their certificate is made of."""
+    rows = await pool.fetch(
+        f"SELECT s.*, t.name AS station_name FROM volunteer_services s JOIN stations t USING (station_id)"
+        f" WHERE {_SCOPE.format('s.')} AND s.volunteer_id = $3 ORDER BY s.served_on, s.record_id",
+        visible_stations(request.actor), None, str(body.get("volunteer_id")))
+    return {"services": [dict(r) for r in rows]}

@@ -1,0 +1,220 @@
+"""Volunteers (志愿者), their teams, trainings, service hours and leaders, under 民政部令第67号's record rules.
+
+Hours are recorded per service and only ever summed; a record entered more than ten working days after the
+service is kept but flagged late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from services.activities.domain.commands import (
+    DesignateVolunteerLeader,
+    EraseVolunteer,
+    FormVolunteerTeam,
+    JoinVolunteerTeam,
+    RecordTraining,
+    RecordVolunteerService,
+    RegisterVolunteer,
+)
+from services.activities.domain.errors import (
+    AlreadyExists,
+    DateBeforeThe,
+    MoreHoursThanTheSpan,
+    NotFoundHere,
+    NotOfThisStation,
+    VolunteerGone,
+)
+from services.activities.domain.places import Station, require_open
+from services.activities.domain.rules import require_recorder
+from shared.contracts.activities import (
+    TrainingHeld,
+    VolunteerErased,
+    VolunteerJoinedTeam,
+    VolunteerLeaderDesignated,
+    VolunteerRegistered,
+    VolunteerServiceRecorded,
+    VolunteerTeamFormed,
+)
+from shared.id_number import valid_id_number
+from shared.rules import BlankField, require_not_future, require_range, require_text
+
+RECORD_WITHIN_WORKING_DAYS = 10
+"""民政部令第67号: service is recorded within 10 working days of it."""
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after `start` up to and including `end` (public holidays not counted out)."""
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        days += day.weekday() < 5
+    return days
+
+
+def is_late(served_on: date, recorded_on: date) -> bool:
+    return working_days_between(served_on, recorded_on) > RECORD_WITHIN_WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    registered: bool = False
+    station_id: str = ""
+    registered_on: date = date.min
+    erased: bool = False
+    leader: bool = False
+    record_ids: frozenset[str] = frozenset()
+
+
+VOLUNTEER = Volunteer()
+
+
+def register(command: RegisterVolunteer, station: Station, state: Volunteer) -> list[object]:
+    if state.registered:
+        raise AlreadyExists("志愿者", "The volunteer", "volunteerId")
+    require_open(station, command.station_id)
+    require_recorder(command.actor, command.station_id)
+    birth_year = command.birth_date.year if command.birth_date else command.birth_year
+    if birth_year is None:
+        raise BlankField("birthYear")
+    require_range("birthYear", birth_year, 1900, command.today.year)
+    if command.birth_date is not None:
+        require_not_future("birthDate", command.birth_date, command.today)
+    id_number = None if command.id_number is None else valid_id_number(command.id_number, birth_year,
+                                                                        command.birth_date)
+    return [VolunteerRegistered(
+        volunteer_id=command.volunteer_id, station_id=command.station_id, name=require_text("name", command.name),
+        gender=require_text("gender", command.gender), birth_year=birth_year, birth_date=command.birth_date,
+        id_number=id_number, contact=command.contact.strip() or None, residence_area=command.residence_area.strip(),
+        skills=_words(command.skills), service_categories=_words(command.service_categories),
+        age_group=command.age_group, party_member=command.party_member, registered_on=command.today)]
+
+
+def _words(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _current(volunteer_id: str, state: Volunteer) -> Volunteer:
+    if not state.registered:
+        raise NotFoundHere("志愿者", "volunteer", volunteer_id, "volunteerId")
+    if state.erased:
+        raise VolunteerGone(volunteer_id)
+    return state
+
+
+def record_service(command: RecordVolunteerService, state: Volunteer) -> list[object]:
+    """Hours above zero and within the service's span (its start and end times, else the day)."""
+    volunteer = _current(command.volunteer_id, state)
+    require_recorder(command.actor, volunteer.station_id, field="volunteerId")
+    if command.record_id in volunteer.record_ids:
+        raise AlreadyExists(f"服务记录 {command.record_id}", f"Record {command.record_id}", "recordId")
+    require_not_future("servedOn", command.served_on, command.today)
+    span = 24.0
+    if command.starts_at is not None and command.ends_at is not None:
+        start = datetime.combine(command.served_on, command.starts_at)
+        span = (datetime.combine(command.served_on, command.ends_at) - start).total_seconds() / 3600
+        if span <= 0:
+            raise DateBeforeThe("endsAt", "开始时间", "start")
+    require_range("hours", command.hours, 0.1, 24)
+    if command.hours > span:
+        raise MoreHoursThanTheSpan(command.hours, span)
+    return [VolunteerServiceRecorded(
+        volunteer_id=command.volunteer_id, station_id=volunteer.station_id, record_id=command.record_id,
+        served_on=command.served_on, place=require_text("place", command.place),
+        content=require_text("content", command.content), hours=command.hours,
+        organising_unit=require_text("organisingUnit", command.organising_unit),
+        person_in_charge=require_text("personInCharge", command.person_in_charge), activity_id=command.activity_id,
+        recorded_on=command.today, late=is_late(command.served_on, command.today))]
+
+
+def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> list[object]:
+    volunteer = _current(command.volunteer_id, state)
+    require_recorder(command.actor, volunteer.station_id, field="volunteerId")
+    if volunteer.leader:
+        raise AlreadyExists("志愿领袖", "The volunteer leader", "volunteerId")
+    return [VolunteerLeaderDesignated(volunteer_id=command.volunteer_id, station_id=volunteer.station_id,
+                                      designated_on=command.today, note=command.note.strip())]
+
+
+def erase(command: EraseVolunteer, state: Volunteer) -> list[object]:
+    volunteer = _current(command.volunteer_id, state)
+    require_recorder(command.actor, volunteer.station_id, field="volunteerId")
+    return [VolunteerErased(volunteer_id=command.volunteer_id, station_id=volunteer.station_id,
+                            erased_on=command.today, reason=require_text("reason", command.reason))]
+
+
+def evolve(state: Volunteer, event: object) -> Volunteer:
+    match event:
+        case VolunteerRegistered(station_id=station_id, registered_on=registered_on):
+            return Volunteer(registered=True, station_id=station_id, registered_on=registered_on)
+        case VolunteerServiceRecorded(record_id=record_id):
+            return replace(state, record_ids=state.record_ids | {record_id})
+        case VolunteerLeaderDesignated():
+            return replace(state, leader=True)
+        case VolunteerErased():
+            return replace(state, erased=True)
+    return state
+
+
+@dataclass(frozen=True)
+class Team:
+    formed: bool = False
+    station_id: str = ""
+    members: frozenset[str] = frozenset()
+
+
+TEAM = Team()
+
+
+def form_team(command: FormVolunteerTeam, station: Station, state: Team) -> list[object]:
+    if state.formed:
+        raise AlreadyExists("志愿服务队", "The team", "teamId")
+    require_open(station, command.station_id)
+    require_recorder(command.actor, command.station_id)
+    return [VolunteerTeamFormed(team_id=command.team_id, station_id=command.station_id,
+                                name=require_text("name", command.name), kind=command.kind,
+                                community=command.community.strip(), formed_on=command.today)]
+
+
+def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> list[object]:
+    if not state.formed:
+        raise NotFoundHere("志愿服务队", "team", command.team_id, "teamId")
+    require_recorder(command.actor, state.station_id, field="teamId")
+    _current(command.volunteer_id, volunteer)
+    if volunteer.station_id != state.station_id:
+        raise NotOfThisStation("该志愿者", "volunteer", "volunteerId")
+    if command.volunteer_id in state.members:
+        raise AlreadyExists("队员", "The member", "volunteerId")
+    return [VolunteerJoinedTeam(team_id=command.team_id, station_id=state.station_id,
+                                volunteer_id=command.volunteer_id, joined_on=command.today)]
+
+
+def evolve_team(state: Team, event: object) -> Team:
+    match event:
+        case VolunteerTeamFormed(station_id=station_id):
+            return Team(formed=True, station_id=station_id)
+        case VolunteerJoinedTeam(volunteer_id=volunteer_id):
+            return replace(state, members=state.members | {volunteer_id})
+    return state
+
+
+def record_training(command: RecordTraining, station: Station, attendees: dict[str, Volunteer],
+                    already: bool) -> list[object]:
+    """Attendees are volunteers of the station (a training counts towards a leader's growth)."""
+    if already:
+        raise AlreadyExists("培训", "The training", "trainingId")
+    require_open(station, command.station_id)
+    require_recorder(command.actor, command.station_id)
+    require_not_future("heldOn", command.held_on, command.today)
+    require_range("hours", command.hours, 0.5, 100)
+    for volunteer_id, volunteer in attendees.items():
+        if not volunteer.registered:
+            raise NotFoundHere("志愿者", "volunteer", volunteer_id, "attendeeIds")
+        if volunteer.station_id != command.station_id:
+            raise NotOfThisStation("该志愿者", "volunteer", "attendeeIds")
+    return [TrainingHeld(training_id=command.training_id, station_id=command.station_id,
+                         name=require_text("name", command.name), content=require_text("content", command.content),
+                         hours=command.hours, organiser=require_text("organiser", command.organiser),
+                         held_on=command.held_on, attendee_ids=tuple(attendees))]

@@ -1,0 +1,70 @@
+"""Volunteers over GraphQL: three services add up on the certificate; a late record is flagged; erasure."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from shared.id_number import check_character
+from tests.e2e.graphql import graphql
+from tests.e2e.test_station_work import record, recorded
+from tests.support import System, open_station, worker
+
+BASE = "43010319900101123"
+VOLUNTEER = """query($id: ID!, $t: String) {
+  volunteer(id: $id, consistencyToken: $t) {
+    name idNumber totalHours leaderSince teams trainings { name hours } erased
+    certificate { totalHours services { servedOn hours content recordingUnit late } }
+  }
+}"""
+
+
+async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificate(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    today = date.today()
+    volunteer_id = await recorded(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id,
+                                  name="刘某某", gender="female", ageGroup="ADULT", birthYear=1990,
+                                  idNumber=BASE + check_character(BASE), contact="13800002222", skills=["手工"])
+    team_id = await recorded(http, me, "formVolunteerTeam", "FormVolunteerTeamInput", stationId=station_id,
+                             name="黑石铺枢纽志愿服务队", kind="HUB")
+    await recorded(http, me, "joinVolunteerTeam", "JoinVolunteerTeamInput", teamId=team_id, volunteerId=volunteer_id)
+    await recorded(http, me, "recordTraining", "RecordTrainingInput", stationId=station_id, name="志愿服务基础",
+                   content="志愿精神与服务礼仪", hours=2, organiser="黑石铺街道社工站", heldOn=today.isoformat(),
+                   attendeeIds=[volunteer_id])
+    services = [(today - timedelta(days=1), 2.5, None, None), (today, 1.5, "09:00:00", "11:00:00")]
+    for n, (served_on, hours, starts, ends) in enumerate(services, start=1):
+        await recorded(http, me, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
+                       servedOn=served_on.isoformat(), place="一力社区", content=f"第{n}次服务", hours=hours,
+                       organisingUnit="黑石铺街道社工站", personInCharge="王社工", startsAt=starts, endsAt=ends)
+    await recorded(http, me, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
+                   servedOn=(today - timedelta(days=30)).isoformat(), place="社区广场", content="补录的服务",
+                   hours=3, organisingUnit="黑石铺街道社工站", personInCharge="王社工")
+    too_long = await record(http, me, "recordVolunteerService", "RecordVolunteerServiceInput",
+                            volunteerId=volunteer_id, servedOn=today.isoformat(), place="x", content="x", hours=3,
+                            organisingUnit="x", personInCharge="x", startsAt="09:00:00", endsAt="10:00:00")
+    last = await record(http, me, "designateVolunteerLeader", "DesignateVolunteerLeaderInput",
+                        volunteerId=volunteer_id, note="带领手工队")
+
+    found = (await graphql(http, VOLUNTEER, me, id=volunteer_id, t=last["consistencyToken"]))["data"]["volunteer"]
+
+    assert (too_long["code"], too_long["field"]) == ("invalid_input", "hours")
+    assert "span" in too_long["messageEn"] and "超过" in too_long["messageZh"]
+    assert found["name"] == "刘某某" and found["idNumber"].startswith("4301") and "*" in found["idNumber"]
+    assert found["totalHours"] == found["certificate"]["totalHours"] == 7.0
+    assert sorted((s["hours"], s["late"]) for s in found["certificate"]["services"]) == [
+        (1.5, False), (2.5, False), (3.0, True)]
+    assert {s["recordingUnit"] for s in found["certificate"]["services"]} == {"HSP街道社工站"}
+    assert found["teams"] == ["黑石铺枢纽志愿服务队"]
+    assert found["trainings"] == [{"name": "志愿服务基础", "hours": 2.0}]
+    assert found["leaderSince"] == today.isoformat()
+
+    erased = await record(http, me, "eraseVolunteer", "EraseVolunteerInput", volunteerId=volunteer_id,
+                          reason="本人要求删除")
+    after = (await graphql(http, VOLUNTEER, me, id=volunteer_id, t=erased["consistencyToken"]))["data"]["volunteer"]
+    stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'VolunteerRegistered'")
+
+    assert (after["name"], after["idNumber"], after["erased"], after["totalHours"]) == (None, None, True, 7.0)
+    assert "刘某某" not in stored and "13800002222" not in stored

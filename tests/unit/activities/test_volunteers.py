@@ -1,0 +1,119 @@
+"""Volunteers: hours within the service, late records flagged, leaders once, teams and trainings of the station."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import reduce
+from typing import Any
+
+import pytest
+
+from services.activities.domain import places, volunteers
+from services.activities.domain.commands import (
+    DesignateVolunteerLeader,
+    EraseVolunteer,
+    FormVolunteerTeam,
+    JoinVolunteerTeam,
+    RecordTraining,
+    RecordVolunteerService,
+    RegisterVolunteer,
+)
+from services.activities.domain.errors import (
+    AlreadyExists,
+    MoreHoursThanTheSpan,
+    NotFoundHere,
+    NotOfThisStation,
+    VolunteerGone,
+)
+from shared.contracts import Actor, Role
+from shared.contracts.activities import AgeGroup, StationOpened, TeamKind, VolunteerServiceRecorded
+from shared.id_number import InvalidIdNumber, check_character
+from shared.rules import DateInFuture, OutOfRange
+
+TODAY = date(2026, 11, 20)  # a Friday
+WORKER = Actor(subject="sw-1", name="社工", role=Role.SOCIAL_WORKER, station_ids=("s-hsp", "s-wy"))
+STATIONS = {s: places.evolve_station(places.STATION, StationOpened(station_id=s, street_id=f"st-{s}", name=s,
+                                                                   code=s[2:].upper(), opened_on=date(2019, 1, 15)))
+            for s in ("s-hsp", "s-wy")}
+BASE = "43010319900101123"
+
+
+def register(**changes: Any) -> RegisterVolunteer:
+    fields = {"actor": WORKER, "today": date(2026, 9, 1), "volunteer_id": "v-1", "station_id": "s-hsp",
+              "name": "刘某某", "gender": "female", "age_group": AgeGroup.ADULT, "birth_year": 1990,
+              "id_number": BASE + check_character(BASE), "skills": ("手工",), "party_member": True}
+    return RegisterVolunteer(**{**fields, **changes})
+
+
+VOLUNTEER = reduce(volunteers.evolve, volunteers.register(register(), STATIONS["s-hsp"], volunteers.VOLUNTEER),
+                   volunteers.VOLUNTEER)
+
+
+def serve(**changes: Any) -> RecordVolunteerService:
+    fields = {"actor": WORKER, "today": TODAY, "volunteer_id": "v-1", "record_id": "r-1",
+              "served_on": date(2026, 11, 14), "place": "一力社区", "content": "重阳敬老宴服务", "hours": 3,
+              "organising_unit": "黑石铺街道社工站", "person_in_charge": "王社工"}
+    return RecordVolunteerService(**{**fields, **changes})
+
+
+def test_a_volunteers_id_number_is_checked_like_a_recipients() -> None:
+    with pytest.raises(InvalidIdNumber):
+        volunteers.register(register(id_number=BASE + "0" if check_character(BASE) != "0" else BASE + "1"),
+                            STATIONS["s-hsp"], volunteers.VOLUNTEER)
+
+
+@pytest.mark.parametrize(("changes", "error"), [
+    ({"hours": 0}, OutOfRange),
+    ({"hours": -2}, OutOfRange),
+    ({"hours": 3, "starts_at": time(9, 0), "ends_at": time(11, 0)}, MoreHoursThanTheSpan),
+    ({"served_on": date(2026, 11, 21)}, DateInFuture),
+])
+def test_hours_are_not_negative_nor_above_the_services_span(changes: dict[str, Any], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        volunteers.record_service(serve(**changes), VOLUNTEER)
+    [within] = volunteers.record_service(serve(hours=2, starts_at=time(9, 0), ends_at=time(11, 0)), VOLUNTEER)
+    assert isinstance(within, VolunteerServiceRecorded) and within.hours == 2
+
+
+def test_a_record_made_more_than_ten_working_days_after_the_service_is_kept_and_flagged_late() -> None:
+    # Served Wednesday 4 November: Wednesday 18 November is the 10th working day after, Friday 20th the 12th.
+    assert volunteers.working_days_between(date(2026, 11, 4), date(2026, 11, 18)) == 10
+    [on_time] = volunteers.record_service(serve(served_on=date(2026, 11, 4), today=date(2026, 11, 18)), VOLUNTEER)
+    [late] = volunteers.record_service(serve(served_on=date(2026, 11, 4)), VOLUNTEER)
+    assert (on_time.late, late.late) == (False, True)  # type: ignore[attr-defined]
+    # A weekend does not count: served Friday 30 October, recorded Friday 13 November is 10 working days.
+    assert not volunteers.is_late(date(2026, 10, 30), date(2026, 11, 13))
+
+
+def test_a_record_id_once_and_nothing_recorded_for_an_erased_volunteer() -> None:
+    served = reduce(volunteers.evolve, volunteers.record_service(serve(), VOLUNTEER), VOLUNTEER)
+    with pytest.raises(AlreadyExists):
+        volunteers.record_service(serve(), served)
+    erased = reduce(volunteers.evolve, volunteers.erase(EraseVolunteer(actor=WORKER, today=TODAY, volunteer_id="v-1",
+                                                                       reason="本人要求"), VOLUNTEER), VOLUNTEER)
+    with pytest.raises(VolunteerGone):
+        volunteers.record_service(serve(record_id="r-2"), erased)
+
+
+def test_a_leader_is_designated_once() -> None:
+    command = DesignateVolunteerLeader(actor=WORKER, today=TODAY, volunteer_id="v-1", note="带领手工队")
+    leader = reduce(volunteers.evolve, volunteers.designate_leader(command, VOLUNTEER), VOLUNTEER)
+    with pytest.raises(AlreadyExists):
+        volunteers.designate_leader(command, leader)
+
+
+def test_teams_and_trainings_take_the_stations_own_volunteers() -> None:
+    team = reduce(volunteers.evolve_team, volunteers.form_team(
+        FormVolunteerTeam(actor=WORKER, today=TODAY, team_id="t-1", station_id="s-wy", name="文源枢纽志愿服务队",
+                          kind=TeamKind.HUB), STATIONS["s-wy"], volunteers.TEAM), volunteers.TEAM)
+    with pytest.raises(NotOfThisStation):
+        volunteers.join_team(JoinVolunteerTeam(actor=WORKER, today=TODAY, team_id="t-1", volunteer_id="v-1"),
+                             VOLUNTEER, team)
+    training = RecordTraining(actor=WORKER, today=TODAY, training_id="tr-1", station_id="s-hsp", name="志愿服务基础",
+                              content="志愿精神与服务礼仪", hours=2, organiser="黑石铺街道社工站",
+                              held_on=date(2026, 11, 8), attendee_ids=("v-1", "v-9"))
+    with pytest.raises(NotFoundHere):
+        volunteers.record_training(training, STATIONS["s-hsp"], {"v-1": VOLUNTEER, "v-9": volunteers.VOLUNTEER},
+                                   False)
+    [held] = volunteers.record_training(training, STATIONS["s-hsp"], {"v-1": VOLUNTEER}, False)
+    assert held.attendee_ids == ("v-1",)  # type: ignore[attr-defined]
