@@ -35,10 +35,12 @@ from gateway.mutations.station_work import (
     award_contract,
     change_group_leaders,
     change_group_phase,
+    change_organisation_status,
     close_group,
     close_station,
     designate_volunteer_leader,
     erase_volunteer,
+    file_organisation,
     follow_up_supervision_action,
     form_volunteer_team,
     join_staff,
@@ -49,6 +51,8 @@ from gateway.mutations.station_work import (
     record_activity,
     record_group_feedback,
     record_group_session,
+    record_organisation_activity,
+    record_organisation_milestone,
     record_project_meeting,
     record_publicity,
     record_qualification,
@@ -57,6 +61,7 @@ from gateway.mutations.station_work import (
     record_training,
     record_volunteer_service,
     register_operator,
+    register_organisation,
     register_volunteer,
     set_station_targets,
     staff_leaves,
@@ -78,6 +83,8 @@ from gateway.queries.station_work import (
     group,
     groups,
     monthly_compliance,
+    organisation_counts,
+    organisations,
     person_times,
     project,
     project_meetings,
@@ -126,6 +133,9 @@ class Query:
     project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
     volunteers = strawberry.field(resolver=volunteers, description="志愿者 with hours, teams and trainings")
     volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data")
+    organisations = strawberry.field(resolver=organisations, description="社区社会组织 with their path and activities")
+    organisation_counts = strawberry.field(resolver=organisation_counts,
+                                           description="Organisations per community and type, all and filed")
     monthly_compliance = strawberry.field(resolver=monthly_compliance,
                                           description="一督二会: each station's month, and what is missing")
     case_breakdown = strawberry.field(resolver=case_breakdown,
@@ -180,6 +190,14 @@ class Mutation:
     form_volunteer_team = strawberry.mutation(resolver=form_volunteer_team, description="志愿服务队")
     join_volunteer_team = strawberry.mutation(resolver=join_volunteer_team, description="加入志愿服务队")
     record_training = strawberry.mutation(resolver=record_training, description="志愿者培训")
+    register_organisation = strawberry.mutation(resolver=register_organisation, description="社区社会组织")
+    record_organisation_milestone = strawberry.mutation(resolver=record_organisation_milestone,
+                                                        description="培育节点")
+    file_organisation = strawberry.mutation(resolver=file_organisation, description="备案 (milestones first)")
+    change_organisation_status = strawberry.mutation(resolver=change_organisation_status,
+                                                     description="活跃, 休眠, 解散")
+    record_organisation_activity = strawberry.mutation(resolver=record_organisation_activity,
+                                                       description="社会组织自办活动")
     record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")
     follow_up_supervision_action = strawberry.mutation(resolver=follow_up_supervision_action,
                                                        description="督导行动跟进")

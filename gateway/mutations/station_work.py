@@ -18,7 +18,10 @@ from gateway.types.work import (
     AgeGroup,
     GroupPhase,
     GroupType,
+    IncubationMilestone,
     MeetingMode,
+    OrganisationStatus,
+    OrganisationType,
     PublicityKind,
     PublicityLevel,
     QualificationKind,
@@ -561,3 +564,74 @@ async def join_volunteer_team(info: strawberry.Info[Context, None], input: JoinV
 async def record_training(info: strawberry.Info[Context, None], input: RecordTrainingInput,
                           idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "record_training", input, idempotency_key, "training_id")
+
+
+@strawberry.input
+class RegisterOrganisationInput:
+    station_id: strawberry.ID
+    name: str
+    community: str
+    type: OrganisationType
+    leader: str
+    members: int
+    founded_on: date
+    organisation_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input
+class RecordOrganisationMilestoneInput:
+    organisation_id: strawberry.ID
+    milestone: IncubationMilestone
+    reached_on: date
+
+
+@strawberry.input(description="备案: only once the leader, the charter and a first activity are there")
+class FileOrganisationInput:
+    organisation_id: strawberry.ID
+    filing_number: str
+    filed_on: date
+
+
+@strawberry.input
+class ChangeOrganisationStatusInput:
+    organisation_id: strawberry.ID
+    status: OrganisationStatus
+    reason: str = ""
+
+
+@strawberry.input
+class RecordOrganisationActivityInput:
+    organisation_id: strawberry.ID
+    held_on: date
+    content: str
+    participants: int
+    project_id: strawberry.ID | None = None
+    record_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+async def register_organisation(info: strawberry.Info[Context, None], input: RegisterOrganisationInput,
+                                idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "register_organisation", input, idempotency_key, "organisation_id")
+
+
+async def record_organisation_milestone(info: strawberry.Info[Context, None], input: RecordOrganisationMilestoneInput,
+                                        idempotency_key: str | None = None
+                                        ) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_organisation_milestone", input, idempotency_key, "organisation_id")
+
+
+async def file_organisation(info: strawberry.Info[Context, None], input: FileOrganisationInput,
+                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "file_organisation", input, idempotency_key, "organisation_id")
+
+
+async def change_organisation_status(info: strawberry.Info[Context, None], input: ChangeOrganisationStatusInput,
+                                     idempotency_key: str | None = None
+                                     ) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "change_organisation_status", input, idempotency_key, "organisation_id")
+
+
+async def record_organisation_activity(info: strawberry.Info[Context, None], input: RecordOrganisationActivityInput,
+                                       idempotency_key: str | None = None
+                                       ) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "record_organisation_activity", input, idempotency_key, "record_id")

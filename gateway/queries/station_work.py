@@ -15,6 +15,10 @@ from gateway.types.work import (
     Group,
     GroupPhase,
     MonthlyRequirement,
+    Organisation,
+    OrganisationCount,
+    OrganisationStatus,
+    OrganisationType,
     PersonTimeRow,
     Project,
     ProjectMeeting,
@@ -167,3 +171,21 @@ async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
                     consistency_token: str | None = None) -> Volunteer | None:
     page = await info.context.query("volunteers", {"volunteer_id": str(id), "first": 1}, consistency_token)
     return next((Volunteer.from_row(e["node"]) for e in page["edges"]), None)
+
+
+async def organisations(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                        community: str | None = None, type: OrganisationType | None = None,
+                        status: OrganisationStatus | None = None, first: int = 20, after: str | None = None,
+                        consistency_token: str | None = None) -> Connection[Organisation]:
+    page = await info.context.query("organisations", {
+        "station_id": station_id, "community": community, "type": type, "status": status, "first": first,
+        "after": after}, consistency_token)
+    return page_of(page, Organisation.from_row)
+
+
+async def organisation_counts(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                              consistency_token: str | None = None) -> list[OrganisationCount]:
+    found = await info.context.query("organisation_counts", {"station_id": station_id}, consistency_token)
+    return [OrganisationCount(station_id=strawberry.ID(r["station_id"]), community=r["community"],
+                              type=OrganisationType(r["type"]), total=r["total"], filed=r["filed"])
+            for r in found["counts"]]

@@ -17,7 +17,10 @@ from shared.contracts.activities import (
     AgeGroup,
     GroupPhase,
     GroupType,
+    IncubationMilestone,
     MeetingMode,
+    OrganisationStatus,
+    OrganisationType,
     PublicityKind,
     PublicityLevel,
     QualificationKind,
@@ -40,6 +43,9 @@ strawberry.enum(SupervisorKind, description="内部督导 internal, 外部督导
 strawberry.enum(MeetingMode, description="线下 offline, 线上 online")
 strawberry.enum(AgeGroup, description="青少年, 大学生, 成年人, 老年人")
 strawberry.enum(TeamKind, description="枢纽型志愿服务团体 hub, 社区志愿服务队 community")
+strawberry.enum(OrganisationType, description="文体娱乐型, 社区服务型, 互助关爱型, 纠纷调解型, 宣传普及型")
+strawberry.enum(OrganisationStatus, description="培育中 → 已备案 → 活跃 ↔ 休眠 → 解散")
+strawberry.enum(IncubationMilestone, description="找到负责人, 制定章程, 首次活动: all three before filing")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -73,6 +79,7 @@ class Figures:
     questionnaires_returned: int
     publicity: int
     volunteers_registered: int
+    organisations_filed: int = strawberry.field(description="社区社会组织 filed (备案) in the period")
     volunteer_hours: float = strawberry.field(description="Hours volunteers served, from their service records")
     trainings: int
 
@@ -568,3 +575,40 @@ class Volunteer:
                    total_hours=round(float(row["total_hours"]), 2), teams=list(row["teams"]),
                    trainings=[TrainingAttended(name=t["name"], hours=t["hours"], held_on=_day(t["held_on"]))
                               for t in json.loads(row["trainings"])])
+
+
+@strawberry.type(description="社区社会组织 A community social organisation")
+class Organisation:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    name: str
+    community: str
+    type: OrganisationType
+    leader: str
+    members: int
+    founded_on: date
+    status: OrganisationStatus
+    milestones: list[IncubationMilestone]
+    filing_number: str | None
+    filed_on: date | None
+    activities: int
+    participants: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Organisation:
+        return cls(id=strawberry.ID(row["organisation_id"]), station_id=strawberry.ID(row["station_id"]),
+                   name=row["name"], community=row["community"], type=OrganisationType(row["type"]),
+                   leader=row["leader"], members=row["members"], founded_on=_day(row["founded_on"]),
+                   status=OrganisationStatus(row["status"]),
+                   milestones=[IncubationMilestone(m) for m in row["milestones"]],
+                   filing_number=row["filing_number"], filed_on=row["filed_on"] and _day(row["filed_on"]),
+                   activities=row["activities"], participants=int(row["participants"]))
+
+
+@strawberry.type(description="Organisations of one community and type: all of them, and those filed")
+class OrganisationCount:
+    station_id: strawberry.ID
+    community: str
+    type: OrganisationType
+    total: int
+    filed: int

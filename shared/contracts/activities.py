@@ -624,3 +624,87 @@ class TrainingHeld:
     organiser: str
     held_on: date
     attendee_ids: tuple[str, ...]
+
+
+class OrganisationType(StrEnum):
+    """社区社会组织类型."""
+
+    CULTURE_SPORT = "culture_sport"  # 文体娱乐型
+    COMMUNITY_SERVICE = "community_service"  # 社区服务型
+    MUTUAL_AID = "mutual_aid"  # 互助关爱型
+    DISPUTE_MEDIATION = "dispute_mediation"  # 纠纷调解型
+    PUBLICITY_EDUCATION = "publicity_education"  # 宣传普及型
+
+
+class OrganisationStatus(StrEnum):
+    INCUBATING = "incubating"  # 培育中
+    FILED = "filed"  # 已备案
+    ACTIVE = "active"  # 活跃
+    DORMANT = "dormant"  # 休眠
+    DISSOLVED = "dissolved"  # 解散
+
+
+class IncubationMilestone(StrEnum):
+    LEADER_FOUND = "leader_found"  # 找到负责人
+    CHARTER_ADOPTED = "charter_adopted"  # 制定章程
+    FIRST_ACTIVITY = "first_activity"  # 开展首次活动
+
+
+@event(service="activities", aggregate="organisation", name="registered")
+@dataclass(frozen=True, kw_only=True)
+class OrganisationRegistered:
+    """A community social organisation (社区社会组织) came under the station's care, to be incubated or brought
+    to standard."""
+
+    organisation_id: str
+    station_id: str
+    name: str
+    community: str
+    type: OrganisationType
+    leader: str
+    members: int
+    founded_on: date
+
+
+@event(service="activities", aggregate="organisation", name="milestone_reached")
+@dataclass(frozen=True, kw_only=True)
+class OrganisationMilestoneReached:
+    organisation_id: str
+    station_id: str
+    milestone: IncubationMilestone
+    reached_on: date
+
+
+@event(service="activities", aggregate="organisation", name="filed")
+@dataclass(frozen=True, kw_only=True)
+class OrganisationFiled:
+    """The organisation was filed (备案) with the street, with its filing number."""
+
+    organisation_id: str
+    station_id: str
+    filing_number: str
+    filed_on: date
+
+
+@event(service="activities", aggregate="organisation", name="status_changed")
+@dataclass(frozen=True, kw_only=True)
+class OrganisationStatusChanged:
+    organisation_id: str
+    station_id: str
+    status: OrganisationStatus
+    changed_on: date
+    reason: str
+
+
+@event(service="activities", aggregate="organisation", name="activity_held")
+@dataclass(frozen=True, kw_only=True)
+class OrganisationActivityHeld:
+    """An activity the organisation ran itself (e.g. 一力风采魅妈文艺队's National Day show)."""
+
+    organisation_id: str
+    station_id: str
+    record_id: str
+    held_on: date
+    content: str
+    participants: int
+    project_id: str | None

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from services.activities.domain import (
     groups,
+    organisations,
     outreach,
     places,
     projects,
@@ -22,10 +23,12 @@ from services.activities.domain.commands import (
     AwardContract,
     ChangeGroupLeaders,
     ChangeGroupPhase,
+    ChangeOrganisationStatus,
     CloseGroup,
     CloseStation,
     DesignateVolunteerLeader,
     EraseVolunteer,
+    FileOrganisation,
     FollowUpSupervisionAction,
     FormVolunteerTeam,
     JoinStaff,
@@ -37,6 +40,8 @@ from services.activities.domain.commands import (
     RecordActivity,
     RecordGroupFeedback,
     RecordGroupSession,
+    RecordOrganisationActivity,
+    RecordOrganisationMilestone,
     RecordProjectMeeting,
     RecordPublicity,
     RecordQualification,
@@ -45,6 +50,7 @@ from services.activities.domain.commands import (
     RecordTraining,
     RecordVolunteerService,
     RegisterOperator,
+    RegisterOrganisation,
     RegisterStreet,
     RegisterVolunteer,
     SetStationTargets,
@@ -69,6 +75,8 @@ MEETING = Decider(stream_type="meeting", initial_state=supervision.MEETING, evol
 VOLUNTEER = Decider(stream_type="volunteer", initial_state=volunteers.VOLUNTEER, evolve=volunteers.evolve)
 TEAM = Decider(stream_type="volunteer_team", initial_state=volunteers.TEAM, evolve=volunteers.evolve_team)
 TRAINING = Decider(stream_type="training", initial_state=False, evolve=lambda _, __: True)
+ORGANISATION = Decider(stream_type="organisation", initial_state=organisations.ORGANISATION,
+                       evolve=organisations.evolve)
 RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
@@ -248,6 +256,33 @@ async def record_training(command: RecordTraining, unit: Unit) -> AppendResult:
                          {"training_id": command.training_id})
 
 
+def _organisation_stream(organisation_id: str) -> str:
+    return f"organisation-{organisation_id}"
+
+
+async def register_organisation(command: RegisterOrganisation, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    return await execute(unit, ORGANISATION, _organisation_stream(command.organisation_id),
+                         lambda state: organisations.register(command, station, state),
+                         {"organisation_id": command.organisation_id})
+
+
+async def on_organisation(command: RecordOrganisationMilestone | FileOrganisation | ChangeOrganisationStatus,
+                          unit: Unit) -> AppendResult:
+    decide = {RecordOrganisationMilestone: organisations.milestone, FileOrganisation: organisations.file,
+              ChangeOrganisationStatus: organisations.change_status}[type(command)]
+    return await execute(unit, ORGANISATION, _organisation_stream(command.organisation_id),
+                         lambda state: decide(command, state),  # type: ignore[operator]
+                         {"organisation_id": command.organisation_id})
+
+
+async def record_organisation_activity(command: RecordOrganisationActivity, unit: Unit) -> AppendResult:
+    project = await _project(unit, command.project_id)
+    return await execute(unit, ORGANISATION, _organisation_stream(command.organisation_id),
+                         lambda state: organisations.record_activity(command, project, state),
+                         {"organisation_id": command.organisation_id, "record_id": command.record_id})
+
+
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
@@ -343,6 +378,11 @@ ROUTES: dict[type, CommandHandler] = {
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
     MapResource: map_resource,
+    RegisterOrganisation: register_organisation,
+    RecordOrganisationMilestone: on_organisation,
+    FileOrganisation: on_organisation,
+    ChangeOrganisationStatus: on_organisation,
+    RecordOrganisationActivity: record_organisation_activity,
     RegisterVolunteer: register_volunteer,
     RecordVolunteerService: on_volunteer,
     DesignateVolunteerLeader: on_volunteer,

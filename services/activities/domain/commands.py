@@ -14,8 +14,11 @@ from shared.contracts.activities import (
     CommunityKind,
     GroupPhase,
     GroupType,
+    IncubationMilestone,
     MeetingMode,
     NeedFound,
+    OrganisationStatus,
+    OrganisationType,
     PlannedOutputs,
     PublicityKind,
     PublicityLevel,
@@ -545,3 +548,64 @@ class RecordTraining:
     organiser: str
     held_on: date
     attendee_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterOrganisation:
+    new_id: ClassVar[str] = "organisation_id"
+
+    actor: Actor
+    today: date
+    organisation_id: str
+    station_id: str
+    name: str
+    community: str
+    type: OrganisationType
+    leader: str
+    members: int
+    founded_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOrganisationMilestone:
+    actor: Actor
+    today: date
+    organisation_id: str
+    milestone: IncubationMilestone
+    reached_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileOrganisation:
+    """File (备案) an incubated organisation: only once its leader, charter and first activity are there."""
+
+    actor: Actor
+    today: date
+    organisation_id: str
+    filing_number: str
+    filed_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeOrganisationStatus:
+    """active, dormant or dissolved, along the organisation's path."""
+
+    actor: Actor
+    today: date
+    organisation_id: str
+    status: OrganisationStatus
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOrganisationActivity:
+    new_id: ClassVar[str] = "record_id"
+
+    actor: Actor
+    today: date
+    organisation_id: str
+    record_id: str
+    held_on: date
+    content: str
+    participants: int
+    project_id: str | None = None

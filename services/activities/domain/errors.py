@@ -210,3 +210,20 @@ class VolunteerGone(DomainError):
         super().__init__(Message(zh=f"志愿者 {volunteer_id} 的个人信息已删除，不能再记录",
                                  en=f"Volunteer {volunteer_id} was erased; nothing more is recorded for them"),
                          field="volunteerId")
+
+
+class MilestonesMissing(DomainError):
+    code = "stage_order"
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(Message(zh=f"备案前须完成培育节点：{'、'.join(missing)}",
+                                 en=f"Filing needs the incubation milestones first: {', '.join(missing)}"),
+                         field="organisationId")
+
+
+class StatusOrder(DomainError):
+    code = "stage_order"
+
+    def __init__(self, current: str, asked: str) -> None:
+        super().__init__(Message(zh=f"社会组织状态不能从 {current} 变为 {asked}",
+                                 en=f"An organisation cannot go from {current} to {asked}"), field="status")

@@ -69,6 +69,8 @@ QUERIES: dict[str, Query] = {
     "meetings": work.meetings,
     "volunteers": work.volunteers,
     "volunteer_services": work.volunteer_services,
+    "organisations": work.organisations,
+    "organisation_counts": work.organisation_counts,
 }
 
 

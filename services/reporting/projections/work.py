@@ -16,6 +16,11 @@ from shared.contracts.activities import (
     GroupPhaseChanged,
     GroupPlanned,
     GroupSessionHeld,
+    OrganisationActivityHeld,
+    OrganisationFiled,
+    OrganisationMilestoneReached,
+    OrganisationRegistered,
+    OrganisationStatusChanged,
     ProjectMeetingHeld,
     ProjectStarted,
     PublicityPublished,
@@ -217,7 +222,33 @@ async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
                                e.station_id, e.name, e.content, e.hours, e.organiser, e.held_on, list(e.attendee_ids))
 
 
+async def organised_by_residents(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case OrganisationRegistered() as e:
+            await conn.execute(
+                "INSERT INTO organisations (organisation_id, station_id, name, community, type, leader, members,"
+                " founded_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", e.organisation_id, e.station_id, e.name,
+                e.community, e.type.value, e.leader, e.members, e.founded_on)
+        case OrganisationMilestoneReached() as e:
+            await conn.execute("UPDATE organisations SET milestones = array_append(milestones, $2)"
+                               " WHERE organisation_id = $1", e.organisation_id, e.milestone.value)
+        case OrganisationFiled() as e:
+            await conn.execute("UPDATE organisations SET status = 'filed', filing_number = $2, filed_on = $3"
+                               " WHERE organisation_id = $1", e.organisation_id, e.filing_number, e.filed_on)
+        case OrganisationStatusChanged() as e:
+            await conn.execute("UPDATE organisations SET status = $2 WHERE organisation_id = $1", e.organisation_id,
+                               e.status.value)
+        case OrganisationActivityHeld() as e:
+            await conn.execute(
+                "INSERT INTO organisation_activities (organisation_id, record_id, station_id, held_on, content,"
+                " participants, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7)", e.organisation_id, e.record_id,
+                e.station_id, e.held_on, e.content, e.participants, e.project_id)
+
+
 PROJECTORS: dict[str, Projector] = {
+    **{name: organised_by_residents for name in (
+        "OrganisationRegistered", "OrganisationMilestoneReached", "OrganisationFiled", "OrganisationStatusChanged",
+        "OrganisationActivityHeld")},
     **{name: volunteering for name in ("VolunteerRegistered", "VolunteerServiceRecorded", "VolunteerLeaderDesignated",
                                        "VolunteerErased", "VolunteerTeamFormed", "VolunteerJoinedTeam",
                                        "TrainingHeld")},

@@ -57,6 +57,8 @@ FIGURES: dict[str, str] = {
                              " AND registered_on < $4 GROUP BY 1",
     "volunteer_hours": "SELECT station_id, sum(hours) FROM volunteer_services WHERE {scope} AND served_on >= $3"
                        " AND served_on < $4 GROUP BY 1",
+    "organisations_filed": "SELECT station_id, count(*) FROM organisations WHERE {scope} AND filed_on >= $3"
+                           " AND filed_on < $4 GROUP BY 1",
     "trainings": "SELECT station_id, count(*) FROM trainings WHERE {scope} AND held_on >= $3 AND held_on < $4"
                  " GROUP BY 1",
 }
@@ -318,3 +320,26 @@ async def volunteer_services(pool: asyncpg.Pool, body: dict[str, Any], request: 
         f" WHERE {_SCOPE.format('s.')} AND s.volunteer_id = $3 ORDER BY s.served_on, s.record_id",
         visible_stations(request.actor), None, str(body.get("volunteer_id")))
     return {"services": [dict(r) for r in rows]}
+
+
+async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Community social organisations with their activities counted, latest registered first (Relay page)."""
+    return await paged(
+        pool, body, "organisation",
+        "SELECT o.*, (SELECT count(*) FROM organisation_activities a WHERE a.organisation_id = o.organisation_id)"
+        " AS activities, (SELECT coalesce(sum(participants), 0) FROM organisation_activities a"
+        " WHERE a.organisation_id = o.organisation_id) AS participants FROM organisations o",
+        f"{_SCOPE.format('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
+        " AND ($5::text IS NULL OR o.status = $5)",
+        [visible_stations(request.actor), body.get("station_id"), body.get("community"), body.get("type"),
+         body.get("status")], seq="o.seq")
+
+
+async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """How many organisations each community of the visible stations has, by type: all, and those filed."""
+    rows = await pool.fetch(
+        f"SELECT station_id, community, type, count(*) AS total,"
+        f" count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
+        f" FROM organisations WHERE {_SCOPE.format('')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        visible_stations(request.actor), body.get("station_id"))
+    return {"counts": [dict(r) for r in rows]}

@@ -1,0 +1,143 @@
+"""Community social organisations (社区社会组织): incubated, filed (备案), active, dormant or dissolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from services.activities.domain.commands import (
+    ChangeOrganisationStatus,
+    FileOrganisation,
+    RecordOrganisationActivity,
+    RecordOrganisationMilestone,
+    RegisterOrganisation,
+)
+from services.activities.domain.errors import (
+    AlreadyExists,
+    MilestonesMissing,
+    NotFoundHere,
+    StatusOrder,
+)
+from services.activities.domain.places import Station, require_open
+from services.activities.domain.projects import Project
+from services.activities.domain.rules import require_recorder, require_same_station
+from shared.contracts.activities import (
+    IncubationMilestone,
+    OrganisationActivityHeld,
+    OrganisationFiled,
+    OrganisationMilestoneReached,
+    OrganisationRegistered,
+    OrganisationStatus,
+    OrganisationStatusChanged,
+)
+from shared.rules import require_not_future, require_range, require_text
+
+NEXT: dict[OrganisationStatus, tuple[OrganisationStatus, ...]] = {
+    OrganisationStatus.INCUBATING: (OrganisationStatus.DISSOLVED,),
+    OrganisationStatus.FILED: (OrganisationStatus.ACTIVE, OrganisationStatus.DORMANT, OrganisationStatus.DISSOLVED),
+    OrganisationStatus.ACTIVE: (OrganisationStatus.DORMANT, OrganisationStatus.DISSOLVED),
+    OrganisationStatus.DORMANT: (OrganisationStatus.ACTIVE, OrganisationStatus.DISSOLVED),
+    OrganisationStatus.DISSOLVED: (),
+}
+"""Where each status may go by `ChangeOrganisationStatus`; incubating → filed is `FileOrganisation`."""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    registered: bool = False
+    station_id: str = ""
+    founded_on: date = date.min
+    status: OrganisationStatus = OrganisationStatus.INCUBATING
+    milestones: frozenset[IncubationMilestone] = frozenset()
+    record_ids: frozenset[str] = frozenset()
+
+
+ORGANISATION = Organisation()
+
+
+def register(command: RegisterOrganisation, station: Station, state: Organisation) -> list[object]:
+    if state.registered:
+        raise AlreadyExists("社会组织", "The organisation", "organisationId")
+    require_open(station, command.station_id)
+    require_recorder(command.actor, command.station_id)
+    require_not_future("foundedOn", command.founded_on, command.today)
+    require_range("members", command.members, 1, 100_000)
+    return [OrganisationRegistered(
+        organisation_id=command.organisation_id, station_id=command.station_id,
+        name=require_text("name", command.name), community=require_text("community", command.community),
+        type=command.type, leader=command.leader.strip(), members=command.members, founded_on=command.founded_on)]
+
+
+def _current(organisation_id: str, state: Organisation) -> Organisation:
+    if not state.registered:
+        raise NotFoundHere("社会组织", "organisation", organisation_id, "organisationId")
+    return state
+
+
+def milestone(command: RecordOrganisationMilestone, state: Organisation) -> list[object]:
+    organisation = _current(command.organisation_id, state)
+    require_recorder(command.actor, organisation.station_id, field="organisationId")
+    if command.milestone in organisation.milestones:
+        raise AlreadyExists("该培育节点", "The milestone", "milestone")
+    require_not_future("reachedOn", command.reached_on, command.today)
+    return [OrganisationMilestoneReached(organisation_id=command.organisation_id,
+                                         station_id=organisation.station_id, milestone=command.milestone,
+                                         reached_on=command.reached_on)]
+
+
+def file(command: FileOrganisation, state: Organisation) -> list[object]:
+    organisation = _current(command.organisation_id, state)
+    require_recorder(command.actor, organisation.station_id, field="organisationId")
+    if organisation.status != OrganisationStatus.INCUBATING:
+        raise StatusOrder(organisation.status.value, OrganisationStatus.FILED.value)
+    missing = [m.value for m in IncubationMilestone if m not in organisation.milestones]
+    if missing:
+        raise MilestonesMissing(missing)
+    require_not_future("filedOn", command.filed_on, command.today)
+    return [OrganisationFiled(organisation_id=command.organisation_id, station_id=organisation.station_id,
+                              filing_number=require_text("filingNumber", command.filing_number),
+                              filed_on=command.filed_on)]
+
+
+def change_status(command: ChangeOrganisationStatus, state: Organisation) -> list[object]:
+    organisation = _current(command.organisation_id, state)
+    require_recorder(command.actor, organisation.station_id, field="organisationId")
+    if command.status not in NEXT[organisation.status]:
+        raise StatusOrder(organisation.status.value, command.status.value)
+    return [OrganisationStatusChanged(organisation_id=command.organisation_id, station_id=organisation.station_id,
+                                      status=command.status, changed_on=command.today, reason=command.reason.strip())]
+
+
+def record_activity(command: RecordOrganisationActivity, project: Project | None,
+                    state: Organisation) -> list[object]:
+    organisation = _current(command.organisation_id, state)
+    require_recorder(command.actor, organisation.station_id, field="organisationId")
+    if organisation.status == OrganisationStatus.DISSOLVED:
+        raise StatusOrder(organisation.status.value, "activity")
+    if command.record_id in organisation.record_ids:
+        raise AlreadyExists(f"活动记录 {command.record_id}", f"Record {command.record_id}", "recordId")
+    if project is not None:
+        if not project.started:
+            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
+        require_same_station(organisation.station_id, project.station_id, "该项目", "project", "projectId")
+    require_not_future("heldOn", command.held_on, command.today)
+    require_range("participants", command.participants, 0, 100_000)
+    return [OrganisationActivityHeld(organisation_id=command.organisation_id, station_id=organisation.station_id,
+                                     record_id=command.record_id, held_on=command.held_on,
+                                     content=require_text("content", command.content),
+                                     participants=command.participants, project_id=command.project_id)]
+
+
+def evolve(state: Organisation, event: object) -> Organisation:
+    match event:
+        case OrganisationRegistered(station_id=station_id, founded_on=founded_on):
+            return Organisation(registered=True, station_id=station_id, founded_on=founded_on)
+        case OrganisationMilestoneReached(milestone=reached):
+            return replace(state, milestones=state.milestones | {reached})
+        case OrganisationFiled():
+            return replace(state, status=OrganisationStatus.FILED)
+        case OrganisationStatusChanged(status=status):
+            return replace(state, status=status)
+        case OrganisationActivityHeld(record_id=record_id):
+            return replace(state, record_ids=state.record_ids | {record_id})
+    return state
