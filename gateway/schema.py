@@ -43,11 +43,13 @@ from gateway.mutations.station_work import (
     file_organisation,
     follow_up_supervision_action,
     form_volunteer_team,
+    hold_joint_meeting,
     join_staff,
     join_volunteer_team,
     map_resource,
     move_staff,
     plan_group,
+    progress_issue,
     record_activity,
     record_group_feedback,
     record_group_session,
@@ -64,6 +66,7 @@ from gateway.mutations.station_work import (
     register_organisation,
     register_volunteer,
     set_station_targets,
+    set_up_governance,
     staff_leaves,
     start_project,
     use_resource,
@@ -79,9 +82,11 @@ from gateway.queries.sensitive_data_reads import sensitive_data_reads
 from gateway.queries.station_month import station_month
 from gateway.queries.station_work import (
     activities,
+    compound_issues,
     district_overview,
     group,
     groups,
+    joint_meetings,
     monthly_compliance,
     organisation_counts,
     organisations,
@@ -136,6 +141,8 @@ class Query:
     organisations = strawberry.field(resolver=organisations, description="社区社会组织 with their path and activities")
     organisation_counts = strawberry.field(resolver=organisation_counts,
                                            description="Organisations per community and type, all and filed")
+    compound_issues = strawberry.field(resolver=compound_issues, description="小区议题, overdue ones flagged")
+    joint_meetings = strawberry.field(resolver=joint_meetings, description="联席会议 of compounds")
     monthly_compliance = strawberry.field(resolver=monthly_compliance,
                                           description="一督二会: each station's month, and what is missing")
     case_breakdown = strawberry.field(resolver=case_breakdown,
@@ -198,6 +205,9 @@ class Mutation:
                                                      description="活跃, 休眠, 解散")
     record_organisation_activity = strawberry.mutation(resolver=record_organisation_activity,
                                                        description="社会组织自办活动")
+    set_up_governance = strawberry.mutation(resolver=set_up_governance, description="小区自治架构")
+    hold_joint_meeting = strawberry.mutation(resolver=hold_joint_meeting, description="联席会议")
+    progress_issue = strawberry.mutation(resolver=progress_issue, description="议题跟进、解决或上报")
     record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")
     follow_up_supervision_action = strawberry.mutation(resolver=follow_up_supervision_action,
                                                        description="督导行动跟进")

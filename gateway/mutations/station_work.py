@@ -19,6 +19,7 @@ from gateway.types.work import (
     GroupPhase,
     GroupType,
     IncubationMilestone,
+    IssueStatus,
     MeetingMode,
     OrganisationStatus,
     OrganisationType,
@@ -27,6 +28,7 @@ from gateway.types.work import (
     QualificationKind,
     ResourceKind,
     StaffRole,
+    Stakeholder,
     SupervisorKind,
     SurveyMethod,
     TeamKind,
@@ -635,3 +637,63 @@ async def record_organisation_activity(info: strawberry.Info[Context, None], inp
                                        idempotency_key: str | None = None
                                        ) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "record_organisation_activity", input, idempotency_key, "record_id")
+
+
+@strawberry.input(description="A compound's governance bodies and the stakeholders taking part; again to update")
+class SetUpGovernanceInput:
+    compound_id: strawberry.ID
+    station_id: strawberry.ID
+    party_branch: str = ""
+    owners_committee: str = ""
+    supervisory_committee: str = ""
+    property_company: str = ""
+    stakeholders: list[Stakeholder] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class NewIssueInput:
+    title: str
+    owner: str
+    due_on: date
+
+
+@strawberry.input
+class IssueUpdateInput:
+    issue_id: strawberry.ID
+    status: IssueStatus
+    note: str = ""
+
+
+@strawberry.input(description="联席会议: issues raised here are numbered i1, i2, … per compound")
+class HoldJointMeetingInput:
+    compound_id: strawberry.ID
+    held_on: date
+    present: list[Stakeholder]
+    agenda: list[str]
+    minutes: str
+    raise_issues: list[NewIssueInput] = strawberry.field(default_factory=list)
+    progress: list[IssueUpdateInput] = strawberry.field(default_factory=list)
+    meeting_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+
+
+@strawberry.input(description="The station follows an issue up, or records it resolved or escalated")
+class ProgressIssueInput:
+    compound_id: strawberry.ID
+    issue_id: strawberry.ID
+    status: IssueStatus
+    note: str
+
+
+async def set_up_governance(info: strawberry.Info[Context, None], input: SetUpGovernanceInput,
+                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "set_up_governance", input, idempotency_key, "compound_id")
+
+
+async def hold_joint_meeting(info: strawberry.Info[Context, None], input: HoldJointMeetingInput,
+                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "hold_joint_meeting", input, idempotency_key, "meeting_id")
+
+
+async def progress_issue(info: strawberry.Info[Context, None], input: ProgressIssueInput,
+                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    return await _record(info, "progress_issue", input, idempotency_key, "issue_id")

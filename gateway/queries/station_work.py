@@ -11,9 +11,11 @@ from gateway.context import Context
 from gateway.types.pages import Connection, page_of
 from gateway.types.work import (
     Activity,
+    CompoundIssue,
     DistrictOverview,
     Group,
     GroupPhase,
+    JointMeeting,
     MonthlyRequirement,
     Organisation,
     OrganisationCount,
@@ -27,6 +29,7 @@ from gateway.types.work import (
     Resource,
     ResourceKind,
     StaffMember,
+    Stakeholder,
     StationCompliance,
     StationDashboard,
     Supervision,
@@ -189,3 +192,26 @@ async def organisation_counts(info: strawberry.Info[Context, None], station_id: 
     return [OrganisationCount(station_id=strawberry.ID(r["station_id"]), community=r["community"],
                               type=OrganisationType(r["type"]), total=r["total"], filed=r["filed"])
             for r in found["counts"]]
+
+
+async def compound_issues(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                          compound_id: strawberry.ID | None = None, open_only: bool = False,
+                          as_of: Annotated[date | None, strawberry.argument(
+                              description="The day `overdue` is judged on (default today)")] = None,
+                          first: int = 20, after: str | None = None,
+                          consistency_token: str | None = None) -> Connection[CompoundIssue]:
+    page = await info.context.query("compound_issues", {
+        "station_id": station_id, "compound_id": compound_id, "open_only": open_only,
+        "as_of": as_of and as_of.isoformat(), "first": first, "after": after}, consistency_token)
+    return page_of(page, CompoundIssue.from_row)
+
+
+async def joint_meetings(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                         compound_id: strawberry.ID | None = None,
+                         consistency_token: str | None = None) -> list[JointMeeting]:
+    found = await info.context.query("joint_meetings", {"station_id": station_id, "compound_id": compound_id},
+                                     consistency_token)
+    return [JointMeeting(compound_id=strawberry.ID(r["compound_id"]), id=strawberry.ID(r["meeting_id"]),
+                         held_on=date.fromisoformat(str(r["held_on"])),
+                         present=[Stakeholder(p) for p in r["present"]], agenda=list(r["agenda"]),
+                         minutes=r["minutes"]) for r in found["meetings"]]

@@ -18,6 +18,7 @@ from shared.contracts.activities import (
     GroupPhase,
     GroupType,
     IncubationMilestone,
+    IssueStatus,
     MeetingMode,
     OrganisationStatus,
     OrganisationType,
@@ -26,6 +27,7 @@ from shared.contracts.activities import (
     QualificationKind,
     ResourceKind,
     StaffRole,
+    Stakeholder,
     SupervisorKind,
     SurveyMethod,
     TeamKind,
@@ -46,6 +48,8 @@ strawberry.enum(TeamKind, description="枢纽型志愿服务团体 hub, 社区�
 strawberry.enum(OrganisationType, description="文体娱乐型, 社区服务型, 互助关爱型, 纠纷调解型, 宣传普及型")
 strawberry.enum(OrganisationStatus, description="培育中 → 已备案 → 活跃 ↔ 休眠 → 解散")
 strawberry.enum(IncubationMilestone, description="找到负责人, 制定章程, 首次活动: all three before filing")
+strawberry.enum(Stakeholder, description="党支部, 业委会, 监委会, 物业, 民警, 法律顾问, 网格员, 居民志愿者, 社工站")
+strawberry.enum(IssueStatus, description="已提出 → 跟进中 → 已议定 → 已解决, or 已上报")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -612,3 +616,35 @@ class OrganisationCount:
     type: OrganisationType
     total: int
     filed: int
+
+
+@strawberry.type(description="小区议题 An issue of a compound, from a joint meeting to its resolution")
+class CompoundIssue:
+    compound_id: strawberry.ID
+    id: strawberry.ID
+    title: str
+    owner: str
+    due_on: date
+    raised_on: date
+    status: IssueStatus
+    closed_on: date | None
+    last_note: str
+    overdue: bool = strawberry.field(description="Open and past its due date (as of the day asked)")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CompoundIssue:
+        return cls(compound_id=strawberry.ID(row["compound_id"]), id=strawberry.ID(row["issue_id"]),
+                   title=row["title"], owner=row["owner"], due_on=_day(row["due_on"]),
+                   raised_on=_day(row["raised_on"]), status=IssueStatus(row["status"]),
+                   closed_on=row["closed_on"] and _day(row["closed_on"]), last_note=row["last_note"],
+                   overdue=row["overdue"])
+
+
+@strawberry.type(description="联席会议 A compound's joint meeting")
+class JointMeeting:
+    compound_id: strawberry.ID
+    id: strawberry.ID
+    held_on: date
+    present: list[Stakeholder]
+    agenda: list[str]
+    minutes: str

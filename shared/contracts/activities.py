@@ -708,3 +708,83 @@ class OrganisationActivityHeld:
     content: str
     participants: int
     project_id: str | None
+
+
+class Stakeholder(StrEnum):
+    """Who takes part in a compound's self-governance (小区自治)."""
+
+    PARTY_BRANCH = "party_branch"  # 党支部
+    OWNERS_COMMITTEE = "owners_committee"  # 业委会
+    SUPERVISORY_COMMITTEE = "supervisory_committee"  # 监委会
+    PROPERTY_COMPANY = "property_company"  # 物业
+    POLICE = "police"  # 民警
+    LEGAL_ADVISER = "legal_adviser"  # 法律顾问
+    GRID_WORKER = "grid_worker"  # 网格员
+    RESIDENT_VOLUNTEER = "resident_volunteer"  # 居民志愿者
+    STATION = "station"  # 社工站
+
+
+class IssueStatus(StrEnum):
+    RAISED = "raised"  # 已提出
+    FOLLOWING = "following"  # 跟进中
+    DECIDED = "decided"  # 已议定
+    RESOLVED = "resolved"  # 已解决
+    ESCALATED = "escalated"  # 已上报
+
+
+@event(service="activities", aggregate="governance", name="set_up")
+@dataclass(frozen=True, kw_only=True)
+class GovernanceSetUp:
+    """A compound's self-governance (小区自治): who its bodies are and which stakeholders take part."""
+
+    compound_id: str
+    station_id: str
+    party_branch: str
+    owners_committee: str
+    supervisory_committee: str
+    property_company: str
+    stakeholders: tuple[Stakeholder, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueRaisedInMeeting:
+    issue_id: str
+    title: str
+    owner: str
+    due_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueProgress:
+    issue_id: str
+    status: IssueStatus
+    note: str
+
+
+@event(service="activities", aggregate="governance", name="joint_meeting_held")
+@dataclass(frozen=True, kw_only=True)
+class JointMeetingHeld:
+    """A joint meeting (联席会议) of the compound: who came, the agenda and minutes, issues raised and moved on."""
+
+    compound_id: str
+    station_id: str
+    meeting_id: str
+    held_on: date
+    present: tuple[Stakeholder, ...]
+    agenda: tuple[str, ...]
+    minutes: str
+    raised: tuple[IssueRaisedInMeeting, ...]
+    progressed: tuple[IssueProgress, ...]
+
+
+@event(service="activities", aggregate="governance", name="issue_progressed")
+@dataclass(frozen=True, kw_only=True)
+class IssueProgressed:
+    """The station followed up an issue between meetings (or resolved or escalated it)."""
+
+    compound_id: str
+    station_id: str
+    issue_id: str
+    status: IssueStatus
+    note: str
+    progressed_on: date

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from services.activities.domain import (
+    governance,
     groups,
     organisations,
     outreach,
@@ -31,12 +32,14 @@ from services.activities.domain.commands import (
     FileOrganisation,
     FollowUpSupervisionAction,
     FormVolunteerTeam,
+    HoldJointMeeting,
     JoinStaff,
     JoinVolunteerTeam,
     MapResource,
     MoveStaff,
     OpenStation,
     PlanGroup,
+    ProgressIssue,
     RecordActivity,
     RecordGroupFeedback,
     RecordGroupSession,
@@ -54,6 +57,7 @@ from services.activities.domain.commands import (
     RegisterStreet,
     RegisterVolunteer,
     SetStationTargets,
+    SetUpGovernance,
     StaffLeaves,
     StartProject,
     UseResource,
@@ -77,6 +81,7 @@ TEAM = Decider(stream_type="volunteer_team", initial_state=volunteers.TEAM, evol
 TRAINING = Decider(stream_type="training", initial_state=False, evolve=lambda _, __: True)
 ORGANISATION = Decider(stream_type="organisation", initial_state=organisations.ORGANISATION,
                        evolve=organisations.evolve)
+GOVERNANCE = Decider(stream_type="governance", initial_state=governance.GOVERNANCE, evolve=governance.evolve)
 RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
@@ -283,6 +288,23 @@ async def record_organisation_activity(command: RecordOrganisationActivity, unit
                          {"organisation_id": command.organisation_id, "record_id": command.record_id})
 
 
+async def set_up_governance(command: SetUpGovernance, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    street, _ = await load(unit.store, STREET, f"street-{station.street_id}")
+    return await execute(unit, GOVERNANCE, f"governance-{command.compound_id}",
+                         lambda state: governance.set_up(command, station, street, state),
+                         {"compound_id": command.compound_id})
+
+
+async def on_governance(command: HoldJointMeeting | ProgressIssue, unit: Unit) -> AppendResult:
+    decide = governance.hold_meeting if isinstance(command, HoldJointMeeting) else governance.progress
+    made = {"meeting_id": command.meeting_id} if isinstance(command, HoldJointMeeting) else {
+        "issue_id": command.issue_id}
+    return await execute(unit, GOVERNANCE, f"governance-{command.compound_id}",
+                         lambda state: decide(command, state),  # type: ignore[arg-type]
+                         {"compound_id": command.compound_id, **made})
+
+
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
@@ -378,6 +400,9 @@ ROUTES: dict[type, CommandHandler] = {
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
     MapResource: map_resource,
+    SetUpGovernance: set_up_governance,
+    HoldJointMeeting: on_governance,
+    ProgressIssue: on_governance,
     RegisterOrganisation: register_organisation,
     RecordOrganisationMilestone: on_organisation,
     FileOrganisation: on_organisation,

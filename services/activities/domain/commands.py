@@ -15,6 +15,7 @@ from shared.contracts.activities import (
     GroupPhase,
     GroupType,
     IncubationMilestone,
+    IssueStatus,
     MeetingMode,
     NeedFound,
     OrganisationStatus,
@@ -25,6 +26,7 @@ from shared.contracts.activities import (
     QualificationKind,
     ResourceKind,
     StaffRole,
+    Stakeholder,
     SupervisorKind,
     SurveyMethod,
     TeamKind,
@@ -609,3 +611,60 @@ class RecordOrganisationActivity:
     content: str
     participants: int
     project_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetUpGovernance:
+    """Record (or update) a compound's governance bodies and the stakeholders taking part."""
+
+    actor: Actor
+    today: date
+    compound_id: str
+    station_id: str
+    party_branch: str = ""
+    owners_committee: str = ""
+    supervisory_committee: str = ""
+    property_company: str = ""
+    stakeholders: tuple[Stakeholder, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewIssue:
+    title: str
+    owner: str
+    due_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueUpdate:
+    issue_id: str
+    status: IssueStatus
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldJointMeeting:
+    new_id: ClassVar[str] = "meeting_id"
+
+    actor: Actor
+    today: date
+    compound_id: str
+    meeting_id: str
+    held_on: date
+    present: tuple[Stakeholder, ...]
+    agenda: tuple[str, ...]
+    minutes: str
+    raise_issues: tuple[NewIssue, ...] = ()
+    progress: tuple[IssueUpdate, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressIssue:
+    """The station follows an issue up between meetings, or records it resolved or escalated."""
+
+    actor: Actor
+    today: date
+    compound_id: str
+    issue_id: str
+    status: IssueStatus
+    note: str

@@ -227,3 +227,17 @@ class StatusOrder(DomainError):
     def __init__(self, current: str, asked: str) -> None:
         super().__init__(Message(zh=f"社会组织状态不能从 {current} 变为 {asked}",
                                  en=f"An organisation cannot go from {current} to {asked}"), field="status")
+
+
+class IssueNeverRaised(NotFound):
+    def __init__(self, issue_id: str) -> None:
+        super().__init__(Message(zh=f"议题 {issue_id} 从未在联席会议上提出", en=f"Issue {issue_id} was never raised"),
+                         field="issueId")
+
+
+class IssueClosed(DomainError):
+    code = "stage_order"
+
+    def __init__(self, issue_id: str, status: str) -> None:
+        super().__init__(Message(zh=f"议题 {issue_id} 已{('解决' if status == 'resolved' else '上报')}，不再跟进",
+                                 en=f"Issue {issue_id} is already {status}"), field="issueId")

@@ -71,6 +71,8 @@ QUERIES: dict[str, Query] = {
     "volunteer_services": work.volunteer_services,
     "organisations": work.organisations,
     "organisation_counts": work.organisation_counts,
+    "compound_issues": work.compound_issues,
+    "joint_meetings": work.joint_meetings,
 }
 
 

@@ -9,6 +9,7 @@ import asyncpg
 from services.reporting.projections import Projector, ReceivedEvent
 from shared.contracts.activities import (
     ActivityHeld,
+    GovernanceSetUp,
     GroupClosed,
     GroupFeedbackRecorded,
     GroupLeadersChanged,
@@ -16,6 +17,8 @@ from shared.contracts.activities import (
     GroupPhaseChanged,
     GroupPlanned,
     GroupSessionHeld,
+    IssueProgressed,
+    JointMeetingHeld,
     OrganisationActivityHeld,
     OrganisationFiled,
     OrganisationMilestoneReached,
@@ -245,7 +248,40 @@ async def organised_by_residents(conn: asyncpg.Connection, event: ReceivedEvent)
                 e.station_id, e.held_on, e.content, e.participants, e.project_id)
 
 
+async def governed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    match event.payload:
+        case GovernanceSetUp() as e:
+            await conn.execute(
+                "INSERT INTO governance (compound_id, station_id, party_branch, owners_committee,"
+                " supervisory_committee, property_company, stakeholders) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                " ON CONFLICT (compound_id) DO UPDATE SET party_branch = excluded.party_branch, owners_committee ="
+                " excluded.owners_committee, supervisory_committee = excluded.supervisory_committee, property_company"
+                " = excluded.property_company, stakeholders = excluded.stakeholders", e.compound_id, e.station_id,
+                e.party_branch, e.owners_committee, e.supervisory_committee, e.property_company,
+                [s.value for s in e.stakeholders])
+        case JointMeetingHeld() as e:
+            await conn.execute("INSERT INTO joint_meetings (compound_id, meeting_id, station_id, held_on, present,"
+                               " agenda, minutes) VALUES ($1, $2, $3, $4, $5, $6, $7)", e.compound_id, e.meeting_id,
+                               e.station_id, e.held_on, [p.value for p in e.present], list(e.agenda), e.minutes)
+            await conn.executemany(
+                "INSERT INTO compound_issues (compound_id, issue_id, station_id, title, owner, due_on, raised_on,"
+                " status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'raised')",
+                [(e.compound_id, i.issue_id, e.station_id, i.title, i.owner, i.due_on, e.held_on) for i in e.raised])
+            for p in e.progressed:
+                await _issue_moved(conn, e.compound_id, p.issue_id, p.status.value, p.note, e.held_on)
+        case IssueProgressed() as e:
+            await _issue_moved(conn, e.compound_id, e.issue_id, e.status.value, e.note, e.progressed_on)
+
+
+async def _issue_moved(conn: asyncpg.Connection, compound_id: str, issue_id: str, status: str, note: str,
+                       on: object) -> None:
+    await conn.execute("UPDATE compound_issues SET status = $3, last_note = $4, closed_on = CASE WHEN $3 IN"
+                       " ('resolved', 'escalated') THEN $5::date END WHERE compound_id = $1 AND issue_id = $2",
+                       compound_id, issue_id, status, note, on)
+
+
 PROJECTORS: dict[str, Projector] = {
+    **{name: governed for name in ("GovernanceSetUp", "JointMeetingHeld", "IssueProgressed")},
     **{name: organised_by_residents for name in (
         "OrganisationRegistered", "OrganisationMilestoneReached", "OrganisationFiled", "OrganisationStatusChanged",
         "OrganisationActivityHeld")},

@@ -343,3 +343,23 @@ async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request:
         f" FROM organisations WHERE {_SCOPE.format('')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         visible_stations(request.actor), body.get("station_id"))
     return {"counts": [dict(r) for r in rows]}
+
+
+async def compound_issues(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Compounds' issues, latest raised first; open ones past their due date (as of a day) stand out."""
+    return await paged(
+        pool, body, "issue",
+        "SELECT i.*, g.property_company, (i.status NOT IN ('resolved', 'escalated') AND i.due_on < $4) AS overdue"
+        " FROM compound_issues i JOIN governance g USING (compound_id)",
+        f"{_SCOPE.format('i.')} AND ($3::text IS NULL OR i.compound_id = $3) AND (NOT $5 OR i.status NOT IN"
+        " ('resolved', 'escalated'))",
+        [visible_stations(request.actor), body.get("station_id"), body.get("compound_id"), as_of(body),
+         bool(body.get("open_only"))], seq="i.seq")
+
+
+async def joint_meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    rows = await pool.fetch(
+        f"SELECT * FROM joint_meetings WHERE {_SCOPE.format('')} AND ($3::text IS NULL OR compound_id = $3)"
+        " ORDER BY held_on DESC, meeting_id", visible_stations(request.actor), body.get("station_id"),
+        body.get("compound_id"))
+    return {"meetings": [dict(r) for r in rows]}

@@ -1,0 +1,59 @@
+"""A compound's issue goes from raised to resolved through two joint meetings; an overdue one stands out."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from tests.e2e.graphql import graphql
+from tests.e2e.test_station_work import BUREAU, record, recorded
+from tests.support import System, open_station, worker
+
+ISSUES = """query($t: String, $asOf: Date) {
+  compoundIssues(consistencyToken: $t, asOf: $asOf) { totalCount edges { node { id title status closedOn overdue } } }
+  jointMeetings(consistencyToken: $t) { id present }
+}"""
+
+
+async def test_an_issue_goes_from_raised_to_resolved_through_two_meetings(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    street_id = (await system.activities.store.read_stream(f"station-{station_id}"))[0].payload.street_id
+    community = (await system.activities.store.read_stream(f"street-{street_id}"))[1].payload.community_id
+    compound = await recorded(http, BUREAU, "addCompound", "AddCompoundInput", streetId=street_id,
+                              communityId=community, name="绿地公馆")
+    await recorded(http, me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound, stationId=station_id,
+                   partyBranch="绿地公馆党支部", ownersCommittee="绿地公馆业委会", propertyCompany="某物业",
+                   stakeholders=["POLICE", "GRID_WORKER", "LEGAL_ADVISER"])
+    today = date.today()
+    never_raised = await record(http, me, "progressIssue", "ProgressIssueInput", compoundId=compound, issueId="i1",
+                                status="RESOLVED", note="已修好")
+    await recorded(http, me, "holdJointMeeting", "HoldJointMeetingInput", compoundId=compound,
+                   heldOn=(today - timedelta(days=14)).isoformat(),
+                   present=["PARTY_BRANCH", "OWNERS_COMMITTEE", "PROPERTY_COMPANY", "STATION"],
+                   agenda=["地库漏水", "外墙瓷砖脱落"], minutes="物业两周内维修地库；瓷砖问题报街道",
+                   raiseIssues=[
+                       {"title": "地库漏水", "owner": "物业", "dueOn": (today - timedelta(days=1)).isoformat()},
+                       {"title": "外墙瓷砖脱落", "owner": "业委会", "dueOn": (today + timedelta(days=30)).isoformat()}])
+    await recorded(http, me, "progressIssue", "ProgressIssueInput", compoundId=compound, issueId="i1",
+                   status="FOLLOWING", note="社工现场查看，物业已进场")
+    before = await record(http, me, "holdJointMeeting", "HoldJointMeetingInput", compoundId=compound,
+                          heldOn=(today - timedelta(days=2)).isoformat(), present=["OWNERS_COMMITTEE", "STATION"],
+                          agenda=["复查"], minutes="复查地库")
+    open_before = (await graphql(http, ISSUES, me, t=before["consistencyToken"]))["data"]
+    resolved = await record(http, me, "holdJointMeeting", "HoldJointMeetingInput", compoundId=compound,
+                            heldOn=today.isoformat(), present=["OWNERS_COMMITTEE", "PROPERTY_COMPANY", "STATION"],
+                            agenda=["验收地库维修"], minutes="地库维修验收合格",
+                            progress=[{"issueId": "i1", "status": "RESOLVED", "note": "已修复并验收"}])
+    after = (await graphql(http, ISSUES, me, t=resolved["consistencyToken"]))["data"]
+
+    assert (never_raised["__typename"], never_raised["field"]) == ("NotFound", "issueId")
+    assert "never raised" in never_raised["messageEn"]
+    by_title = {e["node"]["title"]: e["node"] for e in open_before["compoundIssues"]["edges"]}
+    assert (by_title["地库漏水"]["status"], by_title["地库漏水"]["overdue"]) == ("FOLLOWING", True)
+    assert by_title["外墙瓷砖脱落"]["overdue"] is False
+    done = {e["node"]["title"]: e["node"] for e in after["compoundIssues"]["edges"]}["地库漏水"]
+    assert (done["status"], done["closedOn"], done["overdue"]) == ("RESOLVED", today.isoformat(), False)
+    assert len(after["jointMeetings"]) == 3
