@@ -63,14 +63,17 @@ class Context:
             raise graphql_error(error) from error
 
     async def query(self, endpoint: str, payload: dict[str, Any], consistency_token: str | None = None,
-                    service: str = "reporting") -> dict[str, Any]:
-        """Ask reporting (or the service that holds the keys to personal data); refusals become GraphQL errors."""
+                    service: str = "reporting", typed: bool = False) -> dict[str, Any]:
+        """Ask reporting (or the service that holds the keys to personal data); refusals become GraphQL errors,
+        or, `typed`, stay domain errors for a mutation to answer as its typed result."""
         self.actor()
         try:
             body = {**payload, "consistency": decode_token(consistency_token)}
             return await self.client.call(service, endpoint, body, token=self.token,
                                           correlation_id=self.correlation_id)
         except DomainError as error:
+            if typed:
+                raise
             raise graphql_error(error) from error
 
     async def command(self, service: str, endpoint: str, payload: dict[str, Any],

@@ -69,6 +69,7 @@ from gateway.mutations.station_work import (
     set_up_governance,
     staff_leaves,
     start_project,
+    submit_work_report,
     use_resource,
 )
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
@@ -102,6 +103,7 @@ from gateway.queries.station_work import (
     surveys,
     volunteer,
     volunteers,
+    work_report,
 )
 from gateway.queries.stations import operators, stations
 from gateway.types.errors import ERROR_TYPES
@@ -143,6 +145,8 @@ class Query:
                                            description="Organisations per community and type, all and filed")
     compound_issues = strawberry.field(resolver=compound_issues, description="小区议题, overdue ones flagged")
     joint_meetings = strawberry.field(resolver=joint_meetings, description="联席会议 of compounds")
+    work_report = strawberry.field(resolver=work_report,
+                                   description="三报: a station's report for a period, its versions and differences")
     monthly_compliance = strawberry.field(resolver=monthly_compliance,
                                           description="一督二会: each station's month, and what is missing")
     case_breakdown = strawberry.field(resolver=case_breakdown,
@@ -208,6 +212,8 @@ class Mutation:
     set_up_governance = strawberry.mutation(resolver=set_up_governance, description="小区自治架构")
     hold_joint_meeting = strawberry.mutation(resolver=hold_joint_meeting, description="联席会议")
     progress_issue = strawberry.mutation(resolver=progress_issue, description="议题跟进、解决或上报")
+    submit_work_report = strawberry.mutation(resolver=submit_work_report,
+                                             description="提交日报/周报/月报 (locks it; resubmit with a reason)")
     record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")
     follow_up_supervision_action = strawberry.mutation(resolver=follow_up_supervision_action,
                                                        description="督导行动跟进")

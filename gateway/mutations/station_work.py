@@ -5,6 +5,7 @@ They share one shape (something is recorded; the answer is its id and a token), 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time
 from typing import Any
 
@@ -12,7 +13,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.mutations.run import run_command
-from gateway.types.errors import result_union
+from gateway.types.errors import result_union, user_error
 from gateway.types.work import (
     ActivityKind,
     AgeGroup,
@@ -26,6 +27,7 @@ from gateway.types.work import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ReportKind,
     ResourceKind,
     StaffRole,
     Stakeholder,
@@ -33,6 +35,7 @@ from gateway.types.work import (
     SurveyMethod,
     TeamKind,
 )
+from shared.contracts.errors import DomainError
 
 
 @strawberry.type(description="Recorded: the id of what was made or changed, and a token to read it back")
@@ -697,3 +700,36 @@ async def hold_joint_meeting(info: strawberry.Info[Context, None], input: HoldJo
 async def progress_issue(info: strawberry.Info[Context, None], input: ProgressIssueInput,
                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
     return await _record(info, "progress_issue", input, idempotency_key, "issue_id")
+
+
+@strawberry.input(description="Submit (and lock) a report: the figures are counted now from the records; a "
+                              "resubmission is a corrected version and needs its reason")
+class SubmitWorkReportInput:
+    station_id: strawberry.ID
+    kind: ReportKind
+    period_start: date = strawberry.field(description="A day; a Monday for weekly; the 1st for monthly")
+    narrative: str
+    correction_reason: str = ""
+
+
+async def submit_work_report(info: strawberry.Info[Context, None], input: SubmitWorkReportInput,
+                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
+    """The figures are those reporting counts for the period at this moment, locked into the report."""
+    try:
+        counted = await info.context.query("work_report_figures", {
+            "station_id": str(input.station_id), "kind": input.kind.value,
+            "period_start": input.period_start.isoformat()}, typed=True)
+    except DomainError as error:
+        return user_error(error)
+    command = SubmitWorkReportCommand(**{**dataclasses.asdict(input), "figures": counted["figures"]})
+    return await _record(info, "submit_work_report", command, idempotency_key, "report_id")
+
+
+@dataclasses.dataclass
+class SubmitWorkReportCommand:
+    station_id: str
+    kind: ReportKind
+    period_start: date
+    narrative: str
+    correction_reason: str
+    figures: dict[str, float]

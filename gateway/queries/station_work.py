@@ -26,6 +26,7 @@ from gateway.types.work import (
     ProjectMeeting,
     PublicityItem,
     PublicityLevel,
+    ReportKind,
     Resource,
     ResourceKind,
     StaffMember,
@@ -35,6 +36,7 @@ from gateway.types.work import (
     Supervision,
     Survey,
     Volunteer,
+    WorkReport,
 )
 
 MONTH = "YYYY-MM, China time; default this month"
@@ -215,3 +217,10 @@ async def joint_meetings(info: strawberry.Info[Context, None], station_id: straw
                          held_on=date.fromisoformat(str(r["held_on"])),
                          present=[Stakeholder(p) for p in r["present"]], agenda=list(r["agenda"]),
                          minutes=r["minutes"]) for r in found["meetings"]]
+
+
+async def work_report(info: strawberry.Info[Context, None], station_id: strawberry.ID, kind: ReportKind,
+                      period_start: date, consistency_token: str | None = None) -> WorkReport:
+    found = await info.context.query("work_report", {"station_id": str(station_id), "kind": kind.value,
+                                                     "period_start": period_start.isoformat()}, consistency_token)
+    return WorkReport.from_answer(found)

@@ -25,6 +25,7 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ReportKind,
     ResourceKind,
     StaffRole,
     Stakeholder,
@@ -50,6 +51,7 @@ strawberry.enum(OrganisationStatus, description="培育中 → 已备案 → 活
 strawberry.enum(IncubationMilestone, description="找到负责人, 制定章程, 首次活动: all three before filing")
 strawberry.enum(Stakeholder, description="党支部, 业委会, 监委会, 物业, 民警, 法律顾问, 网格员, 居民志愿者, 社工站")
 strawberry.enum(IssueStatus, description="已提出 → 跟进中 → 已议定 → 已解决, or 已上报")
+strawberry.enum(ReportKind, description="日报 daily, 周报 weekly (from Monday), 月报 monthly (from the 1st)")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
 
 
@@ -84,6 +86,10 @@ class Figures:
     publicity: int
     volunteers_registered: int
     organisations_filed: int = strawberry.field(description="社区社会组织 filed (备案) in the period")
+    supervisions: int
+    project_meetings: int = strawberry.field(description="Offline and online, by their start in China time")
+    issues_raised: int = strawberry.field(description="小区议题 raised in joint meetings")
+    issues_resolved: int
     volunteer_hours: float = strawberry.field(description="Hours volunteers served, from their service records")
     trainings: int
 
@@ -648,3 +654,48 @@ class JointMeeting:
     present: list[Stakeholder]
     agenda: list[str]
     minutes: str
+
+
+@strawberry.type(description="A figure that differs from the version before")
+class ReportChange:
+    figure: str
+    before: float | None
+    after: float
+
+
+@strawberry.type(description="One submitted (and locked) version of a report")
+class WorkReportVersion:
+    version: int
+    figures: Figures
+    narrative: str
+    submitted_by: str
+    submitted_on: date
+    correction_reason: str | None
+    changes: list[ReportChange] = strawberry.field(description="Figures that differ from the previous version")
+    narrative_changed: bool
+
+
+@strawberry.type(description="三报 A station's daily, weekly or monthly report: its versions and today's figures")
+class WorkReport:
+    station_id: strawberry.ID
+    kind: ReportKind
+    period_start: date
+    period_end: date
+    versions: list[WorkReportVersion] = strawberry.field(description="Newest first; empty until submitted")
+    current: Figures = strawberry.field(description="The period's figures as the records stand now")
+
+    @strawberry.field(description="Submitted at least once (and so locked)")
+    def locked(self) -> bool:
+        return bool(self.versions)
+
+    @classmethod
+    def from_answer(cls, found: dict[str, Any]) -> WorkReport:
+        return cls(station_id=strawberry.ID(found["station_id"]), kind=ReportKind(found["kind"]),
+                   period_start=_day(found["period_start"]), period_end=_day(found["period_end"]),
+                   current=Figures.from_row(found["current"]), versions=[WorkReportVersion(
+                       version=v["version"], figures=Figures.from_row({**dict.fromkeys(
+                           Figures.__annotations__, 0), **v["figures"]}), narrative=v["narrative"],
+                       submitted_by=v["submitted_by"], submitted_on=_day(v["submitted_on"]),
+                       correction_reason=v["correction_reason"],
+                       changes=[ReportChange(**c) for c in v["changes"]], narrative_changed=v["narrative_changed"])
+                       for v in found["versions"]])

@@ -788,3 +788,28 @@ class IssueProgressed:
     status: IssueStatus
     note: str
     progressed_on: date
+
+
+class ReportKind(StrEnum):
+    DAILY = "daily"  # 日报
+    WEEKLY = "weekly"  # 周报
+    MONTHLY = "monthly"  # 月报
+
+
+@event(service="activities", aggregate="work_report", name="submitted")
+@dataclass(frozen=True, kw_only=True)
+class WorkReportSubmitted:
+    """A station's daily, weekly or monthly report (三报) was submitted and locked: the figures reporting counted
+    for the period at that moment, and the worker's narrative. A corrected resubmission is the next version."""
+
+    report_id: str
+    station_id: str
+    kind: ReportKind
+    period_start: date
+    period_end: date
+    version: int
+    figures: dict[str, float]
+    narrative: str
+    submitted_by: str
+    submitted_on: date
+    correction_reason: str | None

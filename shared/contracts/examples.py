@@ -46,6 +46,7 @@ from shared.contracts.activities import (
     PublicityPublished,
     QualificationKind,
     QualificationRecorded,
+    ReportKind,
     ResourceKind,
     ResourceMapped,
     ResourceUsed,
@@ -71,6 +72,7 @@ from shared.contracts.activities import (
     VolunteerRegistered,
     VolunteerServiceRecorded,
     VolunteerTeamFormed,
+    WorkReportSubmitted,
 )
 from shared.contracts.cases import (
     CaseAssessed,
@@ -199,6 +201,11 @@ EXAMPLES: list[object] = [
                      progressed=()),
     IssueProgressed(compound_id="cp-1", station_id=STATION, issue_id="i1", status=IssueStatus.FOLLOWING,
                     note="社工现场查看，物业已进场", progressed_on=date(2026, 11, 9)),
+    WorkReportSubmitted(report_id=f"{STATION}-monthly-2026-11-01", station_id=STATION, kind=ReportKind.MONTHLY,
+                        period_start=date(2026, 11, 1), period_end=date(2026, 11, 30), version=2,
+                        figures={"case_sessions": 13.0, "group_sessions": 6.0, "person_times_direct": 75.0},
+                        narrative="本月完成个案走访 13 次，小组活动 6 节", submitted_by="head-hsp",
+                        submitted_on=date(2026, 12, 1), correction_reason="漏记一次上门走访"),
     ResourceMapped(resource_id="res-1", station_id=STATION, kind=ResourceKind.VENUE, name="一力社区党群服务中心",
                    community="一力社区", offers="周末可借用的活动室（40 人）", contact="社区居委会 0731-00000000"),
     ResourceUsed(resource_id="res-1", station_id=STATION, project_id=PROJECT, activity_id=None,

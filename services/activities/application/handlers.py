@@ -12,6 +12,7 @@ from services.activities.domain import (
     outreach,
     places,
     projects,
+    reports,
     resources,
     staff,
     supervision,
@@ -60,6 +61,7 @@ from services.activities.domain.commands import (
     SetUpGovernance,
     StaffLeaves,
     StartProject,
+    SubmitWorkReport,
     UseResource,
 )
 from shared.application import CommandHandler, Decider, Unit, execute, load
@@ -82,6 +84,7 @@ TRAINING = Decider(stream_type="training", initial_state=False, evolve=lambda _,
 ORGANISATION = Decider(stream_type="organisation", initial_state=organisations.ORGANISATION,
                        evolve=organisations.evolve)
 GOVERNANCE = Decider(stream_type="governance", initial_state=governance.GOVERNANCE, evolve=governance.evolve)
+REPORT = Decider(stream_type="work_report", initial_state=reports.REPORT, evolve=reports.evolve)
 RESOURCE = Decider(stream_type="resource", initial_state=resources.RESOURCE, evolve=resources.evolve)
 
 
@@ -305,6 +308,13 @@ async def on_governance(command: HoldJointMeeting | ProgressIssue, unit: Unit) -
                          {"compound_id": command.compound_id, **made})
 
 
+async def submit_work_report(command: SubmitWorkReport, unit: Unit) -> AppendResult:
+    station = await _station(unit, command.station_id)
+    stream = f"work_report-{reports.report_id(command.station_id, command.kind, command.period_start)}"
+    return await execute(unit, REPORT, stream, lambda state: reports.submit(command, station, state),
+                         {"report_id": reports.report_id(command.station_id, command.kind, command.period_start)})
+
+
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
@@ -400,6 +410,7 @@ ROUTES: dict[type, CommandHandler] = {
     JoinStaff: join_staff,
     RecordQualification: record_qualification,
     MapResource: map_resource,
+    SubmitWorkReport: submit_work_report,
     SetUpGovernance: set_up_governance,
     HoldJointMeeting: on_governance,
     ProgressIssue: on_governance,

@@ -24,6 +24,7 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     QualificationKind,
+    ReportKind,
     ResourceKind,
     StaffRole,
     Stakeholder,
@@ -668,3 +669,18 @@ class ProgressIssue:
     issue_id: str
     status: IssueStatus
     note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmitWorkReport:
+    """Submit (and so lock) a station's report for a period, with the figures counted for it and a narrative;
+    submitting again is a corrected version and needs the reason."""
+
+    actor: Actor
+    today: date
+    station_id: str
+    kind: ReportKind
+    period_start: date
+    figures: dict[str, float]
+    narrative: str
+    correction_reason: str = ""

@@ -241,3 +241,18 @@ class IssueClosed(DomainError):
     def __init__(self, issue_id: str, status: str) -> None:
         super().__init__(Message(zh=f"议题 {issue_id} 已{('解决' if status == 'resolved' else '上报')}，不再跟进",
                                  en=f"Issue {issue_id} is already {status}"), field="issueId")
+
+
+class PeriodNotAligned(InvalidInput):
+    def __init__(self, kind: str) -> None:
+        what = {"weekly": ("周报从周一开始", "a weekly report starts on a Monday"),
+                "monthly": ("月报从每月 1 日开始", "a monthly report starts on the 1st")}[kind]
+        super().__init__(Message(zh=what[0], en=what[1].capitalize()), field="periodStart")
+
+
+class CorrectionReasonMissing(InvalidInput):
+    def __init__(self, version: int) -> None:
+        super().__init__(Message(zh=f"该报告已提交（第 {version} 版）并锁定；再次提交须说明更正原因",
+                                 en=f"The report was submitted (version {version}) and is locked; "
+                                    "a resubmission needs the reason for the correction"),
+                         field="correctionReason")

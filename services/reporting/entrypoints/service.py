@@ -73,6 +73,8 @@ QUERIES: dict[str, Query] = {
     "organisation_counts": work.organisation_counts,
     "compound_issues": work.compound_issues,
     "joint_meetings": work.joint_meetings,
+    "work_report": work.work_report,
+    "work_report_figures": work.work_report_figures,
 }
 
 

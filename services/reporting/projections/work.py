@@ -44,6 +44,7 @@ from shared.contracts.activities import (
     VolunteerRegistered,
     VolunteerServiceRecorded,
     VolunteerTeamFormed,
+    WorkReportSubmitted,
 )
 
 
@@ -280,7 +281,17 @@ async def _issue_moved(conn: asyncpg.Connection, compound_id: str, issue_id: str
                        compound_id, issue_id, status, note, on)
 
 
+async def report_submitted(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    e: WorkReportSubmitted = event.payload
+    await conn.execute(
+        "INSERT INTO work_reports (report_id, version, station_id, kind, period_start, period_end, figures,"
+        " narrative, submitted_by, submitted_on, correction_reason) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8,"
+        " $9, $10, $11)", e.report_id, e.version, e.station_id, e.kind.value, e.period_start, e.period_end,
+        json.dumps(e.figures), e.narrative, e.submitted_by, e.submitted_on, e.correction_reason)
+
+
 PROJECTORS: dict[str, Projector] = {
+    "WorkReportSubmitted": report_submitted,
     **{name: governed for name in ("GovernanceSetUp", "JointMeetingHeld", "IssueProgressed")},
     **{name: organised_by_residents for name in (
         "OrganisationRegistered", "OrganisationMilestoneReached", "OrganisationFiled", "OrganisationStatusChanged",

@@ -6,7 +6,8 @@ and nothing is kept as a running total that could drift from the events.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -59,6 +60,16 @@ FIGURES: dict[str, str] = {
                        " AND served_on < $4 GROUP BY 1",
     "organisations_filed": "SELECT station_id, count(*) FROM organisations WHERE {scope} AND filed_on >= $3"
                            " AND filed_on < $4 GROUP BY 1",
+    "supervisions": "SELECT station_id, count(*) FROM supervisions WHERE {scope} AND held_on >= $3"
+                    " AND held_on < $4 GROUP BY 1",
+    "project_meetings": "SELECT s.station_id, count(*) FROM meetings m JOIN meeting_stations s USING (meeting_id)"
+                        " WHERE ($1::text[] IS NULL OR s.station_id = ANY($1)) AND ($2::text IS NULL OR"
+                        " s.station_id = $2) AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $3"
+                        " AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date < $4 GROUP BY 1",
+    "issues_raised": "SELECT station_id, count(*) FROM compound_issues WHERE {scope} AND raised_on >= $3"
+                     " AND raised_on < $4 GROUP BY 1",
+    "issues_resolved": "SELECT station_id, count(*) FROM compound_issues WHERE {scope} AND status = 'resolved'"
+                       " AND closed_on >= $3 AND closed_on < $4 GROUP BY 1",
     "trainings": "SELECT station_id, count(*) FROM trainings WHERE {scope} AND held_on >= $3 AND held_on < $4"
                  " GROUP BY 1",
 }
@@ -363,3 +374,57 @@ async def joint_meetings(pool: asyncpg.Pool, body: dict[str, Any], request: Requ
         " ORDER BY held_on DESC, meeting_id", visible_stations(request.actor), body.get("station_id"),
         body.get("compound_id"))
     return {"meetings": [dict(r) for r in rows]}
+
+
+def report_period(kind: str, start: date) -> tuple[date, date]:
+    """[start, end) of a daily, weekly or monthly report's period."""
+    if kind == "daily":
+        return start, start + timedelta(days=1)
+    if kind == "weekly":
+        return start, start + timedelta(days=7)
+    return month_bounds(start.strftime("%Y-%m"))
+
+
+async def report_figures(pool: asyncpg.Pool, station_id: str, kind: str, start: date) -> dict[str, float]:
+    begin, end = report_period(kind, start)
+    found = await figures(pool, None, station_id, begin, end)
+    return {k: float(v) for k, v in found.get(station_id, dict.fromkeys(FIGURES, 0)).items()}
+
+
+async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """A report's submitted versions, newest first, each with what changed from the one before, and the
+    figures as they stand now (so a report behind the records shows)."""
+    station_id = str(body.get("station_id", ""))
+    if not request.actor.may_act_for(station_id):
+        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
+                        field="stationId")
+    kind, start = str(body.get("kind")), date.fromisoformat(str(body.get("period_start")))
+    rows = await pool.fetch("SELECT version, figures::text, narrative, submitted_by, submitted_on,"
+                            " correction_reason FROM work_reports WHERE station_id = $1 AND kind = $2"
+                            " AND period_start = $3 ORDER BY version", station_id, kind, start)
+    versions: list[dict[str, Any]] = []
+    for row in rows:
+        version = {**dict(row), "figures": json.loads(row["figures"])}
+        before = versions[-1] if versions else None
+        version["changes"] = [] if before is None else [
+            {"figure": k, "before": before["figures"].get(k), "after": v}
+            for k, v in version["figures"].items() if before["figures"].get(k) != v]
+        version["narrative_changed"] = before is not None and before["narrative"] != version["narrative"]
+        versions.append(version)
+    return {"station_id": station_id, "kind": kind, "period_start": start.isoformat(),
+            "period_end": (report_period(kind, start)[1] - timedelta(days=1)).isoformat(),
+            "versions": versions[::-1], "current": await report_figures(pool, station_id, kind, start)}
+
+
+async def work_report_figures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The figures a report of the period would lock now (what the gateway submits with the narrative)."""
+    station_id = str(body.get("station_id", ""))
+    if not request.actor.may_act_for(station_id):
+        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
+                        field="stationId")
+    try:
+        start = date.fromisoformat(str(body.get("period_start")))
+    except ValueError as error:
+        raise InvalidInput(Message(zh="periodStart 应写作 YYYY-MM-DD", en="periodStart must be YYYY-MM-DD"),
+                           field="periodStart") from error
+    return {"figures": await report_figures(pool, station_id, str(body.get("kind")), start)}
