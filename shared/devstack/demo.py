@@ -33,6 +33,9 @@ STREETS: list[dict[str, Any]] = [
      "communities": ["黑石铺社区", "一力社区", "铭安社区", "创谷社区", "披塘村"]},
 ]
 
+COMPOUNDS = {"GHP": [("九峰苑社区", "绿地公馆")], "HSP": [("一力社区", "一力小区")]}
+"""Residential compounds (小区): 绿地公馆 is the article's; 一力小区 is the demo's, for 黑石铺's walkthrough."""
+
 DEMO_START = date(2026, 10, 8)
 """Fixed dates, so that a later load sends the very same commands."""
 
@@ -53,6 +56,11 @@ def station_head(code: str) -> Actor:
                  station_ids=(station_id(code),))
 
 
+def supervisor(code: str) -> Actor:
+    return Actor(subject=f"sup-{code.lower()}", name=f"{code} 外部督导", role=Role.SUPERVISOR,
+                 station_ids=(station_id(code),))
+
+
 def bureau() -> Actor:
     return Actor(subject="bureau-tianxin-1", name="天心区民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
 
@@ -67,6 +75,10 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
             commands.append(("activities", "add_community",
                              {"street_id": street_id, "community_id": demo_id("community", community),
                               "name": community, "kind": "village" if community.endswith("村") else "community"}))
+        for community, compound in COMPOUNDS.get(street["code"], ()):
+            commands.append(("activities", "add_compound",
+                             {"street_id": street_id, "community_id": demo_id("community", community),
+                              "compound_id": demo_id("compound", compound), "name": compound}))
         commands.append(("activities", "open_station",
                          {"station_id": station_id(street["code"]), "street_id": street_id, "name": street["station"],
                           "code": street["code"], "opened_on": "2019-01-15"}))

@@ -19,7 +19,16 @@ import urllib.request
 
 from shared.auth import issue_token
 from shared.config import SERVICE_HTTP_PORTS, development_secret, var_dir
-from shared.devstack.demo import SYSTEM, bureau, load_demo, social_worker, station_head, station_id
+from shared.devstack.demo import (
+    SYSTEM,
+    bureau,
+    demo_id,
+    load_demo,
+    social_worker,
+    station_head,
+    station_id,
+    supervisor,
+)
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent
 from shared.natsio import connect
 from shared.runtime import ServiceClient
@@ -132,6 +141,7 @@ def _print_welcome(graphiql: str) -> None:
     secret = development_secret()
     worker = issue_token(secret, social_worker("HSP"))
     head = issue_token(secret, station_head("HSP"))
+    supervising = issue_token(secret, supervisor("HSP"))
     district = issue_token(secret, bureau())
     print(f"""
   hemiao is running.
@@ -144,6 +154,10 @@ def _print_welcome(graphiql: str) -> None:
 
   黑石铺街道社工站 station head, who approves plans and closings and takes up urgent risks:
     {{"Authorization": "Bearer {head}"}}
+
+  黑石铺街道社工站's external supervisor (督导):
+    {{"Authorization": "Bearer {supervising}"}}
+  (黑石铺's demo compound 一力小区 is {demo_id("compound", "一力小区")})
 
   District bureau (天心区民政局, every station):
     {{"Authorization": "Bearer {district}"}}

@@ -9,14 +9,15 @@ from typing import Any
 import httpx
 
 from gateway.consistency import decode_token
-from shared.devstack.demo import bureau, social_worker, station_head, station_id
+from shared.devstack.demo import bureau, demo_id, social_worker, station_head, station_id, supervisor
 from tests.e2e.graphql import graphql
 from tests.support import System
 
 DOCS = Path(__file__).parents[2] / "docs"
 BLOCK = re.compile(r"```graphql\n(.*?)```", re.S)
 USER_ERRORS = {"InvalidInput", "NotFound", "Forbidden", "Rejected", "StageOutOfOrder", "CaseAlreadyClosed"}
-ACTORS = {"worker": social_worker("HSP"), "head": station_head("HSP"), "bureau": bureau()}
+ACTORS = {"worker": social_worker("HSP"), "head": station_head("HSP"), "bureau": bureau(),
+          "supervisor": supervisor("HSP")}
 
 
 async def run_page(system: System, http: httpx.AsyncClient, page: str,
@@ -28,8 +29,13 @@ async def run_page(system: System, http: httpx.AsyncClient, page: str,
         "station_id": station_id("HSP"), "street_id": street["street_id"], "name": "黑石铺街道社工站",
         "code": "HSP", "opened_on": "2019-01-15"})
     await system.read_models_have(opened["position"])
+    await system.call("activities", "add_community", {"street_id": street["street_id"], "name": "一力社区",
+                                                      "community_id": demo_id("community", "一力社区")})
+    await system.call("activities", "add_compound", {
+        "street_id": street["street_id"], "community_id": demo_id("community", "一力社区"),
+        "compound_id": demo_id("compound", "一力小区"), "name": "一力小区"})
     blocks = BLOCK.findall((DOCS / page).read_text(encoding="utf-8"))
-    ids: dict[str, Any] = {}
+    ids: dict[str, Any] = {"compoundId": demo_id("compound", "一力小区")}
     answers: list[Any] = []
     for block in blocks:
         whose = re.search(r"^# as: (\w+)$", block, re.M)
@@ -82,3 +88,20 @@ async def test_the_station_walkthrough_sets_up_a_project_runs_a_group_and_the_da
         "personTimesDirect": 63, "personTimesIndirect": 150, "questionnairesDistributed": 0}}]
     assert district["totals"] == {"personTimesDirect": 63, "personTimesIndirect": 150,
                                   "questionnairesDistributed": 0, "peopleServed": 1}
+
+
+async def test_the_community_walkthrough_runs_volunteers_organisations_governance_and_the_month(
+        system: System, http: httpx.AsyncClient) -> None:
+    blocks, answers, _ = await run_page(system, http, "community-walkthrough.md", {
+        "registerVolunteer": ("volunteerId", "id"), "registerOrganisation": ("organisationId", "id")})
+
+    assert len(blocks) == 16
+    certificate = answers[2]
+    assert (certificate["name"], certificate["totalHours"]) == ("刘秀英", 3.0)
+    assert certificate["certificate"]["services"][0]["recordingUnit"] == "黑石铺街道社工站"
+    assert answers[13] == [{"supervisions": 1, "offlineMeetings": 1, "onlineMeetings": 0,
+                            "missing": ["ONLINE_MEETING"], "compliant": False}]
+    report = answers[-1]
+    assert report["locked"] is True
+    assert report["versions"][0]["figures"] == {"supervisions": 1, "projectMeetings": 1, "issuesRaised": 1,
+                                                "issuesResolved": 1}
