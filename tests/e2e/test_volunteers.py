@@ -68,3 +68,38 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
 
     assert (after["name"], after["idNumber"], after["erased"], after["totalHours"]) == (None, None, True, 7.0)
     assert "刘某某" not in stored and "13800002222" not in stored
+
+
+async def test_bad_community_work_is_refused_clearly_and_stores_nothing(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    volunteer_id = await recorded(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id,
+                                  name="周某", gender="male", ageGroup="ELDERLY", birthYear=1950)
+    organisation = await recorded(http, me, "registerOrganisation", "RegisterOrganisationInput",
+                                  stationId=station_id, name="互助队", community="一力社区", type="MUTUAL_AID",
+                                  leader="李某", members=5, foundedOn="2026-01-01")
+    before = await system.activities.pool.fetchval("SELECT count(*) FROM events")
+
+    refusals = [
+        await record(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id, name="某",
+                     gender="male", ageGroup="ADULT", birthYear=1990, idNumber="430103199001011235"),
+        await record(http, me, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
+                     servedOn="2026-11-01", place="社区", content="服务", hours=-1, organisingUnit="站",
+                     personInCharge="站长"),
+        await record(http, me, "fileOrganisation", "FileOrganisationInput", organisationId=organisation,
+                     filingNumber="备1", filedOn="2026-11-01"),
+        await record(http, me, "progressIssue", "ProgressIssueInput", compoundId="no-such-compound", issueId="i1",
+                     status="RESOLVED", note="x"),
+        await record(http, me, "recordSupervision", "RecordSupervisionInput", stationId=station_id,
+                     supervisorId="x", supervisorKind="INTERNAL", staffIds=["sw-1"], heldOn="2026-11-01", hours=1,
+                     topics=["x"]),
+        await record(http, me, "submitWorkReport", "SubmitWorkReportInput", stationId=station_id, kind="MONTHLY",
+                     periodStart="2099-01-01", narrative="未来"),
+    ]
+
+    assert [(r["__typename"], r["field"]) for r in refusals] == [
+        ("InvalidInput", "idNumber"), ("InvalidInput", "hours"), ("StageOutOfOrder", "organisationId"),
+        ("NotFound", "compoundId"), ("Forbidden", None), ("InvalidInput", "periodStart")]
+    assert all(r["messageZh"] and r["messageEn"] for r in refusals)
+    assert await system.activities.pool.fetchval("SELECT count(*) FROM events") == before
