@@ -102,6 +102,7 @@ from gateway.queries.station_work import (
     supervisions,
     surveys,
     volunteer,
+    volunteer_teams,
     volunteers,
     work_report,
 )
@@ -139,6 +140,7 @@ class Query:
     supervisions = strawberry.field(resolver=supervisions, description="督导 with agreed actions and follow-up")
     project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
     volunteers = strawberry.field(resolver=volunteers, description="志愿者 with hours, teams and trainings")
+    volunteer_teams = strawberry.field(resolver=volunteer_teams, description="志愿服务队 with members and leaders")
     volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data")
     organisations = strawberry.field(resolver=organisations, description="社区社会组织 with their path and activities")
     organisation_counts = strawberry.field(resolver=organisation_counts,

@@ -521,6 +521,7 @@ class FormVolunteerTeamInput:
 class JoinVolunteerTeamInput:
     team_id: strawberry.ID
     volunteer_id: strawberry.ID
+    leader: bool = strawberry.field(default=False, description="A leader of the team (队长)")
 
 
 @strawberry.input

@@ -35,7 +35,9 @@ from gateway.types.work import (
     StationDashboard,
     Supervision,
     Survey,
+    TeamKind,
     Volunteer,
+    VolunteerTeam,
     WorkReport,
 )
 
@@ -224,3 +226,12 @@ async def work_report(info: strawberry.Info[Context, None], station_id: strawber
     found = await info.context.query("work_report", {"station_id": str(station_id), "kind": kind.value,
                                                      "period_start": period_start.isoformat()}, consistency_token)
     return WorkReport.from_answer(found)
+
+
+async def volunteer_teams(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                          consistency_token: str | None = None) -> list[VolunteerTeam]:
+    found = await info.context.query("volunteer_teams", {"station_id": station_id}, consistency_token)
+    return [VolunteerTeam(id=strawberry.ID(r["team_id"]), station_id=strawberry.ID(r["station_id"]), name=r["name"],
+                          kind=TeamKind(r["kind"]), community=r["community"],
+                          formed_on=date.fromisoformat(str(r["formed_on"])), members=r["members"],
+                          leader_ids=[strawberry.ID(v) for v in r["leader_ids"]]) for r in found["teams"]]

@@ -699,3 +699,15 @@ class WorkReport:
                        correction_reason=v["correction_reason"],
                        changes=[ReportChange(**c) for c in v["changes"]], narrative_changed=v["narrative_changed"])
                        for v in found["versions"]])
+
+
+@strawberry.type(description="志愿服务队: the street's hub team or a community team")
+class VolunteerTeam:
+    id: strawberry.ID
+    station_id: strawberry.ID
+    name: str
+    kind: TeamKind
+    community: str
+    formed_on: date
+    members: int
+    leader_ids: list[strawberry.ID]

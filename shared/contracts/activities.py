@@ -609,6 +609,8 @@ class VolunteerJoinedTeam:
     station_id: str
     volunteer_id: str
     joined_on: date
+    leader: bool = False
+    """A leader of the team (队长), not only a member."""
 
 
 @event(service="activities", aggregate="training", name="held")

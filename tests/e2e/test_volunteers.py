@@ -30,7 +30,8 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
                                   idNumber=BASE + check_character(BASE), contact="13800002222", skills=["手工"])
     team_id = await recorded(http, me, "formVolunteerTeam", "FormVolunteerTeamInput", stationId=station_id,
                              name="黑石铺枢纽志愿服务队", kind="HUB")
-    await recorded(http, me, "joinVolunteerTeam", "JoinVolunteerTeamInput", teamId=team_id, volunteerId=volunteer_id)
+    await recorded(http, me, "joinVolunteerTeam", "JoinVolunteerTeamInput", teamId=team_id, volunteerId=volunteer_id,
+                   leader=True)
     await recorded(http, me, "recordTraining", "RecordTrainingInput", stationId=station_id, name="志愿服务基础",
                    content="志愿精神与服务礼仪", hours=2, organiser="黑石铺街道社工站", heldOn=today.isoformat(),
                    attendeeIds=[volunteer_id])
@@ -58,6 +59,8 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
         (1.5, False), (2.5, False), (3.0, True)]
     assert {s["recordingUnit"] for s in found["certificate"]["services"]} == {"HSP街道社工站"}
     assert found["teams"] == ["黑石铺枢纽志愿服务队"]
+    teams = (await graphql(http, "{ volunteerTeams { name kind members leaderIds } }", me))["data"]["volunteerTeams"]
+    assert teams == [{"name": "黑石铺枢纽志愿服务队", "kind": "HUB", "members": 1, "leaderIds": [volunteer_id]}]
     assert found["trainings"] == [{"name": "志愿服务基础", "hours": 2.0}]
     assert found["leaderSince"] == today.isoformat()
 

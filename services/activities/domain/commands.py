@@ -535,6 +535,7 @@ class JoinVolunteerTeam:
     today: date
     team_id: str
     volunteer_id: str
+    leader: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -188,7 +188,7 @@ def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> 
     if command.volunteer_id in state.members:
         raise AlreadyExists("队员", "The member", "volunteerId")
     return [VolunteerJoinedTeam(team_id=command.team_id, station_id=state.station_id,
-                                volunteer_id=command.volunteer_id, joined_on=command.today)]
+                                volunteer_id=command.volunteer_id, joined_on=command.today, leader=command.leader)]
 
 
 def evolve_team(state: Team, event: object) -> Team:

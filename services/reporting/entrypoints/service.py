@@ -69,6 +69,7 @@ QUERIES: dict[str, Query] = {
     "meetings": work.meetings,
     "volunteers": work.volunteers,
     "volunteer_services": work.volunteer_services,
+    "volunteer_teams": work.volunteer_teams,
     "organisations": work.organisations,
     "organisation_counts": work.organisation_counts,
     "compound_issues": work.compound_issues,

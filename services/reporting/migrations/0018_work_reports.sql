@@ -14,3 +14,6 @@ CREATE TABLE work_reports (
     PRIMARY KEY (report_id, version)
 );
 CREATE INDEX work_reports_by_station ON work_reports (station_id, kind, period_start);
+
+-- A team's leaders (队长) among its members.
+ALTER TABLE volunteer_team_members ADD COLUMN leader boolean NOT NULL DEFAULT false;

@@ -218,8 +218,8 @@ async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
                                " VALUES ($1, $2, $3, $4, $5, $6)", e.team_id, e.station_id, e.name, e.kind.value,
                                e.community, e.formed_on)
         case VolunteerJoinedTeam() as e:
-            await conn.execute("INSERT INTO volunteer_team_members (team_id, volunteer_id, joined_on)"
-                               " VALUES ($1, $2, $3)", e.team_id, e.volunteer_id, e.joined_on)
+            await conn.execute("INSERT INTO volunteer_team_members (team_id, volunteer_id, joined_on, leader)"
+                               " VALUES ($1, $2, $3, $4)", e.team_id, e.volunteer_id, e.joined_on, e.leader)
         case TrainingHeld() as e:
             await conn.execute("INSERT INTO trainings (training_id, station_id, name, content, hours, organiser,"
                                " held_on, attendee_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", e.training_id,

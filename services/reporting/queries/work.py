@@ -428,3 +428,14 @@ async def work_report_figures(pool: asyncpg.Pool, body: dict[str, Any], request:
         raise InvalidInput(Message(zh="periodStart 应写作 YYYY-MM-DD", en="periodStart must be YYYY-MM-DD"),
                            field="periodStart") from error
     return {"figures": await report_figures(pool, station_id, str(body.get("kind")), start)}
+
+
+async def volunteer_teams(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Volunteer teams with their members counted and their leaders named by id."""
+    rows = await pool.fetch(
+        "SELECT t.*, (SELECT count(*) FROM volunteer_team_members m WHERE m.team_id = t.team_id) AS members,"
+        " (SELECT coalesce(array_agg(m.volunteer_id ORDER BY m.joined_on), '{}') FROM volunteer_team_members m"
+        "  WHERE m.team_id = t.team_id AND m.leader) AS leader_ids"
+        f" FROM volunteer_teams t WHERE {_SCOPE.format('t.')} ORDER BY t.kind, t.name",
+        visible_stations(request.actor), body.get("station_id"))
+    return {"teams": [dict(r) for r in rows]}
