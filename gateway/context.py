@@ -43,6 +43,7 @@ class Context:
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
     resource_contacts: DataLoader[str, str | None] = field(init=False)
     volunteers: DataLoader[str, dict[str, Any] | None] = field(init=False)
+    organisation_leaders: DataLoader[str, str | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
@@ -50,6 +51,7 @@ class Context:
         self.narratives = DataLoader(load_fn=self._load_narratives)
         self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
         self.volunteers = DataLoader(load_fn=self._load_volunteers)
+        self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders)
 
     @property
     def token(self) -> str:
@@ -99,6 +101,10 @@ class Context:
     async def _load_volunteers(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("volunteer_views", {"volunteer_ids": ids}, service="activities")
         return list(found["volunteers"])
+
+    async def _load_organisation_leaders(self, ids: list[str]) -> list[str | None]:
+        found = await self.query("organisation_leaders", {"organisation_ids": ids}, service="activities")
+        return list(found["leaders"])
 
     async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("case_narratives", {"case_ids": ids}, service="cases")

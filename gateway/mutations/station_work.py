@@ -711,6 +711,8 @@ class SubmitWorkReportInput:
     period_start: date = strawberry.field(description="A day; a Monday for weekly; the 1st for monthly")
     narrative: str
     correction_reason: str = ""
+    consistency_token: str | None = strawberry.field(
+        default=None, description="The last write's token: the figures are counted once the records have it")
 
 
 async def submit_work_report(info: strawberry.Info[Context, None], input: SubmitWorkReportInput,
@@ -719,10 +721,11 @@ async def submit_work_report(info: strawberry.Info[Context, None], input: Submit
     try:
         counted = await info.context.query("work_report_figures", {
             "station_id": str(input.station_id), "kind": input.kind.value,
-            "period_start": input.period_start.isoformat()}, typed=True)
+            "period_start": input.period_start.isoformat()}, input.consistency_token, typed=True)
     except DomainError as error:
         return user_error(error)
-    command = SubmitWorkReportCommand(**{**dataclasses.asdict(input), "figures": counted["figures"]})
+    fields = {k: v for k, v in dataclasses.asdict(input).items() if k != "consistency_token"}
+    command = SubmitWorkReportCommand(**{**fields, "figures": counted["figures"]})
     return await _record(info, "submit_work_report", command, idempotency_key, "report_id")
 
 

@@ -69,6 +69,8 @@ class Figures:
     person_times_direct: int = strawberry.field(description="直接服务人次: case, group and activity, each once")
     person_times_indirect: int = strawberry.field(description="间接受益人次 (activities' estimates)")
     case_person_times: int
+    cases_opened: int
+    cases_closed: int
     group_person_times: int = strawberry.field(description="Members signed in plus walk-ins, every session")
     activity_person_times: int = strawberry.field(description="Activities' direct participants")
     people_served: int = strawberry.field(
@@ -594,7 +596,6 @@ class Organisation:
     name: str
     community: str
     type: OrganisationType
-    leader: str
     members: int
     founded_on: date
     status: OrganisationStatus
@@ -604,11 +605,15 @@ class Organisation:
     activities: int
     participants: int
 
+    @strawberry.field(description="负责人 (kept sealed: a resident's personal data)")
+    async def leader(self, info: strawberry.Info[Context, None]) -> str | None:
+        return await info.context.organisation_leaders.load(str(self.id))
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Organisation:
         return cls(id=strawberry.ID(row["organisation_id"]), station_id=strawberry.ID(row["station_id"]),
                    name=row["name"], community=row["community"], type=OrganisationType(row["type"]),
-                   leader=row["leader"], members=row["members"], founded_on=_day(row["founded_on"]),
+                   members=row["members"], founded_on=_day(row["founded_on"]),
                    status=OrganisationStatus(row["status"]),
                    milestones=[IncubationMilestone(m) for m in row["milestones"]],
                    filing_number=row["filing_number"], filed_on=row["filed_on"] and _day(row["filed_on"]),

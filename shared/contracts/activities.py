@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from shared.contracts.registry import event
@@ -573,6 +573,8 @@ class VolunteerServiceRecorded:
     activity_id: str | None
     recorded_on: date
     late: bool
+    starts_at: time | None = None
+    ends_at: time | None = None
 
 
 @event(service="activities", aggregate="volunteer", name="leader_designated")
@@ -652,18 +654,19 @@ class IncubationMilestone(StrEnum):
     FIRST_ACTIVITY = "first_activity"  # 开展首次活动
 
 
-@event(service="activities", aggregate="organisation", name="registered")
+@event(service="activities", aggregate="organisation", name="registered", personal=("leader",),
+       person="organisation_id")
 @dataclass(frozen=True, kw_only=True)
 class OrganisationRegistered:
     """A community social organisation (社区社会组织) came under the station's care, to be incubated or brought
-    to standard."""
+    to standard. Its leader's name is a resident's personal data: sealed, shown by the activities service."""
 
     organisation_id: str
     station_id: str
     name: str
     community: str
     type: OrganisationType
-    leader: str
+    leader: str | None
     members: int
     founded_on: date
 

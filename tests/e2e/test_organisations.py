@@ -12,7 +12,7 @@ from tests.support import System, open_station, worker
 
 FOUND = """query($station: ID!, $month: String!, $t: String) {
   organisations(consistencyToken: $t) { totalCount edges { node { name status milestones filingNumber activities
-                                                                   participants } } }
+                                                                   participants leader } } }
   organisationCounts(consistencyToken: $t) { community type total filed }
   stationDashboard(stationId: $station, month: $month) { thisMonth { organisationsFiled } }
 }"""
@@ -50,9 +50,12 @@ async def test_an_organisation_is_filed_only_after_its_milestones_and_counted_by
     assert nodes["一力风采魅妈文艺队"] == {
         "name": "一力风采魅妈文艺队", "status": "ACTIVE",
         "milestones": ["LEADER_FOUND", "CHARTER_ADOPTED", "FIRST_ACTIVITY"], "filingNumber": "黑石铺备2026-033",
-        "activities": 1, "participants": 60}
+        "activities": 1, "participants": 60, "leader": "张某"}
     assert nodes["一力邻里互助队"]["status"] == "INCUBATING"
     assert found["organisationCounts"] == [
         {"community": "一力社区", "type": "CULTURE_SPORT", "total": 1, "filed": 1},
         {"community": "一力社区", "type": "MUTUAL_AID", "total": 1, "filed": 0}]
     assert found["stationDashboard"]["thisMonth"]["organisationsFiled"] == 1
+    stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'OrganisationRegistered'"
+                                                   " AND data->>'name' = '一力风采魅妈文艺队'")
+    assert "张某" not in stored

@@ -39,6 +39,8 @@ async def test_a_month_with_a_supervision_and_one_meeting_shows_the_missing_onli
                            supervisorId="sw-hsp-1", supervisorKind="INTERNAL", staffIds=["sw-hsp-1"],
                            heldOn="2026-11-04", hours=1, topics=["自我督导"])
 
+    by_bureau = await record(http, BUREAU, "recordProjectMeeting", "RecordProjectMeetingInput", stationIds=[hsp],
+                             mode="ONLINE", startsAt="2026-11-20T12:00:00Z", attendees=["bureau-1"])
     found = (await graphql(http, COMPLIANCE, BUREAU, month="2026-11", t=last["consistencyToken"]))["data"]
     october = (await graphql(http, COMPLIANCE, BUREAU, month="2026-10",
                              t=last["consistencyToken"]))["data"]["monthlyCompliance"]
@@ -53,3 +55,4 @@ async def test_a_month_with_a_supervision_and_one_meeting_shows_the_missing_onli
     assert (action["id"], action["owner"]) == ("a1", "sw-hsp-1") and action["doneOn"] is not None
     assert found["projectMeetings"]["totalCount"] == 2
     assert (refused["__typename"], refused["code"]) == ("Forbidden", "forbidden")
+    assert by_bureau["__typename"] == "Forbidden", "the bureau reads; it cannot make a station compliant"

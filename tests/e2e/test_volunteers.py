@@ -103,6 +103,6 @@ async def test_bad_community_work_is_refused_clearly_and_stores_nothing(
 
     assert [(r["__typename"], r["field"]) for r in refusals] == [
         ("InvalidInput", "idNumber"), ("InvalidInput", "hours"), ("StageOutOfOrder", "organisationId"),
-        ("NotFound", "compoundId"), ("Forbidden", None), ("InvalidInput", "periodStart")]
+        ("NotFound", "compoundId"), ("Forbidden", "stationId"), ("InvalidInput", "periodStart")]
     assert all(r["messageZh"] and r["messageEn"] for r in refusals)
     assert await system.activities.pool.fetchval("SELECT count(*) FROM events") == before

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.contracts.activities import ResourceMapped, VolunteerErased, VolunteerRegistered
+from shared.contracts.activities import (
+    OrganisationRegistered,
+    ResourceMapped,
+    VolunteerErased,
+    VolunteerRegistered,
+)
 from shared.eventstore import EventStore
 from shared.id_number import masked
 from shared.runtime import RequestContext
@@ -37,3 +42,16 @@ async def volunteer_views(store: EventStore, body: dict[str, Any], request: Requ
                     view = {"name": None, "id_number": None, "contact": None, "erased": True}
         found.append(view)
     return {"volunteers": found}
+
+
+async def organisation_leaders(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Each organisation's leader, for readers of its station (None otherwise)."""
+    found: list[str | None] = []
+    for organisation_id in [str(i) for i in body.get("organisation_ids", [])][:200]:
+        leader = None
+        for recorded in await store.read_stream(f"organisation-{organisation_id}"):
+            if isinstance(recorded.payload, OrganisationRegistered) and request.actor.may_act_for(
+                    recorded.payload.station_id):
+                leader = recorded.payload.leader
+        found.append(leader)
+    return {"leaders": found}

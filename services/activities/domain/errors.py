@@ -172,8 +172,9 @@ class StationsForRole(InvalidInput):
 
 class NotASupervisor(Forbidden):
     def __init__(self) -> None:
-        super().__init__(Message(zh="只有督导、站长或项目总监可以记录督导",
-                                 en="Only a supervisor, the station head or the project director records supervision"))
+        super().__init__(Message(zh="只有督导、站长或项目总监可以记录督导；区民政局只能查看",
+                                 en="Only a supervisor, the station head or the project director records supervision;"
+                                    " the bureau reads"), field="stationId")
 
 
 class ActionAlreadyDone(DomainError):
@@ -224,9 +225,15 @@ class MilestonesMissing(DomainError):
 class StatusOrder(DomainError):
     code = "stage_order"
 
-    def __init__(self, current: str, asked: str) -> None:
-        super().__init__(Message(zh=f"社会组织状态不能从 {current} 变为 {asked}",
-                                 en=f"An organisation cannot go from {current} to {asked}"), field="status")
+    def __init__(self, current: str, asked: str, field: str = "status") -> None:
+        if asked == "filed":
+            zh, en = f"社会组织状态为 {current}，不能再次备案", f"The organisation is {current} and cannot be filed"
+        elif asked == "activity":
+            zh, en = f"社会组织已{current}，不能再记录活动", f"The organisation is {current} and holds no activities"
+        else:
+            zh = f"社会组织状态不能从 {current} 变为 {asked}"
+            en = f"An organisation cannot go from {current} to {asked}"
+        super().__init__(Message(zh=zh, en=en), field=field)
 
 
 class IssueNeverRaised(NotFound):
@@ -239,8 +246,10 @@ class IssueClosed(DomainError):
     code = "stage_order"
 
     def __init__(self, issue_id: str, status: str) -> None:
-        super().__init__(Message(zh=f"议题 {issue_id} 已{('解决' if status == 'resolved' else '上报')}，不再跟进",
-                                 en=f"Issue {issue_id} is already {status}"), field="issueId")
+        zh, en = {"resolved": (f"议题 {issue_id} 已解决，不再跟进", f"Issue {issue_id} is already resolved"),
+                  "escalated": (f"议题 {issue_id} 已上报，不再跟进", f"Issue {issue_id} is already escalated"),
+                  "raised": (f"议题 {issue_id} 不能改回“已提出”", f"Issue {issue_id} cannot go back to raised")}[status]
+        super().__init__(Message(zh=zh, en=en), field="issueId")
 
 
 class PeriodNotAligned(InvalidInput):
@@ -256,3 +265,15 @@ class CorrectionReasonMissing(InvalidInput):
                                  en=f"The report was submitted (version {version}) and is locked; "
                                     "a resubmission needs the reason for the correction"),
                          field="correctionReason")
+
+
+class DayOverfull(InvalidInput):
+    def __init__(self, day: object, already: float) -> None:
+        super().__init__(Message(zh=f"{day} 已记录 {already:g} 小时，一天不超过 24 小时",
+                                 en=f"{day} already holds {already:g} hours; a day has 24"), field="hours")
+
+
+class ServicesOverlap(InvalidInput):
+    def __init__(self, start: object, end: object) -> None:
+        super().__init__(Message(zh=f"与当天 {start}–{end} 的服务时间重叠", en=f"Overlaps the service {start}–{end}"),
+                         field="startsAt")

@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from services.activities.domain.commands import HoldJointMeeting, IssueUpdate, ProgressIssue, SetUpGovernance
-from services.activities.domain.errors import AlreadyExists, IssueClosed, IssueNeverRaised, NotFoundHere
+from services.activities.domain.errors import (
+    AlreadyExists,
+    DateBeforeThe,
+    IssueClosed,
+    IssueNeverRaised,
+    NotFoundHere,
+)
 from services.activities.domain.places import Station, Street, require_open
 from services.activities.domain.rules import require_recorder
 from shared.contracts.activities import (
@@ -78,6 +84,9 @@ def hold_meeting(command: HoldJointMeeting, state: Governance) -> list[object]:
     require_not_future("heldOn", command.held_on, command.today)
     if not command.present:
         require_text("present", "")
+    for issue in command.raise_issues:
+        if issue.due_on < command.held_on:
+            raise DateBeforeThe("raiseIssues.dueOn", "会议日期", "meeting")
     number = len(governance.issues)
     raised = tuple(IssueRaisedInMeeting(issue_id=f"i{number + n}", title=require_text("raiseIssues.title", i.title),
                                         owner=require_text("raiseIssues.owner", i.owner), due_on=i.due_on)

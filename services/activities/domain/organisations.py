@@ -14,6 +14,7 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyExists,
+    DateBeforeThe,
     MilestonesMissing,
     NotFoundHere,
     StatusOrder,
@@ -49,6 +50,7 @@ class Organisation:
     founded_on: date = date.min
     status: OrganisationStatus = OrganisationStatus.INCUBATING
     milestones: frozenset[IncubationMilestone] = frozenset()
+    last_milestone_on: date = date.min
     record_ids: frozenset[str] = frozenset()
 
 
@@ -65,7 +67,8 @@ def register(command: RegisterOrganisation, station: Station, state: Organisatio
     return [OrganisationRegistered(
         organisation_id=command.organisation_id, station_id=command.station_id,
         name=require_text("name", command.name), community=require_text("community", command.community),
-        type=command.type, leader=command.leader.strip(), members=command.members, founded_on=command.founded_on)]
+        type=command.type, leader=command.leader.strip() or None, members=command.members,
+        founded_on=command.founded_on)]
 
 
 def _current(organisation_id: str, state: Organisation) -> Organisation:
@@ -80,6 +83,8 @@ def milestone(command: RecordOrganisationMilestone, state: Organisation) -> list
     if command.milestone in organisation.milestones:
         raise AlreadyExists("该培育节点", "The milestone", "milestone")
     require_not_future("reachedOn", command.reached_on, command.today)
+    if command.reached_on < organisation.founded_on:
+        raise DateBeforeThe("reachedOn", "成立日期", "founding")
     return [OrganisationMilestoneReached(organisation_id=command.organisation_id,
                                          station_id=organisation.station_id, milestone=command.milestone,
                                          reached_on=command.reached_on)]
@@ -89,11 +94,13 @@ def file(command: FileOrganisation, state: Organisation) -> list[object]:
     organisation = _current(command.organisation_id, state)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if organisation.status != OrganisationStatus.INCUBATING:
-        raise StatusOrder(organisation.status.value, OrganisationStatus.FILED.value)
+        raise StatusOrder(organisation.status.value, OrganisationStatus.FILED.value, field="organisationId")
     missing = [m.value for m in IncubationMilestone if m not in organisation.milestones]
     if missing:
         raise MilestonesMissing(missing)
     require_not_future("filedOn", command.filed_on, command.today)
+    if command.filed_on < max(organisation.founded_on, organisation.last_milestone_on):
+        raise DateBeforeThe("filedOn", "成立或培育节点日期", "founding or the milestones")
     return [OrganisationFiled(organisation_id=command.organisation_id, station_id=organisation.station_id,
                               filing_number=require_text("filingNumber", command.filing_number),
                               filed_on=command.filed_on)]
@@ -113,7 +120,7 @@ def record_activity(command: RecordOrganisationActivity, project: Project | None
     organisation = _current(command.organisation_id, state)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if organisation.status == OrganisationStatus.DISSOLVED:
-        raise StatusOrder(organisation.status.value, "activity")
+        raise StatusOrder(organisation.status.value, "activity", field="organisationId")
     if command.record_id in organisation.record_ids:
         raise AlreadyExists(f"活动记录 {command.record_id}", f"Record {command.record_id}", "recordId")
     if project is not None:
@@ -132,8 +139,9 @@ def evolve(state: Organisation, event: object) -> Organisation:
     match event:
         case OrganisationRegistered(station_id=station_id, founded_on=founded_on):
             return Organisation(registered=True, station_id=station_id, founded_on=founded_on)
-        case OrganisationMilestoneReached(milestone=reached):
-            return replace(state, milestones=state.milestones | {reached})
+        case OrganisationMilestoneReached(milestone=reached, reached_on=reached_on):
+            return replace(state, milestones=state.milestones | {reached},
+                           last_milestone_on=max(state.last_milestone_on, reached_on))
         case OrganisationFiled():
             return replace(state, status=OrganisationStatus.FILED)
         case OrganisationStatusChanged(status=status):

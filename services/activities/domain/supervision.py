@@ -16,6 +16,7 @@ from services.activities.domain.errors import (
     NotFoundHere,
 )
 from services.activities.domain.places import Station, require_open
+from services.activities.domain.rules import RECORDERS, require_recorder
 from shared.contracts import Role
 from shared.contracts.activities import (
     AgreedAction,
@@ -72,9 +73,12 @@ def record(command: RecordSupervision, station: Station, state: Supervision) -> 
 
 
 def follow_up(command: FollowUpSupervisionAction, state: Supervision) -> list[object]:
+    """The station's staff or a supervisor follow an action up; the bureau reads."""
     if not state.held:
         raise NotFoundHere("督导记录", "supervision", command.supervision_id, "supervisionId")
     require_station(command.actor, state.station_id, field="supervisionId")
+    if command.actor.role not in (*RECORDERS, Role.SUPERVISOR):
+        raise NotASupervisor()
     if command.action_id in state.done_actions:
         raise ActionAlreadyDone(command.action_id)
     if command.action_id not in state.open_actions:
@@ -110,7 +114,7 @@ def record_meeting(command: RecordProjectMeeting, stations: dict[str, Station], 
         require_text("stationIds", "")
     for station_id in chosen:
         require_open(stations.get(station_id, Station()), station_id, "stationIds")
-        require_station(command.actor, station_id, field="stationIds")
+        require_recorder(command.actor, station_id, field="stationIds")
     if command.starts_at.tzinfo is None:
         raise NaiveTime()
     require_not_future("startsAt", (command.starts_at.astimezone(CHINA_TZ)).date(), command.today)

@@ -7,7 +7,7 @@ service is kept but flagged late.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from services.activities.domain.commands import (
     DesignateVolunteerLeader,
@@ -21,9 +21,11 @@ from services.activities.domain.commands import (
 from services.activities.domain.errors import (
     AlreadyExists,
     DateBeforeThe,
+    DayOverfull,
     MoreHoursThanTheSpan,
     NotFoundHere,
     NotOfThisStation,
+    ServicesOverlap,
     VolunteerGone,
 )
 from services.activities.domain.places import Station, require_open
@@ -66,6 +68,8 @@ class Volunteer:
     erased: bool = False
     leader: bool = False
     record_ids: frozenset[str] = frozenset()
+    served: tuple[tuple[date, float, time | None, time | None], ...] = ()
+    """(day, hours, from, to) of every service, so a day never holds more than it has."""
 
 
 VOLUNTEER = Volunteer()
@@ -113,20 +117,28 @@ def record_service(command: RecordVolunteerService, state: Volunteer) -> list[ob
     require_not_future("servedOn", command.served_on, command.today)
     span = 24.0
     if command.starts_at is not None and command.ends_at is not None:
-        start = datetime.combine(command.served_on, command.starts_at)
-        span = (datetime.combine(command.served_on, command.ends_at) - start).total_seconds() / 3600
+        begins = datetime.combine(command.served_on, command.starts_at)
+        span = (datetime.combine(command.served_on, command.ends_at) - begins).total_seconds() / 3600
         if span <= 0:
             raise DateBeforeThe("endsAt", "开始时间", "start")
     require_range("hours", command.hours, 0.1, 24)
     if command.hours > span:
         raise MoreHoursThanTheSpan(command.hours, span)
+    same_day = [(hours, frm, to) for day, hours, frm, to in volunteer.served if day == command.served_on]
+    if sum(hours for hours, _, _ in same_day) + command.hours > 24:
+        raise DayOverfull(command.served_on, sum(hours for hours, _, _ in same_day))
+    if command.starts_at is not None and command.ends_at is not None:
+        for _, frm, to in same_day:
+            if frm is not None and to is not None and frm < command.ends_at and command.starts_at < to:
+                raise ServicesOverlap(frm, to)
     return [VolunteerServiceRecorded(
         volunteer_id=command.volunteer_id, station_id=volunteer.station_id, record_id=command.record_id,
         served_on=command.served_on, place=require_text("place", command.place),
         content=require_text("content", command.content), hours=command.hours,
         organising_unit=require_text("organisingUnit", command.organising_unit),
         person_in_charge=require_text("personInCharge", command.person_in_charge), activity_id=command.activity_id,
-        recorded_on=command.today, late=is_late(command.served_on, command.today))]
+        recorded_on=command.today, late=is_late(command.served_on, command.today), starts_at=command.starts_at,
+        ends_at=command.ends_at)]
 
 
 def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> list[object]:
@@ -149,8 +161,10 @@ def evolve(state: Volunteer, event: object) -> Volunteer:
     match event:
         case VolunteerRegistered(station_id=station_id, registered_on=registered_on):
             return Volunteer(registered=True, station_id=station_id, registered_on=registered_on)
-        case VolunteerServiceRecorded(record_id=record_id):
-            return replace(state, record_ids=state.record_ids | {record_id})
+        case VolunteerServiceRecorded(record_id=record_id, served_on=day, hours=hours, starts_at=start,
+                                      ends_at=end):
+            return replace(state, record_ids=state.record_ids | {record_id},
+                           served=(*state.served, (day, hours, start, end)))
         case VolunteerLeaderDesignated():
             return replace(state, leader=True)
         case VolunteerErased():

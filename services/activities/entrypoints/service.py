@@ -24,7 +24,8 @@ def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     resource map's contacts, which only this service can open."""
     return {**command_endpoints("activities", store, routes(CarriedCases(pool))),
             "resource_contacts": partial(views.resource_contacts, store),
-            "volunteer_views": partial(views.volunteer_views, store)}
+            "volunteer_views": partial(views.volunteer_views, store),
+            "organisation_leaders": partial(views.organisation_leaders, store)}
 
 
 async def main() -> None:

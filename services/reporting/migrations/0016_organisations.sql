@@ -1,4 +1,4 @@
--- Community social organisations, their incubation milestones, filing and status, and their own activities.
+-- Community social organisations (their leaders' names stay sealed in activities), their incubation milestones, filing and status, and their own activities.
 CREATE TABLE organisations (
     seq             bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     organisation_id text PRIMARY KEY,
@@ -6,7 +6,6 @@ CREATE TABLE organisations (
     name            text NOT NULL,
     community       text NOT NULL,
     type            text NOT NULL,
-    leader          text NOT NULL,
     members         integer NOT NULL,
     founded_on      date NOT NULL,
     status          text NOT NULL DEFAULT 'incubating',

@@ -230,9 +230,9 @@ async def organised_by_residents(conn: asyncpg.Connection, event: ReceivedEvent)
     match event.payload:
         case OrganisationRegistered() as e:
             await conn.execute(
-                "INSERT INTO organisations (organisation_id, station_id, name, community, type, leader, members,"
-                " founded_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", e.organisation_id, e.station_id, e.name,
-                e.community, e.type.value, e.leader, e.members, e.founded_on)
+                "INSERT INTO organisations (organisation_id, station_id, name, community, type, members,"
+                " founded_on) VALUES ($1, $2, $3, $4, $5, $6, $7)", e.organisation_id, e.station_id, e.name,
+                e.community, e.type.value, e.members, e.founded_on)
         case OrganisationMilestoneReached() as e:
             await conn.execute("UPDATE organisations SET milestones = array_append(milestones, $2)"
                                " WHERE organisation_id = $1", e.organisation_id, e.milestone.value)

@@ -34,6 +34,10 @@ FIGURES: dict[str, str] = {
                              " AND reach = 'direct' AND day >= $3 AND day < $4 GROUP BY 1",
     "people_served": "SELECT station_id, count(DISTINCT person) FROM people_served WHERE {scope}"
                      " AND day >= $3 AND day < $4 GROUP BY 1",
+    "cases_opened": "SELECT station_id, count(*) FROM cases WHERE {scope} AND opened_on >= $3 AND opened_on < $4"
+                    " GROUP BY 1",
+    "cases_closed": "SELECT station_id, count(*) FROM cases WHERE {scope} AND closed_on >= $3 AND closed_on < $4"
+                    " GROUP BY 1",
     "case_sessions": "SELECT station_id, count(*) FROM case_sessions WHERE {scope} AND held_on >= $3"
                      " AND held_on < $4 GROUP BY 1",
     "groups_planned": "SELECT station_id, count(*) FROM groups WHERE {scope} AND planned_on >= $3"
@@ -297,7 +301,8 @@ async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
     return await paged(
         pool, body, "meeting",
         "SELECT m.*, (SELECT array_agg(s.station_id ORDER BY s.station_id) FROM meeting_stations s"
-        " WHERE s.meeting_id = m.meeting_id) AS station_ids FROM meetings m",
+        " WHERE s.meeting_id = m.meeting_id AND ($1::text[] IS NULL OR s.station_id = ANY($1))) AS station_ids"
+        " FROM meetings m",
         "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
         f" {_SCOPE.format('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")
 

@@ -20,9 +20,11 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyExists,
+    DayOverfull,
     MoreHoursThanTheSpan,
     NotFoundHere,
     NotOfThisStation,
+    ServicesOverlap,
     VolunteerGone,
 )
 from shared.contracts import Actor, Role
@@ -117,3 +119,16 @@ def test_teams_and_trainings_take_the_stations_own_volunteers() -> None:
                                    False)
     [held] = volunteers.record_training(training, STATIONS["s-hsp"], {"v-1": VOLUNTEER}, False)
     assert held.attendee_ids == ("v-1",)  # type: ignore[attr-defined]
+
+
+def test_a_day_holds_no_more_than_24_hours_and_services_of_a_day_do_not_overlap() -> None:
+    morning = reduce(volunteers.evolve, volunteers.record_service(
+        serve(hours=2, starts_at=time(9, 0), ends_at=time(11, 0)), VOLUNTEER), VOLUNTEER)
+    with pytest.raises(ServicesOverlap):
+        volunteers.record_service(serve(record_id="r-2", hours=1, starts_at=time(10, 30), ends_at=time(11, 30)),
+                                  morning)
+    long_day = reduce(volunteers.evolve, volunteers.record_service(serve(record_id="r-3", hours=20), morning),
+                      morning)
+    with pytest.raises(DayOverfull):
+        volunteers.record_service(serve(record_id="r-4", hours=3), long_day)
+    volunteers.record_service(serve(record_id="r-5", hours=1, starts_at=time(11, 0), ends_at=time(12, 0)), morning)
