@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint unit bench rebuild clean schema asyncapi
+.PHONY: run test lint unit bench rebuild clean schema asyncapi replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ asyncapi: $(STAMP)
 
 clean:
 	rm -rf var
+
+# Apply the events reporting parked (a projection could not apply them) again, after the projection was fixed.
+replay-parked: $(STAMP)
+	$(PY) -m services.reporting replay-parked

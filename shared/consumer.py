@@ -67,19 +67,28 @@ class ConsumerStats:
     state: str = "starting"
     applied: int = 0
     last_stream_seq: int = 0
+    stream_last_seq: int = 0
+    """The stream's own last sequence, as JetStream last said."""
     failures: int = 0
+    parked: int = 0
 
 
 def received(msg: Msg) -> ReceivedEvent:
-    headers = msg.headers or {}
+    return received_from(msg.headers or {}, msg.data.decode(), msg.metadata.sequence.stream)
+
+
+def received_from(headers: dict[str, str], data: str, stream_seq: int) -> ReceivedEvent:
+    """The event a message (or a parked copy of one) carries."""
     type_name = headers["hemiao-event-type"]
-    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(msg.data)),
+    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(data)),
                          stream_id=headers["hemiao-stream-id"], version=int(headers["hemiao-stream-version"]),
-                         event_id=headers["Nats-Msg-Id"], stream_seq=msg.metadata.sequence.stream,
+                         event_id=headers["Nats-Msg-Id"], stream_seq=stream_seq,
                          recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))
 
 
-APPLIED, SEEN, EARLY = "applied", "seen", "early"
+APPLIED, SEEN, EARLY, PARKED = "applied", "seen", "early", "parked"
+MAX_DELIVERIES = 3
+"""A batch that fails is redelivered; on this delivery an event that still fails is parked instead."""
 GAP_RETRY_SECONDS = 1.0
 """How long an event that came before its predecessor waits before it is offered again."""
 
@@ -147,8 +156,12 @@ class StreamConsumer:
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
                                       ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4))
             self.stats.state = "active"
+            self.stats.parked = await self._pool.fetchval(
+                "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
             try:
                 while True:
+                    stop_if_cancelled()  # a cancellation a library call swallowed still stops the loop
+                    self.stats.stream_last_seq = (await self._js.stream_info(stream)).state.last_seq
                     try:
                         messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
                     except TimeoutError:
@@ -180,18 +193,79 @@ class StreamConsumer:
                 "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
             applied = done = 0
             for msg in messages:
-                event = received(msg)
-                outcome = await apply_event(conn, event, self._table)
+                stop_if_cancelled()
+                outcome = await self._apply_or_park(conn, msg)
                 if outcome == EARLY:
                     break
                 applied += outcome == APPLIED
-                checkpoint = max(checkpoint, event.stream_seq)
+                checkpoint = max(checkpoint, msg.metadata.sequence.stream)
                 done += 1
             await conn.execute(
                 "UPDATE consumer_checkpoints SET stream_seq = $2, applied = applied + $3, updated_at = now(),"
                 " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
         return applied, checkpoint, done
 
+    async def _apply_or_park(self, conn: asyncpg.Connection, msg: Msg) -> str:
+        """Apply the message's event; an event its projections still fail on at the last delivery is parked,
+        and so is every later event of a stream with a parked one (the stream's order holds)."""
+        headers = msg.headers or {}
+        stream_id, version = headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0"))
+        blocked = await conn.fetchval("SELECT min(version) FROM parked_events WHERE consumer = $1 AND stream_id = $2",
+                                      self.name, stream_id)
+        if blocked is not None and version > blocked:
+            await self._park(conn, msg, f"held behind version {blocked}, which is parked")
+            return PARKED
+        try:
+            async with conn.transaction():  # a savepoint: a failing event undoes only itself
+                return await apply_event(conn, received(msg), self._table)
+        except Exception as error:
+            stop_if_cancelled()
+            if msg.metadata.num_delivered < MAX_DELIVERIES:
+                raise
+            log.error("consumer %s: parking %s version %s after %s deliveries: %r", self.name, stream_id, version,
+                      msg.metadata.num_delivered, error)
+            await self._park(conn, msg, repr(error))
+            return PARKED
+
+    async def _park(self, conn: asyncpg.Connection, msg: Msg, error: str) -> None:
+        headers = dict(msg.headers or {})
+        await conn.execute(
+            "INSERT INTO parked_events (consumer, stream_id, version, stream_seq, event_id, type, headers, data,"
+            " error) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) ON CONFLICT DO NOTHING", self.name,
+            headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0")),
+            msg.metadata.sequence.stream, headers.get("Nats-Msg-Id", ""), headers.get("hemiao-event-type", "?"),
+            json.dumps(headers), msg.data.decode(errors="replace"), error)
+        self.stats.parked += 1
+
     async def _acknowledge(self, messages: list[Msg]) -> None:
         for msg in messages:
             await msg.ack()
+
+
+async def replay_parked(pool: asyncpg.Pool, consumer: str, table: dict[str, list[Projector]]) -> tuple[int, int]:
+    """Apply the parked events again, each stream in version order, once the projection is fixed: an event that
+    applies leaves the table; at the first that still fails its stream stops (its error updated) and the later
+    ones stay parked. Returns (applied, still parked)."""
+    applied = 0
+    async with pool.acquire() as conn:
+        streams = [r["stream_id"] for r in await conn.fetch(
+            "SELECT DISTINCT stream_id FROM parked_events WHERE consumer = $1 ORDER BY stream_id", consumer)]
+        for stream_id in streams:
+            for row in await conn.fetch("SELECT * FROM parked_events WHERE consumer = $1 AND stream_id = $2"
+                                        " ORDER BY version", consumer, stream_id):
+                try:
+                    async with conn.transaction():
+                        event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"])
+                        if await apply_event(conn, event, table) == EARLY:
+                            raise RuntimeError(f"version {event.version - 1} of {stream_id} is missing")
+                        await conn.execute("DELETE FROM parked_events WHERE consumer = $1 AND stream_id = $2"
+                                           " AND version = $3", consumer, stream_id, row["version"])
+                        await conn.execute("UPDATE consumer_checkpoints SET applied = applied + 1 WHERE consumer = $1",
+                                           consumer)
+                    applied += 1
+                except Exception as error:
+                    await conn.execute("UPDATE parked_events SET error = $4 WHERE consumer = $1 AND stream_id = $2"
+                                       " AND version = $3", consumer, stream_id, row["version"], repr(error))
+                    break
+        left = await conn.fetchval("SELECT count(*) FROM parked_events WHERE consumer = $1", consumer)
+    return applied, int(left)

@@ -11,11 +11,12 @@ import asyncpg
 import pytest
 from nats.aio.msg import Msg
 
-from services.reporting.entrypoints.service import MIGRATIONS
+from services.reporting.entrypoints.service import MIGRATIONS, system_status
 from services.reporting.projections import Projector, ReceivedEvent, projectors
-from shared.consumer import StreamConsumer
+from shared.consumer import StreamConsumer, replay_parked
 from shared.migrations import migrate
-from tests.support import System, open_case_for, open_station, wait_until, worker
+from shared.runtime import RequestContext
+from tests.support import SYSTEM_ACTOR, System, open_case_for, open_station, wait_until, worker
 
 SESSIONS = 40
 CASE_EVENTS = 3 + SESSIONS  # recipient registered, the case's number, case opened, the sessions
@@ -182,3 +183,39 @@ async def test_events_redelivered_behind_newer_ones_after_a_kill_are_applied_in_
 
     await reporting.assert_counted_once()
     assert successor.stats.applied == CASE_EVENTS - 8
+
+
+async def test_a_poisoned_event_is_parked_visibly_its_stream_waits_behind_it_and_a_replay_after_the_fix_applies_all(
+        reporting: Reporting) -> None:
+    table = projectors()
+    real = table["CaseSessionRecorded"][0]
+
+    async def with_a_bug(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        if event.version == 10:
+            raise ValueError("a projection bug on version 10")
+        await real(conn, event)
+
+    table["CaseSessionRecorded"] = [with_a_bug]
+    consumer = reporting.start(reporting.consumer(table))
+    await wait_until(reporting.all_applied, timeout=30, what="every event applied or parked")
+
+    parked = await reporting.pool.fetch("SELECT version, error FROM parked_events WHERE consumer = $1"
+                                        " ORDER BY version", consumer.name)
+    status = await system_status(reporting.pool, [consumer], RequestContext(actor=SYSTEM_ACTOR, correlation_id="s"))
+    sessions = await reporting.pool.fetchval("SELECT session_count FROM cases WHERE case_id = $1", reporting.case_id)
+    case_version = await reporting.pool.fetchval("SELECT version FROM applied_versions WHERE stream_id = $1",
+                                                 f"case-{reporting.case_id}")
+
+    # The case's stream: opened is version 1, the 40 sessions versions 2 to 41. Version 10 failed three
+    # deliveries running and was parked; 11 to 41 wait behind it; versions 2 to 9 were applied.
+    assert [p["version"] for p in parked] == list(range(10, 42))
+    assert "a projection bug on version 10" in parked[0]["error"]
+    assert all("held behind version 10" in p["error"] for p in parked[1:])
+    assert (sessions, case_version) == (8, 9)
+    [mine] = [c for c in status["consumers"] if c["consumer"] == consumer.name]
+    assert len(mine["parked"]) == 32 and mine["lag_events"] == 0 and consumer.stats.parked == 32
+
+    applied, left = await replay_parked(reporting.pool, consumer.name, projectors())  # the projection, fixed
+
+    assert (applied, left) == (32, 0)
+    await reporting.assert_counted_once()

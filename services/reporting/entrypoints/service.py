@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from services.reporting.queries import (
 )
 from services.reporting.queries.consistency import wait_for_positions
 from shared.config import ServiceSettings
-from shared.consumer import StreamConsumer
+from shared.consumer import StreamConsumer, replay_parked
+from shared.contracts import Role
+from shared.contracts.errors import Forbidden, Message
 from shared.http import database_check, embedded_server, health_app, nats_check
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream
@@ -79,8 +82,9 @@ QUERIES: dict[str, Query] = {
 }
 
 
-def query_endpoints(pool: asyncpg.Pool) -> dict[str, Handler]:
-    """Each query first waits for the positions of a consistency token, when one is given."""
+def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None = None) -> dict[str, Handler]:
+    """Each query first waits for the positions of a consistency token, when one is given; `system_status`
+    tells operators how far each consumer has got and what it parked."""
 
     def endpoint(query: Query) -> Handler:
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -89,7 +93,37 @@ def query_endpoints(pool: asyncpg.Pool) -> dict[str, Handler]:
 
         return handle
 
-    return {name: endpoint(query) for name, query in QUERIES.items()}
+    async def status(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+        return await system_status(pool, consumers or [], request)
+
+    return {**{name: endpoint(query) for name, query in QUERIES.items()}, "system_status": endpoint(status)}
+
+
+async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer],
+                        request: RequestContext) -> dict[str, Any]:
+    """Per consumer: where it is, how far behind its stream (events and seconds), and its parked events.
+    For operators: the bureau, the project director and the system."""
+    if request.actor.role not in (Role.DISTRICT_BUREAU, Role.PROJECT_DIRECTOR, Role.SYSTEM):
+        raise Forbidden(Message(zh="只有区民政局、项目总监或运维可以查看系统状态",
+                                en="Only the bureau, the project director or operators see the system's status"))
+    live = {c.name: c.stats for c in consumers}
+    rows = await pool.fetch("SELECT consumer, stream_seq, applied, last_event_at, updated_at FROM consumer_checkpoints"
+                            " ORDER BY consumer")
+    parked = await pool.fetch("SELECT consumer, stream_id, version, type, error, parked_at FROM parked_events"
+                              " ORDER BY consumer, stream_id, version")
+    answer = []
+    for row in rows:
+        stats = live.get(row["consumer"])
+        stream_last = stats.stream_last_seq if stats else row["stream_seq"]
+        answer.append({
+            "consumer": row["consumer"], "state": stats.state if stats else "elsewhere",
+            "applied_stream_seq": row["stream_seq"], "stream_last_seq": max(stream_last, row["stream_seq"]),
+            "lag_events": max(stream_last - row["stream_seq"], 0),
+            "lag_seconds": 0.0 if stream_last <= row["stream_seq"] or row["last_event_at"] is None else
+            (datetime.now(UTC) - row["last_event_at"]).total_seconds(),
+            "parked": [{**dict(p), "parked_at": p["parked_at"].isoformat()} for p in parked
+                       if p["consumer"] == row["consumer"]]})
+    return {"consumers": answer}
 
 
 def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, Any]]:
@@ -102,6 +136,13 @@ def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, An
                                              per_source(lambda c: c.stats.last_stream_seq)),
         "hemiao_reporting_consumer_active": ("1 when this process is the active consumer",
                                              per_source(lambda c: float(c.stats.state == "active"))),
+        "hemiao_reporting_stream_last_seq": ("The stream's last sequence, as last seen",
+                                             per_source(lambda c: c.stats.stream_last_seq)),
+        "hemiao_reporting_lag_events": ("Events in the stream not yet applied",
+                                        per_source(lambda c: max(c.stats.stream_last_seq - c.stats.last_stream_seq,
+                                                                 0))),
+        "hemiao_reporting_parked_events": ("Events parked because a projection could not apply them",
+                                           per_source(lambda c: c.stats.parked)),
     }
 
 
@@ -128,7 +169,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
                  for s in SOURCES]
     tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
     micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
-                        description="Read models and reports (报表)", endpoints=query_endpoints(pool),
+                        description="Read models and reports (报表)", endpoints=query_endpoints(pool, consumers),
                         auth=settings.auth)
 
     async def check_consumers() -> str | None:
@@ -148,6 +189,22 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         await micro.stop()
         await cancel_all(tasks)
         await nc.close()
+        await pool.close()
+
+
+async def replay() -> int:
+    """Replay every consumer's parked events; 0 when none is left parked."""
+    settings = ServiceSettings.from_env("reporting")
+    await migrate(settings.database_url, [MIGRATIONS])
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        left = 0
+        for source in SOURCES:
+            applied, still = await replay_parked(pool, f"reporting_{source}", projectors())
+            print(f"reporting_{source}: {applied} parked events applied, {still} still parked", flush=True)
+            left += still
+        return 0 if left == 0 else 1
+    finally:
         await pool.close()
 
 

@@ -1,0 +1,30 @@
+"""systemStatus: operators see each consumer's lag and parked events; station staff do not."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.e2e.graphql import graphql
+from tests.e2e.test_station_work import BUREAU
+from tests.support import System, open_case_for, open_station, wait_until, worker
+
+STATUS = "{ systemStatus { consumer state appliedStreamSeq streamLastSeq lagEvents parked { streamId } } }"
+
+
+async def test_operators_see_each_consumers_lag_and_parked_events(system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    opened = await open_case_for(system, station_id)
+    await system.read_models_have(opened["position"])
+
+    async def caught_up() -> bool:
+        found = (await graphql(http, STATUS, BUREAU))["data"]["systemStatus"]
+        return all(c["lagEvents"] == 0 and c["streamLastSeq"] > 0 for c in found if c["consumer"].startswith("report"))
+
+    await wait_until(caught_up, what="reporting's consumers caught up")
+    found = {c["consumer"]: c for c in (await graphql(http, STATUS, BUREAU))["data"]["systemStatus"]}
+    refused = await graphql(http, STATUS, worker(station_id))
+
+    assert {"reporting_cases", "reporting_activities"} <= set(found)
+    assert found["reporting_cases"]["state"] == "active" and found["reporting_cases"]["parked"] == []
+    assert found["reporting_cases"]["appliedStreamSeq"] == found["reporting_cases"]["streamLastSeq"] >= 3
+    assert refused["errors"][0]["extensions"]["code"] == "forbidden"
