@@ -37,6 +37,8 @@ class Context:
     authorization: str | None
     request: Request | WebSocket
     response: Response | WebSocket | None = None
+    connection_params: dict[str, Any] | None = None
+    """graphql-transport-ws's connection_init payload: a browser client's token comes here."""
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
@@ -57,8 +59,15 @@ class Context:
     def token(self) -> str:
         return bearer(self.authorization) or ""
 
+    def _from_connection(self) -> str | None:
+        params = self.connection_params or {}
+        value = params.get("Authorization") or params.get("authorization") or params.get("token")
+        return None if value is None else str(value) if str(value).startswith("Bearer ") else f"Bearer {value}"
+
     def actor(self) -> Actor:
         """The verified caller; a GraphQL error saying why when the token is missing or bad."""
+        if self.authorization is None and self.connection_params:
+            self.authorization = self._from_connection()
         try:
             return verify_token(bearer(self.authorization), self.auth)
         except DomainError as error:

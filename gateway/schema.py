@@ -108,6 +108,7 @@ from gateway.queries.station_work import (
 )
 from gateway.queries.stations import operators, stations
 from gateway.queries.system_status import system_status
+from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
 
 
@@ -262,6 +263,7 @@ class HemiaoSchema(strawberry.Schema):
 schema = HemiaoSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=list(ERROR_TYPES),
     extensions=[
         OperationMetrics,

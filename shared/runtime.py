@@ -164,6 +164,10 @@ class ServiceClient:
         self._namespace = namespace
         self._timeout = timeout
 
+    async def events(self) -> Any:
+        """A live subscription to every published event of the namespace (core NATS: no replay, no acks)."""
+        return await self._nc.subscribe(f"{self._namespace}.events.>")
+
     async def call(self, service: str, endpoint: str, payload: Mapping[str, Any], *, token: str,
                    correlation_id: str | None = None, idempotency_key: str | None = None,
                    timeout: float | None = None) -> dict[str, Any]:
