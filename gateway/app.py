@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.context import Context
+from gateway.exports import ExportStore
 from gateway.metrics import metrics_endpoint
 from gateway.schema import schema
 from shared.config import AuthSettings
@@ -41,6 +43,7 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.settings = settings
         self.client: ServiceClient | None = None
+        self.exports = ExportStore()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         assert self.client is not None, "the gateway's NATS client starts in the lifespan"
@@ -48,7 +51,7 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket) and authorization is None:
             authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
         return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
-                       response=response)
+                       response=response, exports=self.exports)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
@@ -66,6 +69,15 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         finally:
             await nc.close()
 
+    async def download(request: Request) -> Response:
+        """A file made by an export mutation, while its link lasts (the link is the key: no token needed)."""
+        found = graphql.exports.take(request.path_params["name"])
+        if found is None:
+            return JSONResponse({"error": "该下载链接已失效，请重新导出 / The link has expired; export again"},
+                                status_code=404)
+        return Response(found.content, media_type=found.media_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}"})
+
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -77,5 +89,6 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
                             status_code=200 if connected else 503)
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
-                             Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql)],
+                             Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
+                             Route("/exports/{name}/{filename}", download)],
                      lifespan=lifespan)

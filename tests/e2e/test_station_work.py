@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import httpx
+import openpyxl
 
 from gateway.consistency import decode_token
 from shared.contracts import Actor, Role
@@ -139,6 +141,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
          "count": group_person_times}]
     assert found["publicity"] == {"totalCount": 1, "pageInfo": {"hasNextPage": False}, "edges": [
         {"node": {"title": "黑石铺社工站亲子手工日", "level": "DISTRICT", "activityId": activity_id}}]}
+    await exports_equal_the_dashboard(http, me, station_id, dashboard)
     [group] = [e["node"] for e in found["groups"]["edges"]]
     assert {k: group[k] for k in ("phase", "members", "sessionsHeld", "personTimes", "feedbackForms")} == {
         "phase": "CLOSED", "members": 5, "sessionsHeld": 6, "personTimes": group_person_times, "feedbackForms": 2}
@@ -212,3 +215,34 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     assert theirs == []
     assert (both["code"], both["field"]) == ("invalid_input", "projectId")
     assert "13700002222" not in stored
+
+
+EXPORT = """mutation($station: ID!, $format: ExportFormat!) {
+  exportStationMonth(stationId: $station, month: "2026-11", format: $format) {
+    __typename ... on ExportReady { url filename } ... on UserError { code field }
+  }
+}"""
+
+
+async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, station_id: str,
+                                      dashboard: dict[str, Any]) -> None:
+    """The XLSX, read back, and the CSV carry the very figures GraphQL answered."""
+    xlsx = (await graphql(http, EXPORT, me, station=station_id, format="XLSX"))["data"]["exportStationMonth"]
+    csv_export = (await graphql(http, EXPORT, me, station=station_id, format="CSV"))["data"]["exportStationMonth"]
+    other = (await graphql(http, EXPORT, worker("some-other-station"), station=station_id,
+                           format="XLSX"))["data"]["exportStationMonth"]
+    book = openpyxl.load_workbook(io.BytesIO((await http.get(xlsx["url"])).content))
+    rows = {r[0]: (r[1], r[2]) for r in book.active.iter_rows(min_row=3, values_only=True)}
+    csv_text = (await http.get(csv_export["url"])).content
+
+    assert xlsx["filename"].endswith("-2026-11-月报.xlsx")
+    assert rows["直接服务人次合计"] == (dashboard["thisMonth"]["personTimesDirect"],
+                                   dashboard["thisYear"]["personTimesDirect"])
+    assert rows["间接受益人次"] == (dashboard["thisMonth"]["personTimesIndirect"],
+                                dashboard["thisYear"]["personTimesIndirect"])
+    assert rows["服务人数（去重）"][0] == dashboard["thisMonth"]["peopleServed"]
+    assert rows["合计（个案、小组、社区活动直接人次）"][0] == dashboard["thisMonth"]["personTimesDirect"]
+    assert next(book["项目进度"].iter_rows(min_row=2, values_only=True))[0] == "童心童乐童成长"
+    assert csv_text.startswith("\ufeff".encode()) and "指标,本月,本年累计" in csv_text.decode("utf-8-sig")
+    assert other["__typename"] == "Forbidden"
+    assert (await http.get("/exports/no-such-file/x.xlsx")).status_code == 404
