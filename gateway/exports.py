@@ -126,3 +126,36 @@ def station_month_csv(station: str, dashboard: dict[str, Any]) -> bytes:
     for label, month, year in month_rows(dashboard):
         writer.writerow([label, month, year])
     return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def district_month_xlsx(overview: dict[str, Any], title: str) -> bytes:
+    """One row per station and a district row: the district's distinct people are counted across stations,
+    not added up, so that cell is the district's own figure, not a sum."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "区级汇总"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["社工站", "代码", *FIGURE_LABELS.values()])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for station in overview["stations"]:
+        sheet.append([station["name"], station["code"], *(station[key] for key in FIGURE_LABELS)])
+    sheet.append(["全区合计", "", *(overview["totals"][key] for key in FIGURE_LABELS)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 20
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def district_month_csv(overview: dict[str, Any]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["社工站", "代码", *FIGURE_LABELS.values()])
+    for station in overview["stations"]:
+        writer.writerow([station["name"], station["code"], *(station[key] for key in FIGURE_LABELS)])
+    writer.writerow(["全区合计", "", *(overview["totals"][key] for key in FIGURE_LABELS)])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")

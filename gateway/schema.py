@@ -25,7 +25,7 @@ from gateway.mutations.case_stages import (
     transfer_case,
 )
 from gateway.mutations.erase_recipient import erase_recipient
-from gateway.mutations.export import export_station_month
+from gateway.mutations.export import export_district_month, export_station_month
 from gateway.mutations.merge_recipients import merge_recipients
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
@@ -229,6 +229,8 @@ class Mutation:
     use_resource = strawberry.mutation(resolver=use_resource, description="A project or activity used a resource")
     export_station_month = strawberry.mutation(resolver=export_station_month,
                                                description="月报导出 XLSX/CSV: a short-lived download link")
+    export_district_month = strawberry.mutation(resolver=export_district_month,
+                                                description="区级月度汇总导出 XLSX/CSV: stations and the district")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,
                                               description="年度目标 (the bureau): e.g. at least 2 projects")
     start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")

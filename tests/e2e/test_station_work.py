@@ -246,3 +246,11 @@ async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, statio
     assert csv_text.startswith("\ufeff".encode()) and "指标,本月,本年累计" in csv_text.decode("utf-8-sig")
     assert other["__typename"] == "Forbidden"
     assert (await http.get("/exports/no-such-file/x.xlsx")).status_code == 404
+
+    district = (await graphql(http, """mutation { exportDistrictMonth(month: "2026-11") {
+        ... on ExportReady { url } } }""", BUREAU))["data"]["exportDistrictMonth"]
+    sheet = openpyxl.load_workbook(io.BytesIO((await http.get(district["url"])).content)).active
+    header = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
+    by_station = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert by_station["HSP街道社工站"]["直接服务人次合计"] == dashboard["thisMonth"]["personTimesDirect"]
+    assert by_station["全区合计"]["服务人数（去重）"] == dashboard["thisMonth"]["peopleServed"]
