@@ -6,25 +6,21 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.cases import connection, decode_cursor, page_size
+from services.reporting.queries.pages import paged
 from services.reporting.queries.scope import visible_stations
 from shared.runtime import RequestContext
 
 
 async def recipient_list(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Newest first; merged duplicates left out unless asked for; erased ones kept (they still count)."""
-    first = page_size(body)
-    after = decode_cursor(body["after"], "recipient") if body.get("after") else None
     where = ("($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR station_id = $2)"
              " AND ($3::text IS NULL OR $3 = ANY(categories)) AND ($4::text IS NULL OR community = $4)"
              " AND ($5 OR merged_into IS NULL)")
-    args = [visible_stations(request.actor), body.get("station_id"), body.get("category"), body.get("community"),
-            bool(body.get("include_merged"))]
-    rows = await pool.fetch(
+    return await paged(
+        pool, body, "recipient",
         "SELECT seq, recipient_id, station_id, community, categories, erased, merged_into,"
         " (SELECT count(*) FROM cases c JOIN recipients d USING (recipient_id)"
         "   WHERE coalesce(d.merged_into, d.recipient_id) = r.recipient_id AND c.status = 'open') AS open_cases"
-        f" FROM recipients r WHERE {where} AND ($6::bigint IS NULL OR seq < $6) ORDER BY seq DESC LIMIT $7",
-        *args, after, first + 1)
-    total = await pool.fetchval(f"SELECT count(*) FROM recipients WHERE {where}", *args)
-    return connection(rows, first, total, "recipient")
+        " FROM recipients r", where,
+        [visible_stations(request.actor), body.get("station_id"), body.get("category"), body.get("community"),
+         bool(body.get("include_merged"))])

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.caseload import as_of
-from services.reporting.queries.cases import connection, decode_cursor, page_size, paged
+from services.reporting.queries.pages import paged
 from services.reporting.queries.scope import visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.contracts.errors import Forbidden, InvalidInput, Message
@@ -126,23 +126,19 @@ async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
 
 async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Groups newest first, with members, sessions held, attendance and feedback (Relay page)."""
-    first = page_size(body)
-    after = decode_cursor(body["after"], "group") if body.get("after") else None
-    where = (f"{_SCOPE.format('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR"
-             " g.phase = $4) AND ($5::text IS NULL OR g.group_id = $5)")
-    args = [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), body.get("phase"),
-            body.get("group_id")]
-    rows = await pool.fetch(
+    return await paged(
+        pool, body, "group",
         "SELECT g.*, (SELECT count(*) FROM group_members m WHERE m.group_id = g.group_id) AS members,"
         " (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.group_id) AS sessions_held,"
         " (SELECT coalesce(sum(present + walk_ins), 0) FROM group_sessions s WHERE s.group_id = g.group_id)"
         "   AS person_times,"
         " (SELECT count(*) FROM group_feedback f WHERE f.group_id = g.group_id) AS feedback_forms,"
         " (SELECT avg(satisfaction)::float FROM group_feedback f WHERE f.group_id = g.group_id) AS satisfaction"
-        f" FROM groups g WHERE {where} AND ($6::bigint IS NULL OR g.seq < $6) ORDER BY g.seq DESC LIMIT $7",
-        *args, after, first + 1)
-    total = await pool.fetchval(f"SELECT count(*) FROM groups g WHERE {where}", *args)
-    return connection(rows, first, total, "group")
+        " FROM groups g",
+        f"{_SCOPE.format('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR g.phase = $4)"
+        " AND ($5::text IS NULL OR g.group_id = $5)",
+        [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), body.get("phase"),
+         body.get("group_id")], seq="g.seq")
 
 
 async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -154,29 +150,20 @@ async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: Requ
 
 async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Community activities, latest first, in a month when asked (Relay page)."""
-    first = page_size(body)
-    after = decode_cursor(body["after"], "activity") if body.get("after") else None
     start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
-    where = (f"{_SCOPE.format('')} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4"
-             " AND held_on < $5")
-    args = [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), start, end]
-    rows = await pool.fetch(f"SELECT * FROM activities WHERE {where} AND ($6::bigint IS NULL OR seq < $6)"
-                            " ORDER BY seq DESC LIMIT $7", *args, after, first + 1)
-    total = await pool.fetchval(f"SELECT count(*) FROM activities WHERE {where}", *args)
-    return connection(rows, first, total, "activity")
+    return await paged(
+        pool, body, "activity", "SELECT * FROM activities",
+        f"{_SCOPE.format('')} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5",
+        [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), start, end])
 
 
 async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """News items and other materials, latest recorded first (Relay page)."""
-    first = page_size(body)
-    after = decode_cursor(body["after"], "publicity") if body.get("after") else None
-    where = (f"{_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
-             " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)")
-    args = [visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year")]
-    rows = await pool.fetch(f"SELECT * FROM publicity WHERE {where} AND ($5::bigint IS NULL OR seq < $5)"
-                            " ORDER BY seq DESC LIMIT $6", *args, after, first + 1)
-    total = await pool.fetchval(f"SELECT count(*) FROM publicity WHERE {where}", *args)
-    return connection(rows, first, total, "publicity")
+    return await paged(
+        pool, body, "publicity", "SELECT * FROM publicity",
+        f"{_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
+        " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)",
+        [visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year")])
 
 
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
