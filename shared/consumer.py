@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,6 +88,8 @@ def received_from(headers: dict[str, str], data: str, stream_seq: int) -> Receiv
 
 
 APPLIED, SEEN, EARLY, PARKED = "applied", "seen", "early", "parked"
+STREAM_INFO_SECONDS = 1.0
+"""How often the consumer refreshes its stream's last sequence (the lag's other end) and its parked count."""
 MAX_DELIVERIES = 3
 """A batch that fails is redelivered; on this delivery an event that still fails is parked instead."""
 GAP_RETRY_SECONDS = 1.0
@@ -156,12 +159,15 @@ class StreamConsumer:
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
                                       ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4))
             self.stats.state = "active"
-            self.stats.parked = await self._pool.fetchval(
-                "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
+            looked = -STREAM_INFO_SECONDS
             try:
                 while True:
                     stop_if_cancelled()  # a cancellation a library call swallowed still stops the loop
-                    self.stats.stream_last_seq = (await self._js.stream_info(stream)).state.last_seq
+                    if time.monotonic() - looked >= STREAM_INFO_SECONDS:  # for /metrics, not on every batch
+                        self.stats.stream_last_seq = (await self._js.stream_info(stream)).state.last_seq
+                        self.stats.parked = await self._pool.fetchval(  # a replay elsewhere may have emptied it
+                            "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
+                        looked = time.monotonic()
                     try:
                         messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
                     except TimeoutError:
@@ -210,8 +216,8 @@ class StreamConsumer:
         and so is every later event of a stream with a parked one (the stream's order holds)."""
         headers = msg.headers or {}
         stream_id, version = headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0"))
-        blocked = await conn.fetchval("SELECT min(version) FROM parked_events WHERE consumer = $1 AND stream_id = $2",
-                                      self.name, stream_id)
+        blocked = None if not self.stats.parked else await conn.fetchval(  # nothing parked: no lookup per event
+            "SELECT min(version) FROM parked_events WHERE consumer = $1 AND stream_id = $2", self.name, stream_id)
         if blocked is not None and version > blocked:
             await self._park(conn, msg, f"held behind version {blocked}, which is parked")
             return PARKED
