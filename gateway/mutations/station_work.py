@@ -6,6 +6,7 @@ They share one shape (something is recorded; the answer is its id and a token), 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -219,64 +220,32 @@ async def _record(info: strawberry.Info[Context, None], endpoint: str, input_: o
     return await run_command(info, "activities", endpoint, input_, key, _recorded(id_field))
 
 
-async def set_station_targets(info: strawberry.Info[Context, None], input: SetStationTargetsInput,
-                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "set_station_targets", input, idempotency_key, "station_id")
+def recorder(endpoint: str, input_type: type, id_field: str) -> Callable[..., Awaitable[Any]]:
+    """The resolver of a mutation that sends its input as the `endpoint` command and answers the id in
+    `id_field`: every mutation of this module but one has that shape, so it is written once. Strawberry reads
+    the types from the annotations set here."""
+
+    async def resolve(info: strawberry.Info[Context, None], input: Any,
+                      idempotency_key: str | None = None) -> Any:
+        return await _record(info, endpoint, input, idempotency_key, id_field)
+
+    resolve.__annotations__ = {"info": strawberry.Info[Context, None], "input": input_type,
+                               "idempotency_key": str | None, "return": StationWorkResult}
+    return resolve
 
 
-async def start_project(info: strawberry.Info[Context, None], input: StartProjectInput,
-                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "start_project", input, idempotency_key, "project_id")
-
-
-async def plan_group(info: strawberry.Info[Context, None], input: PlanGroupInput,
-                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "plan_group", input, idempotency_key, "group_id")
-
-
-async def add_group_member(info: strawberry.Info[Context, None], input: AddGroupMemberInput,
-                           idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "add_group_member", input, idempotency_key, "member_id")
-
-
-async def change_group_leaders(info: strawberry.Info[Context, None], input: ChangeGroupLeadersInput,
-                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "change_group_leaders", input, idempotency_key, "group_id")
-
-
-async def change_group_phase(info: strawberry.Info[Context, None], input: ChangeGroupPhaseInput,
-                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "change_group_phase", input, idempotency_key, "group_id")
-
-
-async def record_group_session(info: strawberry.Info[Context, None], input: RecordGroupSessionInput,
-                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_group_session", input, idempotency_key, "session_id")
-
-
-async def record_group_feedback(info: strawberry.Info[Context, None], input: RecordGroupFeedbackInput,
-                                idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_group_feedback", input, idempotency_key, "feedback_id")
-
-
-async def close_group(info: strawberry.Info[Context, None], input: CloseGroupInput,
-                      idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "close_group", input, idempotency_key, "group_id")
-
-
-async def record_activity(info: strawberry.Info[Context, None], input: RecordActivityInput,
-                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_activity", input, idempotency_key, "activity_id")
-
-
-async def record_publicity(info: strawberry.Info[Context, None], input: RecordPublicityInput,
-                           idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_publicity", input, idempotency_key, "item_id")
-
-
-async def record_survey(info: strawberry.Info[Context, None], input: RecordSurveyInput,
-                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_survey", input, idempotency_key, "survey_id")
+set_station_targets = recorder("set_station_targets", SetStationTargetsInput, "station_id")
+start_project = recorder("start_project", StartProjectInput, "project_id")
+plan_group = recorder("plan_group", PlanGroupInput, "group_id")
+add_group_member = recorder("add_group_member", AddGroupMemberInput, "member_id")
+change_group_leaders = recorder("change_group_leaders", ChangeGroupLeadersInput, "group_id")
+change_group_phase = recorder("change_group_phase", ChangeGroupPhaseInput, "group_id")
+record_group_session = recorder("record_group_session", RecordGroupSessionInput, "session_id")
+record_group_feedback = recorder("record_group_feedback", RecordGroupFeedbackInput, "feedback_id")
+close_group = recorder("close_group", CloseGroupInput, "group_id")
+record_activity = recorder("record_activity", RecordActivityInput, "activity_id")
+record_publicity = recorder("record_publicity", RecordPublicityInput, "item_id")
+record_survey = recorder("record_survey", RecordSurveyInput, "survey_id")
 
 
 @strawberry.input(description="staffId is the subject the person signs in with (e.g. sw-hsp-2)")
@@ -310,24 +279,10 @@ class StaffLeavesInput:
     reason: str
 
 
-async def join_staff(info: strawberry.Info[Context, None], input: JoinStaffInput,
-                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "join_staff", input, idempotency_key, "staff_id")
-
-
-async def record_qualification(info: strawberry.Info[Context, None], input: RecordQualificationInput,
-                               idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_qualification", input, idempotency_key, "staff_id")
-
-
-async def move_staff(info: strawberry.Info[Context, None], input: MoveStaffInput,
-                     idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "move_staff", input, idempotency_key, "staff_id")
-
-
-async def staff_leaves(info: strawberry.Info[Context, None], input: StaffLeavesInput,
-                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "staff_leaves", input, idempotency_key, "staff_id")
+join_staff = recorder("join_staff", JoinStaffInput, "staff_id")
+record_qualification = recorder("record_qualification", RecordQualificationInput, "staff_id")
+move_staff = recorder("move_staff", MoveStaffInput, "staff_id")
+staff_leaves = recorder("staff_leaves", StaffLeavesInput, "staff_id")
 
 
 @strawberry.input
@@ -348,14 +303,8 @@ class UseResourceInput:
     activity_id: strawberry.ID | None = None
 
 
-async def map_resource(info: strawberry.Info[Context, None], input: MapResourceInput,
-                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "map_resource", input, idempotency_key, "resource_id")
-
-
-async def use_resource(info: strawberry.Info[Context, None], input: UseResourceInput,
-                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "use_resource", input, idempotency_key, "resource_id")
+map_resource = recorder("map_resource", MapResourceInput, "resource_id")
+use_resource = recorder("use_resource", UseResourceInput, "resource_id")
 
 
 @strawberry.input(description="小区 in a community of the street")
@@ -381,19 +330,9 @@ class AwardContractInput:
     contract_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-async def add_compound(info: strawberry.Info[Context, None], input: AddCompoundInput,
-                       idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "add_compound", input, idempotency_key, "compound_id")
-
-
-async def register_operator(info: strawberry.Info[Context, None], input: RegisterOperatorInput,
-                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "register_operator", input, idempotency_key, "operator_id")
-
-
-async def award_contract(info: strawberry.Info[Context, None], input: AwardContractInput,
-                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "award_contract", input, idempotency_key, "contract_id")
+add_compound = recorder("add_compound", AddCompoundInput, "compound_id")
+register_operator = recorder("register_operator", RegisterOperatorInput, "operator_id")
+award_contract = recorder("award_contract", AwardContractInput, "contract_id")
 
 
 @strawberry.input(description="The station takes no new work; its records stay")
@@ -403,9 +342,7 @@ class CloseStationInput:
     reason: str
 
 
-async def close_station(info: strawberry.Info[Context, None], input: CloseStationInput,
-                        idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "close_station", input, idempotency_key, "station_id")
+close_station = recorder("close_station", CloseStationInput, "station_id")
 
 
 @strawberry.input
@@ -448,20 +385,10 @@ class RecordProjectMeetingInput:
     meeting_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-async def record_supervision(info: strawberry.Info[Context, None], input: RecordSupervisionInput,
-                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_supervision", input, idempotency_key, "supervision_id")
-
-
-async def follow_up_supervision_action(info: strawberry.Info[Context, None], input: FollowUpSupervisionActionInput,
-                                       idempotency_key: str | None = None
-                                       ) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "follow_up_supervision_action", input, idempotency_key, "supervision_id")
-
-
-async def record_project_meeting(info: strawberry.Info[Context, None], input: RecordProjectMeetingInput,
-                                 idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_project_meeting", input, idempotency_key, "meeting_id")
+record_supervision = recorder("record_supervision", RecordSupervisionInput, "supervision_id")
+follow_up_supervision_action = recorder("follow_up_supervision_action", FollowUpSupervisionActionInput,
+                                        "supervision_id")
+record_project_meeting = recorder("record_project_meeting", RecordProjectMeetingInput, "meeting_id")
 
 
 @strawberry.input(description="志愿者登记: name, ID number and contact are sealed with the volunteer's key")
@@ -536,40 +463,13 @@ class RecordTrainingInput:
     training_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-async def register_volunteer(info: strawberry.Info[Context, None], input: RegisterVolunteerInput,
-                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "register_volunteer", input, idempotency_key, "volunteer_id")
-
-
-async def record_volunteer_service(info: strawberry.Info[Context, None], input: RecordVolunteerServiceInput,
-                                   idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_volunteer_service", input, idempotency_key, "record_id")
-
-
-async def designate_volunteer_leader(info: strawberry.Info[Context, None], input: DesignateVolunteerLeaderInput,
-                                     idempotency_key: str | None = None
-                                     ) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "designate_volunteer_leader", input, idempotency_key, "volunteer_id")
-
-
-async def erase_volunteer(info: strawberry.Info[Context, None], input: EraseVolunteerInput,
-                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "erase_volunteer", input, idempotency_key, "volunteer_id")
-
-
-async def form_volunteer_team(info: strawberry.Info[Context, None], input: FormVolunteerTeamInput,
-                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "form_volunteer_team", input, idempotency_key, "team_id")
-
-
-async def join_volunteer_team(info: strawberry.Info[Context, None], input: JoinVolunteerTeamInput,
-                              idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "join_volunteer_team", input, idempotency_key, "team_id")
-
-
-async def record_training(info: strawberry.Info[Context, None], input: RecordTrainingInput,
-                          idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_training", input, idempotency_key, "training_id")
+register_volunteer = recorder("register_volunteer", RegisterVolunteerInput, "volunteer_id")
+record_volunteer_service = recorder("record_volunteer_service", RecordVolunteerServiceInput, "record_id")
+designate_volunteer_leader = recorder("designate_volunteer_leader", DesignateVolunteerLeaderInput, "volunteer_id")
+erase_volunteer = recorder("erase_volunteer", EraseVolunteerInput, "volunteer_id")
+form_volunteer_team = recorder("form_volunteer_team", FormVolunteerTeamInput, "team_id")
+join_volunteer_team = recorder("join_volunteer_team", JoinVolunteerTeamInput, "team_id")
+record_training = recorder("record_training", RecordTrainingInput, "training_id")
 
 
 @strawberry.input
@@ -615,32 +515,12 @@ class RecordOrganisationActivityInput:
     record_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-async def register_organisation(info: strawberry.Info[Context, None], input: RegisterOrganisationInput,
-                                idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "register_organisation", input, idempotency_key, "organisation_id")
-
-
-async def record_organisation_milestone(info: strawberry.Info[Context, None], input: RecordOrganisationMilestoneInput,
-                                        idempotency_key: str | None = None
-                                        ) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_organisation_milestone", input, idempotency_key, "organisation_id")
-
-
-async def file_organisation(info: strawberry.Info[Context, None], input: FileOrganisationInput,
-                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "file_organisation", input, idempotency_key, "organisation_id")
-
-
-async def change_organisation_status(info: strawberry.Info[Context, None], input: ChangeOrganisationStatusInput,
-                                     idempotency_key: str | None = None
-                                     ) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "change_organisation_status", input, idempotency_key, "organisation_id")
-
-
-async def record_organisation_activity(info: strawberry.Info[Context, None], input: RecordOrganisationActivityInput,
-                                       idempotency_key: str | None = None
-                                       ) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "record_organisation_activity", input, idempotency_key, "record_id")
+register_organisation = recorder("register_organisation", RegisterOrganisationInput, "organisation_id")
+record_organisation_milestone = recorder("record_organisation_milestone", RecordOrganisationMilestoneInput,
+                                         "organisation_id")
+file_organisation = recorder("file_organisation", FileOrganisationInput, "organisation_id")
+change_organisation_status = recorder("change_organisation_status", ChangeOrganisationStatusInput, "organisation_id")
+record_organisation_activity = recorder("record_organisation_activity", RecordOrganisationActivityInput, "record_id")
 
 
 @strawberry.input(description="A compound's governance bodies and the stakeholders taking part; again to update")
@@ -688,19 +568,9 @@ class ProgressIssueInput:
     note: str
 
 
-async def set_up_governance(info: strawberry.Info[Context, None], input: SetUpGovernanceInput,
-                            idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "set_up_governance", input, idempotency_key, "compound_id")
-
-
-async def hold_joint_meeting(info: strawberry.Info[Context, None], input: HoldJointMeetingInput,
-                             idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "hold_joint_meeting", input, idempotency_key, "meeting_id")
-
-
-async def progress_issue(info: strawberry.Info[Context, None], input: ProgressIssueInput,
-                         idempotency_key: str | None = None) -> StationWorkResult:  # type: ignore[valid-type]
-    return await _record(info, "progress_issue", input, idempotency_key, "issue_id")
+set_up_governance = recorder("set_up_governance", SetUpGovernanceInput, "compound_id")
+hold_joint_meeting = recorder("hold_joint_meeting", HoldJointMeetingInput, "meeting_id")
+progress_issue = recorder("progress_issue", ProgressIssueInput, "issue_id")
 
 
 @strawberry.input(description="Submit (and lock) a report: the figures are counted now from the records; a "
