@@ -40,6 +40,11 @@ asyncapi: $(STAMP)
 clean:
 	rm -rf var
 
+# Rebuild the read models from the first event beside the live ones, and swap them in (PROJECTIONS="cases work"
+# for some of them); GraphQL keeps answering from the live tables until the swap.
+rebuild: $(STAMP)
+	$(PY) -m services.reporting rebuild $(PROJECTIONS)
+
 # Apply the events reporting parked (a projection could not apply them) again, after the projection was fixed.
 replay-parked: $(STAMP)
 	$(PY) -m services.reporting replay-parked

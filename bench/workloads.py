@@ -205,8 +205,8 @@ async def read_model_lag(cases_dsn: str, reporting_dsn: str, case_ids: Sequence[
     try:
         written = dict(await cases.fetch("SELECT stream_id, max(version) FROM events"
                                          " WHERE stream_id = ANY($1) GROUP BY stream_id", streams))
-        applied = dict(await reporting.fetch("SELECT stream_id, version FROM applied_versions"
-                                             " WHERE stream_id = ANY($1)", streams))
+        applied = dict(await reporting.fetch("SELECT stream_id, min(version) FROM applied_versions"
+                                             " WHERE stream_id = ANY($1) GROUP BY stream_id", streams))
     finally:
         await cases.close()
         await reporting.close()

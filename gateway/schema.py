@@ -108,7 +108,7 @@ from gateway.queries.station_work import (
     work_report,
 )
 from gateway.queries.stations import operators, stations
-from gateway.queries.system_status import system_status
+from gateway.queries.system_status import read_models, system_status
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
 
@@ -120,6 +120,8 @@ class Query:
     operators = strawberry.field(resolver=operators, description="运营机构 and their contracts")
     system_status = strawberry.field(resolver=system_status,
                                      description="Operators: each consumer's lag and parked events")
+    read_models = strawberry.field(resolver=read_models,
+                                   description="Operators: each read model's version, and a rebuild under way")
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
     recipients = strawberry.field(resolver=recipients, description="服务对象, newest first, as a Relay connection")
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from shared.auth import issue_token
 from shared.config import development_secret
@@ -27,6 +29,11 @@ def _run(_: argparse.Namespace) -> None:
     main()
 
 
+def _reporting(args: argparse.Namespace) -> None:
+    """Reporting's own commands run in its own package (the kernel imports no service): hand over to it."""
+    os.execv(sys.executable, [sys.executable, "-m", "services.reporting", *args.rest])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="hemiao", description="禾苗 hemiao: social work stations' back end")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -41,6 +48,10 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("asyncapi", help="print the AsyncAPI catalogue of events").set_defaults(handler=_asyncapi)
     commands.add_parser("run", help="the whole system on one machine (as `make run`)").set_defaults(handler=_run)
+    reporting = commands.add_parser("reporting", help="reporting's commands: rebuild [PROJECTION...], replay-parked",
+                                    add_help=False)
+    reporting.add_argument("rest", nargs=argparse.REMAINDER)
+    reporting.set_defaults(handler=_reporting)
 
     args = parser.parse_args(argv)
     args.handler(args)

@@ -2,10 +2,13 @@
 
 Reporting builds its read models with them; a write service keeps with them the few facts of another
 service's stream that its rules need (the activities service: who still carries open cases). The database
-needs the tables `consumer_checkpoints` and `applied_versions` (see reporting's first migration).
+needs the tables `consumer_checkpoints`, `applied_versions` and `parked_events` (`shared/consumer_migrations`).
 
-Every source stream (a case, a recipient) is applied in version order, each
-version once: `applied_versions` holds the last one applied of each.
+What a consumer applies is a list of projections (`Projection`): each a read model with a name, a version,
+the tables it owns and its handlers. Every source stream (a case, a recipient) is applied to every
+projection in version order, each version once: `applied_versions` holds, per projection, the last one
+applied of each stream. Projections move together; they part only when one was rebuilt (see reporting's
+`rebuild`), which may leave it ahead of the others for some streams, and it is then passed over there.
 - A crash before the commit leaves nothing applied; the batch is redelivered.
 - A crash after it but before the acks: the redelivered events are at or below
   their stream's applied version and are passed over. No event counts twice.
@@ -24,7 +27,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +61,20 @@ class ReceivedEvent:
 
 Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 """Applies one event to the rows it changes, inside the consumer's transaction."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Projection:
+    """A read model: the tables it owns and the handlers that fill them from events.
+
+    Raise `version` whenever a change to the handlers changes what the tables would hold for past events:
+    reporting then rebuilds the projection from the first event, beside the live tables, and swaps it in.
+    """
+
+    name: str
+    version: int
+    tables: tuple[str, ...]
+    handlers: Mapping[str, Projector]
 
 
 @dataclass
@@ -96,35 +113,59 @@ GAP_RETRY_SECONDS = 1.0
 """How long an event that came before its predecessor waits before it is offered again."""
 
 
-async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, table: dict[str, list[Projector]]) -> str:
-    """APPLIED; SEEN when its stream already has it; EARLY when the version before it has not come yet."""
-    applied_version = await conn.fetchval(
-        "SELECT version FROM applied_versions WHERE stream_id = $1 FOR UPDATE", event.stream_id)
-    if event.version <= (applied_version or 0):
+async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projections: Sequence[Projection]) -> str:
+    """Apply the event to each projection that has its stream at the version before it. APPLIED; SEEN when
+    every projection already has it; EARLY when some projection has not had the version before it yet."""
+    rows = await conn.fetch("SELECT projection, version FROM applied_versions WHERE stream_id = $1 FOR UPDATE",
+                            event.stream_id)
+    have = {r["projection"]: r["version"] for r in rows}
+    due = []
+    for projection in projections:
+        applied_version = have.get(projection.name, 0)
+        if event.version <= applied_version:
+            continue
+        if event.version != applied_version + 1:
+            log.warning("stream %s: version %s came before %s (%s); waiting for it", event.stream_id,
+                        event.version, applied_version + 1, projection.name)
+            return EARLY
+        due.append(projection)
+    if not due:
         return SEEN
-    if event.version != (applied_version or 0) + 1:
-        log.warning("stream %s: version %s came before %s; waiting for it", event.stream_id, event.version,
-                    (applied_version or 0) + 1)
-        return EARLY
-    for projector in table.get(event.type, []):
-        await projector(conn, event)
+    for projection in due:
+        handler = projection.handlers.get(event.type)
+        if handler is not None:
+            await handler(conn, event)
     await conn.execute(
-        "INSERT INTO applied_versions (stream_id, version) VALUES ($1, $2)"
-        " ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version", event.stream_id, event.version)
+        "INSERT INTO applied_versions (projection, stream_id, version) SELECT unnest($1::text[]), $2, $3"
+        " ON CONFLICT (projection, stream_id) DO UPDATE SET version = excluded.version",
+        [p.name for p in due], event.stream_id, event.version)
     return APPLIED
+
+
+async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Projection]) -> int:
+    """Rows of `applied_versions` from before projections were tracked apart (projection '') become a row for
+    each projection, at the same version; returns how many streams were adopted."""
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE applied_versions IN SHARE ROW EXCLUSIVE MODE")
+        await conn.execute(
+            "INSERT INTO applied_versions (projection, stream_id, version) SELECT p, stream_id, version"
+            " FROM applied_versions, unnest($1::text[]) AS p WHERE projection = '' ON CONFLICT DO NOTHING",
+            [p.name for p in projections])
+        adopted: str = await conn.execute("DELETE FROM applied_versions WHERE projection = ''")
+    return int(adopted.split()[-1])
 
 
 class StreamConsumer:
     """Applies one source stream to the read models, as the only active consumer of it."""
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, js: JetStreamContext, *, namespace: str, source: str,
-                 table: dict[str, list[Projector]], batch_size: int = 256, poll_seconds: float = 1.0,
+                 projections: Sequence[Projection], batch_size: int = 256, poll_seconds: float = 1.0,
                  ack_wait_seconds: float = 30.0, consumer: str = "reporting") -> None:
         self._pool = pool
         self._dsn = dsn
         self._js = js
         self._namespace = namespace
-        self._table = table
+        self._projections = tuple(projections)
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.ack_wait_seconds = ack_wait_seconds
@@ -151,6 +192,8 @@ class StreamConsumer:
         async with leadership(self._dsn, self.name, self.poll_seconds, standing_by):
             await self._pool.execute("INSERT INTO consumer_checkpoints (consumer) VALUES ($1)"
                                      " ON CONFLICT DO NOTHING", self.name)
+            async with self._pool.acquire() as conn:
+                await adopt_unversioned(conn, self._projections)
             self.stats.last_stream_seq = await self._pool.fetchval(
                 "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1", self.name)
             stream = stream_name(self._namespace, self.stats.source)
@@ -223,7 +266,7 @@ class StreamConsumer:
             return PARKED
         try:
             async with conn.transaction():  # a savepoint: a failing event undoes only itself
-                return await apply_event(conn, received(msg), self._table)
+                return await apply_event(conn, received(msg), self._projections)
         except Exception as error:
             stop_if_cancelled()
             if msg.metadata.num_delivered < MAX_DELIVERIES:
@@ -248,7 +291,7 @@ class StreamConsumer:
             await msg.ack()
 
 
-async def replay_parked(pool: asyncpg.Pool, consumer: str, table: dict[str, list[Projector]]) -> tuple[int, int]:
+async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence[Projection]) -> tuple[int, int]:
     """Apply the parked events again, each stream in version order, once the projection is fixed: an event that
     applies leaves the table; at the first that still fails its stream stops (its error updated) and the later
     ones stay parked. Returns (applied, still parked)."""
@@ -262,7 +305,7 @@ async def replay_parked(pool: asyncpg.Pool, consumer: str, table: dict[str, list
                 try:
                     async with conn.transaction():
                         event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"])
-                        if await apply_event(conn, event, table) == EARLY:
+                        if await apply_event(conn, event, projections) == EARLY:
                             raise RuntimeError(f"version {event.version - 1} of {stream_id} is missing")
                         await conn.execute("DELETE FROM parked_events WHERE consumer = $1 AND stream_id = $2"
                                            " AND version = $3", consumer, stream_id, row["version"])

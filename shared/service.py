@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ import asyncpg
 from nats.aio.client import Client
 
 from shared.config import ServiceSettings
-from shared.consumer import Projector, StreamConsumer
+from shared.consumer import Projection, StreamConsumer
 from shared.eventstore.postgres import PostgresEventStore
 from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
@@ -61,10 +61,10 @@ class WriteService:
 async def write_service(settings: ServiceSettings, migrations: Path,
                         endpoints: Callable[[PostgresEventStore, asyncpg.Pool], Mapping[str, Handler]],
                         description: str,
-                        follows: Mapping[str, dict[str, list[Projector]]] | None = None) -> AsyncIterator[WriteService]:
+                        follows: Mapping[str, Sequence[Projection]] | None = None) -> AsyncIterator[WriteService]:
     """Migrate, connect, start the relay, the endpoints and /healthz; close all of it on exit.
 
-    `follows` names other services' streams whose facts this service keeps for its rules (source → projectors),
+    `follows` names other services' streams whose facts this service keeps for its rules (source → projections),
     each applied by a durable consumer of its own into this service's database.
     """
     await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
@@ -78,10 +78,10 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         relay = Relay(settings.database_url, js, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
-        for source, table in (follows or {}).items():
+        for source, followed in (follows or {}).items():
             await ensure_event_stream(js, settings.namespace, source)
             consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,
-                                      table=table, consumer=settings.service)
+                                      projections=followed, consumer=settings.service)
             running.consumers.append(consumer)
             running.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",

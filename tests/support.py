@@ -80,7 +80,8 @@ class System:
 
 
 async def applied(pool: asyncpg.Pool, position: dict[str, Any]) -> bool:
-    version = await pool.fetchval("SELECT version FROM applied_versions WHERE stream_id = $1", position["stream_id"])
+    version = await pool.fetchval("SELECT min(version) FROM applied_versions WHERE stream_id = $1",
+                                  position["stream_id"])
     return version is not None and version >= position["version"]
 
 

@@ -1,17 +1,18 @@
 """`python -m services.reporting`: run the reporting service.
 
-`python -m services.reporting replay-parked` applies the parked events again (after a projection was fixed),
-each stream in order, and says what is still parked.
+`python -m services.reporting rebuild [PROJECTION...]` rebuilds read models with no downtime;
+`python -m services.reporting replay-parked` applies the parked events again (after a projection was fixed).
+See services/reporting/entrypoints/commands.py.
 """
 
-import asyncio
 import sys
 
-from services.reporting.entrypoints.service import main, replay
+if len(sys.argv) > 1:
+    from services.reporting.entrypoints.commands import main as command
 
-if len(sys.argv) > 1 and sys.argv[1] == "replay-parked":
-    sys.exit(asyncio.run(replay()))
+    sys.exit(command(sys.argv[1:]))
 else:
+    from services.reporting.entrypoints.service import main
     from shared.service import run_forever
 
     run_forever(main)

@@ -28,3 +28,14 @@ async def test_operators_see_each_consumers_lag_and_parked_events(system: System
     assert found["reporting_cases"]["state"] == "active" and found["reporting_cases"]["parked"] == []
     assert found["reporting_cases"]["appliedStreamSeq"] == found["reporting_cases"]["streamLastSeq"] >= 3
     assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+async def test_operators_see_each_read_models_version_and_that_none_is_being_rebuilt(
+        system: System, http: httpx.AsyncClient) -> None:
+    answer = await graphql(http, "{ readModels { name version builtVersion builtAt rebuilding { phase } lastError } }",
+                           BUREAU)
+    found = {m["name"]: m for m in answer["data"]["readModels"]}
+
+    assert set(found) == {"places", "cases", "disclosures", "timeline", "work"}
+    assert all(m["version"] == m["builtVersion"] == 1 and m["builtAt"] and m["rebuilding"] is None
+               and m["lastError"] is None for m in found.values())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import asyncpg
@@ -12,7 +12,7 @@ import pytest
 from nats.aio.msg import Msg
 
 from services.reporting.entrypoints.service import MIGRATIONS, system_status
-from services.reporting.projections import Projector, ReceivedEvent, projectors
+from services.reporting.projections import Projection, Projector, ReceivedEvent, projections
 from shared.consumer import StreamConsumer, replay_parked
 from shared.migrations import migrate
 from shared.runtime import RequestContext
@@ -36,10 +36,10 @@ class Reporting:
         self.tasks.append(asyncio.create_task(consumer.run()))
         return consumer
 
-    def consumer(self, table: dict[str, list[Projector]] | None = None, cls: type[StreamConsumer] = StreamConsumer,
+    def consumer(self, table: list[Projection] | None = None, cls: type[StreamConsumer] = StreamConsumer,
                  batch_size: int = 8) -> StreamConsumer:
         consumer = cls(self.pool, self.dsn, self.system.nc.jetstream(), namespace=self.system.namespace,
-                       source="cases", table=table or projectors(), batch_size=batch_size, poll_seconds=0.2,
+                       source="cases", projections=table or projections(), batch_size=batch_size, poll_seconds=0.2,
                        ack_wait_seconds=2.0)
         consumer.name = "test_reporting_cases"
         return consumer
@@ -80,17 +80,28 @@ async def reporting(system: System) -> AsyncIterator[Reporting]:
         await pool.close()
 
 
-def slow_sessions(seconds: float) -> dict[str, list[Projector]]:
-    """The real projectors, slowed down on sessions so that a kill lands in the middle of a batch."""
-    table = projectors()
-    real = table["CaseSessionRecorded"][0]
+def with_sessions(change: Callable[[Projector], Projector]) -> list[Projection]:
+    """The real projections, with the cases projection's handler of case sessions changed."""
+    def changed(projection: Projection) -> Projection:
+        if projection.name != "cases":
+            return projection
+        handlers = dict(projection.handlers)
+        handlers["CaseSessionRecorded"] = change(handlers["CaseSessionRecorded"])
+        return replace(projection, handlers=handlers)
 
-    async def slow(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-        await real(conn, event)
-        await asyncio.sleep(seconds)
+    return [changed(p) for p in projections()]
 
-    table["CaseSessionRecorded"] = [slow]
-    return table
+
+def slow_sessions(seconds: float) -> list[Projection]:
+    """The real projections, slowed down on sessions so that a kill lands in the middle of a batch."""
+    def slowed(real: Projector) -> Projector:
+        async def slow(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+            await real(conn, event)
+            await asyncio.sleep(seconds)
+
+        return slow
+
+    return with_sessions(slowed)
 
 
 async def test_a_consumer_killed_mid_batch_and_restarted_counts_every_event_once(reporting: Reporting) -> None:
@@ -111,18 +122,18 @@ async def past(reporting: Reporting, seq: int) -> bool:
 
 
 async def test_a_batch_that_fails_half_way_is_applied_again_whole(reporting: Reporting) -> None:
-    table = projectors()
-    real = table["CaseSessionRecorded"][0]
     failures = {"left": 1}
 
-    async def fails_once(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-        await real(conn, event)
-        if event.version == 20 and failures["left"]:
-            failures["left"] -= 1
-            raise RuntimeError("the database said no, once")
+    def failing_once(real: Projector) -> Projector:
+        async def fails_once(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+            await real(conn, event)
+            if event.version == 20 and failures["left"]:
+                failures["left"] -= 1
+                raise RuntimeError("the database said no, once")
 
-    table["CaseSessionRecorded"] = [fails_once]
-    consumer = reporting.start(reporting.consumer(table))
+        return fails_once
+
+    consumer = reporting.start(reporting.consumer(with_sessions(failing_once)))
     await wait_until(reporting.all_applied, timeout=30, what="every event applied")
 
     assert failures["left"] == 0
@@ -187,23 +198,22 @@ async def test_events_redelivered_behind_newer_ones_after_a_kill_are_applied_in_
 
 async def test_a_poisoned_event_is_parked_visibly_its_stream_waits_behind_it_and_a_replay_after_the_fix_applies_all(
         reporting: Reporting) -> None:
-    table = projectors()
-    real = table["CaseSessionRecorded"][0]
+    def buggy(real: Projector) -> Projector:
+        async def with_a_bug(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+            if event.version == 10:
+                raise ValueError("a projection bug on version 10")
+            await real(conn, event)
 
-    async def with_a_bug(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-        if event.version == 10:
-            raise ValueError("a projection bug on version 10")
-        await real(conn, event)
+        return with_a_bug
 
-    table["CaseSessionRecorded"] = [with_a_bug]
-    consumer = reporting.start(reporting.consumer(table))
+    consumer = reporting.start(reporting.consumer(with_sessions(buggy)))
     await wait_until(reporting.all_applied, timeout=30, what="every event applied or parked")
 
     parked = await reporting.pool.fetch("SELECT version, error FROM parked_events WHERE consumer = $1"
                                         " ORDER BY version", consumer.name)
     status = await system_status(reporting.pool, [consumer], RequestContext(actor=SYSTEM_ACTOR, correlation_id="s"))
     sessions = await reporting.pool.fetchval("SELECT session_count FROM cases WHERE case_id = $1", reporting.case_id)
-    case_version = await reporting.pool.fetchval("SELECT version FROM applied_versions WHERE stream_id = $1",
+    case_version = await reporting.pool.fetchval("SELECT min(version) FROM applied_versions WHERE stream_id = $1",
                                                  f"case-{reporting.case_id}")
 
     # The case's stream: opened is version 1, the 40 sessions versions 2 to 41. Version 10 failed three
@@ -215,7 +225,7 @@ async def test_a_poisoned_event_is_parked_visibly_its_stream_waits_behind_it_and
     [mine] = [c for c in status["consumers"] if c["consumer"] == consumer.name]
     assert len(mine["parked"]) == 32 and mine["lag_events"] == 0 and consumer.stats.parked == 32
 
-    applied, left = await replay_parked(reporting.pool, consumer.name, projectors())  # the projection, fixed
+    applied, left = await replay_parked(reporting.pool, consumer.name, projections())  # the projection, fixed
 
     assert (applied, left) == (32, 0)
     await reporting.assert_counted_once()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from shared.consumer import Projector, ReceivedEvent
+from shared.consumer import Projection, ReceivedEvent
 from shared.contracts.cases import CaseClosed, CaseOpened, CaseReopened, CaseTransferred
 
 
@@ -22,8 +22,11 @@ async def case_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
             await conn.execute("UPDATE carried_cases SET open = true WHERE case_id = $1", e.case_id)
 
 
-FOLLOWED: dict[str, dict[str, list[Projector]]] = {
-    "cases": {name: [case_changed] for name in ("CaseOpened", "CaseTransferred", "CaseClosed", "CaseReopened")}}
+CARRIED_CASES = Projection(
+    name="carried_cases", version=1, tables=("carried_cases",),
+    handlers={name: case_changed for name in ("CaseOpened", "CaseTransferred", "CaseClosed", "CaseReopened")})
+
+FOLLOWED: dict[str, list[Projection]] = {"cases": [CARRIED_CASES]}
 """The other services' streams this service follows, and what it keeps of them."""
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from nats.aio.client import Client
 
-from services.reporting.projections import projectors
+from services.reporting.projections import projections
 from services.reporting.queries import (
     breakdown,
     caseload,
@@ -27,8 +27,9 @@ from services.reporting.queries import (
     work,
 )
 from services.reporting.queries.consistency import wait_for_positions
+from services.reporting.rebuild import Rebuilds, keep_current, stale
 from shared.config import ServiceSettings
-from shared.consumer import StreamConsumer, replay_parked
+from shared.consumer import StreamConsumer, adopt_unversioned
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.http import database_check, embedded_server, health_app, nats_check
@@ -82,7 +83,8 @@ QUERIES: dict[str, Query] = {
 }
 
 
-def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None = None) -> dict[str, Handler]:
+def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None = None,
+                    rebuilds: Rebuilds | None = None) -> dict[str, Handler]:
     """Each query first waits for the positions of a consistency token, when one is given; `system_status`
     tells operators how far each consumer has got and what it parked."""
 
@@ -94,14 +96,15 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
         return handle
 
     async def status(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-        return await system_status(pool, consumers or [], request)
+        return await system_status(pool, consumers or [], request, rebuilds)
 
     return {**{name: endpoint(query) for name, query in QUERIES.items()}, "system_status": endpoint(status)}
 
 
-async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer],
-                        request: RequestContext) -> dict[str, Any]:
-    """Per consumer: where it is, how far behind its stream (events and seconds), and its parked events.
+async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer], request: RequestContext,
+                        rebuilds: Rebuilds | None = None) -> dict[str, Any]:
+    """Per consumer: where it is, how far behind its stream (events and seconds), and its parked events; per
+    projection: its code's version, the version its live tables were built by, and a rebuild under way.
     For operators: the bureau, the project director and the system."""
     if request.actor.role not in (Role.DISTRICT_BUREAU, Role.PROJECT_DIRECTOR, Role.SYSTEM):
         raise Forbidden(Message(zh="只有区民政局、项目总监或运维可以查看系统状态",
@@ -123,7 +126,26 @@ async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer],
             (datetime.now(UTC) - row["last_event_at"]).total_seconds(),
             "parked": [{**dict(p), "parked_at": p["parked_at"].isoformat()} for p in parked
                        if p["consumer"] == row["consumer"]]})
-    return {"consumers": answer}
+    return {"consumers": answer, "projections": await projection_status(pool, rebuilds or Rebuilds())}
+
+
+async def projection_status(pool: asyncpg.Pool, rebuilds: Rebuilds) -> list[dict[str, Any]]:
+    built = {r["projection"]: r for r in await pool.fetch("SELECT * FROM projection_versions")}
+    current = rebuilds.current
+    answer = []
+    for projection in projections():
+        row = built.get(projection.name)
+        rebuilding = None
+        if current is not None and projection.name in current.projections:
+            rebuilding = {"phase": current.phase, "done": current.done, "total": current.total,
+                          "events_per_second": round(current.events_per_second, 1),
+                          "seconds_left": None if current.seconds_left is None else round(current.seconds_left, 1)}
+        answer.append({"name": projection.name, "version": projection.version,
+                       "built_version": row["version"] if row else None,
+                       "built_at": row["built_at"].isoformat() if row else None,
+                       "rebuilding": rebuilding,
+                       "last_error": None if row and row["version"] == projection.version else rebuilds.last_error})
+    return answer
 
 
 def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, Any]]:
@@ -153,6 +175,8 @@ class ReportingService:
     pool: asyncpg.Pool
     nc: Client
     consumers: list[StreamConsumer]
+    rebuilds: Rebuilds
+    dsn: str
 
 
 @contextlib.asynccontextmanager
@@ -162,15 +186,22 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
     nc = await connect(settings.nats_url, "hemiao-reporting")
     js = nc.jetstream()
-    table = projectors()
+    table = projections()
     for source in SOURCES:
         await ensure_event_stream(js, settings.namespace, source)
-    consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s, table=table)
-                 for s in SOURCES]
+    async with pool.acquire() as conn:
+        await adopt_unversioned(conn, table)
+        outdated = await stale(pool, table)  # before the consumers start: a new database is built live
+    rebuilds = Rebuilds()
+    consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s,
+                                projections=table) for s in SOURCES]
     tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
+    if outdated:
+        tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace, SOURCES,
+                                                      table, rebuilds), name="reporting-rebuild"))
     micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
-                        description="Read models and reports (报表)", endpoints=query_endpoints(pool, consumers),
-                        auth=settings.auth)
+                        description="Read models and reports (报表)",
+                        endpoints=query_endpoints(pool, consumers, rebuilds), auth=settings.auth)
 
     async def check_consumers() -> str | None:
         idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
@@ -183,28 +214,12 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
     log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
              ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
     try:
-        yield ReportingService(pool=pool, nc=nc, consumers=consumers)
+        yield ReportingService(pool=pool, nc=nc, consumers=consumers, rebuilds=rebuilds, dsn=settings.database_url)
     finally:
         await stop_http(http, http_task)
         await micro.stop()
         await cancel_all(tasks)
         await nc.close()
-        await pool.close()
-
-
-async def replay() -> int:
-    """Replay every consumer's parked events; 0 when none is left parked."""
-    settings = ServiceSettings.from_env("reporting")
-    await migrate(settings.database_url, [MIGRATIONS])
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    try:
-        left = 0
-        for source in SOURCES:
-            applied, still = await replay_parked(pool, f"reporting_{source}", projectors())
-            print(f"reporting_{source}: {applied} parked events applied, {still} still parked", flush=True)
-            left += still
-        return 0 if left == 0 else 1
-    finally:
         await pool.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections import Projection, Projector, ReceivedEvent
 from services.reporting.projections.days import china_day
 from shared.contracts.cases import (
     CaseAssessed,
@@ -164,3 +164,5 @@ PROJECTORS: dict[str, Projector] = {
     "ServicePlanReturned": plan_changed,
     "ServicePlanApproved": plan_changed,
 }
+
+PROJECTION = Projection(name="cases", version=1, tables=("recipients", "cases", "case_sessions"), handlers=PROJECTORS)

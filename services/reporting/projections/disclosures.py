@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections import Projection, Projector, ReceivedEvent
 from shared.contracts.cases import RecipientDataDisclosed
 
 
@@ -17,3 +17,5 @@ async def data_disclosed(conn: asyncpg.Connection, event: ReceivedEvent) -> None
 
 
 PROJECTORS: dict[str, Projector] = {"RecipientDataDisclosed": data_disclosed}
+
+PROJECTION = Projection(name="disclosures", version=1, tables=("disclosures",), handlers=PROJECTORS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections import Projection, Projector, ReceivedEvent
 from shared.contracts.activities import (
     CommunityAdded,
     CompoundAdded,
@@ -58,3 +58,6 @@ PROJECTORS: dict[str, Projector] = {
     "CommunityAdded": community_added,
     "StationOpened": station_opened,
 }
+
+PROJECTION = Projection(name="places", version=1, handlers=PROJECTORS,
+                        tables=("streets", "communities", "stations", "compounds", "operators", "contracts"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections import Projection, Projector, ReceivedEvent
 from shared.contracts import registered_events
 
 
@@ -17,3 +17,5 @@ async def case_event(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
 
 PROJECTORS: dict[str, Projector] = {
     e.type_name: case_event for e in registered_events() if e.service == "cases" and e.aggregate == "case"}
+
+PROJECTION = Projection(name="timeline", version=1, tables=("case_timeline",), handlers=PROJECTORS)

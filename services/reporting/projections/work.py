@@ -6,7 +6,7 @@ import json
 
 import asyncpg
 
-from services.reporting.projections import Projector, ReceivedEvent
+from services.reporting.projections import Projection, Projector, ReceivedEvent
 from shared.contracts.activities import (
     ActivityHeld,
     GovernanceSetUp,
@@ -321,3 +321,10 @@ PROJECTORS: dict[str, Projector] = {
     "PublicityPublished": publicity_published,
     "SurveyConducted": survey_conducted,
 }
+
+PROJECTION = Projection(name="work", version=1, tables=(
+    "projects", "station_targets", "groups", "group_members", "group_sessions", "group_attendance", "group_feedback",
+    "activities", "publicity", "surveys", "staff", "staff_qualifications", "resources", "resource_uses",
+    "supervisions", "supervision_actions", "meetings", "meeting_stations", "volunteers", "volunteer_services",
+    "volunteer_teams", "volunteer_team_members", "trainings", "organisations", "organisation_activities",
+    "governance", "joint_meetings", "compound_issues", "work_reports"), handlers=PROJECTORS)

@@ -13,14 +13,14 @@ POLL_SECONDS = 0.02
 
 
 async def wait_for_positions(pool: asyncpg.Pool, positions: Sequence[dict[str, Any]], timeout: float) -> bool:
-    """True once every (stream_id, version) is applied; False when the timeout passed first."""
+    """True once every projection has applied every (stream_id, version); False when the timeout passed first."""
     wanted = {str(p["stream_id"]): int(p["version"]) for p in positions}
     if not wanted:
         return True
     deadline = time.monotonic() + timeout
     while True:
-        rows = await pool.fetch("SELECT stream_id, version FROM applied_versions WHERE stream_id = ANY($1)",
-                                list(wanted))
+        rows = await pool.fetch("SELECT stream_id, min(version) AS version FROM applied_versions"
+                                " WHERE stream_id = ANY($1) GROUP BY stream_id", list(wanted))
         applied = {r["stream_id"]: r["version"] for r in rows}
         if all(applied.get(stream, 0) >= version for stream, version in wanted.items()):
             return True

@@ -1,0 +1,351 @@
+"""Rebuilding read models from the first event, beside the live ones, and swapping them in.
+
+A rebuild of some projections (all, by default):
+1. takes the rebuild lock (one rebuild at a time, across processes), drops what an earlier, interrupted
+   rebuild left, and creates every read-model table afresh in the schema `reporting_rebuild` by running
+   reporting's own migrations there;
+2. replays each source stream from its first event, through an ephemeral JetStream consumer, into those
+   tables, applying only the chosen projections, with the same `apply_event` the live consumers use;
+3. swaps, in one transaction: it locks the live consumers' checkpoints (they wait, queries do not), catches
+   the rebuild up to at least where the live consumers are, moves the live tables out and the rebuilt ones
+   in, recreates the views over them, and takes over the projections' applied versions. A rebuilt
+   projection may then be ahead of the live consumer for some streams: it passes over what it already has.
+
+Until the swap commits, queries read the live tables, which the live consumers keep current. A rebuild
+that fails or is interrupted leaves them as they were; the next one starts by clearing its schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from shared.config import stream_name
+from shared.consumer import APPLIED, EARLY, Projection, ReceivedEvent, adopt_unversioned, apply_event, received
+from shared.contracts.errors import DomainError, Message
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+REBUILD_SCHEMA = "reporting_rebuild"
+RETIRED_SCHEMA = "reporting_retired"
+REBUILD_LOCK = 72_0042
+BATCH = 500
+SWAP_LOCK_TIMEOUT = "2s"
+"""How long the swap waits for a lock before it lets go and tries again (queries wait behind it meanwhile)."""
+SWAP_ATTEMPTS = 30
+READ_INACTIVE_SECONDS = 600.0
+
+
+class RebuildRefused(DomainError):
+    code = "rebuild_refused"
+
+
+class RebuildFailed(Exception):
+    """An event the rebuilt projections could not apply, or a swap that could not be made; nothing changed."""
+
+
+@dataclass
+class RebuildProgress:
+    """How far a rebuild has got: for the command's progress bar, the logs and `systemStatus`."""
+
+    projections: tuple[str, ...]
+    total: int = 0
+    """Events in the source streams when the rebuild started."""
+    done: int = 0
+    phase: str = "preparing"
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def events_per_second(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        rate = self.events_per_second
+        return max(self.total - self.done, 0) / rate if rate > 0 else None
+
+
+@dataclass(frozen=True)
+class RebuildOutcome:
+    projections: tuple[str, ...]
+    events: int
+    seconds: float
+    swap_attempts: int
+
+
+def choose(projections: Sequence[Projection], names: Sequence[str]) -> list[Projection]:
+    """The projections named (all when none is), or a refusal naming the unknown ones and the known."""
+    known = {p.name: p for p in projections}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise RebuildRefused(Message(zh=f"没有这个读模型: {', '.join(unknown)}; 可以重建: {', '.join(known)}",
+                                     en=f"No such projection: {', '.join(unknown)}; the projections are:"
+                                        f" {', '.join(known)}"), field="projections", code="unknown_projection")
+    return [p for p in projections if not names or p.name in names]
+
+
+class SourceReader:
+    """One source stream read from its first event, applied to the chosen projections in the rebuild schema."""
+
+    def __init__(self, js: JetStreamContext, namespace: str, source: str, chosen: Sequence[Projection]) -> None:
+        self.js = js
+        self.namespace = namespace
+        self.source = source
+        self.chosen = tuple(chosen)
+        self.position = 0
+        """The last stream sequence applied (and committed)."""
+        self.waiting: dict[str, dict[int, ReceivedEvent]] = {}
+        """Events that came before their stream's previous version, by stream and version."""
+        self._subscription: JetStreamContext.PullSubscription | None = None
+
+    @property
+    def stream(self) -> str:
+        return stream_name(self.namespace, self.source)
+
+    async def last_seq(self) -> int:
+        return int((await self.js.stream_info(self.stream)).state.last_seq)
+
+    async def open(self) -> None:
+        self._subscription = await self.js.pull_subscribe(
+            f"{self.namespace}.events.{self.source}.>", stream=self.stream,
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
+                                  inactive_threshold=READ_INACTIVE_SECONDS))
+
+    async def close(self) -> None:
+        if self._subscription is not None:
+            with contextlib.suppress(Exception):
+                await self._subscription.unsubscribe()
+
+    async def read_to(self, conn: asyncpg.Connection, target: int, progress: RebuildProgress) -> None:
+        """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer)."""
+        assert self._subscription is not None
+        while self.position < target:
+            try:
+                messages = await self._subscription.fetch(BATCH, timeout=1.0)
+            except TimeoutError:
+                if (await self._subscription.consumer_info()).num_pending == 0:
+                    return  # the rest of the sequence numbers are gone (deleted messages): nothing to read
+                continue
+            await self._apply(conn, messages)
+            progress.done += len(messages)
+
+    async def _apply(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
+        async with conn.transaction():
+            for msg in messages:
+                event = received(msg)
+                try:
+                    outcome = await apply_event(conn, event, self.chosen)
+                    if outcome == EARLY:
+                        self.waiting.setdefault(event.stream_id, {})[event.version] = event
+                    while outcome == APPLIED and (later := self.waiting.get(event.stream_id, {}).pop(
+                            event.version + 1, None)) is not None:
+                        event = later
+                        outcome = await apply_event(conn, event, self.chosen)
+                except Exception as error:
+                    raise RebuildFailed(f"{event.type} (stream {event.stream_id}, version {event.version},"
+                                        f" stream sequence {event.stream_seq}) could not be applied: {error!r}."
+                                        " The live read models are unchanged.") from error
+        self.position = messages[-1].metadata.sequence.stream
+
+    def missing(self) -> list[str]:
+        return [f"{stream} before version {min(versions)}" for stream, versions in self.waiting.items() if versions]
+
+
+async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],
+                  projections: Sequence[Projection], chosen: Sequence[Projection],
+                  on_progress: Callable[[RebuildProgress], None] | None = None) -> RebuildOutcome:
+    """Rebuild the chosen projections from the first event and swap them in; see the module's docstring.
+    `projections` are all of reporting's (the parked events' bookkeeping needs them all)."""
+    progress = RebuildProgress(projections=tuple(p.name for p in chosen))
+    control = await asyncpg.connect(dsn)
+    connections: list[asyncpg.Connection] = []
+    readers = [SourceReader(js, namespace, source, chosen) for source in sources]
+    reporter = asyncio.create_task(_report(progress, on_progress)) if on_progress else None
+
+    def enter(phase: str) -> None:
+        progress.phase = phase
+        if on_progress is not None:
+            on_progress(progress)
+
+    locked = False
+    try:
+        locked = await control.fetchval("SELECT pg_try_advisory_lock($1)", REBUILD_LOCK)
+        if not locked:
+            raise RebuildRefused(Message(zh="另一次重建正在进行，请等它结束",
+                                         en="Another rebuild is running; wait for it"), code="rebuild_running")
+        await adopt_unversioned(control, projections)
+        await _prepare(control)
+        for reader in readers:
+            connections.append(await asyncpg.connect(dsn, server_settings={"search_path": REBUILD_SCHEMA}))
+            await reader.open()
+        targets = [await reader.last_seq() for reader in readers]
+        progress.total = sum(targets)
+        enter("replaying")
+        await asyncio.gather(*(reader.read_to(conn, target, progress)
+                               for reader, conn, target in zip(readers, connections, targets, strict=True)))
+        enter("swapping")
+        for attempt in range(1, SWAP_ATTEMPTS + 1):
+            if await _swap(control, readers, connections, projections, chosen, progress):
+                enter("done")
+                return RebuildOutcome(projections=progress.projections, events=progress.done,
+                                      seconds=time.monotonic() - progress.started, swap_attempts=attempt)
+            log.info("rebuild: the swap waited too long for a lock; trying again (%d of %d)", attempt, SWAP_ATTEMPTS)
+        raise RebuildFailed(f"the swap could not take its locks in {SWAP_ATTEMPTS} attempts;"
+                            " the live read models are unchanged")
+    finally:
+        if reporter is not None:
+            reporter.cancel()
+        for reader in readers:
+            await reader.close()
+        for conn in connections:
+            await conn.close()
+        if locked:  # leave nothing behind (what an interrupted one leaves is cleared by the next)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(control.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE"), 10)
+        await control.close()
+
+
+async def _report(progress: RebuildProgress, on_progress: Callable[[RebuildProgress], None]) -> None:
+    while True:
+        on_progress(progress)
+        await asyncio.sleep(0.25)
+
+
+async def _prepare(conn: asyncpg.Connection) -> None:
+    """A fresh, empty copy of every read-model table, made by reporting's own migrations, in REBUILD_SCHEMA."""
+    await conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE; DROP SCHEMA IF EXISTS {RETIRED_SCHEMA}"
+                       f" CASCADE; CREATE SCHEMA {REBUILD_SCHEMA}")
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL search_path = {REBUILD_SCHEMA}")
+        for path in sorted(MIGRATIONS.glob("*.sql")):
+            await conn.execute(path.read_text())
+
+
+VIEWS_OVER = """
+SELECT DISTINCT v.relname AS name, pg_get_viewdef(v.oid) AS definition
+  FROM pg_depend d
+  JOIN pg_rewrite r ON r.oid = d.objid
+  JOIN pg_class v ON v.oid = r.ev_class AND v.relkind = 'v'
+  JOIN pg_class t ON t.oid = d.refobjid
+  JOIN pg_namespace n ON n.oid = t.relnamespace
+ WHERE n.nspname = 'public' AND t.relname = ANY($1::text[]) AND v.oid <> t.oid
+"""
+
+
+async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], connections: Sequence[asyncpg.Connection],
+                projections: Sequence[Projection], chosen: Sequence[Projection], progress: RebuildProgress) -> bool:
+    """Catch up with the live consumers while they wait, and swap the tables in; False if a lock took too long."""
+    tables = [table for p in chosen for table in p.tables]
+    names = [p.name for p in chosen]
+    for reader, work in zip(readers, connections, strict=True):  # close to the end before anyone has to wait
+        await reader.read_to(work, await reader.last_seq(), progress)
+    views = await conn.fetch(VIEWS_OVER, tables)
+    try:
+        async with conn.transaction():
+            await conn.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+            live = dict(await conn.fetch(
+                "SELECT consumer, stream_seq FROM public.consumer_checkpoints WHERE consumer = ANY($1::text[])"
+                " FOR UPDATE", [f"reporting_{r.source}" for r in readers]))
+            for reader, work in zip(readers, connections, strict=True):
+                await reader.read_to(work, live.get(f"reporting_{reader.source}", 0), progress)
+                if reader.missing():
+                    raise RebuildFailed(f"events are missing from the {reader.source} stream:"
+                                        f" {', '.join(reader.missing())}; the live read models are unchanged")
+            await conn.execute(f"CREATE SCHEMA {RETIRED_SCHEMA}")
+            for table in tables:
+                await conn.execute(f'ALTER TABLE public."{table}" SET SCHEMA {RETIRED_SCHEMA};'
+                                   f' ALTER TABLE {REBUILD_SCHEMA}."{table}" SET SCHEMA public')
+            for view in views:
+                await conn.execute(f'CREATE OR REPLACE VIEW public."{view["name"]}" AS {view["definition"]}')
+            for table in tables:  # refused if anything still depends on an old table: then nothing happened
+                await conn.execute(f'DROP TABLE {RETIRED_SCHEMA}."{table}"')
+            await conn.execute(f"DROP SCHEMA {RETIRED_SCHEMA}")
+            await conn.execute("DELETE FROM public.applied_versions WHERE projection = ANY($1::text[])", names)
+            await conn.execute(f"INSERT INTO public.applied_versions (projection, stream_id, version)"
+                               f" SELECT projection, stream_id, version FROM {REBUILD_SCHEMA}.applied_versions"
+                               f" WHERE projection = ANY($1::text[])", names)
+            await conn.executemany(
+                "INSERT INTO public.projection_versions (projection, version, built_at, events) VALUES ($1, $2, now(),"
+                " $3) ON CONFLICT (projection) DO UPDATE SET version = excluded.version, built_at = excluded.built_at,"
+                " events = excluded.events", [(p.name, p.version, progress.done) for p in chosen])
+            await conn.execute(  # parked events every projection now has (a fixed projection, rebuilt) are done
+                "DELETE FROM public.parked_events p WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(name)"
+                " LEFT JOIN public.applied_versions a ON a.projection = n.name AND a.stream_id = p.stream_id"
+                " WHERE coalesce(a.version, 0) < p.version)", [p.name for p in projections])
+    except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):
+        return False
+    return True
+
+
+async def stale(pool: asyncpg.Pool, projections: Sequence[Projection]) -> list[Projection]:
+    """The projections whose live tables were built by another version of their code (or none recorded).
+
+    On a new database every projection is built live from the first event, so its version is recorded now.
+    A projection added to a database that has others is set in step with them (so that the live consumer
+    goes on) and is stale: until its first rebuild swaps in, it holds only what came after it was added.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("LOCK TABLE projection_versions IN SHARE ROW EXCLUSIVE MODE")
+        recorded = {r["projection"]: r["version"] for r in await conn.fetch(
+            "SELECT projection, version FROM projection_versions")}
+        fresh = not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM applied_versions)")
+        for projection in projections:
+            if projection.name in recorded:
+                continue
+            if fresh:
+                await conn.execute("INSERT INTO projection_versions (projection, version, built_at) VALUES ($1, $2,"
+                                   " now())", projection.name, projection.version)
+                recorded[projection.name] = projection.version
+            else:
+                await conn.execute(
+                    "INSERT INTO applied_versions (projection, stream_id, version) SELECT $1, stream_id, min(version)"
+                    " FROM applied_versions WHERE projection <> $1 GROUP BY stream_id ON CONFLICT DO NOTHING",
+                    projection.name)
+    return [p for p in projections if recorded.get(p.name) != p.version]
+
+
+@dataclass
+class Rebuilds:
+    """What this process is rebuilding (for `systemStatus`), and what went wrong last."""
+
+    current: RebuildProgress | None = None
+    last_error: str | None = None
+
+
+async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],
+                       projections: Sequence[Projection], rebuilds: Rebuilds, retry_seconds: float = 30.0) -> None:
+    """Rebuild, in the background, the projections whose code changed version, until none is stale.
+    The live consumers go on meanwhile; another process's rebuild is waited for, a failure retried."""
+    while chosen := await stale(pool, projections):
+        names = ", ".join(p.name for p in chosen)
+        log.info("rebuilding %s in the background: their code has another version than their tables", names)
+
+        def follow(progress: RebuildProgress) -> None:
+            rebuilds.current = progress
+
+        try:
+            outcome = await rebuild(dsn, js, namespace, sources, projections, chosen, on_progress=follow)
+            rebuilds.last_error = None
+            log.info("rebuilt %s from %d events in %.1f s, and swapped them in", names, outcome.events,
+                     outcome.seconds)
+        except RebuildRefused as refused:
+            log.info("not rebuilding %s now: %s", names, refused.message.en)
+            await asyncio.sleep(retry_seconds)
+        except Exception as error:
+            rebuilds.last_error = str(error)
+            log.exception("rebuilding %s failed; the live read models are unchanged; trying again in %.0f s",
+                          names, retry_seconds)
+            await asyncio.sleep(retry_seconds)
+        finally:
+            rebuilds.current = None
