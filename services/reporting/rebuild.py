@@ -40,8 +40,10 @@ REBUILD_SCHEMA = "reporting_rebuild"
 RETIRED_SCHEMA = "reporting_retired"
 REBUILD_LOCK = 72_0042
 BATCH = 500
-SWAP_LOCK_TIMEOUT = "2s"
-"""How long the swap waits for a lock before it lets go and tries again (queries wait behind it meanwhile)."""
+SWAP_LOCK_TIMEOUT = "500ms"
+"""How long the swap waits for the tables before it lets go and tries again; queries wait behind it meanwhile.
+Shorter than PostgreSQL's deadlock_timeout (1 s): a query that holds one table and waits for another the swap
+holds is never the one the deadlock detector aborts, as the swap lets go first."""
 SWAP_ATTEMPTS = 30
 READ_INACTIVE_SECONDS = 600.0
 
@@ -262,6 +264,9 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
                 if reader.missing():
                     raise RebuildFailed(f"events are missing from the {reader.source} stream:"
                                         f" {', '.join(reader.missing())}; the live read models are unchanged")
+            await conn.execute(  # every table and view at once, then nothing more to wait for
+                f"LOCK TABLE {', '.join(f'public.{name}' for name in [*tables, *(v['name'] for v in views)])}"
+                " IN ACCESS EXCLUSIVE MODE")
             await conn.execute(f"CREATE SCHEMA {RETIRED_SCHEMA}")
             for table in tables:
                 await conn.execute(f'ALTER TABLE public."{table}" SET SCHEMA {RETIRED_SCHEMA};'

@@ -91,7 +91,11 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
     def endpoint(query: Query) -> Handler:
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
             consistent = await wait_for_positions(pool, body.get("consistency") or [], CONSISTENCY_WAIT_SECONDS)
-            return {**await query(pool, body, request), "consistent": consistent}
+            try:
+                answer = await query(pool, body, request)
+            except asyncpg.DeadlockDetectedError:  # met a rebuild's swap half-way: read again, from the new tables
+                answer = await query(pool, body, request)
+            return {**answer, "consistent": consistent}
 
         return handle
 
