@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -16,10 +17,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.context import Context
-from gateway.exports import ExportStore
+from gateway.exports.links import ExportStore
 from gateway.metrics import metrics_endpoint
 from gateway.schema import schema
-from shared.config import AuthSettings
+from shared.config import AuthSettings, export_key
 from shared.natsio import connect
 from shared.runtime import ServiceClient
 
@@ -29,11 +30,14 @@ class GatewaySettings:
     nats_url: str
     namespace: str
     auth: AuthSettings
+    export_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    """Signs export download links; every copy of the gateway needs the same one (HEMIAO_EXPORT_KEY)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
         return cls(nats_url=os.environ.get("NATS_URL") or "nats://127.0.0.1:4222",
-                   namespace=os.environ.get("HEMIAO_NAMESPACE") or "hemiao", auth=AuthSettings.from_env())
+                   namespace=os.environ.get("HEMIAO_NAMESPACE") or "hemiao", auth=AuthSettings.from_env(),
+                   export_key=export_key())
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
@@ -43,7 +47,7 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.settings = settings
         self.client: ServiceClient | None = None
-        self.exports = ExportStore()
+        self.exports: ExportStore | None = None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         assert self.client is not None, "the gateway's NATS client starts in the lifespan"
@@ -64,14 +68,19 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         nc = await connect(settings.nats_url, "hemiao-gateway")
         state["nc"] = nc
         graphql.client = ServiceClient(nc, settings.namespace)
+        graphql.exports = ExportStore(nc.jetstream(), settings.namespace, settings.export_key)
+        await graphql.exports.start()
         try:
             yield
         finally:
             await nc.close()
 
     async def download(request: Request) -> Response:
-        """A file made by an export mutation, while its link lasts (the link is the key: no token needed)."""
-        found = graphql.exports.take(request.path_params["name"])
+        """A file made by an export mutation, while its signed link lasts (the link is the key: no token needed)."""
+        assert graphql.exports is not None
+        found = await graphql.exports.take(request.path_params["name"], request.path_params["filename"],
+                                           request.query_params.get("expires", ""),
+                                           request.query_params.get("signature", ""))
         if found is None:
             return JSONResponse({"error": "该下载链接已失效，请重新导出 / The link has expired; export again"},
                                 status_code=404)

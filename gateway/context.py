@@ -13,7 +13,7 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
 from gateway.consistency import decode_token
-from gateway.exports import ExportStore
+from gateway.exports.links import ExportStore
 from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor
@@ -39,7 +39,7 @@ class Context:
     request: Request | WebSocket
     response: Response | WebSocket | None = None
     exports: ExportStore | None = None
-    """Where the files a caller asks for wait to be downloaded (the gateway process's)."""
+    """Where the files a caller asks for wait to be downloaded, behind signed links."""
     connection_params: dict[str, Any] | None = None
     """graphql-transport-ws's connection_init payload: a browser client's token comes here."""
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -25,7 +25,13 @@ from gateway.mutations.case_stages import (
     transfer_case,
 )
 from gateway.mutations.erase_recipient import erase_recipient
-from gateway.mutations.export import export_district_month, export_station_month
+from gateway.mutations.export import (
+    export_case_list,
+    export_district_month,
+    export_project_outputs,
+    export_station_month,
+    export_volunteer_certificate,
+)
 from gateway.mutations.merge_recipients import merge_recipients
 from gateway.mutations.open_case import open_case
 from gateway.mutations.record_case_session import record_case_session
@@ -233,6 +239,12 @@ class Mutation:
                                                description="月报导出 XLSX/CSV: a short-lived download link")
     export_district_month = strawberry.mutation(resolver=export_district_month,
                                                 description="区级月度汇总导出 XLSX/CSV: stations and the district")
+    export_case_list = strawberry.mutation(resolver=export_case_list,
+                                           description="个案清单导出 XLSX/CSV, personal data masked")
+    export_volunteer_certificate = strawberry.mutation(resolver=export_volunteer_certificate,
+                                                       description="志愿服务证明导出 XLSX/CSV")
+    export_project_outputs = strawberry.mutation(resolver=export_project_outputs,
+                                                 description="项目产出导出 XLSX/CSV: plan, groups, activities")
     set_station_targets = strawberry.mutation(resolver=set_station_targets,
                                               description="年度目标 (the bureau): e.g. at least 2 projects")
     start_project = strawberry.mutation(resolver=start_project, description="立项 Start a project")

@@ -9,6 +9,7 @@ import sys
 from shared.auth import issue_token
 from shared.config import development_secret
 from shared.contracts import Actor, Role
+from shared.export_cli import add_parser as add_export
 
 
 def _token(args: argparse.Namespace) -> None:
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("asyncapi", help="print the AsyncAPI catalogue of events").set_defaults(handler=_asyncapi)
     commands.add_parser("run", help="the whole system on one machine (as `make run`)").set_defaults(handler=_run)
+    add_export(commands)
     reporting = commands.add_parser("reporting", help="reporting's commands: rebuild [PROJECTION...], replay-parked",
                                     add_help=False)
     reporting.add_argument("rest", nargs=argparse.REMAINDER)

@@ -35,11 +35,11 @@ def development_secret() -> str:
     return path.read_text().strip()
 
 
-def data_key() -> bytes:
-    """The key that wraps every person's key: HEMIAO_DATA_KEY (base64, 32 bytes), else one made once in ./var."""
-    configured = os.environ.get("HEMIAO_DATA_KEY")
+def _key(variable: str, filename: str) -> bytes:
+    """A 32-byte key: the variable (base64), else one made once in ./var (for one machine only)."""
+    configured = os.environ.get(variable)
     if not configured:
-        path = var_dir() / "data-key"
+        path = var_dir() / filename
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
@@ -47,8 +47,19 @@ def data_key() -> bytes:
         configured = path.read_text().strip()
     key = base64.b64decode(configured)
     if len(key) != 32:
-        raise ValueError("HEMIAO_DATA_KEY must be 32 bytes, base64-encoded")
+        raise ValueError(f"{variable} must be 32 bytes, base64-encoded")
     return key
+
+
+def data_key() -> bytes:
+    """The key that wraps every person's key: HEMIAO_DATA_KEY (base64, 32 bytes), else one made once in ./var."""
+    return _key("HEMIAO_DATA_KEY", "data-key")
+
+
+def export_key() -> bytes:
+    """The key export download links are signed with: HEMIAO_EXPORT_KEY (base64, 32 bytes; the same on every
+    gateway copy), else one made once in ./var."""
+    return _key("HEMIAO_EXPORT_KEY", "export-key")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,9 @@
-"""exportStationMonth: a station's monthly report as XLSX or CSV, behind a short-lived download link."""
+"""The export mutations: a report as XLSX or CSV, made of the caller's own GraphQL answers, behind a short-lived
+signed download link (see gateway/exports)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +11,9 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Context
-from gateway.exports import district_month_csv, district_month_xlsx, station_month_csv, station_month_xlsx
+from gateway.exports import reports
+from gateway.exports.tables import csv_bytes, xlsx
+from gateway.types.enums import CaseStatus
 from gateway.types.errors import result_union, user_error
 from shared.contracts.errors import DomainError
 
@@ -20,7 +24,8 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-@strawberry.type(description="The file is ready: download it from `url` (relative to the gateway) before it expires")
+@strawberry.type(description="The file is ready: download it from `url` (relative to the gateway; signed, no token"
+                             " needed) before it expires")
 class ExportReady:
     url: str
     filename: str
@@ -28,43 +33,56 @@ class ExportReady:
 
 
 ExportResult = result_union("ExportResult", ExportReady)
-
-MEDIA = {ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         ExportFormat.CSV: "text/csv; charset=utf-8"}
+Month = Annotated[str, strawberry.argument(description="YYYY-MM")]
 
 
-async def export_station_month(info: strawberry.Info[Context, None], station_id: strawberry.ID,
-                               month: Annotated[str, strawberry.argument(description="YYYY-MM")],
+async def _export(info: strawberry.Info[Context, None], making: Awaitable[reports.Report],
+                  format: ExportFormat) -> ExportResult:  # type: ignore[valid-type]
+    """The report kept for download (a CSV holds its first table), or the refusal of one of its queries."""
+    try:
+        report = await making
+    except DomainError as error:
+        return user_error(error)
+    content = xlsx(report.tables) if format == ExportFormat.XLSX else csv_bytes(report.tables[0])
+    filename = f"{report.name}.{format.value}".replace("/", "-")
+    assert info.context.exports is not None
+    url, expires = await info.context.exports.keep(filename, content)
+    return ExportReady(url=url, filename=filename, expires_at=datetime.fromtimestamp(expires, UTC))
+
+
+async def export_station_month(info: strawberry.Info[Context, None], station_id: strawberry.ID, month: Month,
                                format: ExportFormat = ExportFormat.XLSX,
                                consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
     """The same figures `stationDashboard` answers, for the caller's own station scope."""
-    try:
-        dashboard = await info.context.query("station_dashboard", {"station_id": str(station_id), "month": month},
-                                             consistency_token, typed=True)
-        station = (await info.context.stations.load(str(station_id))) or {"name": str(station_id)}
-    except DomainError as error:
-        return user_error(error)
-    content = (station_month_xlsx if format == ExportFormat.XLSX else station_month_csv)(station["name"], dashboard)
-    return _ready(info, f"{station['name']}-{dashboard['month']}-月报.{format.value}", format, content)
+    return await _export(info, reports.station_month(info, str(station_id), month, consistency_token), format)
 
 
-def _ready(info: strawberry.Info[Context, None], name: str, format: ExportFormat, content: bytes) -> ExportReady:
-    """The file kept for download, and the link to it."""
-    assert info.context.exports is not None
-    key, expires = info.context.exports.keep(name, MEDIA[format], content)
-    return ExportReady(url=f"/exports/{key}/{name}", filename=name, expires_at=datetime.fromtimestamp(expires, UTC))
-
-
-async def export_district_month(info: strawberry.Info[Context, None],
-                                month: Annotated[str, strawberry.argument(description="YYYY-MM")],
+async def export_district_month(info: strawberry.Info[Context, None], month: Month,
                                 format: ExportFormat = ExportFormat.XLSX,
                                 consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
     """The district's month, one row per station the caller may see and the district's totals: the very
     `districtOverview` answer."""
-    try:
-        overview = await info.context.query("district_overview", {"month": month}, consistency_token, typed=True)
-    except DomainError as error:
-        return user_error(error)
-    content = (district_month_xlsx(overview, f"{month} 社工站工作区级汇总") if format == ExportFormat.XLSX
-               else district_month_csv(overview))
-    return _ready(info, f"区级汇总-{month}.{format.value}", format, content)
+    return await _export(info, reports.district_month(info, month, consistency_token), format)
+
+
+async def export_case_list(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                           status: CaseStatus | None = None, format: ExportFormat = ExportFormat.XLSX,
+                           consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+    """The `cases` the caller may see (a station's, or all), one row each, personal data masked."""
+    return await _export(info, reports.case_list(info, station_id and str(station_id), status, consistency_token),
+                         format)
+
+
+async def export_volunteer_certificate(info: strawberry.Info[Context, None], volunteer_id: strawberry.ID,
+                                       format: ExportFormat = ExportFormat.XLSX,
+                                       consistency_token: str | None = None
+                                       ) -> ExportResult:  # type: ignore[valid-type]
+    """志愿服务证明: a volunteer's services and total hours, from the records."""
+    return await _export(info, reports.volunteer_certificate(info, str(volunteer_id), consistency_token), format)
+
+
+async def export_project_outputs(info: strawberry.Info[Context, None], project_id: strawberry.ID,
+                                 format: ExportFormat = ExportFormat.XLSX,
+                                 consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+    """A project's progress against its plan, its groups and its activities."""
+    return await _export(info, reports.project_outputs(info, str(project_id), consistency_token), format)

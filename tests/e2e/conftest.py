@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -15,12 +16,24 @@ from shared.http import EmbeddedUvicorn
 from shared.service import stop_http
 from tests.support import AUTH, System
 
+EXPORT_KEY = bytes(range(32, 64))
+"""The key export links are signed with, the same on every gateway copy a test starts."""
+
 
 @pytest.fixture
 async def http(system: System) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of a gateway listening on a free port."""
+    async with gateway(system) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    """A copy of the gateway in front of the `system`, listening on a free port, and an HTTP client of it.
+    Every copy signs export links with the same key, as behind a load balancer."""
     port = free_port()
-    app = create_app(GatewaySettings(nats_url=system.servers.nats.url, namespace=system.namespace, auth=AUTH))
+    app = create_app(GatewaySettings(nats_url=system.servers.nats.url, namespace=system.namespace, auth=AUTH,
+                                     export_key=EXPORT_KEY))
     server = EmbeddedUvicorn(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:

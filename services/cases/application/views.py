@@ -40,6 +40,7 @@ from shared.contracts.cases import (
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventMetadata, EventStore, RecordedEvent
 from shared.id_number import masked
+from shared.masking import masked_name, masked_phone
 from shared.runtime import RequestContext
 
 PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
@@ -49,24 +50,15 @@ MAY_UNMASK = (Role.SOCIAL_WORKER, Role.STATION_HEAD)
 """Station staff read sensitive data of their own station's recipients; nobody else does."""
 
 
-def _masked_phone(phone: str) -> str:
-    return phone[:3] + "*" * max(len(phone) - 7, 0) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
-
-
-def _masked_name(name: str) -> str:
-    """The family name and a star for each other character: 李** for 李小花."""
-    return name[:1] + "*" * (len(name) - 1)
-
-
 def _masked(view: dict[str, Any]) -> dict[str, Any]:
     """ID number and phones masked, third parties' names masked, address, birth date and disability hidden."""
     guardian, household = view["guardian"], view["household"]
     return {**view, "masked": True, "address": None, "birth_date": None, "disability": None,
             "id_number": view["id_number"] and masked(view["id_number"]),
-            "phone": view["phone"] and _masked_phone(view["phone"]),
-            "guardian": guardian and {**guardian, "name": _masked_name(guardian["name"]),
-                                      "phone": guardian["phone"] and _masked_phone(guardian["phone"])},
-            "household": household and [{**m, "name": _masked_name(m["name"]), "note": ""} for m in household]}
+            "phone": view["phone"] and masked_phone(view["phone"]),
+            "guardian": guardian and {**guardian, "name": masked_name(guardian["name"]),
+                                      "phone": guardian["phone"] and masked_phone(guardian["phone"])},
+            "household": household and [{**m, "name": masked_name(m["name"]), "note": ""} for m in household]}
 
 
 def _consent(view: dict[str, Any], consent: SensitiveDataConsent | None) -> None:
