@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint unit bench rebuild clean schema asyncapi replay-parked
+.PHONY: run test lint unit bench bench-reporting rebuild clean schema asyncapi replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+bench-reporting: $(STAMP)
+	$(PY) -m bench.reporting
 
 schema: $(STAMP)
 	$(PY) -m gateway.export_schema > schema.graphql

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 
 from gateway.consistency import decode_token
 from shared.devstack.demo import bureau, demo_id, social_worker, station_head, station_id, supervisor
@@ -105,3 +107,23 @@ async def test_the_community_walkthrough_runs_volunteers_organisations_governanc
     assert report["locked"] is True
     assert report["versions"][0]["figures"] == {"supervisions": 1, "projectMeetings": 1, "issuesRaised": 1,
                                                 "issuesResolved": 1}
+
+
+async def test_the_reporting_walkthrough_shows_the_read_sides_health_and_its_links_download_the_reports(
+        system: System, http: httpx.AsyncClient) -> None:
+    blocks, answers, _ = await run_page(system, http, "reporting-walkthrough.md", {})
+    read_models, status, month, cases, district = answers
+    month_file = await http.get(month["url"])
+    book = openpyxl.load_workbook(io.BytesIO(month_file.content))
+    rows = {r[0]: r[1] for r in book.active.iter_rows(min_row=3, values_only=True)}
+    case_list = openpyxl.load_workbook(io.BytesIO((await http.get(cases["url"])).content)).active
+
+    assert len(blocks) == 5
+    assert {m["name"]: (m["version"], m["builtVersion"], m["rebuilding"]) for m in read_models} == {
+        name: (1, 1, None) for name in ("places", "cases", "disclosures", "timeline", "work")}
+    assert {c["consumer"] for c in status} >= {"reporting_cases", "reporting_activities"}
+    assert all(c["parked"] == [] for c in status)
+    assert (month["__typename"], month["filename"]) == ("ExportReady", "黑石铺街道社工站-2026-11-月报.xlsx")
+    assert month_file.status_code == 200 and rows["直接服务人次合计"] == 0  # the page records nothing this month
+    assert case_list["A2"].value == "个案编号" and case_list["A3"].value == "共 0 个个案"
+    assert district["filename"] == "区级汇总-2026-11.xlsx"

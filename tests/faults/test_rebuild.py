@@ -177,19 +177,20 @@ async def test_a_rebuild_from_scratch_equals_the_read_models_built_live_and_lose
     sessions_before = await pool.fetchval("SELECT count(*) FROM case_sessions")
     direct_before = await direct_person_times(system)
     rebuilding, seen = start_rebuild(system)
-    answers, later_sessions = [], 0
+    answers, later_sessions, written = [], 0, None
     while not rebuilding.done():  # queries answer from the live tables all along; writes go on
         answers.append(await direct_person_times(system))
         if later_sessions < 20:
             case_id = await pool.fetchval("SELECT case_id FROM cases ORDER BY case_id LIMIT 1")
             station = await pool.fetchval("SELECT station_id FROM cases WHERE case_id = $1", case_id)
-            await system.call("cases", "record_case_session", {
+            written = await system.call("cases", "record_case_session", {
                 "case_id": case_id, "held_on": "2026-11-20", "mode": "phone", "duration_minutes": 10},
                 worker(station))
             later_sessions += 1
         await asyncio.sleep(0.01)
     outcome = rebuilding.result()
-    await wait_until(lambda: caught_up(system, system.reporting.consumers), timeout=30, what="live caught up")
+    assert written is not None, "the rebuild ended before anything was written during it"
+    await system.read_models_have(written["position"], timeout=30)  # the last write, and so all before it
     rebuilt = await snapshot(pool)
     async with built_live_from_scratch(system) as scratch:
         from_scratch = await snapshot(scratch)

@@ -1,0 +1,264 @@
+"""`make bench-reporting`: how fast reporting rebuilds every read model, what queries see meanwhile, and how
+soon a live subscriber hears of a mutation. Starts a private hemiao (as `make run` does), writes
+bench/REPORTING.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from bench import machine
+from bench.stack import BenchStack, say
+from bench.stats import percentile
+from services.reporting.entrypoints.service import SOURCES
+from services.reporting.projections import projections
+from services.reporting.rebuild import RebuildOutcome, RebuildProgress, rebuild
+from shared.auth import issue_token
+from shared.config import stream_name
+from shared.devstack.demo import SYSTEM, bureau, load_demo, social_worker, station_id
+from shared.devstack.embedded import EmbeddedNats
+from shared.natsio import connect
+from shared.runtime import ServiceClient
+
+RESULTS = Path(__file__).parent / "REPORTING.md"
+STATIONS = ("WY", "QY", "GHP", "HSP")
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.reporting", description=__doc__)
+    parser.add_argument("--cases", type=int, default=40, help="cases per station, on top of the demo data")
+    parser.add_argument("--sessions", type=int, default=25, help="sessions per case")
+    parser.add_argument("--volunteers", type=int, default=20, help="volunteers per station, 5 services each")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent writers while loading the history")
+    parser.add_argument("--samples", type=int, default=100, help="subscription latency samples")
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Latencies:
+    values: list[float] = field(default_factory=list)
+    failures: int = 0
+
+    def line(self) -> str:
+        return (f"{len(self.values)} answers, {self.failures} failed; p50 {percentile(self.values, 0.5):.1f} ms,"
+                f" p99 {percentile(self.values, 0.99):.1f} ms, max {max(self.values, default=float('nan')):.1f} ms")
+
+
+async def history(client: ServiceClient, secret: str, args: argparse.Namespace) -> None:
+    """Every station's cases with their sessions, and volunteers with their hours, written by `clients`
+    writers at once."""
+    work: asyncio.Queue[tuple[str, str, dict[str, Any], str]] = asyncio.Queue()
+    for code in STATIONS:
+        token = issue_token(secret, social_worker(code), ttl_seconds=7200)
+        for n in range(args.cases):
+            work.put_nowait(("case", code, {"n": n}, token))
+        for n in range(args.volunteers):
+            work.put_nowait(("volunteer", code, {"n": n}, token))
+
+    async def writer() -> None:
+        while not work.empty():
+            kind, code, item, token = work.get_nowait()
+            if kind == "case":
+                recipient = await client.call("cases", "register_recipient", {
+                    "station_id": station_id(code), "name": f"居民{item['n']:03d}", "gender": "female",
+                    "birth_year": 1940 + item["n"] % 50, "community": "一力社区", "categories": [
+                        {"category": "elderly_living_alone", "valid_from": "2026-01-01", "source": "visit"}]},
+                    token=token)
+                opened = date(2026, 1, 5) + timedelta(days=item["n"] % 60)
+                case = await client.call("cases", "open_case", {
+                    "recipient_id": recipient["recipient_id"], "worker_id": social_worker(code).subject,
+                    "intake_source": "outreach", "presenting_problem": "定期探访", "opened_on": opened.isoformat()},
+                    token=token)
+                for s in range(args.sessions):
+                    await client.call("cases", "record_case_session", {
+                        "case_id": case["case_id"], "held_on": (opened + timedelta(days=7 * s)).isoformat(),
+                        "mode": "home_visit", "duration_minutes": 45}, token=token)
+            else:
+                head = issue_token(secret, bureau(), ttl_seconds=7200)
+                volunteer = await client.call("activities", "register_volunteer", {
+                    "station_id": station_id(code), "name": f"志愿者{item['n']:03d}", "gender": "female",
+                    "age_group": "adult", "birth_year": 1980}, token=head)
+                for s in range(5):
+                    await client.call("activities", "record_volunteer_service", {
+                        "volunteer_id": volunteer["volunteer_id"],
+                        "served_on": (date(2026, 10, 5) + timedelta(days=s)).isoformat(), "place": "社区广场",
+                        "content": "陪伴老人", "hours": 2, "organising_unit": "社工站", "person_in_charge": "站长"},
+                        token=head)
+
+    await asyncio.gather(*(writer() for _ in range(args.clients)))
+
+
+async def caught_up(stack: BenchStack, js: Any) -> int:
+    """Wait until reporting has applied both streams to their ends; the events in them."""
+    import asyncpg
+
+    conn = await asyncpg.connect(stack.dsn("hemiao_reporting"))
+    try:
+        while True:
+            last = {s: (await js.stream_info(stream_name(stack.namespace, s))).state.last_seq for s in SOURCES}
+            applied = dict(await conn.fetch("SELECT consumer, stream_seq FROM consumer_checkpoints"))
+            if all(applied.get(f"reporting_{s}", 0) >= seq for s, seq in last.items()):
+                return sum(last.values())
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+
+
+async def query_loop(client: ServiceClient, token: str, until: asyncio.Event) -> Latencies:
+    """The bureau's district overview, asked again as soon as answered, until told to stop."""
+    seen = Latencies()
+    while not until.is_set():
+        started = time.perf_counter()
+        try:
+            await client.call("reporting", "district_overview", {"year": 2026}, token=token)
+            seen.values.append((time.perf_counter() - started) * 1000)
+        except Exception:
+            seen.failures += 1
+    return seen
+
+
+async def subscription_latency(stack: BenchStack, samples: int) -> tuple[Latencies, Latencies]:
+    """From a mutation's answer (and from its sending) to its item on the station feed of a subscriber."""
+    worker = social_worker("HSP")
+    token = issue_token(stack.secret, worker, ttl_seconds=3600)
+    after_answer, after_send = Latencies(), Latencies()
+    url = stack.gateway_base.replace("http://", "ws://") + "/graphql"
+    mutation = """mutation($input: RecordActivityInput!) { recordActivity(input: $input) { __typename } }"""
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws, \
+            httpx.AsyncClient(base_url=stack.gateway_base, headers={"Authorization": f"Bearer {token}"}) as http:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+        await ws.recv()
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": "subscription { stationFeed { eventType streamId } }"}}))
+        await asyncio.sleep(0.5)
+        for n in range(samples):
+            sent = time.perf_counter()
+            answer = await http.post("/graphql", json={"query": mutation, "variables": {"input": {
+                "stationId": station_id("HSP"), "community": "一力社区", "title": f"测速活动 {n}", "kind": "EDUCATION",
+                "heldOn": "2026-11-01", "place": "广场", "directParticipants": 10}}})
+            answered = time.perf_counter()
+            assert answer.json()["data"]["recordActivity"]["__typename"] == "StationWorkRecorded", answer.text
+            item = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+            arrived = time.perf_counter()
+            assert item["payload"]["data"]["stationFeed"]["eventType"] == "ActivityHeld", item
+            after_answer.values.append((arrived - answered) * 1000)
+            after_send.values.append((arrived - sent) * 1000)
+    return after_answer, after_send
+
+
+async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
+    assert stack.postgres is not None
+    facts = await machine.facts(stack.dsn("postgres"), stack.postgres.bin_dir, EmbeddedNats.binary())
+    nc = await connect(stack.env["NATS_URL"], "hemiao-bench-reporting")
+    try:
+        js = nc.jetstream()
+        client = ServiceClient(nc, stack.namespace, timeout=30.0)
+        await load_demo(client, issue_token(stack.secret, SYSTEM, ttl_seconds=3600))
+        loading = time.monotonic()
+        await history(client, stack.secret, args)
+        events = await caught_up(stack, js)
+        say(f"history written and applied live: {events} events in {time.monotonic() - loading:.0f} s")
+        reader = issue_token(stack.secret, bureau(), ttl_seconds=3600)
+
+        idle_stop = asyncio.Event()
+        idle_task = asyncio.create_task(query_loop(client, reader, idle_stop))
+        await asyncio.sleep(10)
+        idle_stop.set()
+        idle = await idle_task
+        say(f"queries, idle: {idle.line()}")
+
+        phases: dict[str, float] = {}
+
+        def note(progress: RebuildProgress) -> None:
+            phases.setdefault(progress.phase, time.monotonic())
+
+        busy_stop = asyncio.Event()
+        busy_task = asyncio.create_task(query_loop(client, reader, busy_stop))
+        outcome: RebuildOutcome = await rebuild(stack.dsn("hemiao_reporting"), js, stack.namespace, SOURCES,
+                                                projections(), projections(), on_progress=note)
+        busy_stop.set()
+        during = await busy_task
+        swap = phases.get("done", 0) - phases.get("swapping", 0)
+        say(f"rebuild: {outcome.events} events in {outcome.seconds:.1f} s, swap {swap * 1000:.0f} ms;"
+            f" queries meanwhile: {during.line()}")
+
+        after_answer, after_send = await subscription_latency(stack, args.samples)
+        say(f"subscription: after the answer {after_answer.line()}")
+    finally:
+        await nc.close()
+    return {"facts": facts, "events": events, "idle": idle, "during": during, "outcome": outcome, "swap": swap,
+            "after_answer": after_answer, "after_send": after_send, "args": args}
+
+
+def write(result: dict[str, Any], started: datetime) -> None:
+    outcome: RebuildOutcome = result["outcome"]
+    args = result["args"]
+    facts = "\n".join(f"- **{k}**: {v}" for k, v in result["facts"].items())
+    rate = outcome.events / outcome.seconds
+    RESULTS.write_text(f"""# hemiao reporting bench results
+
+Run at {started:%Y-%m-%d %H:%M:%S} UTC by `make bench-reporting` (`python -m bench.reporting`); every number is
+measured in that run, none is typed in.
+
+## Machine
+
+{facts}
+
+## Method
+
+The bench starts its own embedded PostgreSQL and nats-server and the four processes, as `make run` does, loads
+the demo data, then writes a history on top with {args.clients} concurrent writers over NATS: at each of the 4
+stations {args.cases} recipients with a case each and {args.sessions} sessions per case, and {args.volunteers}
+volunteers with 5 services each. It waits until reporting's live consumers have applied both streams to their
+ends ({result['events']} events in all).
+
+- **Queries, idle**: for 10 s, one client asks reporting's `district_overview` (the bureau's year: every figure
+  of every station, over the person-times views) over NATS, again as soon as it is answered.
+- **Rebuild**: the bench process runs what `hemiao reporting rebuild` runs (`services.reporting.rebuild.rebuild`),
+  for all {len(outcome.projections)} projections, while the live consumers run and the same query loop goes on.
+  The swap is the time from the start of the swap phase (catching up under the consumers' lock, moving the tables,
+  recreating the views) to its commit.
+- **Subscription**: one graphql-transport-ws client subscribes to `stationFeed` as the 黑石铺 social worker; then,
+  {args.samples} times, one at a time, `recordActivity` is posted to the gateway and the bench waits for its item
+  on the feed.
+
+## Results
+
+| Measurement | Result |
+|---|---|
+| Events replayed by the rebuild | {outcome.events:,} in {outcome.seconds:.1f} s: **{rate:,.0f} events/s** |
+| The swap (queries wait, consumers wait) | {result['swap'] * 1000:.0f} ms, {outcome.swap_attempts} attempt(s) |
+| `district_overview`, idle | {result['idle'].line()} |
+| `district_overview`, during the rebuild | {result['during'].line()} |
+| Feed item after the mutation's answer | {result['after_answer'].line()} |
+| Feed item after the mutation was sent | {result['after_send'].line()} |
+""")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    started = datetime.now(UTC)
+    stack = BenchStack()
+    say(f"working in {stack.root}")
+    try:
+        stack.start_servers()
+        stack.start_services()
+        result = asyncio.run(measure(stack, args))
+    finally:
+        stack.stop()
+    write(result, started)
+    say(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
