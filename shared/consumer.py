@@ -234,6 +234,7 @@ class StreamConsumer:
             await msg.nak(delay=GAP_RETRY_SECONDS)
         self.stats.applied += applied
         self.stats.last_stream_seq = checkpoint
+        self.stats.stream_last_seq = max(self.stats.stream_last_seq, checkpoint)  # never behind what was applied
 
     async def _commit(self, messages: list[Msg]) -> tuple[int, int, int]:
         """Apply the batch up to an event that came early, in one transaction; (applied, checkpoint, done)."""

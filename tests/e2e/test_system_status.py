@@ -28,6 +28,12 @@ async def test_operators_see_each_consumers_lag_and_parked_events(system: System
     assert found["reporting_cases"]["state"] == "active" and found["reporting_cases"]["parked"] == []
     assert found["reporting_cases"]["appliedStreamSeq"] == found["reporting_cases"]["streamLastSeq"] >= 3
     assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+    metrics = (await http.get(f"http://127.0.0.1:{system.reporting.settings.http_port}/metrics")).text
+    last = found["reporting_cases"]["streamLastSeq"]
+    assert f'hemiao_reporting_stream_last_seq{{source="cases"}} {float(last)}' in metrics
+    assert 'hemiao_reporting_lag_events{source="cases"} 0.0' in metrics
+    assert 'hemiao_reporting_parked_events{source="cases"} 0.0' in metrics
+    assert "hemiao_reporting_rebuilding 0.0" in metrics and "hemiao_reporting_rebuild_failing 0.0" in metrics
 
 
 async def test_operators_see_each_read_models_version_and_that_none_is_being_rebuilt(

@@ -152,8 +152,9 @@ def start_rebuild(system: System, chosen: list[Projection] | None = None,
                   every: list[Projection] | None = None) -> tuple[asyncio.Task[Any], list[RebuildProgress]]:
     seen: list[RebuildProgress] = []
     task = asyncio.create_task(rebuild(
-        system.reporting.dsn, system.nc.jetstream(), system.namespace, SOURCES, every or projections(),
-        chosen or every or projections(), on_progress=lambda p: seen.append(dataclasses.replace(p))))
+        system.reporting.settings.database_url, system.nc.jetstream(), system.namespace, SOURCES,
+        every or projections(), chosen or every or projections(),
+        on_progress=lambda p: seen.append(dataclasses.replace(p))))
     return task, seen
 
 
@@ -235,8 +236,8 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     interrupted, seen = start_rebuild(system, every=slow)
     await wait_until(lambda: as_true(bool(seen) and seen[-1].done > 200), timeout=30, what="the rebuild under way")
     with pytest.raises(RebuildRefused, match="Another rebuild is running"):
-        await rebuild(system.reporting.dsn, system.nc.jetstream(), system.namespace, SOURCES, projections(),
-                      projections())
+        await rebuild(system.reporting.settings.database_url, system.nc.jetstream(), system.namespace, SOURCES,
+                      projections(), projections())
     interrupted.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await interrupted

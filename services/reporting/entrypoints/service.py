@@ -152,7 +152,7 @@ async def projection_status(pool: asyncpg.Pool, rebuilds: Rebuilds) -> list[dict
     return answer
 
 
-def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, Any]]:
+def consumer_metrics(consumers: list[StreamConsumer], rebuilds: Rebuilds) -> dict[str, tuple[str, Any]]:
     def per_source(value: Callable[[StreamConsumer], float]) -> dict[tuple[tuple[str, str], ...], float]:
         return {(("source", c.stats.source),): value(c) for c in consumers}
 
@@ -169,6 +169,10 @@ def consumer_metrics(consumers: list[StreamConsumer]) -> dict[str, tuple[str, An
                                                                  0))),
         "hemiao_reporting_parked_events": ("Events parked because a projection could not apply them",
                                            per_source(lambda c: c.stats.parked)),
+        "hemiao_reporting_rebuilding": ("1 while this process rebuilds read models in the background",
+                                        float(rebuilds.current is not None)),
+        "hemiao_reporting_rebuild_failing": ("1 when this process's last background rebuild failed",
+                                             float(rebuilds.last_error is not None)),
     }
 
 
@@ -180,7 +184,7 @@ class ReportingService:
     nc: Client
     consumers: list[StreamConsumer]
     rebuilds: Rebuilds
-    dsn: str
+    settings: ServiceSettings
 
 
 @contextlib.asynccontextmanager
@@ -212,13 +216,13 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         return f"consumers not running: {', '.join(idle)}" if idle else None
 
     checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers}
-    http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers)), settings.http_host,
+    http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers, rebuilds)), settings.http_host,
                            settings.http_port)
     http_task = asyncio.create_task(http.serve(), name="reporting-http")
     log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
              ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
     try:
-        yield ReportingService(pool=pool, nc=nc, consumers=consumers, rebuilds=rebuilds, dsn=settings.database_url)
+        yield ReportingService(pool=pool, nc=nc, consumers=consumers, rebuilds=rebuilds, settings=settings)
     finally:
         await stop_http(http, http_task)
         await micro.stop()
