@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +45,9 @@ SWAP_LOCK_TIMEOUT = "500ms"
 Shorter than PostgreSQL's deadlock_timeout (1 s): a query that holds one table and waits for another the swap
 holds is never the one the deadlock detector aborts, as the swap lets go first."""
 SWAP_ATTEMPTS = 30
-READ_INACTIVE_SECONDS = 600.0
+READ_INACTIVE_SECONDS = 86_400.0
+"""The ephemeral consumers are deleted when the rebuild ends; this only bounds one a killed rebuild leaves. It is
+long because a reader that has finished waits, idle, for the other stream's (a district's cases may take hours)."""
 
 
 class RebuildRefused(DomainError):
@@ -127,7 +129,9 @@ class SourceReader:
     async def close(self) -> None:
         if self._subscription is not None:
             with contextlib.suppress(Exception):
+                consumer = (await self._subscription.consumer_info()).name
                 await self._subscription.unsubscribe()
+                await self.js.delete_consumer(self.stream, consumer)
 
     async def read_to(self, conn: asyncpg.Connection, target: int, progress: RebuildProgress) -> None:
         """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer)."""
@@ -142,11 +146,21 @@ class SourceReader:
             await self._apply(conn, messages)
             progress.done += len(messages)
 
+    def reached(self, target: int) -> None:
+        """Refuse to swap in a projection behind what the live consumer applied: it would miss events."""
+        if self.position < target:
+            raise RebuildFailed(f"the {self.source} stream could be read only to sequence {self.position}, and the"
+                                f" live read models have {target}; the live read models are unchanged")
+        if self.waiting:
+            missing = [f"{stream} before version {min(versions)}" for stream, versions in self.waiting.items()]
+            raise RebuildFailed(f"events are missing from the {self.source} stream: {', '.join(missing)};"
+                                " the live read models are unchanged")
+
     async def _apply(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
         async with conn.transaction():
             for msg in messages:
-                event = received(msg)
                 try:
+                    event = received(msg)
                     outcome = await apply_event(conn, event, self.chosen)
                     if outcome == EARLY:
                         self.waiting.setdefault(event.stream_id, {})[event.version] = event
@@ -155,13 +169,13 @@ class SourceReader:
                         event = later
                         outcome = await apply_event(conn, event, self.chosen)
                 except Exception as error:
-                    raise RebuildFailed(f"{event.type} (stream {event.stream_id}, version {event.version},"
-                                        f" stream sequence {event.stream_seq}) could not be applied: {error!r}."
-                                        " The live read models are unchanged.") from error
+                    headers = msg.headers or {}
+                    raise RebuildFailed(
+                        f"{headers.get('hemiao-event-type')} (stream {headers.get('hemiao-stream-id')}, version"
+                        f" {headers.get('hemiao-stream-version')}, stream sequence {msg.metadata.sequence.stream})"
+                        f" could not be applied: {error!r}. The live read models are unchanged.") from error
         self.position = messages[-1].metadata.sequence.stream
 
-    def missing(self) -> list[str]:
-        return [f"{stream} before version {min(versions)}" for stream, versions in self.waiting.items() if versions]
 
 
 async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],
@@ -194,8 +208,8 @@ async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Seque
         targets = [await reader.last_seq() for reader in readers]
         progress.total = sum(targets)
         enter("replaying")
-        await asyncio.gather(*(reader.read_to(conn, target, progress)
-                               for reader, conn, target in zip(readers, connections, targets, strict=True)))
+        await _together([reader.read_to(conn, target, progress)
+                         for reader, conn, target in zip(readers, connections, targets, strict=True)])
         enter("swapping")
         for attempt in range(1, SWAP_ATTEMPTS + 1):
             if await _swap(control, readers, connections, projections, chosen, progress):
@@ -211,11 +225,26 @@ async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Seque
         for reader in readers:
             await reader.close()
         for conn in connections:
-            await conn.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 5)
         if locked:  # leave nothing behind (what an interrupted one leaves is cleared by the next)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(control.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE"), 10)
-        await control.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(control.close(), 5)
+        if not control.is_closed():
+            control.terminate()  # the rebuild lock goes with the session
+
+
+async def _together(steps: list[Awaitable[None]]) -> None:
+    """Run the steps at once; when one fails (or this is cancelled) the others are stopped before this ends."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _report(progress: RebuildProgress, on_progress: Callable[[RebuildProgress], None]) -> None:
@@ -252,6 +281,8 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
     names = [p.name for p in chosen]
     for reader, work in zip(readers, connections, strict=True):  # close to the end before anyone has to wait
         await reader.read_to(work, await reader.last_seq(), progress)
+    for table in tables:  # statistics for the planner, before queries meet the new tables
+        await connections[0].execute(f'ANALYZE "{table}"')
     views = await conn.fetch(VIEWS_OVER, tables)
     try:
         async with conn.transaction():
@@ -260,12 +291,11 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
                 "SELECT consumer, stream_seq FROM public.consumer_checkpoints WHERE consumer = ANY($1::text[])"
                 " FOR UPDATE", [f"reporting_{r.source}" for r in readers]))
             for reader, work in zip(readers, connections, strict=True):
-                await reader.read_to(work, live.get(f"reporting_{reader.source}", 0), progress)
-                if reader.missing():
-                    raise RebuildFailed(f"events are missing from the {reader.source} stream:"
-                                        f" {', '.join(reader.missing())}; the live read models are unchanged")
-            await conn.execute(  # every table and view at once, then nothing more to wait for
-                f"LOCK TABLE {', '.join(f'public.{name}' for name in [*tables, *(v['name'] for v in views)])}"
+                applied_live = live.get(f"reporting_{reader.source}", 0)
+                await reader.read_to(work, applied_live, progress)
+                reader.reached(applied_live)
+            await conn.execute(  # every view (and so its tables) and table at once, in the order queries take them
+                f"LOCK TABLE {', '.join(f'public.{name}' for name in [*(v['name'] for v in views), *tables])}"
                 " IN ACCESS EXCLUSIVE MODE")
             await conn.execute(f"CREATE SCHEMA {RETIRED_SCHEMA}")
             for table in tables:
@@ -331,8 +361,18 @@ class Rebuilds:
 async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],
                        projections: Sequence[Projection], rebuilds: Rebuilds, retry_seconds: float = 30.0) -> None:
     """Rebuild, in the background, the projections whose code changed version, until none is stale.
-    The live consumers go on meanwhile; another process's rebuild is waited for, a failure retried."""
-    while chosen := await stale(pool, projections):
+    The live consumers go on meanwhile; another process's rebuild is waited for, a failure retried after a wait
+    that doubles each time, up to an hour."""
+    wait = retry_seconds
+    while True:
+        try:
+            chosen = await stale(pool, projections)
+        except Exception:
+            log.exception("could not tell which read models are stale; asking again in %.0f s", wait)
+            await asyncio.sleep(wait)
+            continue
+        if not chosen:
+            return
         names = ", ".join(p.name for p in chosen)
         log.info("rebuilding %s in the background: their code has another version than their tables", names)
 
@@ -340,7 +380,10 @@ async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, names
             rebuilds.current = progress
 
         try:
-            outcome = await rebuild(dsn, js, namespace, sources, projections, chosen, on_progress=follow)
+            try:
+                outcome = await rebuild(dsn, js, namespace, sources, projections, chosen, on_progress=follow)
+            finally:
+                rebuilds.current = None
             rebuilds.last_error = None
             log.info("rebuilt %s from %d events in %.1f s, and swapped them in", names, outcome.events,
                      outcome.seconds)
@@ -350,7 +393,6 @@ async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, names
         except Exception as error:
             rebuilds.last_error = str(error)
             log.exception("rebuilding %s failed; the live read models are unchanged; trying again in %.0f s",
-                          names, retry_seconds)
-            await asyncio.sleep(retry_seconds)
-        finally:
-            rebuilds.current = None
+                          names, wait)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, 3600.0)

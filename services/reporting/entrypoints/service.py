@@ -88,9 +88,12 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
     """Each query first waits for the positions of a consistency token, when one is given; `system_status`
     tells operators how far each consumer has got and what it parked."""
 
+    names = [p.name for p in projections()]
+
     def endpoint(query: Query) -> Handler:
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-            consistent = await wait_for_positions(pool, body.get("consistency") or [], CONSISTENCY_WAIT_SECONDS)
+            consistent = await wait_for_positions(pool, body.get("consistency") or [], CONSISTENCY_WAIT_SECONDS,
+                                                  names)
             try:
                 answer = await query(pool, body, request)
             except asyncpg.DeadlockDetectedError:  # met a rebuild's swap half-way: read again, from the new tables
