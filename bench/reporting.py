@@ -196,7 +196,8 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]
         busy_stop.set()
         during = await busy_task
         swap = phases.get("done", 0) - phases.get("swapping", 0)
-        say(f"rebuild: {outcome.events} events in {outcome.seconds:.1f} s, swap {swap * 1000:.0f} ms;"
+        say(f"rebuild: {outcome.events} events in {outcome.seconds:.1f} s, swap phase {swap * 1000:.0f} ms of which"
+            f" locked {outcome.locked_seconds * 1000:.0f} ms;"
             f" queries meanwhile: {during.line()}")
 
         after_answer, after_send = await subscription_latency(stack, args.samples)
@@ -233,8 +234,9 @@ ends ({result['events']} events in all).
   of every station, over the person-times views) over NATS, again as soon as it is answered.
 - **Rebuild**: the bench process runs what `hemiao reporting rebuild` runs (`services.reporting.rebuild.rebuild`),
   for all {len(outcome.projections)} projections, while the live consumers run and the same query loop goes on.
-  The swap is the time from the start of the swap phase (catching up under the consumers' lock, moving the tables,
-  recreating the views) to its commit.
+  The swap phase runs from the end of the replay to the commit: a last catch-up and `ANALYZE` of the new tables,
+  unlocked, then the transaction that holds the live consumers (and, at its end, the tables and views) while it
+  catches up to them, moves the tables and recreates the views. "Locked" is that transaction alone.
 - **Subscription**: one graphql-transport-ws client subscribes to `stationFeed` as the 黑石铺 social worker; then,
   {args.samples} times, one at a time, `recordActivity` is posted to the gateway and the bench waits for its item
   on the feed. "After the answer" is the wait for the item once the answer is in; an item that came before the
@@ -246,7 +248,8 @@ ends ({result['events']} events in all).
 | Measurement | Result |
 |---|---|
 | Events replayed by the rebuild | {outcome.events:,} in {outcome.seconds:.1f} s: **{rate:,.0f} events/s** |
-| The swap (queries wait, consumers wait) | {result['swap'] * 1000:.0f} ms, {outcome.swap_attempts} attempt(s) |
+| The swap phase | {result['swap'] * 1000:.0f} ms, {outcome.swap_attempts} attempt(s) |
+| Of it, locked (consumers wait; queries only for the table moves at its end) | {outcome.locked_seconds * 1000:.0f} ms |
 | `district_overview`, idle | {result['idle'].line()} |
 | `district_overview`, during the rebuild | {result['during'].line()} |
 | Feed item after the mutation's answer | {result['after_answer'].line()} |

@@ -68,6 +68,8 @@ class RebuildProgress:
     done: int = 0
     phase: str = "preparing"
     started: float = field(default_factory=time.monotonic)
+    locked_seconds: float = 0.0
+    """How long the swap that committed held the live consumers (and, at its end, the tables)."""
 
     @property
     def events_per_second(self) -> float:
@@ -86,6 +88,7 @@ class RebuildOutcome:
     events: int
     seconds: float
     swap_attempts: int
+    locked_seconds: float
 
 
 def choose(projections: Sequence[Projection], names: Sequence[str]) -> list[Projection]:
@@ -215,7 +218,8 @@ async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Seque
             if await _swap(control, readers, connections, projections, chosen, progress):
                 enter("done")
                 return RebuildOutcome(projections=progress.projections, events=progress.done,
-                                      seconds=time.monotonic() - progress.started, swap_attempts=attempt)
+                                      seconds=time.monotonic() - progress.started, swap_attempts=attempt,
+                                      locked_seconds=progress.locked_seconds)
             log.info("rebuild: the swap waited too long for a lock; trying again (%d of %d)", attempt, SWAP_ATTEMPTS)
         raise RebuildFailed(f"the swap could not take its locks in {SWAP_ATTEMPTS} attempts;"
                             " the live read models are unchanged")
@@ -284,6 +288,7 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
     for table in tables:  # statistics for the planner, before queries meet the new tables
         await connections[0].execute(f'ANALYZE "{table}"')
     views = await conn.fetch(VIEWS_OVER, tables)
+    locked = time.monotonic()
     try:
         async with conn.transaction():
             await conn.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
@@ -320,6 +325,7 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
                 " WHERE coalesce(a.version, 0) < p.version)", [p.name for p in projections])
     except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):
         return False
+    progress.locked_seconds = time.monotonic() - locked
     return True
 
 
