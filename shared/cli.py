@@ -55,7 +55,10 @@ def main(argv: list[str] | None = None) -> None:
     reporting.add_argument("rest", nargs=argparse.REMAINDER)
     reporting.set_defaults(handler=_reporting)
 
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["reporting"]:  # everything after it is reporting's own (its --help too)
+        _reporting(argparse.Namespace(rest=given[1:]))
+    args = parser.parse_args(given)
     args.handler(args)
 
 

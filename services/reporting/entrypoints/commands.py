@@ -38,12 +38,12 @@ async def replay() -> int:
 async def rebuild_command(names: list[str]) -> int:
     """Rebuild the named projections (all when none is named) with a progress bar; 0 once swapped in."""
     console = Console(stderr=True)
-    settings = ServiceSettings.from_env("reporting")
     try:
         chosen = choose(projections(), names)
     except RebuildRefused as refused:
         console.print(f"[red]{refused.message.zh}\n{refused.message.en}[/red]")
         return 2
+    settings = ServiceSettings.from_env("reporting")
     await migrate(settings.database_url, [MIGRATIONS])
     nc = await connect(settings.nats_url, "hemiao-reporting-rebuild")
     js = nc.jetstream()
