@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 from nats.js import JetStreamContext
 from nats.js.api import ObjectStoreConfig, StorageType
 from nats.js.errors import NotFoundError, ObjectNotFoundError
+from nats.js.object_store import ObjectStore
 
 TTL_SECONDS = 600
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -41,20 +42,25 @@ class ExportStore:
         self._bucket = f"{namespace}_exports".upper()
         self._key = key
         self.ttl_seconds = ttl_seconds
+        self._store: ObjectStore | None = None
 
     async def start(self) -> None:
-        await self._js.create_object_store(self._bucket, config=ObjectStoreConfig(
+        self._store = await self._js.create_object_store(self._bucket, config=ObjectStoreConfig(
             description="hemiao export files, kept a few minutes", ttl=float(self.ttl_seconds),
             storage=StorageType.FILE))
 
     async def keep(self, filename: str, content: bytes) -> tuple[str, float]:
         """Store the file; the signed link to it (relative to the gateway) and when the link expires."""
-        store = await self._js.object_store(self._bucket)
+        assert self._store is not None, "the store starts with the gateway"
         name = secrets.token_urlsafe(18)
-        await store.put(name, content)
+        await self._store.put(name, content)
         expires = int(time.time()) + self.ttl_seconds
+        return self.link(name, filename, expires), float(expires)
+
+    def link(self, name: str, filename: str, expires: int) -> str:
+        """The signed link to a stored file, valid until `expires` (seconds since the epoch)."""
         query = urlencode({"expires": expires, "signature": self._sign(name, filename, expires)})
-        return f"/exports/{name}/{quote(filename)}?{query}", float(expires)
+        return f"/exports/{name}/{quote(filename)}?{query}"
 
     async def take(self, name: str, filename: str, expires: str, signature: str) -> Export | None:
         """The file, if the link is as it was signed and has not expired."""
@@ -64,8 +70,9 @@ class ExportStore:
             return None
         if until < time.time() or not hmac.compare_digest(signature, self._sign(name, filename, until)):
             return None
+        assert self._store is not None, "the store starts with the gateway"
         try:
-            found = await (await self._js.object_store(self._bucket)).get(name)
+            found = await self._store.get(name)
         except (ObjectNotFoundError, NotFoundError):
             return None
         extension = filename.rpartition(".")[2]

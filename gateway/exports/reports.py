@@ -4,6 +4,7 @@ Personal data leaves masked: names as 李**, ID numbers as 4301**********1234.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,10 +13,12 @@ import strawberry
 
 from gateway.context import Context
 from gateway.exports.tables import COUNT, DAY, HOURS, Column, Table
+from gateway.types.enums import CaseStatus, Gender, RecipientCategory
 from gateway.types.pages import Connection
+from gateway.types.planning import CaseStage, RiskLevel
+from shared.contracts.activities import GroupPhase
 from shared.contracts.errors import Message, NotFound
 from shared.masking import masked_name
-from shared.rules import require_station
 
 T = TypeVar("T")
 PAGE = 100
@@ -53,14 +56,18 @@ FIGURE_LABELS: dict[str, str] = {
 PERSON_TIME_PARTS = ("case_person_times", "group_person_times", "activity_person_times")
 """The rows the totals row adds up: the kinds of direct person-times (人次) whose sum is 直接服务人次合计."""
 
-CATEGORY = {"subsistence_allowance": "低保", "extreme_hardship": "特困", "left_behind_child": "留守儿童",
-            "child_in_difficulty": "困境儿童", "disabled": "残障人士", "elderly_living_alone": "独居老人",
-            "family_in_difficulty": "困境家庭", "party_member": "党员"}
-STAGE = {"intake": "接案", "assessed": "已预估", "planned": "服务计划", "evaluated": "已评估", "closed": "结案"}
-RISK = {"low": "低", "medium": "中", "high": "高", "urgent": "紧急"}
-STATUS = {"open": "在案", "closed": "已结案"}
-GENDER = {"female": "女", "male": "男", "other": "其他"}
-GROUP_PHASE = {"planning": "筹备", "forming": "形成期", "working": "工作期", "ending": "结束期", "closed": "已结束"}
+CATEGORY = {RecipientCategory.SUBSISTENCE_ALLOWANCE: "低保", RecipientCategory.EXTREME_HARDSHIP: "特困",
+            RecipientCategory.LEFT_BEHIND_CHILD: "留守儿童", RecipientCategory.CHILD_IN_DIFFICULTY: "困境儿童",
+            RecipientCategory.DISABLED: "残障人士", RecipientCategory.ELDERLY_LIVING_ALONE: "独居老人",
+            RecipientCategory.FAMILY_IN_DIFFICULTY: "困境家庭", RecipientCategory.PARTY_MEMBER: "党员"}
+STAGE = {CaseStage.INTAKE: "接案", CaseStage.ASSESSED: "已预估", CaseStage.PLANNED: "服务计划",
+         CaseStage.EVALUATED: "已评估", CaseStage.CLOSED: "结案"}
+RISK = {RiskLevel.LOW: "低", RiskLevel.MEDIUM: "中", RiskLevel.HIGH: "高", RiskLevel.URGENT: "紧急"}
+STATUS = {CaseStatus.OPEN: "在案", CaseStatus.CLOSED: "已结案"}
+GENDER = {Gender.FEMALE: "女", Gender.MALE: "男", Gender.OTHER: "其他"}
+GROUP_PHASE = {GroupPhase.PREPARATION: "筹备", GroupPhase.FORMING: "形成期", GroupPhase.WORKING: "工作期",
+               GroupPhase.ENDING: "结束期", GroupPhase.CLOSED: "已结束"}
+"""Chinese labels, keyed by the enums' members: a label for a value that does not exist fails on import."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +76,6 @@ class Report:
 
     name: str
     tables: list[Table]
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
 async def station_month(info: strawberry.Info[Context, None], station_id: str, month: str,
@@ -85,11 +88,11 @@ async def station_month(info: strawberry.Info[Context, None], station_id: str, m
     figures = Table(sheet=f"{dashboard['month']} 月报", title=f"{station['name']} {dashboard['month']} 月度工作报表",
                     columns=[Column("指标", 36), Column("本月", 12, COUNT), Column("本年累计", 12, COUNT)])
     for key, label in FIGURE_LABELS.items():
-        figures.rows.append([label, _number(month_figures[key]), _number(year_figures[key])])
+        figures.rows.append([label, month_figures[key], year_figures[key]])
     figures.totals = ["合计（个案、小组、社区活动直接人次）",
                       sum(month_figures[k] for k in PERSON_TIME_PARTS), sum(year_figures[k] for k in PERSON_TIME_PARTS)]
     figures.notes = ["人次：每次出席或参与计一次；服务人数按已登记的服务对象和组员去重。"]
-    projects = Table(sheet="项目进度", title=f"{station['name']} 项目进度（截至 {dashboard['month']}）",
+    projects = Table(sheet="项目进度", title=f"{station['name']} 项目进度（截至导出时）",
                      columns=[Column("项目", 24), Column("计划小组节数", 14, COUNT),
                               Column("已开展小组节数", 14, COUNT), Column("社区活动", 12, COUNT),
                               Column("直接人次", 12, COUNT), Column("间接人次", 12, COUNT)])
@@ -108,8 +111,8 @@ async def district_month(info: strawberry.Info[Context, None], month: str, consi
                            *(Column(label, 11, HOURS if key == "volunteer_hours" else COUNT)
                              for key, label in FIGURE_LABELS.items())])
     for station in overview["stations"]:
-        table.rows.append([station["name"], station["code"], *(_number(station[k]) for k in FIGURE_LABELS)])
-    table.totals = ["全区合计", "", *(_number(overview["totals"][k]) for k in FIGURE_LABELS)]
+        table.rows.append([station["name"], station["code"], *(station[k] for k in FIGURE_LABELS)])
+    table.totals = ["全区合计", "", *(overview["totals"][k] for k in FIGURE_LABELS)]
     table.notes = ["全区服务人数为全区去重人数，不是各站之和。"]
     return Report(name=f"区级汇总-{month}", tables=[table])
 
@@ -131,27 +134,25 @@ async def case_list(info: strawberry.Info[Context, None], station_id: str | None
     """The `cases` list (every page) with each recipient's masked view: name masked, no ID number, no phone."""
     from gateway.queries.cases import cases
 
-    if station_id is not None:  # another station's list is refused, not answered empty
-        require_station(info.context.actor(), station_id)
     table = Table(sheet="个案清单", title="个案清单（个人信息已脱敏）",
                   columns=[Column("个案编号", 16), Column("服务对象", 10), Column("性别", 6), Column("社区", 14),
                            Column("类别", 18), Column("负责社工", 12), Column("接案日期", 12, DAY),
                            Column("阶段", 10), Column("风险等级", 8), Column("服务次数", 8, COUNT),
                            Column("最近服务", 12, DAY), Column("状态", 8), Column("结案日期", 12, DAY)])
-    async for case in all_of(lambda after: cases(info, station_id=station_id and strawberry.ID(station_id),
-                                                 status=status, first=PAGE, after=after,
-                                                 consistency_token=consistency_token)):
-        recipient = await case.recipient(info)
-        name = await case.recipient_name(info)
+    listed = [case async for case in all_of(lambda after: cases(
+        info, station_id=station_id and strawberry.ID(station_id), status=status, first=PAGE, after=after,
+        consistency_token=consistency_token))]
+    recipients = await asyncio.gather(*(case.recipient(info) for case in listed))  # one batch for the loader
+    for case, recipient in zip(listed, recipients, strict=True):
+        name = None if recipient is None else recipient.name
         table.rows.append([
             case.number or "", "（已删除）" if name is None else masked_name(name),
-            "" if recipient is None else GENDER.get(recipient.gender.value, ""),
+            "" if recipient is None else GENDER[recipient.gender],
             "" if recipient is None else recipient.community,
-            "" if recipient is None else "、".join(CATEGORY.get(c.category.value, c.category.value)
-                                                  for c in recipient.categories),
-            case.worker_id, case.opened_on, STAGE.get(case.stage.value, case.stage.value),
-            "" if case.risk_level is None else RISK.get(case.risk_level.value, ""), case.session_count,
-            case.last_session_on, STATUS.get(case.status.value, ""), case.closed_on])
+            "" if recipient is None else "、".join(CATEGORY[c.category] for c in recipient.categories),
+            case.worker_id, case.opened_on, STAGE[case.stage],
+            "" if case.risk_level is None else RISK[case.risk_level], case.session_count,
+            case.last_session_on, STATUS[case.status], case.closed_on])
     table.totals = [f"共 {len(table.rows)} 个个案", *[""] * 8, sum(r[9] for r in table.rows), "", "", ""]
     table.notes = ["服务对象姓名仅保留姓氏；身份证号、电话、住址不导出。"]
     scope = "全部" if station_id is None else ((await info.context.stations.load(station_id)) or {}).get("name", "")
@@ -175,7 +176,7 @@ async def volunteer_certificate(info: strawberry.Info[Context, None], volunteer_
                   columns=[Column("服务日期", 12, DAY), Column("服务地点", 18), Column("服务内容", 28),
                            Column("时长（小时）", 12, HOURS), Column("组织单位", 20), Column("负责人", 10),
                            Column("记录单位", 20), Column("记录日期", 12, DAY), Column("补录", 6)])
-    for s in sorted(certificate.services, key=lambda s: s.served_on):
+    for s in certificate.services:  # in the order served, as the certificate lists them
         table.rows.append([s.served_on, s.place, s.content, s.hours, s.organising_unit, s.person_in_charge,
                            s.recording_unit, s.recorded_on, "是" if s.late else ""])
     table.totals = ["累计服务时长", "", "", certificate.total_hours, "", "", "", "", ""]
@@ -212,7 +213,7 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
                                  Column("服务人次", 10, COUNT), Column("满意度", 8, "0.0")])
     async for g in all_of(lambda after: groups(info, project_id=strawberry.ID(project_id), first=PAGE, after=after,
                                                consistency_token=consistency_token)):
-        group_table.rows.append([g.name, g.community, GROUP_PHASE.get(g.phase.value, g.phase.value), g.members,
+        group_table.rows.append([g.name, g.community, GROUP_PHASE[g.phase], g.members,
                                  g.planned_sessions, g.sessions_held, g.person_times, g.satisfaction])
     group_table.totals = ["合计", "", "", sum(r[3] for r in group_table.rows), sum(r[4] for r in group_table.rows),
                           sum(r[5] for r in group_table.rows), sum(r[6] for r in group_table.rows), None]

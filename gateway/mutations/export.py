@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 from gateway.context import Context
 from gateway.exports import reports
@@ -43,6 +44,10 @@ async def _export(info: strawberry.Info[Context, None], making: Awaitable[report
         report = await making
     except DomainError as error:
         return user_error(error)
+    except GraphQLError as error:  # a query resolver's refusal, raised for a query: answered in kind here
+        if isinstance(error.__cause__, DomainError):
+            return user_error(error.__cause__)
+        raise
     content = xlsx(report.tables) if format == ExportFormat.XLSX else csv_bytes(report.tables[0])
     filename = f"{report.name}.{format.value}".replace("/", "-")
     assert info.context.exports is not None

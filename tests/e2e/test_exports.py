@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import csv
 import io
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,10 +16,11 @@ import httpx
 import openpyxl
 import pytest
 
+from gateway.exports.links import ExportStore
 from shared.devstack.demo import SYSTEM, bureau, demo_id, load_demo, social_worker, station_head, station_id
 from shared.export_cli import ExportError, add_parser
 from shared.export_cli import export as export_command
-from tests.e2e.conftest import gateway
+from tests.e2e.conftest import EXPORT_KEY, gateway
 from tests.e2e.graphql import graphql
 from tests.e2e.test_station_work import recorded
 from tests.support import System, token_for, wait_until
@@ -65,8 +67,14 @@ async def test_the_case_list_export_holds_the_callers_cases_as_graphql_lists_the
     hsp = await export(http, social_worker("HSP"), "exportCaseList", f'stationId: "{station_id("HSP")}", format: CSV')
     hsp_rows = list(csv.reader(io.StringIO((await http.get(hsp["url"])).content.decode("utf-8-sig"))))
     theirs = await export(http, social_worker("HSP"), "exportCaseList", f'stationId: "{station_id("WY")}"')
+    listed_theirs = await graphql(http, "query($s: ID) { cases(stationId: $s) { totalCount } }", social_worker("HSP"),
+                                  s=station_id("WY"))
 
+    layout = openpyxl.load_workbook(io.BytesIO((await http.get(everyone["url"])).content)).active
     assert len(listed) == len(cases) == 3
+    assert (layout.column_dimensions["A"].width, layout.column_dimensions["E"].width) == (16, 18)
+    assert (layout["G3"].number_format, layout["J3"].number_format) == ("yyyy-mm-dd", "#,##0")
+    assert layout["A2"].font.bold and layout.cell(layout.max_row - 1, 1).font.bold  # header and totals
     for case in listed:
         row = by_number[case["number"]]
         assert row["服务对象"] == case["recipientName"][0] + "*" * (len(case["recipientName"]) - 1)
@@ -76,7 +84,8 @@ async def test_the_case_list_export_holds_the_callers_cases_as_graphql_lists_the
     assert "身份证号" in note[0]
     assert [r[0] for r in hsp_rows[1:-1]] == [c["number"] for c in listed if c["number"].startswith("HSP")]
     assert "陈某" not in (await http.get(hsp["url"])).content.decode("utf-8-sig")  # masked: 陈*
-    assert theirs["__typename"] == "Forbidden"
+    assert theirs["__typename"] == "Forbidden"  # as the `cases` query itself refuses it:
+    assert listed_theirs["errors"][0]["extensions"]["code"] == "forbidden"
 
 
 PROJECT = """query($id: ID!) {
@@ -160,10 +169,14 @@ async def test_a_download_link_opens_on_any_gateway_copy_only_as_it_was_signed(
     later = await http.get(link(expires=int(query["expires"][0]) + 3600))
     renamed = await http.get(link(path=path.rsplit("/", 1)[0] + "/other.csv"))
     unsigned = await http.get(path)
+    signer, name = ExportStore(system.nc.jetstream(), system.namespace, EXPORT_KEY), path.split("/")[2]
+    signed_anew = await http.get(signer.link(name, made["filename"], int(time.time()) + 60))
+    expired = await http.get(signer.link(name, made["filename"], int(time.time()) - 1))
 
     assert there.status_code == 200 and there.content.decode("utf-8-sig").startswith("社工站,代码,新接个案数")
     assert "attachment" in there.headers["content-disposition"]
-    assert [r.status_code for r in (later, renamed, unsigned)] == [404, 404, 404]
+    assert [r.status_code for r in (later, renamed, unsigned, expired)] == [404, 404, 404, 404]
+    assert signed_anew.status_code == 200  # so the expired link was refused for its time, not its signature
     assert "链接已失效" in later.json()["error"]
 
 

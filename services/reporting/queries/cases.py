@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import require_visible, visible_stations
 from shared.runtime import RequestContext
 
 CASE_NUMBER = "s.code || '-' || extract(year FROM c.opened_on)::int || '-' || lpad(c.number::text, 4, '0')"
@@ -43,20 +43,9 @@ _FILTERS = (
 """Each filter of the case list: the body's key and its condition (a merged duplicate's cases are the survivor's)."""
 
 
-_FILTERS = (
-    ("station_id", "c.station_id = {}"),
-    ("status", "c.status = {}"),
-    ("stage", "c.stage = {}"),
-    ("risk_level", "c.risk_level = {}"),
-    ("plan_status", "c.plan_status = {}"),
-    ("category", "{} = ANY(r.categories)"),
-    ("recipient_id", "coalesce(r.merged_into, c.recipient_id) = {}"),
-    ("number", CASE_NUMBER + " = upper({})"),
-)
-"""Each filter of the case list: the body's key and its condition (a merged duplicate's cases are the survivor's)."""
-
-
 async def cases(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    if body.get("station_id") is not None:
+        require_visible(request.actor, str(body["station_id"]))
     args: list[Any] = [visible_stations(request.actor)]
     conditions = ["($1::text[] IS NULL OR c.station_id = ANY($1))"]
     for key, condition in _FILTERS:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from shared.contracts import Actor
+from shared.contracts.errors import Forbidden, Message
 
 
 def visible_stations(actor: Actor) -> list[str] | None:
     """None when the caller sees every station, else the stations they may see."""
     return None if actor.sees_every_station else list(actor.station_ids)
+
+
+def require_visible(actor: Actor, station_id: str) -> None:
+    """A station named outright that the caller may not see is refused, not answered empty."""
+    if not actor.may_act_for(station_id):
+        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
+                        field="stationId")

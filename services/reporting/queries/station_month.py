@@ -8,7 +8,8 @@ from typing import Any
 
 import asyncpg
 
-from shared.contracts.errors import Forbidden, InvalidInput, Message
+from services.reporting.queries.scope import require_visible
+from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
@@ -26,9 +27,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 async def station_month(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     station_id = str(body.get("station_id", ""))
-    if not request.actor.may_act_for(station_id):
-        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
-                        field="stationId")
+    require_visible(request.actor, station_id)
     start, end = month_bounds(str(body.get("month", "")))
     row = await pool.fetchrow(
         "SELECT"

@@ -14,9 +14,9 @@ import asyncpg
 
 from services.reporting.queries.caseload import as_of
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import require_visible, visible_stations
 from services.reporting.queries.station_month import month_bounds
-from shared.contracts.errors import Forbidden, InvalidInput, Message
+from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
 _SCOPE = "($1::text[] IS NULL OR {0}station_id = ANY($1)) AND ($2::text IS NULL OR {0}station_id = $2)"
@@ -192,9 +192,7 @@ def _year(value: Any) -> int:
 async def station_dashboard(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """A station's month and year: figures, targets against progress, projects, publicity by level."""
     station_id = str(body.get("station_id", ""))
-    if not request.actor.may_act_for(station_id):
-        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
-                        field="stationId")
+    require_visible(request.actor, station_id)
     month, start, end = _month(body)
     year_start, year_end = date(start.year, 1, 1), date(start.year + 1, 1, 1)
     empty = dict.fromkeys(FIGURES, 0)
@@ -387,9 +385,7 @@ async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: Request
     """A report's submitted versions, newest first, each with what changed from the one before, and the
     figures as they stand now (so a report behind the records shows)."""
     station_id = str(body.get("station_id", ""))
-    if not request.actor.may_act_for(station_id):
-        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
-                        field="stationId")
+    require_visible(request.actor, station_id)
     kind, start = str(body.get("kind")), date.fromisoformat(str(body.get("period_start")))
     rows = await pool.fetch("SELECT version, figures::text, narrative, submitted_by, submitted_on,"
                             " correction_reason FROM work_reports WHERE station_id = $1 AND kind = $2"
@@ -411,9 +407,7 @@ async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: Request
 async def work_report_figures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """The figures a report of the period would lock now (what the gateway submits with the narrative)."""
     station_id = str(body.get("station_id", ""))
-    if not request.actor.may_act_for(station_id):
-        raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
-                        field="stationId")
+    require_visible(request.actor, station_id)
     try:
         start = date.fromisoformat(str(body.get("period_start")))
     except ValueError as error:
