@@ -9,13 +9,13 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import reduce
 from typing import Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 
+from shared.china import china_today
 from shared.contracts.errors import DomainError, Message
 from shared.eventstore import (
     AppendResult,
@@ -114,14 +114,6 @@ def answer(appended: AppendResult, service: str) -> dict[str, Any]:
 
 
 CommandHandler = Callable[[Any, Unit], Awaitable[AppendResult]]
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def china_today() -> date:
-    """Today in China Standard Time, the calendar of every rule and report."""
-    return datetime.now(CHINA).date()
-
-
 def command_endpoints(service: str, store: EventStore, routes: Mapping[type[Any], CommandHandler],
                       today: Callable[[], date] = china_today) -> dict[str, Handler]:
     """One NATS endpoint per command type; the body becomes the command, plus actor, today and a new id."""

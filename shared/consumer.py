@@ -89,6 +89,22 @@ class ConsumerStats:
     """The stream's own last sequence, as JetStream last said."""
     failures: int = 0
     parked: int = 0
+    applied_at: datetime | None = None
+    """When the consumer last committed a batch."""
+
+    @property
+    def lag_events(self) -> int:
+        return max(self.stream_last_seq - self.last_stream_seq, 0)
+
+
+def consumer_name(consumer: str, source: str) -> str:
+    """The durable consumer's name (and its election's): `reporting_cases` is reporting's of the cases stream."""
+    return f"{consumer}_{source}"
+
+
+def lag_seconds(lag_events: int, applied_at: datetime | None, now: datetime) -> float:
+    """How long events have been waiting: since the last batch applied, while any wait (0 when none does)."""
+    return 0.0 if lag_events <= 0 or applied_at is None else max((now - applied_at).total_seconds(), 0.0)
 
 
 def received(msg: Msg) -> ReceivedEvent:
@@ -144,7 +160,8 @@ async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projection
 
 async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Projection]) -> int:
     """Rows of `applied_versions` from before projections were tracked apart (projection '') become a row for
-    each projection, at the same version; returns how many streams were adopted."""
+    each projection, at the same version; returns how many streams were adopted. Once per process, before its
+    consumers start (and by a rebuild)."""
     async with conn.transaction():
         await conn.execute("LOCK TABLE applied_versions IN SHARE ROW EXCLUSIVE MODE")
         await conn.execute(
@@ -169,7 +186,7 @@ class StreamConsumer:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.ack_wait_seconds = ack_wait_seconds
-        self.name = f"{consumer}_{source}"
+        self.name = consumer_name(consumer, source)
         self.stats = ConsumerStats(source=source)
 
     async def run(self) -> None:
@@ -192,10 +209,9 @@ class StreamConsumer:
         async with leadership(self._dsn, self.name, self.poll_seconds, standing_by):
             await self._pool.execute("INSERT INTO consumer_checkpoints (consumer) VALUES ($1)"
                                      " ON CONFLICT DO NOTHING", self.name)
-            async with self._pool.acquire() as conn:
-                await adopt_unversioned(conn, self._projections)
-            self.stats.last_stream_seq = await self._pool.fetchval(
-                "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1", self.name)
+            checkpoint = await self._pool.fetchrow(
+                "SELECT stream_seq, last_event_at FROM consumer_checkpoints WHERE consumer = $1", self.name)
+            self.stats.last_stream_seq, self.stats.applied_at = checkpoint["stream_seq"], checkpoint["last_event_at"]
             stream = stream_name(self._namespace, self.stats.source)
             subscription = await self._js.pull_subscribe(
                 f"{self._namespace}.events.{self.stats.source}.>", durable=self.name, stream=stream,
@@ -233,6 +249,7 @@ class StreamConsumer:
         for msg in messages[done:]:  # from an event that came early on: offered again, in order, a little later
             await msg.nak(delay=GAP_RETRY_SECONDS)
         self.stats.applied += applied
+        self.stats.applied_at = datetime.now(UTC)
         self.stats.last_stream_seq = checkpoint
         self.stats.stream_last_seq = max(self.stats.stream_last_seq, checkpoint)  # never behind what was applied
 
@@ -263,28 +280,27 @@ class StreamConsumer:
         blocked = None if not self.stats.parked else await conn.fetchval(  # nothing parked: no lookup per event
             "SELECT min(version) FROM parked_events WHERE consumer = $1 AND stream_id = $2", self.name, stream_id)
         if blocked is not None and version > blocked:
-            await self._park(conn, msg, f"held behind version {blocked}, which is parked")
+            await self._park(conn, msg, stream_id, version, f"held behind version {blocked}, which is parked")
             return PARKED
+        if msg.metadata.num_delivered < MAX_DELIVERIES:  # a failure undoes the batch, which comes again
+            return await apply_event(conn, received(msg), self._projections)
         try:
-            async with conn.transaction():  # a savepoint: a failing event undoes only itself
+            async with conn.transaction():  # the last delivery: a savepoint, so a failing event undoes only itself
                 return await apply_event(conn, received(msg), self._projections)
         except Exception as error:
             stop_if_cancelled()
-            if msg.metadata.num_delivered < MAX_DELIVERIES:
-                raise
             log.error("consumer %s: parking %s version %s after %s deliveries: %r", self.name, stream_id, version,
                       msg.metadata.num_delivered, error)
-            await self._park(conn, msg, repr(error))
+            await self._park(conn, msg, stream_id, version, repr(error))
             return PARKED
 
-    async def _park(self, conn: asyncpg.Connection, msg: Msg, error: str) -> None:
+    async def _park(self, conn: asyncpg.Connection, msg: Msg, stream_id: str, version: int, error: str) -> None:
         headers = dict(msg.headers or {})
         await conn.execute(
             "INSERT INTO parked_events (consumer, stream_id, version, stream_seq, event_id, type, headers, data,"
             " error) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) ON CONFLICT DO NOTHING", self.name,
-            headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0")),
-            msg.metadata.sequence.stream, headers.get("Nats-Msg-Id", ""), headers.get("hemiao-event-type", "?"),
-            json.dumps(headers), msg.data.decode(errors="replace"), error)
+            stream_id, version, msg.metadata.sequence.stream, headers.get("Nats-Msg-Id", ""),
+            headers.get("hemiao-event-type", "?"), json.dumps(headers), msg.data.decode(errors="replace"), error)
         self.stats.parked += 1
 
     async def _acknowledge(self, messages: list[Msg]) -> None:

@@ -15,7 +15,7 @@ import asyncpg
 from nats.aio.client import Client
 
 from shared.config import ServiceSettings
-from shared.consumer import Projection, StreamConsumer
+from shared.consumer import Projection, StreamConsumer, adopt_unversioned
 from shared.eventstore.postgres import PostgresEventStore
 from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
@@ -80,6 +80,8 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
             await ensure_event_stream(js, settings.namespace, source)
+            async with pool.acquire() as conn:  # once per process, before its consumer starts
+                await adopt_unversioned(conn, followed)
             consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,
                                       projections=followed, consumer=settings.service)
             running.consumers.append(consumer)

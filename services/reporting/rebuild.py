@@ -31,11 +31,22 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.config import stream_name
-from shared.consumer import APPLIED, EARLY, Projection, ReceivedEvent, adopt_unversioned, apply_event, received
+from shared.consumer import (
+    APPLIED,
+    EARLY,
+    Projection,
+    ReceivedEvent,
+    adopt_unversioned,
+    apply_event,
+    consumer_name,
+    received,
+)
 from shared.contracts.errors import DomainError, Message
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMER = "reporting"
+"""The live consumers' prefix (StreamConsumer's default): `reporting_cases`, `reporting_activities`."""
 REBUILD_SCHEMA = "reporting_rebuild"
 RETIRED_SCHEMA = "reporting_retired"
 REBUILD_LOCK = 72_0042
@@ -294,9 +305,9 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
             await conn.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
             live = dict(await conn.fetch(
                 "SELECT consumer, stream_seq FROM public.consumer_checkpoints WHERE consumer = ANY($1::text[])"
-                " FOR UPDATE", [f"reporting_{r.source}" for r in readers]))
+                " FOR UPDATE", [consumer_name(CONSUMER, r.source) for r in readers]))
             for reader, work in zip(readers, connections, strict=True):
-                applied_live = live.get(f"reporting_{reader.source}", 0)
+                applied_live = live.get(consumer_name(CONSUMER, reader.source), 0)
                 await reader.read_to(work, applied_live, progress)
                 reader.reached(applied_live)
             await conn.execute(  # every view (and so its tables) and table at once, in the order queries take them
@@ -316,9 +327,9 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
                                f" SELECT projection, stream_id, version FROM {REBUILD_SCHEMA}.applied_versions"
                                f" WHERE projection = ANY($1::text[])", names)
             await conn.executemany(
-                "INSERT INTO public.projection_versions (projection, version, built_at, events) VALUES ($1, $2, now(),"
-                " $3) ON CONFLICT (projection) DO UPDATE SET version = excluded.version, built_at = excluded.built_at,"
-                " events = excluded.events", [(p.name, p.version, progress.done) for p in chosen])
+                "INSERT INTO public.projection_versions (projection, version, built_at) VALUES ($1, $2, now())"
+                " ON CONFLICT (projection) DO UPDATE SET version = excluded.version, built_at = excluded.built_at",
+                [(p.name, p.version) for p in chosen])
             await conn.execute(  # parked events every projection now has (a fixed projection, rebuilt) are done
                 "DELETE FROM public.parked_events p WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS n(name)"
                 " LEFT JOIN public.applied_versions a ON a.projection = n.name AND a.stream_id = p.stream_id"
@@ -365,20 +376,13 @@ class Rebuilds:
 
 
 async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],
-                       projections: Sequence[Projection], rebuilds: Rebuilds, retry_seconds: float = 30.0) -> None:
-    """Rebuild, in the background, the projections whose code changed version, until none is stale.
-    The live consumers go on meanwhile; another process's rebuild is waited for, a failure retried after a wait
-    that doubles each time, up to an hour."""
-    wait = retry_seconds
-    while True:
-        try:
-            chosen = await stale(pool, projections)
-        except Exception:
-            log.exception("could not tell which read models are stale; asking again in %.0f s", wait)
-            await asyncio.sleep(wait)
-            continue
-        if not chosen:
-            return
+                       projections: Sequence[Projection], rebuilds: Rebuilds, outdated: Sequence[Projection],
+                       retry_seconds: float = 30.0) -> None:
+    """Rebuild, in the background, the projections whose code changed version (`outdated`, as `stale` found them
+    at start), until none is stale. The live consumers go on meanwhile; another process's rebuild is waited for,
+    a failure retried after a wait that doubles each time, up to an hour."""
+    chosen, wait = list(outdated), retry_seconds
+    while chosen:
         names = ", ".join(p.name for p in chosen)
         log.info("rebuilding %s in the background: their code has another version than their tables", names)
 
@@ -402,3 +406,10 @@ async def keep_current(pool: asyncpg.Pool, dsn: str, js: JetStreamContext, names
                           names, wait)
             await asyncio.sleep(wait)
             wait = min(wait * 2, 3600.0)
+        while True:  # another process may have rebuilt them meanwhile
+            try:
+                chosen = await stale(pool, projections)
+                break
+            except Exception:
+                log.exception("could not tell which read models are stale; asking again in %.0f s", retry_seconds)
+                await asyncio.sleep(retry_seconds)

@@ -32,6 +32,7 @@ async def test_operators_see_each_consumers_lag_and_parked_events(system: System
     last = found["reporting_cases"]["streamLastSeq"]
     assert f'hemiao_reporting_stream_last_seq{{source="cases"}} {float(last)}' in metrics
     assert 'hemiao_reporting_lag_events{source="cases"} 0.0' in metrics
+    assert 'hemiao_reporting_lag_seconds{source="cases"} 0.0' in metrics
     assert 'hemiao_reporting_parked_events{source="cases"} 0.0' in metrics
     assert "hemiao_reporting_rebuilding 0.0" in metrics and "hemiao_reporting_rebuild_failing 0.0" in metrics
 

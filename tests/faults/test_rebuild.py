@@ -129,6 +129,13 @@ async def snapshot(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
     return tables
 
 
+async def table_oids(pool: asyncpg.Pool) -> dict[str, int]:
+    """Each read-model table in public, by name, and which table it is."""
+    return {r["relname"]: r["oid"] for r in await pool.fetch(
+        "SELECT c.relname, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])", READ_MODEL_TABLES)}
+
+
 @contextlib.asynccontextmanager
 async def built_live_from_scratch(system: System) -> AsyncIterator[asyncpg.Pool]:
     """A reporting database of its own, built by live consumers from the first event."""
@@ -175,6 +182,7 @@ async def history(system: System) -> int:
 async def test_a_rebuild_from_scratch_equals_the_read_models_built_live_and_loses_nothing_written_during_it(
         system: System, history: int) -> None:
     pool = system.reporting.pool
+    live_tables = await table_oids(pool)
     sessions_before = await pool.fetchval("SELECT count(*) FROM case_sessions")
     direct_before = await direct_person_times(system)
     rebuilding, seen = start_rebuild(system)
@@ -204,6 +212,8 @@ async def test_a_rebuild_from_scratch_equals_the_read_models_built_live_and_lose
     assert len(rebuilt["case_sessions"]) == sessions_before + later_sessions
     assert sum(map(len, rebuilt.values())) > history  # the comparison is over real rows, not empty tables
     assert rebuilt == from_scratch
+    swapped = await table_oids(pool)  # every table is a new one: the rows above are the rebuilt ones
+    assert set(swapped) == set(live_tables) and not set(swapped.values()) & set(live_tables.values())
     assert not await pool.fetchval("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", REBUILD_SCHEMA)
     built = {r["projection"]: r["version"] for r in await pool.fetch("SELECT * FROM projection_versions")}
     assert built == {p.name: p.version for p in projections()}
@@ -250,8 +260,12 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     written = await system.call("cases", "record_case_session", {
         "case_id": case_id, "held_on": "2026-11-21", "mode": "phone", "duration_minutes": 10}, worker(station))
     await system.read_models_have(written["position"])
+    before_rerun = await table_oids(pool)
     rerun, _ = start_rebuild(system, chosen=choose(projections(), ["cases", "timeline"]))
     outcome = await rerun
+    after_rerun = await table_oids(pool)
+    assert {t for t in before_rerun if before_rerun[t] != after_rerun[t]} == {
+        "recipients", "cases", "case_sessions", "case_timeline"}  # those two projections' tables, and only theirs
     assert outcome.projections == ("cases", "timeline")
     after = await snapshot(pool)
     assert len(after["case_sessions"]) == len(live["case_sessions"]) + 1

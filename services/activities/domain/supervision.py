@@ -4,7 +4,6 @@ online project meeting; reporting says which are missing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from services.activities.domain.commands import FollowUpSupervisionAction, RecordProjectMeeting, RecordSupervision
 from services.activities.domain.errors import (
@@ -17,6 +16,7 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.rules import RECORDERS, require_recorder
+from shared.china import china_day
 from shared.contracts import Role
 from shared.contracts.activities import (
     AgreedAction,
@@ -27,7 +27,6 @@ from shared.contracts.activities import (
 from shared.rules import require_not_future, require_range, require_station, require_text
 
 SUPERVISES = (Role.SUPERVISOR, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 """A meeting's day, and so its month, is its start in China Standard Time."""
 
 
@@ -117,7 +116,7 @@ def record_meeting(command: RecordProjectMeeting, stations: dict[str, Station], 
         require_recorder(command.actor, station_id, field="stationIds")
     if command.starts_at.tzinfo is None:
         raise NaiveTime()
-    require_not_future("startsAt", (command.starts_at.astimezone(CHINA_TZ)).date(), command.today)
+    require_not_future("startsAt", china_day(command.starts_at), command.today)
     attendees = tuple(a.strip() for a in command.attendees if a.strip())
     if not attendees:
         require_text("attendees", "")

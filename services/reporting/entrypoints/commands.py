@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from services.reporting.entrypoints.service import MIGRATIONS, SOURCES
 from services.reporting.projections import projections
-from services.reporting.rebuild import RebuildFailed, RebuildProgress, RebuildRefused, choose, rebuild
+from services.reporting.rebuild import CONSUMER, RebuildFailed, RebuildProgress, RebuildRefused, choose, rebuild
 from shared.config import ServiceSettings
-from shared.consumer import replay_parked
+from shared.consumer import consumer_name, replay_parked
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream
 
@@ -27,8 +27,9 @@ async def replay() -> int:
     try:
         left = 0
         for source in SOURCES:
-            applied, still = await replay_parked(pool, f"reporting_{source}", projections())
-            print(f"reporting_{source}: {applied} parked events applied, {still} still parked", flush=True)
+            name = consumer_name(CONSUMER, source)
+            applied, still = await replay_parked(pool, name, projections())
+            print(f"{name}: {applied} parked events applied, {still} still parked", flush=True)
             left += still
         return 0 if left == 0 else 1
     finally:

@@ -29,7 +29,7 @@ from services.reporting.queries import (
 from services.reporting.queries.consistency import wait_for_positions
 from services.reporting.rebuild import Rebuilds, keep_current, stale
 from shared.config import ServiceSettings
-from shared.consumer import StreamConsumer, adopt_unversioned
+from shared.consumer import StreamConsumer, adopt_unversioned, lag_seconds
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.http import database_check, embedded_server, health_app, nats_check
@@ -129,8 +129,7 @@ async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer], req
             "consumer": row["consumer"], "state": stats.state if stats else "elsewhere",
             "applied_stream_seq": row["stream_seq"], "stream_last_seq": max(stream_last, row["stream_seq"]),
             "lag_events": max(stream_last - row["stream_seq"], 0),
-            "lag_seconds": 0.0 if stream_last <= row["stream_seq"] or row["last_event_at"] is None else
-            (datetime.now(UTC) - row["last_event_at"]).total_seconds(),
+            "lag_seconds": lag_seconds(stream_last - row["stream_seq"], row["last_event_at"], datetime.now(UTC)),
             "parked": [{**dict(p), "parked_at": p["parked_at"].isoformat()} for p in parked
                        if p["consumer"] == row["consumer"]]})
     return {"consumers": answer, "projections": await projection_status(pool, rebuilds or Rebuilds())}
@@ -168,8 +167,10 @@ def consumer_metrics(consumers: list[StreamConsumer], rebuilds: Rebuilds) -> dic
         "hemiao_reporting_stream_last_seq": ("The stream's last sequence, as last seen",
                                              per_source(lambda c: c.stats.stream_last_seq)),
         "hemiao_reporting_lag_events": ("Events in the stream not yet applied",
-                                        per_source(lambda c: max(c.stats.stream_last_seq - c.stats.last_stream_seq,
-                                                                 0))),
+                                        per_source(lambda c: c.stats.lag_events)),
+        "hemiao_reporting_lag_seconds": ("How long events have waited: since the last batch applied, while any wait",
+                                         per_source(lambda c: lag_seconds(c.stats.lag_events, c.stats.applied_at,
+                                                                          datetime.now(UTC)))),
         "hemiao_reporting_parked_events": ("Events parked because a projection could not apply them",
                                            per_source(lambda c: c.stats.parked)),
         "hemiao_reporting_rebuilding": ("1 while this process rebuilds read models in the background",
@@ -209,7 +210,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
     tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
     if outdated:
         tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace, SOURCES,
-                                                      table, rebuilds), name="reporting-rebuild"))
+                                                      table, rebuilds, outdated), name="reporting-rebuild"))
     micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
                         description="Read models and reports (报表)",
                         endpoints=query_endpoints(pool, consumers, rebuilds), auth=settings.auth)

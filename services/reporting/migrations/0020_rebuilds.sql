@@ -9,6 +9,5 @@ ALTER TABLE applied_versions ADD PRIMARY KEY (stream_id, projection);
 CREATE TABLE projection_versions (
     projection text        PRIMARY KEY,
     version    integer     NOT NULL,
-    built_at   timestamptz NOT NULL,
-    events     bigint      NOT NULL DEFAULT 0
+    built_at   timestamptz NOT NULL
 );

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from services.reporting.projections import Projection, Projector, ReceivedEvent
-from services.reporting.projections.days import china_day
+from shared.china import china_day
 from shared.contracts.cases import (
     CaseAssessed,
     CaseClosed,

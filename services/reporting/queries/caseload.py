@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
 
-from services.reporting.projections.days import CHINA
 from services.reporting.queries.scope import visible_stations
+from shared.china import china_today
 from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
@@ -31,7 +31,7 @@ _OVERDUE = """
 def as_of(body: dict[str, Any]) -> date:
     """The day the rules are judged on: `as_of` when asked (a month's end, say), else today in China."""
     if not body.get("as_of"):
-        return datetime.now(CHINA).date()
+        return china_today()
     try:
         return date.fromisoformat(str(body["as_of"]))
     except ValueError as error:

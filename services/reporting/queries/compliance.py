@@ -12,9 +12,9 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.projections.days import china_day
 from services.reporting.queries.scope import visible_stations
 from services.reporting.queries.station_month import month_bounds
+from shared.china import china_day
 from shared.runtime import RequestContext
 
 REQUIRED = ("supervision", "offline_meeting", "online_meeting")
