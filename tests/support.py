@@ -53,6 +53,13 @@ def worker(station_id: str, subject: str = "worker-1") -> Actor:
     return Actor(subject=subject, name="社工", role=Role.SOCIAL_WORKER, station_ids=(station_id,))
 
 
+def head(station_id: str) -> Actor:
+    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+
+
+BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
+
+
 def settings_for(servers: Servers, namespace: str, service: str, nats_url: str | None = None) -> ServiceSettings:
     return ServiceSettings(service=service, database_url=servers.postgres.dsn(f"{namespace}_{service}"),
                            nats_url=nats_url or servers.nats.url, namespace=namespace, http_host="127.0.0.1",
@@ -77,6 +84,19 @@ class System:
 
     async def read_models_have(self, position: dict[str, Any], timeout: float = 10) -> None:
         await wait_until(lambda: applied(self.reporting.pool, position), timeout)
+
+    async def events_written(self) -> int:
+        """Events in both write services' stores."""
+        return sum([await service.pool.fetchval("SELECT count(*) FROM events")
+                    for service in (self.cases, self.activities)])
+
+    async def read_models_have_everything(self, timeout: float = 30) -> None:
+        """Wait until the read models have each write service's last event (and so every one before it)."""
+        for service in (self.cases, self.activities):
+            last = await service.pool.fetchrow("SELECT stream_id, version FROM events"
+                                               " ORDER BY global_position DESC LIMIT 1")
+            if last is not None:
+                await self.read_models_have({"stream_id": last["stream_id"], "version": last["version"]}, timeout)
 
 
 async def applied(pool: asyncpg.Pool, position: dict[str, Any]) -> bool:

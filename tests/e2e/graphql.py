@@ -119,3 +119,27 @@ async def close_through_every_stage(http: httpx.AsyncClient, worker: Actor, head
         assert changed["__typename"] == "CaseChanged", (mutation, changed)
         token = changed["consistencyToken"]
     return token
+
+
+RECORDED = """
+mutation($input: %s!) {
+  %s(input: $input) {
+    __typename
+    ... on StationWorkRecorded { id groupId consistencyToken }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+
+async def record(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
+                 **input_: Any) -> dict[str, Any]:
+    answer = await graphql(http, RECORDED % (input_type, mutation), actor, input=input_)
+    assert "errors" not in answer, answer
+    result: dict[str, Any] = answer["data"][mutation]
+    return result
+
+
+async def recorded(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str, **input_: Any) -> str:
+    result = await record(http, actor, mutation, input_type, **input_)
+    assert result["__typename"] == "StationWorkRecorded", (mutation, result)
+    return str(result["id"])

@@ -6,7 +6,7 @@ import httpx
 
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import RECORD, change, close_through_every_stage, graphql
-from tests.support import System, open_case_for, open_station, worker
+from tests.support import System, head, open_case_for, open_station, worker
 
 CASE = """
 query($id: ID!, $token: String) {
@@ -16,10 +16,6 @@ query($id: ID!, $token: String) {
     servicePlans { version status strategies decidedBy comment goals { id description measure targetDate } }
   }
 }"""
-
-
-def head(station_id: str) -> Actor:
-    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
 
 
 async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 
 from gateway.consistency import encode_token
-from shared.contracts import Actor, Role
 from tests.e2e.graphql import (
     CASE,
     CASES,
@@ -20,13 +19,7 @@ from tests.e2e.graphql import (
     graphql,
     member,
 )
-from tests.support import System, open_case_for, open_station, worker
-
-BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
-
-
-def head(station_id: str) -> Actor:
-    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+from tests.support import BUREAU, System, head, open_case_for, open_station, worker
 
 
 async def event_count(system: System) -> int:

@@ -8,13 +8,13 @@ import httpx
 
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import RECORD, change, graphql
-from tests.support import System, open_case_for, open_station, worker
+from tests.support import System, head, open_case_for, open_station, worker
 
 
 async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    head = Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
+    the_head = head(station_id)
     quiet = await open_case_for(system, station_id, opened_on=date(2026, 9, 1))
     busy = await open_case_for(system, station_id, opened_on=date(2026, 9, 1))
     recent = (date.today() - timedelta(days=3)).isoformat()
@@ -25,10 +25,10 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
     token = assessed["consistencyToken"]
 
     load = (await graphql(http, """query($t: String) { caseload(consistencyToken: $t) {
-        workerId openCases urgent awaitingApproval overdue } }""", head, t=token))["data"]["caseload"]
-    late = (await graphql(http, "{ overdue { caseId kind since } }", head))["data"]["overdue"]
+        workerId openCases urgent awaitingApproval overdue } }""", the_head, t=token))["data"]["caseload"]
+    late = (await graphql(http, "{ overdue { caseId kind since } }", the_head))["data"]["overdue"]
     timeline = (await graphql(http, """query($id: ID!) { case(id: $id) { timeline { version eventType actor } } }""",
-                              head, id=busy["case_id"]))["data"]["case"]["timeline"]
+                              the_head, id=busy["case_id"]))["data"]["case"]["timeline"]
 
     assert recorded["data"]["recordCaseSession"]["__typename"] == "CaseSessionRecorded"
     assert load == [{"workerId": me.subject, "openCases": 2, "urgent": 1, "awaitingApproval": 0, "overdue": 1}]
@@ -36,10 +36,6 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
     assert timeline == [{"version": 1, "eventType": "CaseOpened", "actor": me.subject},
                         {"version": 2, "eventType": "CaseSessionRecorded", "actor": me.subject},
                         {"version": 3, "eventType": "CaseAssessed", "actor": me.subject}]
-
-
-def head_of(station_id: str) -> Actor:
-    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
 
 
 FLAGGED = """
@@ -53,20 +49,20 @@ query($id: ID!, $t: String) {
 async def test_an_urgent_risk_is_flagged_to_the_station_head_until_taken_up(
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
-    me, head = worker(station_id), head_of(station_id)
+    me, the_head = worker(station_id), head(station_id)
     opened = await open_case_for(system, station_id, opened_on=date(2026, 10, 1))
     assessed = await change(http, me, "assessCase", "AssessCaseInput", caseId=opened["case_id"],
                             assessedOn="2026-10-02", riskLevel="URGENT",
                             needs=[{"area": "SAFETY", "description": "独居摔倒无人发现"}])
-    flagged = (await graphql(http, FLAGGED, head, id=opened["case_id"], t=assessed["consistencyToken"]))["data"]
+    flagged = (await graphql(http, FLAGGED, the_head, id=opened["case_id"], t=assessed["consistencyToken"]))["data"]
 
     by_worker = await change(http, me, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
                              caseId=opened["case_id"], note="我来处理")
-    taken_up = await change(http, head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
+    taken_up = await change(http, the_head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
                             caseId=opened["case_id"], note="当天联系网格员上门，安装紧急呼叫器")
-    twice = await change(http, head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
+    twice = await change(http, the_head, "acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput",
                          caseId=opened["case_id"], note="再次")
-    lowered = (await graphql(http, FLAGGED, head, id=opened["case_id"], t=taken_up["consistencyToken"]))["data"]
+    lowered = (await graphql(http, FLAGGED, the_head, id=opened["case_id"], t=taken_up["consistencyToken"]))["data"]
 
     assert flagged["case"]["urgentFlag"] == {"raisedOn": "2026-10-02", "acknowledgedBy": None, "acknowledgedOn": None}
     assert flagged["cases"] == {"totalCount": 1, "edges": [{"node": {"id": opened["case_id"]}}]}
@@ -74,7 +70,7 @@ async def test_an_urgent_risk_is_flagged_to_the_station_head_until_taken_up(
     assert by_worker["__typename"] == "Forbidden"
     assert taken_up["__typename"] == "CaseChanged"
     assert (twice["__typename"], twice["code"]) == ("Rejected", "no_urgent_risk")
-    assert lowered["case"]["urgentFlag"]["acknowledgedBy"] == head.subject
+    assert lowered["case"]["urgentFlag"]["acknowledgedBy"] == the_head.subject
     assert lowered["case"]["urgentFlag"]["acknowledgedOn"] == date.today().isoformat()
     assert lowered["cases"]["totalCount"] == 0
     assert lowered["caseload"] == [{"urgent": 1, "urgentFlagged": 0}]

@@ -21,8 +21,7 @@ from shared.devstack.demo import SYSTEM, bureau, demo_id, load_demo, social_work
 from shared.export_cli import ExportError, add_parser
 from shared.export_cli import export as export_command
 from tests.e2e.conftest import EXPORT_KEY, gateway
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import recorded
+from tests.e2e.graphql import graphql, recorded
 from tests.support import System, token_for, wait_until
 
 EXPORTED = """__typename ... on ExportReady { url filename expiresAt } ... on UserError { code field messageZh }"""
@@ -31,10 +30,7 @@ EXPORTED = """__typename ... on ExportReady { url filename expiresAt } ... on Us
 @pytest.fixture
 async def demo(system: System) -> None:
     await load_demo(system.client, token_for(SYSTEM))
-    for service in (system.cases, system.activities):
-        last = await service.pool.fetchrow("SELECT stream_id, version FROM events ORDER BY global_position DESC"
-                                           " LIMIT 1")
-        await system.read_models_have({"stream_id": last["stream_id"], "version": last["version"]}, timeout=30)
+    await system.read_models_have_everything()
 
 
 async def export(http: httpx.AsyncClient, actor: Any, mutation: str, arguments: str) -> dict[str, Any]:

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 
 import httpx
 
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import BUREAU, record, recorded
-from tests.support import System, open_station, worker
+from tests.e2e.graphql import graphql, record, recorded
+from tests.support import BUREAU, System, open_station, worker
 
 ISSUES = """query($t: String, $asOf: Date) {
   compoundIssues(consistencyToken: $t, asOf: $asOf) { totalCount edges { node { id title status closedOn overdue } } }

@@ -6,8 +6,7 @@ from datetime import date
 
 import httpx
 
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import record, recorded
+from tests.e2e.graphql import graphql, record, recorded
 from tests.support import System, open_station, worker
 
 FOUND = """query($station: ID!, $month: String!, $t: String) {

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 
-from shared.contracts import Actor, Role
 from shared.id_number import check_character
 from tests.e2e.graphql import (
     CASES,
@@ -19,7 +18,7 @@ from tests.e2e.graphql import (
     graphql,
     member,
 )
-from tests.support import System, open_station, stream_messages, worker
+from tests.support import BUREAU, System, head, open_station, stream_messages, worker
 
 ID_NUMBER = "43010319680101123" + check_character("43010319680101123")
 PHONE = "13912345678"
@@ -42,13 +41,6 @@ mutation($input: EraseRecipientInput!) {
     ... on UserError { code field messageZh messageEn }
   }
 }"""
-
-
-def head(station_id: str) -> Actor:
-    return Actor(subject="head-1", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
-
-
-BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
 
 
 async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]:

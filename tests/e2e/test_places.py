@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import BUREAU, record, recorded
-from tests.support import System, worker
+from tests.e2e.graphql import graphql, record, recorded
+from tests.support import BUREAU, System, worker
 
 
 async def test_the_bureau_maps_compounds_and_contracts_an_operator_for_streets(

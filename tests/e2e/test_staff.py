@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import change, graphql
-from tests.e2e.test_station_work import record, recorded
+from tests.e2e.graphql import change, graphql, record, recorded
 from tests.support import System, open_case_for, open_station, wait_until, worker
 
 TEAM = """query($station: ID, $left: Boolean!, $t: String) {

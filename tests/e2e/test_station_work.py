@@ -9,20 +9,9 @@ import httpx
 import openpyxl
 
 from gateway.consistency import decode_token
-from shared.contracts import Actor, Role
-from tests.e2e.graphql import RECORD, graphql
-from tests.support import System, open_case_for, open_station, worker
-
-RECORDED = """
-mutation($input: %s!) {
-  %s(input: $input) {
-    __typename
-    ... on StationWorkRecorded { id groupId consistencyToken }
-    ... on UserError { code field messageZh messageEn }
-  }
-}"""
-
-BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, station_ids=("*",))
+from shared.contracts import Actor
+from tests.e2e.graphql import RECORD, graphql, record, recorded
+from tests.support import BUREAU, System, open_case_for, open_station, worker
 
 FIGURES = """personTimesDirect personTimesIndirect casePersonTimes groupPersonTimes activityPersonTimes peopleServed
              caseSessions groupsPlanned groupsMeeting groupSessions activities projects surveys
@@ -46,20 +35,6 @@ query($station: ID!, $t: String) {
                                                          feedbackForms satisfaction
                                                          sessions { number attendance walkIns } } } }
 }""".replace("FIGURES", FIGURES)
-
-
-async def record(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str,
-                 **input_: Any) -> dict[str, Any]:
-    answer = await graphql(http, RECORDED % (input_type, mutation), actor, input=input_)
-    assert "errors" not in answer, answer
-    result: dict[str, Any] = answer["data"][mutation]
-    return result
-
-
-async def recorded(http: httpx.AsyncClient, actor: Actor, mutation: str, input_type: str, **input_: Any) -> str:
-    result = await record(http, actor, mutation, input_type, **input_)
-    assert result["__typename"] == "StationWorkRecorded", (mutation, result)
-    return str(result["id"])
 
 
 async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_district(

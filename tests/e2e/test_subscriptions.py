@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 import websockets
 
 from shared.contracts import Actor
-from tests.e2e.test_station_work import recorded
-from tests.support import System, open_station, token_for, worker
+from tests.e2e.graphql import recorded
+from tests.support import System, open_case_for, open_station, token_for, worker
 
 FEED = "subscription { stationFeed { eventType stationId streamId actor } }"
 
@@ -44,7 +44,6 @@ async def test_a_station_feed_gets_its_own_events_as_they_happen_and_nothing_of_
     hsp, wy = await open_station(system), await open_station(system, "WY")
     me, them = worker(hsp, "sw-hsp-1"), worker(wy, "sw-wy-1")
     async with subscribed(http, me, FEED) as mine, subscribed(http, them, FEED) as theirs:
-        started = time.monotonic()
         activity_id = await recorded(http, them, "recordActivity", "RecordActivityInput", stationId=wy,
                                      community="一力社区", title="中秋游园", kind="FESTIVAL", heldOn="2026-09-25",
                                      place="广场", directParticipants=30)
@@ -53,11 +52,42 @@ async def test_a_station_feed_gets_its_own_events_as_they_happen_and_nothing_of_
                                     aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"],
                                     startsOn="2026-01-01", endsOn="2026-12-31")
         mine_first = await next_item(mine)
-        elapsed = time.monotonic() - started
+        later_id = await recorded(http, them, "recordActivity", "RecordActivityInput", stationId=wy,
+                                  community="一力社区", title="重阳敬老", kind="FESTIVAL", heldOn="2026-10-29",
+                                  place="广场", directParticipants=20)
+        theirs_next = await next_item(theirs)  # after HSP's project: had they been sent it, it would come first
 
     assert theirs_first == {"eventType": "ActivityHeld", "stationId": wy, "streamId": f"activity-{activity_id}",
                             "actor": "sw-wy-1"}
     # HSP's subscriber was open while WY's activity was recorded: its first item is its own project.
     assert mine_first == {"eventType": "ProjectStarted", "stationId": hsp, "streamId": f"project-{project_id}",
                           "actor": "sw-hsp-1"}
-    print(f"two mutations and their feed items in {elapsed:.2f} s")
+    assert theirs_next["streamId"] == f"activity-{later_id}"
+
+
+CHANGES = "subscription($case: ID!) { caseChanges(caseId: $case) { eventType stationId streamId actor } }"
+
+
+def changes_of(http: httpx.AsyncClient, actor: Actor, case_id: str) -> Any:
+    return subscribed(http, actor, CHANGES.replace("($case: ID!)", "").replace("$case", f'"{case_id}"'))
+
+
+async def test_a_case_subscriber_gets_that_cases_changes_only_and_another_station_gets_nothing_of_it(
+        system: System, http: httpx.AsyncClient) -> None:
+    hsp, wy = await open_station(system), await open_station(system, "WY")
+    me, them = worker(hsp, "sw-hsp-1"), worker(wy, "sw-wy-1")
+    case_id = (await open_case_for(system, hsp, me))["case_id"]
+    async with changes_of(http, me, case_id) as mine, changes_of(http, them, case_id) as theirs:
+        await recorded(http, me, "recordActivity", "RecordActivityInput", stationId=hsp, community="一力社区",
+                       title="社区游园", kind="FESTIVAL", heldOn="2026-10-20", place="广场", directParticipants=15)
+        session = await http.post("/graphql", json={"query": """mutation($c: ID!) { recordCaseSession(input: {
+            caseId: $c, heldOn: "2026-10-21", mode: HOME_VISIT, durationMinutes: 30}) { __typename } }""",
+            "variables": {"c": case_id}}, headers={"Authorization": f"Bearer {token_for(me)}"})
+        assert session.json()["data"]["recordCaseSession"]["__typename"] == "CaseSessionRecorded"
+        mine_first = json.loads(await asyncio.wait_for(mine.recv(), timeout=10))["payload"]["data"]["caseChanges"]
+        with pytest.raises(TimeoutError):  # the same event reached the gateway for both; theirs was held back
+            await asyncio.wait_for(theirs.recv(), timeout=1)
+
+    # the activity came first and went to nobody here: the first change is the case's session
+    assert mine_first == {"eventType": "CaseSessionRecorded", "stationId": hsp, "streamId": f"case-{case_id}",
+                          "actor": "sw-hsp-1"}

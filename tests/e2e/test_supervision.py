@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 
 from shared.contracts import Actor, Role
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import BUREAU, record, recorded
-from tests.support import System, open_station, worker
+from tests.e2e.graphql import graphql, record, recorded
+from tests.support import BUREAU, System, open_station, worker
 
 COMPLIANCE = """query($month: String!, $t: String) {
   monthlyCompliance(month: $month, consistencyToken: $t) {

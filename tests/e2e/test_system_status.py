@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import BUREAU
-from tests.support import System, open_case_for, open_station, wait_until, worker
+from tests.support import BUREAU, System, open_case_for, open_station, wait_until, worker
 
 STATUS = "{ systemStatus { consumer state appliedStreamSeq streamLastSeq lagEvents parked { streamId } } }"
 

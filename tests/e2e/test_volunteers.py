@@ -7,8 +7,7 @@ from datetime import date, timedelta
 import httpx
 
 from shared.id_number import check_character
-from tests.e2e.graphql import graphql
-from tests.e2e.test_station_work import record, recorded
+from tests.e2e.graphql import graphql, record, recorded
 from tests.support import System, open_station, worker
 
 BASE = "43010319900101123"

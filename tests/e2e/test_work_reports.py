@@ -6,8 +6,7 @@ from datetime import date
 
 import httpx
 
-from tests.e2e.graphql import RECORD, graphql
-from tests.e2e.test_station_work import record, recorded
+from tests.e2e.graphql import RECORD, graphql, record, recorded
 from tests.support import System, open_case_for, open_station, worker
 
 REPORT = """query($station: ID!, $start: Date!, $t: String) {

@@ -27,7 +27,7 @@ from services.reporting.rebuild import (
 from shared.config import stream_name
 from shared.consumer import StreamConsumer
 from shared.contracts import Actor, Role
-from shared.devstack.demo import load_demo, station_id
+from shared.devstack.demo import load_demo, station_head, station_id
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.support import SYSTEM_ACTOR, System, settings_for, token_for, wait_until, worker
@@ -38,10 +38,6 @@ SESSIONS_PER_CASE = 12
 GROUPS_PER_STATION = 4
 VOLUNTEERS_PER_STATION = 15
 SERVICES_PER_VOLUNTEER = 5
-
-
-def head(code: str) -> Actor:
-    return Actor(subject=f"head-{code}", name="站长", role=Role.STATION_HEAD, station_ids=(station_id(code),))
 
 
 async def station_history(system: System, code: str) -> None:
@@ -75,12 +71,12 @@ async def station_history(system: System, code: str) -> None:
     for v in range(VOLUNTEERS_PER_STATION):
         volunteer = await system.call("activities", "register_volunteer", {
             "station_id": station, "name": f"志愿者{v:02d}", "gender": "female", "age_group": "adult",
-            "birth_year": 1980 + v}, head(code))
+            "birth_year": 1980 + v}, station_head(code))
         for s in range(SERVICES_PER_VOLUNTEER):
             await system.call("activities", "record_volunteer_service", {
                 "volunteer_id": volunteer["volunteer_id"], "served_on": (date(2026, 11, 2) + timedelta(days=s))
                 .isoformat(), "place": "社区广场", "content": "陪伴老人", "hours": 2 + v % 3,
-                "organising_unit": f"{code} 社工站", "person_in_charge": "站长"}, head(code))
+                "organising_unit": f"{code} 社工站", "person_in_charge": "站长"}, station_head(code))
     for a in range(8):
         await system.call("activities", "record_activity", {
             "station_id": station, "community": "一力社区", "title": f"{code} 活动 {a}", "kind": "education",
@@ -92,8 +88,7 @@ async def mixed_history(system: System) -> int:
     """The demo data and every station's year on top of it; the events written, once all are in the streams."""
     await load_demo(system.client, token_for(SYSTEM_ACTOR))
     await asyncio.gather(*(station_history(system, code) for code in STATIONS))
-    written = sum([await service.pool.fetchval("SELECT count(*) FROM events")
-                   for service in (system.cases, system.activities)])
+    written = await system.events_written()
     js = system.nc.jetstream()
 
     async def published() -> bool:
