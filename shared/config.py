@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,30 +23,27 @@ def var_dir() -> Path:
     return Path(_env("HEMIAO_VAR_DIR", "var")).resolve()
 
 
-def development_secret() -> str:
-    """The HS256 secret: HEMIAO_JWT_SECRET, else one generated once into ./var."""
-    configured = os.environ.get("HEMIAO_JWT_SECRET")
+def _secret(variable: str, filename: str, make: Callable[[], str]) -> str:
+    """The variable's value, else one made once into ./var, readable by its owner only (for one machine)."""
+    configured = os.environ.get(variable)
     if configured:
         return configured
-    path = var_dir() / "jwt-secret"
+    path = var_dir() / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
+def development_secret() -> str:
+    """The HS256 secret: HEMIAO_JWT_SECRET, else one generated once into ./var."""
+    return _secret("HEMIAO_JWT_SECRET", "jwt-secret", lambda: secrets.token_urlsafe(48))
+
+
 def _key(variable: str, filename: str) -> bytes:
-    """A 32-byte key: the variable (base64), else one made once in ./var (for one machine only)."""
-    configured = os.environ.get(variable)
-    if not configured:
-        path = var_dir() / filename
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-            path.chmod(0o600)
-        configured = path.read_text().strip()
-    key = base64.b64decode(configured)
+    """A 32-byte key: the variable (base64), else one made once in ./var."""
+    key = base64.b64decode(_secret(variable, filename, lambda: base64.b64encode(secrets.token_bytes(32)).decode()))
     if len(key) != 32:
         raise ValueError(f"{variable} must be 32 bytes, base64-encoded")
     return key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -151,11 +151,9 @@ class EventStore(Protocol):
 
 
 class AppendsOneByMany:
-    """`append` as the one-stream case of `append_all`, for a store to inherit."""
+    """`append` as the one-stream case of `append_all` (which the store defines), for a store to inherit."""
 
-    async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
-                         idempotency: IdempotentCommand | None = None) -> AppendResult:
-        raise NotImplementedError
+    append_all: Callable[..., Awaitable[AppendResult]]
 
     async def append(self, stream_id: str, stream_type: str, expected_version: int, events: Sequence[object],
                      metadata: EventMetadata, *, result: dict[str, Any],

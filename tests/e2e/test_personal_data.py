@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -125,6 +126,21 @@ async def test_station_staff_see_masked_data_and_read_it_unmasked_only_with_a_pu
         "fields": ["birth_date", "id_number", "phone", "address", "disability", "household"], "purpose": "办理低保复核",
         "readBy": me.subject, "readByRole": "social_worker"}]
     assert (await graphql(http, reads, me))["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+async def test_staff_reading_one_recipient_unmasked_at_the_same_moment_are_all_answered_and_all_audited(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    case = await registered_with_a_case(http, station_id)
+    readers = [worker(station_id, f"w-{n}") for n in range(6)]
+
+    answers = await asyncio.gather(*(graphql(http, RECIPIENT, reader, id=case["recipient_id"], purpose="家访前核对")
+                                     for reader in readers))
+    audit = await system.cases.pool.fetch(
+        "SELECT data FROM events WHERE stream_id = $1 ORDER BY version", f"disclosures-{case['recipient_id']}")
+
+    assert [a["data"]["recipient"]["idNumber"] for a in answers] == [ID_NUMBER] * 6  # no read refused on a conflict
+    assert sorted(json.loads(r["data"])["read_by"] for r in audit) == sorted(r.subject for r in readers)
 
 
 async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_stay(

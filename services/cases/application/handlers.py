@@ -45,17 +45,8 @@ def case_stream(case_id: str) -> str:
     return f"case-{case_id}"
 
 
-async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
-    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
-                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
-
-
-async def erase_recipient(command: EraseRecipient, unit: Unit) -> AppendResult:
-    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
-                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
-
-
-async def update_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
+async def on_recipient(command: RegisterRecipient | UpdateRecipient | EraseRecipient, unit: Unit) -> AppendResult:
+    """Any command the recipient decides alone; it answers the recipient's id."""
     return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
                          lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
 
@@ -115,11 +106,11 @@ async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
 
 
 ROUTES: dict[type, CommandHandler] = {
-    RegisterRecipient: register_recipient,
-    UpdateRecipient: update_recipient,
+    RegisterRecipient: on_recipient,
+    UpdateRecipient: on_recipient,
     MergeRecipients: merge_recipients,
     AcknowledgeUrgentRisk: on_case,
-    EraseRecipient: erase_recipient,
+    EraseRecipient: on_recipient,
     OpenCase: open_case,
     RecordCaseSession: record_case_session,
     EvaluateCase: on_case,

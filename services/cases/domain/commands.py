@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from shared.contracts import Actor
 from shared.contracts.cases import (
+    RECIPIENT_PERSONAL,
     CaseOutcome,
     CategoryMembership,
     Disability,
@@ -53,8 +54,9 @@ class RegisterRecipient:
     consent_by_guardian: bool = False
 
 
-CLEARABLE = ("birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
-"""The details an update may clear; name, gender, birth year, community and categories always have a value."""
+CLEARABLE = tuple(name for name in RECIPIENT_PERSONAL if name != "name")
+"""The details an update may clear (the sealed ones but the name); name, gender, birth year, community and
+categories always have a value."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.cases.domain.errors import ReadOnlyRole
 from shared.contracts import Actor, Role
-from shared.rules import NotYourStation, require_not_future, require_range, require_station, require_text
+from shared.rules import require_not_future, require_range, require_station, require_text
 
 __all__ = ["EDITORS", "require_editor", "require_not_future", "require_range", "require_station", "require_text"]
 
@@ -14,7 +14,6 @@ EDITORS = (Role.SOCIAL_WORKER, Role.STATION_HEAD, Role.SYSTEM)
 
 def require_editor(actor: Actor, station_id: str, field: str = "stationId") -> None:
     """The caller works at the station, as a social worker or its head: the only ones who write case content."""
-    if not actor.may_act_for(station_id):
-        raise NotYourStation(station_id, field=field)
+    require_station(actor, station_id, field)
     if actor.role not in EDITORS:
         raise ReadOnlyRole(actor.role.value)
