@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from shared.contracts import Actor
@@ -45,6 +46,19 @@ def require_text(field: str, value: str) -> str:
     if not value.strip():
         raise BlankField(field)
     return value.strip()
+
+
+def words(values: Iterable[str]) -> tuple[str, ...]:
+    """The values stripped, blanks dropped, each once, in their order: names, skills, ids from a form."""
+    return tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
+
+
+def require_items(field: str, values: Iterable[str]) -> tuple[str, ...]:
+    """`words` of the values, of which there must be at least one."""
+    found = words(values)
+    if not found:
+        raise BlankField(field)
+    return found
 
 
 def require_range(field: str, value: float, low: float, high: float) -> None:

@@ -310,9 +310,9 @@ async def on_governance(command: HoldJointMeeting | ProgressIssue, unit: Unit) -
 
 async def submit_work_report(command: SubmitWorkReport, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
-    stream = f"work_report-{reports.report_id(command.station_id, command.kind, command.period_start)}"
-    return await execute(unit, REPORT, stream, lambda state: reports.submit(command, station, state),
-                         {"report_id": reports.report_id(command.station_id, command.kind, command.period_start)})
+    report_id = reports.report_id(command.station_id, command.kind, command.period_start)
+    return await execute(unit, REPORT, f"work_report-{report_id}",
+                         lambda state: reports.submit(command, station, state), {"report_id": report_id})
 
 
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from services.activities.domain.commands import (
     AddGroupMember,
@@ -25,7 +24,7 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
-from services.activities.domain.rules import require_recorder, require_same_station
+from services.activities.domain.rules import require_own_project, require_recorder
 from shared.contracts import Actor
 from shared.contracts.activities import (
     GroupClosed,
@@ -37,7 +36,7 @@ from shared.contracts.activities import (
     GroupPlanned,
     GroupSessionHeld,
 )
-from shared.rules import require_not_future, require_range, require_text
+from shared.rules import require_items, require_not_future, require_range, require_text
 
 PHASES = (GroupPhase.PREPARATION, GroupPhase.FORMING, GroupPhase.WORKING, GroupPhase.ENDING, GroupPhase.CLOSED)
 MAX_PLANNED_SESSIONS = 50
@@ -49,7 +48,6 @@ class Group:
     station_id: str = ""
     name: str = ""
     leader_ids: tuple[str, ...] = ()
-    planned_on: date = date.min
     phase: GroupPhase = GroupPhase.PREPARATION
     members: dict[str, str | None] = field(default_factory=dict)
     """member id → recipient id (None for someone who is not a recipient)."""
@@ -71,12 +69,9 @@ def plan(command: PlanGroup, station: Station, project: Project | None, state: G
         raise AlreadyExists("小组", "The group", "groupId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
-    if project is not None:
-        if not project.started:
-            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
-        require_same_station(command.station_id, project.station_id, "该项目", "project", "projectId")
+    require_own_project(project, command.project_id, command.station_id)
     require_range("plannedSessions", command.planned_sessions, 1, MAX_PLANNED_SESSIONS)
-    leaders = _leaders(command.leader_ids)
+    leaders = require_items("leaderIds", command.leader_ids)
     planned_on = command.planned_on or command.today
     require_not_future("plannedOn", planned_on, command.today)
     return [GroupPlanned(
@@ -87,16 +82,9 @@ def plan(command: PlanGroup, station: Station, project: Project | None, state: G
         planned_sessions=command.planned_sessions, planned_on=planned_on)]
 
 
-def _leaders(leader_ids: tuple[str, ...]) -> tuple[str, ...]:
-    leaders = tuple(dict.fromkeys(leader.strip() for leader in leader_ids if leader.strip()))
-    if not leaders:
-        require_text("leaderIds", "")
-    return leaders
-
-
 def change_leaders(command: ChangeGroupLeaders, group: Group) -> list[object]:
     return [GroupLeadersChanged(group_id=command.group_id, station_id=group.station_id,
-                                leader_ids=_leaders(command.leader_ids), changed_on=command.today)]
+                                leader_ids=require_items("leaderIds", command.leader_ids), changed_on=command.today)]
 
 
 def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
@@ -199,8 +187,8 @@ def decide(command: GroupCommand, state: Group) -> list[object]:
 
 def evolve(state: Group, event: object) -> Group:
     match event:
-        case GroupPlanned(station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on):
-            return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on)
+        case GroupPlanned(station_id=station_id, name=name, leader_ids=leaders):
+            return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders)
         case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id):
             return replace(state, members={**state.members, member_id: recipient_id})
         case GroupLeadersChanged(leader_ids=leaders):

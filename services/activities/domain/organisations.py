@@ -21,7 +21,7 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
-from services.activities.domain.rules import require_recorder, require_same_station
+from services.activities.domain.rules import require_own_project, require_recorder
 from shared.contracts.activities import (
     IncubationMilestone,
     OrganisationActivityHeld,
@@ -123,10 +123,7 @@ def record_activity(command: RecordOrganisationActivity, project: Project | None
         raise StatusOrder(organisation.status.value, "activity", field="organisationId")
     if command.record_id in organisation.record_ids:
         raise AlreadyExists(f"活动记录 {command.record_id}", f"Record {command.record_id}", "recordId")
-    if project is not None:
-        if not project.started:
-            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
-        require_same_station(organisation.station_id, project.station_id, "该项目", "project", "projectId")
+    require_own_project(project, command.project_id, organisation.station_id)
     require_not_future("heldOn", command.held_on, command.today)
     require_range("participants", command.participants, 0, 100_000)
     return [OrganisationActivityHeld(organisation_id=command.organisation_id, station_id=organisation.station_id,

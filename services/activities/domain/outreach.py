@@ -10,14 +10,17 @@ from services.activities.domain.errors import (
     BasisMissing,
     EndsBeforeStart,
     MoreThanHandedOut,
-    NotFoundHere,
     OutsideProject,
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
-from services.activities.domain.rules import require_recorder, require_same_station
+from services.activities.domain.rules import (
+    require_own_activity,
+    require_own_project,
+    require_recorder,
+)
 from shared.contracts.activities import ActivityHeld, NeedFound, PublicityPublished, SurveyConducted
-from shared.rules import require_not_future, require_range, require_text
+from shared.rules import require_not_future, require_range, require_text, words
 
 MAX_COUNT = 1_000_000
 
@@ -36,10 +39,7 @@ RECORDED = Recorded()
 def _station_and_project(station: Station, station_id: str, project: Project | None,
                          project_id: str | None) -> None:
     require_open(station, station_id)
-    if project is not None:
-        if not project.started:
-            raise NotFoundHere("项目", "project", str(project_id), "projectId")
-        require_same_station(station_id, project.station_id, "该项目", "project", "projectId")
+    require_own_project(project, project_id, station_id)
 
 
 def record_activity(command: RecordActivity, station: Station, project: Project | None,
@@ -61,14 +61,10 @@ def record_activity(command: RecordActivity, station: Station, project: Project 
         activity_id=command.activity_id, station_id=command.station_id, project_id=command.project_id,
         community=require_text("community", command.community), title=require_text("title", command.title),
         kind=command.kind, held_on=command.held_on, place=require_text("place", command.place),
-        organisers=_names(command.organisers), partners=_names(command.partners),
+        organisers=words(command.organisers), partners=words(command.partners),
         direct_participants=command.direct_participants, indirect_beneficiaries=command.indirect_beneficiaries,
         indirect_basis=command.indirect_basis.strip(), volunteers=command.volunteers,
-        volunteer_hours=command.volunteer_hours, references=_names(command.references))]
-
-
-def _names(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+        volunteer_hours=command.volunteer_hours, references=words(command.references))]
 
 
 def record_publicity(command: RecordPublicity, station: Station, project: Project | None,
@@ -76,10 +72,7 @@ def record_publicity(command: RecordPublicity, station: Station, project: Projec
     if state.recorded:
         raise AlreadyExists("宣传", "The item", "itemId")
     _station_and_project(station, command.station_id, project, command.project_id)
-    if activity is not None:
-        if not activity.recorded:
-            raise NotFoundHere("活动", "activity", str(command.activity_id), "activityId")
-        require_same_station(command.station_id, activity.station_id, "该活动", "activity", "activityId")
+    require_own_activity(activity, command.activity_id, command.station_id)
     require_recorder(command.actor, command.station_id)
     require_not_future("publishedOn", command.published_on, command.today)
     if command.audience is not None:

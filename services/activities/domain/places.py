@@ -21,11 +21,10 @@ from services.activities.domain.errors import (
     ContractOverlaps,
     EndsBeforeStart,
     NotFoundHere,
-    OnlyTheBureau,
     StationIsClosed,
     StreetNotFound,
 )
-from shared.contracts import Actor, Role
+from services.activities.domain.rules import require_bureau
 from shared.contracts.activities import (
     CommunityAdded,
     CompoundAdded,
@@ -35,7 +34,7 @@ from shared.contracts.activities import (
     StationOpened,
     StreetRegistered,
 )
-from shared.rules import require_not_future, require_text
+from shared.rules import require_items, require_not_future, require_text
 
 _CODE = re.compile(r"[A-Z]{2,6}")
 
@@ -80,13 +79,8 @@ STREET = Street()
 STATION = Station()
 
 
-def _require_bureau(actor: Actor) -> None:
-    if actor.role not in (Role.DISTRICT_BUREAU, Role.SYSTEM):
-        raise OnlyTheBureau()
-
-
 def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: Street) -> list[object]:
-    _require_bureau(command.actor)
+    require_bureau(command.actor)
     match command:
         case RegisterStreet():
             if state.registered:
@@ -135,7 +129,7 @@ def decide_operator(command: RegisterOperator | AwardContract, streets: dict[str
                     state: Operator, every_contract: tuple[Contract, ...] = ()) -> list[object]:
     """The bureau registers operating organisations and awards them contracts for streets' stations.
     `every_contract` is every organisation's: a street is under one contract at a time."""
-    _require_bureau(command.actor)
+    require_bureau(command.actor)
     match command:
         case RegisterOperator():
             if state.registered:
@@ -146,9 +140,7 @@ def decide_operator(command: RegisterOperator | AwardContract, streets: dict[str
                 raise NotFoundHere("运营机构", "organisation", command.operator_id, "operatorId")
             if command.ends_on < command.starts_on:
                 raise EndsBeforeStart("endsOn")
-            chosen = tuple(dict.fromkeys(command.street_ids))
-            if not chosen:
-                require_text("streetIds", "")
+            chosen = require_items("streetIds", command.street_ids)
             if any(contract_id == command.contract_id for contract_id, *_ in every_contract):
                 raise AlreadyExists(f"合同 {command.contract_id}", f"Contract {command.contract_id}", "contractId")
             for street_id in chosen:
@@ -174,7 +166,7 @@ def evolve_operator(state: Operator, event: object) -> Operator:
 def open_station(command: OpenStation, street: Street, state: Station,
                  others: tuple[Station, ...] = ()) -> list[object]:
     """One open station per street, each with its own code; `others` are the stations already opened."""
-    _require_bureau(command.actor)
+    require_bureau(command.actor)
     if state.opened:
         raise AlreadyExists("社工站", "The station", "stationId")
     if not street.registered:
@@ -190,7 +182,7 @@ def open_station(command: OpenStation, street: Street, state: Station,
 
 
 def close_station(command: CloseStation, state: Station) -> list[object]:
-    _require_bureau(command.actor)
+    require_bureau(command.actor)
     require_open(state, command.station_id)
     require_not_future("closedOn", command.closed_on, command.today)
     return [StationClosed(station_id=command.station_id, closed_on=command.closed_on,

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.activities.domain.commands import SetStationTargets, StartProject
-from services.activities.domain.errors import AlreadyExists, EndsBeforeStart, OnlyTheBureau
+from services.activities.domain.errors import AlreadyExists, EndsBeforeStart
 from services.activities.domain.places import Station, require_open
-from services.activities.domain.rules import require_recorder
-from shared.contracts import Role
-from shared.contracts.activities import PlannedOutputs, ProjectStarted, StationTargetsSet
-from shared.rules import require_range, require_text
+from services.activities.domain.rules import require_bureau, require_recorder
+from shared.contracts.activities import ProjectStarted, StationTargetsSet
+from shared.rules import require_range, require_text, words
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,7 @@ PROJECT = Project()
 
 
 def set_targets(command: SetStationTargets, station: Station) -> list[object]:
-    if command.actor.role not in (Role.DISTRICT_BUREAU, Role.SYSTEM):
-        raise OnlyTheBureau()
+    require_bureau(command.actor)
     require_open(station, command.station_id)
     require_range("year", command.year, 2015, command.today.year + 1)
     for name in ("projects", "groups", "activities", "person_times"):
@@ -50,10 +48,9 @@ def start(command: StartProject, station: Station, state: Project) -> list[objec
     return [ProjectStarted(
         project_id=command.project_id, station_id=command.station_id, name=require_text("name", command.name),
         aims=require_text("aims", command.aims), target_population=command.target_population.strip(),
-        communities=tuple(dict.fromkeys(c.strip() for c in command.communities if c.strip())),
+        communities=words(command.communities),
         starts_on=command.starts_on, ends_on=command.ends_on,
-        planned=PlannedOutputs(groups=planned.groups, group_sessions=planned.group_sessions,
-                               activities=planned.activities, person_times=planned.person_times))]
+        planned=planned)]
 
 
 def evolve(state: Project, event: object) -> Project:

@@ -9,7 +9,11 @@ from services.activities.domain.errors import AlreadyExists, NotFoundHere, UsedB
 from services.activities.domain.outreach import Recorded
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
-from services.activities.domain.rules import require_recorder, require_same_station
+from services.activities.domain.rules import (
+    require_own_activity,
+    require_own_project,
+    require_recorder,
+)
 from shared.contracts.activities import ResourceMapped, ResourceUsed
 from shared.rules import require_text
 
@@ -40,14 +44,8 @@ def use(command: UseResource, state: Resource, project: Project | None, activity
     require_recorder(command.actor, state.station_id, field="resourceId")
     if (command.project_id is None) == (command.activity_id is None):
         raise UsedByWhat()
-    if project is not None:
-        if not project.started:
-            raise NotFoundHere("项目", "project", str(command.project_id), "projectId")
-        require_same_station(state.station_id, project.station_id, "该项目", "project", "projectId")
-    if activity is not None:
-        if not activity.recorded:
-            raise NotFoundHere("活动", "activity", str(command.activity_id), "activityId")
-        require_same_station(state.station_id, activity.station_id, "该活动", "activity", "activityId")
+    require_own_project(project, command.project_id, state.station_id)
+    require_own_activity(activity, command.activity_id, state.station_id)
     return [ResourceUsed(resource_id=command.resource_id, station_id=state.station_id, project_id=command.project_id,
                          activity_id=command.activity_id, used_on=command.today)]
 

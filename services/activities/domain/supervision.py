@@ -24,7 +24,7 @@ from shared.contracts.activities import (
     SupervisionActionFollowedUp,
     SupervisionHeld,
 )
-from shared.rules import require_not_future, require_range, require_station, require_text
+from shared.rules import require_items, require_not_future, require_range, require_station, require_text
 
 SUPERVISES = (Role.SUPERVISOR, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
 """A meeting's day, and so its month, is its start in China Standard Time."""
@@ -51,12 +51,8 @@ def record(command: RecordSupervision, station: Station, state: Supervision) -> 
     require_not_future("heldOn", command.held_on, command.today)
     require_range("hours", command.hours, 0.5, 12)
     require_range("casesReviewed", command.cases_reviewed, 0, 100)
-    staff = tuple(dict.fromkeys(s.strip() for s in command.staff_ids if s.strip()))
-    if not staff:
-        require_text("staffIds", "")
-    topics = tuple(t.strip() for t in command.topics if t.strip())
-    if not topics:
-        require_text("topics", "")
+    staff = require_items("staffIds", command.staff_ids)
+    topics = require_items("topics", command.topics)
     actions = []
     for n, action in enumerate(command.actions, start=1):
         if action.due_on < command.held_on:
@@ -108,18 +104,14 @@ MEETING = Meeting()
 def record_meeting(command: RecordProjectMeeting, stations: dict[str, Station], state: Meeting) -> list[object]:
     if state.held:
         raise AlreadyExists("推进会记录", "The meeting", "meetingId")
-    chosen = tuple(dict.fromkeys(command.station_ids))
-    if not chosen:
-        require_text("stationIds", "")
+    chosen = require_items("stationIds", command.station_ids)
     for station_id in chosen:
         require_open(stations.get(station_id, Station()), station_id, "stationIds")
         require_recorder(command.actor, station_id, field="stationIds")
     if command.starts_at.tzinfo is None:
         raise NaiveTime()
     require_not_future("startsAt", china_day(command.starts_at), command.today)
-    attendees = tuple(a.strip() for a in command.attendees if a.strip())
-    if not attendees:
-        require_text("attendees", "")
+    attendees = require_items("attendees", command.attendees)
     return [ProjectMeetingHeld(meeting_id=command.meeting_id, station_ids=chosen, mode=command.mode,
                                starts_at=command.starts_at, attendees=attendees,
                                decisions=tuple(d.strip() for d in command.decisions if d.strip()),

@@ -40,7 +40,7 @@ from shared.contracts.activities import (
     VolunteerTeamFormed,
 )
 from shared.id_number import valid_id_number
-from shared.rules import BlankField, require_not_future, require_range, require_text
+from shared.rules import BlankField, require_not_future, require_range, require_text, words
 
 RECORD_WITHIN_WORKING_DAYS = 10
 """民政部令第67号: service is recorded within 10 working days of it."""
@@ -64,7 +64,6 @@ def is_late(served_on: date, recorded_on: date) -> bool:
 class Volunteer:
     registered: bool = False
     station_id: str = ""
-    registered_on: date = date.min
     erased: bool = False
     leader: bool = False
     record_ids: frozenset[str] = frozenset()
@@ -92,12 +91,8 @@ def register(command: RegisterVolunteer, station: Station, state: Volunteer) -> 
         volunteer_id=command.volunteer_id, station_id=command.station_id, name=require_text("name", command.name),
         gender=require_text("gender", command.gender), birth_year=birth_year, birth_date=command.birth_date,
         id_number=id_number, contact=command.contact.strip() or None, residence_area=command.residence_area.strip(),
-        skills=_words(command.skills), service_categories=_words(command.service_categories),
+        skills=words(command.skills), service_categories=words(command.service_categories),
         age_group=command.age_group, party_member=command.party_member, registered_on=command.today)]
-
-
-def _words(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 def _current(volunteer_id: str, state: Volunteer) -> Volunteer:
@@ -159,8 +154,8 @@ def erase(command: EraseVolunteer, state: Volunteer) -> list[object]:
 
 def evolve(state: Volunteer, event: object) -> Volunteer:
     match event:
-        case VolunteerRegistered(station_id=station_id, registered_on=registered_on):
-            return Volunteer(registered=True, station_id=station_id, registered_on=registered_on)
+        case VolunteerRegistered(station_id=station_id):
+            return Volunteer(registered=True, station_id=station_id)
         case VolunteerServiceRecorded(record_id=record_id, served_on=day, hours=hours, starts_at=start,
                                       ends_at=end):
             return replace(state, record_ids=state.record_ids | {record_id},
