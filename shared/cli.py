@@ -30,9 +30,9 @@ def _run(_: argparse.Namespace) -> None:
     main()
 
 
-def _reporting(args: argparse.Namespace) -> None:
+def _reporting(rest: list[str]) -> None:
     """Reporting's own commands run in its own package (the kernel imports no service): hand over to it."""
-    os.execv(sys.executable, [sys.executable, "-m", "services.reporting", *args.rest])
+    os.execv(sys.executable, [sys.executable, "-m", "services.reporting", *rest])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,14 +50,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("asyncapi", help="print the AsyncAPI catalogue of events").set_defaults(handler=_asyncapi)
     commands.add_parser("run", help="the whole system on one machine (as `make run`)").set_defaults(handler=_run)
     add_export(commands)
-    reporting = commands.add_parser("reporting", help="reporting's commands: rebuild [PROJECTION...], replay-parked",
-                                    add_help=False)
-    reporting.add_argument("rest", nargs=argparse.REMAINDER)
-    reporting.set_defaults(handler=_reporting)
+    commands.add_parser("reporting", help="reporting's commands: rebuild [PROJECTION...], replay-parked")
 
     given = sys.argv[1:] if argv is None else argv
-    if given[:1] == ["reporting"]:  # everything after it is reporting's own (its --help too)
-        _reporting(argparse.Namespace(rest=given[1:]))
+    if given[:1] == ["reporting"]:  # listed above for the help; everything after it is reporting's own
+        _reporting(given[1:])
     args = parser.parse_args(given)
     args.handler(args)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Context
-from gateway.types.pages import Connection, page_of
+from gateway.types.pages import Connection, first_of, page_of
 from gateway.types.work import (
     Activity,
     CompoundIssue,
@@ -57,7 +57,7 @@ async def projects(info: strawberry.Info[Context, None], station_id: strawberry.
 async def project(info: strawberry.Info[Context, None], id: strawberry.ID,
                   consistency_token: str | None = None) -> Project | None:
     page = await info.context.query("projects", {"project_id": str(id), "first": 1}, consistency_token)
-    return next((Project.from_row(e["node"]) for e in page["edges"]), None)
+    return first_of(page, Project.from_row)
 
 
 async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
@@ -71,7 +71,7 @@ async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID
 async def group(info: strawberry.Info[Context, None], id: strawberry.ID,
                 consistency_token: str | None = None) -> Group | None:
     page = await info.context.query("groups", {"group_id": str(id), "first": 1}, consistency_token)
-    return next((Group.from_row(e["node"]) for e in page["edges"]), None)
+    return first_of(page, Group.from_row)
 
 
 async def activities(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
@@ -177,7 +177,7 @@ async def volunteers(info: strawberry.Info[Context, None], station_id: strawberr
 async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
                     consistency_token: str | None = None) -> Volunteer | None:
     page = await info.context.query("volunteers", {"volunteer_id": str(id), "first": 1}, consistency_token)
-    return next((Volunteer.from_row(e["node"]) for e in page["edges"]), None)
+    return first_of(page, Volunteer.from_row)
 
 
 async def organisations(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.types.caseload import TimelineEntry
+from gateway.types.dates import optional_day
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource, RelationshipStage
 from gateway.types.pages import Connection, page_of
 from gateway.types.planning import (
@@ -24,10 +25,6 @@ from gateway.types.planning import (
 from gateway.types.recipient import Recipient
 from gateway.types.session import CaseSession, Referral
 from gateway.types.station import Station
-
-
-def _day(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value))
 
 
 @strawberry.type(description="紧急风险提示: an urgent assessment flags the case to the station head until taken up")
@@ -134,9 +131,9 @@ class Case:
             id=strawberry.ID(row["case_id"]), station_id=strawberry.ID(row["station_id"]),
             recipient_id=strawberry.ID(row["recipient_id"]), worker_id=row["worker_id"],
             intake_source=IntakeSource(row["intake_source"]), status=CaseStatus(row["status"]),
-            opened_on=date.fromisoformat(str(row["opened_on"])), closed_on=_day(row["closed_on"]),
+            opened_on=date.fromisoformat(str(row["opened_on"])), closed_on=optional_day(row["closed_on"]),
             outcome=None if row["outcome"] is None else CaseOutcome(row["outcome"]),
-            session_count=row["session_count"], last_session_on=_day(row["last_session_on"]),
+            session_count=row["session_count"], last_session_on=optional_day(row["last_session_on"]),
             stage=CaseStage(row["stage"]), risk_level=row["risk_level"] and RiskLevel(row["risk_level"]),
             plan_version=row["plan_version"], plan_status=PlanStatus(row["plan_status"]),
             approved_plan_version=row["approved_plan_version"], closing_status=ClosingStatus(row["closing_status"]),
@@ -144,7 +141,8 @@ class Case:
             number=row["case_number"],
             urgent_flag=None if row["urgent_since"] is None else UrgentFlag(
                 raised_on=date.fromisoformat(str(row["urgent_since"])),
-                acknowledged_by=row["urgent_acknowledged_by"], acknowledged_on=_day(row["urgent_acknowledged_on"])),
+                acknowledged_by=row["urgent_acknowledged_by"],
+                acknowledged_on=optional_day(row["urgent_acknowledged_on"])),
         )
 
 

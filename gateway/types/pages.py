@@ -34,3 +34,8 @@ def page_of(page: dict[str, Any], node: Callable[[dict[str, Any]], T]) -> Connec
     return Connection(edges=[Edge(cursor=e["cursor"], node=node(e["node"])) for e in page["edges"]],
                       page_info=PageInfo(has_next_page=page["has_next_page"], end_cursor=page["end_cursor"]),
                       total_count=page["total_count"])
+
+
+def first_of(page: dict[str, Any], node: Callable[[dict[str, Any]], T]) -> T | None:
+    """The one node a page asked for by id holds, if the caller may see it."""
+    return next((node(e["node"]) for e in page["edges"]), None)

@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from gateway.context import Context
+from gateway.types.dates import optional_day
 from gateway.types.pages import Connection
 
 if TYPE_CHECKING:
     from gateway.types.case import Case
 from gateway.types.enums import CategorySource, DisabilityType, Gender, RecipientCategory, Relation
-
-
-def _day(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value))
 
 
 @strawberry.type(description="One category a person is in, since when, and on whose word")
@@ -84,7 +81,7 @@ class Recipient:
         disability, guardian = view["disability"], view["guardian"]
         return cls(
             id=strawberry.ID(view["recipient_id"]), station_id=strawberry.ID(view["station_id"]), name=view["name"],
-            gender=Gender(view["gender"]), birth_year=view["birth_year"], birth_date=_day(view["birth_date"]),
+            gender=Gender(view["gender"]), birth_year=view["birth_year"], birth_date=optional_day(view["birth_date"]),
             community=view["community"],
             categories=[CategoryMembership(category=RecipientCategory(c["category"]),
                                            valid_from=date.fromisoformat(c["valid_from"]),
@@ -96,7 +93,7 @@ class Recipient:
                                 note=m["note"]) for m in view["household"]],
             guardian=guardian and Guardian(name=guardian["name"], relation=Relation(guardian["relation"]),
                                            phone=guardian["phone"]),
-            consent_given_on=_day(view["consent_given_on"]), consent_by_guardian=view["consent_by_guardian"],
+            consent_given_on=optional_day(view["consent_given_on"]), consent_by_guardian=view["consent_by_guardian"],
             merged_into=view["merged_into"] and strawberry.ID(view["merged_into"]),
             duplicate_ids=[strawberry.ID(i) for i in view["duplicate_ids"]], masked=view["masked"],
             erased=view["erased"])

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from gateway.context import Context
+from gateway.types.dates import day
 from gateway.types.station import Station
 from shared.contracts.activities import (
     ActivityKind,
@@ -53,10 +54,6 @@ strawberry.enum(Stakeholder, description="党支部, 业委会, 监委会, 物�
 strawberry.enum(IssueStatus, description="已提出 → 跟进中 → 已议定 → 已解决, or 已上报")
 strawberry.enum(ReportKind, description="日报 daily, 周报 weekly (from Monday), 月报 monthly (from the 1st)")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
-
-
-def _day(value: Any) -> date:
-    return date.fromisoformat(str(value))
 
 
 async def _station(info: strawberry.Info[Context, None], station_id: str) -> Station | None:
@@ -134,7 +131,7 @@ class Project:
     def from_row(cls, row: dict[str, Any]) -> Project:
         return cls(id=strawberry.ID(row["project_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
                    aims=row["aims"], target_population=row["target_population"], communities=list(row["communities"]),
-                   starts_on=_day(row["starts_on"]), ends_on=_day(row["ends_on"]), progress=ProjectProgress(
+                   starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]), progress=ProjectProgress(
                        planned_groups=row["planned_groups"], planned_group_sessions=row["planned_sessions"],
                        planned_activities=row["planned_activities"], planned_person_times=row["planned_person_times"],
                        groups=row["groups"], group_sessions=row["group_sessions"], activities=row["activities"],
@@ -179,7 +176,7 @@ class Group:
     @strawberry.field(description="Every session, in order")
     async def sessions(self, info: strawberry.Info[Context, None]) -> list[GroupSession]:
         found = await info.context.query("group_sessions", {"group_id": str(self.id)})
-        return [GroupSession(id=strawberry.ID(r["session_id"]), number=r["number"], held_on=_day(r["held_on"]),
+        return [GroupSession(id=strawberry.ID(r["session_id"]), number=r["number"], held_on=day(r["held_on"]),
                              duration_minutes=r["duration_minutes"], theme=r["theme"], expected=r["expected"],
                              members_present=r["present"], walk_ins=r["walk_ins"], attendance=r["attendance"],
                              goal_attainment=r["goal_attainment"]) for r in found["sessions"]]
@@ -190,8 +187,8 @@ class Group:
                    project_id=row["project_id"] and strawberry.ID(row["project_id"]), name=row["name"],
                    type=GroupType(row["type"]), target_population=row["target_population"],
                    community=row["community"], leader_ids=list(row["leader_ids"]),
-                   planned_sessions=row["planned_sessions"], planned_on=_day(row["planned_on"]),
-                   phase=GroupPhase(row["phase"]), closed_on=row["closed_on"] and _day(row["closed_on"]),
+                   planned_sessions=row["planned_sessions"], planned_on=day(row["planned_on"]),
+                   phase=GroupPhase(row["phase"]), closed_on=row["closed_on"] and day(row["closed_on"]),
                    members=row["members"], sessions_held=row["sessions_held"], person_times=int(row["person_times"]),
                    feedback_forms=row["feedback_forms"], satisfaction=row["satisfaction"])
 
@@ -217,7 +214,7 @@ class Activity:
     def from_row(cls, row: dict[str, Any]) -> Activity:
         return cls(id=strawberry.ID(row["activity_id"]), station_id=strawberry.ID(row["station_id"]),
                    project_id=row["project_id"] and strawberry.ID(row["project_id"]), community=row["community"],
-                   title=row["title"], kind=ActivityKind(row["kind"]), held_on=_day(row["held_on"]),
+                   title=row["title"], kind=ActivityKind(row["kind"]), held_on=day(row["held_on"]),
                    place=row["place"], partners=list(row["partners"]), direct_participants=row["direct_participants"],
                    indirect_beneficiaries=row["indirect_beneficiaries"], indirect_basis=row["indirect_basis"],
                    volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"])
@@ -241,7 +238,7 @@ class PublicityItem:
     def from_row(cls, row: dict[str, Any]) -> PublicityItem:
         return cls(id=strawberry.ID(row["item_id"]), station_id=strawberry.ID(row["station_id"]),
                    kind=PublicityKind(row["kind"]), title=row["title"], outlet=row["outlet"],
-                   level=PublicityLevel(row["level"]), published_on=_day(row["published_on"]), link=row["link"],
+                   level=PublicityLevel(row["level"]), published_on=day(row["published_on"]), link=row["link"],
                    audience=row["audience"], activity_id=row["activity_id"], project_id=row["project_id"])
 
 
@@ -267,7 +264,7 @@ class Survey:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Survey:
         return cls(id=strawberry.ID(row["survey_id"]), station_id=strawberry.ID(row["station_id"]), title=row["title"],
-                   method=SurveyMethod(row["method"]), starts_on=_day(row["starts_on"]), ends_on=_day(row["ends_on"]),
+                   method=SurveyMethod(row["method"]), starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]),
                    distributed=row["distributed"], returned=row["returned"],
                    needs=[NeedFound(**n) for n in json.loads(row["needs"])])
 
@@ -341,7 +338,7 @@ class DistrictOverview:
 
     @classmethod
     def from_answer(cls, found: dict[str, Any]) -> DistrictOverview:
-        return cls(from_day=_day(found["from"]), until=_day(found["until"]),
+        return cls(from_day=day(found["from"]), until=day(found["until"]),
                    stations=[StationFigures(station_id=strawberry.ID(s["station_id"]), name=s["name"], code=s["code"],
                                             figures=Figures.from_row(s)) for s in found["stations"]],
                    totals=Figures.from_row(found["totals"]),
@@ -399,9 +396,9 @@ class StaffMember:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> StaffMember:
         return cls(id=strawberry.ID(row["staff_id"]), name=row["name"], role=StaffRole(row["role"]),
-                   station_ids=[strawberry.ID(s) for s in row["station_ids"]], joined_on=_day(row["joined_on"]),
-                   left_on=row["left_on"] and _day(row["left_on"]),
-                   qualifications=[Qualification(kind=QualificationKind(q["kind"]), obtained_on=_day(q["obtained_on"]),
+                   station_ids=[strawberry.ID(s) for s in row["station_ids"]], joined_on=day(row["joined_on"]),
+                   left_on=row["left_on"] and day(row["left_on"]),
+                   qualifications=[Qualification(kind=QualificationKind(q["kind"]), obtained_on=day(q["obtained_on"]),
                                                  certificate_number=q["certificate_number"])
                                    for q in json.loads(row["qualifications"])])
 
@@ -432,7 +429,7 @@ class Resource:
         return cls(id=strawberry.ID(row["resource_id"]), station_id=strawberry.ID(row["station_id"]),
                    kind=ResourceKind(row["kind"]), name=row["name"], community=row["community"], offers=row["offers"],
                    used_by=[ResourceUse(project_id=u["project_id"], activity_id=u["activity_id"],
-                                        used_on=_day(u["used_on"])) for u in json.loads(row["uses"])])
+                                        used_on=day(u["used_on"])) for u in json.loads(row["uses"])])
 
 
 @strawberry.type(description="An action agreed in supervision, and whether it was done")
@@ -462,11 +459,11 @@ class Supervision:
     def from_row(cls, row: dict[str, Any]) -> Supervision:
         return cls(id=strawberry.ID(row["supervision_id"]), station_id=strawberry.ID(row["station_id"]),
                    supervisor_id=row["supervisor_id"], supervisor_kind=SupervisorKind(row["supervisor_kind"]),
-                   staff_ids=list(row["staff_ids"]), held_on=_day(row["held_on"]), hours=row["hours"],
+                   staff_ids=list(row["staff_ids"]), held_on=day(row["held_on"]), hours=row["hours"],
                    topics=list(row["topics"]), cases_reviewed=row["cases_reviewed"],
                    actions=[SupervisionAction(id=strawberry.ID(a["action_id"]), description=a["description"],
-                                              owner=a["owner"], due_on=_day(a["due_on"]),
-                                              done_on=a["done_on"] and _day(a["done_on"]), note=a["note"])
+                                              owner=a["owner"], due_on=day(a["due_on"]),
+                                              done_on=a["done_on"] and day(a["done_on"]), note=a["note"])
                             for a in json.loads(row["actions"])])
 
 
@@ -571,9 +568,9 @@ class Volunteer:
     async def certificate(self, info: strawberry.Info[Context, None]) -> VolunteerCertificate:
         found = await info.context.query("volunteer_services", {"volunteer_id": str(self.id)})
         services = [VolunteerService(
-            id=strawberry.ID(r["record_id"]), served_on=_day(r["served_on"]), place=r["place"], content=r["content"],
+            id=strawberry.ID(r["record_id"]), served_on=day(r["served_on"]), place=r["place"], content=r["content"],
             hours=r["hours"], organising_unit=r["organising_unit"], person_in_charge=r["person_in_charge"],
-            recording_unit=r["station_name"], recorded_on=_day(r["recorded_on"]), late=r["late"])
+            recording_unit=r["station_name"], recorded_on=day(r["recorded_on"]), late=r["late"])
             for r in found["services"]]
         return VolunteerCertificate(total_hours=round(sum(s.hours for s in services), 2), services=services)
 
@@ -582,10 +579,10 @@ class Volunteer:
         return cls(id=strawberry.ID(row["volunteer_id"]), station_id=strawberry.ID(row["station_id"]),
                    gender=row["gender"], birth_year=row["birth_year"], age_group=AgeGroup(row["age_group"]),
                    party_member=row["party_member"], residence_area=row["residence_area"], skills=list(row["skills"]),
-                   service_categories=list(row["service_categories"]), registered_on=_day(row["registered_on"]),
-                   leader_since=row["leader_since"] and _day(row["leader_since"]), erased=row["erased"],
+                   service_categories=list(row["service_categories"]), registered_on=day(row["registered_on"]),
+                   leader_since=row["leader_since"] and day(row["leader_since"]), erased=row["erased"],
                    total_hours=round(float(row["total_hours"]), 2), teams=list(row["teams"]),
-                   trainings=[TrainingAttended(name=t["name"], hours=t["hours"], held_on=_day(t["held_on"]))
+                   trainings=[TrainingAttended(name=t["name"], hours=t["hours"], held_on=day(t["held_on"]))
                               for t in json.loads(row["trainings"])])
 
 
@@ -613,10 +610,10 @@ class Organisation:
     def from_row(cls, row: dict[str, Any]) -> Organisation:
         return cls(id=strawberry.ID(row["organisation_id"]), station_id=strawberry.ID(row["station_id"]),
                    name=row["name"], community=row["community"], type=OrganisationType(row["type"]),
-                   members=row["members"], founded_on=_day(row["founded_on"]),
+                   members=row["members"], founded_on=day(row["founded_on"]),
                    status=OrganisationStatus(row["status"]),
                    milestones=[IncubationMilestone(m) for m in row["milestones"]],
-                   filing_number=row["filing_number"], filed_on=row["filed_on"] and _day(row["filed_on"]),
+                   filing_number=row["filing_number"], filed_on=row["filed_on"] and day(row["filed_on"]),
                    activities=row["activities"], participants=int(row["participants"]))
 
 
@@ -645,9 +642,9 @@ class CompoundIssue:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CompoundIssue:
         return cls(compound_id=strawberry.ID(row["compound_id"]), id=strawberry.ID(row["issue_id"]),
-                   title=row["title"], owner=row["owner"], due_on=_day(row["due_on"]),
-                   raised_on=_day(row["raised_on"]), status=IssueStatus(row["status"]),
-                   closed_on=row["closed_on"] and _day(row["closed_on"]), last_note=row["last_note"],
+                   title=row["title"], owner=row["owner"], due_on=day(row["due_on"]),
+                   raised_on=day(row["raised_on"]), status=IssueStatus(row["status"]),
+                   closed_on=row["closed_on"] and day(row["closed_on"]), last_note=row["last_note"],
                    overdue=row["overdue"])
 
 
@@ -696,11 +693,11 @@ class WorkReport:
     @classmethod
     def from_answer(cls, found: dict[str, Any]) -> WorkReport:
         return cls(station_id=strawberry.ID(found["station_id"]), kind=ReportKind(found["kind"]),
-                   period_start=_day(found["period_start"]), period_end=_day(found["period_end"]),
+                   period_start=day(found["period_start"]), period_end=day(found["period_end"]),
                    current=Figures.from_row(found["current"]), versions=[WorkReportVersion(
                        version=v["version"], figures=Figures.from_row({**dict.fromkeys(
                            Figures.__annotations__, 0), **v["figures"]}), narrative=v["narrative"],
-                       submitted_by=v["submitted_by"], submitted_on=_day(v["submitted_on"]),
+                       submitted_by=v["submitted_by"], submitted_on=day(v["submitted_on"]),
                        correction_reason=v["correction_reason"],
                        changes=[ReportChange(**c) for c in v["changes"]], narrative_changed=v["narrative_changed"])
                        for v in found["versions"]])
