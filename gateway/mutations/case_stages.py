@@ -5,12 +5,13 @@ They share one shape (a case changes; the answer is its id and a token), so they
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 import strawberry
 
-from gateway.context import Context
-from gateway.mutations.run import run_command
+from gateway.mutations.run import command_resolver
 from gateway.types.enums import CaseOutcome, ReferralOutcome, ReferralService
 from gateway.types.errors import result_union
 from gateway.types.payloads import CaseChanged
@@ -143,77 +144,26 @@ class AcknowledgeUrgentRiskInput:
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
-async def _changed(info: strawberry.Info[Context, None], endpoint: str, input_: object,
-                   idempotency_key: str | None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await run_command(info, "cases", endpoint, input_, idempotency_key,
-                             lambda data, token: CaseChanged(case_id=data["case_id"], consistency_token=token))
+def _changed(data: dict[str, Any], token: str) -> CaseChanged:
+    return CaseChanged(case_id=data["case_id"], consistency_token=token)
 
 
-async def assess_case(info: strawberry.Info[Context, None], input: AssessCaseInput,
-                      idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "assess_case", input, idempotency_key)
+def _case_step(endpoint: str, input_type: type) -> Callable[..., Awaitable[Any]]:
+    """A mutation that sends its input as the cases' `endpoint` command and answers the case it changed."""
+    return command_resolver("cases", endpoint, input_type, CaseChangeResult, _changed)
 
 
-async def draft_service_plan(info: strawberry.Info[Context, None], input: DraftServicePlanInput,
-                             idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "draft_service_plan", input, idempotency_key)
-
-
-async def submit_service_plan(info: strawberry.Info[Context, None], input: SubmitServicePlanInput,
-                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "submit_service_plan", input, idempotency_key)
-
-
-async def approve_service_plan(info: strawberry.Info[Context, None], input: DecideServicePlanInput,
-                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "approve_service_plan", input, idempotency_key)
-
-
-async def return_service_plan(info: strawberry.Info[Context, None], input: ReturnServicePlanInput,
-                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "return_service_plan", input, idempotency_key)
-
-
-async def evaluate_case(info: strawberry.Info[Context, None], input: EvaluateCaseInput,
-                        idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "evaluate_case", input, idempotency_key)
-
-
-async def request_case_closing(info: strawberry.Info[Context, None], input: RequestCaseClosingInput,
-                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "request_case_closing", input, idempotency_key)
-
-
-async def approve_case_closing(info: strawberry.Info[Context, None], input: DecideCaseClosingInput,
-                               idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "approve_case_closing", input, idempotency_key)
-
-
-async def return_case_closing(info: strawberry.Info[Context, None], input: ReturnCaseClosingInput,
-                              idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "return_case_closing", input, idempotency_key)
-
-
-async def reopen_case(info: strawberry.Info[Context, None], input: ReopenCaseInput,
-                      idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "reopen_case", input, idempotency_key)
-
-
-async def transfer_case(info: strawberry.Info[Context, None], input: TransferCaseInput,
-                        idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "transfer_case", input, idempotency_key)
-
-
-async def refer_case(info: strawberry.Info[Context, None], input: ReferCaseInput,
-                     idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "refer_case", input, idempotency_key)
-
-
-async def record_referral_feedback(info: strawberry.Info[Context, None], input: RecordReferralFeedbackInput,
-                                   idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "record_referral_feedback", input, idempotency_key)
-
-
-async def acknowledge_urgent_risk(info: strawberry.Info[Context, None], input: AcknowledgeUrgentRiskInput,
-                                  idempotency_key: str | None = None) -> CaseChangeResult:  # type: ignore[valid-type]
-    return await _changed(info, "acknowledge_urgent_risk", input, idempotency_key)
+assess_case = _case_step("assess_case", AssessCaseInput)
+draft_service_plan = _case_step("draft_service_plan", DraftServicePlanInput)
+submit_service_plan = _case_step("submit_service_plan", SubmitServicePlanInput)
+approve_service_plan = _case_step("approve_service_plan", DecideServicePlanInput)
+return_service_plan = _case_step("return_service_plan", ReturnServicePlanInput)
+evaluate_case = _case_step("evaluate_case", EvaluateCaseInput)
+request_case_closing = _case_step("request_case_closing", RequestCaseClosingInput)
+approve_case_closing = _case_step("approve_case_closing", DecideCaseClosingInput)
+return_case_closing = _case_step("return_case_closing", ReturnCaseClosingInput)
+reopen_case = _case_step("reopen_case", ReopenCaseInput)
+transfer_case = _case_step("transfer_case", TransferCaseInput)
+refer_case = _case_step("refer_case", ReferCaseInput)
+record_referral_feedback = _case_step("record_referral_feedback", RecordReferralFeedbackInput)
+acknowledge_urgent_risk = _case_step("acknowledge_urgent_risk", AcknowledgeUrgentRiskInput)

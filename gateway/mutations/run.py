@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
@@ -28,3 +28,18 @@ async def run_command(info: strawberry.Info[Context, None], service: str, endpoi
     except DomainError as error:
         return user_error(error)
     return payload(data, encode_token([data["position"]]))
+
+
+def command_resolver(service: str, endpoint: str, input_type: type, result_type: object,
+                     payload: Callable[[dict[str, Any], str], Any]) -> Callable[..., Awaitable[Any]]:
+    """The resolver of a mutation that sends its input as the `endpoint` command of `service` and answers
+    `payload` (or a typed error): most mutations have that shape, so it is written once. Strawberry reads the
+    argument and result types from the annotations set here."""
+
+    async def resolve(info: strawberry.Info[Context, None], input: Any,
+                      idempotency_key: str | None = None) -> Any:
+        return await run_command(info, service, endpoint, input, idempotency_key, payload)
+
+    resolve.__annotations__ = {"info": strawberry.Info[Context, None], "input": input_type,
+                               "idempotency_key": str | None, "return": result_type}
+    return resolve

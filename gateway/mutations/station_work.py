@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 
 from gateway.context import Context
-from gateway.mutations.run import run_command
+from gateway.mutations.run import command_resolver, run_command
 from gateway.types.errors import result_union, user_error
 from gateway.types.work import (
     ActivityKind,
@@ -215,23 +215,10 @@ def _recorded(id_field: str) -> Any:
     return payload
 
 
-async def _record(info: strawberry.Info[Context, None], endpoint: str, input_: object, key: str | None,
-                  id_field: str) -> StationWorkResult:  # type: ignore[valid-type]
-    return await run_command(info, "activities", endpoint, input_, key, _recorded(id_field))
-
-
 def recorder(endpoint: str, input_type: type, id_field: str) -> Callable[..., Awaitable[Any]]:
-    """The resolver of a mutation that sends its input as the `endpoint` command and answers the id in
-    `id_field`: every mutation of this module but one has that shape, so it is written once. Strawberry reads
-    the types from the annotations set here."""
-
-    async def resolve(info: strawberry.Info[Context, None], input: Any,
-                      idempotency_key: str | None = None) -> Any:
-        return await _record(info, endpoint, input, idempotency_key, id_field)
-
-    resolve.__annotations__ = {"info": strawberry.Info[Context, None], "input": input_type,
-                               "idempotency_key": str | None, "return": StationWorkResult}
-    return resolve
+    """The resolver of a mutation that sends its input as the activities' `endpoint` command and answers the id
+    in `id_field`: every mutation of this module but one has that shape."""
+    return command_resolver("activities", endpoint, input_type, StationWorkResult, _recorded(id_field))
 
 
 set_station_targets = recorder("set_station_targets", SetStationTargetsInput, "station_id")
@@ -596,7 +583,8 @@ async def submit_work_report(info: strawberry.Info[Context, None], input: Submit
         return user_error(error)
     fields = {k: v for k, v in dataclasses.asdict(input).items() if k != "consistency_token"}
     command = SubmitWorkReportCommand(**{**fields, "figures": counted["figures"]})
-    return await _record(info, "submit_work_report", command, idempotency_key, "report_id")
+    return await run_command(info, "activities", "submit_work_report", command, idempotency_key,
+                             _recorded("report_id"))
 
 
 @dataclasses.dataclass
