@@ -15,16 +15,24 @@ from shared.id_number import masked
 from shared.runtime import RequestContext
 
 
+async def _registered_fields(store: EventStore, ids: Any, prefix: str, registered: type, field: str,
+                             request: RequestContext) -> list[Any]:
+    """For each id (up to 200), one sealed field of its registration event, when the caller may see its
+    station (None otherwise)."""
+    found: list[Any] = []
+    for ident in [str(i) for i in ids][:200]:
+        value = None
+        for recorded in await store.read_stream(f"{prefix}-{ident}"):
+            if isinstance(recorded.payload, registered) and request.actor.may_act_for(recorded.payload.station_id):
+                value = getattr(recorded.payload, field)
+        found.append(value)
+    return found
+
+
 async def resource_contacts(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """Each resource's contact, for callers who may see its station (None otherwise, or once erased)."""
-    found: list[str | None] = []
-    for resource_id in [str(i) for i in body.get("resource_ids", [])][:200]:
-        contact = None
-        for recorded in await store.read_stream(f"resource-{resource_id}"):
-            if isinstance(recorded.payload, ResourceMapped) and request.actor.may_act_for(recorded.payload.station_id):
-                contact = recorded.payload.contact
-        found.append(contact)
-    return {"contacts": found}
+    """Each resource's contact, for callers who may see its station (None otherwise)."""
+    return {"contacts": await _registered_fields(store, body.get("resource_ids", []), "resource", ResourceMapped,
+                                                 "contact", request)}
 
 
 async def volunteer_views(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -46,12 +54,5 @@ async def volunteer_views(store: EventStore, body: dict[str, Any], request: Requ
 
 async def organisation_leaders(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Each organisation's leader, for readers of its station (None otherwise)."""
-    found: list[str | None] = []
-    for organisation_id in [str(i) for i in body.get("organisation_ids", [])][:200]:
-        leader = None
-        for recorded in await store.read_stream(f"organisation-{organisation_id}"):
-            if isinstance(recorded.payload, OrganisationRegistered) and request.actor.may_act_for(
-                    recorded.payload.station_id):
-                leader = recorded.payload.leader
-        found.append(leader)
-    return {"leaders": found}
+    return {"leaders": await _registered_fields(store, body.get("organisation_ids", []), "organisation",
+                                                OrganisationRegistered, "leader", request)}
