@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import station_scope, visible_stations
 from shared.runtime import RequestContext
 
 _DIMENSIONS = {
@@ -24,7 +24,7 @@ async def case_breakdown(pool: asyncpg.Pool, body: dict[str, Any], request: Requ
               " coalesce(s.categories, r.categories, '{}') AS categories FROM cases c"
               " LEFT JOIN recipients r USING (recipient_id)"
               " LEFT JOIN recipients s ON s.recipient_id = r.merged_into"
-              " WHERE ($1::text[] IS NULL OR c.station_id = ANY($1)) AND ($2::text IS NULL OR c.station_id = $2)"
+              f" WHERE {station_scope('c.')}"
               " AND c.status = $3) ")
     args = (visible_stations(request.actor), body.get("station_id"), body.get("status") or "open")
     stations: dict[str, dict[str, Any]] = {}

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.china import china_day
 from shared.runtime import RequestContext
@@ -39,7 +39,7 @@ async def compliance(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     month = str(body.get("month", ""))
     start, end = month_bounds(month)
     visible, station_id = visible_stations(request.actor), body.get("station_id")
-    scope = "($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR station_id = $2)"
+    scope = station_scope()
     stations = [r["station_id"] for r in await pool.fetch(
         f"SELECT station_id FROM stations WHERE {scope} AND opened_on < $3 AND (closed_on IS NULL OR closed_on >= $4)"
         " ORDER BY code", visible, station_id, end, start)]
@@ -47,7 +47,7 @@ async def compliance(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
                                     " AND held_on >= $3 AND held_on < $4", visible, station_id, start, end)
     meetings = await pool.fetch(
         f"SELECT s.station_id, m.mode, m.starts_at FROM meetings m JOIN meeting_stations s USING (meeting_id)"
-        f" WHERE {scope.replace('station_id', 's.station_id')} AND m.starts_at >= $3 AND m.starts_at < $4",
+        f" WHERE {station_scope('s.')} AND m.starts_at >= $3 AND m.starts_at < $4",
         visible, station_id, datetime.combine(start - timedelta(days=1), datetime.min.time()).astimezone(),
         datetime.combine(end + timedelta(days=1), datetime.min.time()).astimezone())
     return {"month": month, "stations": monthly_compliance(

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import station_scope, visible_stations
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.runtime import RequestContext
@@ -21,6 +21,6 @@ async def disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: Request
     first = min(max(int(body.get("first") or 50), 1), 200)
     rows = await pool.fetch(
         "SELECT recipient_id, station_id, fields, purpose, read_by, read_by_role, read_at FROM disclosures"
-        " WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR station_id = $2)"
+        f" WHERE {station_scope()}"
         " ORDER BY seq DESC LIMIT $3", visible_stations(request.actor), body.get("station_id"), first)
     return {"disclosures": [dict(r) for r in rows]}

@@ -7,13 +7,13 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import station_scope, visible_stations
 from shared.runtime import RequestContext
 
 
 async def recipient_list(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Newest first; merged duplicates left out unless asked for; erased ones kept (they still count)."""
-    where = ("($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR station_id = $2)"
+    where = (f"{station_scope()}"
              " AND ($3::text IS NULL OR $3 = ANY(categories)) AND ($4::text IS NULL OR community = $4)"
              " AND ($5 OR merged_into IS NULL)")
     return await paged(

@@ -11,6 +11,12 @@ def visible_stations(actor: Actor) -> list[str] | None:
     return None if actor.sees_every_station else list(actor.station_ids)
 
 
+def station_scope(prefix: str = "") -> str:
+    """SQL for "a station the caller sees ($1: their stations, null for every one) and, if asked ($2), that
+    one"; `prefix` names the table (`"c."`)."""
+    return f"($1::text[] IS NULL OR {prefix}station_id = ANY($1)) AND ($2::text IS NULL OR {prefix}station_id = $2)"
+
+
 def require_visible(actor: Actor, station_id: str) -> None:
     """A station named outright that the caller may not see is refused, not answered empty."""
     if not actor.may_act_for(station_id):

@@ -14,12 +14,10 @@ import asyncpg
 
 from services.reporting.queries.caseload import as_of
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import require_visible, visible_stations
+from services.reporting.queries.scope import require_visible, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
-
-_SCOPE = "($1::text[] IS NULL OR {0}station_id = ANY($1)) AND ($2::text IS NULL OR {0}station_id = $2)"
 
 FIGURES: dict[str, str] = {
     "person_times_direct": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND reach = 'direct'"
@@ -67,8 +65,7 @@ FIGURES: dict[str, str] = {
     "supervisions": "SELECT station_id, count(*) FROM supervisions WHERE {scope} AND held_on >= $3"
                     " AND held_on < $4 GROUP BY 1",
     "project_meetings": "SELECT s.station_id, count(*) FROM meetings m JOIN meeting_stations s USING (meeting_id)"
-                        " WHERE ($1::text[] IS NULL OR s.station_id = ANY($1)) AND ($2::text IS NULL OR"
-                        " s.station_id = $2) AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $3"
+                        f" WHERE {station_scope('s.')} AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $3"
                         " AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date < $4 GROUP BY 1",
     "issues_raised": "SELECT station_id, count(*) FROM compound_issues WHERE {scope} AND raised_on >= $3"
                      " AND raised_on < $4 GROUP BY 1",
@@ -85,7 +82,7 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
     """station id → figure name → value, for [start, end); stations with nothing recorded are absent."""
     found: dict[str, dict[str, int]] = {}
     for name, query in FIGURES.items():
-        for station, value in await pool.fetch(query.format(scope=_SCOPE.format("")), stations, station_id,
+        for station, value in await pool.fetch(query.format(scope=station_scope()), stations, station_id,
                                                start, end):
             found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
                 if name == "volunteer_hours" else int(value or 0)
@@ -94,7 +91,7 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
 
 async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
                              start: date, end: date) -> list[dict[str, Any]]:
-    rows = await pool.fetch(f"SELECT level, count(*) FROM publicity WHERE {_SCOPE.format('')}"
+    rows = await pool.fetch(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
                             " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
                             stations, station_id, start, end)
     return [{"level": r["level"], "count": r["count"]} for r in rows]
@@ -118,7 +115,7 @@ async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
     """Projects with their progress against what they planned, newest first (Relay page)."""
     return await paged(
         pool, body, "project", _PROJECT_PROGRESS.replace("SELECT p.project_id", "SELECT p.seq, p.project_id"),
-        f"{_SCOPE.format('p.')} AND ($3::int IS NULL OR (extract(year FROM p.starts_on) <= $3"
+        f"{station_scope('p.')} AND ($3::int IS NULL OR (extract(year FROM p.starts_on) <= $3"
         " AND extract(year FROM p.ends_on) >= $3)) AND ($4::text IS NULL OR p.project_id = $4)",
         [visible_stations(request.actor), body.get("station_id"), body.get("year"), body.get("project_id")],
         seq="p.seq")
@@ -135,7 +132,7 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
         " (SELECT count(*) FROM group_feedback f WHERE f.group_id = g.group_id) AS feedback_forms,"
         " (SELECT avg(satisfaction)::float FROM group_feedback f WHERE f.group_id = g.group_id) AS satisfaction"
         " FROM groups g",
-        f"{_SCOPE.format('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR g.phase = $4)"
+        f"{station_scope('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR g.phase = $4)"
         " AND ($5::text IS NULL OR g.group_id = $5)",
         [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), body.get("phase"),
          body.get("group_id")], seq="g.seq")
@@ -143,7 +140,7 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
 
 async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     rows = await pool.fetch(
-        f"SELECT s.*, s.present + s.walk_ins AS attendance FROM group_sessions s WHERE {_SCOPE.format('s.')}"
+        f"SELECT s.*, s.present + s.walk_ins AS attendance FROM group_sessions s WHERE {station_scope('s.')}"
         " AND s.group_id = $3 ORDER BY s.number", visible_stations(request.actor), None, str(body.get("group_id")))
     return {"sessions": [dict(r) for r in rows]}
 
@@ -153,7 +150,7 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
     return await paged(
         pool, body, "activity", "SELECT * FROM activities",
-        f"{_SCOPE.format('')} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5",
+        f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5",
         [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), start, end])
 
 
@@ -161,7 +158,7 @@ async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
     """News items and other materials, latest recorded first (Relay page)."""
     return await paged(
         pool, body, "publicity", "SELECT * FROM publicity",
-        f"{_SCOPE.format('')} AND ($3::text IS NULL OR level = $3)"
+        f"{station_scope()} AND ($3::text IS NULL OR level = $3)"
         " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)",
         [visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year")])
 
@@ -169,7 +166,7 @@ async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Needs-research campaigns, latest recorded first (Relay page)."""
     return await paged(pool, body, "survey", "SELECT seq, survey_id, station_id, title, method, starts_on, ends_on,"
-                       " distributed, returned, needs::text FROM surveys", _SCOPE.format(""),
+                       " distributed, returned, needs::text FROM surveys", station_scope(),
                        [visible_stations(request.actor), body.get("station_id")])
 
 
@@ -240,7 +237,7 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     rows = await pool.fetch(
         f"SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community, '') AS community, project_id,"
-        f" kind, reach, sum(count)::int AS count FROM person_times WHERE {_SCOPE.format('')} AND day >= $3"
+        f" kind, reach, sum(count)::int AS count FROM person_times WHERE {station_scope()} AND day >= $3"
         " AND day < $4 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6",
         visible_stations(request.actor), body.get("station_id"), start, end)
     return {"rows": [dict(r) for r in rows]}
@@ -268,7 +265,7 @@ async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
         "SELECT r.*, (SELECT coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id',"
         " u.activity_id, 'used_on', u.used_on) ORDER BY u.used_on), '[]')::text FROM resource_uses u"
         " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
-        f"{_SCOPE.format('r.')} AND ($3::text IS NULL OR r.kind = $3)",
+        f"{station_scope('r.')} AND ($3::text IS NULL OR r.kind = $3)",
         [visible_stations(request.actor), body.get("station_id"), body.get("kind")], seq="r.seq")
 
 
@@ -278,7 +275,7 @@ async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         pool, body, "supervision",
         "SELECT v.*, (SELECT coalesce(json_agg(a ORDER BY a.action_id), '[]')::text FROM supervision_actions a"
         " WHERE a.supervision_id = v.supervision_id) AS actions FROM supervisions v",
-        f"{_SCOPE.format('v.')}", [visible_stations(request.actor), body.get("station_id")], seq="v.seq")
+        f"{station_scope('v.')}", [visible_stations(request.actor), body.get("station_id")], seq="v.seq")
 
 
 async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -289,7 +286,7 @@ async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " WHERE s.meeting_id = m.meeting_id AND ($1::text[] IS NULL OR s.station_id = ANY($1))) AS station_ids"
         " FROM meetings m",
         "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
-        f" {_SCOPE.format('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")
+        f" {station_scope('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")
 
 
 _VOLUNTEER = """
@@ -309,7 +306,7 @@ async def volunteers(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     """Volunteers with their total hours, teams and trainings, latest registered first (Relay page)."""
     return await paged(
         pool, body, "volunteer", _VOLUNTEER,
-        f"{_SCOPE.format('v.')} AND ($3::text IS NULL OR v.volunteer_id = $3) AND (NOT $4 OR v.leader_since IS NOT"
+        f"{station_scope('v.')} AND ($3::text IS NULL OR v.volunteer_id = $3) AND (NOT $4 OR v.leader_since IS NOT"
         " NULL)", [visible_stations(request.actor), body.get("station_id"), body.get("volunteer_id"),
                    bool(body.get("leaders_only"))], seq="v.seq")
 
@@ -318,7 +315,7 @@ async def volunteer_services(pool: asyncpg.Pool, body: dict[str, Any], request: 
     """A volunteer's service records, oldest first: what their certificate is made of."""
     rows = await pool.fetch(
         f"SELECT s.*, t.name AS station_name FROM volunteer_services s JOIN stations t USING (station_id)"
-        f" WHERE {_SCOPE.format('s.')} AND s.volunteer_id = $3 ORDER BY s.served_on, s.record_id",
+        f" WHERE {station_scope('s.')} AND s.volunteer_id = $3 ORDER BY s.served_on, s.record_id",
         visible_stations(request.actor), None, str(body.get("volunteer_id")))
     return {"services": [dict(r) for r in rows]}
 
@@ -330,7 +327,7 @@ async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
         "SELECT o.*, (SELECT count(*) FROM organisation_activities a WHERE a.organisation_id = o.organisation_id)"
         " AS activities, (SELECT coalesce(sum(participants), 0) FROM organisation_activities a"
         " WHERE a.organisation_id = o.organisation_id) AS participants FROM organisations o",
-        f"{_SCOPE.format('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
+        f"{station_scope('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
         " AND ($5::text IS NULL OR o.status = $5)",
         [visible_stations(request.actor), body.get("station_id"), body.get("community"), body.get("type"),
          body.get("status")], seq="o.seq")
@@ -341,7 +338,7 @@ async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request:
     rows = await pool.fetch(
         f"SELECT station_id, community, type, count(*) AS total,"
         f" count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
-        f" FROM organisations WHERE {_SCOPE.format('')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        f" FROM organisations WHERE {station_scope()} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         visible_stations(request.actor), body.get("station_id"))
     return {"counts": [dict(r) for r in rows]}
 
@@ -352,7 +349,7 @@ async def compound_issues(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         pool, body, "issue",
         "SELECT i.*, g.property_company, (i.status NOT IN ('resolved', 'escalated') AND i.due_on < $4) AS overdue"
         " FROM compound_issues i JOIN governance g USING (compound_id)",
-        f"{_SCOPE.format('i.')} AND ($3::text IS NULL OR i.compound_id = $3) AND (NOT $5 OR i.status NOT IN"
+        f"{station_scope('i.')} AND ($3::text IS NULL OR i.compound_id = $3) AND (NOT $5 OR i.status NOT IN"
         " ('resolved', 'escalated'))",
         [visible_stations(request.actor), body.get("station_id"), body.get("compound_id"), as_of(body),
          bool(body.get("open_only"))], seq="i.seq")
@@ -360,7 +357,7 @@ async def compound_issues(pool: asyncpg.Pool, body: dict[str, Any], request: Req
 
 async def joint_meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     rows = await pool.fetch(
-        f"SELECT * FROM joint_meetings WHERE {_SCOPE.format('')} AND ($3::text IS NULL OR compound_id = $3)"
+        f"SELECT * FROM joint_meetings WHERE {station_scope()} AND ($3::text IS NULL OR compound_id = $3)"
         " ORDER BY held_on DESC, meeting_id", visible_stations(request.actor), body.get("station_id"),
         body.get("compound_id"))
     return {"meetings": [dict(r) for r in rows]}
@@ -422,6 +419,6 @@ async def volunteer_teams(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         "SELECT t.*, (SELECT count(*) FROM volunteer_team_members m WHERE m.team_id = t.team_id) AS members,"
         " (SELECT coalesce(array_agg(m.volunteer_id ORDER BY m.joined_on), '{}') FROM volunteer_team_members m"
         "  WHERE m.team_id = t.team_id AND m.leader) AS leader_ids"
-        f" FROM volunteer_teams t WHERE {_SCOPE.format('t.')} ORDER BY t.kind, t.name",
+        f" FROM volunteer_teams t WHERE {station_scope('t.')} ORDER BY t.kind, t.name",
         visible_stations(request.actor), body.get("station_id"))
     return {"teams": [dict(r) for r in rows]}
