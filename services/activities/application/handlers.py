@@ -352,7 +352,9 @@ async def record_qualification(command: RecordQualification, unit: Unit) -> Appe
 
 async def open_work(unit: Unit, cases: OpenCases, staff_id: str, station_ids: tuple[str, ...]) -> staff.OpenWork:
     """The open cases and groups someone carries at these stations, named as users know them
-    (HSP-2026-0042; a group by its name)."""
+    (HSP-2026-0042; a group by its name). Leaving no station, there is nothing to look up."""
+    if not station_ids:
+        return staff.OpenWork(cases=(), groups=())
     codes = {s: station.code for s, station in (await _stations(unit, station_ids)).items()}
     carried = [case_id if number is None else f"{codes.get(station_id, '?')}-{year}-{number:04d}"
                for case_id, station_id, number, year in await cases.open_cases(staff_id, station_ids)]
