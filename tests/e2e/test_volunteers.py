@@ -62,6 +62,13 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
     assert teams == [{"name": "黑石铺枢纽志愿服务队", "kind": "HUB", "members": 1, "leaderIds": [volunteer_id]}]
     assert found["trainings"] == [{"name": "志愿服务基础", "hours": 2.0}]
     assert found["leaderSince"] == today.isoformat()
+    month = (await graphql(http, """query($s: ID!, $m: String!, $t: String) { stationDashboard(stationId: $s,
+        month: $m, consistencyToken: $t) { thisMonth { volunteersRegistered volunteerHours trainings } } }""",
+                           me, s=station_id, m=today.strftime("%Y-%m"), t=last["consistencyToken"]))["data"]
+    served = [(served_on, hours) for served_on, hours, _, _ in services] + [(today - timedelta(days=30), 3)]
+    assert month["stationDashboard"]["thisMonth"] == {  # the dashboard counts the volunteers' month too
+        "volunteersRegistered": 1, "trainings": 1,
+        "volunteerHours": sum(hours for day, hours in served if (day.year, day.month) == (today.year, today.month))}
 
     erased = await record(http, me, "eraseVolunteer", "EraseVolunteerInput", volunteerId=volunteer_id,
                           reason="本人要求删除")
