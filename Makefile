@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint unit bench bench-reporting rebuild clean schema asyncapi replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting rebuild clean schema asyncapi replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
+# Every test today, then again at three shifted instants (tests/clock.py) the tests that take the day from the clock.
 test: lint
+	$(PY) -m pytest
+	$(PY) -m tests.clock
+
+test-today: lint
 	$(PY) -m pytest
 
 unit: $(STAMP)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def utc_now() -> datetime:
+    """The instant now, from Python's clock: every instant hemiao stores comes from here, never the database's
+    `now()`, so that one clock (which a test can set) decides what day a thing happened on."""
+    return datetime.now(UTC)
 
 
 def china_today() -> date:

@@ -11,11 +11,13 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from tests.clock import travelling
 from tests.support import Servers, System, running_system
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-keys"
@@ -37,6 +39,13 @@ def servers() -> Iterator[Servers]:
     finally:
         postgres.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
+    """Python's clocks for this test (see tests/clock.py): set before any service of the test starts."""
+    with travelling(request) as now:
+        yield now
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
+from shared.china import utc_now
 from shared.contracts import decode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
@@ -50,9 +52,11 @@ class PostgresEventStore(AppendsOneByMany):
     write personal data at all.
     """
 
-    def __init__(self, pool: asyncpg.Pool, data_key: bytes | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool, data_key: bytes | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self._pool = pool
         self._data_key = data_key
+        self._clock = clock
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
         async with self._pool.acquire() as conn:
@@ -139,16 +143,17 @@ class PostgresEventStore(AppendsOneByMany):
         if current != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version)
         event_ids = [uuid4() for _ in append.events]
+        recorded_at = self._clock()
         rows = []
         for offset, (event_id, payload) in enumerate(zip(event_ids, append.events, strict=True), start=1):
             registration = event_class(type(payload).__name__)
             data = await sealed_data(payload, lambda person: self._key_for(conn, person))
             rows.append((stream_id, append.stream_type, expected_version + offset, event_id, registration.type_name,
                          registration.schema_version, json.dumps(data, ensure_ascii=False),
-                         json.dumps(metadata.as_dict(), ensure_ascii=False)))
+                         json.dumps(metadata.as_dict(), ensure_ascii=False), recorded_at))
         await conn.executemany(
             "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
-            " data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)", rows)
+            " data, metadata, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)", rows)
         for payload in append.events:
             for claim, owner, field in unique_claims(payload, self._claim):
                 await self._claim_value(conn, claim, owner, field)

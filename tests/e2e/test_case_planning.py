@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 
+from shared.china import china_today
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import RECORD, change, close_through_every_stage, graphql
 from tests.support import System, head, open_case_for, open_station, worker
+
+
+def in_half_a_year() -> str:
+    """A goal's target date: ahead of today (the test's clock), whatever the day."""
+    return (china_today() + timedelta(days=183)).isoformat()
 
 CASE = """
 query($id: ID!, $token: String) {
@@ -24,7 +32,7 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
     opened = await open_case_for(system, station_id)
     me, boss = worker(station_id), head(station_id)
     case_id = opened["case_id"]
-    goals = [{"description": "每周外出一次", "measure": "连续 4 周", "targetDate": "2026-12-31"}]
+    goals = [{"description": "每周外出一次", "measure": "连续 4 周", "targetDate": in_half_a_year()}]
 
     too_early = await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id, goals=goals,
                              strategies="定期上门")
@@ -62,7 +70,7 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
     assert (first["status"], first["comment"], first["decidedBy"]) == ("RETURNED", "目标需更具体", "head-1")
     assert (second["status"], second["strategies"]) == ("APPROVED", "链接社区志愿者")
     assert second["goals"] == [{"id": "v2-g1", "description": "每周由志愿者陪同外出一次", "measure": "连续 4 周",
-                                "targetDate": "2026-12-31"}]
+                                "targetDate": goals[0]["targetDate"]}]
 
 
 async def test_a_closed_case_is_reopened_and_an_open_one_transferred_by_the_station_head(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from shared.china import china_today
 from shared.contracts import Actor
 from tests.e2e.graphql import OPEN, RECORD, REGISTER, STATION_MONTH, graphql, member
 from tests.support import System, open_station, worker
@@ -72,13 +74,14 @@ async def test_a_recipients_details_are_kept_up_to_date_and_a_bad_update_changes
     recipient_id = await register(http, me, station_id, address="一力社区3栋", consentGivenOn="2026-10-01",
                                   consentPurpose="上门探访")
     before = await system.cases.pool.fetchval("SELECT count(*) FROM events")
+    tomorrow = (china_today() + timedelta(days=1)).isoformat()
 
     refused = [(await graphql(http, UPDATE, me, input=fields))["data"]["updateRecipient"] for fields in (
         {"recipientId": recipient_id, "phone": "call me"},
         {"recipientId": recipient_id},
         {"recipientId": recipient_id, "address": "x", "clear": ["ADDRESS"]},
         {"recipientId": recipient_id, "categories": [member("LEFT_BEHIND_CHILD")]},
-        {"recipientId": recipient_id, "community": "状元坡社区", "categories": [member("DISABLED", "2027-01-01")]},
+        {"recipientId": recipient_id, "community": "状元坡社区", "categories": [member("DISABLED", tomorrow)]},
     )]
     assert [(r["__typename"], r["code"], r["field"]) for r in refused] == [
         ("InvalidInput", "invalid_input", "phone"), ("InvalidInput", "invalid_input", "recipientId"),

@@ -7,11 +7,16 @@ from typing import Any
 
 import httpx
 import openpyxl
+import pytest
 
 from gateway.consistency import decode_token
 from shared.contracts import Actor
+from tests.clock import STORY
 from tests.e2e.graphql import RECORD, graphql, record, recorded
 from tests.support import BUREAU, System, open_case_for, open_station, worker
+
+# The story is November 2026's: a group planned (dated today) and met that month, and its month report.
+pytestmark = pytest.mark.clock(STORY)
 
 FIGURES = """personTimesDirect personTimesIndirect casePersonTimes groupPersonTimes activityPersonTimes peopleServed
              caseSessions groupsPlanned groupsMeeting groupSessions activities projects surveys

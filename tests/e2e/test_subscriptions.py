@@ -76,7 +76,9 @@ async def test_a_case_subscriber_gets_that_cases_changes_only_and_another_statio
         system: System, http: httpx.AsyncClient) -> None:
     hsp, wy = await open_station(system), await open_station(system, "WY")
     me, them = worker(hsp, "sw-hsp-1"), worker(wy, "sw-wy-1")
-    case_id = (await open_case_for(system, hsp, me))["case_id"]
+    opened = await open_case_for(system, hsp, me)
+    case_id = opened["case_id"]
+    await system.read_models_have(opened["position"])  # published before we subscribe: not a change we wait for
     async with changes_of(http, me, case_id) as mine, changes_of(http, them, case_id) as theirs:
         await recorded(http, me, "recordActivity", "RecordActivityInput", stationId=hsp, community="一力社区",
                        title="社区游园", kind="FESTIVAL", heldOn="2026-10-20", place="广场", directParticipants=15)

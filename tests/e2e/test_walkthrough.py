@@ -9,11 +9,16 @@ from typing import Any
 
 import httpx
 import openpyxl
+import pytest
 
 from gateway.consistency import decode_token
 from shared.devstack.demo import bureau, demo_id, social_worker, station_head, station_id, supervisor
+from tests.clock import STORY
 from tests.e2e.graphql import graphql
 from tests.support import System
+
+# The walkthroughs tell November 2026 in its dates, so they run on a day of that month.
+pytestmark = pytest.mark.clock(STORY)
 
 DOCS = Path(__file__).parents[2] / "docs"
 BLOCK = re.compile(r"```graphql\n(.*?)```", re.S)

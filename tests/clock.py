@@ -1,0 +1,87 @@
+"""The suite's clock: every test runs at the instant `HEMIAO_TEST_NOW` names, or now, unless it sets its own.
+
+`HEMIAO_TEST_NOW` is an ISO instant with its offset (CI passes China times such as
+`2026-12-31T23:30:00+08:00`); the clock then starts there and ticks. A test whose
+story is told in fixed dates (a month's figures, say) sets its own instant with
+`@pytest.mark.clock("2026-11-28T10:00:00+08:00")`, so it passes on any day.
+
+time-machine moves Python's clocks only (`datetime.now`, `time.time`, …), in this
+process: the services, gateway and consumers that a test runs in-process all read
+the same instant, while PostgreSQL and nats-server keep the machine's time. So
+nothing may judge a day by the database's `now()`; hemiao takes every instant
+from Python (the event store stamps `recorded_at` itself).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+SUITE_NOW = "HEMIAO_TEST_NOW"
+
+STORY = "2026-11-28T10:00:00+08:00"
+"""The instant of the stories told in November 2026's dates (the walkthroughs, a month's figures)."""
+
+
+def instant(text: str) -> datetime:
+    """An aware instant from ISO text, in UTC (a ZoneInfo destination would make time-machine change TZ)."""
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset; write it as 2026-12-31T23:30:00+08:00")
+    return parsed.astimezone(UTC)
+
+
+def suite_instant() -> datetime | None:
+    """The instant the whole run is set to, if any."""
+    text = os.environ.get(SUITE_NOW)
+    return instant(text) if text else None
+
+
+@contextlib.contextmanager
+def travelling(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
+    """The test's own instant (its `clock` mark), else the suite's, else the machine's; Python's clocks tick on."""
+    mark = request.node.get_closest_marker("clock")
+    destination = instant(mark.args[0]) if mark is not None else suite_instant()
+    if destination is None:
+        yield None
+        return
+    with time_machine.travel(destination, tick=True):
+        yield destination
+
+
+def shifted_instants(today: date) -> list[str]:
+    """The instants CI runs the suite at besides now, in China time, each at 23:30 (15:30 in UTC, so a day read
+    in UTC is still the right one, and half an hour later China's day turns): the last day of this month (of
+    January in December), 31 December, and the next 29 February."""
+    month = today if today.month < 12 else date(today.year + 1, 1, 1)
+    month_end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    leap_year = next(year for year in range(today.year, today.year + 9) if calendar.isleap(year)
+                     and date(year, 2, 29) >= today)
+    return [f"{day.isoformat()}T23:30:00+08:00" for day in (month_end, date(today.year, 12, 31),
+                                                             date(leap_year, 2, 29))]
+
+
+def main() -> int:
+    """Run the tests that take the day from the clock (those without their own `clock` mark) at each instant."""
+    from shared.china import china_today
+
+    for now in shifted_instants(china_today()):
+        print(f"\n=== the suite at {now} (China time), tests that take today from the clock ===", flush=True)
+        env = {**os.environ, SUITE_NOW: now}
+        code = subprocess.call([sys.executable, "-m", "pytest", "-m", "not clock", "-q", *sys.argv[1:]], env=env)
+        if code != 0:
+            print(f"=== failed at {now} ===", flush=True)
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
