@@ -5,17 +5,39 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import NoReturn
 
 from shared.auth import issue_token
-from shared.config import development_secret
+from shared.config import existing_development_secret, jwt_secret_file
 from shared.contracts import Actor, Role
+from shared.contracts.actor import ALL_STATIONS
 from shared.export_cli import add_parser as add_export
+
+DISTRICT_LEVEL = (Role.DISTRICT_BUREAU, Role.PROJECT_DIRECTOR, Role.SYSTEM)
+"""The roles a token may give every station (`*`); every other role works for named stations."""
+
+
+def _refuse(zh: str, en: str) -> NoReturn:
+    print(f"{zh}\n{en}", file=sys.stderr)
+    sys.exit(2)
 
 
 def _token(args: argparse.Namespace) -> None:
-    actor = Actor(subject=args.subject, name=args.name or args.subject, role=Role(args.role),
-                  station_ids=tuple(args.station or ["*"]))
-    print(issue_token(development_secret(), actor, ttl_seconds=args.days * 24 * 3600))
+    role = Role(args.role)
+    stations = args.station or ([ALL_STATIONS] if role in DISTRICT_LEVEL else [])
+    if role not in DISTRICT_LEVEL and (not stations or ALL_STATIONS in stations):
+        _refuse(f"{role.value} 是社工站的角色：请用 --station <社工站 id> 指定社工站（可重复），不能用 *",
+                f"{role.value} is a station role: name its stations with --station <station id> (repeat for more),"
+                " not *")
+    # Never make a secret here: one made now is not the one the running services verify with.
+    secret = existing_development_secret()
+    if secret is None:
+        _refuse(f"找不到 JWT 密钥：未设置 HEMIAO_JWT_SECRET，{jwt_secret_file()} 也不存在"
+                "（先运行 make run，或把 HEMIAO_VAR_DIR 设为运行中系统的 var 目录）",
+                f"No JWT secret found: HEMIAO_JWT_SECRET is not set and {jwt_secret_file()} does not exist"
+                " (run `make run` first, or set HEMIAO_VAR_DIR to the running stack's var directory)")
+    actor = Actor(subject=args.subject, name=args.name or args.subject, role=role, station_ids=tuple(stations))
+    print(issue_token(secret, actor, ttl_seconds=args.days * 24 * 3600))
 
 
 def _asyncapi(_: argparse.Namespace) -> None:
@@ -39,9 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="hemiao", description="禾苗 hemiao: social work stations' back end")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    token = commands.add_parser("token", help="print a development token (HS256, the secret in ./var)")
+    token = commands.add_parser("token", help="print a development token (HS256: HEMIAO_JWT_SECRET, else the"
+                                " secret in HEMIAO_VAR_DIR, else in the project's var/)")
     token.add_argument("--role", choices=[r.value for r in Role], default=Role.SOCIAL_WORKER.value)
-    token.add_argument("--station", action="append", help="a station id the token covers (repeat; default: all)")
+    token.add_argument("--station", action="append",
+                       help="a station id the token covers (repeat); required for station roles, district-level ones"
+                       " default to every station")
     token.add_argument("--subject", default="dev-user")
     token.add_argument("--name", default=None)
     token.add_argument("--days", type=int, default=30)

@@ -18,6 +18,10 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+PROJECT_VAR_DIR = Path(__file__).resolve().parents[1] / "var"
+"""The project's own `var/`, where `make run` (run from the project) keeps its state."""
+
+
 def var_dir() -> Path:
     """Where local state lives (`./var` unless HEMIAO_VAR_DIR says otherwise)."""
     return Path(_env("HEMIAO_VAR_DIR", "var")).resolve()
@@ -39,6 +43,25 @@ def _secret(variable: str, filename: str, make: Callable[[], str]) -> str:
 def development_secret() -> str:
     """The HS256 secret: HEMIAO_JWT_SECRET, else one generated once into ./var."""
     return _secret("HEMIAO_JWT_SECRET", "jwt-secret", lambda: secrets.token_urlsafe(48))
+
+
+def jwt_secret_file() -> Path:
+    """Where a tool looks for the stack's HS256 secret: HEMIAO_VAR_DIR's, else the project's `var/` (not the
+    working directory's: a tool run elsewhere must find the secret the running services use)."""
+    configured = os.environ.get("HEMIAO_VAR_DIR")
+    return (Path(configured).resolve() if configured else PROJECT_VAR_DIR) / "jwt-secret"
+
+
+def existing_development_secret() -> str | None:
+    """The HS256 secret the services verify with, never making one: HEMIAO_JWT_SECRET, else the file
+    `jwt_secret_file()` names; None when there is neither."""
+    configured = os.environ.get("HEMIAO_JWT_SECRET")
+    if configured:
+        return configured
+    path = jwt_secret_file()
+    if not path.is_file():
+        return None
+    return path.read_text().strip() or None
 
 
 def _key(variable: str, filename: str) -> bytes:

@@ -27,6 +27,17 @@ class ExportError(Exception):
     pass
 
 
+def default_gateway() -> str:
+    """HEMIAO_GATEWAY_URL, else where the gateway listens (GATEWAY_HOST, GATEWAY_PORT, as `python -m gateway`);
+    a gateway bound to every address is reached on loopback."""
+    url = os.environ.get("HEMIAO_GATEWAY_URL")
+    if url:
+        return url.rstrip("/")
+    host = os.environ.get("GATEWAY_HOST") or "127.0.0.1"
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{os.environ.get('GATEWAY_PORT') or '8000'}"
+
+
 def _post(gateway: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(f"{gateway}/graphql", data=json.dumps({"query": query, "variables": variables})
                                      .encode(), headers={"Authorization": f"Bearer {token}",
@@ -93,7 +104,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     parser.add_argument("--output", "-o", help="where to save it (default: the file's own name, here)")
     parser.add_argument("--token", help="the caller's token (default: HEMIAO_TOKEN)")
-    parser.add_argument("--gateway", default=os.environ.get("HEMIAO_GATEWAY_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--gateway", default=default_gateway(),
+                        help="the gateway's address (default: HEMIAO_GATEWAY_URL, else http://GATEWAY_HOST:GATEWAY_PORT,"
+                        " else http://127.0.0.1:8000)")
     parser.set_defaults(handler=run)
 
 

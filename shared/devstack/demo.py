@@ -9,6 +9,7 @@ second load appends nothing.
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -179,7 +180,31 @@ def _station_work_commands() -> list[tuple[str, str, dict[str, Any]]]:
 
 async def load_demo(client: ServiceClient, token: str) -> int:
     """Send every demo command; returns how many were sent (replays append nothing)."""
+    return len(await send_demo(client, token))
+
+
+async def send_demo(client: ServiceClient, token: str) -> list[dict[str, Any]]:
+    """Send every demo command; the position each one's reply names (service, stream, version)."""
     commands = _commands() + _station_work_commands()
+    positions: list[dict[str, Any]] = []
     for n, (service, endpoint, payload) in enumerate(commands):
-        await client.call(service, endpoint, payload, token=token, idempotency_key=f"demo-{n}")
-    return len(commands)
+        answer = await client.call(service, endpoint, payload, token=token, idempotency_key=f"demo-{n}")
+        positions.append(answer.get("position") or {})
+    return positions
+
+
+async def read_side_has(client: ServiceClient, token: str, positions: list[dict[str, Any]],
+                        timeout: float = 60.0) -> bool:
+    """Wait, up to `timeout`, until reporting's read models have applied every position (reporting's own bounded
+    wait, asked again until it says consistent); False when they have not by then."""
+    latest: dict[str, dict[str, Any]] = {}
+    for position in positions:
+        if position and int(position["version"]) >= int(latest.get(position["stream_id"], {}).get("version", 0)):
+            latest[position["stream_id"]] = position
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = await client.call("reporting", "system_status", {"consistency": list(latest.values())},
+                                   token=token, timeout=15)
+        if answer.get("consistent"):
+            return True
+    return False

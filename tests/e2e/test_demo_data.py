@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from shared.devstack.demo import SYSTEM, bureau, load_demo, station_id
+from shared.devstack.demo import SYSTEM, bureau, load_demo, read_side_has, send_demo, station_id
 from tests.e2e.graphql import graphql
 from tests.support import System, token_for
 
@@ -38,3 +38,15 @@ async def test_the_demo_holds_the_articles_figures_and_loads_once(system: System
     assert found["surveys"]["totalCount"] == 4
     assert {e["node"]["stationId"]: e["node"]["returned"] for e in found["surveys"]["edges"]} == {
         station_id(code): None for code in ("WY", "QY", "GHP", "HSP")}
+
+
+async def test_once_the_read_side_has_the_demos_positions_the_first_query_sees_all_of_it(
+        system: System, http: httpx.AsyncClient) -> None:
+    positions = await send_demo(system.client, token_for(SYSTEM))
+
+    assert await read_side_has(system.client, token_for(SYSTEM), positions)
+    found = (await graphql(http, OVERVIEW, bureau()))["data"]  # what make run's gateway answers first, right after
+
+    assert len(positions) > 100 and all(p["stream_id"] for p in positions)
+    assert found["districtOverview"]["totals"]["questionnairesDistributed"] == 1844
+    assert found["districtOverview"]["totals"]["groupPersonTimes"] == 630
