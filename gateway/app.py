@@ -16,10 +16,12 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.exports.links import ExportStore
 from gateway.metrics import metrics_endpoint
 from gateway.schema import schema
+from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
 from shared.natsio import connect
 from shared.runtime import ServiceClient
@@ -48,14 +50,16 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.client: ServiceClient | None = None
         self.exports: ExportStore | None = None
+        self.tokens = ConsistencyTokens(token_key(settings.export_key))
+        self.waits: Waits | None = None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
-        assert self.client is not None, "the gateway's NATS client starts in the lifespan"
+        assert self.client is not None and self.waits is not None, "the gateway's NATS client starts in the lifespan"
         authorization = request.headers.get("authorization")
         if isinstance(request, WebSocket) and authorization is None:
             authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
         return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
-                       response=response, exports=self.exports)
+                       response=response, exports=self.exports, tokens=self.tokens, waits=self.waits)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
@@ -68,6 +72,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         nc = await connect(settings.nats_url, "hemiao-gateway")
         state["nc"] = nc
         graphql.client = ServiceClient(nc, settings.namespace)
+        graphql.waits = Waits(graphql.client)
         graphql.exports = ExportStore(nc.jetstream(), settings.namespace, settings.export_key)
         await graphql.exports.start()
         try:

@@ -12,12 +12,13 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
-from gateway.consistency import decode_token
+from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
+from gateway.waits import Waits
 from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor
-from shared.contracts.errors import DomainError
+from shared.contracts.errors import DomainError, Message
 from shared.runtime import ServiceClient
 
 
@@ -37,12 +38,18 @@ class Context:
     auth: AuthSettings
     authorization: str | None
     request: Request | WebSocket
+    tokens: ConsistencyTokens
+    """Signs the consistency tokens mutations answer, and opens the ones queries bring."""
+    waits: Waits
+    """The gateway copy's waits for the read models, bounded per caller."""
     response: Response | WebSocket | None = None
     exports: ExportStore | None = None
     """Where the files a caller asks for wait to be downloaded, behind signed links."""
     connection_params: dict[str, Any] | None = None
     """graphql-transport-ws's connection_init payload: a browser client's token comes here."""
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    freshness: Freshness = field(default_factory=Freshness)
+    """What this request's waits on consistency tokens came to: `extensions.consistency`."""
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
@@ -77,18 +84,37 @@ class Context:
             raise graphql_error(error) from error
 
     async def query(self, endpoint: str, payload: dict[str, Any], consistency_token: str | None = None,
-                    service: str = "reporting", typed: bool = False) -> dict[str, Any]:
+                    service: str = "reporting", typed: bool = False, fresh: bool = False) -> dict[str, Any]:
         """Ask reporting (or the service that holds the keys to personal data); refusals become GraphQL errors,
-        or, `typed`, stay domain errors for a mutation to answer as its typed result."""
-        self.actor()
+        or, `typed`, stay domain errors for a mutation to answer as its typed result. With a token, the answer
+        waits (bounded) for the read models to have its positions; `fresh` refuses an answer that is behind it."""
+        actor = self.actor()
         try:
-            body = {**payload, "consistency": decode_token(consistency_token)}
-            return await self.client.call(service, endpoint, body, token=self.token,
-                                          correlation_id=self.correlation_id)
+            positions = self.tokens.open(consistency_token)  # a token not signed here never waits
+            body = {**payload, "consistency": positions} if positions else payload
+            answer = await self._call(service, endpoint, body)
+            if not positions or answer.get("consistent", True):
+                if positions:
+                    self.freshness.note(stale=False, waited_ms=0)
+                return answer
+            waited = await self.waits.wait(positions, actor.subject, self.token)
+            if waited.reached:
+                answer = await self._call(service, endpoint, body)
+            stale = not answer.get("consistent", True)
+            self.freshness.note(stale=stale, waited_ms=waited.waited_ms)
+            if stale and fresh:
+                raise DomainError(Message(
+                    zh=f"报表数据尚未包含令牌所指的记录（已等待 {waited.waited_ms} 毫秒），请稍后再提交",
+                    en=f"The read models do not have the token's records yet (waited {waited.waited_ms} ms); "
+                       "submit again in a moment"), field="consistencyToken", code="read_models_behind")
+            return answer
         except DomainError as error:
             if typed:
                 raise
             raise graphql_error(error) from error
+
+    async def _call(self, service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.client.call(service, endpoint, body, token=self.token, correlation_id=self.correlation_id)
 
     async def command(self, service: str, endpoint: str, payload: dict[str, Any],
                       idempotency_key: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
+from gateway.consistency import ConsistencyReport
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
     acknowledge_urgent_risk,
@@ -286,6 +287,7 @@ schema = HemiaoSchema(
     types=list(ERROR_TYPES),
     extensions=[
         OperationMetrics,
+        ConsistencyReport,
         QueryDepthLimiter(max_depth=10),
         MaxAliasesLimiter(max_alias_count=30),
         MaxTokensLimiter(max_token_count=2000),

@@ -11,6 +11,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.exports import reports
 from gateway.exports.tables import csv_bytes, xlsx
@@ -57,14 +58,14 @@ async def _export(info: strawberry.Info[Context, None], making: Awaitable[report
 
 async def export_station_month(info: strawberry.Info[Context, None], station_id: strawberry.ID, month: Month,
                                format: ExportFormat = ExportFormat.XLSX,
-                               consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+                               consistency_token: ConsistencyToken = None) -> ExportResult:  # type: ignore[valid-type]
     """The same figures `stationDashboard` answers, for the caller's own station scope."""
     return await _export(info, reports.station_month(info, str(station_id), month, consistency_token), format)
 
 
 async def export_district_month(info: strawberry.Info[Context, None], month: Month,
                                 format: ExportFormat = ExportFormat.XLSX,
-                                consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+                                consistency_token: ConsistencyToken = None) -> ExportResult:  # type: ignore[valid-type]
     """The district's month, one row per station the caller may see and the district's totals: the very
     `districtOverview` answer."""
     return await _export(info, reports.district_month(info, month, consistency_token), format)
@@ -72,7 +73,7 @@ async def export_district_month(info: strawberry.Info[Context, None], month: Mon
 
 async def export_case_list(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                            status: CaseStatus | None = None, format: ExportFormat = ExportFormat.XLSX,
-                           consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+                           consistency_token: ConsistencyToken = None) -> ExportResult:  # type: ignore[valid-type]
     """The `cases` the caller may see (a station's, or all), one row each, personal data masked."""
     return await _export(info, reports.case_list(info, station_id and str(station_id), status, consistency_token),
                          format)
@@ -80,7 +81,7 @@ async def export_case_list(info: strawberry.Info[Context, None], station_id: str
 
 async def export_volunteer_certificate(info: strawberry.Info[Context, None], volunteer_id: strawberry.ID,
                                        format: ExportFormat = ExportFormat.XLSX,
-                                       consistency_token: str | None = None
+                                       consistency_token: ConsistencyToken = None
                                        ) -> ExportResult:  # type: ignore[valid-type]
     """志愿服务证明: a volunteer's services and total hours, from the records."""
     return await _export(info, reports.volunteer_certificate(info, str(volunteer_id), consistency_token), format)
@@ -88,6 +89,6 @@ async def export_volunteer_certificate(info: strawberry.Info[Context, None], vol
 
 async def export_project_outputs(info: strawberry.Info[Context, None], project_id: strawberry.ID,
                                  format: ExportFormat = ExportFormat.XLSX,
-                                 consistency_token: str | None = None) -> ExportResult:  # type: ignore[valid-type]
+                                 consistency_token: ConsistencyToken = None) -> ExportResult:  # type: ignore[valid-type]
     """A project's progress against its plan, its groups and its activities."""
     return await _export(info, reports.project_outputs(info, str(project_id), consistency_token), format)

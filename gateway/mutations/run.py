@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from gateway.consistency import encode_token
 from gateway.context import Context
 from gateway.types.errors import UserError, user_error
 from shared.contracts.errors import DomainError
@@ -27,7 +26,7 @@ async def run_command(info: strawberry.Info[Context, None], service: str, endpoi
         data = await info.context.command(service, endpoint, as_command(input_), idempotency_key)
     except DomainError as error:
         return user_error(error)
-    return payload(data, encode_token([data["position"]]))
+    return payload(data, info.context.tokens.sign([data["position"]]))
 
 
 def command_resolver(service: str, endpoint: str, input_type: type, result_type: object,

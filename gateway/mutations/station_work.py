@@ -569,7 +569,8 @@ class SubmitWorkReportInput:
     narrative: str
     correction_reason: str = ""
     consistency_token: str | None = strawberry.field(
-        default=None, description="The last write's token: the figures are counted once the records have it")
+        default=None, description="The last write's token: the figures are counted once the records have it, and "
+                                  "the report is refused (read_models_behind) if they do not have it within 5 s")
 
 
 async def submit_work_report(info: strawberry.Info[Context, None], input: SubmitWorkReportInput,
@@ -578,7 +579,7 @@ async def submit_work_report(info: strawberry.Info[Context, None], input: Submit
     try:
         counted = await info.context.query("work_report_figures", {
             "station_id": str(input.station_id), "kind": input.kind.value,
-            "period_start": input.period_start.isoformat()}, input.consistency_token, typed=True)
+            "period_start": input.period_start.isoformat()}, input.consistency_token, typed=True, fresh=True)
     except DomainError as error:
         return user_error(error)
     fields = {k: v for k, v in dataclasses.asdict(input).items() if k != "consistency_token"}

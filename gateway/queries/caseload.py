@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.types.caseload import CaseBreakdown, OverdueItem, OverdueKind, WorkerCaseload
 from gateway.types.enums import CaseStatus
@@ -16,7 +17,7 @@ AS_OF = "The day to judge on (default today, China time), e.g. a month's last da
 
 async def caseload(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                    as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
-                   consistency_token: str | None = None) -> list[WorkerCaseload]:
+                   consistency_token: ConsistencyToken = None) -> list[WorkerCaseload]:
     found = await info.context.query("caseload", {"station_id": station_id, "as_of": as_of and as_of.isoformat()},
                                      consistency_token)
     return [WorkerCaseload(station_id=strawberry.ID(r["station_id"]), worker_id=r["worker_id"],
@@ -26,7 +27,7 @@ async def caseload(info: strawberry.Info[Context, None], station_id: strawberry.
 
 async def overdue(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                   as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
-                  consistency_token: str | None = None) -> list[OverdueItem]:
+                  consistency_token: ConsistencyToken = None) -> list[OverdueItem]:
     found = await info.context.query("overdue", {"station_id": station_id, "as_of": as_of and as_of.isoformat()},
                                      consistency_token)
     return [OverdueItem(case_id=strawberry.ID(r["case_id"]), station_id=strawberry.ID(r["station_id"]),
@@ -36,7 +37,7 @@ async def overdue(info: strawberry.Info[Context, None], station_id: strawberry.I
 
 async def case_breakdown(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                          status: CaseStatus = CaseStatus.OPEN,
-                         consistency_token: str | None = None) -> list[CaseBreakdown]:
+                         consistency_token: ConsistencyToken = None) -> list[CaseBreakdown]:
     found = await info.context.query("case_breakdown", {"station_id": station_id, "status": status.value},
                                      consistency_token)
     return [CaseBreakdown.from_row(row) for row in found["stations"]]

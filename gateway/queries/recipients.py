@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.types.enums import RecipientCategory
 from gateway.types.pages import Connection, page_of
@@ -17,7 +18,7 @@ async def recipients(info: strawberry.Info[Context, None], station_id: strawberr
                      include_merged: Annotated[bool, strawberry.argument(
                          description="Also list duplicate records merged into another")] = False,
                      first: int = 20, after: str | None = None,
-                     consistency_token: str | None = None) -> Connection[RecipientListItem]:
+                     consistency_token: ConsistencyToken = None) -> Connection[RecipientListItem]:
     page = await info.context.query("recipient_list", {
         "station_id": station_id, "category": category, "community": community, "include_merged": include_merged,
         "first": first, "after": after}, consistency_token)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 
 
@@ -21,7 +22,7 @@ class SensitiveDataRead:
 
 
 async def sensitive_data_reads(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                               first: int = 50, consistency_token: str | None = None) -> list[SensitiveDataRead]:
+                               first: int = 50, consistency_token: ConsistencyToken = None) -> list[SensitiveDataRead]:
     found = await info.context.query("disclosures", {"station_id": station_id, "first": first}, consistency_token)
     return [SensitiveDataRead(recipient_id=strawberry.ID(r["recipient_id"]), station_id=strawberry.ID(r["station_id"]),
                               fields=list(r["fields"]), purpose=r["purpose"], read_by=r["read_by"],

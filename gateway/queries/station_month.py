@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.types.station_month import StationMonth
 
 
 async def station_month(info: strawberry.Info[Context, None], station_id: strawberry.ID, month: str,
-                        consistency_token: str | None = None) -> StationMonth:
+                        consistency_token: ConsistencyToken = None) -> StationMonth:
     row = await info.context.query("station_month", {"station_id": str(station_id), "month": month},
                                    consistency_token)
     return StationMonth(station_id=strawberry.ID(row["station_id"]), month=row["month"], open_cases=row["open_cases"],

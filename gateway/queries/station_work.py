@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.types.pages import Connection, first_of, page_of
 from gateway.types.work import (
@@ -48,28 +49,28 @@ MONTH_NOT_YEAR = "YYYY-MM: that month instead of the whole year"
 async def projects(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                    year: Annotated[int | None, strawberry.argument(description="Running in this year")] = None,
                    first: int = 20, after: str | None = None,
-                   consistency_token: str | None = None) -> Connection[Project]:
+                   consistency_token: ConsistencyToken = None) -> Connection[Project]:
     page = await info.context.query("projects", {"station_id": station_id, "year": year, "first": first,
                                                  "after": after}, consistency_token)
     return page_of(page, Project.from_row)
 
 
 async def project(info: strawberry.Info[Context, None], id: strawberry.ID,
-                  consistency_token: str | None = None) -> Project | None:
+                  consistency_token: ConsistencyToken = None) -> Project | None:
     page = await info.context.query("projects", {"project_id": str(id), "first": 1}, consistency_token)
     return first_of(page, Project.from_row)
 
 
 async def groups(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                  project_id: strawberry.ID | None = None, phase: GroupPhase | None = None, first: int = 20,
-                 after: str | None = None, consistency_token: str | None = None) -> Connection[Group]:
+                 after: str | None = None, consistency_token: ConsistencyToken = None) -> Connection[Group]:
     page = await info.context.query("groups", {"station_id": station_id, "project_id": project_id, "phase": phase,
                                                "first": first, "after": after}, consistency_token)
     return page_of(page, Group.from_row)
 
 
 async def group(info: strawberry.Info[Context, None], id: strawberry.ID,
-                consistency_token: str | None = None) -> Group | None:
+                consistency_token: ConsistencyToken = None) -> Group | None:
     page = await info.context.query("groups", {"group_id": str(id), "first": 1}, consistency_token)
     return first_of(page, Group.from_row)
 
@@ -78,7 +79,7 @@ async def activities(info: strawberry.Info[Context, None], station_id: strawberr
                      project_id: strawberry.ID | None = None,
                      month: Annotated[str | None, strawberry.argument(description="YYYY-MM")] = None,
                      first: int = 20, after: str | None = None,
-                     consistency_token: str | None = None) -> Connection[Activity]:
+                     consistency_token: ConsistencyToken = None) -> Connection[Activity]:
     page = await info.context.query("activities", {"station_id": station_id, "project_id": project_id,
                                                    "month": month, "first": first, "after": after}, consistency_token)
     return page_of(page, Activity.from_row)
@@ -86,14 +87,14 @@ async def activities(info: strawberry.Info[Context, None], station_id: strawberr
 
 async def publicity(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                     level: PublicityLevel | None = None, year: int | None = None, first: int = 20,
-                    after: str | None = None, consistency_token: str | None = None) -> Connection[PublicityItem]:
+                    after: str | None = None, consistency_token: ConsistencyToken = None) -> Connection[PublicityItem]:
     page = await info.context.query("publicity", {"station_id": station_id, "level": level, "year": year,
                                                   "first": first, "after": after}, consistency_token)
     return page_of(page, PublicityItem.from_row)
 
 
 async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None, first: int = 20,
-                  after: str | None = None, consistency_token: str | None = None) -> Connection[Survey]:
+                  after: str | None = None, consistency_token: ConsistencyToken = None) -> Connection[Survey]:
     page = await info.context.query("surveys", {"station_id": station_id, "first": first, "after": after},
                                     consistency_token)
     return page_of(page, Survey.from_row)
@@ -101,7 +102,7 @@ async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.I
 
 async def station_dashboard(info: strawberry.Info[Context, None], station_id: strawberry.ID,
                             month: Annotated[str | None, strawberry.argument(description=MONTH)] = None,
-                            consistency_token: str | None = None) -> StationDashboard:
+                            consistency_token: ConsistencyToken = None) -> StationDashboard:
     found = await info.context.query("station_dashboard", {"station_id": str(station_id), "month": month},
                                      consistency_token)
     return StationDashboard.from_answer(found)
@@ -109,7 +110,7 @@ async def station_dashboard(info: strawberry.Info[Context, None], station_id: st
 
 async def district_overview(info: strawberry.Info[Context, None], year: int | None = None,
                             month: Annotated[str | None, strawberry.argument(description=MONTH_NOT_YEAR)] = None,
-                            as_of: date | None = None, consistency_token: str | None = None) -> DistrictOverview:
+                            as_of: date | None = None, consistency_token: ConsistencyToken = None) -> DistrictOverview:
     found = await info.context.query("district_overview", {"year": year, "month": month,
                                                            "as_of": as_of and as_of.isoformat()}, consistency_token)
     return DistrictOverview.from_answer(found)
@@ -118,7 +119,7 @@ async def district_overview(info: strawberry.Info[Context, None], year: int | No
 async def person_times(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                        year: int | None = None,
                        month: Annotated[str | None, strawberry.argument(description=MONTH_NOT_YEAR)] = None,
-                       consistency_token: str | None = None) -> list[PersonTimeRow]:
+                       consistency_token: ConsistencyToken = None) -> list[PersonTimeRow]:
     found = await info.context.query("person_times", {"station_id": station_id, "year": year, "month": month},
                                      consistency_token)
     return [PersonTimeRow.from_row(row) for row in found["rows"]]
@@ -126,7 +127,7 @@ async def person_times(info: strawberry.Info[Context, None], station_id: strawbe
 
 async def staff(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                 include_left: bool = False, first: int = 20, after: str | None = None,
-                consistency_token: str | None = None) -> Connection[StaffMember]:
+                consistency_token: ConsistencyToken = None) -> Connection[StaffMember]:
     page = await info.context.query("staff", {"station_id": station_id, "include_left": include_left,
                                               "first": first, "after": after}, consistency_token)
     return page_of(page, StaffMember.from_row)
@@ -134,14 +135,14 @@ async def staff(info: strawberry.Info[Context, None], station_id: strawberry.ID 
 
 async def resources(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                     kind: ResourceKind | None = None, first: int = 20, after: str | None = None,
-                    consistency_token: str | None = None) -> Connection[Resource]:
+                    consistency_token: ConsistencyToken = None) -> Connection[Resource]:
     page = await info.context.query("resources", {"station_id": station_id, "kind": kind, "first": first,
                                                   "after": after}, consistency_token)
     return page_of(page, Resource.from_row)
 
 
 async def supervisions(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None, first: int = 20,
-                       after: str | None = None, consistency_token: str | None = None) -> Connection[Supervision]:
+                       after: str | None = None, consistency_token: ConsistencyToken = None) -> Connection[Supervision]:
     page = await info.context.query("supervisions", {"station_id": station_id, "first": first, "after": after},
                                     consistency_token)
     return page_of(page, Supervision.from_row)
@@ -149,7 +150,7 @@ async def supervisions(info: strawberry.Info[Context, None], station_id: strawbe
 
 async def project_meetings(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                            first: int = 20, after: str | None = None,
-                           consistency_token: str | None = None) -> Connection[ProjectMeeting]:
+                           consistency_token: ConsistencyToken = None) -> Connection[ProjectMeeting]:
     page = await info.context.query("meetings", {"station_id": station_id, "first": first, "after": after},
                                     consistency_token)
     return page_of(page, ProjectMeeting.from_row)
@@ -158,7 +159,7 @@ async def project_meetings(info: strawberry.Info[Context, None], station_id: str
 async def monthly_compliance(info: strawberry.Info[Context, None],
                              month: Annotated[str, strawberry.argument(description="YYYY-MM, China time")],
                              station_id: strawberry.ID | None = None,
-                             consistency_token: str | None = None) -> list[StationCompliance]:
+                             consistency_token: ConsistencyToken = None) -> list[StationCompliance]:
     found = await info.context.query("monthly_compliance", {"month": month, "station_id": station_id},
                                      consistency_token)
     return [StationCompliance(station_id=strawberry.ID(r["station_id"]), supervisions=r["supervisions"],
@@ -168,14 +169,14 @@ async def monthly_compliance(info: strawberry.Info[Context, None],
 
 async def volunteers(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                      leaders_only: bool = False, first: int = 20, after: str | None = None,
-                     consistency_token: str | None = None) -> Connection[Volunteer]:
+                     consistency_token: ConsistencyToken = None) -> Connection[Volunteer]:
     page = await info.context.query("volunteers", {"station_id": station_id, "leaders_only": leaders_only,
                                                    "first": first, "after": after}, consistency_token)
     return page_of(page, Volunteer.from_row)
 
 
 async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
-                    consistency_token: str | None = None) -> Volunteer | None:
+                    consistency_token: ConsistencyToken = None) -> Volunteer | None:
     page = await info.context.query("volunteers", {"volunteer_id": str(id), "first": 1}, consistency_token)
     return first_of(page, Volunteer.from_row)
 
@@ -183,7 +184,7 @@ async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
 async def organisations(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                         community: str | None = None, type: OrganisationType | None = None,
                         status: OrganisationStatus | None = None, first: int = 20, after: str | None = None,
-                        consistency_token: str | None = None) -> Connection[Organisation]:
+                        consistency_token: ConsistencyToken = None) -> Connection[Organisation]:
     page = await info.context.query("organisations", {
         "station_id": station_id, "community": community, "type": type, "status": status, "first": first,
         "after": after}, consistency_token)
@@ -191,7 +192,7 @@ async def organisations(info: strawberry.Info[Context, None], station_id: strawb
 
 
 async def organisation_counts(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                              consistency_token: str | None = None) -> list[OrganisationCount]:
+                              consistency_token: ConsistencyToken = None) -> list[OrganisationCount]:
     found = await info.context.query("organisation_counts", {"station_id": station_id}, consistency_token)
     return [OrganisationCount(station_id=strawberry.ID(r["station_id"]), community=r["community"],
                               type=OrganisationType(r["type"]), total=r["total"], filed=r["filed"])
@@ -203,7 +204,7 @@ async def compound_issues(info: strawberry.Info[Context, None], station_id: stra
                           as_of: Annotated[date | None, strawberry.argument(
                               description="The day `overdue` is judged on (default today)")] = None,
                           first: int = 20, after: str | None = None,
-                          consistency_token: str | None = None) -> Connection[CompoundIssue]:
+                          consistency_token: ConsistencyToken = None) -> Connection[CompoundIssue]:
     page = await info.context.query("compound_issues", {
         "station_id": station_id, "compound_id": compound_id, "open_only": open_only,
         "as_of": as_of and as_of.isoformat(), "first": first, "after": after}, consistency_token)
@@ -212,7 +213,7 @@ async def compound_issues(info: strawberry.Info[Context, None], station_id: stra
 
 async def joint_meetings(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                          compound_id: strawberry.ID | None = None,
-                         consistency_token: str | None = None) -> list[JointMeeting]:
+                         consistency_token: ConsistencyToken = None) -> list[JointMeeting]:
     found = await info.context.query("joint_meetings", {"station_id": station_id, "compound_id": compound_id},
                                      consistency_token)
     return [JointMeeting(compound_id=strawberry.ID(r["compound_id"]), id=strawberry.ID(r["meeting_id"]),
@@ -222,14 +223,14 @@ async def joint_meetings(info: strawberry.Info[Context, None], station_id: straw
 
 
 async def work_report(info: strawberry.Info[Context, None], station_id: strawberry.ID, kind: ReportKind,
-                      period_start: date, consistency_token: str | None = None) -> WorkReport:
+                      period_start: date, consistency_token: ConsistencyToken = None) -> WorkReport:
     found = await info.context.query("work_report", {"station_id": str(station_id), "kind": kind.value,
                                                      "period_start": period_start.isoformat()}, consistency_token)
     return WorkReport.from_answer(found)
 
 
 async def volunteer_teams(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
-                          consistency_token: str | None = None) -> list[VolunteerTeam]:
+                          consistency_token: ConsistencyToken = None) -> list[VolunteerTeam]:
     found = await info.context.query("volunteer_teams", {"station_id": station_id}, consistency_token)
     return [VolunteerTeam(id=strawberry.ID(r["team_id"]), station_id=strawberry.ID(r["station_id"]), name=r["name"],
                           kind=TeamKind(r["kind"]), community=r["community"],

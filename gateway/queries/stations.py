@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.consistency import ConsistencyToken
 from gateway.context import Context
 from gateway.types.station import Operator, Station
 
 
-async def stations(info: strawberry.Info[Context, None], consistency_token: str | None = None) -> list[Station]:
+async def stations(info: strawberry.Info[Context, None], consistency_token: ConsistencyToken = None) -> list[Station]:
     found = await info.context.query("stations", {}, consistency_token)
     return [Station.from_row(row) for row in found["stations"]]
 
 
-async def operators(info: strawberry.Info[Context, None], consistency_token: str | None = None) -> list[Operator]:
+async def operators(info: strawberry.Info[Context, None], consistency_token: ConsistencyToken = None) -> list[Operator]:
     found = await info.context.query("operators", {}, consistency_token)
     return [Operator.from_row(row) for row in found["operators"]]

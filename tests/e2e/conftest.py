@@ -11,6 +11,7 @@ import pytest
 import uvicorn
 
 from gateway.app import GatewaySettings, create_app
+from gateway.consistency import ConsistencyTokens, token_key
 from shared.devstack.embedded import free_port
 from shared.http import EmbeddedUvicorn
 from shared.service import stop_http
@@ -18,6 +19,8 @@ from tests.support import AUTH, System
 
 EXPORT_KEY = bytes(range(32, 64))
 """The key export links are signed with, the same on every gateway copy a test starts."""
+TOKENS = ConsistencyTokens(token_key(EXPORT_KEY))
+"""Signs and opens consistency tokens as every gateway copy a test starts does."""
 
 
 @pytest.fixture

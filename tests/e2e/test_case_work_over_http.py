@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from gateway.consistency import encode_token
+from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import (
     CASE,
     CASES,
@@ -195,7 +195,7 @@ async def test_each_case_gets_the_next_number_of_its_stations_register_for_the_y
         (hsp, date(2026, 10, 8)), (hsp, date(2026, 10, 9)), (wy, date(2026, 10, 9)), (hsp, date(2025, 12, 30)))]
     query = """query($number: String, $t: String) {
         cases(number: $number, consistencyToken: $t) { totalCount edges { node { id number } } } }"""
-    token = encode_token([opened[-1]["position"]])
+    token = TOKENS.sign([opened[-1]["position"]])
 
     listed = (await graphql(http, query, BUREAU, t=token))["data"]["cases"]
     found = (await graphql(http, query, BUREAU, number=" hsp-2026-0002 "))["data"]["cases"]

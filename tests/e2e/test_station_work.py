@@ -9,9 +9,9 @@ import httpx
 import openpyxl
 import pytest
 
-from gateway.consistency import decode_token
 from shared.contracts import Actor
 from tests.clock import STORY
+from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import RECORD, graphql, record, recorded
 from tests.support import BUREAU, System, open_case_for, open_station, worker
 
@@ -88,7 +88,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
                         method="QUESTIONNAIRE", startsOn="2026-03-01", endsOn="2026-03-31", distributed=500,
                         returned=487, needs=[{"area": "education", "population": "留守儿童",
                                               "description": "课后无人看护"}])
-    for position in decode_token(last["consistencyToken"]) + decode_token(case_session["consistencyToken"]):
+    for position in TOKENS.open(last["consistencyToken"]) + TOKENS.open(case_session["consistencyToken"]):
         await system.read_models_have(position)
     found = (await graphql(http, DASHBOARD, me, station=station_id, t=last["consistencyToken"]))["data"]
 

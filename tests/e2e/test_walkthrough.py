@@ -11,9 +11,9 @@ import httpx
 import openpyxl
 import pytest
 
-from gateway.consistency import decode_token
 from shared.devstack.demo import bureau, demo_id, social_worker, station_head, station_id, supervisor
 from tests.clock import STORY
+from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import graphql
 from tests.support import System
 
@@ -55,7 +55,7 @@ async def run_page(system: System, http: httpx.AsyncClient, page: str,
         if re.search(r"^mutation", block, re.M):
             assert result["__typename"] == (expected[1] if expected else result["__typename"]), (block, result)
             assert expected or result["__typename"] not in USER_ERRORS, (block, result)
-            for position in decode_token(result.get("consistencyToken")):
+            for position in TOKENS.open(result.get("consistencyToken")):
                 await system.read_models_have(position)
         if field in made:
             variable, key = made[field]

@@ -26,7 +26,7 @@ from services.reporting.queries import (
     station_month,
     work,
 )
-from services.reporting.queries.consistency import wait_for_positions
+from services.reporting.queries.consistency import applied_versions, have_positions, stream_ids_of
 from services.reporting.rebuild import Rebuilds, keep_current, stale
 from shared.config import ServiceSettings
 from shared.consumer import StreamConsumer, adopt_unversioned, lag_seconds
@@ -41,7 +41,6 @@ from shared.service import cancel_all, stop_http, until_stopped
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 SOURCES = ("cases", "activities")
-CONSISTENCY_WAIT_SECONDS = 5.0
 
 Query = Callable[[asyncpg.Pool, dict[str, Any], RequestContext], Awaitable[dict[str, Any]]]
 QUERIES: dict[str, Query] = {
@@ -85,15 +84,15 @@ QUERIES: dict[str, Query] = {
 
 def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None = None,
                     rebuilds: Rebuilds | None = None) -> dict[str, Handler]:
-    """Each query first waits for the positions of a consistency token, when one is given; `system_status`
-    tells operators how far each consumer has got and what it parked."""
+    """Each query answers at once, saying (`consistent`) whether the read models already had the positions of
+    a consistency token; the gateway waits on `applied` if not. `system_status` tells operators how far each
+    consumer has got and what it parked."""
 
     names = [p.name for p in projections()]
 
     def endpoint(query: Query) -> Handler:
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-            consistent = await wait_for_positions(pool, body.get("consistency") or [], CONSISTENCY_WAIT_SECONDS,
-                                                  names)
+            consistent = await have_positions(pool, body.get("consistency") or [], names)  # before reading
             try:
                 answer = await query(pool, body, request)
             except asyncpg.DeadlockDetectedError:  # met a rebuild's swap half-way: read again, from the new tables
@@ -105,7 +104,12 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
     async def status(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
         return await system_status(pool, consumers or [], request, rebuilds)
 
-    return {**{name: endpoint(query) for name, query in QUERIES.items()}, "system_status": endpoint(status)}
+    async def applied(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+        """Per stream asked about, the version all read models have: one short query, for the gateway's waits."""
+        return {"applied": await applied_versions(pool, stream_ids_of(body), names)}
+
+    return {**{name: endpoint(query) for name, query in QUERIES.items()}, "system_status": endpoint(status),
+            "applied": applied}
 
 
 async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer], request: RequestContext,

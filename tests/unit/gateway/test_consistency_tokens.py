@@ -1,0 +1,86 @@
+"""Consistency tokens: only the gateway's own signature opens one, and nothing else is ever waited on."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from gateway.consistency import ConsistencyTokens, token_key
+from shared.contracts.errors import InvalidInput
+
+KEY = token_key(bytes(range(32)))
+TOKENS = ConsistencyTokens(KEY)
+POSITION = {"service": "cases", "stream_id": "case-1", "version": 3}
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _refused(token: str) -> InvalidInput:
+    with pytest.raises(InvalidInput) as refused:
+        TOKENS.open(token)
+    return refused.value
+
+
+def test_a_signed_token_carries_its_positions_back() -> None:
+    assert TOKENS.open(TOKENS.sign([POSITION])) == [POSITION]
+
+
+def test_a_token_is_short() -> None:
+    token = TOKENS.sign([{"service": "cases", "stream_id": "case-0b6f3c1e-3f4a-4d0e-9a55-8e1f7f2b9c11",
+                          "version": 12}])
+    assert len(token) < 120
+
+
+def test_no_token_means_no_positions() -> None:
+    assert TOKENS.open(None) == [] and TOKENS.open("") == []
+
+
+def test_a_forged_token_for_a_far_version_is_refused_on_its_field_in_both_languages() -> None:
+    payload = _b64(json.dumps([["cases", "case-1", 10**9]]).encode())
+    refused = _refused(f"{payload}.{_b64(b'0' * 16)}")
+    assert (refused.code, refused.field) == ("invalid_input", "consistencyToken")
+    assert "consistencyToken" in refused.message.zh and "consistencyToken" in refused.message.en
+
+
+def test_an_unsigned_token_of_the_old_format_is_refused() -> None:
+    assert _refused(_b64(json.dumps([["cases", "case-1", 3]]).encode())).field == "consistencyToken"
+
+
+def test_a_token_whose_positions_were_changed_is_refused() -> None:
+    payload, _, mac = TOKENS.sign([POSITION]).partition(".")
+    changed = _b64(json.dumps([["cases", "case-1", 10**9]], separators=(",", ":")).encode())
+    assert changed != payload
+    assert _refused(f"{changed}.{mac}").field == "consistencyToken"
+
+
+def test_a_token_signed_under_another_key_is_refused() -> None:
+    other = ConsistencyTokens(token_key(bytes(range(1, 33))))
+    assert _refused(other.sign([POSITION])).field == "consistencyToken"
+
+
+def test_the_export_key_itself_does_not_sign_tokens() -> None:
+    export_key = bytes(range(32))
+    assert token_key(export_key) != export_key
+    assert _refused(ConsistencyTokens(export_key).sign([POSITION])).field == "consistencyToken"
+
+
+@pytest.mark.parametrize("token", ["%%%not-base64", "a.b.c", "only-a-payload", ".", "x" * 5000, "é.é",
+                                   "\u0000.\ud800"])
+def test_a_malformed_token_is_an_invalid_input_on_its_field(token: str) -> None:
+    assert _refused(token).field == "consistencyToken"
+
+
+@pytest.mark.parametrize("positions", [
+    [],
+    [{"service": "reporting", "stream_id": "x", "version": 1}],
+    [{"service": "cases", "stream_id": "case-1", "version": 0}],
+    [{"service": "cases", "stream_id": "case-1", "version": True}],
+    [{"service": "cases", "stream_id": "", "version": 1}],
+    [POSITION] * 9,
+])
+def test_even_a_signed_token_is_refused_when_its_positions_could_not_exist(positions: list[dict[str, object]]) -> None:
+    assert _refused(TOKENS.sign(positions)).field == "consistencyToken"
