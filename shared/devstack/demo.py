@@ -9,6 +9,7 @@ second load appends nothing.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import date, timedelta
@@ -195,16 +196,15 @@ async def send_demo(client: ServiceClient, token: str) -> list[dict[str, Any]]:
 
 async def read_side_has(client: ServiceClient, token: str, positions: list[dict[str, Any]],
                         timeout: float = 60.0) -> bool:
-    """Wait, up to `timeout`, until reporting's read models have applied every position (reporting's own bounded
-    wait, asked again until it says consistent); False when they have not by then."""
-    latest: dict[str, dict[str, Any]] = {}
-    for position in positions:
-        if position and int(position["version"]) >= int(latest.get(position["stream_id"], {}).get("version", 0)):
-            latest[position["stream_id"]] = position
+    """Wait, up to `timeout`, until reporting's read models have applied every position (asking its `applied`
+    endpoint, as the gateway's waits do); False when they have not by then."""
+    wanted: dict[str, int] = {}
+    for position in filter(None, positions):
+        wanted[position["stream_id"]] = max(int(position["version"]), wanted.get(position["stream_id"], 0))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        answer = await client.call("reporting", "system_status", {"consistency": list(latest.values())},
-                                   token=token, timeout=15)
-        if answer.get("consistent"):
+        answer = await client.call("reporting", "applied", {"stream_ids": sorted(wanted)}, token=token, timeout=15)
+        if all(int(answer["applied"].get(stream, 0)) >= version for stream, version in wanted.items()):
             return True
+        await asyncio.sleep(0.1)
     return False
