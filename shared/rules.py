@@ -37,6 +37,13 @@ def require_station(actor: Actor, station_id: str, field: str = "stationId") -> 
         raise NotYourStation(station_id, field=field)
 
 
+def unseen(actor: Actor, station_id: str) -> bool:
+    """True when a record's station is outside the caller's. Such a record is refused as not found, in the same
+    words as an id that does not exist (as queries answer it as absent): a refusal must tell neither that the
+    record exists nor which station holds it. A station the caller names themselves is `NotYourStation`."""
+    return not actor.may_act_for(station_id)
+
+
 def require_not_future(field: str, value: date, today: date) -> None:
     if value > today:
         raise DateInFuture(field, value)

@@ -18,6 +18,12 @@ class Role(StrEnum):
 
 
 ALL_STATIONS = "*"
+"""A token's station list that covers every station of the district."""
+
+DISTRICT_WIDE = frozenset({Role.DISTRICT_BUREAU, Role.SYSTEM})
+"""The only roles whose tokens may cover every station. A project director runs the stations of one operating
+organisation, and the district may contract several: their token lists those stations, as a station's staff
+and supervisors list theirs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,11 +37,12 @@ class Actor:
 
     def may_act_for(self, station_id: str) -> bool:
         """True when the caller's scope covers the station."""
-        return ALL_STATIONS in self.station_ids or station_id in self.station_ids
+        return self.sees_every_station or station_id in self.station_ids
 
     @property
     def sees_every_station(self) -> bool:
-        return ALL_STATIONS in self.station_ids
+        """A district-wide role whose token covers every station ("*" is nothing for any other role)."""
+        return ALL_STATIONS in self.station_ids and self.role in DISTRICT_WIDE
 
     def as_metadata(self) -> dict[str, object]:
         return {"subject": self.subject, "name": self.name, "role": self.role.value,

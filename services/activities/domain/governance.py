@@ -15,6 +15,7 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, Street, require_open
 from services.activities.domain.rules import require_recorder
+from shared.contracts import Actor
 from shared.contracts.activities import (
     GovernanceSetUp,
     IssueProgress,
@@ -23,7 +24,7 @@ from shared.contracts.activities import (
     IssueStatus,
     JointMeetingHeld,
 )
-from shared.rules import require_not_future, require_text
+from shared.rules import require_not_future, require_text, unseen
 
 CLOSED = (IssueStatus.RESOLVED, IssueStatus.ESCALATED)
 
@@ -59,8 +60,9 @@ def set_up(command: SetUpGovernance, station: Station, street: Street, state: Go
                             stakeholders=tuple(dict.fromkeys(command.stakeholders)))]
 
 
-def _governed(compound_id: str, state: Governance) -> Governance:
-    if not state.set_up:
+def _governed(compound_id: str, state: Governance, actor: Actor) -> Governance:
+    """A compound's self-governance, set up by a station the caller sees (another station's is not found)."""
+    if not state.set_up or unseen(actor, state.station_id):
         raise NotFoundHere("小区自治记录", "governance set-up for compound", compound_id, "compoundId")
     return state
 
@@ -77,7 +79,7 @@ def _progress(update: IssueUpdate, state: Governance) -> IssueProgress:
 
 
 def hold_meeting(command: HoldJointMeeting, state: Governance) -> list[object]:
-    governance = _governed(command.compound_id, state)
+    governance = _governed(command.compound_id, state, command.actor)
     require_recorder(command.actor, governance.station_id, field="compoundId")
     if command.meeting_id in governance.meeting_ids:
         raise AlreadyExists(f"联席会议 {command.meeting_id}", f"Meeting {command.meeting_id}", "meetingId")
@@ -100,7 +102,7 @@ def hold_meeting(command: HoldJointMeeting, state: Governance) -> list[object]:
 
 
 def progress(command: ProgressIssue, state: Governance) -> list[object]:
-    governance = _governed(command.compound_id, state)
+    governance = _governed(command.compound_id, state, command.actor)
     require_recorder(command.actor, governance.station_id, field="compoundId")
     done = _progress(IssueUpdate(issue_id=command.issue_id, status=command.status, note=command.note), governance)
     return [IssueProgressed(compound_id=command.compound_id, station_id=governance.station_id,

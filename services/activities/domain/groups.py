@@ -36,7 +36,7 @@ from shared.contracts.activities import (
     GroupPlanned,
     GroupSessionHeld,
 )
-from shared.rules import require_items, require_not_future, require_range, require_text
+from shared.rules import require_items, require_not_future, require_range, require_text, unseen
 
 PHASES = (GroupPhase.PREPARATION, GroupPhase.FORMING, GroupPhase.WORKING, GroupPhase.ENDING, GroupPhase.CLOSED)
 MAX_PLANNED_SESSIONS = 50
@@ -69,7 +69,7 @@ def plan(command: PlanGroup, station: Station, project: Project | None, state: G
         raise AlreadyExists("小组", "The group", "groupId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
-    require_own_project(project, command.project_id, command.station_id)
+    require_own_project(command.actor, project, command.project_id, command.station_id)
     require_range("plannedSessions", command.planned_sessions, 1, MAX_PLANNED_SESSIONS)
     leaders = require_items("leaderIds", command.leader_ids)
     planned_on = command.planned_on or command.today
@@ -94,7 +94,7 @@ def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
 
 
 def _open_group(state: Group, group_id: str, actor: Actor) -> Group:
-    if not state.planned:
+    if not state.planned or unseen(actor, state.station_id):
         raise NotFoundHere("小组", "group", group_id, "groupId")
     require_recorder(actor, state.station_id, field="groupId")
     if state.phase == GroupPhase.CLOSED:

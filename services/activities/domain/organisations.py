@@ -22,6 +22,7 @@ from services.activities.domain.errors import (
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import require_own_project, require_recorder
+from shared.contracts import Actor
 from shared.contracts.activities import (
     IncubationMilestone,
     OrganisationActivityHeld,
@@ -31,7 +32,7 @@ from shared.contracts.activities import (
     OrganisationStatus,
     OrganisationStatusChanged,
 )
-from shared.rules import require_not_future, require_range, require_text
+from shared.rules import require_not_future, require_range, require_text, unseen
 
 NEXT: dict[OrganisationStatus, tuple[OrganisationStatus, ...]] = {
     OrganisationStatus.INCUBATING: (OrganisationStatus.DISSOLVED,),
@@ -71,14 +72,15 @@ def register(command: RegisterOrganisation, station: Station, state: Organisatio
         founded_on=command.founded_on)]
 
 
-def _current(organisation_id: str, state: Organisation) -> Organisation:
-    if not state.registered:
+def _current(organisation_id: str, state: Organisation, actor: Actor) -> Organisation:
+    """A registered organisation of a station the caller sees (another station's is not found)."""
+    if not state.registered or unseen(actor, state.station_id):
         raise NotFoundHere("社会组织", "organisation", organisation_id, "organisationId")
     return state
 
 
 def milestone(command: RecordOrganisationMilestone, state: Organisation) -> list[object]:
-    organisation = _current(command.organisation_id, state)
+    organisation = _current(command.organisation_id, state, command.actor)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if command.milestone in organisation.milestones:
         raise AlreadyExists("该培育节点", "The milestone", "milestone")
@@ -91,7 +93,7 @@ def milestone(command: RecordOrganisationMilestone, state: Organisation) -> list
 
 
 def file(command: FileOrganisation, state: Organisation) -> list[object]:
-    organisation = _current(command.organisation_id, state)
+    organisation = _current(command.organisation_id, state, command.actor)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if organisation.status != OrganisationStatus.INCUBATING:
         raise StatusOrder(organisation.status.value, OrganisationStatus.FILED.value, field="organisationId")
@@ -107,7 +109,7 @@ def file(command: FileOrganisation, state: Organisation) -> list[object]:
 
 
 def change_status(command: ChangeOrganisationStatus, state: Organisation) -> list[object]:
-    organisation = _current(command.organisation_id, state)
+    organisation = _current(command.organisation_id, state, command.actor)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if command.status not in NEXT[organisation.status]:
         raise StatusOrder(organisation.status.value, command.status.value)
@@ -117,13 +119,13 @@ def change_status(command: ChangeOrganisationStatus, state: Organisation) -> lis
 
 def record_activity(command: RecordOrganisationActivity, project: Project | None,
                     state: Organisation) -> list[object]:
-    organisation = _current(command.organisation_id, state)
+    organisation = _current(command.organisation_id, state, command.actor)
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if organisation.status == OrganisationStatus.DISSOLVED:
         raise StatusOrder(organisation.status.value, "activity", field="organisationId")
     if command.record_id in organisation.record_ids:
         raise AlreadyExists(f"活动记录 {command.record_id}", f"Record {command.record_id}", "recordId")
-    require_own_project(project, command.project_id, organisation.station_id)
+    require_own_project(command.actor, project, command.project_id, organisation.station_id)
     require_not_future("heldOn", command.held_on, command.today)
     require_range("participants", command.participants, 0, 100_000)
     return [OrganisationActivityHeld(organisation_id=command.organisation_id, station_id=organisation.station_id,

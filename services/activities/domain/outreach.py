@@ -19,6 +19,7 @@ from services.activities.domain.rules import (
     require_own_project,
     require_recorder,
 )
+from shared.contracts import Actor
 from shared.contracts.activities import ActivityHeld, NeedFound, PublicityPublished, SurveyConducted
 from shared.rules import require_not_future, require_range, require_text, words
 
@@ -36,17 +37,17 @@ class Recorded:
 RECORDED = Recorded()
 
 
-def _station_and_project(station: Station, station_id: str, project: Project | None,
+def _station_and_project(actor: Actor, station: Station, station_id: str, project: Project | None,
                          project_id: str | None) -> None:
     require_open(station, station_id)
-    require_own_project(project, project_id, station_id)
+    require_own_project(actor, project, project_id, station_id)
 
 
 def record_activity(command: RecordActivity, station: Station, project: Project | None,
                     state: Recorded) -> list[object]:
     if state.recorded:
         raise AlreadyExists("活动", "The activity", "activityId")
-    _station_and_project(station, command.station_id, project, command.project_id)
+    _station_and_project(command.actor, station, command.station_id, project, command.project_id)
     require_recorder(command.actor, command.station_id)
     require_not_future("heldOn", command.held_on, command.today)
     if project is not None and not project.starts_on <= command.held_on <= project.ends_on:
@@ -71,8 +72,8 @@ def record_publicity(command: RecordPublicity, station: Station, project: Projec
                      activity: Recorded | None, state: Recorded) -> list[object]:
     if state.recorded:
         raise AlreadyExists("宣传", "The item", "itemId")
-    _station_and_project(station, command.station_id, project, command.project_id)
-    require_own_activity(activity, command.activity_id, command.station_id)
+    _station_and_project(command.actor, station, command.station_id, project, command.project_id)
+    require_own_activity(command.actor, activity, command.activity_id, command.station_id)
     require_recorder(command.actor, command.station_id)
     require_not_future("publishedOn", command.published_on, command.today)
     if command.audience is not None:
@@ -87,7 +88,7 @@ def record_publicity(command: RecordPublicity, station: Station, project: Projec
 def record_survey(command: RecordSurvey, station: Station, state: Recorded) -> list[object]:
     if state.recorded:
         raise AlreadyExists("调研", "The survey", "surveyId")
-    _station_and_project(station, command.station_id, None, None)
+    _station_and_project(command.actor, station, command.station_id, None, None)
     require_recorder(command.actor, command.station_id)
     require_not_future("startsOn", command.starts_on, command.today)
     if command.ends_on < command.starts_on:

@@ -15,7 +15,7 @@ from services.activities.domain.rules import (
     require_recorder,
 )
 from shared.contracts.activities import ResourceMapped, ResourceUsed
-from shared.rules import require_text
+from shared.rules import require_text, unseen
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,13 @@ def map_resource(command: MapResource, station: Station, state: Resource) -> lis
 
 def use(command: UseResource, state: Resource, project: Project | None, activity: Recorded | None) -> list[object]:
     """Exactly one of a project or an activity of the resource's own station."""
-    if not state.mapped:
+    if not state.mapped or unseen(command.actor, state.station_id):
         raise NotFoundHere("资源", "resource", command.resource_id, "resourceId")
     require_recorder(command.actor, state.station_id, field="resourceId")
     if (command.project_id is None) == (command.activity_id is None):
         raise UsedByWhat()
-    require_own_project(project, command.project_id, state.station_id)
-    require_own_activity(activity, command.activity_id, state.station_id)
+    require_own_project(command.actor, project, command.project_id, state.station_id)
+    require_own_activity(command.actor, activity, command.activity_id, state.station_id)
     return [ResourceUsed(resource_id=command.resource_id, station_id=state.station_id, project_id=command.project_id,
                          activity_id=command.activity_id, used_on=command.today)]
 

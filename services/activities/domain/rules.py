@@ -6,7 +6,7 @@ from typing import Protocol
 
 from services.activities.domain.errors import NotFoundHere, NotOfThisStation, OnlyTheBureau, ReadOnlyRole
 from shared.contracts import Actor, Role
-from shared.rules import require_station
+from shared.rules import require_station, unseen
 
 RECORDERS = (Role.SOCIAL_WORKER, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
 """Station staff and the operating organisation's project director record; supervisors and the bureau read."""
@@ -44,17 +44,20 @@ class _Activity(Protocol):
     def station_id(self) -> str: ...
 
 
-def require_own_project(project: _Project | None, project_id: str | None, station_id: str) -> None:
-    """A project referred to (when one is) must have been started, at this station."""
+def require_own_project(actor: Actor, project: _Project | None, project_id: str | None, station_id: str) -> None:
+    """A project referred to (when one is) must have been started, at this station; another station's that the
+    caller does not see is not found, in the words of one that does not exist."""
     if project is not None:
-        if not project.started:
+        if not project.started or unseen(actor, project.station_id):
             raise NotFoundHere("项目", "project", str(project_id), "projectId")
         require_same_station(station_id, project.station_id, "该项目", "project", "projectId")
 
 
-def require_own_activity(activity: _Activity | None, activity_id: str | None, station_id: str) -> None:
-    """An activity referred to (when one is) must have been recorded, at this station."""
+def require_own_activity(actor: Actor, activity: _Activity | None, activity_id: str | None,
+                         station_id: str) -> None:
+    """An activity referred to (when one is) must have been recorded, at this station (or is not found, as
+    a project)."""
     if activity is not None:
-        if not activity.recorded:
+        if not activity.recorded or unseen(actor, activity.station_id):
             raise NotFoundHere("活动", "activity", str(activity_id), "activityId")
         require_same_station(station_id, activity.station_id, "该活动", "activity", "activityId")

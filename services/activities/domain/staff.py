@@ -20,7 +20,7 @@ from services.activities.domain.errors import (
 from services.activities.domain.places import Station, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.activities import QualificationRecorded, StaffJoined, StaffLeft, StaffMoved, StaffRole
-from shared.rules import require_not_future, require_text
+from shared.rules import require_not_future, require_text, unseen
 
 ONE_STATION = (StaffRole.STATION_HEAD, StaffRole.SOCIAL_WORKER)
 """Roles that work at exactly one station; directors and supervisors may cover several."""
@@ -73,7 +73,7 @@ def join(command: JoinStaff, stations: dict[str, Station], state: Staff) -> list
 
 
 def _current(staff_id: str, state: Staff, actor: Actor) -> Staff:
-    if not state.joined:
+    if not state.joined or all(unseen(actor, s) for s in state.station_ids):
         raise NotFoundHere("人员", "staff member", staff_id, "staffId")
     if state.left:
         raise StaffGone(staff_id)

@@ -24,7 +24,7 @@ from shared.contracts.activities import (
     SupervisionActionFollowedUp,
     SupervisionHeld,
 )
-from shared.rules import require_items, require_not_future, require_range, require_station, require_text
+from shared.rules import require_items, require_not_future, require_range, require_station, require_text, unseen
 
 SUPERVISES = (Role.SUPERVISOR, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
 """A meeting's day, and so its month, is its start in China Standard Time."""
@@ -69,7 +69,7 @@ def record(command: RecordSupervision, station: Station, state: Supervision) -> 
 
 def follow_up(command: FollowUpSupervisionAction, state: Supervision) -> list[object]:
     """The station's staff or a supervisor follow an action up; the bureau reads."""
-    if not state.held:
+    if not state.held or unseen(command.actor, state.station_id):
         raise NotFoundHere("督导记录", "supervision", command.supervision_id, "supervisionId")
     require_station(command.actor, state.station_id, field="supervisionId")
     if command.actor.role not in (*RECORDERS, Role.SUPERVISOR):

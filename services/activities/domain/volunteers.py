@@ -30,6 +30,7 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.rules import require_recorder
+from shared.contracts import Actor
 from shared.contracts.activities import (
     TrainingHeld,
     VolunteerErased,
@@ -40,7 +41,7 @@ from shared.contracts.activities import (
     VolunteerTeamFormed,
 )
 from shared.id_number import valid_id_number
-from shared.rules import BlankField, require_not_future, require_range, require_text, words
+from shared.rules import BlankField, require_not_future, require_range, require_text, unseen, words
 
 RECORD_WITHIN_WORKING_DAYS = 10
 """民政部令第67号: service is recorded within 10 working days of it."""
@@ -95,8 +96,9 @@ def register(command: RegisterVolunteer, station: Station, state: Volunteer) -> 
         age_group=command.age_group, party_member=command.party_member, registered_on=command.today)]
 
 
-def _current(volunteer_id: str, state: Volunteer) -> Volunteer:
-    if not state.registered:
+def _current(volunteer_id: str, state: Volunteer, actor: Actor) -> Volunteer:
+    """A volunteer still on record at a station the caller sees (another station's is not found)."""
+    if not state.registered or unseen(actor, state.station_id):
         raise NotFoundHere("志愿者", "volunteer", volunteer_id, "volunteerId")
     if state.erased:
         raise VolunteerGone(volunteer_id)
@@ -105,7 +107,7 @@ def _current(volunteer_id: str, state: Volunteer) -> Volunteer:
 
 def record_service(command: RecordVolunteerService, state: Volunteer) -> list[object]:
     """Hours above zero and within the service's span (its start and end times, else the day)."""
-    volunteer = _current(command.volunteer_id, state)
+    volunteer = _current(command.volunteer_id, state, command.actor)
     require_recorder(command.actor, volunteer.station_id, field="volunteerId")
     if command.record_id in volunteer.record_ids:
         raise AlreadyExists(f"服务记录 {command.record_id}", f"Record {command.record_id}", "recordId")
@@ -137,7 +139,7 @@ def record_service(command: RecordVolunteerService, state: Volunteer) -> list[ob
 
 
 def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> list[object]:
-    volunteer = _current(command.volunteer_id, state)
+    volunteer = _current(command.volunteer_id, state, command.actor)
     require_recorder(command.actor, volunteer.station_id, field="volunteerId")
     if volunteer.leader:
         raise AlreadyExists("志愿领袖", "The volunteer leader", "volunteerId")
@@ -146,7 +148,7 @@ def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> lis
 
 
 def erase(command: EraseVolunteer, state: Volunteer) -> list[object]:
-    volunteer = _current(command.volunteer_id, state)
+    volunteer = _current(command.volunteer_id, state, command.actor)
     require_recorder(command.actor, volunteer.station_id, field="volunteerId")
     return [VolunteerErased(volunteer_id=command.volunteer_id, station_id=volunteer.station_id,
                             erased_on=command.today, reason=require_text("reason", command.reason))]
@@ -188,10 +190,10 @@ def form_team(command: FormVolunteerTeam, station: Station, state: Team) -> list
 
 
 def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> list[object]:
-    if not state.formed:
+    if not state.formed or unseen(command.actor, state.station_id):
         raise NotFoundHere("志愿服务队", "team", command.team_id, "teamId")
     require_recorder(command.actor, state.station_id, field="teamId")
-    _current(command.volunteer_id, volunteer)
+    _current(command.volunteer_id, volunteer, command.actor)
     if volunteer.station_id != state.station_id:
         raise NotOfThisStation("该志愿者", "volunteer", "volunteerId")
     if command.volunteer_id in state.members:

@@ -44,6 +44,7 @@ from services.cases.domain.rules import (
     require_range,
     require_station,
     require_text,
+    unseen,
 )
 from services.cases.domain.state import INITIAL as INITIAL
 from services.cases.domain.state import Case, ClosingRequest
@@ -80,7 +81,7 @@ def open_case(command: OpenCase, recipient: Recipient, numbered: int, state: Cas
     number of the station's register for the year it was opened: the register's events, then the case's."""
     if state.opened:
         raise CaseAlreadyOpened(command.case_id)
-    if not recipient.registered:
+    if not recipient.registered or unseen(command.actor, recipient.station_id):
         raise RecipientNotFound(command.recipient_id)
     if recipient.erased:
         raise RecipientWasErased(command.recipient_id)
@@ -112,10 +113,15 @@ def acknowledge_urgent(command: AcknowledgeUrgentRisk, state: Case) -> list[obje
                                    assessed_on=case.urgent_since)]
 
 
-def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
-    if not state.opened:
+def _case_of(state: Case, case_id: str, actor: Actor) -> Case:
+    """The case, when it exists at a station the caller sees: another station's is not found, as in queries."""
+    if not state.opened or unseen(actor, state.station_id):
         raise CaseNotFound(case_id)
-    require_station(actor, state.station_id)
+    return state
+
+
+def _open_case_of(state: Case, case_id: str, actor: Actor) -> Case:
+    _case_of(state, case_id, actor)
     if state.closed:
         raise CaseAlreadyClosed(case_id)
     return state
@@ -134,8 +140,7 @@ def _editable(state: Case, case_id: str, actor: Actor) -> Case:
 
 
 def reopen(command: ReopenCase, state: Case) -> list[object]:
-    if not state.opened:
-        raise CaseNotFound(command.case_id)
+    _case_of(state, command.case_id, command.actor)
     require_editor(command.actor, state.station_id)
     if not state.closed:
         raise CaseIsOpen(command.case_id)

@@ -25,8 +25,8 @@ from services.cases.domain.errors import (
     RecipientWasMerged,
     SetAndCleared,
 )
-from services.cases.domain.rules import require_editor, require_station, require_text
-from shared.contracts import Role
+from services.cases.domain.rules import require_editor, require_text, unseen
+from shared.contracts import Actor, Role
 from shared.contracts.cases import (
     RecipientCategory,
     RecipientDuplicateMerged,
@@ -89,9 +89,14 @@ def register(command: RegisterRecipient, state: Recipient) -> list[object]:
     )]
 
 
-def _require_live(recipient_id: str, state: Recipient) -> None:
-    if not state.registered:
+def _require_found(recipient_id: str, state: Recipient, actor: Actor) -> None:
+    """Registered at a station the caller sees: another station's recipient is not found, as in queries."""
+    if not state.registered or unseen(actor, state.station_id):
         raise RecipientNotFound(recipient_id)
+
+
+def _require_live(recipient_id: str, state: Recipient, actor: Actor) -> None:
+    _require_found(recipient_id, state, actor)
     if state.erased:
         raise RecipientWasErased(recipient_id)
     if state.merged_into is not None:
@@ -115,7 +120,7 @@ def _changes(command: UpdateRecipient) -> dict[str, object]:
 
 
 def update(command: UpdateRecipient, state: Recipient) -> list[object]:
-    _require_live(command.recipient_id, state)
+    _require_live(command.recipient_id, state, command.actor)
     require_editor(command.actor, state.station_id, field="recipientId")
     changes = _changes(command)
     cleared = set(command.clear)
@@ -155,9 +160,7 @@ def update(command: UpdateRecipient, state: Recipient) -> list[object]:
 
 
 def erase(command: EraseRecipient, state: Recipient) -> list[object]:
-    if not state.registered:
-        raise RecipientNotFound(command.recipient_id)
-    require_station(command.actor, state.station_id)
+    _require_found(command.recipient_id, state, command.actor)
     if command.actor.role not in (Role.STATION_HEAD, Role.DISTRICT_BUREAU, Role.SYSTEM):
         raise NotAllowedToErase()
     if state.erased:
@@ -170,9 +173,9 @@ def merge(command: MergeRecipients, survivor: Recipient, duplicate: Recipient) -
     """The duplicate's events and the survivor's: two records of one person, of one station, become one."""
     if command.duplicate_id == command.recipient_id:
         raise CannotMerge("不能把服务对象合并到其自身", "A recipient cannot be merged into itself")
-    _require_live(command.recipient_id, survivor)
+    _require_live(command.recipient_id, survivor, command.actor)
     try:
-        _require_live(command.duplicate_id, duplicate)
+        _require_live(command.duplicate_id, duplicate, command.actor)
     except (RecipientNotFound, RecipientWasErased, RecipientWasMerged) as refused:
         raise CannotMerge(refused.message.zh, refused.message.en) from refused
     if duplicate.station_id != survivor.station_id:

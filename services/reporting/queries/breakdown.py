@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import station_scope, visible_stations
+from services.reporting.queries.scope import scope_args, station_scope
 from shared.runtime import RequestContext
 
 _DIMENSIONS = {
@@ -26,7 +26,7 @@ async def case_breakdown(pool: asyncpg.Pool, body: dict[str, Any], request: Requ
               " LEFT JOIN recipients s ON s.recipient_id = r.merged_into"
               f" WHERE {station_scope('c.')}"
               " AND c.status = $3) ")
-    args = (visible_stations(request.actor), body.get("station_id"), body.get("status") or "open")
+    args = (*scope_args(request.actor, body), body.get("status") or "open")
     stations: dict[str, dict[str, Any]] = {}
     for dimension, query in _DIMENSIONS.items():
         for row in await pool.fetch(scoped + query + " ORDER BY 1, 3 DESC, 2", *args):

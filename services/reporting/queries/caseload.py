@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import scope_args, visible_stations
 from shared.china import china_today
 from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
@@ -55,8 +55,8 @@ def _overdue_query(scoped: str) -> str:
 async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Open cases with no session for 30 days, and plans or closings waiting for approval over 7 days."""
     day = as_of(body)
-    rows = await pool.fetch(_overdue_query("ORDER BY since, case_id"), visible_stations(request.actor),
-                            body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
+    rows = await pool.fetch(_overdue_query("ORDER BY since, case_id"), *scope_args(request.actor, body),
+                            day - timedelta(days=NO_SESSION_DAYS),
                             day - timedelta(days=APPROVAL_DAYS))
     return {"overdue": [dict(r) for r in rows]}
 
@@ -64,7 +64,7 @@ async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCont
 async def caseload(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Per worker: open cases, urgent ones, cases waiting for approval, and overdue items."""
     day = as_of(body)
-    args = [visible_stations(request.actor), body.get("station_id"), day - timedelta(days=NO_SESSION_DAYS),
+    args = [*scope_args(request.actor, body), day - timedelta(days=NO_SESSION_DAYS),
             day - timedelta(days=APPROVAL_DAYS)]
     rows = await pool.fetch(
         "SELECT c.station_id, c.worker_id, count(*) AS open_cases,"

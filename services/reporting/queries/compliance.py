@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import station_scope, visible_stations
+from services.reporting.queries.scope import scope_args, station_scope
 from services.reporting.queries.station_month import month_bounds
 from shared.china import china_day
 from shared.runtime import RequestContext
@@ -38,7 +38,7 @@ def monthly_compliance(month: str, station_ids: list[str], supervisions: list[tu
 async def compliance(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     month = str(body.get("month", ""))
     start, end = month_bounds(month)
-    visible, station_id = visible_stations(request.actor), body.get("station_id")
+    visible, station_id = scope_args(request.actor, body)
     scope = station_scope()
     stations = [r["station_id"] for r in await pool.fetch(
         f"SELECT station_id FROM stations WHERE {scope} AND opened_on < $3 AND (closed_on IS NULL OR closed_on >= $4)"

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import station_scope, visible_stations
+from services.reporting.queries.scope import scope_args, station_scope
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.runtime import RequestContext
@@ -22,5 +22,5 @@ async def disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: Request
     rows = await pool.fetch(
         "SELECT recipient_id, station_id, fields, purpose, read_by, read_by_role, read_at FROM disclosures"
         f" WHERE {station_scope()}"
-        " ORDER BY seq DESC LIMIT $3", visible_stations(request.actor), body.get("station_id"), first)
+        " ORDER BY seq DESC LIMIT $3", *scope_args(request.actor, body), first)
     return {"disclosures": [dict(r) for r in rows]}

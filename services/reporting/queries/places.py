@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import visible_stations
+from services.reporting.queries.scope import require_visible, visible_stations
 from shared.runtime import RequestContext
 
 
@@ -22,6 +22,7 @@ async def stations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
 
 async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """The residential compounds of a station's street, by community."""
+    require_visible(request.actor, str(body.get("station_id", "")))
     rows = await pool.fetch(
         "SELECT p.compound_id, p.name, c.name AS community FROM compounds p JOIN communities c USING (community_id)"
         " JOIN stations s ON s.street_id = p.street_id WHERE s.station_id = $1"

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import station_scope, visible_stations
+from services.reporting.queries.scope import scope_args, station_scope
 from shared.runtime import RequestContext
 
 
@@ -22,5 +22,5 @@ async def recipient_list(pool: asyncpg.Pool, body: dict[str, Any], request: Requ
         " (SELECT count(*) FROM cases c JOIN recipients d USING (recipient_id)"
         "   WHERE coalesce(d.merged_into, d.recipient_id) = r.recipient_id AND c.status = 'open') AS open_cases"
         " FROM recipients r", where,
-        [visible_stations(request.actor), body.get("station_id"), body.get("category"), body.get("community"),
+        [*scope_args(request.actor, body), body.get("category"), body.get("community"),
          bool(body.get("include_merged"))])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.contracts import Actor
 from shared.contracts.errors import Forbidden, Message
 
@@ -22,3 +24,12 @@ def require_visible(actor: Actor, station_id: str) -> None:
     if not actor.may_act_for(station_id):
         raise Forbidden(Message(zh=f"您无权查看社工站 {station_id}", en=f"You may not see station {station_id}"),
                         field="stationId")
+
+
+def scope_args(actor: Actor, body: dict[str, Any]) -> list[Any]:
+    """$1 and $2 of `station_scope()`: the caller's stations, and the station the query names (refused when it
+    is not one of theirs, as `cases` and the dashboards refuse it, rather than answered empty)."""
+    station_id = body.get("station_id")
+    if station_id is not None:
+        require_visible(actor, str(station_id))
+    return [visible_stations(actor), station_id]

@@ -14,7 +14,7 @@ import asyncpg
 
 from services.reporting.queries.caseload import as_of
 from services.reporting.queries.pages import paged
-from services.reporting.queries.scope import require_visible, station_scope, visible_stations
+from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
@@ -117,7 +117,7 @@ async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         pool, body, "project", _PROJECT_PROGRESS.replace("SELECT p.project_id", "SELECT p.seq, p.project_id"),
         f"{station_scope('p.')} AND ($3::int IS NULL OR (extract(year FROM p.starts_on) <= $3"
         " AND extract(year FROM p.ends_on) >= $3)) AND ($4::text IS NULL OR p.project_id = $4)",
-        [visible_stations(request.actor), body.get("station_id"), body.get("year"), body.get("project_id")],
+        [*scope_args(request.actor, body), body.get("year"), body.get("project_id")],
         seq="p.seq")
 
 
@@ -134,7 +134,7 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
         " FROM groups g",
         f"{station_scope('g.')} AND ($3::text IS NULL OR g.project_id = $3) AND ($4::text IS NULL OR g.phase = $4)"
         " AND ($5::text IS NULL OR g.group_id = $5)",
-        [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), body.get("phase"),
+        [*scope_args(request.actor, body), body.get("project_id"), body.get("phase"),
          body.get("group_id")], seq="g.seq")
 
 
@@ -151,7 +151,7 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     return await paged(
         pool, body, "activity", "SELECT * FROM activities",
         f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5",
-        [visible_stations(request.actor), body.get("station_id"), body.get("project_id"), start, end])
+        [*scope_args(request.actor, body), body.get("project_id"), start, end])
 
 
 async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -160,14 +160,14 @@ async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
         pool, body, "publicity", "SELECT * FROM publicity",
         f"{station_scope()} AND ($3::text IS NULL OR level = $3)"
         " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)",
-        [visible_stations(request.actor), body.get("station_id"), body.get("level"), body.get("year")])
+        [*scope_args(request.actor, body), body.get("level"), body.get("year")])
 
 
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Needs-research campaigns, latest recorded first (Relay page)."""
     return await paged(pool, body, "survey", "SELECT seq, survey_id, station_id, title, method, starts_on, ends_on,"
                        " distributed, returned, needs::text FROM surveys", station_scope(),
-                       [visible_stations(request.actor), body.get("station_id")])
+                       scope_args(request.actor, body))
 
 
 def _month(body: dict[str, Any]) -> tuple[str, date, date]:
@@ -239,7 +239,7 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         f"SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community, '') AS community, project_id,"
         f" kind, reach, sum(count)::int AS count FROM person_times WHERE {station_scope()} AND day >= $3"
         " AND day < $4 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6",
-        visible_stations(request.actor), body.get("station_id"), start, end)
+        *scope_args(request.actor, body), start, end)
     return {"rows": [dict(r) for r in rows]}
 
 
@@ -254,7 +254,7 @@ async def staff(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContex
         "  FROM staff_qualifications q WHERE q.staff_id = s.staff_id) AS qualifications FROM staff s",
         "($1::text[] IS NULL OR s.station_ids && $1) AND ($2::text IS NULL OR $2 = ANY(s.station_ids))"
         " AND ($3 OR s.left_on IS NULL)",
-        [visible_stations(request.actor), body.get("station_id"), bool(body.get("include_left"))], seq="s.seq")
+        [*scope_args(request.actor, body), bool(body.get("include_left"))], seq="s.seq")
 
 
 async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -266,7 +266,7 @@ async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
         " u.activity_id, 'used_on', u.used_on) ORDER BY u.used_on), '[]')::text FROM resource_uses u"
         " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
         f"{station_scope('r.')} AND ($3::text IS NULL OR r.kind = $3)",
-        [visible_stations(request.actor), body.get("station_id"), body.get("kind")], seq="r.seq")
+        [*scope_args(request.actor, body), body.get("kind")], seq="r.seq")
 
 
 async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -275,7 +275,7 @@ async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         pool, body, "supervision",
         "SELECT v.*, (SELECT coalesce(json_agg(a ORDER BY a.action_id), '[]')::text FROM supervision_actions a"
         " WHERE a.supervision_id = v.supervision_id) AS actions FROM supervisions v",
-        f"{station_scope('v.')}", [visible_stations(request.actor), body.get("station_id")], seq="v.seq")
+        f"{station_scope('v.')}", scope_args(request.actor, body), seq="v.seq")
 
 
 async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -286,7 +286,7 @@ async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " WHERE s.meeting_id = m.meeting_id AND ($1::text[] IS NULL OR s.station_id = ANY($1))) AS station_ids"
         " FROM meetings m",
         "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
-        f" {station_scope('s.')})", [visible_stations(request.actor), body.get("station_id")], seq="m.seq")
+        f" {station_scope('s.')})", scope_args(request.actor, body), seq="m.seq")
 
 
 _VOLUNTEER = """
@@ -307,7 +307,7 @@ async def volunteers(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     return await paged(
         pool, body, "volunteer", _VOLUNTEER,
         f"{station_scope('v.')} AND ($3::text IS NULL OR v.volunteer_id = $3) AND (NOT $4 OR v.leader_since IS NOT"
-        " NULL)", [visible_stations(request.actor), body.get("station_id"), body.get("volunteer_id"),
+        " NULL)", [*scope_args(request.actor, body), body.get("volunteer_id"),
                    bool(body.get("leaders_only"))], seq="v.seq")
 
 
@@ -329,7 +329,7 @@ async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
         " WHERE a.organisation_id = o.organisation_id) AS participants FROM organisations o",
         f"{station_scope('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
         " AND ($5::text IS NULL OR o.status = $5)",
-        [visible_stations(request.actor), body.get("station_id"), body.get("community"), body.get("type"),
+        [*scope_args(request.actor, body), body.get("community"), body.get("type"),
          body.get("status")], seq="o.seq")
 
 
@@ -339,7 +339,7 @@ async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request:
         f"SELECT station_id, community, type, count(*) AS total,"
         f" count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
         f" FROM organisations WHERE {station_scope()} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        visible_stations(request.actor), body.get("station_id"))
+        *scope_args(request.actor, body))
     return {"counts": [dict(r) for r in rows]}
 
 
@@ -351,14 +351,14 @@ async def compound_issues(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         " FROM compound_issues i JOIN governance g USING (compound_id)",
         f"{station_scope('i.')} AND ($3::text IS NULL OR i.compound_id = $3) AND (NOT $5 OR i.status NOT IN"
         " ('resolved', 'escalated'))",
-        [visible_stations(request.actor), body.get("station_id"), body.get("compound_id"), as_of(body),
+        [*scope_args(request.actor, body), body.get("compound_id"), as_of(body),
          bool(body.get("open_only"))], seq="i.seq")
 
 
 async def joint_meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     rows = await pool.fetch(
         f"SELECT * FROM joint_meetings WHERE {station_scope()} AND ($3::text IS NULL OR compound_id = $3)"
-        " ORDER BY held_on DESC, meeting_id", visible_stations(request.actor), body.get("station_id"),
+        " ORDER BY held_on DESC, meeting_id", *scope_args(request.actor, body),
         body.get("compound_id"))
     return {"meetings": [dict(r) for r in rows]}
 
@@ -420,5 +420,5 @@ async def volunteer_teams(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         " (SELECT coalesce(array_agg(m.volunteer_id ORDER BY m.joined_on), '{}') FROM volunteer_team_members m"
         "  WHERE m.team_id = t.team_id AND m.leader) AS leader_ids"
         f" FROM volunteer_teams t WHERE {station_scope('t.')} ORDER BY t.kind, t.name",
-        visible_stations(request.actor), body.get("station_id"))
+        *scope_args(request.actor, body))
     return {"teams": [dict(r) for r in rows]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import reduce
 from typing import Any
@@ -149,10 +150,14 @@ def test_only_the_bureau_sets_a_stations_targets_for_a_year() -> None:
 def test_a_group_belongs_to_a_project_of_its_own_station() -> None:
     other = fold(projects.evolve, projects.PROJECT, *projects.start(
         start(project_id="p-2", station_id="s-wy", actor=STRANGER), STATION, projects.PROJECT))
+    director = Actor(subject="dir-1", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=(STATION_ID, "s-wy"))
     with pytest.raises(NotOfThisStation):
+        groups.plan(plan(actor=director), STATION, other, groups.GROUP)
+    with pytest.raises(NotFoundHere) as hidden:
         groups.plan(plan(), STATION, other, groups.GROUP)
-    with pytest.raises(NotFoundHere):
+    with pytest.raises(NotFoundHere) as missing:
         groups.plan(plan(), STATION, projects.PROJECT, groups.GROUP)
+    assert hidden.value.as_dict() == missing.value.as_dict(), "a project the worker cannot see is not found"
     with pytest.raises(OutOfRange):
         groups.plan(plan(planned_sessions=0), STATION, PROJECT, groups.GROUP)
 
@@ -242,10 +247,14 @@ def test_publicity_reports_an_activity_of_its_own_station() -> None:
                               kind=PublicityKind.NEWS, title="黑石铺社工站中秋游园", outlet="天心区融媒体",
                               level=PublicityLevel.DISTRICT, published_on=date(2026, 9, 26), activity_id="a-9")
     elsewhere = outreach.Recorded(recorded=True, station_id="s-wy")
+    director = Actor(subject="dir-1", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=(STATION_ID, "s-wy"))
     with pytest.raises(NotOfThisStation):
+        outreach.record_publicity(replace(command, actor=director), STATION, None, elsewhere, outreach.RECORDED)
+    with pytest.raises(NotFoundHere) as hidden:
         outreach.record_publicity(command, STATION, None, elsewhere, outreach.RECORDED)
-    with pytest.raises(NotFoundHere):
+    with pytest.raises(NotFoundHere) as missing:
         outreach.record_publicity(command, STATION, None, outreach.RECORDED, outreach.RECORDED)
+    assert hidden.value.as_dict() == missing.value.as_dict(), "an activity the worker cannot see is not found"
 
 
 def test_a_survey_returns_no_more_questionnaires_than_it_handed_out() -> None:
@@ -273,9 +282,13 @@ def test_a_resource_is_used_by_exactly_one_project_or_activity_of_its_own_statio
     with pytest.raises(UsedByWhat):
         resources.use(UseResource(actor=WORKER, today=TODAY, resource_id="res-1"), state, None, None)
     elsewhere = outreach.Recorded(recorded=True, station_id="s-wy")
-    with pytest.raises(NotOfThisStation):
+    with pytest.raises(NotFoundHere, match="a-9"):
         resources.use(UseResource(actor=WORKER, today=TODAY, resource_id="res-1", activity_id="a-9"), state, None,
                       elsewhere)
+    director = Actor(subject="dir-1", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=(STATION_ID, "s-wy"))
+    with pytest.raises(NotOfThisStation):
+        resources.use(UseResource(actor=director, today=TODAY, resource_id="res-1", activity_id="a-9"), state,
+                      None, elsewhere)
     with pytest.raises(NotFoundHere):
         resources.use(use, resources.RESOURCE, PROJECT, None)
 

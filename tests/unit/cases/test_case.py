@@ -15,7 +15,6 @@ from services.cases.domain.errors import (
     CaseNotFound,
     DateBeforeOpening,
     DateInFuture,
-    NotYourStation,
     OutOfRange,
     RecipientNotFound,
     RecipientWasErased,
@@ -70,10 +69,13 @@ def test_a_case_cannot_be_opened_twice() -> None:
         case.open_case(open_case(), RECIPIENT, 0, given(OPENED))
 
 
-def test_a_worker_of_another_station_cannot_open_a_case_for_this_stations_recipient() -> None:
-    with pytest.raises(NotYourStation) as refused:
+def test_another_stations_recipient_is_not_found_for_opening_a_case_as_one_that_does_not_exist() -> None:
+    with pytest.raises(RecipientNotFound) as hidden:
         case.open_case(open_case(actor=STRANGER), RECIPIENT, 0, given())
-    assert refused.value.field == "recipientId"
+    with pytest.raises(RecipientNotFound) as missing:
+        case.open_case(open_case(actor=STRANGER), recipient.INITIAL, 0, given())
+    assert hidden.value.as_dict() == missing.value.as_dict()
+    assert hidden.value.field == "recipientId"
 
 
 def test_a_case_cannot_be_opened_in_the_future() -> None:
@@ -130,9 +132,12 @@ def test_a_sessions_duration_and_participants_must_be_plausible(field: str, valu
         case.decide(record_session(**{field: value}), given(OPENED))
 
 
-def test_a_worker_of_another_station_cannot_record_on_this_stations_case() -> None:
-    with pytest.raises(NotYourStation):
+def test_another_stations_case_is_not_found_for_a_session_as_one_that_does_not_exist() -> None:
+    with pytest.raises(CaseNotFound) as hidden:
         case.decide(record_session(actor=STRANGER), given(OPENED))
+    with pytest.raises(CaseNotFound) as missing:
+        case.decide(record_session(actor=STRANGER), given())
+    assert hidden.value.as_dict() == missing.value.as_dict()
 
 
 def test_evolve_ignores_events_it_does_not_know() -> None:

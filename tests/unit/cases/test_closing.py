@@ -22,12 +22,12 @@ from services.cases.domain.errors import (
     AlreadyRecorded,
     CaseAlreadyClosed,
     CaseIsOpen,
+    CaseNotFound,
     DateBeforeOpening,
     DateInFuture,
     FeedbackAlreadyRecorded,
     NotAnApprover,
     NotTheStationHead,
-    NotYourStation,
     OutOfRange,
     ReferralConsentMissing,
     ReferralNotFound,
@@ -128,7 +128,7 @@ def test_a_returned_closing_keeps_the_case_open_and_can_be_asked_again() -> None
 def test_only_an_approver_of_the_station_approves_and_only_a_waiting_closing() -> None:
     with pytest.raises(NotAnApprover):
         case.decide(approve_closing(WORKER), given(*PLANNED, EVALUATED, REQUESTED))
-    with pytest.raises(NotYourStation):
+    with pytest.raises(CaseNotFound):
         case.decide(approve_closing(STRANGER), given(*PLANNED, EVALUATED, REQUESTED))
     with pytest.raises(StageOrder):
         case.decide(approve_closing(), given(*PLANNED, EVALUATED))

@@ -22,8 +22,8 @@ from services.cases.domain.errors import (
     InvalidIdNumber,
     NotClearable,
     NothingToChange,
-    NotYourStation,
     OutOfRange,
+    RecipientNotFound,
     RecipientWasErased,
     RecipientWasMerged,
     SetAndCleared,
@@ -191,9 +191,12 @@ def test_a_minors_guardian_cannot_be_cleared() -> None:
         recipient.decide(update(clear=("guardian",)), state)
 
 
-def test_an_update_for_another_station_is_refused() -> None:
-    with pytest.raises(NotYourStation):
+def test_an_update_for_another_stations_recipient_is_not_found_as_one_that_does_not_exist() -> None:
+    with pytest.raises(RecipientNotFound) as hidden:
         recipient.decide(update(actor=STRANGER, community="状元坡社区"), registered())
+    with pytest.raises(RecipientNotFound) as missing:
+        recipient.decide(update(actor=STRANGER, community="状元坡社区"), recipient.INITIAL)
+    assert hidden.value.as_dict() == missing.value.as_dict()
 
 
 def test_an_erased_recipient_takes_no_update() -> None:

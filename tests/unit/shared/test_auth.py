@@ -5,7 +5,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from shared.auth import Unauthenticated, bearer, issue_token, verify_token
+from shared.auth import StationScopeInvalid, Unauthenticated, bearer, issue_token, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor, Role
 
@@ -49,3 +49,34 @@ def test_only_bearer_headers_carry_a_token() -> None:
     assert bearer("Basic abc") is None
     assert bearer("Bearer ") is None
     assert bearer(None) is None
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.STATION_HEAD, Role.SUPERVISOR, Role.PROJECT_DIRECTOR])
+@pytest.mark.parametrize("stations", [("*",), ("s-1", "*")])
+def test_a_station_roles_token_that_claims_every_station_is_refused_saying_so_in_both_languages(
+        role: Role, stations: tuple[str, ...]) -> None:
+    actor = Actor(subject="x-1", name="某人", role=role, station_ids=stations)
+    with pytest.raises(StationScopeInvalid) as refused:
+        verify_token(issue_token(SETTINGS.secret or "", actor), SETTINGS)
+    assert (refused.value.code, refused.value.field) == ("unauthenticated", "Authorization")
+    assert "令牌的站点范围无效" in refused.value.message.zh and role.value in refused.value.message.zh
+    assert "station scope is not valid" in refused.value.message.en
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_BUREAU, Role.SYSTEM])
+def test_the_district_wide_roles_tokens_cover_every_station(role: Role) -> None:
+    actor = Actor(subject="b-1", name="民政局", role=role, station_ids=("*",))
+    verified = verify_token(issue_token(SETTINGS.secret or "", actor), SETTINGS)
+    assert verified.sees_every_station and verified.may_act_for("any-station")
+
+
+def test_every_station_is_nothing_to_a_station_role_even_where_no_token_was_verified() -> None:
+    stray = Actor(subject="sw-1", name="王社工", role=Role.SOCIAL_WORKER, station_ids=("*",))
+    assert not stray.sees_every_station and not stray.may_act_for("s-1")
+
+
+def test_a_token_whose_stations_are_not_a_list_is_refused() -> None:
+    token = jwt.encode({"sub": "x", "role": "social_worker", "stations": "s-1", "exp": 9999999999,
+                        "iss": "hemiao", "aud": "hemiao"}, SETTINGS.secret or "", algorithm="HS256")
+    with pytest.raises(Unauthenticated):
+        verify_token(token, SETTINGS)
