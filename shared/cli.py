@@ -10,11 +10,8 @@ from typing import NoReturn
 from shared.auth import issue_token
 from shared.config import existing_development_secret, jwt_secret_file
 from shared.contracts import Actor, Role
-from shared.contracts.actor import ALL_STATIONS
+from shared.contracts.actor import ALL_STATIONS, DISTRICT_WIDE
 from shared.export_cli import add_parser as add_export
-
-DISTRICT_LEVEL = (Role.DISTRICT_BUREAU, Role.PROJECT_DIRECTOR, Role.SYSTEM)
-"""The roles a token may give every station (`*`); every other role works for named stations."""
 
 
 def _refuse(zh: str, en: str) -> NoReturn:
@@ -24,11 +21,12 @@ def _refuse(zh: str, en: str) -> NoReturn:
 
 def _token(args: argparse.Namespace) -> None:
     role = Role(args.role)
-    stations = args.station or ([ALL_STATIONS] if role in DISTRICT_LEVEL else [])
-    if role not in DISTRICT_LEVEL and (not stations or ALL_STATIONS in stations):
-        _refuse(f"{role.value} 是社工站的角色：请用 --station <社工站 id> 指定社工站（可重复），不能用 *",
-                f"{role.value} is a station role: name its stations with --station <station id> (repeat for more),"
-                " not *")
+    stations = args.station or ([ALL_STATIONS] if role in DISTRICT_WIDE else [])
+    if role not in DISTRICT_WIDE and (not stations or ALL_STATIONS in stations):
+        _refuse(f"{role.value} 的令牌须用 --station <社工站 id> 指定社工站（可重复），"
+                "不能用 *（只有区级角色覆盖全部社工站）",
+                f"A {role.value} token names its stations with --station <station id> (repeat for more), not *"
+                " (only district-wide roles cover every station)")
     # Never make a secret here: one made now is not the one the running services verify with.
     secret = existing_development_secret()
     if secret is None:
@@ -65,8 +63,8 @@ def main(argv: list[str] | None = None) -> None:
                                 " secret in HEMIAO_VAR_DIR, else in the project's var/)")
     token.add_argument("--role", choices=[r.value for r in Role], default=Role.SOCIAL_WORKER.value)
     token.add_argument("--station", action="append",
-                       help="a station id the token covers (repeat); required for station roles, district-level ones"
-                       " default to every station")
+                       help="a station id the token covers (repeat); required for every role but the"
+                       " district-wide ones, which default to every station")
     token.add_argument("--subject", default="dev-user")
     token.add_argument("--name", default=None)
     token.add_argument("--days", type=int, default=30)

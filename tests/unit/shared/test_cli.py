@@ -90,13 +90,13 @@ def test_hemiao_jwt_secret_comes_before_any_file(tmp_path: Path) -> None:
 
 
 def test_a_station_role_without_a_station_is_refused_in_both_languages(tmp_path: Path) -> None:
-    for role in ("social_worker", "station_head", "supervisor"):
+    for role in ("social_worker", "station_head", "supervisor", "project_director"):
         refused = hemiao("token", "--role", role, env={"HEMIAO_JWT_SECRET": "a-secret-long-enough-for-hs256-keys"})
 
         assert refused.returncode == 2, role
         assert refused.stdout == ""
-        assert f"{role} 是社工站的角色" in refused.stderr
-        assert f"{role} is a station role: name its stations with --station" in refused.stderr
+        assert f"{role} 的令牌须用 --station" in refused.stderr
+        assert f"A {role} token names its stations with --station" in refused.stderr
 
 
 def test_a_station_role_is_never_given_every_station() -> None:
