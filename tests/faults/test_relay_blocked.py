@@ -1,4 +1,4 @@
-"""max_payload lowered under a stored event: the relay says `blocked` with the event, holds the rest, resumes in order."""
+"""max_payload lowered under a stored event: the relay says `blocked`, holds the rest, and resumes in order."""
 
 from __future__ import annotations
 
