@@ -60,7 +60,8 @@ class Context:
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
         self.recipients = DataLoader(load_fn=self._load_recipients)
-        self.narratives = DataLoader(load_fn=self._load_narratives)
+        # Ten cases' words to an answer: a page of a hundred cases is ten answers, each far under max_payload.
+        self.narratives = DataLoader(load_fn=self._load_narratives, max_batch_size=10)
         self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
         self.volunteers = DataLoader(load_fn=self._load_volunteers)
         self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 
 import asyncpg
@@ -19,8 +20,11 @@ from starlette.routing import Route
 ReadinessCheck = Callable[[], Awaitable[str | None]]
 """A check answers None when ready, or what is wrong."""
 
-MetricsSource = Callable[[], Mapping[str, tuple[str, float | Mapping[tuple[tuple[str, str], ...], float]]]]
+Metrics = Mapping[str, tuple[str, float | Mapping[tuple[tuple[str, str], ...], float]]]
 """name -> (help, value) or name -> (help, {labels: value})."""
+
+MetricsSource = Callable[[], Metrics | Awaitable[Metrics]]
+"""Metrics now, or (read from the database, say) once awaited."""
 
 
 def database_check(pool: asyncpg.Pool) -> ReadinessCheck:
@@ -41,12 +45,12 @@ def nats_check(nc: Client) -> ReadinessCheck:
     return check
 
 
-class _CallbackCollector(Collector):
-    def __init__(self, source: MetricsSource) -> None:
-        self._source = source
+class _ValuesCollector(Collector):
+    def __init__(self, values: Metrics) -> None:
+        self._values = values
 
     def collect(self) -> Iterator[Metric]:
-        for name, (help_text, value) in self._source().items():
+        for name, (help_text, value) in self._values.items():
             if isinstance(value, Mapping):
                 label_names = [k for k, _ in next(iter(value), ())]
                 family = GaugeMetricFamily(name, help_text, labels=label_names)
@@ -59,8 +63,6 @@ class _CallbackCollector(Collector):
 
 def health_app(checks: Mapping[str, ReadinessCheck], metrics: MetricsSource) -> Starlette:
     """/healthz says the process lives; /readyz runs every check; /metrics renders the source."""
-    registry = CollectorRegistry()
-    registry.register(_CallbackCollector(metrics))
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -73,6 +75,9 @@ def health_app(checks: Mapping[str, ReadinessCheck], metrics: MetricsSource) -> 
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics_endpoint(_: Request) -> Response:
+        values = metrics()
+        registry = CollectorRegistry()  # one per scrape: the values were read for it, some of them awaited
+        registry.register(_ValuesCollector(await values if inspect.isawaitable(values) else values))
         return Response(generate_latest(registry), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz),

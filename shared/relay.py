@@ -14,6 +14,13 @@ lock. A second copy of the service waits as a standby and takes over when the
 holder's connection ends. Events are published one after another and the
 checkpoint moves only after their PubAcks; a crash in between re-sends events
 that JetStream drops as duplicates by `Nats-Msg-Id`.
+
+Why `blocked` is not `waiting_for_nats`: when NATS answers but refuses an event
+(larger than the server's max_payload, say, after an operator lowered it), no
+amount of waiting for NATS helps and later events wait behind it. The relay
+still never skips it: it says `blocked`, with the event and the reason, in its
+stats and in relay_checkpoint (so every copy of the service can tell), and
+tries the same event again with a longer back-off until the operator acts.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ from enum import StrEnum
 from typing import Any
 
 import asyncpg
-from nats.js import JetStreamContext
+import nats.errors
+import nats.js.errors
+from nats.aio.client import Client
 
 from shared.cancellation import stop_if_cancelled
 from shared.contracts import event_class
@@ -54,6 +63,7 @@ class RelayState(StrEnum):
     ACTIVE = "active"
     WAITING_FOR_NATS = "waiting_for_nats"
     WAITING_FOR_DATABASE = "waiting_for_database"
+    BLOCKED = "blocked"
     FAILING = "failing"
     STOPPED = "stopped"
 
@@ -66,6 +76,29 @@ class RelayStats:
     published: int = 0
     batches: int = 0
     last_global_position: int = 0
+    blocked_event_id: str | None = None
+    blocked_reason: str | None = None
+
+
+class Refused(Exception):
+    """NATS answered and will not take this event as it is: retrying soon will not help."""
+
+
+def published_size(data: bytes, headers: dict[str, str]) -> int:
+    """The bytes the server counts against max_payload: the payload and the encoded header block."""
+    block = "NATS/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    return len(data) + len(block.encode())
+
+
+def refusal(error: Exception) -> str | None:
+    """Why NATS refused the event for good, or None when it simply could not be reached (or did not answer)."""
+    if isinstance(error, Refused):
+        return str(error)
+    if isinstance(error, nats.errors.MaxPayloadError):
+        return "larger than the NATS server's max_payload"
+    if isinstance(error, nats.js.errors.APIError) and not isinstance(error, nats.js.errors.ServiceUnavailableError):
+        return f"JetStream refused it: {error.description or error}"
+    return None
 
 
 def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> dict[str, str]:
@@ -95,15 +128,18 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
 class Relay:
     """Publishes a write service's events to its JetStream stream, forever."""
 
-    def __init__(self, dsn: str, js: JetStreamContext, *, service: str, namespace: str,
-                 batch_size: int = 500, poll_seconds: float = 1.0, publish_timeout: float = 5.0) -> None:
+    def __init__(self, dsn: str, nc: Client, *, service: str, namespace: str,
+                 batch_size: int = 500, poll_seconds: float = 1.0, publish_timeout: float = 5.0,
+                 blocked_retry_seconds: float = 30.0) -> None:
         self._dsn = dsn
-        self._js = js
+        self._nc = nc
+        self._js = nc.jetstream()
         self.service = service
         self.namespace = namespace
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.publish_timeout = publish_timeout
+        self.blocked_retry_seconds = blocked_retry_seconds
         self.stats = RelayStats()
         self._wake = asyncio.Event()
 
@@ -142,21 +178,26 @@ class Relay:
             await self._publish_forever(conn)
 
     async def _publish_forever(self, conn: asyncpg.Connection) -> None:
-        row = await conn.fetchrow("SELECT tx_id::text AS tx_id, global_position FROM relay_checkpoint"
-                                  " WHERE relay = $1", self.service)
+        row = await conn.fetchrow("SELECT tx_id::text AS tx_id, global_position, blocked_event_id::text, blocked_reason"
+                                  " FROM relay_checkpoint WHERE relay = $1", self.service)
         checkpoint = (row["tx_id"], row["global_position"])
+        # As the last holder left it: cleared below once that event goes out, kept if it is still refused.
+        self.stats.blocked_event_id, self.stats.blocked_reason = row["blocked_event_id"], row["blocked_reason"]
+        retry_blocked = 1.0
         while True:
             self._wake.clear()
             batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
-            if batch:
-                await self._publish(batch)
-                checkpoint = (batch[-1]["tx_id_text"], batch[-1]["global_position"])
-                await conn.execute(
-                    "UPDATE relay_checkpoint SET tx_id = $2::text::xid8, global_position = $3,"
-                    " published = published + $4, updated_at = now() WHERE relay = $1",
-                    self.service, checkpoint[0], checkpoint[1], len(batch))
-                self.stats.batches += 1
-                self.stats.last_global_position = checkpoint[1]
+            sent, refused = await self._publish(batch)
+            if sent:
+                checkpoint = await self._save_checkpoint(conn, batch[sent - 1], sent)
+            if refused is not None:  # the same event again, after a longer wait each time, never the next one
+                await self._block(conn, batch[sent]["event_id"], refused)
+                await asyncio.sleep(retry_blocked)
+                retry_blocked = min(retry_blocked * 2, self.blocked_retry_seconds)
+                continue
+            retry_blocked = 1.0
+            if self.stats.blocked_event_id is not None:
+                await self._unblock(conn)
             if len(batch) < self.batch_size:
                 # NOTIFY wakes us on each commit; the timeout covers rows held back by the
                 # horizon of an unrelated transaction, whose end notifies nobody.
@@ -166,21 +207,61 @@ class Relay:
                         await self._wake.wait()
                 stop_if_cancelled()
 
-    async def _publish(self, batch: list[asyncpg.Record]) -> None:
-        for row in batch:
+    async def _save_checkpoint(self, conn: asyncpg.Connection, last: asyncpg.Record, count: int) -> tuple[str, int]:
+        checkpoint = (last["tx_id_text"], last["global_position"])
+        await conn.execute(
+            "UPDATE relay_checkpoint SET tx_id = $2::text::xid8, global_position = $3,"
+            " published = published + $4, updated_at = now() WHERE relay = $1",
+            self.service, checkpoint[0], checkpoint[1], count)
+        self.stats.batches += 1
+        self.stats.last_global_position = checkpoint[1]
+        return checkpoint
+
+    async def _publish(self, batch: list[asyncpg.Record]) -> tuple[int, str | None]:
+        """Publish the events in order, waiting out NATS outages; how many went out, and why NATS refused the next."""
+        for sent, row in enumerate(batch):
             subject = event_class(row["type"]).subject_in(self.namespace)
             headers = cloud_event_headers(row, self.service)
+            data = row["data"].encode()
             delay = 0.2
             while True:
                 try:
-                    await self._js.publish(subject, row["data"].encode(), headers=headers,
-                                           timeout=self.publish_timeout)
+                    if not self._nc.is_connected:
+                        # Buffered now, it would go to a server whose max_payload we have not read yet; one over
+                        # it gets -ERR, on which nats-py closes the connection for good, the whole service's.
+                        raise nats.errors.ConnectionReconnectingError
+                    limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
+                    if (size := published_size(data, headers)) > limit:  # the server would drop the connection
+                        raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
+                    await self._js.publish(subject, data, headers=headers, timeout=self.publish_timeout)
                     break
                 except Exception as error:  # any NATS failure: wait and send the same event again
                     stop_if_cancelled()
+                    if (reason := refusal(error)) is not None:
+                        return sent, reason
                     self.stats.state = RelayState.WAITING_FOR_NATS
                     log.warning("relay %s cannot publish event %s yet: %r", self.service, row["event_id"], error)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5.0)
-            self.stats.state = RelayState.ACTIVE
+            self.stats.state = RelayState.ACTIVE if self.stats.blocked_event_id is None else RelayState.BLOCKED
             self.stats.published += 1
+        return len(batch), None
+
+    async def _block(self, conn: asyncpg.Connection, event_id: str, reason: str) -> None:
+        self.stats.state = RelayState.BLOCKED
+        if (self.stats.blocked_event_id, self.stats.blocked_reason) == (event_id, reason):
+            return
+        self.stats.blocked_event_id, self.stats.blocked_reason = event_id, reason
+        await conn.execute("UPDATE relay_checkpoint SET blocked_event_id = $2::uuid, blocked_reason = $3,"
+                           " blocked_since = CASE WHEN blocked_event_id = $2::uuid THEN blocked_since ELSE now() END"
+                           " WHERE relay = $1",
+                           self.service, event_id, reason)
+        log.error("relay %s is blocked at event %s: %s; later events wait behind it (see docs/operations.md)",
+                  self.service, event_id, reason)
+
+    async def _unblock(self, conn: asyncpg.Connection) -> None:
+        log.info("relay %s published event %s and is no longer blocked", self.service, self.stats.blocked_event_id)
+        self.stats.blocked_event_id = self.stats.blocked_reason = None
+        self.stats.state = RelayState.ACTIVE
+        await conn.execute("UPDATE relay_checkpoint SET blocked_event_id = NULL, blocked_reason = NULL,"
+                           " blocked_since = NULL WHERE relay = $1", self.service)

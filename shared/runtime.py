@@ -93,6 +93,20 @@ async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dic
         return {"error": internal_error(correlation_id)}
 
 
+class ReplyTooLarge(DomainError):
+    """The answer would not fit in one NATS message: the caller asks for less (a smaller page) instead of timing out."""
+
+    code = "reply_too_large"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="答复过大，请分页查询或缩小查询范围",
+                                 en="The answer is too large; ask for a smaller page"))
+
+
+def _encoded(answer: dict[str, Any]) -> bytes:
+    return json.dumps(answer, ensure_ascii=False, default=str).encode()
+
+
 class Endpoints:
     """A running `nats.micro` service whose requests are answered concurrently, up to a bound.
 
@@ -102,8 +116,9 @@ class Endpoints:
     task; the bound keeps a burst from taking more than the process can hold.
     """
 
-    def __init__(self, micro: Service, in_flight: int) -> None:
+    def __init__(self, micro: Service, in_flight: int, nc: Client) -> None:
         self.micro = micro
+        self._nc = nc
         self._slots = asyncio.Semaphore(in_flight)
         self._running: set[asyncio.Task[None]] = set()
 
@@ -116,7 +131,12 @@ class Endpoints:
     async def _respond(self, handler: Handler, request: Request, auth: AuthSettings) -> None:
         try:
             answer = await _answer(handler, request, auth)
-            await request.respond(json.dumps(answer, ensure_ascii=False, default=str).encode())
+            reply = _encoded(answer)
+            if len(reply) > self._nc.max_payload:  # it would fail to send, and the caller would wait for nothing
+                log.warning("an answer on %s of %d bytes exceeds max_payload; answering reply_too_large",
+                            request.subject, len(reply))
+                reply = _encoded({"error": ReplyTooLarge().as_dict()})
+            await request.respond(reply)
         except Exception:
             log.exception("could not answer a request on %s", request.subject)
         finally:
@@ -134,7 +154,7 @@ async def serve(nc: Client, *, service: str, namespace: str, version: str, descr
     """Start a `nats.micro` service with one endpoint per command or query, in one queue group."""
     micro = await add_service(nc, name=f"{namespace}-{service}", version=version, description=description,
                               queue_group=f"{namespace}.{service}")
-    served = Endpoints(micro, in_flight)
+    served = Endpoints(micro, in_flight, nc)
     for name, handler in endpoints.items():
         async def respond(request: Request, handler: Handler = handler) -> None:
             await served.dispatch(handler, request, auth)

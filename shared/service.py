@@ -17,10 +17,12 @@ from nats.aio.client import Client
 from shared.config import ServiceSettings
 from shared.consumer import Projection, StreamConsumer, adopt_unversioned
 from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.sizing import EventSizeLimit
 from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.relay import Relay, RelayState
+from shared.relay_status import relay_metrics, relay_status, relay_status_endpoint
 from shared.runtime import Handler, serve
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,10 @@ class WriteService:
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     consumers: list[StreamConsumer] = field(default_factory=list)
 
-    def metrics(self) -> dict[str, tuple[str, Any]]:
+    async def metrics(self) -> dict[str, tuple[str, Any]]:
         stats = self.relay.stats
         return {
+            **relay_metrics(await relay_status(self.pool, self.relay)),
             "hemiao_relay_published_events": ("Events this process's relay has published", stats.published),
             "hemiao_relay_last_global_position": ("Last global position published", stats.last_global_position),
             "hemiao_relay_active": ("1 when this process holds the relay lock",
@@ -53,8 +56,10 @@ class WriteService:
         return f"consumers not running: {', '.join(idle)}" if idle else None
 
     async def check_relay(self) -> str | None:
-        state = self.relay.stats.state
-        return None if state in (RelayState.ACTIVE, RelayState.STANDBY) else f"relay: {state.value}"
+        stats = self.relay.stats
+        if stats.state == RelayState.BLOCKED:
+            return f"blocked: event {stats.blocked_event_id}: {stats.blocked_reason}"
+        return None if stats.state in (RelayState.ACTIVE, RelayState.STANDBY) else f"relay: {stats.state.value}"
 
 
 @contextlib.asynccontextmanager
@@ -74,8 +79,9 @@ async def write_service(settings: ServiceSettings, migrations: Path,
     try:
         js = nc.jetstream()
         await ensure_event_stream(js, settings.namespace, settings.service)
-        store = PostgresEventStore(pool, settings.data_key)
-        relay = Relay(settings.database_url, js, service=settings.service, namespace=settings.namespace)
+        # The bound follows the server the client is connected to now: a reconnect brings its INFO anew.
+        store = PostgresEventStore(pool, settings.data_key, EventSizeLimit(lambda: nc.max_payload))
+        relay = Relay(settings.database_url, nc, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
@@ -87,7 +93,8 @@ async def write_service(settings: ServiceSettings, migrations: Path,
             running.consumers.append(consumer)
             running.tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
-                            description=description, endpoints=endpoints(store, pool), auth=settings.auth)
+                            description=description, auth=settings.auth,
+                            endpoints={**endpoints(store, pool), "relay_status": relay_status_endpoint(pool, relay)})
         http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
                                            "relay": running.check_relay, "consumers": running.check_consumers},
                                           running.metrics),

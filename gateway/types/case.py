@@ -23,7 +23,7 @@ from gateway.types.planning import (
     ServicePlan,
 )
 from gateway.types.recipient import Recipient
-from gateway.types.session import CaseSession, Referral
+from gateway.types.session import CaseSessionConnection, Referral, case_sessions
 from gateway.types.station import Station
 
 
@@ -64,10 +64,11 @@ class Case:
         narrative = await info.context.narratives.load(str(self.id))
         return [] if narrative is None else [Referral.from_view(v) for v in narrative["referrals"]]
 
-    @strawberry.field(description="Every session, oldest first, with its words")
-    async def sessions(self, info: strawberry.Info[Context, None]) -> list[CaseSession]:
-        narrative = await info.context.narratives.load(str(self.id))
-        return [] if narrative is None else [CaseSession.from_view(v) for v in narrative["sessions"]]
+    @strawberry.field(description="The sessions, oldest first, with their words: `first` (at most 100) after the"
+                                  " cursor `after`")
+    async def sessions(self, info: strawberry.Info[Context, None], first: int = 20,
+                       after: str | None = None) -> CaseSessionConnection:
+        return await case_sessions(info.context, str(self.id), first, after)
 
     @strawberry.field(description="Every event of the case, in order, with who did it")
     async def timeline(self, info: strawberry.Info[Context, None]) -> list[TimelineEntry]:

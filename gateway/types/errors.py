@@ -73,6 +73,11 @@ class StageOutOfOrder(UserError):
     pass
 
 
+@strawberry.type(description="What it would record is too large to be carried to the read side; nothing was saved")
+class RecordTooLarge(UserError):
+    pass
+
+
 @strawberry.type(description="Another rule of the domain refused the command")
 class Rejected(UserError):
     pass
@@ -90,11 +95,12 @@ _BY_CODE: dict[str, type[UserError]] = {
     "recipient_erased": RecipientWasErased,
     "recipient_merged": RecipientWasMerged,
     "stage_order": StageOutOfOrder,
+    "record_too_large": RecordTooLarge,
 }
 
 ERROR_TYPES = (InvalidInput, NotFound, Forbidden, Unauthenticated, CaseAlreadyClosed, ConcurrencyConflict,
                IdempotencyKeyReused, AlreadyRegistered, RecipientWasErased, RecipientWasMerged, StageOutOfOrder,
-               Rejected)
+               RecordTooLarge, Rejected)
 
 
 def user_error(error: DomainError) -> UserError:

@@ -7,7 +7,9 @@ from typing import Any
 
 import strawberry
 
+from gateway.context import Context
 from gateway.types.enums import ReferralOutcome, ReferralService, RelationshipStage, SessionMode
+from gateway.types.pages import Connection, Edge, PageInfo
 
 
 @strawberry.type(description="一次个案服务 (null words when the recipient was erased)")
@@ -32,6 +34,26 @@ class CaseSession:
                    participants=view["participants"], location=view["location"], content=view["content"],
                    analysis=view["analysis"], next_step=view["next_step"], notes=view["notes"],
                    relationship_stage=None if stage is None else RelationshipStage(stage))
+
+
+CaseSessionConnection = Connection[CaseSession]
+
+
+async def case_sessions(context: Context, case_id: str, first: int, after: str | None) -> CaseSessionConnection:
+    """`first` sessions after `after`, asked of the cases service in as many answers as their words need."""
+    edges: list[Edge[CaseSession]] = []
+    page: dict[str, Any] | None = {"has_next_page": True, "end_cursor": after, "total_count": 0}
+    while page is not None and page["has_next_page"] and len(edges) < first:
+        found = await context.query("case_sessions", {"case_id": case_id, "first": first - len(edges),
+                                                      "after": page["end_cursor"]}, service="cases")
+        page = found["sessions"]
+        edges += [] if page is None else [Edge(cursor=e["cursor"], node=CaseSession.from_view(e["node"]))
+                                          for e in page["edges"]]
+    if page is None:  # not the caller's to see (or unknown): as the case's other words, nothing
+        return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), total_count=0)
+    return Connection(edges=edges, page_info=PageInfo(has_next_page=page["has_next_page"],
+                                                      end_cursor=edges[-1].cursor if edges else after),
+                      total_count=page["total_count"])
 
 
 @strawberry.type(description="转介 A referral and, once it came back, the agency's answer")

@@ -174,11 +174,20 @@ class EmbeddedNats:
     store_dir: Path
     port: int = 4222
     host: str = "127.0.0.1"
+    max_payload: int | None = None
+    """The server's max_payload in bytes (None: nats-server's own default, 1 MiB); set it before start()."""
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
     def url(self) -> str:
         return f"nats://{self.host}:{self.port}"
+
+    def _config(self) -> list[str]:
+        if self.max_payload is None:
+            return []
+        config = self.store_dir.parent / f"nats-{self.port}.conf"  # only a config file can set max_payload
+        config.write_text(f"max_payload: {self.max_payload}\n")
+        return ["-c", str(config)]
 
     @staticmethod
     def binary() -> str:
@@ -195,8 +204,8 @@ class EmbeddedNats:
         log = self.store_dir.parent / "nats.log"
         with open(log, "ab") as out:
             self.process = subprocess.Popen(
-                [self.binary(), "-a", self.host, "-p", str(self.port), "-js", "-sd", str(self.store_dir),
-                 "--no_advertise"],
+                [self.binary(), *self._config(), "-a", self.host, "-p", str(self.port), "-js", "-sd",
+                 str(self.store_dir), "--no_advertise"],
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=die_with_parent(signal.SIGTERM),
             )

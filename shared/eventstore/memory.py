@@ -22,13 +22,15 @@ from shared.eventstore.protocol import (
     ValueAlreadyRegistered,
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
+from shared.eventstore.sizing import EventSizeLimit, RecordTooLarge
 from shared.personal import claim_of, new_key
 
 
 class InMemoryEventStore(AppendsOneByMany):
     """Streams in a dict; everything is serialised and parsed back, as the real store does."""
 
-    def __init__(self) -> None:
+    def __init__(self, size_limit: EventSizeLimit | None = None) -> None:
+        self._size_limit = size_limit
         self.events: list[RecordedEvent] = []
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._idempotency: dict[str, tuple[str, AppendResult]] = {}
@@ -72,10 +74,19 @@ class InMemoryEventStore(AppendsOneByMany):
             if self.claims.get(claim, owner) != owner:
                 raise ValueAlreadyRegistered(field, self.claims[claim])
         recorded: list[RecordedEvent] = []
+        keys_before = dict(self.person_keys)
         for each in appends:
             for offset, payload in enumerate(each.events, start=1):
                 registration = event_class(type(payload).__name__)
-                data = json.loads(json.dumps(await sealed_data(payload, self._key_for)))
+                encoded = json.dumps(await sealed_data(payload, self._key_for), ensure_ascii=False)
+                if self._size_limit is not None:
+                    try:
+                        self._size_limit.check(encoded, stream_id=each.stream_id, stream_type=each.stream_type,
+                                               type_name=registration.type_name, metadata=metadata)
+                    except RecordTooLarge:  # as the real store's rollback: no key made for nothing
+                        self.person_keys = keys_before
+                        raise
+                data = json.loads(encoded)
                 recorded.append(RecordedEvent(
                     global_position=len(self.events) + len(recorded) + 1, stream_id=each.stream_id,
                     stream_type=each.stream_type, version=each.expected_version + offset, event_id=uuid4(),

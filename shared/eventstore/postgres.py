@@ -24,6 +24,7 @@ from shared.eventstore.protocol import (
     ValueAlreadyRegistered,
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
+from shared.eventstore.sizing import EventSizeLimit
 from shared.personal import claim_of, new_key, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
@@ -49,13 +50,15 @@ class PostgresEventStore(AppendsOneByMany):
 
     With a data key it seals the personal fields of the events it writes and
     opens them when it reads (see shared.personal); without one it refuses to
-    write personal data at all.
+    write personal data at all. With a size limit it refuses, before INSERT, an
+    event too large for the relay to publish (see shared.eventstore.sizing).
     """
 
     def __init__(self, pool: asyncpg.Pool, data_key: bytes | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 size_limit: EventSizeLimit | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         self._pool = pool
         self._data_key = data_key
+        self._size_limit = size_limit
         self._clock = clock
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
@@ -147,10 +150,14 @@ class PostgresEventStore(AppendsOneByMany):
         rows = []
         for offset, (event_id, payload) in enumerate(zip(event_ids, append.events, strict=True), start=1):
             registration = event_class(type(payload).__name__)
-            data = await sealed_data(payload, lambda person: self._key_for(conn, person))
+            data = json.dumps(await sealed_data(payload, lambda person: self._key_for(conn, person)),
+                              ensure_ascii=False)
+            if self._size_limit is not None:  # raising here rolls back the whole command: keys, claims, all
+                self._size_limit.check(data, stream_id=stream_id, stream_type=append.stream_type,
+                                       type_name=registration.type_name, metadata=metadata)
             rows.append((stream_id, append.stream_type, expected_version + offset, event_id, registration.type_name,
-                         registration.schema_version, json.dumps(data, ensure_ascii=False),
-                         json.dumps(metadata.as_dict(), ensure_ascii=False), recorded_at))
+                         registration.schema_version, data, json.dumps(metadata.as_dict(), ensure_ascii=False),
+                         recorded_at))
         await conn.executemany(
             "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
             " data, metadata, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)", rows)

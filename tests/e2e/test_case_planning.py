@@ -118,12 +118,14 @@ async def test_sessions_keep_their_words_and_the_relationship_moves_from_distrus
         token = recorded["consistencyToken"]
 
     seen = (await graphql(http, """query($id: ID!, $t: String) { case(id: $id, consistencyToken: $t) {
-        relationshipStage sessions { mode location content analysis nextStep relationshipStage } } }""", me,
-                          id=opened["case_id"], t=token))["data"]["case"]
+        relationshipStage sessions { edges { node { mode location content analysis nextStep relationshipStage } } }
+    } }""",
+                          me, id=opened["case_id"], t=token))["data"]["case"]
+    sessions = [e["node"] for e in seen["sessions"]["edges"]]
 
     assert seen["relationshipStage"] == "PROFESSIONAL"
-    assert [s["relationshipStage"] for s in seen["sessions"]] == ["DISTRUST", None, "ACCEPTANCE", "PROFESSIONAL"]
-    assert seen["sessions"][2] == {"mode": "ACCOMPANIMENT", "location": "案主家中", "content": "聊家常，了解近况",
+    assert [s["relationshipStage"] for s in sessions] == ["DISTRUST", None, "ACCEPTANCE", "PROFESSIONAL"]
+    assert sessions[2] == {"mode": "ACCOMPANIMENT", "location": "案主家中", "content": "聊家常，了解近况",
                                    "analysis": "戒备心减轻", "nextStep": "下周陪同就医",
                                    "relationshipStage": "ACCEPTANCE"}
 

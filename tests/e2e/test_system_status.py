@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.e2e.graphql import graphql
@@ -45,3 +47,33 @@ async def test_operators_see_each_read_models_version_and_that_none_is_being_reb
     assert set(found) == {"places", "cases", "disclosures", "timeline", "work"}
     assert all(m["version"] == m["builtVersion"] == 1 and m["builtAt"] and m["rebuilding"] is None
                and m["lastError"] is None for m in found.values())
+
+
+RELAYS = """{ systemStatus { consumer source relay { service state unpublishedEvents oldestUnpublishedSeconds
+                                                   blockedEventId blockedReason } } }"""
+
+
+async def test_operators_see_the_relay_feeding_each_consumer_and_what_it_has_not_yet_published(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    first = await open_case_for(system, station_id)
+    await system.read_models_have(first["position"])
+    caught_up = {c["consumer"]: c for c in (await graphql(http, RELAYS, BUREAU))["data"]["systemStatus"]}
+    relay_task = system.cases.tasks[0]  # the relay stops, as if its process hung: commands still commit
+    relay_task.cancel()
+    await asyncio.gather(relay_task, return_exceptions=True)
+    await open_case_for(system, station_id)
+
+    behind = {c["consumer"]: c for c in (await graphql(http, RELAYS, BUREAU))["data"]["systemStatus"]}
+
+    assert caught_up["reporting_cases"]["source"] == "cases"
+    assert caught_up["reporting_cases"]["relay"] == {
+        "service": "cases", "state": "active", "unpublishedEvents": 0, "oldestUnpublishedSeconds": 0.0,
+        "blockedEventId": None, "blockedReason": None}
+    assert caught_up["reporting_activities"]["relay"]["service"] == "activities"
+    # a recipient, the case's number and the case: committed, not published, and said so
+    assert behind["reporting_cases"]["relay"]["state"] == "stopped"
+    assert behind["reporting_cases"]["relay"]["unpublishedEvents"] == 3
+    assert behind["reporting_cases"]["relay"]["oldestUnpublishedSeconds"] >= 0
+    metrics = (await http.get(f"http://127.0.0.1:{system.cases.settings.http_port}/metrics")).text
+    assert "hemiao_relay_unpublished_events 3.0" in metrics and "hemiao_relay_blocked 0.0" in metrics

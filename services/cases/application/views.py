@@ -129,11 +129,14 @@ async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: R
 
 
 async def case_narratives(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The sealed words of cases (problem, assessment, plans, closing reason), for the caller's stations."""
+    """The sealed words of cases (problem, assessment, plans, closing reason), for the caller's stations.
+
+    Without their sessions, which can be hundreds: those come a page at a time (case_sessions)."""
     found: list[dict[str, Any] | None] = []
     for case_id in [str(i) for i in body.get("case_ids", [])][:200]:
         narrative = narrative_of(await store.read_stream(case_stream(case_id)))
-        found.append(narrative if narrative and request.actor.may_act_for(narrative["station_id"]) else None)
+        seen = narrative is not None and request.actor.may_act_for(narrative["station_id"])
+        found.append({k: v for k, v in narrative.items() if k != "sessions"} if narrative and seen else None)
     return {"narratives": found}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from services.cases.application import views
+from services.cases.application import session_pages, views
 from services.cases.application.handlers import ROUTES
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
@@ -23,6 +23,7 @@ def endpoints(store: EventStore, _pool: object = None) -> dict[str, Handler]:
         "recipients": partial(views.recipients, store),
         "recipient_unmasked": partial(views.recipient_unmasked, store),
         "case_narratives": partial(views.case_narratives, store),
+        "case_sessions": partial(session_pages.case_sessions, store),
     }
 
 

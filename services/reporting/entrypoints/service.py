@@ -131,6 +131,7 @@ async def system_status(pool: asyncpg.Pool, consumers: list[StreamConsumer], req
         stream_last = stats.stream_last_seq if stats else row["stream_seq"]
         answer.append({
             "consumer": row["consumer"], "state": stats.state if stats else "elsewhere",
+            "source": stats.source if stats else row["consumer"].rpartition("_")[2],
             "applied_stream_seq": row["stream_seq"], "stream_last_seq": max(stream_last, row["stream_seq"]),
             "lag_events": max(stream_last - row["stream_seq"], 0),
             "lag_seconds": lag_seconds(stream_last - row["stream_seq"], row["last_event_at"], datetime.now(UTC)),
