@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
+from gateway.input_guard import InputGuard
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
     acknowledge_urgent_risk,
@@ -289,6 +290,7 @@ schema = HemiaoSchema(
         QueryDepthLimiter(max_depth=10),
         MaxAliasesLimiter(max_alias_count=30),
         MaxTokensLimiter(max_token_count=2000),
+        InputGuard,
         MaskErrors(should_mask_error=_is_unexpected, error_message="服务内部出错 Internal error"),
     ],
 )
