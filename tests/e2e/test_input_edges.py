@@ -48,8 +48,8 @@ async def test_a_nul_or_a_lone_surrogate_in_a_variable_or_a_literal_is_refused_b
     me = worker(station_id)
     case_id = (await open_case_for(system, station_id, me))["case_id"]
     before = await system.events_written()
-    literal = ('mutation { recordCaseSession(input: {caseId: "%s", heldOn: "2026-10-09", mode: PHONE,'
-               ' durationMinutes: 20, notes: "前\\u0000后"}) { __typename } }' % case_id)
+    literal = ('mutation { recordCaseSession(input: {caseId: "' + case_id + '", heldOn: "2026-10-09", mode: PHONE,'
+               ' durationMinutes: 20, notes: "前\\u0000后"}) { __typename } }')
 
     answers = [await raw(http, me, RECORD, input=session(case_id, notes="前\u0000后")),
                await raw(http, me, RECORD, input=session(case_id, notes="半个\ud800字")),
