@@ -8,6 +8,7 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimite
 from strawberry.types import ExecutionContext
 
 from gateway.consistency import ConsistencyReport
+from gateway.input_guard import InputGuard
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
     acknowledge_urgent_risk,
@@ -291,6 +292,7 @@ schema = HemiaoSchema(
         QueryDepthLimiter(max_depth=10),
         MaxAliasesLimiter(max_alias_count=30),
         MaxTokensLimiter(max_token_count=2000),
+        InputGuard,
         MaskErrors(should_mask_error=_is_unexpected, error_message="服务内部出错 Internal error"),
     ],
 )

@@ -26,6 +26,7 @@ from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor
 from shared.contracts.errors import DomainError, InvalidInput, Message, error_from_dict
+from shared.inputs import camel, check_body, check_idempotency_key
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +46,18 @@ class RequestContext:
 Handler = Callable[[dict[str, Any], RequestContext], Awaitable[Mapping[str, Any]]]
 
 
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def invalid_input_from(error: ValidationError) -> InvalidInput:
     """The first problem pydantic found, said in both languages and pointing at its field."""
     first = error.errors()[0]
     path = ".".join(camel(str(p)) for p in first["loc"]) or None
     kind = first["type"]
+    limit = (first.get("ctx") or {}).get("max_length")
     if kind == "missing":
         message = Message(zh=f"缺少必填字段 {path}", en=f"Missing required field {path}")
+    elif kind == "string_too_long":
+        message = Message(zh=f"字段 {path} 最多 {limit} 个字符", en=f"{path} may have at most {limit:,} characters")
+    elif kind == "too_long":
+        message = Message(zh=f"字段 {path} 最多 {limit} 项", en=f"{path} may have at most {limit:,} entries")
     else:
         message = Message(zh=f"字段 {path} 的值无效：{first['msg']}",
                           en=f"Invalid value for {path}: {first['msg']}")
@@ -70,24 +71,32 @@ def internal_error(correlation_id: str) -> dict[str, Any]:
             "message": f"服务内部出错，请把关联号 {correlation_id} 告诉运维人员"}
 
 
+def _body(data: bytes | None) -> dict[str, Any]:
+    """The request's JSON object, refused before any I/O if it is not one or holds what no store can keep."""
+    try:
+        body = json.loads(data or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:  # not JSON, not UTF-8, too deep
+        raise InvalidInput(Message(zh="请求体不是有效的 JSON", en="The request body is not valid JSON")) from error
+    if not isinstance(body, dict):
+        raise InvalidInput(Message(zh="请求体必须是 JSON 对象", en="The request body must be a JSON object"))
+    check_body(body)
+    return body
+
+
 async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dict[str, Any]:
     headers = request.headers or {}
     correlation_id = headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
     try:
         actor = verify_token(bearer(headers.get("Authorization")), auth)
-        body = json.loads(request.data or b"{}")
-        if not isinstance(body, dict):
-            raise InvalidInput(Message(zh="请求体必须是 JSON 对象", en="The request body must be a JSON object"))
+        body = _body(request.data)
         context = RequestContext(actor=actor, correlation_id=correlation_id,
                                  idempotency_key=headers.get(IDEMPOTENCY_HEADER) or None)
+        check_idempotency_key(context.idempotency_key)
         return {"data": dict(await handler(body, context))}
     except DomainError as error:
         return {"error": error.as_dict()}
     except ValidationError as error:
         return {"error": invalid_input_from(error).as_dict()}
-    except json.JSONDecodeError:
-        not_json = Message(zh="请求体不是有效的 JSON", en="The request body is not valid JSON")
-        return {"error": InvalidInput(not_json).as_dict()}
     except Exception:
         log.exception("request %s on %s failed", correlation_id, request.subject)
         return {"error": internal_error(correlation_id)}

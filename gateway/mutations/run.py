@@ -11,6 +11,7 @@ import strawberry
 from gateway.context import Context
 from gateway.types.errors import UserError, user_error
 from shared.contracts.errors import DomainError
+from shared.inputs import check_idempotency_key
 
 P = TypeVar("P")
 
@@ -23,6 +24,7 @@ def as_command(input_: object) -> dict[str, Any]:
 async def run_command(info: strawberry.Info[Context, None], service: str, endpoint: str, input_: object,
                       idempotency_key: str | None, payload: Callable[[dict[str, Any], str], P]) -> P | UserError:
     try:
+        check_idempotency_key(idempotency_key)  # a key no NATS header can carry would fail the send itself
         data = await info.context.command(service, endpoint, as_command(input_), idempotency_key)
     except DomainError as error:
         return user_error(error)

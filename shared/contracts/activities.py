@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from shared.contracts.fields import Reason, Title
 from shared.contracts.registry import event
 
 
@@ -333,9 +334,9 @@ class SurveyMethod(StrEnum):
 class NeedFound:
     """A need the research found, tagged by area and population."""
 
-    area: str
-    population: str
-    description: str
+    area: Title
+    population: Title
+    description: Reason
 
 
 @event(service="activities", aggregate="survey", name="conducted")

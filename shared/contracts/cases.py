@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.contracts.fields import Code, PersonName, Reason
 from shared.contracts.registry import event
 
 
@@ -120,19 +121,19 @@ class Relation(StrEnum):
 class HouseholdMember:
     """Someone living in the recipient's household (家庭成员)."""
 
-    name: str
+    name: PersonName
     relation: Relation
     birth_year: int | None = None
-    note: str = ""
+    note: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Guardian:
     """A minor's guardian (监护人)."""
 
-    name: str
+    name: PersonName
     relation: Relation
-    phone: str | None = None
+    phone: Code | None = None
 
 
 RECIPIENT_PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")

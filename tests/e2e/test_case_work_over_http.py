@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -99,8 +100,9 @@ async def test_bad_input_gets_a_clear_typed_error_and_changes_nothing(
 
     missing = await graphql(http, RECORD, me, input={"caseId": case["case_id"], "mode": "PHONE",
                                                      "durationMinutes": 10})
+    no_such_case = str(uuid.uuid4())
     unknown = (await graphql(http, RECORD, me, input={
-        "caseId": "no-such-case", "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
+        "caseId": no_such_case, "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
     on_closed = (await graphql(http, RECORD, me, input={
         "caseId": case["case_id"], "heldOn": "2026-11-21", "mode": "PHONE", "durationMinutes": 10}))
     bad_token = await graphql(http, RECORD, bearer="not.a.token", input={
@@ -110,8 +112,8 @@ async def test_bad_input_gets_a_clear_typed_error_and_changes_nothing(
 
     assert "heldOn" in missing["errors"][0]["message"]
     assert unknown["data"]["recordCaseSession"] == {
-        "__typename": "NotFound", "code": "not_found", "field": "caseId", "messageZh": "找不到个案 no-such-case",
-        "messageEn": "No case no-such-case"}
+        "__typename": "NotFound", "code": "not_found", "field": "caseId", "messageZh": f"找不到个案 {no_such_case}",
+        "messageEn": f"No case {no_such_case}"}
     assert on_closed["data"]["recordCaseSession"]["__typename"] == "CaseAlreadyClosed"
     assert on_closed["data"]["recordCaseSession"]["messageZh"].endswith("已结案，不能再记录或结案")
     assert bad_token["data"]["recordCaseSession"]["__typename"] == "Unauthenticated"

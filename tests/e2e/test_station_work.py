@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import httpx
@@ -180,7 +181,7 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
                                  contact="张主任 13700002222")
     used = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id)
     both = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id,
-                        activityId="a-1")
+                        activityId=str(uuid.uuid4()))
     query = """query($t: String) { resources(consistencyToken: $t) { edges { node {
         id name kind offers contact usedBy { projectId activityId } } } } }"""
 

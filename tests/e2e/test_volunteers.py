@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import httpx
@@ -98,7 +99,7 @@ async def test_bad_community_work_is_refused_clearly_and_stores_nothing(
                      personInCharge="站长"),
         await record(http, me, "fileOrganisation", "FileOrganisationInput", organisationId=organisation,
                      filingNumber="备1", filedOn="2026-11-01"),
-        await record(http, me, "progressIssue", "ProgressIssueInput", compoundId="no-such-compound", issueId="i1",
+        await record(http, me, "progressIssue", "ProgressIssueInput", compoundId=str(uuid.uuid4()), issueId="i1",
                      status="RESOLVED", note="x"),
         await record(http, me, "recordSupervision", "RecordSupervisionInput", stationId=station_id,
                      supervisorId="x", supervisorKind="INTERNAL", staffIds=["sw-1"], heldOn="2026-11-01", hours=1,

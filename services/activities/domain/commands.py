@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from shared.contracts import Actor
 from shared.contracts.activities import (
@@ -32,6 +32,7 @@ from shared.contracts.activities import (
     SurveyMethod,
     TeamKind,
 )
+from shared.contracts.fields import MANY, Code, Codes, Note, PersonName, Place, Reason, Title, Words
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,8 +44,8 @@ class RegisterStreet:
     actor: Actor
     today: date
     street_id: str
-    name: str
-    district: str
+    name: Title
+    district: Place
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +58,7 @@ class AddCommunity:
     today: date
     street_id: str
     community_id: str
-    name: str
+    name: Title
     kind: CommunityKind = CommunityKind.COMMUNITY
 
 
@@ -71,8 +72,8 @@ class OpenStation:
     today: date
     station_id: str
     street_id: str
-    name: str
-    code: str
+    name: Title
+    code: Code
     opened_on: date
 
 
@@ -100,10 +101,10 @@ class StartProject:
     today: date
     project_id: str
     station_id: str
-    name: str
-    aims: str
-    target_population: str
-    communities: tuple[str, ...]
+    name: Title
+    aims: Note
+    target_population: Title
+    communities: Words
     starts_on: date
     ends_on: date
     planned: PlannedOutputs = field(default_factory=PlannedOutputs)
@@ -119,11 +120,11 @@ class PlanGroup:
     today: date
     group_id: str
     station_id: str
-    name: str
+    name: Title
     type: GroupType
-    target_population: str
-    community: str
-    leader_ids: tuple[str, ...]
+    target_population: Title
+    community: Place
+    leader_ids: Codes
     planned_sessions: int
     project_id: str | None = None
     planned_on: date | None = None
@@ -140,7 +141,7 @@ class AddGroupMember:
     today: date
     group_id: str
     member_id: str
-    name: str
+    name: PersonName
     recipient_id: str | None = None
 
 
@@ -151,7 +152,7 @@ class ChangeGroupLeaders:
     actor: Actor
     today: date
     group_id: str
-    leader_ids: tuple[str, ...]
+    leader_ids: Codes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,16 +177,16 @@ class RecordGroupSession:
     session_id: str
     held_on: date
     duration_minutes: int
-    place: str
-    theme: str
-    goals: str = ""
+    place: Place
+    theme: Title
+    goals: Note = ""
     expected: int | None = None
-    present_member_ids: tuple[str, ...] = ()
+    present_member_ids: Codes = ()
     walk_ins: int = 0
-    content: str = ""
-    observations: str = ""
+    content: Note = ""
+    observations: Note = ""
     goal_attainment: int | None = None
-    reflection: str = ""
+    reflection: Note = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,7 +202,7 @@ class RecordGroupFeedback:
     member_id: str
     satisfaction: int
     session_number: int | None = None
-    comment: str = ""
+    comment: Reason = ""
     pre_score: float | None = None
     post_score: float | None = None
 
@@ -212,7 +213,7 @@ class CloseGroup:
     today: date
     group_id: str
     closed_on: date
-    summary: str
+    summary: Note
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,19 +226,19 @@ class RecordActivity:
     today: date
     activity_id: str
     station_id: str
-    community: str
-    title: str
+    community: Place
+    title: Title
     kind: ActivityKind
     held_on: date
-    place: str
+    place: Place
     direct_participants: int
     indirect_beneficiaries: int = 0
-    indirect_basis: str = ""
-    organisers: tuple[str, ...] = ()
-    partners: tuple[str, ...] = ()
+    indirect_basis: Reason = ""
+    organisers: Words = ()
+    partners: Words = ()
     volunteers: int = 0
     volunteer_hours: float = 0
-    references: tuple[str, ...] = ()
+    references: Words = ()
     project_id: str | None = None
 
 
@@ -252,11 +253,11 @@ class RecordPublicity:
     item_id: str
     station_id: str
     kind: PublicityKind
-    title: str
-    outlet: str
+    title: Title
+    outlet: Title
     level: PublicityLevel
     published_on: date
-    link: str = ""
+    link: Reason = ""
     audience: int | None = None
     activity_id: str | None = None
     project_id: str | None = None
@@ -272,13 +273,13 @@ class RecordSurvey:
     today: date
     survey_id: str
     station_id: str
-    title: str
+    title: Title
     method: SurveyMethod
     starts_on: date
     ends_on: date
     distributed: int = 0
     returned: int | None = None
-    needs: tuple[NeedFound, ...] = ()
+    needs: Annotated[tuple[NeedFound, ...], MANY] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,10 +288,10 @@ class JoinStaff:
 
     actor: Actor
     today: date
-    staff_id: str
-    name: str
+    staff_id: Code
+    name: PersonName
     role: StaffRole
-    station_ids: tuple[str, ...]
+    station_ids: Codes
     joined_on: date
 
 
@@ -298,10 +299,10 @@ class JoinStaff:
 class RecordQualification:
     actor: Actor
     today: date
-    staff_id: str
+    staff_id: Code
     kind: QualificationKind
     obtained_on: date
-    certificate_number: str = ""
+    certificate_number: Code = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -310,8 +311,8 @@ class MoveStaff:
 
     actor: Actor
     today: date
-    staff_id: str
-    to_station_ids: tuple[str, ...]
+    staff_id: Code
+    to_station_ids: Codes
     moved_on: date
 
 
@@ -321,9 +322,9 @@ class StaffLeaves:
 
     actor: Actor
     today: date
-    staff_id: str
+    staff_id: Code
     left_on: date
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -337,10 +338,10 @@ class MapResource:
     resource_id: str
     station_id: str
     kind: ResourceKind
-    name: str
-    offers: str
-    community: str = ""
-    contact: str = ""
+    name: Title
+    offers: Reason
+    community: Place = ""
+    contact: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -365,7 +366,7 @@ class AddCompound:
     street_id: str
     community_id: str
     compound_id: str
-    name: str
+    name: Title
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -377,7 +378,7 @@ class RegisterOperator:
     actor: Actor
     today: date
     operator_id: str
-    name: str
+    name: Title
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -390,7 +391,7 @@ class AwardContract:
     today: date
     operator_id: str
     contract_id: str
-    street_ids: tuple[str, ...]
+    street_ids: Codes
     starts_on: date
     ends_on: date
 
@@ -401,13 +402,13 @@ class CloseStation:
     today: date
     station_id: str
     closed_on: date
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionInput:
-    description: str
-    owner: str
+    description: Reason
+    owner: Title
     due_on: date
 
 
@@ -421,14 +422,14 @@ class RecordSupervision:
     today: date
     supervision_id: str
     station_id: str
-    supervisor_id: str
+    supervisor_id: Code
     supervisor_kind: SupervisorKind
-    staff_ids: tuple[str, ...]
+    staff_ids: Codes
     held_on: date
     hours: float
-    topics: tuple[str, ...]
+    topics: Words
     cases_reviewed: int = 0
-    actions: tuple[ActionInput, ...] = ()
+    actions: Annotated[tuple[ActionInput, ...], MANY] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -436,9 +437,9 @@ class FollowUpSupervisionAction:
     actor: Actor
     today: date
     supervision_id: str
-    action_id: str
+    action_id: Code
     done: bool
-    note: str = ""
+    note: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -450,12 +451,12 @@ class RecordProjectMeeting:
     actor: Actor
     today: date
     meeting_id: str
-    station_ids: tuple[str, ...]
+    station_ids: Codes
     mode: MeetingMode
     starts_at: datetime
-    attendees: tuple[str, ...]
-    decisions: tuple[str, ...] = ()
-    action_items: tuple[str, ...] = ()
+    attendees: Words
+    decisions: Words = ()
+    action_items: Words = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -466,16 +467,16 @@ class RegisterVolunteer:
     today: date
     volunteer_id: str
     station_id: str
-    name: str
-    gender: str
+    name: PersonName
+    gender: Code
     age_group: AgeGroup
     birth_year: int | None = None
     birth_date: date | None = None
-    id_number: str | None = None
-    contact: str = ""
-    residence_area: str = ""
-    skills: tuple[str, ...] = ()
-    service_categories: tuple[str, ...] = ()
+    id_number: Code | None = None
+    contact: Reason = ""
+    residence_area: Place = ""
+    skills: Words = ()
+    service_categories: Words = ()
     party_member: bool = False
 
 
@@ -484,7 +485,7 @@ class EraseVolunteer:
     actor: Actor
     today: date
     volunteer_id: str
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -498,11 +499,11 @@ class RecordVolunteerService:
     volunteer_id: str
     record_id: str
     served_on: date
-    place: str
-    content: str
+    place: Place
+    content: Note
     hours: float
-    organising_unit: str
-    person_in_charge: str
+    organising_unit: Title
+    person_in_charge: PersonName
     starts_at: time | None = None
     ends_at: time | None = None
     activity_id: str | None = None
@@ -513,7 +514,7 @@ class DesignateVolunteerLeader:
     actor: Actor
     today: date
     volunteer_id: str
-    note: str = ""
+    note: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -524,9 +525,9 @@ class FormVolunteerTeam:
     today: date
     team_id: str
     station_id: str
-    name: str
+    name: Title
     kind: TeamKind
-    community: str = ""
+    community: Place = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -546,12 +547,12 @@ class RecordTraining:
     today: date
     training_id: str
     station_id: str
-    name: str
-    content: str
+    name: Title
+    content: Note
     hours: float
-    organiser: str
+    organiser: Title
     held_on: date
-    attendee_ids: tuple[str, ...] = ()
+    attendee_ids: Codes = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -562,10 +563,10 @@ class RegisterOrganisation:
     today: date
     organisation_id: str
     station_id: str
-    name: str
-    community: str
+    name: Title
+    community: Place
     type: OrganisationType
-    leader: str
+    leader: PersonName
     members: int
     founded_on: date
 
@@ -586,7 +587,7 @@ class FileOrganisation:
     actor: Actor
     today: date
     organisation_id: str
-    filing_number: str
+    filing_number: Code
     filed_on: date
 
 
@@ -598,7 +599,7 @@ class ChangeOrganisationStatus:
     today: date
     organisation_id: str
     status: OrganisationStatus
-    reason: str = ""
+    reason: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -610,7 +611,7 @@ class RecordOrganisationActivity:
     organisation_id: str
     record_id: str
     held_on: date
-    content: str
+    content: Note
     participants: int
     project_id: str | None = None
 
@@ -623,25 +624,25 @@ class SetUpGovernance:
     today: date
     compound_id: str
     station_id: str
-    party_branch: str = ""
-    owners_committee: str = ""
-    supervisory_committee: str = ""
-    property_company: str = ""
-    stakeholders: tuple[Stakeholder, ...] = ()
+    party_branch: Title = ""
+    owners_committee: Title = ""
+    supervisory_committee: Title = ""
+    property_company: Title = ""
+    stakeholders: Annotated[tuple[Stakeholder, ...], MANY] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class NewIssue:
-    title: str
-    owner: str
+    title: Title
+    owner: Title
     due_on: date
 
 
 @dataclass(frozen=True, kw_only=True)
 class IssueUpdate:
-    issue_id: str
+    issue_id: Code
     status: IssueStatus
-    note: str = ""
+    note: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -653,11 +654,11 @@ class HoldJointMeeting:
     compound_id: str
     meeting_id: str
     held_on: date
-    present: tuple[Stakeholder, ...]
-    agenda: tuple[str, ...]
-    minutes: str
-    raise_issues: tuple[NewIssue, ...] = ()
-    progress: tuple[IssueUpdate, ...] = ()
+    present: Annotated[tuple[Stakeholder, ...], MANY]
+    agenda: Words
+    minutes: Note
+    raise_issues: Annotated[tuple[NewIssue, ...], MANY] = ()
+    progress: Annotated[tuple[IssueUpdate, ...], MANY] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -667,9 +668,9 @@ class ProgressIssue:
     actor: Actor
     today: date
     compound_id: str
-    issue_id: str
+    issue_id: Code
     status: IssueStatus
-    note: str
+    note: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -682,6 +683,6 @@ class SubmitWorkReport:
     station_id: str
     kind: ReportKind
     period_start: date
-    figures: dict[str, float]
-    narrative: str
-    correction_reason: str = ""
+    figures: Annotated[dict[Code, float], MANY]
+    narrative: Note
+    correction_reason: Reason = ""

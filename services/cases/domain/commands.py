@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from shared.contracts import Actor
 from shared.contracts.cases import (
@@ -24,6 +24,7 @@ from shared.contracts.cases import (
     RiskLevel,
     SessionMode,
 )
+from shared.contracts.fields import MANY, Code, Note, PersonName, Place, Reason, Title, Words
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,20 +38,20 @@ class RegisterRecipient:
     today: date
     recipient_id: str
     station_id: str
-    name: str
+    name: PersonName
     gender: Gender
-    community: str
+    community: Place
     birth_year: int | None = None
     birth_date: date | None = None
-    categories: tuple[CategoryMembership, ...] = ()
-    id_number: str | None = None
-    phone: str | None = None
-    address: str | None = None
+    categories: Annotated[tuple[CategoryMembership, ...], MANY] = ()
+    id_number: Code | None = None
+    phone: Code | None = None
+    address: Place | None = None
     disability: Disability | None = None
-    household: tuple[HouseholdMember, ...] = ()
+    household: Annotated[tuple[HouseholdMember, ...], MANY] = ()
     guardian: Guardian | None = None
     consent_given_on: date | None = None
-    consent_purpose: str | None = None
+    consent_purpose: Reason | None = None
     consent_by_guardian: bool = False
 
 
@@ -67,21 +68,21 @@ class UpdateRecipient:
     actor: Actor
     today: date
     recipient_id: str
-    name: str | None = None
+    name: PersonName | None = None
     gender: Gender | None = None
     birth_year: int | None = None
     birth_date: date | None = None
-    community: str | None = None
-    categories: tuple[CategoryMembership, ...] | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    address: str | None = None
+    community: Place | None = None
+    categories: Annotated[tuple[CategoryMembership, ...], MANY] | None = None
+    id_number: Code | None = None
+    phone: Code | None = None
+    address: Place | None = None
     disability: Disability | None = None
-    household: tuple[HouseholdMember, ...] | None = None
+    household: Annotated[tuple[HouseholdMember, ...], MANY] | None = None
     guardian: Guardian | None = None
-    clear: tuple[str, ...] = ()
+    clear: Words = ()
     consent_given_on: date | None = None
-    consent_purpose: str | None = None
+    consent_purpose: Reason | None = None
     consent_by_guardian: bool = False
 
 
@@ -94,7 +95,7 @@ class MergeRecipients:
     recipient_id: str
     """The record that stays."""
     duplicate_id: str
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +105,7 @@ class EraseRecipient:
     actor: Actor
     today: date
     recipient_id: str
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,9 +118,9 @@ class OpenCase:
     today: date
     case_id: str
     recipient_id: str
-    worker_id: str
+    worker_id: Code
     intake_source: IntakeSource
-    presenting_problem: str
+    presenting_problem: Note
     opened_on: date
 
 
@@ -137,11 +138,11 @@ class RecordCaseSession:
     mode: SessionMode
     duration_minutes: int
     participants: int = 1
-    notes: str = ""
-    location: str = ""
-    content: str = ""
-    analysis: str = ""
-    next_step: str = ""
+    notes: Note = ""
+    location: Place = ""
+    content: Note = ""
+    analysis: Note = ""
+    next_step: Reason = ""
     relationship_stage: RelationshipStage | None = None
 
 
@@ -153,9 +154,9 @@ class RequestCaseClosing:
     today: date
     case_id: str
     closed_on: date
-    reason: str
+    reason: Reason
     outcome: CaseOutcome
-    follow_up: str = ""
+    follow_up: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,19 +175,19 @@ class ReturnCaseClosing:
     actor: Actor
     today: date
     case_id: str
-    comment: str
+    comment: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
 class NeedInput:
     area: NeedArea
-    description: str
+    description: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
 class GoalInput:
-    description: str
-    measure: str
+    description: Reason
+    measure: Reason
     target_date: date
 
 
@@ -199,9 +200,9 @@ class AssessCase:
     case_id: str
     assessed_on: date
     risk_level: RiskLevel
-    needs: tuple[NeedInput, ...]
-    strengths: str = ""
-    resources: str = ""
+    needs: Annotated[tuple[NeedInput, ...], MANY]
+    strengths: Note = ""
+    resources: Note = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +212,7 @@ class AcknowledgeUrgentRisk:
     actor: Actor
     today: date
     case_id: str
-    note: str
+    note: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,8 +222,8 @@ class DraftServicePlan:
     actor: Actor
     today: date
     case_id: str
-    goals: tuple[GoalInput, ...]
-    strategies: str
+    goals: Annotated[tuple[GoalInput, ...], MANY]
+    strategies: Note
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,14 +253,14 @@ class ReturnServicePlan:
     today: date
     case_id: str
     plan_version: int
-    comment: str
+    comment: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
 class GoalEvaluationInput:
-    goal_id: str
+    goal_id: Code
     result: GoalResult
-    note: str = ""
+    note: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,7 +271,7 @@ class EvaluateCase:
     today: date
     case_id: str
     evaluated_on: date
-    goal_results: tuple[GoalEvaluationInput, ...]
+    goal_results: Annotated[tuple[GoalEvaluationInput, ...], MANY]
     satisfaction: int | None = None
     pre_score: float | None = None
     post_score: float | None = None
@@ -284,7 +285,7 @@ class ReopenCase:
     today: date
     case_id: str
     reopened_on: date
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -294,7 +295,7 @@ class TransferCase:
     actor: Actor
     today: date
     case_id: str
-    to_worker_id: str
+    to_worker_id: Code
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -307,9 +308,9 @@ class ReferCase:
     today: date
     case_id: str
     referral_id: str
-    agency: str
+    agency: Title
     service: ReferralService
-    reason: str
+    reason: Reason
     referred_on: date
     consent_given: bool
 
@@ -323,7 +324,7 @@ class RecordReferralFeedback:
     case_id: str
     referral_id: str
     outcome: ReferralOutcome
-    feedback: str
+    feedback: Reason
     received_on: date
 
 
@@ -334,5 +335,5 @@ class TransferWorkerCases:
     actor: Actor
     today: date
     station_id: str
-    from_worker_id: str
-    to_worker_id: str
+    from_worker_id: Code
+    to_worker_id: Code
