@@ -43,6 +43,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     """graphql-transport-ws's connection_init payload: a browser client's token comes here."""
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    production: bool = False
+    """HEMIAO_ENV=production: an anonymous caller may not introspect the schema, nor be told what it holds."""
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
