@@ -85,9 +85,9 @@ class _Walk:
             if field is None:
                 continue  # introspection: bounded by the depth limit
             size = _page_size(field, node, self.variables)
-            if size is None and isinstance(get_nullable_type(field.type), GraphQLList):
-                # a connection's edges hold the `first` already counted on the connection
-                size = 1 if owner.name.endswith("Connection") else ASSUMED_LIST
+            if size is None and isinstance(get_nullable_type(field.type), GraphQLList) \
+                    and not owner.name.endswith("Connection"):  # its edges are the `first` counted on it
+                size = ASSUMED_LIST
             nested = rows * (size if size is not None else 1)
             if size is not None:
                 total += nested

@@ -17,8 +17,19 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+DRAIN_LIMIT = 64 * 1024 * 1024
+"""How much of a refused body is read and thrown away so the client can read its 413 (a socket closed with
+unread bytes resets, and the client sees no answer); past it the connection is simply closed."""
 MESSAGE_TOO_BIG = 1009
 """The WebSocket close code for a message over the limit (RFC 6455)."""
+
+
+async def _discard(receive: Receive, more: bool) -> None:
+    discarded = 0
+    while more and discarded < DRAIN_LIMIT:
+        message = await receive()
+        discarded += len(message.get("body", b""))
+        more = message["type"] == "http.request" and message.get("more_body", False)
 
 
 async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
@@ -35,7 +46,8 @@ def too_large(limit: int) -> bytes:
 
 class BodyLimit:
     """Refuses an HTTP body over `limit` bytes with 413, by its Content-Length or, chunked, as soon as the bytes
-    read pass it; the body is read here, whole, so the app never parses a byte of one that is too large.
+    read pass it; the body is read here, whole, so the app never parses a byte of one that is too large (what is
+    left of it is read and dropped unparsed, up to DRAIN_LIMIT).
     A WebSocket message over the limit closes the connection with 1009."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
@@ -53,6 +65,7 @@ class BodyLimit:
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _discard(receive, True)
             await _answer(send, 413, too_large(self.limit), (b"connection", b"close"))
             return
         chunks: list[bytes] = []
@@ -64,7 +77,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                # the rest is never read: close the connection rather than drain megabytes
+                await _discard(receive, message.get("more_body", False))
                 await _answer(send, 413, too_large(self.limit), (b"connection", b"close"))
                 return
             chunks.append(chunk)
