@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting rebuild clean schema asyncapi replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema asyncapi replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(STAMP)
 
 bench-reporting: $(STAMP)
 	$(PY) -m bench.reporting
+
+# Other users' latency while anonymous and signed-in clients abuse the gateway (127.0.0.1 only, ~1 minute)
+bench-abuse: $(STAMP)
+	$(PY) -m bench.abuse
 
 schema: $(STAMP)
 	$(PY) -m gateway.export_schema > schema.graphql

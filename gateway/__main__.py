@@ -5,8 +5,11 @@ import os
 
 import uvicorn
 
-from gateway.app import create_app
+from gateway.app import GatewaySettings, create_app
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-uvicorn.run(create_app(), host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
-            port=int(os.environ.get("GATEWAY_PORT", "8000")), log_level="warning")
+settings = GatewaySettings.from_env()
+# uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it
+uvicorn.run(create_app(settings), host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
+            port=int(os.environ.get("GATEWAY_PORT", "8000")), log_level="warning",
+            ws_max_size=settings.max_body_bytes)

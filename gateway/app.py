@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -19,6 +20,7 @@ from strawberry.asgi import GraphQL
 from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.exports.links import ExportStore
+from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
 from gateway.schema import schema
 from gateway.waits import Waits
@@ -34,12 +36,21 @@ class GatewaySettings:
     auth: AuthSettings
     export_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     """Signs export download links; every copy of the gateway needs the same one (HEMIAO_EXPORT_KEY)."""
+    max_body_bytes: int = 1024 * 1024
+    """The largest request body, and WebSocket message, read at all (HEMIAO_MAX_BODY_BYTES)."""
+    max_in_flight_per_caller: int = 8
+    """Requests one caller (a token's subject, else an address) may have in flight (HEMIAO_MAX_IN_FLIGHT)."""
+    production: bool = False
+    """HEMIAO_ENV=production: no introspection or field suggestions for anonymous callers."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
         return cls(nats_url=os.environ.get("NATS_URL") or "nats://127.0.0.1:4222",
                    namespace=os.environ.get("HEMIAO_NAMESPACE") or "hemiao", auth=AuthSettings.from_env(),
-                   export_key=export_key())
+                   export_key=export_key(),
+                   max_body_bytes=int(os.environ.get("HEMIAO_MAX_BODY_BYTES") or 1024 * 1024),
+                   max_in_flight_per_caller=int(os.environ.get("HEMIAO_MAX_IN_FLIGHT") or 8),
+                   production=(os.environ.get("HEMIAO_ENV") or "development") == "production")
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
@@ -59,7 +70,8 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket) and authorization is None:
             authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
         return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
-                       response=response, exports=self.exports, tokens=self.tokens, waits=self.waits)
+                       response=response, exports=self.exports, tokens=self.tokens, waits=self.waits,
+                       production=self.settings.production)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
@@ -105,4 +117,8 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
                              Route("/exports/{name}/{filename}", download)],
+                     # outermost first: a caller over its limit is refused before its body is read
+                     middleware=[Middleware(CallerConcurrency, limit=settings.max_in_flight_per_caller,
+                                            auth=settings.auth),
+                                 Middleware(BodyLimit, limit=settings.max_body_bytes)],
                      lifespan=lifespan)

@@ -50,6 +50,8 @@ class Context:
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     freshness: Freshness = field(default_factory=Freshness)
     """What this request's waits on consistency tokens came to: `extensions.consistency`."""
+    production: bool = False
+    """HEMIAO_ENV=production: an anonymous caller may not introspect the schema, nor be told what it holds."""
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)

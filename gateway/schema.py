@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
-from strawberry.types import ExecutionContext
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from gateway.consistency import ConsistencyReport
+from gateway.cost import CostLimit
+from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
 from gateway.input_guard import InputGuard
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
@@ -117,6 +123,7 @@ from gateway.queries.station_work import (
 )
 from gateway.queries.stations import operators, stations
 from gateway.queries.system_status import read_models, system_status
+from gateway.refusals import refusal
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
 
@@ -266,33 +273,51 @@ class Mutation:
                                                   description="接手紧急风险个案 (station head or supervisor)")
 
 
-def _is_unexpected(error: GraphQLError) -> bool:
-    """Mask what the user cannot act on: any exception that is not a deliberate GraphQL error."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+MAX_QUERY_CHARS = 32_768
+"""The longest document read at all: lexing costs time even for comments, which no token limit counts."""
+LOG = logging.getLogger("hemiao.gateway")
+
+
+def query_too_long(length: int) -> GraphQLError:
+    return refusal("query_too_large", f"查询文本过长（{length} 个字符），上限为 {MAX_QUERY_CHARS} 个字符",
+                   f"The query document is {length} characters long, over the limit of {MAX_QUERY_CHARS}",
+                   length=length, limit=MAX_QUERY_CHARS)
 
 
 class HemiaoSchema(strawberry.Schema):
-    """Logs only what an operator must look at: not the refusals users are told about."""
+    """Refuses an overlong document before parsing it; logs only what an operator must look at, with the
+    correlation id the caller was told (not the refusals users are told about)."""
+
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        if query is not None and len(query) > MAX_QUERY_CHARS:
+            return ExecutionResult(data=None, errors=[query_too_long(len(query))])
+        return await super().execute(query, *args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        unexpected = [e for e in errors if _is_unexpected(e)]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        for error in errors:
+            if is_unexpected(error):
+                LOG.error("unexpected error (correlation id %s): %s",
+                          correlation_id(execution_context.context if execution_context else None), error.message,
+                          exc_info=error.original_error)
 
+
+EXTENSIONS: list[Callable[[], SchemaExtension]] = [
+    OperationMetrics,
+    ConsistencyReport,
+    InputGuard,
+    lambda: QueryDepthLimiter(max_depth=10),
+    lambda: MaxAliasesLimiter(max_alias_count=30),
+    lambda: MaxTokensLimiter(max_token_count=2000),
+    CostLimit,
+    HideSchemaFromAnonymous,
+    MaskInternalErrors,
+]
+"""Every request's extensions, each made anew per request (a class or a factory): add one by appending."""
 
 schema = HemiaoSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
     types=list(ERROR_TYPES),
-    extensions=[
-        OperationMetrics,
-        ConsistencyReport,
-        QueryDepthLimiter(max_depth=10),
-        MaxAliasesLimiter(max_alias_count=30),
-        MaxTokensLimiter(max_token_count=2000),
-        InputGuard,
-        MaskErrors(should_mask_error=_is_unexpected, error_message="服务内部出错 Internal error"),
-    ],
+    extensions=EXTENSIONS,
 )

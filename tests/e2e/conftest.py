@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -31,13 +32,14 @@ async def http(system: System) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @contextlib.asynccontextmanager
-async def gateway(system: System) -> AsyncIterator[httpx.AsyncClient]:
-    """A copy of the gateway in front of the `system`, listening on a free port, and an HTTP client of it.
-    Every copy signs export links with the same key, as behind a load balancer."""
+async def gateway(system: System, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A copy of the gateway in front of the `system` (with other `settings`, if given), listening on a free port,
+    and an HTTP client of it. Every copy signs export links with the same key, as behind a load balancer."""
     port = free_port()
-    app = create_app(GatewaySettings(nats_url=system.servers.nats.url, namespace=system.namespace, auth=AUTH,
-                                     export_key=EXPORT_KEY))
-    server = EmbeddedUvicorn(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    chosen = GatewaySettings(**{"nats_url": system.servers.nats.url, "namespace": system.namespace, "auth": AUTH,
+                                "export_key": EXPORT_KEY, **settings})
+    server = EmbeddedUvicorn(uvicorn.Config(create_app(chosen), host="127.0.0.1", port=port, log_level="warning",
+                                            lifespan="on", ws_max_size=chosen.max_body_bytes))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)
