@@ -1,11 +1,12 @@
 """`make bench-abuse`: other users' latency while anonymous and signed-in clients abuse the gateway (20 MB bodies,
-comment-only documents, expensive nested queries). Starts a private hemiao on 127.0.0.1 (as `make run` does), sends
-only to it, bounded in count and time; writes bench/ABUSE.md."""
+comment-only documents, expensive nested queries, far-future consistency tokens). Starts a private hemiao on
+127.0.0.1 (as `make run` does), sends only to it, bounded in count and time; writes bench/ABUSE.md."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import sys
 import time
@@ -20,6 +21,7 @@ import httpx
 from bench import machine
 from bench.stack import BenchStack, say
 from bench.stats import percentile
+from gateway.consistency import ConsistencyTokens, token_key
 from gateway.schema import MAX_QUERY_CHARS
 from shared.auth import issue_token
 from shared.contracts import Actor, Role
@@ -38,6 +40,15 @@ def _comment_query(size: int) -> str:
     return "#" + "x" * (size - 40) + "\n{ __typename }"
 
 
+FAR_FUTURE = [{"service": "cases", "stream_id": "case-00000000-0000-4000-8000-000000000000", "version": 10**9}]
+FORGED_TOKEN = ConsistencyTokens(b"\0" * 32).sign(FAR_FUTURE)
+"""The shape of a real token for version 10^9, signed with a key the gateway does not have."""
+SIGNED_TOKEN = "%SIGNED_TOKEN%"
+"""Stands for a token the gateway itself signed for version 10^9 (the attacker is given it): a wait that never ends
+but for its bound, the worst a leaked or stale token can do."""
+TOKEN_QUERY = "query($t: String) { cases(first: 10, consistencyToken: $t) { totalCount } }"
+
+
 ATTACKS: dict[str, dict[str, Any]] = {
     "20 MB bodies (anonymous)": {"body": json.dumps({"query": _comment_query(20 * 1024 * 1024)})},
     "1 MB comment-only documents (anonymous, under the body limit)": {
@@ -50,6 +61,12 @@ ATTACKS: dict[str, dict[str, Any]] = {
     "100 cases with sessions and timeline (signed in, allowed: cost 2,100)": {
         "body": json.dumps({"query": "{ cases(first: 100) { edges { node { id sessions { heldOn notes }"
                                      " timeline { eventType recordedAt } } } } }"}), "signed_in": True},
+    "128 far-future forged tokens (signed in, refused before any wait)": {
+        "body": json.dumps({"query": TOKEN_QUERY, "variables": {"t": FORGED_TOKEN}}), "signed_in": True,
+        "attackers": 128},
+    "128 far-future tokens the gateway signed (signed in, waits bounded per caller)": {
+        "body": json.dumps({"query": TOKEN_QUERY, "variables": {"t": SIGNED_TOKEN}}), "signed_in": True,
+        "attackers": 128},
 }
 
 
@@ -60,6 +77,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--attack", help=argparse.SUPPRESS)  # an attacker process: the attack's name
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--signed-token", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -94,10 +112,13 @@ async def victim(base: str, token: str, seconds: float) -> Latencies:
     return found
 
 
-async def attack(base: str, name: str, token: str, attackers: int, seconds: float) -> Counter[str]:
-    """`attackers` clients sending the attack's body as fast as they are answered; what they were answered."""
+async def attack(base: str, name: str, token: str, signed_token: str, attackers: int,
+                 seconds: float) -> Counter[str]:
+    """`attackers` clients (or the attack's own number) sending its body as fast as they are answered; what they
+    were answered."""
     spec = ATTACKS[name]
-    body = spec["body"].encode()
+    body = spec["body"].replace(SIGNED_TOKEN, signed_token).encode()
+    attackers = spec.get("attackers", attackers)
     headers = {"content-type": "application/json"}
     if spec.get("signed_in"):
         headers["authorization"] = f"Bearer {token}"
@@ -126,7 +147,8 @@ async def phase(stack: BenchStack, name: str | None, victim_token: str, attacker
         # a process of its own, so that building and sending 20 MB never delays the victim's client
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.abuse", "--attack", name, "--base", stack.gateway_base,
-            "--token", attacker_token, "--attackers", str(args.attackers), "--seconds", str(args.seconds + 1),
+            "--token", attacker_token, "--signed-token", signed_token(stack), "--attackers", str(args.attackers),
+            "--seconds", str(args.seconds + 1),
             stdout=asyncio.subprocess.PIPE)
         await asyncio.sleep(1)  # the attack is under way
     measured = await victim(stack.gateway_base, victim_token, args.seconds)
@@ -135,6 +157,12 @@ async def phase(stack: BenchStack, name: str | None, victim_token: str, attacker
         out, _ = await process.communicate()
         outcomes = Counter(json.loads(out.decode().strip().splitlines()[-1]))
     return measured, outcomes
+
+
+def signed_token(stack: BenchStack) -> str:
+    """A token for version 10^9 signed with the key of this stack's gateway (which made it into its var/)."""
+    export_key = base64.b64decode((stack.root / "var" / "export-key").read_text().strip())
+    return ConsistencyTokens(token_key(export_key)).sign(FAR_FUTURE)
 
 
 async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
@@ -176,7 +204,7 @@ def write(result: dict[str, Any], started: datetime) -> None:
 PostgreSQL and nats-server, the three services and the gateway as processes, the demo data loaded). One signed-in
 social worker asks `{{ me cases(first: 10) {{ … }} }}` one query after another for {args.seconds:.0f} s per phase,
 first idle, then while {args.attackers} abusive clients (in a process of their own) send one kind of request as fast
-as they are answered. Latency is the victim's, in ms; "×" is the ratio to idle.
+as they are answered (128 clients for the token phases). Latency is the victim's, in ms; "×" is the ratio to idle.
 
 {facts}
 
@@ -187,7 +215,9 @@ as they are answered. Latency is the victim's, in ms; "×" is the ratio to idle.
 The gateway's limits (see `docs/operations.md`, "Limits at the gateway"): bodies over 1 MiB are refused with 413
 before a byte is parsed (the rest of the body is read and dropped so the client can read the answer); documents over
 {MAX_QUERY_CHARS:,} characters are refused before they are lexed; queries over the cost limit are refused before any
-resolver runs; each caller has at most 8 requests in flight. Everything shares 2 cores with the bench's own clients.
+resolver runs; each caller has at most 8 requests in flight; a consistency token is checked before any wait, a
+wait lasts at most 5 s, outside reporting's request slots, and a caller waits on at most 4 tokens at once (beyond
+that answered at once, marked stale). Everything shares 2 cores with the bench's own clients.
 """)
 
 
@@ -195,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     if args.attack:
         assert args.base.startswith("http://127.0.0.1:"), "the bench sends only to 127.0.0.1"
-        outcomes = asyncio.run(attack(args.base, args.attack, args.token, args.attackers, args.seconds))
+        outcomes = asyncio.run(attack(args.base, args.attack, args.token, args.signed_token, args.attackers,
+                                      args.seconds))
         print(json.dumps(outcomes))
         return 0
     started = datetime.now(UTC)

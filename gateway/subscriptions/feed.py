@@ -13,8 +13,9 @@ from typing import Any
 
 import strawberry
 
-from gateway.context import Context
+from gateway.context import Context, graphql_error
 from shared.contracts import Actor
+from shared.contracts.errors import Forbidden, Message
 
 
 @strawberry.type(description="Something was recorded: its kind, where, by whom and when (read it with the queries)")
@@ -55,6 +56,10 @@ class Subscription:
     async def station_feed(self, info: strawberry.Info[Context, None],
                            station_id: strawberry.ID | None = None) -> AsyncGenerator[FeedItem, None]:
         actor = info.context.actor()
+        if station_id is not None and not actor.may_act_for(str(station_id)):
+            # as the queries do: a station the caller may not see is refused, not answered with silence
+            raise graphql_error(Forbidden(Message(zh="无权查看该社工站的动态", en="You may not follow that station"),
+                                          field="stationId"))
         subscription = await info.context.client.events()
         try:
             async for msg in subscription.messages:

@@ -93,3 +93,24 @@ async def test_a_case_subscriber_gets_that_cases_changes_only_and_another_statio
     # the activity came first and went to nobody here: the first change is the case's session
     assert mine_first == {"eventType": "CaseSessionRecorded", "stationId": hsp, "streamId": f"case-{case_id}",
                           "actor": "sw-hsp-1"}
+
+
+async def test_following_a_station_the_caller_may_not_see_is_refused_not_left_silent(
+        system: System, http: httpx.AsyncClient) -> None:
+    hsp, wy = await open_station(system), await open_station(system, "WY")
+    query = 'subscription { stationFeed(stationId: "%s") { eventType } }'
+    async with subscribed(http, worker(hsp, "sw-hsp-1"), query % wy) as theirs, \
+            subscribed(http, worker(hsp, "sw-hsp-1"), query % hsp) as mine:
+        refused = json.loads(await asyncio.wait_for(theirs.recv(), timeout=10))
+        ended = json.loads(await asyncio.wait_for(theirs.recv(), timeout=10))
+        await recorded(http, worker(hsp, "sw-hsp-1"), "recordActivity", "RecordActivityInput", stationId=hsp,
+                       community="一力社区", title="中秋游园", kind="FESTIVAL", heldOn="2026-09-25", place="广场",
+                       directParticipants=30)
+        followed = await next_item(mine)
+
+    # graphql-transport-ws: an execution error is a `next` with errors, and the subscription is complete
+    assert (refused["type"], refused["payload"]["data"], ended["type"]) == ("next", None, "complete"), refused
+    [error] = refused["payload"]["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("forbidden", "stationId")
+    assert error["extensions"]["messageZh"] and error["extensions"]["messageEn"]
+    assert followed["eventType"] == "ActivityHeld", "the caller's own station is followed as before"
