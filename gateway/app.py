@@ -90,6 +90,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await graphql.waits.close()
             await nc.close()
 
     async def download(request: Request) -> Response:

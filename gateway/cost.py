@@ -33,7 +33,7 @@ from gateway.refusals import refusal
 MAX_COST = 10_000
 """Nodes one query may ask for: a page of 100 with a nested page of 100 is the most (100 + 100 × 100 > it)."""
 ASSUMED_LIST = 10
-"""The size a plain list (no `first`, say a case's sessions) is counted at: its data bounds it, not the query."""
+"""The size a plain list (no `first`, say a case's service plans) is counted at: its data bounds it, not the query."""
 PAGE_ARGUMENTS = ("first", "last")
 
 

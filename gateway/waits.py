@@ -10,6 +10,7 @@ wait beyond either bound, or past `WAIT_SECONDS`, ends at once as not reached, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -79,6 +80,16 @@ class Waits:
             if self._callers[caller] <= 0:
                 del self._callers[caller]
         return Waited(reached=reached, waited_ms=round((time.monotonic() - started) * 1000))
+
+    async def close(self) -> None:
+        """Stop the poller (before the NATS connection it asks on is closed); waits still under way end stale."""
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        for waiter in self._waiters:
+            if not waiter.done.done():
+                waiter.done.set_result(False)
 
     async def _poll(self) -> None:
         while self._waiters:

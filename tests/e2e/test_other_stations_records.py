@@ -41,7 +41,7 @@ CASE_COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
     ("transferCase", "TransferCaseInput", {"toWorkerId": "worker-2"}),
     ("referCase", "ReferCaseInput", {"agency": "区医院", "service": "MEDICAL", "reason": "需要康复",
                                      "referredOn": DAY, "consentGiven": True}),
-    ("recordReferralFeedback", "RecordReferralFeedbackInput", {"referralId": "ref-1", "outcome": "ACCEPTED",
+    ("recordReferralFeedback", "RecordReferralFeedbackInput", {"referralId": "0f0e0d0c-0b0a-4909-8807-060504030201", "outcome": "ACCEPTED",
                                                                "feedback": "已接收", "receivedOn": DAY}),
     ("acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput", {"note": "已上门"}),
 ]
@@ -144,7 +144,7 @@ async def test_every_command_on_a_groups_volunteers_or_organisations_record_answ
         ("joinVolunteerTeam", "JoinVolunteerTeamInput", "teamId", team, {"volunteerId": my_volunteer}),
         ("recordOrganisationMilestone", "RecordOrganisationMilestoneInput", "organisationId", organisation,
          {"milestone": "LEADER_FOUND", "reachedOn": DAY}),
-        ("useResource", "UseResourceInput", "resourceId", resource, {"projectId": "p-1"}),
+        ("useResource", "UseResourceInput", "resourceId", resource, {"projectId": missing()}),
         ("followUpSupervisionAction", "FollowUpSupervisionActionInput", "supervisionId", supervision,
          {"actionId": "a1", "done": True}),
         ("planGroup", "PlanGroupInput", "projectId", project, {

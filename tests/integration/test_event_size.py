@@ -30,7 +30,7 @@ from tests.support import DATA_KEY, Servers, settings_for, stream_messages, toke
 
 META = EventMetadata(actor={"subject": "sw-1"}, correlation_id="c-1")
 LIMIT = EventSizeLimit(lambda: 16 * 1024)
-STATION = "station-hsp"
+STATION = "5a0c1e2d-3b4f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 def registered(n: int, name: str = "某") -> RecipientRegistered:

@@ -86,3 +86,17 @@ async def test_a_wait_whose_caller_went_away_frees_its_place() -> None:
     await asyncio.gather(gone, return_exceptions=True)
     reporting.applied["case-2"] = 1
     assert (await shared.wait(at("case-2", 1), "worker-1", "bearer")).reached
+
+
+async def test_closing_stops_the_poller_and_ends_the_waits_under_way_as_not_reached() -> None:
+    reporting = Reporting()
+    shared = waits(reporting)
+    waiting = asyncio.create_task(shared.wait(at("case-1", 10**9), "worker-1", "bearer"))
+    while not reporting.questions:
+        await asyncio.sleep(0.01)
+    poller = next(t for t in asyncio.all_tasks() if t.get_name() == "gateway-consistency-poller")
+
+    await shared.close()
+
+    assert poller.cancelled()
+    assert (await waiting).reached is False

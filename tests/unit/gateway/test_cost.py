@@ -35,8 +35,9 @@ def test_first_given_as_a_variable_or_a_variable_default_is_what_is_counted() ->
 
 
 def test_nested_pages_and_lists_multiply() -> None:
-    query = "query($id: ID!) { recipient(id: $id) { cases(first: 30) { edges { node { sessions { heldOn } } } } } }"
-    assert cost(query, id="r") == 30 + 30 * ASSUMED_LIST
+    query = ("query($id: ID!) { recipient(id: $id) { cases(first: 30) { edges { node { servicePlans { version }"
+             " sessions(first: 50) { edges { node { heldOn } } } } } } } }")
+    assert cost(query, id="r") == 30 + 30 * ASSUMED_LIST + 30 * 50
 
 
 def test_fragments_and_inline_fragments_are_counted_where_they_are_spread() -> None:
