@@ -41,8 +41,9 @@ CASE_COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
     ("transferCase", "TransferCaseInput", {"toWorkerId": "worker-2"}),
     ("referCase", "ReferCaseInput", {"agency": "区医院", "service": "MEDICAL", "reason": "需要康复",
                                      "referredOn": DAY, "consentGiven": True}),
-    ("recordReferralFeedback", "RecordReferralFeedbackInput", {"referralId": "0f0e0d0c-0b0a-4909-8807-060504030201", "outcome": "ACCEPTED",
-                                                               "feedback": "已接收", "receivedOn": DAY}),
+    ("recordReferralFeedback", "RecordReferralFeedbackInput", {
+        "referralId": "0f0e0d0c-0b0a-4909-8807-060504030201", "outcome": "ACCEPTED", "feedback": "已接收",
+        "receivedOn": DAY}),
     ("acknowledgeUrgentRisk", "AcknowledgeUrgentRiskInput", {"note": "已上门"}),
 ]
 """Each command on a case: its mutation, input type, and input but the case id."""
