@@ -49,6 +49,20 @@ def clock(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
 
 
 @pytest.fixture
+async def own_nats(servers: Servers, namespace: str, request: pytest.FixtureRequest) -> AsyncIterator[EmbeddedNats]:
+    """A nats-server of this test's own, so that stopping or restarting it disturbs no other test; a test may set
+    its max_payload with `@pytest.mark.nats_max_payload(bytes)`."""
+    mark = request.node.get_closest_marker("nats_max_payload")
+    server = EmbeddedNats(servers.root / f"nats-{namespace}", port=free_port(),
+                          max_payload=mark.args[0] if mark is not None else None)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def namespace() -> str:
     return f"t{uuid.uuid4().hex[:12]}"
 

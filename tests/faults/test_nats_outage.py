@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import nats
-import pytest
 
 from services.cases.application.handlers import ROUTES
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.application import command_endpoints
-from shared.devstack.embedded import EmbeddedNats, free_port
+from shared.devstack.embedded import EmbeddedNats
 from shared.relay import RelayState
 from shared.runtime import RequestContext
 from shared.service import WriteService, write_service
@@ -20,17 +17,6 @@ from tests.integration.test_relay import assert_version_order
 from tests.support import Servers, settings_for, stream_messages, wait_until, worker
 
 STATION = "station-hsp"
-
-
-@pytest.fixture
-async def own_nats(servers: Servers, namespace: str) -> AsyncIterator[EmbeddedNats]:
-    """A nats-server of this test's own, so stopping it disturbs no other test."""
-    server = EmbeddedNats(Path(servers.root) / f"nats-{namespace}", port=free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_commands_succeed_while_nats_is_down_and_every_event_arrives_in_order_when_it_is_back(

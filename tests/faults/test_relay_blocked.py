@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import nats
-import pytest
 
 from services.cases.application.handlers import ROUTES
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.application import command_endpoints
 from shared.china import china_today
-from shared.devstack.embedded import EmbeddedNats, free_port
+from shared.devstack.embedded import EmbeddedNats
 from shared.relay import RelayState
 from shared.runtime import RequestContext, ServiceClient
 from shared.service import WriteService, write_service
@@ -24,17 +21,6 @@ from tests.support import BUREAU, Servers, settings_for, stream_messages, token_
 
 STATION = "5a0c1e2d-3b4f-4a6b-8c7d-9e0f1a2b3c4d"
 LOW = 8 * 1024
-
-
-@pytest.fixture
-async def own_nats(servers: Servers, namespace: str) -> AsyncIterator[EmbeddedNats]:
-    """A nats-server of this test's own, so that restarting it with another max_payload disturbs no other test."""
-    server = EmbeddedNats(Path(servers.root) / f"nats-{namespace}", port=free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def relay_status(url: str, namespace: str) -> dict[str, object]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import asyncpg
 import nats
@@ -17,7 +16,7 @@ from shared.application import command_endpoints
 from shared.china import china_today
 from shared.contracts.cases import Gender, RecipientRegistered
 from shared.contracts.errors import DomainError
-from shared.devstack.embedded import EmbeddedNats, free_port
+from shared.devstack.embedded import EmbeddedNats
 from shared.eventstore import EventMetadata, EventStore, IdempotentCommand, StreamAppend
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
@@ -77,24 +76,14 @@ async def test_an_event_over_the_bound_is_refused_and_nothing_of_the_command_is_
     assert len(await store.read_stream("r-1")) == 1
 
 
-@pytest.fixture
-async def small_nats(servers: Servers, namespace: str) -> AsyncIterator[EmbeddedNats]:
-    """A nats-server with a 16 KiB max_payload, so that a 5,000-character note is already too large."""
-    server = EmbeddedNats(Path(servers.root) / f"nats-{namespace}", port=free_port(), max_payload=16 * 1024)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
+@pytest.mark.nats_max_payload(16 * 1024)  # so that a 5,000-character note is already too large
 async def test_a_session_whose_sealed_event_nats_could_not_carry_is_refused_over_nats_and_the_flow_goes_on(
-        servers: Servers, namespace: str, small_nats: EmbeddedNats) -> None:
-    settings = settings_for(servers, namespace, "cases", nats_url=small_nats.url)
+        servers: Servers, namespace: str, own_nats: EmbeddedNats) -> None:
+    settings = settings_for(servers, namespace, "cases", nats_url=own_nats.url)
     today = china_today()
     async with write_service(settings, MIGRATIONS, lambda s, _: command_endpoints("cases", s, ROUTES),
                              "cases") as cases:
-        nc = await nats.connect(small_nats.url)
+        nc = await nats.connect(own_nats.url)
         try:
             client = ServiceClient(nc, namespace)
             token = token_for(worker(STATION))

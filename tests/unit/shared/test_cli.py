@@ -12,6 +12,7 @@ from pathlib import Path
 from shared.auth import verify_token
 from shared.config import AuthSettings
 from shared.contracts import Role
+from tests.clock import at_the_machines_time
 
 PROJECT = Path(__file__).resolve().parents[3]
 STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
@@ -52,13 +53,15 @@ def test_a_token_made_from_another_directory_is_signed_with_the_secret_in_hemiao
     stack_var, elsewhere = tmp_path / "stack-var", tmp_path / "elsewhere"
     stack_var.mkdir()
     elsewhere.mkdir()
-    (stack_var / "jwt-secret").write_text("the-running-stacks-secret-long-enough-for-hs256\n")
+    secret = "the-running-stacks-secret-long-enough-for-hs256"
+    (stack_var / "jwt-secret").write_text(f"{secret}\n")
 
     made = hemiao("token", "--role", "station_head", "--station", STATION, cwd=elsewhere,
                   env={"HEMIAO_VAR_DIR": str(stack_var)})
 
     assert made.returncode == 0, made.stderr
-    actor = verify_token(made.stdout.strip(), AuthSettings(secret="the-running-stacks-secret-long-enough-for-hs256"))
+    with at_the_machines_time():  # the token was signed by a process at the machine's time
+        actor = verify_token(made.stdout.strip(), AuthSettings(secret=secret))
     assert (actor.role, actor.station_ids) == (Role.STATION_HEAD, (STATION,))
     assert list(elsewhere.iterdir()) == []
 
@@ -84,7 +87,8 @@ def test_hemiao_jwt_secret_comes_before_any_file(tmp_path: Path) -> None:
                        "HEMIAO_VAR_DIR": str(tmp_path)})
 
     assert made.returncode == 0, made.stderr
-    actor = verify_token(made.stdout.strip(), AuthSettings(secret="a-secret-from-the-environment-long-enough"))
+    with at_the_machines_time():  # the token was signed by a process at the machine's time
+        actor = verify_token(made.stdout.strip(), AuthSettings(secret="a-secret-from-the-environment-long-enough"))
     assert (actor.role, actor.station_ids) == (Role.DISTRICT_BUREAU, ("*",))
     assert list(tmp_path.iterdir()) == []
 
@@ -134,7 +138,8 @@ def test_a_token_made_from_another_directory_uses_the_projects_var_and_makes_no_
     assert list(tmp_path.iterdir()) == []
     project_secret = PROJECT / "var" / "jwt-secret"
     if project_secret.is_file():  # a `make run` of this checkout has made one: the token is signed with it
-        actor = verify_token(answered.stdout.strip(), AuthSettings(secret=project_secret.read_text().strip()))
+        with at_the_machines_time():  # the token was signed by a process at the machine's time
+            actor = verify_token(answered.stdout.strip(), AuthSettings(secret=project_secret.read_text().strip()))
         assert actor.role == Role.DISTRICT_BUREAU
     else:
         assert answered.returncode == 2
