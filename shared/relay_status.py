@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.china import utc_now
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.relay import Relay, RelayState
@@ -23,9 +24,10 @@ _CHECKPOINT = """
     FROM relay_checkpoint WHERE relay = $1
 """
 _BACKLOG = """
-    SELECT count(*) AS unpublished, extract(epoch FROM now() - min(recorded_at))::float8 AS oldest_seconds
+    SELECT count(*) AS unpublished, extract(epoch FROM $3::timestamptz - min(recorded_at))::float8 AS oldest_seconds
     FROM events WHERE (tx_id, global_position) > ($1::text::xid8, $2)
 """
+# $3 is now by the clock that stamped recorded_at (the services', see shared.china.utc_now), not the database's.
 
 
 async def relay_status(pool: asyncpg.Pool, relay: Relay) -> dict[str, Any]:
@@ -33,7 +35,7 @@ async def relay_status(pool: asyncpg.Pool, relay: Relay) -> dict[str, Any]:
     async with pool.acquire() as conn:
         checkpoint = await conn.fetchrow(_CHECKPOINT, relay.service)
         backlog = await conn.fetchrow(_BACKLOG, checkpoint["tx_id"] if checkpoint else "0",
-                                      checkpoint["global_position"] if checkpoint else 0)
+                                      checkpoint["global_position"] if checkpoint else 0, utc_now())
     blocked = checkpoint is not None and checkpoint["blocked_event_id"] is not None
     state = RelayState.BLOCKED if blocked else relay.stats.state
     return {
