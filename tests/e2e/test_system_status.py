@@ -63,6 +63,7 @@ async def test_operators_see_the_relay_feeding_each_consumer_and_what_it_has_not
     relay_task.cancel()
     await asyncio.gather(relay_task, return_exceptions=True)
     await open_case_for(system, station_id)
+    await asyncio.sleep(0.3)  # so that the oldest unpublished event is measurably old
 
     behind = {c["consumer"]: c for c in (await graphql(http, RELAYS, BUREAU))["data"]["systemStatus"]}
 
@@ -74,6 +75,6 @@ async def test_operators_see_the_relay_feeding_each_consumer_and_what_it_has_not
     # a recipient, the case's number and the case: committed, not published, and said so
     assert behind["reporting_cases"]["relay"]["state"] == "stopped"
     assert behind["reporting_cases"]["relay"]["unpublishedEvents"] == 3
-    assert behind["reporting_cases"]["relay"]["oldestUnpublishedSeconds"] >= 0
+    assert behind["reporting_cases"]["relay"]["oldestUnpublishedSeconds"] >= 0.3
     metrics = (await http.get(f"http://127.0.0.1:{system.cases.settings.http_port}/metrics")).text
     assert "hemiao_relay_unpublished_events 3.0" in metrics and "hemiao_relay_blocked 0.0" in metrics
