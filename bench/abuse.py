@@ -221,7 +221,8 @@ resolver runs; each caller has at most 8 requests in flight; a consistency token
 wait lasts at most 5 s, outside reporting's request slots, and a caller waits on at most 4 tokens at once (beyond
 that answered at once, marked stale); each caller has a budget of points (20,000, refilled at 2,000 a second;
 anonymous addresses 2,000 at 50 a second), charged 10 a request before its body is read, the query's cost, and
-1,000 for a body or document refused as too large, and a caller below zero is answered 429 unread. Everything shares 2 cores with the bench's own clients.
+1,000 for a body or document refused as too large, and a caller below zero is answered 429 unread.
+Everything shares 2 cores with the bench's own clients.
 """)
 
 
