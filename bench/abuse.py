@@ -59,7 +59,8 @@ ATTACKS: dict[str, dict[str, Any]] = {
         "body": json.dumps({"query": "{ cases(first: 100) { edges { node { id servicePlans { goals"
                                      " { description } } } } } }"}), "signed_in": True},
     "100 cases with sessions and timeline (signed in, allowed: cost 2,100)": {
-        "body": json.dumps({"query": "{ cases(first: 100) { edges { node { id sessions { heldOn notes }"
+        "body": json.dumps({"query": "{ cases(first: 100) { edges { node { id sessions(first: 10) { edges { node {"
+                                     " heldOn notes } } }"
                                      " timeline { eventType recordedAt } } } } }"}), "signed_in": True},
     "128 far-future forged tokens (signed in, refused before any wait)": {
         "body": json.dumps({"query": TOKEN_QUERY, "variables": {"t": FORGED_TOKEN}}), "signed_in": True,
@@ -130,7 +131,8 @@ async def attack(base: str, name: str, token: str, signed_token: str, attackers:
             while time.monotonic() < deadline and sum(outcomes.values()) < MAX_REQUESTS:
                 try:
                     answer = await http.post("/graphql", content=body, headers=headers)
-                    code = (answer.json().get("errors") or [{}])[0].get("extensions", {}).get("code", "ok")
+                    errors = answer.json().get("errors")  # an error without a code (invalid) is no "ok"
+                    code = errors[0].get("extensions", {}).get("code", "uncoded") if errors else "ok"
                     outcomes[f"{answer.status_code} {code}"] += 1
                 except httpx.HTTPError as error:
                     outcomes[type(error).__name__] += 1
@@ -217,7 +219,10 @@ before a byte is parsed (the rest of the body is read and dropped so the client 
 {MAX_QUERY_CHARS:,} characters are refused before they are lexed; queries over the cost limit are refused before any
 resolver runs; each caller has at most 8 requests in flight; a consistency token is checked before any wait, a
 wait lasts at most 5 s, outside reporting's request slots, and a caller waits on at most 4 tokens at once (beyond
-that answered at once, marked stale). Everything shares 2 cores with the bench's own clients.
+that answered at once, marked stale); each caller has a budget of points (20,000, refilled at 2,000 a second;
+anonymous addresses 2,000 at 50 a second), charged 10 a request before its body is read, the query's cost, and
+1,000 for a body or document refused as too large, and a caller below zero is answered 429 unread.
+Everything shares 2 cores with the bench's own clients.
 """)
 
 

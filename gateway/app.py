@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.exports.links import ExportStore
@@ -40,6 +41,15 @@ class GatewaySettings:
     """The largest request body, and WebSocket message, read at all (HEMIAO_MAX_BODY_BYTES)."""
     max_in_flight_per_caller: int = 8
     """Requests one caller (a token's subject, else an address) may have in flight (HEMIAO_MAX_IN_FLIGHT)."""
+    caller_points: int = 20_000
+    """A signed-in caller's budget when full: ten queries of cost 1,000 at once pass (HEMIAO_CALLER_POINTS)."""
+    caller_points_per_second: int = 2_000
+    """Points a signed-in caller gets back each second, far above a person's clicking
+    (HEMIAO_CALLER_POINTS_PER_SECOND)."""
+    anonymous_points: int = 2_000
+    """An anonymous caller's (by address) budget when full: they can only introspect (HEMIAO_ANONYMOUS_POINTS)."""
+    anonymous_points_per_second: int = 50
+    """Points an anonymous address gets back each second (HEMIAO_ANONYMOUS_POINTS_PER_SECOND)."""
     production: bool = False
     """HEMIAO_ENV=production: no introspection or field suggestions for anonymous callers."""
 
@@ -50,6 +60,10 @@ class GatewaySettings:
                    export_key=export_key(),
                    max_body_bytes=int(os.environ.get("HEMIAO_MAX_BODY_BYTES") or 1024 * 1024),
                    max_in_flight_per_caller=int(os.environ.get("HEMIAO_MAX_IN_FLIGHT") or 8),
+                   caller_points=int(os.environ.get("HEMIAO_CALLER_POINTS") or 20_000),
+                   caller_points_per_second=int(os.environ.get("HEMIAO_CALLER_POINTS_PER_SECOND") or 2_000),
+                   anonymous_points=int(os.environ.get("HEMIAO_ANONYMOUS_POINTS") or 2_000),
+                   anonymous_points_per_second=int(os.environ.get("HEMIAO_ANONYMOUS_POINTS_PER_SECOND") or 50),
                    production=(os.environ.get("HEMIAO_ENV") or "development") == "production")
 
 
@@ -77,6 +91,8 @@ class HemiaoGraphQL(GraphQL[Context, None]):
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
     settings = settings or GatewaySettings.from_env()
     graphql = HemiaoGraphQL(settings)
+    budgets = Budgets(Allowance(settings.caller_points, settings.caller_points_per_second),
+                      Allowance(settings.anonymous_points, settings.anonymous_points_per_second))
     state: dict[str, object] = {}
 
     @contextlib.asynccontextmanager
@@ -118,8 +134,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
                              Route("/exports/{name}/{filename}", download)],
-                     # outermost first: a caller over its limit is refused before its body is read
-                     middleware=[Middleware(CallerConcurrency, limit=settings.max_in_flight_per_caller,
+                     # outermost first: a caller over its budget or limit is refused before its body is read
+                     middleware=[Middleware(CallerBudget, budgets=budgets, auth=settings.auth),
+                                 Middleware(CallerConcurrency, limit=settings.max_in_flight_per_caller,
                                             auth=settings.auth),
                                  Middleware(BodyLimit, limit=settings.max_body_bytes)],
                      lifespan=lifespan)

@@ -28,6 +28,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.utilities import get_operation_ast, value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
 
+from gateway.budget import charge
 from gateway.refusals import refusal
 
 MAX_COST = 10_000
@@ -35,6 +36,8 @@ MAX_COST = 10_000
 ASSUMED_LIST = 10
 """The size a plain list (no `first`, say a case's service plans) is counted at: its data bounds it, not the query."""
 PAGE_ARGUMENTS = ("first", "last")
+MAX_CHARGE = 2 * MAX_COST
+"""The most a refused query is charged: its cost, but a `first: 2147483647` must not lock a caller out for days."""
 
 
 def _page_size(field: GraphQLField, node: FieldNode, variables: Mapping[str, Any]) -> int | None:
@@ -109,13 +112,17 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: st
 
 
 class CostLimit(SchemaExtension):
-    """Refuses, before it executes, a valid operation that may ask for more than MAX_COST nodes."""
+    """Refuses, before it executes, a valid operation that may ask for more than MAX_COST nodes; charges its
+    cost (at most MAX_CHARGE) to the caller's budget, refused or not."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None
         cost = query_cost(context.schema._schema, context.graphql_document, context.operation_name,
                           context.variables)
+        request = getattr(context.context, "request", None)
+        if request is not None:
+            charge(request.scope, min(cost, MAX_CHARGE))
         if cost > MAX_COST:
             # a result set before execution is answered as it is: no resolver runs
             context.result = GraphQLExecutionResult(data=None, errors=[refusal(

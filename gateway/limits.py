@@ -1,5 +1,5 @@
 """ASGI middleware that runs before anything is parsed: a body size limit (HTTP and WebSocket messages) and a
-limit on how many requests one caller has in flight."""
+limit on how many requests one caller has in flight (the budget of points is in gateway/budget.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,27 @@ DRAIN_LIMIT = 64 * 1024 * 1024
 unread bytes resets, and the client sees no answer); past it the connection is simply closed."""
 MESSAGE_TOO_BIG = 1009
 """The WebSocket close code for a message over the limit (RFC 6455)."""
+CALLER_KEY = "hemiao.caller"
+
+
+def caller(scope: Scope, auth: AuthSettings) -> str:
+    """Who a request counts against: the verified token's subject, else (anonymous, or a token that does not
+    verify) the client's address. Worked out once per request (the budget and the concurrency limit both ask)."""
+    known: str | None = scope.get(CALLER_KEY)
+    if known is not None:
+        return known
+    key = None
+    authorization = dict(scope["headers"]).get(b"authorization")
+    if authorization is not None:
+        try:
+            key = "sub:" + verify_token(bearer(authorization.decode("latin-1")), auth).subject
+        except Exception:
+            pass  # a forged or stale token counts against its address, never against the subject it names
+    if key is None:
+        client = scope.get("client")
+        key = "ip:" + (client[0] if client else "unknown")
+    scope[CALLER_KEY] = key
+    return key
 
 
 async def _discard(receive: Receive, more: bool) -> None:
@@ -32,7 +53,7 @@ async def _discard(receive: Receive, more: bool) -> None:
         more = message["type"] == "http.request" and message.get("more_body", False)
 
 
-async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
+async def answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), *extra]})
@@ -66,7 +87,7 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await _discard(receive, True)
-            await _answer(send, 413, too_large(self.limit), (b"connection", b"close"))
+            await answer(send, 413, too_large(self.limit), (b"connection", b"close"))
             return
         chunks: list[bytes] = []
         size, more = 0, True
@@ -78,7 +99,7 @@ class BodyLimit:
             size += len(chunk)
             if size > self.limit:
                 await _discard(receive, message.get("more_body", False))
-                await _answer(send, 413, too_large(self.limit), (b"connection", b"close"))
+                await answer(send, 413, too_large(self.limit), (b"connection", b"close"))
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -118,31 +139,21 @@ class CallerConcurrency:
         self.path = path
         self.in_flight: Counter[str] = Counter()
 
-    def caller(self, scope: Scope) -> str:
-        authorization = dict(scope["headers"]).get(b"authorization")
-        if authorization is not None:
-            try:
-                return "sub:" + verify_token(bearer(authorization.decode("latin-1")), self.auth).subject
-            except Exception:
-                pass  # a forged or stale token counts against its address, never against the subject it names
-        client = scope.get("client")
-        return "ip:" + (client[0] if client else "unknown")
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        caller = self.caller(scope)
-        if self.in_flight[caller] >= self.limit:
-            await _answer(send, 429, refusal_body(refusal(
+        caller_key = caller(scope, self.auth)
+        if self.in_flight[caller_key] >= self.limit:
+            await answer(send, 429, refusal_body(refusal(
                 "too_many_requests", f"同时进行的请求过多，上限为 {self.limit} 个，请稍后再试",
                 f"Too many requests in flight; the limit is {self.limit}, try again shortly", limit=self.limit)),
                           (b"retry-after", b"1"))
             return
-        self.in_flight[caller] += 1
+        self.in_flight[caller_key] += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.in_flight[caller] -= 1
-            if not self.in_flight[caller]:
-                del self.in_flight[caller]
+            self.in_flight[caller_key] -= 1
+            if not self.in_flight[caller_key]:
+                del self.in_flight[caller_key]

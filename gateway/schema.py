@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionContext, ExecutionResult
 
+from gateway.budget import PENALTY, charge
 from gateway.consistency import ConsistencyReport
 from gateway.cost import CostLimit
 from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
@@ -290,6 +291,9 @@ class HemiaoSchema(strawberry.Schema):
 
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
         if query is not None and len(query) > MAX_QUERY_CHARS:
+            request = getattr(kwargs.get("context_value"), "request", None)
+            if request is not None:
+                charge(request.scope, PENALTY)
             return ExecutionResult(data=None, errors=[query_too_long(len(query))])
         return await super().execute(query, *args, **kwargs)
 

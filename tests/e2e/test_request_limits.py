@@ -169,3 +169,44 @@ async def test_a_caller_with_too_many_requests_in_flight_is_refused_and_other_ca
         "messageEn": "Too many requests in flight; the limit is 1, try again shortly"}
     assert signed_in == {"data": {"me": {"subject": "worker-1"}}}
     assert first.json() == after.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_a_caller_who_spent_their_budget_is_answered_429_with_retry_after_and_nothing_they_send_runs(
+        system: System) -> None:
+    station_id = await open_station(system)
+    spender, other = worker(station_id), worker(station_id, subject="worker-2")
+    headers = {"authorization": f"Bearer {token_for(spender)}"}
+
+    async with gateway(system, caller_points=100, caller_points_per_second=1) as http:
+        costly = await http.post("/graphql", json={"query": "{ cases(first: 100) { totalCount } }"}, headers=headers)
+        before = await system.events_written()
+        throttled = await http.post("/graphql", json=registration(station_id, "在外地打工"), headers=headers)
+        after = await system.events_written()
+        others = await graphql(http, "{ me { subject } }", other)
+
+    assert costly.json() == {"data": {"cases": {"totalCount": 0}}}  # let in at 100 points, charged 10 + 100
+    assert throttled.status_code == 429
+    assert throttled.headers["retry-after"] == "10" and throttled.headers["connection"] == "close"
+    assert only_error(throttled)["extensions"] == {
+        "code": "too_many_requests", "retryAfter": 10, "messageZh": "请求过于频繁，请在 10 秒后再试",
+        "messageEn": "Too many requests; try again in 10 s"}
+    assert after == before
+    assert others == {"data": {"me": {"subject": "worker-2"}}}
+
+
+async def test_an_anonymous_address_that_sent_a_body_too_large_is_then_refused_before_its_body_is_read(
+        system: System) -> None:
+    station_id = await open_station(system)
+    before = await system.events_written()
+
+    async with gateway(system, max_body_bytes=64 * 1024, anonymous_points=500, anonymous_points_per_second=1) \
+            as http:
+        too_large = await http.post("/graphql", json=registration(station_id, "x" * 100_000))
+        throttled = await http.post("/graphql", json={"query": "{ __typename }"})
+        signed_in = await graphql(http, "{ me { subject } }", worker(station_id))
+
+    assert too_large.status_code == 413
+    assert throttled.status_code == 429  # charged 10 + 1,000 for the body it sent: 510 seconds in debt
+    assert throttled.headers["retry-after"] == "510"
+    assert signed_in == {"data": {"me": {"subject": "worker-1"}}}
+    assert await system.events_written() == before
