@@ -31,6 +31,14 @@ SUITE_NOW = "HEMIAO_TEST_NOW"
 
 STORY = "2026-11-28T10:00:00+08:00"
 """The instant of the stories told in November 2026's dates (the walkthroughs, a month's figures)."""
+STORY_MONTH = STORY[:7]
+"""The month those stories happen in, and a test's month of past work: over before any day the suite runs."""
+STORY_YEAR_END = f"{STORY[:4]}-12-31"
+
+
+def story_day(day: int) -> str:
+    """A day of the stories' month, as GraphQL takes dates."""
+    return f"{STORY_MONTH}-{day:02d}"
 
 
 def instant(text: str) -> datetime:

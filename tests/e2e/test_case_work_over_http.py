@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from tests.clock import STORY_MONTH, story_day
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import (
     CASE,
@@ -35,16 +36,16 @@ async def run_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]
     assert registered["__typename"] == "RecipientRegistered", registered
     opened = (await graphql(http, OPEN, me, input={
         "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
-        "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": "2026-11-01"}))["data"]["openCase"]
+        "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": story_day(1)}))["data"]["openCase"]
     assert opened["__typename"] == "CaseOpened", opened
-    for day, mode, participants in [("2026-11-03", "HOME_VISIT", 1), ("2026-11-10", "CONDOLENCE_VISIT", 2),
-                                    ("2026-11-17", "PHONE", 1)]:
+    for day, mode, participants in [(story_day(3), "HOME_VISIT", 1), (story_day(10), "CONDOLENCE_VISIT", 2),
+                                    (story_day(17), "PHONE", 1)]:
         recorded = (await graphql(http, RECORD, me, input={
             "caseId": opened["caseId"], "heldOn": day, "mode": mode, "durationMinutes": 45,
             "participants": participants, "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
         assert recorded["__typename"] == "CaseSessionRecorded", recorded
-    token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on="2026-11-02",
-                                            evaluated_on="2026-11-19", closed_on="2026-11-20")
+    token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on=story_day(2),
+                                            evaluated_on=story_day(19), closed_on=story_day(20))
     return {"case_id": opened["caseId"], "token": token}
 
 
@@ -55,15 +56,15 @@ async def test_a_case_from_intake_to_closing_shows_in_cases_and_in_the_stations_
     me = worker(station_id)
 
     listed = (await graphql(http, CASES, me, stationId=station_id, token=case["token"]))["data"]["cases"]
-    month = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-11",
+    month = (await graphql(http, STATION_MONTH, me, stationId=station_id, month=STORY_MONTH,
                            token=case["token"]))["data"]["stationMonth"]
 
     assert listed["totalCount"] == 1
     [edge] = listed["edges"]
     assert edge["node"] == {"id": case["case_id"], "status": "CLOSED", "sessionCount": 3,
-                            "lastSessionOn": "2026-11-17", "recipientName": "叶某",
+                            "lastSessionOn": story_day(17), "recipientName": "叶某",
                             "station": {"name": "HSP街道社工站", "code": "HSP"}}
-    assert month == {"month": "2026-11", "openCases": 1, "casesOpened": 1, "casesClosed": 1, "sessionsHeld": 3,
+    assert month == {"month": STORY_MONTH, "openCases": 1, "casesOpened": 1, "casesClosed": 1, "sessionsHeld": 3,
                      "casePersonTimes": 4, "peopleServed": 1, "station": {"name": "HSP街道社工站"}}
     october = (await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-10"))["data"]
     assert october["stationMonth"]["sessionsHeld"] == 0
@@ -80,9 +81,9 @@ async def test_a_worker_of_another_station_can_neither_see_nor_change_the_case(
 
     seen = await graphql(http, CASE, stranger, id=case["case_id"], token=case["token"])
     listed = await graphql(http, CASES, stranger, token=case["token"])
-    month = await graphql(http, STATION_MONTH, stranger, stationId=station_id, month="2026-11")
+    month = await graphql(http, STATION_MONTH, stranger, stationId=station_id, month=STORY_MONTH)
     changed = (await graphql(http, RECORD, stranger, input={
-        "caseId": case["case_id"], "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
+        "caseId": case["case_id"], "heldOn": story_day(18), "mode": "PHONE", "durationMinutes": 10}))
 
     assert seen["data"]["case"] is None
     assert listed["data"]["cases"]["totalCount"] == 0
@@ -102,11 +103,11 @@ async def test_bad_input_gets_a_clear_typed_error_and_changes_nothing(
                                                      "durationMinutes": 10})
     no_such_case = str(uuid.uuid4())
     unknown = (await graphql(http, RECORD, me, input={
-        "caseId": no_such_case, "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10}))
+        "caseId": no_such_case, "heldOn": story_day(18), "mode": "PHONE", "durationMinutes": 10}))
     on_closed = (await graphql(http, RECORD, me, input={
-        "caseId": case["case_id"], "heldOn": "2026-11-21", "mode": "PHONE", "durationMinutes": 10}))
+        "caseId": case["case_id"], "heldOn": story_day(21), "mode": "PHONE", "durationMinutes": 10}))
     bad_token = await graphql(http, RECORD, bearer="not.a.token", input={
-        "caseId": case["case_id"], "heldOn": "2026-11-18", "mode": "PHONE", "durationMinutes": 10})
+        "caseId": case["case_id"], "heldOn": story_day(18), "mode": "PHONE", "durationMinutes": 10})
     bad_query_token = await graphql(http, CASES, bearer="not.a.token")
     bad_month = await graphql(http, STATION_MONTH, me, stationId=station_id, month="2026-13")
 
@@ -131,7 +132,7 @@ async def test_the_same_idempotency_key_opens_one_case(system: System, http: htt
         "stationId": station_id, "name": "周某", "gender": "FEMALE", "birthYear": 1941,
         "community": "一力社区"}))["data"]["registerRecipient"]
     intake = {"recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "COMMUNITY",
-              "presentingProblem": "独居高龄", "openedOn": "2026-11-02"}
+              "presentingProblem": "独居高龄", "openedOn": story_day(2)}
 
     first = (await graphql(http, OPEN, me, input=intake, key="intake-1"))["data"]["openCase"]
     again = (await graphql(http, OPEN, me, input=intake, key="intake-1"))["data"]["openCase"]

@@ -20,6 +20,7 @@ from gateway.exports.links import ExportStore
 from shared.devstack.demo import SYSTEM, bureau, demo_id, load_demo, social_worker, station_head, station_id
 from shared.export_cli import ExportError, add_parser
 from shared.export_cli import export as export_command
+from tests.clock import story_day
 from tests.e2e.conftest import EXPORT_KEY, gateway
 from tests.e2e.graphql import graphql, recorded
 from tests.support import System, token_for, wait_until
@@ -128,7 +129,7 @@ async def test_a_volunteers_certificate_reads_back_equal_to_the_certificate_grap
     volunteer_id = await recorded(http, head, "registerVolunteer", "RegisterVolunteerInput",
                                   stationId=station_id("HSP"), name="刘秀英", gender="female", ageGroup="ADULT",
                                   birthYear=1949, idNumber="11010519491231002X")
-    for day, hours in (("2026-11-02", 3), ("2026-11-09", 2.5), ("2026-11-16", 4)):
+    for day, hours in ((story_day(2), 3), (story_day(9), 2.5), (story_day(16), 4)):
         await recorded(http, head, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
                        servedOn=day, place="一力社区广场", content="重阳敬老宴引导与陪伴", hours=hours,
                        organisingUnit="黑石铺街道社工站", personInCharge="站长")

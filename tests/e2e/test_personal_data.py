@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from shared.id_number import check_character
+from tests.clock import story_day
 from tests.e2e.graphql import (
     CASES,
     OPEN,
@@ -161,7 +162,7 @@ async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_sta
                                  token=erased["consistencyToken"]))["data"]["stationMonth"]
     reopened = (await graphql(http, OPEN, me, input={
         "recipientId": case["recipient_id"], "workerId": me.subject, "intakeSource": "SELF",
-        "presentingProblem": "再次求助", "openedOn": "2026-11-01"}))["data"]["openCase"]
+        "presentingProblem": "再次求助", "openedOn": story_day(1)}))["data"]["openCase"]
 
     assert refused["data"]["eraseRecipient"]["__typename"] == "Forbidden"
     assert erased["__typename"] == "RecipientErased"

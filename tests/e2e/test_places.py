@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.clock import story_day
 from tests.e2e.graphql import graphql, record, recorded
 from tests.support import BUREAU, System, worker
 
@@ -26,7 +27,7 @@ async def test_the_bureau_maps_compounds_and_contracts_an_operator_for_streets(
     by_worker = await record(http, worker(station["station_id"]), "addCompound", "AddCompoundInput",
                              streetId=street["street_id"], communityId=community["community_id"], name="别的小区")
     closed = await record(http, BUREAU, "closeStation", "CloseStationInput", stationId=station["station_id"],
-                          closedOn="2026-11-20", reason="街道合并")
+                          closedOn=story_day(20), reason="街道合并")
     after_closing = await record(http, worker(station["station_id"]), "recordActivity", "RecordActivityInput",
                                  stationId=station["station_id"], community="九峰苑社区", title="中秋", kind="FESTIVAL",
                                  heldOn="2026-09-25", place="广场", directParticipants=10)
@@ -41,6 +42,6 @@ async def test_the_bureau_maps_compounds_and_contracts_an_operator_for_streets(
     assert by_worker["__typename"] == "Forbidden"
     assert found["operators"] == [{"name": "培源社工", "contracts": [
         {"streets": ["桂花坪街道"], "startsOn": "2026-01-01", "endsOn": "2027-12-31"}]}]
-    assert found["stations"] == [{"code": "GHP", "closedOn": "2026-11-20",
+    assert found["stations"] == [{"code": "GHP", "closedOn": story_day(20),
                                   "compounds": [{"name": "绿地公馆", "community": "九峰苑社区"}]}]
     assert (after_closing["code"], after_closing["field"]) == ("station_closed", "stationId")

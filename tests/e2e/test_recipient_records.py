@@ -9,6 +9,7 @@ import httpx
 
 from shared.china import china_today
 from shared.contracts import Actor
+from tests.clock import story_day
 from tests.e2e.graphql import OPEN, RECORD, REGISTER, STATION_MONTH, graphql, member
 from tests.support import System, open_station, worker
 
@@ -93,17 +94,17 @@ async def test_a_recipients_details_are_kept_up_to_date_and_a_bad_update_changes
     updated = (await graphql(http, UPDATE, me, input={
         "recipientId": recipient_id, "community": "状元坡社区", "phone": "13912345678", "clear": ["ADDRESS"],
         "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT"),
-                       member("SUBSISTENCE_ALLOWANCE", "2026-11-01", "CIVIL_AFFAIRS_LIST")],
-        "consentGivenOn": "2026-11-02", "consentPurpose": "电话回访"}))["data"]["updateRecipient"]
+                       member("SUBSISTENCE_ALLOWANCE", story_day(1), "CIVIL_AFFAIRS_LIST")],
+        "consentGivenOn": story_day(2), "consentPurpose": "电话回访"}))["data"]["updateRecipient"]
     assert updated["__typename"] == "RecipientUpdated", updated
     shown = (await graphql(http, RECIPIENT, me, id=recipient_id, purpose="电话回访",
                            token=updated["consistencyToken"]))["data"]
 
     assert {k: shown["recipient"][k] for k in ("community", "phone", "address", "consentGivenOn")} == {
-        "community": "状元坡社区", "phone": "13912345678", "address": None, "consentGivenOn": "2026-11-02"}
+        "community": "状元坡社区", "phone": "13912345678", "address": None, "consentGivenOn": story_day(2)}
     assert shown["recipient"]["categories"] == [
         {"category": "ELDERLY_LIVING_ALONE", "validFrom": "2025-06-01", "source": "VISIT"},
-        {"category": "SUBSISTENCE_ALLOWANCE", "validFrom": "2026-11-01", "source": "CIVIL_AFFAIRS_LIST"}]
+        {"category": "SUBSISTENCE_ALLOWANCE", "validFrom": story_day(1), "source": "CIVIL_AFFAIRS_LIST"}]
     listed = (await graphql(http, LIST, me, category="SUBSISTENCE_ALLOWANCE", merged=False,
                             token=updated["consistencyToken"]))["data"]["recipients"]
     assert listed["totalCount"] == 1
@@ -157,7 +158,7 @@ async def test_a_duplicate_merged_into_the_record_that_stays_counts_once(
     with_merged = (await graphql(http, LIST, me, merged=True, token=token))["data"]["recipients"]
     new_case = (await graphql(http, OPEN, me, input={
         "recipientId": duplicate, "workerId": me.subject, "intakeSource": "SELF", "presentingProblem": "再次求助",
-        "openedOn": "2026-11-01"}))["data"]["openCase"]
+        "openedOn": story_day(1)}))["data"]["openCase"]
     again = (await graphql(http, MERGE, me, input={
         "recipientId": survivor, "duplicateId": duplicate, "reason": "再合并"}))["data"]["mergeRecipients"]
 

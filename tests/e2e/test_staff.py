@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from shared.contracts import Actor, Role
+from tests.clock import story_day
 from tests.e2e.graphql import change, graphql, record, recorded
 from tests.support import System, open_case_for, open_station, wait_until, worker
 
@@ -38,14 +39,14 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
     await wait_until(lambda: followed(True), what="the activities service to follow the new case")
     team_before = (await graphql(http, TEAM, head, station=station_id, left=False,
                                  t=joined["consistencyToken"]))["data"]["staff"]["edges"]
-    refused = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn="2026-11-20",
+    refused = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn=story_day(20),
                            reason="合同期满")
     transferred = await change(http, head, "transferCase", "TransferCaseInput", caseId=case["case_id"],
                                toWorkerId="sw-hsp-1")
     await recorded(http, head, "changeGroupLeaders", "ChangeGroupLeadersInput", groupId=group_id,
                    leaderIds=["sw-hsp-1"])
     await wait_until(lambda: followed(False), what="the transfer to be followed")
-    left = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn="2026-11-20",
+    left = await record(http, head, "staffLeaves", "StaffLeavesInput", staffId="sw-hsp-2", leftOn=story_day(20),
                         reason="合同期满")
     team_after = (await graphql(http, TEAM, head, station=station_id, left=False,
                                 t=left["consistencyToken"]))["data"]["staff"]["edges"]
@@ -61,4 +62,4 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
                             "leftOn": None, "qualifications": [{"kind": "ASSISTANT_SOCIAL_WORKER",
                                                                 "obtainedOn": "2023-06-01"}]}]
     assert team_after == []
-    assert [(e["node"]["id"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", "2026-11-20")]
+    assert [(e["node"]["id"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", story_day(20))]

@@ -9,10 +9,11 @@ import pytest
 from shared.auth import issue_token
 from shared.contracts import Actor, Role
 from shared.contracts.errors import DomainError
+from tests.clock import STORY_MONTH
 from tests.e2e.graphql import graphql
 from tests.support import BUREAU, SECRET, System, head, open_station, worker
 
-MONTH = "2026-11"
+MONTH = STORY_MONTH
 
 QUERIES = {
     "recipients": "recipients(stationId: $s) { totalCount }",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from shared.contracts import Actor
-from tests.clock import STORY
+from tests.clock import STORY, STORY_MONTH, STORY_YEAR_END, story_day
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import RECORD, graphql, record, recorded
 from tests.support import BUREAU, System, open_case_for, open_station, worker
@@ -25,7 +25,7 @@ FIGURES = """personTimesDirect personTimesIndirect casePersonTimes groupPersonTi
 
 DASHBOARD = """
 query($station: ID!, $t: String) {
-  stationDashboard(stationId: $station, month: "2026-11", consistencyToken: $t) {
+  stationDashboard(stationId: $station, month: STORY_MONTH, consistencyToken: $t) {
     month year thisMonth { FIGURES } thisYear { FIGURES }
     targets { projects { target actual } groups { target actual } activities { target actual }
               personTimes { target actual } }
@@ -34,13 +34,13 @@ query($station: ID!, $t: String) {
     publicityByLevel { level count }
   }
   districtOverview(year: 2026) { stations { code figures { FIGURES } } totals { FIGURES } }
-  personTimes(stationId: $station, month: "2026-11") { community projectId kind reach count }
+  personTimes(stationId: $station, month: STORY_MONTH) { community projectId kind reach count }
   publicity(stationId: $station, level: DISTRICT, first: 1) {
     totalCount pageInfo { hasNextPage } edges { node { title level activityId } } }
   groups(stationId: $station) { totalCount edges { node { name phase members sessionsHeld personTimes
                                                          feedbackForms satisfaction
                                                          sessions { number attendance walkIns } } } }
-}""".replace("FIGURES", FIGURES)
+}""".replace("FIGURES", FIGURES).replace("STORY_MONTH", f'"{STORY_MONTH}"')
 
 
 async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_district(
@@ -50,7 +50,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
     case = await open_case_for(system, station_id)
     recipient_id = (await system.cases.store.read_stream(f"case-{case['case_id']}"))[0].payload.recipient_id
     case_session = (await graphql(http, RECORD, me, input={
-        "caseId": case["case_id"], "heldOn": "2026-11-10", "mode": "HOME_VISIT", "durationMinutes": 30,
+        "caseId": case["case_id"], "heldOn": story_day(10), "mode": "HOME_VISIT", "durationMinutes": 30,
         "participants": 2}))["data"]["recordCaseSession"]
     assert case_session["__typename"] == "CaseSessionRecorded"
 
@@ -59,7 +59,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
     project_id = await recorded(
         http, me, "startProject", "StartProjectInput", stationId=station_id, name="童心童乐童成长",
         aims="陪伴留守儿童成长", targetPopulation="留守儿童", communities=["一力社区"], startsOn="2026-03-01",
-        endsOn="2026-12-31", planned={"groups": 1, "groupSessions": 6, "activities": 1, "personTimes": 60})
+        endsOn=STORY_YEAR_END, planned={"groups": 1, "groupSessions": 6, "activities": 1, "personTimes": 60})
     group_id = await recorded(
         http, me, "planGroup", "PlanGroupInput", stationId=station_id, projectId=project_id, name="小小手工坊",
         type="GROWTH", targetPopulation="6-12 岁留守儿童", community="一力社区", leaderIds=[me.subject],
@@ -70,21 +70,21 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
                 (members[:5], 3)]
     for day, (present, walk_ins) in enumerate(sign_ins, start=2):
         await recorded(http, me, "recordGroupSession", "RecordGroupSessionInput", groupId=group_id,
-                       heldOn=f"2026-11-{day:02d}", durationMinutes=90, place="一力社区活动室", theme=f"第{day - 1}节",
+                       heldOn=story_day(day), durationMinutes=90, place="一力社区活动室", theme=f"第{day - 1}节",
                        presentMemberIds=present, walkIns=walk_ins, goalAttainment=4)
     for member_id, score in ((members[0], 5), (members[1], 4)):
         await recorded(http, me, "recordGroupFeedback", "RecordGroupFeedbackInput", groupId=group_id,
                        memberId=member_id, satisfaction=score, comment="很开心")
-    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn="2026-11-08",
+    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn=story_day(8),
                    summary="六节全部完成")
     activity_id = await recorded(
         http, me, "recordActivity", "RecordActivityInput", stationId=station_id, projectId=project_id,
-        community="一力社区", title="亲子手工日", kind="PARENT_CHILD", heldOn="2026-11-15", place="一力社区广场",
+        community="一力社区", title="亲子手工日", kind="PARENT_CHILD", heldOn=story_day(15), place="一力社区广场",
         directParticipants=40, indirectBeneficiaries=100, indirectBasis="参与家庭平均 2.5 人", volunteers=6,
         volunteerHours=18)
     await recorded(http, me, "recordPublicity", "RecordPublicityInput", stationId=station_id, kind="NEWS",
                    title="黑石铺社工站亲子手工日", outlet="天心区融媒体中心", level="DISTRICT",
-                   publishedOn="2026-11-16", activityId=activity_id, projectId=project_id)
+                   publishedOn=story_day(16), activityId=activity_id, projectId=project_id)
     last = await record(http, me, "recordSurvey", "RecordSurveyInput", stationId=station_id, title="居民需求调研",
                         method="QUESTIONNAIRE", startsOn="2026-03-01", endsOn="2026-03-31", distributed=500,
                         returned=487, needs=[{"area": "education", "population": "留守儿童",
@@ -139,13 +139,13 @@ async def test_bad_station_work_is_refused_clearly_and_stores_nothing(
                               type="SUPPORT", targetPopulation="独居老人", community="一力社区",
                               leaderIds=[me.subject], plannedSessions=4)
     member = await recorded(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id, name="周某")
-    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn="2026-11-01",
+    await recorded(http, me, "closeGroup", "CloseGroupInput", groupId=group_id, closedOn=story_day(1),
                    summary="提前结束")
     before = await system.activities.pool.fetchval("SELECT count(*) FROM events")
 
     refusals = [
         await record(http, me, "recordGroupSession", "RecordGroupSessionInput", groupId=group_id,
-                     heldOn="2026-11-01", durationMinutes=60, place="活动室", theme="健康讲座",
+                     heldOn=story_day(1), durationMinutes=60, place="活动室", theme="健康讲座",
                      presentMemberIds=[member]),
         await record(http, me, "recordActivity", "RecordActivityInput", stationId=station_id, community="一力社区",
                      title="重阳节", kind="FESTIVAL", heldOn="2099-10-01", place="广场", directParticipants=10),
@@ -157,7 +157,7 @@ async def test_bad_station_work_is_refused_clearly_and_stores_nothing(
                      returned=11),
         await record(http, BUREAU, "startProject", "StartProjectInput", stationId=station_id, name="项目",
                      aims="目标", targetPopulation="居民", communities=[], startsOn="2026-01-01",
-                     endsOn="2026-12-31"),
+                     endsOn=STORY_YEAR_END),
         await record(http, me, "setStationTargets", "SetStationTargetsInput", stationId=station_id, year=2026),
     ]
 
@@ -175,7 +175,7 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     me = worker(station_id)
     project_id = await recorded(http, me, "startProject", "StartProjectInput", stationId=station_id, name="小巷汇爱",
                                 aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"],
-                                startsOn="2026-01-01", endsOn="2026-12-31")
+                                startsOn="2026-01-01", endsOn=STORY_YEAR_END)
     resource_id = await recorded(http, me, "mapResource", "MapResourceInput", stationId=station_id, kind="VENUE",
                                  name="一力社区党群服务中心", offers="周末活动室（40 人）", community="一力社区",
                                  contact="张主任 13700002222")
@@ -199,10 +199,10 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
 
 
 EXPORT = """mutation($station: ID!, $format: ExportFormat!) {
-  exportStationMonth(stationId: $station, month: "2026-11", format: $format) {
+  exportStationMonth(stationId: $station, month: STORY_MONTH, format: $format) {
     __typename ... on ExportReady { url filename } ... on UserError { code field }
   }
-}"""
+}""".replace("STORY_MONTH", f'"{STORY_MONTH}"')
 
 
 async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, station_id: str,
@@ -216,7 +216,7 @@ async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, statio
     rows = {r[0]: (r[1], r[2]) for r in book.active.iter_rows(min_row=3, values_only=True)}
     csv_text = (await http.get(csv_export["url"])).content
 
-    assert xlsx["filename"].endswith("-2026-11-月报.xlsx")
+    assert xlsx["filename"].endswith(f"-{STORY_MONTH}-月报.xlsx")
     assert rows["直接服务人次合计"] == (dashboard["thisMonth"]["personTimesDirect"],
                                    dashboard["thisYear"]["personTimesDirect"])
     assert rows["间接受益人次"] == (dashboard["thisMonth"]["personTimesIndirect"],
@@ -228,8 +228,8 @@ async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, statio
     assert other["__typename"] == "Forbidden"
     assert (await http.get("/exports/no-such-file/x.xlsx")).status_code == 404
 
-    district = (await graphql(http, """mutation { exportDistrictMonth(month: "2026-11") {
-        ... on ExportReady { url } } }""", BUREAU))["data"]["exportDistrictMonth"]
+    district = (await graphql(http, """mutation($month: String!) { exportDistrictMonth(month: $month) {
+        ... on ExportReady { url } } }""", BUREAU, month=STORY_MONTH))["data"]["exportDistrictMonth"]
     sheet = openpyxl.load_workbook(io.BytesIO((await http.get(district["url"])).content)).active
     header = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
     by_station = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)}

@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from shared.contracts import Actor
+from tests.clock import STORY_YEAR_END
 from tests.e2e.graphql import recorded
 from tests.support import System, open_case_for, open_station, token_for, worker
 
@@ -50,7 +51,7 @@ async def test_a_station_feed_gets_its_own_events_as_they_happen_and_nothing_of_
         theirs_first = await next_item(theirs)
         project_id = await recorded(http, me, "startProject", "StartProjectInput", stationId=hsp, name="小巷汇爱",
                                     aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"],
-                                    startsOn="2026-01-01", endsOn="2026-12-31")
+                                    startsOn="2026-01-01", endsOn=STORY_YEAR_END)
         mine_first = await next_item(mine)
         later_id = await recorded(http, them, "recordActivity", "RecordActivityInput", stationId=wy,
                                   community="一力社区", title="重阳敬老", kind="FESTIVAL", heldOn="2026-10-29",

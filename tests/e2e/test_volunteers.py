@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import httpx
 
 from shared.id_number import check_character
+from tests.clock import story_day
 from tests.e2e.graphql import graphql, record, recorded
 from tests.support import System, open_station, worker
 
@@ -95,14 +96,14 @@ async def test_bad_community_work_is_refused_clearly_and_stores_nothing(
         await record(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id, name="某",
                      gender="male", ageGroup="ADULT", birthYear=1990, idNumber="430103199001011235"),
         await record(http, me, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
-                     servedOn="2026-11-01", place="社区", content="服务", hours=-1, organisingUnit="站",
+                     servedOn=story_day(1), place="社区", content="服务", hours=-1, organisingUnit="站",
                      personInCharge="站长"),
         await record(http, me, "fileOrganisation", "FileOrganisationInput", organisationId=organisation,
-                     filingNumber="备1", filedOn="2026-11-01"),
+                     filingNumber="备1", filedOn=story_day(1)),
         await record(http, me, "progressIssue", "ProgressIssueInput", compoundId=str(uuid.uuid4()), issueId="i1",
                      status="RESOLVED", note="x"),
         await record(http, me, "recordSupervision", "RecordSupervisionInput", stationId=station_id,
-                     supervisorId="x", supervisorKind="INTERNAL", staffIds=["sw-1"], heldOn="2026-11-01", hours=1,
+                     supervisorId="x", supervisorKind="INTERNAL", staffIds=["sw-1"], heldOn=story_day(1), hours=1,
                      topics=["x"]),
         await record(http, me, "submitWorkReport", "SubmitWorkReportInput", stationId=station_id, kind="MONTHLY",
                      periodStart="2099-01-01", narrative="未来"),

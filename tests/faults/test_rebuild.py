@@ -30,6 +30,7 @@ from shared.contracts import Actor, Role
 from shared.devstack.demo import load_demo, station_head, station_id
 from shared.migrations import migrate
 from shared.runtime import RequestContext
+from tests.clock import story_day
 from tests.support import SYSTEM_ACTOR, System, settings_for, token_for, wait_until, worker
 
 STATIONS = ("WY", "QY", "GHP", "HSP")
@@ -188,7 +189,7 @@ async def test_a_rebuild_from_scratch_equals_the_read_models_built_live_and_lose
             case_id = await pool.fetchval("SELECT case_id FROM cases ORDER BY case_id LIMIT 1")
             station = await pool.fetchval("SELECT station_id FROM cases WHERE case_id = $1", case_id)
             written = await system.call("cases", "record_case_session", {
-                "case_id": case_id, "held_on": "2026-11-20", "mode": "phone", "duration_minutes": 10},
+                "case_id": case_id, "held_on": story_day(20), "mode": "phone", "duration_minutes": 10},
                 worker(station))
             later_sessions += 1
         await asyncio.sleep(0.01)
@@ -253,7 +254,7 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     case_id = await pool.fetchval("SELECT case_id FROM cases ORDER BY case_id LIMIT 1")
     station = await pool.fetchval("SELECT station_id FROM cases WHERE case_id = $1", case_id)
     written = await system.call("cases", "record_case_session", {
-        "case_id": case_id, "held_on": "2026-11-21", "mode": "phone", "duration_minutes": 10}, worker(station))
+        "case_id": case_id, "held_on": story_day(21), "mode": "phone", "duration_minutes": 10}, worker(station))
     await system.read_models_have(written["position"])
     before_rerun = await table_oids(pool)
     rerun, _ = start_rebuild(system, chosen=choose(projections(), ["cases", "timeline"]))
