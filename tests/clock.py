@@ -91,7 +91,8 @@ def shifted_instants(today: date) -> list[str]:
 
 
 def main() -> int:
-    """Run the tests that take the day from the clock (those without their own `clock` mark) at each instant, the
+    """Run the tests that take the day from the clock (those without their own `clock` mark, and not `dateless`:
+    whose dates are only data) at each instant, the
     three runs side by side (each starts its own servers; most of a run is waiting, so on 2 cores three take about
     the time of two), and tell how each ended; a failed run's whole output is shown."""
     from shared.china import china_today
@@ -101,7 +102,7 @@ def main() -> int:
         for n, now in enumerate(shifted_instants(china_today())):
             log = open(Path(logs) / f"run-{n}.log", "w+")
             print(f"=== the suite at {now} (China time): the tests that take today from the clock ===", flush=True)
-            process = subprocess.Popen([sys.executable, "-m", "pytest", "-m", "not clock", "-q", "-p",
+            process = subprocess.Popen([sys.executable, "-m", "pytest", "-m", "not clock and not dateless", "-q", "-p",
                                         "no:cacheprovider", *sys.argv[1:]], env={**os.environ, SUITE_NOW: now},
                                        stdout=log, stderr=subprocess.STDOUT)
             runs.append((now, process, log))

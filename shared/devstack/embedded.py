@@ -97,6 +97,8 @@ class EmbeddedPostgres:
     data_dir: Path
     port: int = 5432
     host: str = "127.0.0.1"
+    durable: bool = True
+    """False for a server whose data is thrown away with it (the tests'): stopped without a checkpoint."""
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -163,8 +165,9 @@ class EmbeddedPostgres:
         raise RuntimeError("PostgreSQL did not become ready within 30 s")
 
     def stop(self) -> None:
-        # SIGINT is PostgreSQL's "fast" shutdown: roll back, checkpoint, exit.
-        _stop(self.process, signal.SIGINT)
+        # SIGINT is PostgreSQL's "fast" shutdown: roll back, checkpoint, exit. SIGQUIT, "immediate", skips the
+        # checkpoint, for data about to be deleted anyway.
+        _stop(self.process, signal.SIGINT if self.durable else signal.SIGQUIT)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import graphql
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, queries
@@ -21,6 +22,8 @@ from hypothesis_graphql import mutations, queries
 from gateway.schema import schema
 from tests.e2e.conftest import gateway
 from tests.support import System, open_case_for, open_station, token_for, worker
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 EXAMPLES_PER_OPERATION = 6
 UNTHROTTLED = {"caller_points": 10**12, "caller_points_per_second": 10**12}

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from shared.china import china_today
 from shared.contracts.errors import DomainError
 from tests.e2e.graphql import graphql
 from tests.support import BUREAU, System, head, open_case_for, open_station, worker
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 NOTES = "个案服务记录" * 833 + "完毕"  # 5,000 Chinese characters, the most a session's notes may hold
 SESSIONS = 200

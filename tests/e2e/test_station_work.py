@@ -24,8 +24,8 @@ FIGURES = """personTimesDirect personTimesIndirect casePersonTimes groupPersonTi
              questionnairesDistributed questionnairesReturned publicity"""
 
 DASHBOARD = """
-query($station: ID!, $t: String) {
-  stationDashboard(stationId: $station, month: STORY_MONTH, consistencyToken: $t) {
+query($station: ID!, $t: String, $month: String!) {
+  stationDashboard(stationId: $station, month: $month, consistencyToken: $t) {
     month year thisMonth { FIGURES } thisYear { FIGURES }
     targets { projects { target actual } groups { target actual } activities { target actual }
               personTimes { target actual } }
@@ -34,13 +34,13 @@ query($station: ID!, $t: String) {
     publicityByLevel { level count }
   }
   districtOverview(year: 2026) { stations { code figures { FIGURES } } totals { FIGURES } }
-  personTimes(stationId: $station, month: STORY_MONTH) { community projectId kind reach count }
+  personTimes(stationId: $station, month: $month) { community projectId kind reach count }
   publicity(stationId: $station, level: DISTRICT, first: 1) {
     totalCount pageInfo { hasNextPage } edges { node { title level activityId } } }
   groups(stationId: $station) { totalCount edges { node { name phase members sessionsHeld personTimes
                                                          feedbackForms satisfaction
                                                          sessions { number attendance walkIns } } } }
-}""".replace("FIGURES", FIGURES).replace("STORY_MONTH", f'"{STORY_MONTH}"')
+}""".replace("FIGURES", FIGURES)
 
 
 async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_district(
@@ -91,7 +91,8 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
                                               "description": "课后无人看护"}])
     for position in TOKENS.open(last["consistencyToken"]) + TOKENS.open(case_session["consistencyToken"]):
         await system.read_models_have(position)
-    found = (await graphql(http, DASHBOARD, me, station=station_id, t=last["consistencyToken"]))["data"]
+    found = (await graphql(http, DASHBOARD, me, station=station_id, month=STORY_MONTH,
+                           t=last["consistencyToken"]))["data"]
 
     group_person_times = sum(len(present) + walk_ins for present, walk_ins in sign_ins)  # 26 + 7 = 33
     expected = {
@@ -198,20 +199,22 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     assert "13700002222" not in stored
 
 
-EXPORT = """mutation($station: ID!, $format: ExportFormat!) {
-  exportStationMonth(stationId: $station, month: STORY_MONTH, format: $format) {
+EXPORT = """mutation($station: ID!, $format: ExportFormat!, $month: String!) {
+  exportStationMonth(stationId: $station, month: $month, format: $format) {
     __typename ... on ExportReady { url filename } ... on UserError { code field }
   }
-}""".replace("STORY_MONTH", f'"{STORY_MONTH}"')
+}"""
 
 
 async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, station_id: str,
                                       dashboard: dict[str, Any]) -> None:
     """The XLSX, read back, and the CSV carry the very figures GraphQL answered."""
-    xlsx = (await graphql(http, EXPORT, me, station=station_id, format="XLSX"))["data"]["exportStationMonth"]
-    csv_export = (await graphql(http, EXPORT, me, station=station_id, format="CSV"))["data"]["exportStationMonth"]
-    other = (await graphql(http, EXPORT, worker("some-other-station"), station=station_id,
-                           format="XLSX"))["data"]["exportStationMonth"]
+    async def export(actor: Actor, file_format: str) -> dict[str, Any]:
+        answer = await graphql(http, EXPORT, actor, station=station_id, month=STORY_MONTH, format=file_format)
+        return dict(answer["data"]["exportStationMonth"])
+
+    xlsx, csv_export = await export(me, "XLSX"), await export(me, "CSV")
+    other = await export(worker("some-other-station"), "XLSX")
     book = openpyxl.load_workbook(io.BytesIO((await http.get(xlsx["url"])).content))
     rows = {r[0]: (r[1], r[2]) for r in book.active.iter_rows(min_row=3, values_only=True)}
     csv_text = (await http.get(csv_export["url"])).content

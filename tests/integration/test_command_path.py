@@ -7,6 +7,8 @@ import pytest
 from shared.contracts.errors import DomainError
 from tests.support import System, open_case_for, open_station, stream_messages, worker
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 async def test_an_opened_case_reaches_the_stream_and_the_read_model(system: System) -> None:
     station_id = await open_station(system)

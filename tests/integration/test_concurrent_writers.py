@@ -6,6 +6,7 @@ import asyncio
 from datetime import date, timedelta
 
 import httpx
+import pytest
 
 from services.cases.application.handlers import ROUTES
 from shared.application import command_endpoints
@@ -14,6 +15,8 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.runtime import RequestContext
 from tests.integration.test_relay import assert_version_order
 from tests.support import DATA_KEY, System, open_case_for, open_station, stream_messages, wait_until, worker
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 
 class ReadTogetherStore(PostgresEventStore):

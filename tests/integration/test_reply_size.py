@@ -11,6 +11,8 @@ from shared.contracts.errors import DomainError
 from shared.runtime import RequestContext, ServiceClient, serve
 from tests.support import AUTH, SYSTEM_ACTOR, Servers, token_for
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 async def test_an_answer_over_max_payload_is_refused_as_reply_too_large_and_the_next_one_is_answered(
         servers: Servers, namespace: str) -> None:
