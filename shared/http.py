@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import socket
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any
 
 import asyncpg
 import uvicorn
@@ -84,14 +86,49 @@ def health_app(checks: Mapping[str, ReadinessCheck], metrics: MetricsSource) -> 
                              Route("/metrics", metrics_endpoint)])
 
 
+class PortTaken(RuntimeError):
+    """The address a server was told to listen on is in use or not ours (端口已被占用或不可用)."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound now to `host:port`, so the address is ours from here on; port 0 lets the system choose one.
+
+    Binding before anything starts means a taken port is said at once, by name, instead of surfacing as uvicorn's
+    exit inside a task; and with port 0 two test runs side by side cannot pick the same port.
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise PortTaken(f"无法监听 {host}:{port}（{error.strerror}）/ cannot listen on {host}:{port} "
+                        f"({error.strerror})") from error
+    return sock
+
+
 class EmbeddedUvicorn(uvicorn.Server):
-    """A uvicorn server that runs inside a service's own event loop and leaves its signals alone."""
+    """A uvicorn server that runs inside a service's own event loop, on a socket bound when it was made, and leaves
+    its signals alone."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket) -> None:
+        super().__init__(config)
+        self.socket = sock
+
+    @property
+    def port(self) -> int:
+        return int(self.socket.getsockname()[1])
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().serve(sockets or [self.socket])
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
 
 
-def embedded_server(app: Starlette, host: str, port: int) -> EmbeddedUvicorn:
-    return EmbeddedUvicorn(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                                          lifespan="off"))
+def embedded_server(app: Starlette, sock: socket.socket, **config: Any) -> EmbeddedUvicorn:
+    """A server for `app` on `sock` (from `listening_socket`); `config` goes to uvicorn."""
+    host, port = sock.getsockname()[:2]
+    options: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off", **config}
+    return EmbeddedUvicorn(uvicorn.Config(app, host=host, port=port, **options), sock)

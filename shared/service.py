@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from shared.config import ServiceSettings
 from shared.consumer import Projection, StreamConsumer, adopt_unversioned
 from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sizing import EventSizeLimit
-from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, nats_check
+from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, listening_socket, nats_check
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.relay import Relay, RelayState
@@ -72,17 +72,23 @@ async def write_service(settings: ServiceSettings, migrations: Path,
     `follows` names other services' streams whose facts this service keeps for its rules (source → projections),
     each applied by a durable consumer of its own into this service's database.
     """
-    await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
-                                          migrations])
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
-    nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
-    try:
+    listener = listening_socket(settings.http_host, settings.http_port)  # a taken port is said before anything
+    settings = replace(settings, http_port=int(listener.getsockname()[1]))  # 0 asked for any free one
+    async with contextlib.AsyncExitStack() as stack:  # whatever started is stopped, in reverse, however it ends
+        stack.callback(listener.close)
+        await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
+                                              migrations])
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+        stack.push_async_callback(pool.close)
+        nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
+        stack.push_async_callback(close_nats, nc)
         js = nc.jetstream()
         await ensure_event_stream(js, settings.namespace, settings.service)
         # The bound follows the server the client is connected to now: a reconnect brings its INFO anew.
         store = PostgresEventStore(pool, settings.data_key, EventSizeLimit(lambda: nc.max_payload))
         relay = Relay(settings.database_url, nc, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
+        stack.push_async_callback(cancel_all, running.tasks)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
             await ensure_event_stream(js, settings.namespace, source)
@@ -95,11 +101,12 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
                             description=description, auth=settings.auth,
                             endpoints={**endpoints(store, pool), "relay_status": relay_status_endpoint(pool, relay)})
+        stack.push_async_callback(micro.stop)
         http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
                                            "relay": running.check_relay, "consumers": running.check_consumers},
-                                          running.metrics),
-                               settings.http_host, settings.http_port)
+                                          running.metrics), listener)
         http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
+        stack.push_async_callback(stop_http, http, http_task)
         log.info("%s serves %s on NATS (namespace %s); health on http://%s:%d", settings.service,
                  ", ".join(e.name for e in micro.micro.info().endpoints), settings.namespace,
                  settings.http_host, settings.http_port)
@@ -107,12 +114,10 @@ async def write_service(settings: ServiceSettings, migrations: Path,
             yield running
         finally:
             log.info("%s stopping", settings.service)
-            await stop_http(http, http_task)
-            await micro.stop()
-            await cancel_all(running.tasks)
-    finally:
-        await nc.drain() if nc.is_connected else await nc.close()
-        await pool.close()
+
+
+async def close_nats(nc: Client) -> None:
+    await nc.drain() if nc.is_connected else await nc.close()
 
 
 async def stop_http(server: EmbeddedUvicorn, task: asyncio.Task[None]) -> None:

@@ -26,7 +26,7 @@ from services.reporting.entrypoints.service import ReportingService, reporting_s
 from shared.auth import issue_token
 from shared.config import AuthSettings, ServiceSettings, stream_name
 from shared.contracts import Actor, Role
-from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.runtime import ServiceClient
 from shared.service import WriteService, write_service
 
@@ -63,7 +63,7 @@ BUREAU = Actor(subject="bureau-1", name="民政局", role=Role.DISTRICT_BUREAU, 
 def settings_for(servers: Servers, namespace: str, service: str, nats_url: str | None = None) -> ServiceSettings:
     return ServiceSettings(service=service, database_url=servers.postgres.dsn(f"{namespace}_{service}"),
                            nats_url=nats_url or servers.nats.url, namespace=namespace, http_host="127.0.0.1",
-                           http_port=free_port(), auth=AUTH, data_key=DATA_KEY)
+                           http_port=0, auth=AUTH, data_key=DATA_KEY)
 
 
 @dataclass

@@ -9,12 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from gateway.app import GatewaySettings, create_app
 from gateway.consistency import ConsistencyTokens, token_key
-from shared.devstack.embedded import free_port
-from shared.http import EmbeddedUvicorn
+from shared.http import embedded_server, listening_socket
 from shared.service import stop_http
 from tests.support import AUTH, System
 
@@ -35,13 +33,15 @@ async def http(system: System) -> AsyncIterator[httpx.AsyncClient]:
 async def gateway(system: System, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A copy of the gateway in front of the `system` (with other `settings`, if given), listening on a free port,
     and an HTTP client of it. Every copy signs export links with the same key, as behind a load balancer."""
-    port = free_port()
     chosen = GatewaySettings(**{"nats_url": system.servers.nats.url, "namespace": system.namespace, "auth": AUTH,
                                 "export_key": EXPORT_KEY, **settings})
-    server = EmbeddedUvicorn(uvicorn.Config(create_app(chosen), host="127.0.0.1", port=port, log_level="warning",
-                                            lifespan="on", ws_max_size=chosen.max_body_bytes))
+    server = embedded_server(create_app(chosen), listening_socket("127.0.0.1", 0), lifespan="on",
+                             ws_max_size=chosen.max_body_bytes)
+    port = server.port
     task = asyncio.create_task(server.serve())
     while not server.started:
+        if task.done():
+            raise RuntimeError(f"the gateway did not start: {task.exception()!r}")
         await asyncio.sleep(0.01)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:

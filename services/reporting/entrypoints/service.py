@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from shared.config import ServiceSettings
 from shared.consumer import StreamConsumer, adopt_unversioned, lag_seconds
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
-from shared.http import database_check, embedded_server, health_app, nats_check
+from shared.http import database_check, embedded_server, health_app, listening_socket, nats_check
 from shared.migrations import migrate
 from shared.natsio import connect, ensure_event_stream
 from shared.runtime import Handler, RequestContext, serve
@@ -199,45 +199,47 @@ class ReportingService:
 @contextlib.asynccontextmanager
 async def reporting_service(settings: ServiceSettings) -> AsyncIterator[ReportingService]:
     """Migrate, start a consumer per source stream, the query endpoints and /healthz; stop them on exit."""
-    await migrate(settings.database_url, [MIGRATIONS])
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
-    nc = await connect(settings.nats_url, "hemiao-reporting")
-    js = nc.jetstream()
-    table = projections()
-    for source in SOURCES:
-        await ensure_event_stream(js, settings.namespace, source)
-    async with pool.acquire() as conn:
-        await adopt_unversioned(conn, table)
-        outdated = await stale(pool, table)  # before the consumers start: a new database is built live
-    rebuilds = Rebuilds()
-    consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s,
-                                projections=table) for s in SOURCES]
-    tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
-    if outdated:
-        tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace, SOURCES,
-                                                      table, rebuilds, outdated), name="reporting-rebuild"))
-    micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
-                        description="Read models and reports (报表)",
-                        endpoints=query_endpoints(pool, consumers, rebuilds), auth=settings.auth)
+    listener = listening_socket(settings.http_host, settings.http_port)  # a taken port is said before anything
+    settings = replace(settings, http_port=int(listener.getsockname()[1]))  # 0 asked for any free one
+    async with contextlib.AsyncExitStack() as stack:  # whatever started is stopped, in reverse, however it ends
+        stack.callback(listener.close)
+        await migrate(settings.database_url, [MIGRATIONS])
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+        stack.push_async_callback(pool.close)
+        nc = await connect(settings.nats_url, "hemiao-reporting")
+        stack.push_async_callback(nc.close)
+        js = nc.jetstream()
+        table = projections()
+        for source in SOURCES:
+            await ensure_event_stream(js, settings.namespace, source)
+        async with pool.acquire() as conn:
+            await adopt_unversioned(conn, table)
+            outdated = await stale(pool, table)  # before the consumers start: a new database is built live
+        rebuilds = Rebuilds()
+        consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s,
+                                    projections=table) for s in SOURCES]
+        tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
+        stack.push_async_callback(cancel_all, tasks)
+        if outdated:
+            tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace,
+                                                          SOURCES, table, rebuilds, outdated),
+                                             name="reporting-rebuild"))
+        micro = await serve(nc, service="reporting", namespace=settings.namespace, version="0.1.0",
+                            description="Read models and reports (报表)",
+                            endpoints=query_endpoints(pool, consumers, rebuilds), auth=settings.auth)
+        stack.push_async_callback(micro.stop)
 
-    async def check_consumers() -> str | None:
-        idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
-        return f"consumers not running: {', '.join(idle)}" if idle else None
+        async def check_consumers() -> str | None:
+            idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
+            return f"consumers not running: {', '.join(idle)}" if idle else None
 
-    checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers}
-    http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers, rebuilds)), settings.http_host,
-                           settings.http_port)
-    http_task = asyncio.create_task(http.serve(), name="reporting-http")
-    log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
-             ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
-    try:
+        checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers}
+        http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers, rebuilds)), listener)
+        http_task = asyncio.create_task(http.serve(), name="reporting-http")
+        stack.push_async_callback(stop_http, http, http_task)
+        log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
+                 ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
         yield ReportingService(pool=pool, nc=nc, consumers=consumers, rebuilds=rebuilds, settings=settings)
-    finally:
-        await stop_http(http, http_task)
-        await micro.stop()
-        await cancel_all(tasks)
-        await nc.close()
-        await pool.close()
 
 
 async def main() -> None:
