@@ -36,6 +36,10 @@ from shared.natsio import connect
 from shared.runtime import ServiceClient
 
 SERVICES = ("cases", "activities", "reporting")
+DEVELOPMENT_ORIGINS = ",".join(f"http://{host}:{port}" for port in (3000, 5173, 8080) for host in ("localhost",
+                                                                                                  "127.0.0.1"))
+"""The gateway's CORS origins under `make run` (unless HEMIAO_CORS_ORIGINS says otherwise): the usual ports of
+React and Next (3000), Vite (5173) and Vue CLI or webpack (8080)."""
 DATABASE_VARIABLES = {s: f"{s.upper()}_DATABASE_URL" for s in SERVICES}
 
 
@@ -58,6 +62,7 @@ class Stack:
         self.var = var_dir()
         self.logs = self.var / "log"
         self.env = dict(os.environ, HEMIAO_VAR_DIR=str(self.var), PYTHONUNBUFFERED="1")
+        self.env.setdefault("HEMIAO_CORS_ORIGINS", DEVELOPMENT_ORIGINS)
         self.supervisor = Supervisor(_say)
 
     def start_servers(self) -> None:
