@@ -16,18 +16,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.base import BaseRequestProtocol
 
 from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
+from gateway.cors import cors, parse_origins
 from gateway.exports.links import ExportStore
 from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
-from gateway.schema import schema
+from gateway.persisted import Mode, PersistedQueries, load_manifest
+from gateway.schema import MAX_QUERY_CHARS, schema
 from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
 from shared.natsio import connect
-from shared.runtime import ServiceClient
+from shared.runtime import CORRELATION_HEADER, ServiceClient
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +55,18 @@ class GatewaySettings:
     """Points an anonymous address gets back each second (HEMIAO_ANONYMOUS_POINTS_PER_SECOND)."""
     production: bool = False
     """HEMIAO_ENV=production: no introspection or field suggestions for anonymous callers."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose pages may call the gateway (HEMIAO_CORS_ORIGINS, comma separated; `*` any, without
+    credentials). None by default: a browser refuses every cross-origin call."""
+    persisted_queries: str = Mode.APQ.value
+    """apq (automatic persisted queries), allowlist (only the manifest's operations run) or off
+    (HEMIAO_PERSISTED_QUERIES)."""
+    persisted_queries_file: str | None = None
+    """The manifest (Apollo's or Relay's JSON) of the allow-list, or known from the start under apq
+    (HEMIAO_PERSISTED_QUERIES_FILE)."""
+    persisted_queries_max: int = 1_000
+    """How many documents sent with their hash a copy remembers, least recently used first out
+    (HEMIAO_PERSISTED_QUERIES_MAX); each is at most the 32,768 characters any document may have."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -64,15 +79,37 @@ class GatewaySettings:
                    caller_points_per_second=int(os.environ.get("HEMIAO_CALLER_POINTS_PER_SECOND") or 2_000),
                    anonymous_points=int(os.environ.get("HEMIAO_ANONYMOUS_POINTS") or 2_000),
                    anonymous_points_per_second=int(os.environ.get("HEMIAO_ANONYMOUS_POINTS_PER_SECOND") or 50),
-                   production=(os.environ.get("HEMIAO_ENV") or "development") == "production")
+                   production=(os.environ.get("HEMIAO_ENV") or "development") == "production",
+                   cors_origins=parse_origins(os.environ.get("HEMIAO_CORS_ORIGINS")),
+                   persisted_queries=os.environ.get("HEMIAO_PERSISTED_QUERIES") or Mode.APQ.value,
+                   persisted_queries_file=os.environ.get("HEMIAO_PERSISTED_QUERIES_FILE") or None,
+                   persisted_queries_max=int(os.environ.get("HEMIAO_PERSISTED_QUERIES_MAX") or 1_000))
+
+
+def persisted_queries(settings: GatewaySettings) -> PersistedQueries:
+    """The copy's persisted queries as the settings say; a wrong mode or manifest stops the gateway starting."""
+    modes = ", ".join(m.value for m in Mode)
+    try:
+        mode = Mode(settings.persisted_queries)
+    except ValueError:
+        raise ValueError(f"HEMIAO_PERSISTED_QUERIES 应为 {modes} 之一 / HEMIAO_PERSISTED_QUERIES must be one of "
+                         f"{modes}, not {settings.persisted_queries!r}") from None
+    if mode is Mode.ALLOWLIST and not settings.persisted_queries_file:
+        raise ValueError("HEMIAO_PERSISTED_QUERIES=allowlist 需要 HEMIAO_PERSISTED_QUERIES_FILE 指定清单 / "
+                         "HEMIAO_PERSISTED_QUERIES=allowlist needs the manifest in HEMIAO_PERSISTED_QUERIES_FILE")
+    manifest = (load_manifest(settings.persisted_queries_file, MAX_QUERY_CHARS)
+                if settings.persisted_queries_file else {})
+    return PersistedQueries(mode, manifest, settings.persisted_queries_max, MAX_QUERY_CHARS)
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with hemiao's typed context."""
 
     def __init__(self, settings: GatewaySettings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        # the CORS origins may open the WebSocket too (a browser sends no preflight for it)
+        super().__init__(schema, graphql_ide="graphiql", allowed_origins=settings.cors_origins)
         self.settings = settings
+        self.persisted = persisted_queries(settings)
         self.client: ServiceClient | None = None
         self.exports: ExportStore | None = None
         self.tokens = ConsistencyTokens(token_key(settings.export_key))
@@ -83,9 +120,16 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         authorization = request.headers.get("authorization")
         if isinstance(request, WebSocket) and authorization is None:
             authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
-        return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
-                       response=response, exports=self.exports, tokens=self.tokens, waits=self.waits,
-                       production=self.settings.production)
+        context = Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
+                          response=response, exports=self.exports, tokens=self.tokens, waits=self.waits,
+                          production=self.settings.production, persisted=self.persisted)
+        if isinstance(response, Response):
+            response.headers[CORRELATION_HEADER] = context.correlation_id  # to quote to an operator
+        return context
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a GET that sends only a persisted query's hash (Apollo's GET has no `query` either)."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
@@ -134,8 +178,11 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
                              Route("/exports/{name}/{filename}", download)],
-                     # outermost first: a caller over its budget or limit is refused before its body is read
-                     middleware=[Middleware(CallerBudget, budgets=budgets, auth=settings.auth),
+                     # outermost first: CORS answers preflights before any limit counts them, and puts its
+                     # headers on the limits' refusals; a caller over its budget or limit is refused before its
+                     # body is read
+                     middleware=[*cors(settings.cors_origins),
+                                 Middleware(CallerBudget, budgets=budgets, auth=settings.auth),
                                  Middleware(CallerConcurrency, limit=settings.max_in_flight_per_caller,
                                             auth=settings.auth),
                                  Middleware(BodyLimit, limit=settings.max_body_bytes)],

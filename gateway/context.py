@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
+from gateway.persisted import PersistedQueries
 from gateway.waits import Waits
 from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
@@ -52,6 +53,8 @@ class Context:
     """What this request's waits on consistency tokens came to: `extensions.consistency`."""
     production: bool = False
     """HEMIAO_ENV=production: an anonymous caller may not introspect the schema, nor be told what it holds."""
+    persisted: PersistedQueries | None = None
+    """The gateway copy's persisted queries (APQ, or the allow-list): which document a hash stands for."""
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)

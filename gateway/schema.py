@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from gateway.budget import PENALTY, charge
 from gateway.consistency import ConsistencyReport
@@ -89,6 +91,7 @@ from gateway.mutations.station_work import (
     use_resource,
 )
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
+from gateway.persisted import PersistedQueries, Resolved
 from gateway.queries.case import case
 from gateway.queries.caseload import case_breakdown, caseload, overdue
 from gateway.queries.cases import cases
@@ -285,17 +288,45 @@ def query_too_long(length: int) -> GraphQLError:
                    length=length, limit=MAX_QUERY_CHARS)
 
 
-class HemiaoSchema(strawberry.Schema):
-    """Refuses an overlong document before parsing it; logs only what an operator must look at, with the
-    correlation id the caller was told (not the refusals users are told about)."""
+def persisted_document(query: str | None, kwargs: dict[str, Any]) -> tuple[PersistedQueries | None,
+                                                                         Resolved | GraphQLError]:
+    """The document a request runs (a persisted query's, when it sent a hash), or why it runs none."""
+    persisted: PersistedQueries | None = getattr(kwargs.get("context_value"), "persisted", None)
+    if persisted is None:
+        return None, Resolved(query)
+    return persisted, persisted.resolve(query, kwargs.get("operation_extensions"), kwargs.get("operation_name"))
 
-    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
+
+async def refused_stream(error: GraphQLError) -> AsyncGenerator[PreExecutionError, None]:
+    yield PreExecutionError(data=None, errors=[error])
+
+
+class HemiaoSchema(strawberry.Schema):
+    """Runs a persisted query's document (gateway/persisted); refuses an overlong document before parsing it;
+    logs only what an operator must look at, with the correlation id the caller was told (not the refusals users
+    are told about)."""
+
+    async def execute(self, query: str | None = None, *args: Any, **kwargs: Any) -> ExecutionResult:
+        persisted, resolved = persisted_document(query, kwargs)
+        if isinstance(resolved, GraphQLError):
+            return ExecutionResult(data=None, errors=[resolved])
+        query = resolved.document
         if query is not None and len(query) > MAX_QUERY_CHARS:
             request = getattr(kwargs.get("context_value"), "request", None)
             if request is not None:
                 charge(request.scope, PENALTY)
             return ExecutionResult(data=None, errors=[query_too_long(len(query))])
-        return await super().execute(query, *args, **kwargs)
+        result = await super().execute(query, *args, **kwargs)
+        if persisted is not None and resolved.remember_as and query and not isinstance(result, PreExecutionError):
+            persisted.remember(resolved.remember_as, query)  # only a document that parsed and validated
+        return result
+
+    async def stream(self, query: str | None = None, *args: Any, **kwargs: Any) -> StreamResult:
+        """Over the WebSocket (which runs any operation) the allow-list holds as over HTTP."""
+        _, resolved = persisted_document(query, kwargs)
+        if isinstance(resolved, GraphQLError):
+            return refused_stream(resolved)
+        return await super().stream(resolved.document, *args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
