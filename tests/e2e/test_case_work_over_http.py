@@ -185,8 +185,8 @@ async def test_the_gateway_counts_its_operations_on_metrics(system: System, http
     metrics = (await http.get("/metrics")).text
     ready = await http.get("/readyz")
 
-    assert 'hemiao_graphql_operations_total{operation="query",outcome="ok"}' in metrics
-    assert 'hemiao_graphql_operations_total{operation="query",outcome="error"}' in metrics
+    assert 'hemiao_graphql_operations_total{name="anonymous",operation="query",outcome="ok"}' in metrics
+    assert 'hemiao_graphql_operations_total{name="anonymous",operation="query",outcome="error"}' in metrics
     assert "hemiao_graphql_operation_seconds_bucket" in metrics
     assert ready.json() == {"status": "ready", "checks": {"nats": "ok"}}
 
