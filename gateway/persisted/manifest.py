@@ -8,13 +8,13 @@ Two shapes are read. Apollo's (`npx generate-persisted-query-manifest` writes it
 and Relay's, or any flat map of id to document: `{"<id>": "query Me { me { name } }"}`. Either way an operation is
 found by the sha256 of its text, which is what Apollo clients send as `sha256Hash`.
 
-`python -m gateway.persisted.manifest a.graphql b.graphql > manifest.json` writes Apollo's shape for documents
-kept in files, one operation per file, its text as it is in the file."""
+`python -m gateway.persisted a.graphql b.graphql > manifest.json` writes Apollo's shape for documents kept in
+files, one operation per file, its text exactly as in the file (what a client that sends the file's text hashes;
+Apollo Client hashes its own printing of the document, so for it use Apollo's generator)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,8 +73,3 @@ def manifest_of(files: Sequence[str]) -> dict[str, object]:
         operations.append({"id": sha256(body), "name": operation.name.value if operation.name else Path(name).stem,
                            "type": operation.operation.value, "body": body})
     return {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
-
-
-if __name__ == "__main__":
-    json.dump(manifest_of(sys.argv[1:]), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from gateway.persisted import load_manifest
+from gateway.persisted.manifest import manifest_of
 from gateway.schema import MAX_QUERY_CHARS
 from tests.e2e.conftest import gateway
 from tests.support import System, open_station, token_for, worker
@@ -157,3 +158,13 @@ def test_a_manifest_is_read_in_apollos_or_relays_shape_and_a_wrong_one_stops_the
                        (tmp_path / "missing.json", "does not exist")):
         with pytest.raises(ValueError, match=why):
             load_manifest(str(wrong), MAX_QUERY_CHARS)
+
+
+def test_an_operator_makes_the_manifest_from_the_front_ends_document_files(tmp_path: Path) -> None:
+    document = tmp_path / "me.graphql"
+    document.write_text(ME + "\n", encoding="utf-8")
+    made = tmp_path / "manifest.json"
+    made.write_text(json.dumps(manifest_of([str(document)])), encoding="utf-8")
+
+    assert load_manifest(str(made), MAX_QUERY_CHARS) == {sha(ME + "\n"): ME + "\n"}
+    assert json.loads(made.read_text(encoding="utf-8"))["operations"][0]["name"] == "Me"
