@@ -322,10 +322,12 @@ class HemiaoSchema(strawberry.Schema):
         return result
 
     async def stream(self, query: str | None = None, *args: Any, **kwargs: Any) -> StreamResult:
-        """Over the WebSocket (which runs any operation) the allow-list holds as over HTTP."""
+        """Over the WebSocket (which runs any operation) the allow-list and the length limit hold as over HTTP."""
         _, resolved = persisted_document(query, kwargs)
         if isinstance(resolved, GraphQLError):
             return refused_stream(resolved)
+        if resolved.document is not None and len(resolved.document) > MAX_QUERY_CHARS:
+            return refused_stream(query_too_long(len(resolved.document)))
         return await super().stream(resolved.document, *args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:

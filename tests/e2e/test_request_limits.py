@@ -108,6 +108,19 @@ async def test_a_document_over_the_length_limit_is_refused_before_it_is_parsed(h
         "length": len(query), "limit": MAX_QUERY_CHARS}
 
 
+
+async def test_a_document_over_the_length_limit_is_refused_over_the_websocket_too(http: httpx.AsyncClient) -> None:
+    query = "#" + " comment" * (MAX_QUERY_CHARS // 8) + "\nsubscription { stationFeed { eventType } }"
+    url = str(http.base_url).replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        refused = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+
+    assert refused["type"] == "error" and refused["payload"][0]["extensions"]["code"] == "query_too_large"
+
+
 COSTLY = """
 query($id: ID!) {
   recipient(id: $id, purpose: "家访前核对") { name }
