@@ -56,12 +56,14 @@ async def test_a_hash_the_gateway_has_not_seen_is_asked_for_then_sent_with_its_d
     by_hash = await post(http, token, extensions=persisted(ME))
     by_get = await http.get("/graphql", params={"extensions": json.dumps(persisted(ME)), "operationName": "Me"},
                             headers={"Authorization": f"Bearer {token}", "Accept": "*/*"})
+    ide = await http.get("/graphql", headers={"Accept": "text/html"})
 
     assert code(missing) == "PERSISTED_QUERY_NOT_FOUND" and missing.get("data") is None
     assert missing["errors"][0]["extensions"]["sha256Hash"] == sha(ME)
     assert sent["data"]["me"]["role"] == "social_worker" and "errors" not in sent
     assert by_hash == sent
     assert by_get.status_code == 200 and by_get.json() == sent  # JSON, not GraphiQL's page
+    assert ide.status_code == 200 and ide.headers["content-type"].startswith("text/html")  # which a browser gets
 
 
 async def test_a_hash_that_is_not_the_documents_is_refused_and_nothing_is_remembered(
