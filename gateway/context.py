@@ -14,8 +14,10 @@ from strawberry.dataloader import DataLoader
 
 from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
+from gateway.loaders import Loaders
 from gateway.waits import Waits
 from shared.auth import bearer, verify_token
+from shared.batches import MAX_BATCH
 from shared.config import AuthSettings
 from shared.contracts import Actor
 from shared.contracts.errors import DomainError, Message
@@ -58,15 +60,18 @@ class Context:
     resource_contacts: DataLoader[str, str | None] = field(init=False)
     volunteers: DataLoader[str, dict[str, Any] | None] = field(init=False)
     organisation_leaders: DataLoader[str, str | None] = field(init=False)
+    loaders: Loaders = field(init=False)
+    """The nested fields' loaders (sessions of groups, timelines of cases...): one batch request per page."""
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
-        self.recipients = DataLoader(load_fn=self._load_recipients)
+        self.recipients = DataLoader(load_fn=self._load_recipients, max_batch_size=MAX_BATCH)
         # Ten cases' words to an answer: a page of a hundred cases is ten answers, each far under max_payload.
         self.narratives = DataLoader(load_fn=self._load_narratives, max_batch_size=10)
-        self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
-        self.volunteers = DataLoader(load_fn=self._load_volunteers)
-        self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders)
+        self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts, max_batch_size=MAX_BATCH)
+        self.volunteers = DataLoader(load_fn=self._load_volunteers, max_batch_size=MAX_BATCH)
+        self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders, max_batch_size=MAX_BATCH)
+        self.loaders = Loaders.of(self.query, graphql_error)
 
     @property
     def token(self) -> str:
