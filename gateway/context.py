@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
-from gateway.loaders import Loaders
+from gateway.loaders import Loaders, by_id
 from gateway.waits import Waits
 from shared.auth import bearer, verify_token
 from shared.batches import MAX_BATCH
@@ -66,8 +66,9 @@ class Context:
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
         self.recipients = DataLoader(load_fn=self._load_recipients, max_batch_size=MAX_BATCH)
-        # Ten cases' words to an answer: a page of a hundred cases is ten answers, each far under max_payload.
-        self.narratives = DataLoader(load_fn=self._load_narratives, max_batch_size=10)
+        # the cases' words, as many as fit in an answer (far under max_payload), the rest asked again
+        self.narratives = DataLoader(load_fn=by_id(self.query, "cases", "case_narratives", "case_ids", graphql_error),
+                                     max_batch_size=MAX_BATCH)
         self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts, max_batch_size=MAX_BATCH)
         self.volunteers = DataLoader(load_fn=self._load_volunteers, max_batch_size=MAX_BATCH)
         self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders, max_batch_size=MAX_BATCH)
@@ -151,7 +152,3 @@ class Context:
     async def _load_organisation_leaders(self, ids: list[str]) -> list[str | None]:
         found = await self.query("organisation_leaders", {"organisation_ids": ids}, service="activities")
         return list(found["leaders"])
-
-    async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await self.query("case_narratives", {"case_ids": ids}, service="cases")
-        return list(found["narratives"])

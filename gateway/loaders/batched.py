@@ -35,13 +35,13 @@ class NoProgress(RuntimeError):
     """A batch endpoint answered none of the ids it was asked about: asking again would never end."""
 
 
-def rows_by_id(ask: Ask, service: str, endpoint: str, field: str, refused: Refusal
-               ) -> Callable[[list[str]], Awaitable[list[Rows | BaseException]]]:
-    """A batch function: the rows of each id, asked of `endpoint` with `{field: ids}` until every id is answered
+def by_id(ask: Ask, service: str, endpoint: str, field: str, refused: Refusal
+          ) -> Callable[[list[str]], Awaitable[list[Any]]]:
+    """A batch function: what `endpoint` finds for each id, asked with `{field: ids}` until every id is answered
     (or refused: that id's field fails with the service's error, its siblings do not)."""
 
-    async def load(ids: list[str]) -> list[Rows | BaseException]:
-        found: dict[str, Rows | BaseException] = {}
+    async def load(ids: list[str]) -> list[Any]:
+        found: dict[str, Any] = {}
         wanted = list(dict.fromkeys(ids))
         while wanted:
             answer = await ask(endpoint, {field: wanted}, service=service)
@@ -91,7 +91,7 @@ class Loaders:
         """The loaders asking through `ask`; `refused` turns a service's refusal of one id into its field's error."""
 
         def rows(endpoint: str, field: str) -> DataLoader[str, Rows]:
-            return DataLoader(load_fn=rows_by_id(ask, "reporting", endpoint, field, refused),
+            return DataLoader(load_fn=by_id(ask, "reporting", endpoint, field, refused),
                               max_batch_size=MAX_BATCH)
 
         return cls(

@@ -25,7 +25,7 @@ from tests.support import BUREAU, System, head, open_station, worker
 GROUPS = """query($s: ID!) { groups(stationId: $s, first: 20) { edges { node {
     name sessionsHeld sessions { number theme attendance } } } } }"""
 CASES = """query($s: ID!) { cases(stationId: $s, first: 20) { edges { node {
-    workerId sessionCount timeline { eventType actor } sessions(first: 20) { totalCount edges { node { notes } } }
+    workerId sessionCount presentingProblem recipientName station { code } timeline { eventType actor } sessions(first: 20) { totalCount edges { node { notes } } }
 } } } }"""
 VOLUNTEERS = """query($s: ID!) { volunteers(stationId: $s, first: 20) { edges { node {
     residenceArea totalHours certificate { totalHours services { place hours } } } } } }"""
@@ -82,7 +82,7 @@ async def cases_of(system: System, station_id: str, n: int) -> dict[str, int]:
             "community": f"社区{i}", "categories": [DISABLED]}, me)
         opened = await system.call("cases", "open_case", {
             "recipient_id": recipient["recipient_id"], "worker_id": me.subject, "intake_source": "outreach",
-            "presenting_problem": "长期独自在家", "opened_on": china_today().isoformat()}, me)
+            "presenting_problem": f"{me.subject} 长期独自在家", "opened_on": china_today().isoformat()}, me)
         for k in range(i % 3 + 1):
             await system.call("cases", "record_case_session", {
                 "case_id": opened["case_id"], "held_on": china_today().isoformat(), "mode": "phone",
@@ -138,6 +138,8 @@ async def test_a_page_of_groups_cases_or_volunteers_costs_the_same_requests_with
             assert case["sessions"]["totalCount"] == len(case["sessions"]["edges"]) == case["sessionCount"]
             assert {s["node"]["notes"].split()[0] for s in case["sessions"]["edges"]} == {case["workerId"]}
             assert {t["actor"] for t in case["timeline"]} == {case["workerId"]}
+            assert case["presentingProblem"].split()[0] == case["workerId"]
+            assert (case["recipientName"], case["station"]["code"]) == ("叶某", code)
             assert len([t for t in case["timeline"] if "Session" in t["eventType"]]) == case["sessionCount"]
         assert {v["residenceArea"]: v["certificate"]["totalHours"] for v in nodes(served, "volunteers")} == volunteers
         for volunteer in nodes(served, "volunteers"):
@@ -149,7 +151,8 @@ async def test_a_page_of_groups_cases_or_volunteers_costs_the_same_requests_with
     assert cost[5] == cost[20]
     assert cost[20]["groups"] == Counter({"reporting.groups": 1, "reporting.group_sessions_batch": 1})
     assert cost[20]["cases"] == Counter({"reporting.cases": 1, "reporting.case_timeline_batch": 1,
-                                         "cases.case_sessions_batch": 1})
+                                         "cases.case_sessions_batch": 1, "cases.case_narratives": 1,
+                                         "cases.recipients": 1, "reporting.stations": 1})
     assert cost[20]["volunteers"] == Counter({"reporting.volunteers": 1, "reporting.volunteer_services_batch": 1})
 
 
