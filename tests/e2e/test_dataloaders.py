@@ -25,7 +25,8 @@ from tests.support import BUREAU, System, head, open_station, worker
 GROUPS = """query($s: ID!) { groups(stationId: $s, first: 20) { edges { node {
     name sessionsHeld sessions { number theme attendance } } } } }"""
 CASES = """query($s: ID!) { cases(stationId: $s, first: 20) { edges { node {
-    workerId sessionCount presentingProblem recipientName station { code } timeline { eventType actor } sessions(first: 20) { totalCount edges { node { notes } } }
+    workerId sessionCount presentingProblem recipientName station { code } timeline { eventType actor }
+    sessions(first: 20) { totalCount edges { node { notes } } }
 } } } }"""
 VOLUNTEERS = """query($s: ID!) { volunteers(stationId: $s, first: 20) { edges { node {
     residenceArea totalHours certificate { totalHours services { place hours } } } } } }"""
