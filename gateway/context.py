@@ -14,9 +14,11 @@ from strawberry.dataloader import DataLoader
 
 from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
+from gateway.loaders import Loaders, by_id
 from gateway.persisted import PersistedQueries
 from gateway.waits import Waits
 from shared.auth import bearer, verify_token
+from shared.batches import MAX_BATCH
 from shared.config import AuthSettings
 from shared.contracts import Actor
 from shared.contracts.errors import DomainError, Message
@@ -61,15 +63,19 @@ class Context:
     resource_contacts: DataLoader[str, str | None] = field(init=False)
     volunteers: DataLoader[str, dict[str, Any] | None] = field(init=False)
     organisation_leaders: DataLoader[str, str | None] = field(init=False)
+    loaders: Loaders = field(init=False)
+    """The nested fields' loaders (sessions of groups, timelines of cases...): one batch request per page."""
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
-        self.recipients = DataLoader(load_fn=self._load_recipients)
-        # Ten cases' words to an answer: a page of a hundred cases is ten answers, each far under max_payload.
-        self.narratives = DataLoader(load_fn=self._load_narratives, max_batch_size=10)
-        self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts)
-        self.volunteers = DataLoader(load_fn=self._load_volunteers)
-        self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders)
+        self.recipients = DataLoader(load_fn=self._load_recipients, max_batch_size=MAX_BATCH)
+        # the cases' words, as many as fit in an answer (far under max_payload), the rest asked again
+        self.narratives = DataLoader(load_fn=by_id(self.query, "cases", "case_narratives", "case_ids", graphql_error),
+                                     max_batch_size=MAX_BATCH)
+        self.resource_contacts = DataLoader(load_fn=self._load_resource_contacts, max_batch_size=MAX_BATCH)
+        self.volunteers = DataLoader(load_fn=self._load_volunteers, max_batch_size=MAX_BATCH)
+        self.organisation_leaders = DataLoader(load_fn=self._load_organisation_leaders, max_batch_size=MAX_BATCH)
+        self.loaders = Loaders.of(self.query, graphql_error)
 
     @property
     def token(self) -> str:
@@ -149,7 +155,3 @@ class Context:
     async def _load_organisation_leaders(self, ids: list[str]) -> list[str | None]:
         found = await self.query("organisation_leaders", {"organisation_ids": ids}, service="activities")
         return list(found["leaders"])
-
-    async def _load_narratives(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await self.query("case_narratives", {"case_ids": ids}, service="cases")
-        return list(found["narratives"])

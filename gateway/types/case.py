@@ -72,9 +72,9 @@ class Case:
 
     @strawberry.field(description="Every event of the case, in order, with who did it")
     async def timeline(self, info: strawberry.Info[Context, None]) -> list[TimelineEntry]:
-        found = await info.context.query("case_timeline", {"case_id": str(self.id)})
+        found = await info.context.loaders.case_timelines.load(str(self.id))
         return [TimelineEntry(version=r["version"], event_type=r["event_type"], actor=r["actor"],
-                              recorded_at=datetime.fromisoformat(str(r["recorded_at"]))) for r in found["timeline"]]
+                              recorded_at=datetime.fromisoformat(str(r["recorded_at"]))) for r in found]
 
     @strawberry.field(description="评估 of the plan in force")
     async def evaluation(self, info: strawberry.Info[Context, None]) -> Evaluation | None:

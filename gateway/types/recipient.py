@@ -73,8 +73,8 @@ class Recipient:
                     ) -> Connection[Annotated[Case, strawberry.lazy("gateway.types.case")]]:
         from gateway.types.case import case_connection  # the case type shows its recipient: a cycle
 
-        page = await info.context.query("cases", {"recipient_id": str(self.id), "first": first, "after": after})
-        return case_connection(page)
+        page = await info.context.loaders.recipient_cases.load((str(self.id), first, after))
+        return case_connection(page or {"edges": [], "has_next_page": False, "end_cursor": None, "total_count": 0})
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> Recipient:

@@ -40,15 +40,16 @@ CaseSessionConnection = Connection[CaseSession]
 
 
 async def case_sessions(context: Context, case_id: str, first: int, after: str | None) -> CaseSessionConnection:
-    """`first` sessions after `after`, asked of the cases service in as many answers as their words need."""
+    """`first` sessions after `after`, asked of the cases service in as many answers as their words need, each
+    with the sessions of the page's other cases (one request for them all)."""
     edges: list[Edge[CaseSession]] = []
+    cursor = after
     page: dict[str, Any] | None = {"has_next_page": True, "end_cursor": after, "total_count": 0}
     while page is not None and page["has_next_page"] and len(edges) < first:
-        found = await context.query("case_sessions", {"case_id": case_id, "first": first - len(edges),
-                                                      "after": page["end_cursor"]}, service="cases")
-        page = found["sessions"]
+        page = await context.loaders.case_sessions.load((case_id, first - len(edges), cursor))
         edges += [] if page is None else [Edge(cursor=e["cursor"], node=CaseSession.from_view(e["node"]))
                                           for e in page["edges"]]
+        cursor = edges[-1].cursor if edges else cursor  # a page cut short to nothing: after the same cursor
     if page is None:  # not the caller's to see (or unknown): as the case's other words, nothing
         return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), total_count=0)
     return Connection(edges=edges, page_info=PageInfo(has_next_page=page["has_next_page"],

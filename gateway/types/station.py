@@ -31,9 +31,9 @@ class Station:
 
     @strawberry.field(description="The street's residential compounds (小区), by community")
     async def compounds(self, info: strawberry.Info[Context, None]) -> list[Compound]:
-        found = await info.context.query("compounds", {"station_id": str(self.id)})
+        found = await info.context.loaders.station_compounds.load(str(self.id))
         return [Compound(id=strawberry.ID(r["compound_id"]), name=r["name"], community=r["community"])
-                for r in found["compounds"]]
+                for r in found]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Station:

@@ -175,11 +175,11 @@ class Group:
 
     @strawberry.field(description="Every session, in order")
     async def sessions(self, info: strawberry.Info[Context, None]) -> list[GroupSession]:
-        found = await info.context.query("group_sessions", {"group_id": str(self.id)})
+        found = await info.context.loaders.group_sessions.load(str(self.id))
         return [GroupSession(id=strawberry.ID(r["session_id"]), number=r["number"], held_on=day(r["held_on"]),
                              duration_minutes=r["duration_minutes"], theme=r["theme"], expected=r["expected"],
                              members_present=r["present"], walk_ins=r["walk_ins"], attendance=r["attendance"],
-                             goal_attainment=r["goal_attainment"]) for r in found["sessions"]]
+                             goal_attainment=r["goal_attainment"]) for r in found]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Group:
@@ -566,12 +566,12 @@ class Volunteer:
 
     @strawberry.field(description="Total hours and every service, from the records (never typed in)")
     async def certificate(self, info: strawberry.Info[Context, None]) -> VolunteerCertificate:
-        found = await info.context.query("volunteer_services", {"volunteer_id": str(self.id)})
+        found = await info.context.loaders.volunteer_services.load(str(self.id))
         services = [VolunteerService(
             id=strawberry.ID(r["record_id"]), served_on=day(r["served_on"]), place=r["place"], content=r["content"],
             hours=r["hours"], organising_unit=r["organising_unit"], person_in_charge=r["person_in_charge"],
             recording_unit=r["station_name"], recorded_on=day(r["recorded_on"]), late=r["late"])
-            for r in found["services"]]
+            for r in found]
         return VolunteerCertificate(total_hours=round(sum(s.hours for s in services), 2), services=services)
 
     @classmethod

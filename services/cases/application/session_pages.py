@@ -8,11 +8,11 @@ store keeps every event well under max_payload). A short page with `has_next_pag
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 from services.cases.application.handlers import case_stream
 from services.cases.application.views import narrative_of
+from shared.batches import batch_pages, size_of
 from shared.contracts.errors import InvalidInput, Message
 from shared.eventstore import EventStore
 from shared.runtime import RequestContext
@@ -48,20 +48,52 @@ def sessions_wanted(body: dict[str, Any]) -> int:
     return first
 
 
-async def case_sessions(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """Sessions of one case, oldest first, after the cursor; None for a case the caller may not see."""
-    first, after = sessions_wanted(body), after_position(body.get("after"))
-    narrative = narrative_of(await store.read_stream(case_stream(str(body.get("case_id", "")))))
-    if narrative is None or not request.actor.may_act_for(narrative["station_id"]):
-        return {"sessions": None}
-    sessions = narrative["sessions"]
+def _page(sessions: list[dict[str, Any]], first: int, after: int, room: int, always_one: bool
+          ) -> tuple[dict[str, Any], int]:
+    """`first` sessions after position `after` in at most `room` bytes (one regardless, `always_one`), and the
+    bytes they took."""
     edges: list[dict[str, Any]] = []
     size = 0
     for position, session in enumerate(sessions[after:after + first], start=after + 1):
-        size += len(json.dumps(session, ensure_ascii=False).encode())
-        if edges and size > PAGE_BYTES:
+        grown = size + size_of(session)
+        if grown > room and (edges or not always_one):
             break
+        size = grown
         edges.append({"cursor": session_cursor(position), "node": session})
     end = after + len(edges)
-    return {"sessions": {"edges": edges, "has_next_page": end < len(sessions),
-                         "end_cursor": edges[-1]["cursor"] if edges else None, "total_count": len(sessions)}}
+    return {"edges": edges, "has_next_page": end < len(sessions),
+            "end_cursor": edges[-1]["cursor"] if edges else None, "total_count": len(sessions)}, size
+
+
+async def _sessions_seen(store: EventStore, case_id: str, request: RequestContext) -> list[dict[str, Any]] | None:
+    narrative = narrative_of(await store.read_stream(case_stream(case_id)))
+    if narrative is None or not request.actor.may_act_for(narrative["station_id"]):
+        return None
+    return list(narrative["sessions"])
+
+
+async def case_sessions(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Sessions of one case, oldest first, after the cursor; None for a case the caller may not see."""
+    first, after = sessions_wanted(body), after_position(body.get("after"))
+    sessions = await _sessions_seen(store, str(body.get("case_id", "")), request)
+    return {"sessions": None if sessions is None else _page(sessions, first, after, PAGE_BYTES, True)[0]}
+
+
+async def case_sessions_batch(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """A page of sessions for each `{case_id, first, after}` asked (at most 100), in order: a page of cases with
+    their sessions. The answer's sessions share PAGE_BYTES, and always hold one of the first page with any left;
+    a page cut short says `has_next_page`, for the caller to ask again after its `end_cursor` (null when the page
+    is empty: after the same cursor)."""
+    asked = [(str(p.get("case_id", "")), sessions_wanted(p), after_position(p.get("after")))
+             for p in batch_pages(body)]
+    pages: list[dict[str, Any] | None] = []
+    used = 0
+    for case_id, first, after in asked:
+        sessions = await _sessions_seen(store, case_id, request)
+        if sessions is None:  # not the caller's to see (or unknown): as `case_sessions`, nothing
+            pages.append(None)
+            continue
+        page, size = _page(sessions, first, after, PAGE_BYTES - used, used == 0)
+        used += size
+        pages.append(page)
+    return {"pages": pages}

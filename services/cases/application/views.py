@@ -16,6 +16,7 @@ from pydantic_core import to_jsonable_python
 from services.cases.application.handlers import case_stream, recipient_stream
 from services.cases.domain.commands import CLEARABLE
 from shared.application import Decider, Unit, execute
+from shared.batches import batch_ids, within_budget
 from shared.contracts import Role
 from shared.contracts.cases import (
     RECIPIENT_PERSONAL,
@@ -131,13 +132,15 @@ async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: R
 async def case_narratives(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """The sealed words of cases (problem, assessment, plans, closing reason), for the caller's stations.
 
-    Without their sessions, which can be hundreds: those come a page at a time (case_sessions)."""
-    found: list[dict[str, Any] | None] = []
-    for case_id in [str(i) for i in body.get("case_ids", [])][:200]:
+    Without their sessions, which can be hundreds: those come a page at a time (case_sessions). At most 100 cases,
+    answered as far as they fit in an answer (shared.batches): `found` by id (null: not the caller's to see),
+    and the cases `left` to ask again."""
+    found: dict[str, dict[str, Any] | None] = {}
+    for case_id in batch_ids(body, "case_ids"):
         narrative = narrative_of(await store.read_stream(case_stream(case_id)))
         seen = narrative is not None and request.actor.may_act_for(narrative["station_id"])
-        found.append({k: v for k, v in narrative.items() if k != "sessions"} if narrative and seen else None)
-    return {"narratives": found}
+        found[case_id] = {k: v for k, v in narrative.items() if k != "sessions"} if narrative and seen else None
+    return within_budget(list(found), found.__getitem__)
 
 
 def narrative_of(history: list[RecordedEvent]) -> dict[str, Any] | None:

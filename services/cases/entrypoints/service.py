@@ -24,6 +24,7 @@ def endpoints(store: EventStore, _pool: object = None) -> dict[str, Handler]:
         "recipient_unmasked": partial(views.recipient_unmasked, store),
         "case_narratives": partial(views.case_narratives, store),
         "case_sessions": partial(session_pages.case_sessions, store),
+        "case_sessions_batch": partial(session_pages.case_sessions_batch, store),
     }
 
 

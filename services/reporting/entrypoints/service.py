@@ -79,6 +79,12 @@ QUERIES: dict[str, Query] = {
     "joint_meetings": work.joint_meetings,
     "work_report": work.work_report,
     "work_report_figures": work.work_report_figures,
+    # batches: a page's rows' children in one request (the gateway's DataLoaders, gateway/loaders)
+    "group_sessions_batch": work.group_sessions_batch,
+    "volunteer_services_batch": work.volunteer_services_batch,
+    "case_timeline_batch": caseload.case_timeline_batch,
+    "compounds_batch": places.compounds_batch,
+    "recipient_cases_batch": cases.recipient_cases_batch,
 }
 
 

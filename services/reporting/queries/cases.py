@@ -6,8 +6,9 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.pages import paged
+from services.reporting.queries.pages import connection, decode_cursor, page_size, paged
 from services.reporting.queries.scope import require_visible, visible_stations
+from shared.batches import batch_pages, grouped, within_budget
 from shared.runtime import RequestContext
 
 CASE_NUMBER = "s.code || '-' || extract(year FROM c.opened_on)::int || '-' || lpad(c.number::text, 4, '0')"
@@ -37,7 +38,7 @@ _FILTERS = (
     ("risk_level", "c.risk_level = {}"),
     ("plan_status", "c.plan_status = {}"),
     ("category", "{} = ANY(r.categories)"),
-    ("recipient_id", "coalesce(r.merged_into, c.recipient_id) = {}"),
+    ("recipient_id", "coalesce(r.merged_into, c.recipient_id) = {}"),  # as _OWNER below
     ("number", CASE_NUMBER + " = upper({})"),
 )
 """Each filter of the case list: the body's key and its condition (a merged duplicate's cases are the survivor's)."""
@@ -55,3 +56,34 @@ async def cases(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContex
     if body.get("urgent_flagged"):
         conditions.append("c.urgent_since IS NOT NULL AND c.urgent_acknowledged_on IS NULL AND c.status = 'open'")
     return await paged(pool, body, "case", f"SELECT {_CASE_COLUMNS}", " AND ".join(conditions), args, seq="c.seq")
+
+
+_OWNER = "coalesce(r.merged_into, c.recipient_id)"
+"""The recipient whose cases a case is among: a merged duplicate's are the survivor's."""
+
+
+async def recipient_cases_batch(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext
+                                ) -> dict[str, Any]:
+    """A page of cases for each `{recipient_id, first, after}` asked (at most 100), newest first, as `cases` with
+    `recipient_id` answers one; `pages` answers them in order, as many as fit in an answer (the rest: ask again)."""
+    asked = batch_pages(body)
+    owners = [str(p.get("recipient_id", "")) for p in asked]
+    firsts = [page_size(p) for p in asked]
+    afters = [decode_cursor(p["after"], "case") if p.get("after") else None for p in asked]
+    visible = visible_stations(request.actor)
+    rows = await pool.fetch(
+        f"SELECT k.i, q.* FROM unnest($2::text[], $3::bigint[], $4::int[]) WITH ORDINALITY AS k(owner, after, n, i)"
+        f" CROSS JOIN LATERAL (SELECT {_CASE_COLUMNS} WHERE ($1::text[] IS NULL OR c.station_id = ANY($1))"
+        f" AND {_OWNER} = k.owner AND (k.after IS NULL OR c.seq < k.after) ORDER BY c.seq DESC LIMIT k.n + 1) q"
+        " ORDER BY k.i, q.seq DESC", visible, owners, afters, firsts)
+    totals = dict(await pool.fetch(
+        f"SELECT {_OWNER}, count(*) FROM cases c LEFT JOIN recipients r USING (recipient_id)"
+        f" WHERE ($1::text[] IS NULL OR c.station_id = ANY($1)) AND {_OWNER} = ANY($2::text[]) GROUP BY 1",
+        visible, owners))
+    by_request = grouped([str(n) for n in range(1, len(asked) + 1)],
+                         [{**dict(r), "i": str(r["i"])} for r in rows], "i")
+    pages = [connection([{k: v for k, v in row.items() if k != "i"} for row in by_request[str(n)]], first,
+                        totals.get(owner, 0), "case")
+             for n, (owner, first) in enumerate(zip(owners, firsts, strict=True), start=1)]
+    answered = within_budget([str(n) for n in range(len(pages))], lambda n: pages[int(n)])
+    return {"pages": list(answered["found"].values())}

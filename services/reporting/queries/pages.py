@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -35,7 +36,7 @@ def page_size(body: dict[str, Any]) -> int:
     return first
 
 
-def connection(rows: list[asyncpg.Record], first: int, total: int, kind: str) -> dict[str, Any]:
+def connection(rows: Sequence[Mapping[str, Any]], first: int, total: int, kind: str) -> dict[str, Any]:
     """A Relay page of rows fetched newest first, one more than asked to tell whether there is a next page."""
     page = rows[:first]
     return {"edges": [{"cursor": encode_cursor(r["seq"], kind), "node": dict(r)} for r in page],

@@ -7,6 +7,8 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.scope import require_visible, visible_stations
+from shared.batches import batch_ids, grouped, within_budget
+from shared.contracts.errors import Forbidden
 from shared.runtime import RequestContext
 
 
@@ -20,15 +22,34 @@ async def stations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
     return {"stations": [dict(r) for r in rows]}
 
 
+async def _compounds_of(pool: asyncpg.Pool, ids: list[str], request: RequestContext) -> dict[str, list[dict[str, Any]]]:
+    rows = await pool.fetch(
+        "SELECT s.station_id, p.compound_id, p.name, c.name AS community FROM compounds p"
+        " JOIN communities c USING (community_id) JOIN stations s ON s.street_id = p.street_id"
+        " WHERE s.station_id = ANY($1::text[]) AND ($2::text[] IS NULL OR s.station_id = ANY($2))"
+        " ORDER BY s.station_id, c.name, p.name", ids, visible_stations(request.actor))
+    return grouped(ids, rows, "station_id")
+
+
 async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """The residential compounds of a station's street, by community."""
-    require_visible(request.actor, str(body.get("station_id", "")))
-    rows = await pool.fetch(
-        "SELECT p.compound_id, p.name, c.name AS community FROM compounds p JOIN communities c USING (community_id)"
-        " JOIN stations s ON s.street_id = p.street_id WHERE s.station_id = $1"
-        " AND ($2::text[] IS NULL OR s.station_id = ANY($2)) ORDER BY c.name, p.name",
-        str(body.get("station_id", "")), visible_stations(request.actor))
-    return {"compounds": [dict(r) for r in rows]}
+    station_id = str(body.get("station_id", ""))
+    require_visible(request.actor, station_id)
+    return {"compounds": (await _compounds_of(pool, [station_id], request))[station_id]}
+
+
+async def compounds_batch(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The compounds of each station named (at most 100); a station the caller may not see is refused in
+    `refused`, as `compounds` refuses it, and its siblings are answered."""
+    ids: list[str] = []
+    refused: dict[str, dict[str, Any]] = {}
+    for station_id in batch_ids(body, "station_ids"):
+        try:
+            require_visible(request.actor, station_id)
+            ids.append(station_id)
+        except Forbidden as error:
+            refused[station_id] = error.as_dict()
+    return {**within_budget(ids, (await _compounds_of(pool, ids, request)).__getitem__), "refused": refused}
 
 
 async def operators(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:

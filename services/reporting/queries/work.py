@@ -16,6 +16,7 @@ from services.reporting.queries.caseload import as_of
 from services.reporting.queries.pages import paged
 from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
+from shared.batches import batch_ids, grouped, within_budget
 from shared.contracts.errors import InvalidInput, Message
 from shared.runtime import RequestContext
 
@@ -138,11 +139,23 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
          body.get("group_id")], seq="g.seq")
 
 
-async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+async def _sessions_of_groups(pool: asyncpg.Pool, ids: list[str], request: RequestContext
+                              ) -> dict[str, list[dict[str, Any]]]:
     rows = await pool.fetch(
         f"SELECT s.*, s.present + s.walk_ins AS attendance FROM group_sessions s WHERE {station_scope('s.')}"
-        " AND s.group_id = $3 ORDER BY s.number", visible_stations(request.actor), None, str(body.get("group_id")))
-    return {"sessions": [dict(r) for r in rows]}
+        " AND s.group_id = ANY($3::text[]) ORDER BY s.group_id, s.number", visible_stations(request.actor), None, ids)
+    return grouped(ids, rows, "group_id")
+
+
+async def group_sessions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    group_id = str(body.get("group_id"))
+    return {"sessions": (await _sessions_of_groups(pool, [group_id], request))[group_id]}
+
+
+async def group_sessions_batch(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The sessions of each group named (at most 100), in order: a page of groups with their sessions."""
+    ids = batch_ids(body, "group_ids")
+    return within_budget(ids, (await _sessions_of_groups(pool, ids, request)).__getitem__)
 
 
 async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -311,13 +324,26 @@ async def volunteers(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
                    bool(body.get("leaders_only"))], seq="v.seq")
 
 
-async def volunteer_services(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """A volunteer's service records, oldest first: what their certificate is made of."""
+async def _services_of_volunteers(pool: asyncpg.Pool, ids: list[str], request: RequestContext
+                                  ) -> dict[str, list[dict[str, Any]]]:
     rows = await pool.fetch(
         f"SELECT s.*, t.name AS station_name FROM volunteer_services s JOIN stations t USING (station_id)"
-        f" WHERE {station_scope('s.')} AND s.volunteer_id = $3 ORDER BY s.served_on, s.record_id",
-        visible_stations(request.actor), None, str(body.get("volunteer_id")))
-    return {"services": [dict(r) for r in rows]}
+        f" WHERE {station_scope('s.')} AND s.volunteer_id = ANY($3::text[])"
+        " ORDER BY s.volunteer_id, s.served_on, s.record_id", visible_stations(request.actor), None, ids)
+    return grouped(ids, rows, "volunteer_id")
+
+
+async def volunteer_services(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """A volunteer's service records, oldest first: what their certificate is made of."""
+    volunteer_id = str(body.get("volunteer_id"))
+    return {"services": (await _services_of_volunteers(pool, [volunteer_id], request))[volunteer_id]}
+
+
+async def volunteer_services_batch(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext
+                                   ) -> dict[str, Any]:
+    """The service records of each volunteer named (at most 100): a page of volunteers with their certificates."""
+    ids = batch_ids(body, "volunteer_ids")
+    return within_budget(ids, (await _services_of_volunteers(pool, ids, request)).__getitem__)
 
 
 async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
