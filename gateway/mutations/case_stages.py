@@ -145,7 +145,9 @@ CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
 def _changed(data: dict[str, Any], token: str) -> CaseChanged:
-    return CaseChanged(case_id=data["case_id"], consistency_token=token)
+    referral_id = data.get("referral_id")
+    return CaseChanged(case_id=data["case_id"], referral_id=referral_id and strawberry.ID(str(referral_id)),
+                       consistency_token=token)
 
 
 def _case_step(endpoint: str, input_type: type) -> Callable[..., Awaitable[Any]]:

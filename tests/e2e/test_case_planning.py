@@ -165,7 +165,7 @@ async def test_when_a_worker_leaves_the_head_hands_all_their_open_cases_to_anoth
     not_theirs = await open_case_for(system, station_id, staying)
     elsewhere = await open_case_for(system, other_station, worker(other_station, leaving.subject))
     move = """mutation($input: TransferWorkerCasesInput!) { transferWorkerCases(input: $input) { __typename
-        ... on WorkerCasesTransferred { transferredCaseIds consistencyToken } ... on UserError { code } } }"""
+        ... on TransferWorkerCasesPayload { transferredCaseIds consistencyToken } ... on UserError { code } } }"""
     payload = {"stationId": station_id, "fromWorkerId": leaving.subject, "toWorkerId": staying.subject}
 
     refused = (await graphql(http, move, leaving, input=payload))["data"]["transferWorkerCases"]
