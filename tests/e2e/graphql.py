@@ -80,7 +80,7 @@ CHANGE = """
 mutation($input: %s!) {
   %s(input: $input) {
     __typename
-    ... on CaseChanged { caseId consistencyToken }
+    ... on CaseChanged { caseId referralId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""

@@ -144,7 +144,7 @@ async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
         referrals { id agency service reason outcome } } }""", me, id=opened["case_id"],
                             t=referred["consistencyToken"]))["data"]["case"]["referrals"]
     answered = await change(http, me, "recordReferralFeedback", "RecordReferralFeedbackInput",
-                            caseId=opened["case_id"], referralId=listed[0]["id"], outcome="ACCEPTED",
+                            caseId=opened["case_id"], referralId=referred["referralId"], outcome="ACCEPTED",
                             feedback="已受理，两周内发放", receivedOn="2026-10-28")
     after = (await graphql(http, """query($id: ID!) { case(id: $id) { referrals { outcome feedback receivedOn } } }""",
                            me, id=opened["case_id"]))["data"]["case"]["referrals"]
@@ -152,7 +152,8 @@ async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
     assert without_consent["__typename"] == "Rejected" and without_consent["field"] == "consentGiven"
     assert listed == [{"id": listed[0]["id"], "agency": "天心区民政局", "service": "CIVIL_AFFAIRS",
                        "reason": "申请临时救助", "outcome": None}]
-    assert answered["__typename"] == "CaseChanged"
+    assert answered["__typename"] == "CaseChanged"  # by the id referCase answered
+    assert referred["referralId"] and without_consent.get("referralId") is None
     assert after == [{"outcome": "ACCEPTED", "feedback": "已受理，两周内发放", "receivedOn": "2026-10-28"}]
 
 
