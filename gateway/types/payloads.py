@@ -54,6 +54,10 @@ class CaseChanged:
     case_id: strawberry.ID
     referral_id: strawberry.ID | None = strawberry.field(
         default=None, description="referCase: the referral made, for recordReferralFeedback")
+    plan_version: int | None = strawberry.field(
+        default=None, description="draftServicePlan: the version drafted, for approveServicePlan or returnServicePlan")
+    goal_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="draftServicePlan: the plan's goals in their order, for evaluateCase")
     consistency_token: str = strawberry.field(description=TOKEN)
 
 

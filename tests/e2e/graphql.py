@@ -80,7 +80,7 @@ CHANGE = """
 mutation($input: %s!) {
   %s(input: $input) {
     __typename
-    ... on CaseChanged { caseId referralId consistencyToken }
+    ... on CaseChanged { caseId referralId planVersion goalIds consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""

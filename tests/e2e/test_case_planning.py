@@ -49,11 +49,12 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
                                  planVersion=1)
     await change(http, boss, "returnServicePlan", "ReturnServicePlanInput", caseId=case_id, planVersion=1,
                  comment="目标需更具体")
-    await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id,
-                 goals=[{**goals[0], "description": "每周由志愿者陪同外出一次"}], strategies="链接社区志愿者")
+    redrafted = await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id,
+                             goals=[{**goals[0], "description": "每周由志愿者陪同外出一次"}],
+                             strategies="链接社区志愿者")
     await change(http, me, "submitServicePlan", "SubmitServicePlanInput", caseId=case_id)
     approved = await change(http, boss, "approveServicePlan", "DecideServicePlanInput", caseId=case_id,
-                            planVersion=2)
+                            planVersion=redrafted["planVersion"])  # the version the draft answered
 
     seen = (await graphql(http, CASE, me, id=case_id, token=approved["consistencyToken"]))["data"]["case"]
 
@@ -61,6 +62,8 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
     assert urgent["data"]["cases"]["totalCount"] == 1, "an urgent case stands out for the station head"
     assert self_approved["__typename"] == "Forbidden"
     assert approved["__typename"] == "CaseChanged"
+    assert (redrafted["planVersion"], redrafted["goalIds"]) == (2, ["v2-g1"])
+    assert (assessed["planVersion"], assessed["goalIds"]) == (None, None)  # only a draft makes them
     assert {k: seen[k] for k in ("stage", "riskLevel", "planVersion", "planStatus", "approvedPlanVersion")} == {
         "stage": "PLANNED", "riskLevel": "URGENT", "planVersion": 2, "planStatus": "APPROVED",
         "approvedPlanVersion": 2}

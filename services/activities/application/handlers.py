@@ -64,7 +64,7 @@ from services.activities.domain.commands import (
     SubmitWorkReport,
     UseResource,
 )
-from shared.application import CommandHandler, Decider, Unit, execute, load
+from shared.application import CommandHandler, Decider, Unit, execute, execute_telling, load
 from shared.contracts.activities import JointMeetingHeld
 from shared.eventstore import AppendResult
 
@@ -301,16 +301,12 @@ async def set_up_governance(command: SetUpGovernance, unit: Unit) -> AppendResul
 
 
 async def hold_joint_meeting(command: HoldJointMeeting, unit: Unit) -> AppendResult:
-    """The meeting, answering the ids of the issues it raised: they are numbered as it is decided, so the answer
-    is filled in by the decision (again on a retry, before it is appended and kept for replays)."""
-    made: dict[str, Any] = {"compound_id": command.compound_id, "meeting_id": command.meeting_id}
-
-    def decide(state: governance.Governance) -> list[object]:
-        events = governance.hold_meeting(command, state)
-        made["raised_issue_ids"] = [i.issue_id for e in events if isinstance(e, JointMeetingHeld) for i in e.raised]
-        return events
-
-    return await execute(unit, GOVERNANCE, f"governance-{command.compound_id}", decide, made)
+    """The meeting, answering the ids of the issues it raised (numbered as it is decided)."""
+    return await execute_telling(
+        unit, GOVERNANCE, f"governance-{command.compound_id}", lambda state: governance.hold_meeting(command, state),
+        {"compound_id": command.compound_id, "meeting_id": command.meeting_id},
+        lambda events: {"raised_issue_ids": [i.issue_id for e in events if isinstance(e, JointMeetingHeld)
+                                             for i in e.raised]})
 
 
 async def progress_issue(command: ProgressIssue, unit: Unit) -> AppendResult:
