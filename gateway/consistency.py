@@ -46,9 +46,8 @@ ConsistencyToken = Annotated[str | None, strawberry.argument(description=TOKEN_D
 """The `consistencyToken` argument of every query, with what it does."""
 
 PREVIOUS_TOKEN_DESCRIPTION = (
-    "The client's latest consistencyToken (from any earlier write, of cases or activities): the answer's token then "
-    f"carries its positions as well as this write's, so one token reads every write back. At most {MAX_POSITIONS} "
-    "streams not yet read: past that the write is refused (consistency_token_full) and nothing is recorded.")
+    "The client's latest consistencyToken, of any write: the answer's token carries it too. Past "
+    f"{MAX_POSITIONS} unread streams the write is refused (consistency_token_full), nothing recorded")
 
 PreviousToken = Annotated[str | None, strawberry.argument(description=PREVIOUS_TOKEN_DESCRIPTION)]
 """The `consistencyToken` argument of every mutation: the token to merge the write's position into."""
