@@ -361,7 +361,8 @@ class RecordSupervisionInput:
     hours: float
     topics: list[str]
     cases_reviewed: int = 0
-    actions: list[AgreedActionInput] = strawberry.field(default_factory=list)
+    actions: list[AgreedActionInput] = strawberry.field(
+        default_factory=list, description="Numbered a1, a2, … in this order: followUpSupervisionAction's actionId")
     supervision_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
