@@ -27,7 +27,7 @@ RECORD_SESSION = """
 mutation Record($input: RecordCaseSessionInput!) {
   recordCaseSession(input: $input) {
     __typename
-    ... on CaseSessionRecorded { sessionId consistencyToken }
+    ... on RecordCaseSessionPayload { sessionId consistencyToken }
     ... on UserError { code messageEn }
   }
 }
@@ -119,7 +119,9 @@ async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) ->
     if body.get("errors"):
         return f"graphql:{body['errors'][0].get('message', '?')}"
     result = body["data"]["recordCaseSession"]
-    return None if result["__typename"] == "CaseSessionRecorded" else str(result.get("code") or result["__typename"])
+    if result["__typename"] == "RecordCaseSessionPayload":
+        return None
+    return str(result.get("code") or result["__typename"])
 
 
 def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[str], held_on: date,

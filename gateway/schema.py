@@ -127,6 +127,7 @@ from gateway.queries.station_work import (
 )
 from gateway.queries.stations import operators, stations
 from gateway.queries.system_status import read_models, system_status
+from gateway.read_after_write.query import merge_consistency_tokens
 from gateway.refusals import refusal
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
@@ -182,6 +183,8 @@ class Query:
     caseload = strawberry.field(resolver=caseload, description="Each worker's open cases, urgent and overdue")
     overdue = strawberry.field(resolver=overdue,
                                description="No session for 30 days; plans or closings awaiting approval over 7 days")
+    merge_consistency_tokens = strawberry.field(
+        resolver=merge_consistency_tokens, description="One token of the tokens of writes made side by side")
 
 
 @strawberry.type

@@ -107,6 +107,22 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
     raise CommandConflict(streams[-1][1])
 
 
+async def execute_telling(unit: Unit, decider: Decider[S], stream_id: str, decide: Callable[[S], Sequence[object]],
+                          result: Mapping[str, Any],
+                          told: Callable[[Sequence[object]], Mapping[str, Any]]) -> AppendResult:
+    """`execute`, answering also what `told` reads off the events decided: ids numbered as they are decided (a
+    plan's version, a meeting's issues), which the command could not name. Decided again on a conflict, the
+    answer is told again before the append keeps it for replays."""
+    answered = dict(result)
+
+    def deciding(state: S) -> Sequence[object]:
+        events = decide(state)
+        answered.update(told(events))
+        return events
+
+    return await execute(unit, decider, stream_id, deciding, answered)
+
+
 def answer(appended: AppendResult, service: str) -> dict[str, Any]:
     """A command's answer: its result plus the position a consistency token is made of."""
     return {**appended.result, "position": {"service": service, "stream_id": appended.stream_id,

@@ -145,7 +145,11 @@ CaseChangeResult = result_union("CaseChangeResult", CaseChanged)
 
 
 def _changed(data: dict[str, Any], token: str) -> CaseChanged:
-    return CaseChanged(case_id=data["case_id"], consistency_token=token)
+    referral_id, goal_ids = data.get("referral_id"), data.get("goal_ids")
+    return CaseChanged(case_id=data["case_id"], referral_id=referral_id and strawberry.ID(str(referral_id)),
+                       plan_version=data.get("plan_version"),
+                       goal_ids=None if goal_ids is None else [strawberry.ID(str(g)) for g in goal_ids],
+                       consistency_token=token)
 
 
 def _case_step(endpoint: str, input_type: type) -> Callable[..., Awaitable[Any]]:

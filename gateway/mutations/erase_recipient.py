@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.errors import result_union
-from gateway.types.payloads import RecipientErased
+from gateway.types.payloads import EraseRecipientPayload
 
 
 @strawberry.input
@@ -16,11 +17,13 @@ class EraseRecipientInput:
     reason: str
 
 
-EraseRecipientResult = result_union("EraseRecipientResult", RecipientErased)
+EraseRecipientResult = result_union("EraseRecipientResult", EraseRecipientPayload)
 
 
 async def erase_recipient(info: strawberry.Info[Context, None], input: EraseRecipientInput,
-                          idempotency_key: str | None = None) -> EraseRecipientResult:  # type: ignore[valid-type]
+                          idempotency_key: str | None = None,
+                          consistency_token: PreviousToken = None) -> EraseRecipientResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "erase_recipient", input, idempotency_key,
-                             lambda data, token: RecipientErased(recipient_id=data["recipient_id"],
-                                                                 consistency_token=token))
+                             lambda data, token: EraseRecipientPayload(recipient_id=data["recipient_id"],
+                                                                       consistency_token=token),
+                             consistency_token)

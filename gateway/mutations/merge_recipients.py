@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.errors import result_union
-from gateway.types.payloads import RecipientsMerged
+from gateway.types.payloads import MergeRecipientsPayload
 
 
 @strawberry.input
@@ -17,12 +18,14 @@ class MergeRecipientsInput:
     reason: str
 
 
-MergeRecipientsResult = result_union("MergeRecipientsResult", RecipientsMerged)
+MergeRecipientsResult = result_union("MergeRecipientsResult", MergeRecipientsPayload)
 
 
 async def merge_recipients(info: strawberry.Info[Context, None], input: MergeRecipientsInput,
-                           idempotency_key: str | None = None) -> MergeRecipientsResult:  # type: ignore[valid-type]
+                           idempotency_key: str | None = None,
+                           consistency_token: PreviousToken = None) -> MergeRecipientsResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "merge_recipients", input, idempotency_key,
-                             lambda data, token: RecipientsMerged(recipient_id=data["recipient_id"],
-                                                                  duplicate_id=data["duplicate_id"],
-                                                                  consistency_token=token))
+                             lambda data, token: MergeRecipientsPayload(recipient_id=data["recipient_id"],
+                                                                        duplicate_id=data["duplicate_id"],
+                                                                        consistency_token=token),
+                             consistency_token)

@@ -6,11 +6,12 @@ from datetime import date
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.enums import IntakeSource
 from gateway.types.errors import result_union
-from gateway.types.payloads import CaseOpened
+from gateway.types.payloads import OpenCasePayload
 
 
 @strawberry.input
@@ -23,10 +24,12 @@ class OpenCaseInput:
     case_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-OpenCaseResult = result_union("OpenCaseResult", CaseOpened)
+OpenCaseResult = result_union("OpenCaseResult", OpenCasePayload)
 
 
 async def open_case(info: strawberry.Info[Context, None], input: OpenCaseInput,
-                    idempotency_key: str | None = None) -> OpenCaseResult:  # type: ignore[valid-type]
+                    idempotency_key: str | None = None,
+                    consistency_token: PreviousToken = None) -> OpenCaseResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "open_case", input, idempotency_key,
-                             lambda data, token: CaseOpened(case_id=data["case_id"], consistency_token=token))
+                             lambda data, token: OpenCasePayload(case_id=data["case_id"], consistency_token=token),
+                             consistency_token)

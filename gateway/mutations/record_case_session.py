@@ -6,11 +6,12 @@ from datetime import date
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.enums import RelationshipStage, SessionMode
 from gateway.types.errors import result_union
-from gateway.types.payloads import CaseSessionRecorded
+from gateway.types.payloads import RecordCaseSessionPayload
 
 
 @strawberry.input
@@ -30,12 +31,14 @@ class RecordCaseSessionInput:
     session_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
-RecordCaseSessionResult = result_union("RecordCaseSessionResult", CaseSessionRecorded)
+RecordCaseSessionResult = result_union("RecordCaseSessionResult", RecordCaseSessionPayload)
 
 
 async def record_case_session(info: strawberry.Info[Context, None], input: RecordCaseSessionInput,
-                              idempotency_key: str | None = None) -> RecordCaseSessionResult:  # type: ignore[valid-type]
+                              idempotency_key: str | None = None,
+                              consistency_token: PreviousToken = None) -> RecordCaseSessionResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "record_case_session", input, idempotency_key,
-                             lambda data, token: CaseSessionRecorded(case_id=data["case_id"],
-                                                                     session_id=data["session_id"],
-                                                                     consistency_token=token))
+                             lambda data, token: RecordCaseSessionPayload(case_id=data["case_id"],
+                                                                          session_id=data["session_id"],
+                                                                          consistency_token=token),
+                             consistency_token)

@@ -6,11 +6,12 @@ from datetime import date
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.enums import CategorySource, DisabilityType, Gender, RecipientCategory, RecipientDetail, Relation
 from gateway.types.errors import result_union
-from gateway.types.payloads import RecipientRegistered, RecipientUpdated
+from gateway.types.payloads import RegisterRecipientPayload, UpdateRecipientPayload
 
 
 @strawberry.input(description="One category the person is in, since when, and on whose word")
@@ -86,19 +87,23 @@ class UpdateRecipientInput:
     consent_by_guardian: bool = False
 
 
-RegisterRecipientResult = result_union("RegisterRecipientResult", RecipientRegistered)
-UpdateRecipientResult = result_union("UpdateRecipientResult", RecipientUpdated)
+RegisterRecipientResult = result_union("RegisterRecipientResult", RegisterRecipientPayload)
+UpdateRecipientResult = result_union("UpdateRecipientResult", UpdateRecipientPayload)
 
 
 async def register_recipient(info: strawberry.Info[Context, None], input: RegisterRecipientInput,
-                             idempotency_key: str | None = None) -> RegisterRecipientResult:  # type: ignore[valid-type]
+                             idempotency_key: str | None = None,
+                             consistency_token: PreviousToken = None) -> RegisterRecipientResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "register_recipient", input, idempotency_key,
-                             lambda data, token: RecipientRegistered(recipient_id=data["recipient_id"],
-                                                                     consistency_token=token))
+                             lambda data, token: RegisterRecipientPayload(recipient_id=data["recipient_id"],
+                                                                          consistency_token=token),
+                             consistency_token)
 
 
 async def update_recipient(info: strawberry.Info[Context, None], input: UpdateRecipientInput,
-                           idempotency_key: str | None = None) -> UpdateRecipientResult:  # type: ignore[valid-type]
+                           idempotency_key: str | None = None,
+                           consistency_token: PreviousToken = None) -> UpdateRecipientResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "update_recipient", input, idempotency_key,
-                             lambda data, token: RecipientUpdated(recipient_id=data["recipient_id"],
-                                                                  consistency_token=token))
+                             lambda data, token: UpdateRecipientPayload(recipient_id=data["recipient_id"],
+                                                                        consistency_token=token),
+                             consistency_token)

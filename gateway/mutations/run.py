@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from gateway.consistency import PreviousToken
 from gateway.context import Context
+from gateway.read_after_write.merging import room_for_a_write, with_write
 from gateway.types.errors import UserError, user_error
 from shared.contracts.errors import DomainError
 from shared.inputs import check_idempotency_key
@@ -22,13 +24,16 @@ def as_command(input_: object) -> dict[str, Any]:
 
 
 async def run_command(info: strawberry.Info[Context, None], service: str, endpoint: str, input_: object,
-                      idempotency_key: str | None, payload: Callable[[dict[str, Any], str], P]) -> P | UserError:
+                      idempotency_key: str | None, payload: Callable[[dict[str, Any], str], P],
+                      consistency_token: str | None = None) -> P | UserError:
+    """Send the command; answer `payload` with a token of the client's `consistency_token` and this write."""
     try:
         check_idempotency_key(idempotency_key)  # a key no NATS header can carry would fail the send itself
+        earlier = await room_for_a_write(info.context, consistency_token)  # refused before anything is recorded
         data = await info.context.command(service, endpoint, as_command(input_), idempotency_key)
     except DomainError as error:
         return user_error(error)
-    return payload(data, info.context.tokens.sign([data["position"]]))
+    return payload(data, with_write(info.context, earlier, data["position"]))
 
 
 def command_resolver(service: str, endpoint: str, input_type: type, result_type: object,
@@ -37,10 +42,11 @@ def command_resolver(service: str, endpoint: str, input_type: type, result_type:
     `payload` (or a typed error): most mutations have that shape, so it is written once. Strawberry reads the
     argument and result types from the annotations set here."""
 
-    async def resolve(info: strawberry.Info[Context, None], input: Any,
-                      idempotency_key: str | None = None) -> Any:
-        return await run_command(info, service, endpoint, input, idempotency_key, payload)
+    async def resolve(info: strawberry.Info[Context, None], input: Any, idempotency_key: str | None = None,
+                      consistency_token: str | None = None) -> Any:
+        return await run_command(info, service, endpoint, input, idempotency_key, payload, consistency_token)
 
     resolve.__annotations__ = {"info": strawberry.Info[Context, None], "input": input_type,
-                               "idempotency_key": str | None, "return": result_type}
+                               "idempotency_key": str | None, "consistency_token": PreviousToken,
+                               "return": result_type}
     return resolve

@@ -49,6 +49,18 @@ class StationWorkRecorded:
 StationWorkResult = result_union("StationWorkResult", StationWorkRecorded)
 
 
+@strawberry.type(description="The meeting recorded, and the issues it raised: progress them by these ids")
+class HoldJointMeetingPayload:
+    meeting_id: strawberry.ID
+    compound_id: strawberry.ID
+    raised_issue_ids: list[strawberry.ID] = strawberry.field(
+        description="The ids of raiseIssues, in their order (numbered i1, i2, … per compound)")
+    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+
+
+HoldJointMeetingResult = result_union("HoldJointMeetingResult", HoldJointMeetingPayload)
+
+
 @strawberry.input(description="The bureau's targets for a station's year")
 class SetStationTargetsInput:
     station_id: strawberry.ID
@@ -349,7 +361,8 @@ class RecordSupervisionInput:
     hours: float
     topics: list[str]
     cases_reviewed: int = 0
-    actions: list[AgreedActionInput] = strawberry.field(default_factory=list)
+    actions: list[AgreedActionInput] = strawberry.field(
+        default_factory=list, description="Numbered a1, a2, … in this order: followUpSupervisionAction's actionId")
     supervision_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
@@ -556,7 +569,11 @@ class ProgressIssueInput:
 
 
 set_up_governance = recorder("set_up_governance", SetUpGovernanceInput, "compound_id")
-hold_joint_meeting = recorder("hold_joint_meeting", HoldJointMeetingInput, "meeting_id")
+hold_joint_meeting = command_resolver(
+    "activities", "hold_joint_meeting", HoldJointMeetingInput, HoldJointMeetingResult,
+    lambda data, token: HoldJointMeetingPayload(
+        meeting_id=strawberry.ID(data["meeting_id"]), compound_id=strawberry.ID(data["compound_id"]),
+        raised_issue_ids=[strawberry.ID(i) for i in data["raised_issue_ids"]], consistency_token=token))
 progress_issue = recorder("progress_issue", ProgressIssueInput, "issue_id")
 
 
@@ -570,7 +587,8 @@ class SubmitWorkReportInput:
     correction_reason: str = ""
     consistency_token: str | None = strawberry.field(
         default=None, description="The last write's token: the figures are counted once the records have it, and "
-                                  "the report is refused (read_models_behind) if they do not have it within 5 s")
+                                  "the report is refused (read_models_behind) if they do not have it within 5 s; "
+                                  "the answer's token carries it too")
 
 
 async def submit_work_report(info: strawberry.Info[Context, None], input: SubmitWorkReportInput,
@@ -585,7 +603,7 @@ async def submit_work_report(info: strawberry.Info[Context, None], input: Submit
     fields = {k: v for k, v in dataclasses.asdict(input).items() if k != "consistency_token"}
     command = SubmitWorkReportCommand(**{**fields, "figures": counted["figures"]})
     return await run_command(info, "activities", "submit_work_report", command, idempotency_key,
-                             _recorded("report_id"))
+                             _recorded("report_id"), input.consistency_token)
 
 
 @dataclasses.dataclass

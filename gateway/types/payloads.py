@@ -1,55 +1,67 @@
-"""What a successful mutation answers: the ids it made and a consistency token."""
+"""What a successful mutation answers: the ids it made and a consistency token.
+
+Each is named `<MutationName>Payload`, Relay's convention, never after the event the write records: a front end's
+`... on RecordCaseSessionPayload` cannot be confused with the `CaseSessionRecorded` event of a subscription.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-
-@strawberry.type
-class RecipientRegistered:
-    recipient_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+TOKEN = "Pass to a query to read this write (and the writes of the token this one was given)"
 
 
 @strawberry.type
-class RecipientUpdated:
+class RegisterRecipientPayload:
     recipient_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)
+
+
+@strawberry.type
+class UpdateRecipientPayload:
+    recipient_id: strawberry.ID
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type(description="The duplicate was merged into the recipient")
-class RecipientsMerged:
+class MergeRecipientsPayload:
     recipient_id: strawberry.ID
     duplicate_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type
-class RecipientErased:
+class EraseRecipientPayload:
     recipient_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type
-class CaseOpened:
+class OpenCasePayload:
     case_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type
-class CaseSessionRecorded:
+class RecordCaseSessionPayload:
     case_id: strawberry.ID
     session_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type(description="A case changed (assessed, a plan drafted, submitted, approved or returned)")
 class CaseChanged:
     case_id: strawberry.ID
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    referral_id: strawberry.ID | None = strawberry.field(
+        default=None, description="referCase: the referral made, for recordReferralFeedback")
+    plan_version: int | None = strawberry.field(
+        default=None, description="draftServicePlan: the version drafted, for approveServicePlan or returnServicePlan")
+    goal_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="draftServicePlan: the plan's goals in their order, for evaluateCase")
+    consistency_token: str = strawberry.field(description=TOKEN)
 
 
 @strawberry.type(description="Every open case of a worker who leaves went to another worker")
-class WorkerCasesTransferred:
+class TransferWorkerCasesPayload:
     transferred_case_ids: list[strawberry.ID]
-    consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    consistency_token: str = strawberry.field(description=TOKEN)

@@ -67,6 +67,9 @@ class Recipient:
     duplicate_ids: list[strawberry.ID] = strawberry.field(description="Duplicate records merged into this one")
     masked: bool
     erased: bool = strawberry.field(description="The personal data was erased (the right to deletion)")
+    consistency_token: str | None = strawberry.field(
+        default=None, description="Read unmasked (with purpose): the token of the audit row it recorded, merged "
+                                  "with the consistencyToken given; pass it to sensitiveDataReads to see the read")
 
     @strawberry.field(description="Their cases, newest first, with those of duplicates merged into them")
     async def cases(self, info: strawberry.Info[Context, None], first: int = 20, after: str | None = None

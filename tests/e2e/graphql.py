@@ -34,7 +34,7 @@ REGISTER = """
 mutation($input: RegisterRecipientInput!) {
   registerRecipient(input: $input) {
     __typename
-    ... on RecipientRegistered { recipientId consistencyToken }
+    ... on RegisterRecipientPayload { recipientId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -43,7 +43,7 @@ OPEN = """
 mutation($input: OpenCaseInput!, $key: String) {
   openCase(input: $input, idempotencyKey: $key) {
     __typename
-    ... on CaseOpened { caseId consistencyToken }
+    ... on OpenCasePayload { caseId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -52,7 +52,7 @@ RECORD = """
 mutation($input: RecordCaseSessionInput!) {
   recordCaseSession(input: $input) {
     __typename
-    ... on CaseSessionRecorded { caseId sessionId consistencyToken }
+    ... on RecordCaseSessionPayload { caseId sessionId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -80,7 +80,7 @@ CHANGE = """
 mutation($input: %s!) {
   %s(input: $input) {
     __typename
-    ... on CaseChanged { caseId consistencyToken }
+    ... on CaseChanged { caseId referralId planVersion goalIds consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""

@@ -47,12 +47,12 @@ async def test_every_role_reads_and_changes_exactly_what_it_may(system: System, 
             updated = (await graphql(http, UPDATE, actor, input={
                 "recipientId": recipients[case["case_id"]], "community": "状元坡社区"}))["data"]["updateRecipient"]
             readable = read["data"]["case"] is not None and read["data"]["recipient"] is not None
-            outcome += [readable, changed["__typename"] == "CaseSessionRecorded"]
+            outcome += [readable, changed["__typename"] == "RecordCaseSessionPayload"]
             # A record the caller cannot read is not found for changes too; one they read but may not change
             # is forbidden.
             refused = "Forbidden" if readable else "NotFound"
-            assert changed["__typename"] in ("CaseSessionRecorded", refused), (role, changed)
-            assert updated["__typename"] == ("RecipientUpdated" if outcome[-1] else refused), (role, updated)
+            assert changed["__typename"] in ("RecordCaseSessionPayload", refused), (role, changed)
+            assert updated["__typename"] == ("UpdateRecipientPayload" if outcome[-1] else refused), (role, updated)
         seen[role] = (outcome[0], outcome[1], outcome[2], outcome[3])
 
     assert seen == EXPECTED

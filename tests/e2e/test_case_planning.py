@@ -49,11 +49,12 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
                                  planVersion=1)
     await change(http, boss, "returnServicePlan", "ReturnServicePlanInput", caseId=case_id, planVersion=1,
                  comment="目标需更具体")
-    await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id,
-                 goals=[{**goals[0], "description": "每周由志愿者陪同外出一次"}], strategies="链接社区志愿者")
+    redrafted = await change(http, me, "draftServicePlan", "DraftServicePlanInput", caseId=case_id,
+                             goals=[{**goals[0], "description": "每周由志愿者陪同外出一次"}],
+                             strategies="链接社区志愿者")
     await change(http, me, "submitServicePlan", "SubmitServicePlanInput", caseId=case_id)
     approved = await change(http, boss, "approveServicePlan", "DecideServicePlanInput", caseId=case_id,
-                            planVersion=2)
+                            planVersion=redrafted["planVersion"])  # the version the draft answered
 
     seen = (await graphql(http, CASE, me, id=case_id, token=approved["consistencyToken"]))["data"]["case"]
 
@@ -61,6 +62,8 @@ async def test_a_case_is_assessed_and_its_plan_returned_revised_and_approved(
     assert urgent["data"]["cases"]["totalCount"] == 1, "an urgent case stands out for the station head"
     assert self_approved["__typename"] == "Forbidden"
     assert approved["__typename"] == "CaseChanged"
+    assert (redrafted["planVersion"], redrafted["goalIds"]) == (2, ["v2-g1"])
+    assert (assessed["planVersion"], assessed["goalIds"]) == (None, None)  # only a draft makes them
     assert {k: seen[k] for k in ("stage", "riskLevel", "planVersion", "planStatus", "approvedPlanVersion")} == {
         "stage": "PLANNED", "riskLevel": "URGENT", "planVersion": 2, "planStatus": "APPROVED",
         "approvedPlanVersion": 2}
@@ -144,7 +147,7 @@ async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
         referrals { id agency service reason outcome } } }""", me, id=opened["case_id"],
                             t=referred["consistencyToken"]))["data"]["case"]["referrals"]
     answered = await change(http, me, "recordReferralFeedback", "RecordReferralFeedbackInput",
-                            caseId=opened["case_id"], referralId=listed[0]["id"], outcome="ACCEPTED",
+                            caseId=opened["case_id"], referralId=referred["referralId"], outcome="ACCEPTED",
                             feedback="已受理，两周内发放", receivedOn="2026-10-28")
     after = (await graphql(http, """query($id: ID!) { case(id: $id) { referrals { outcome feedback receivedOn } } }""",
                            me, id=opened["case_id"]))["data"]["case"]["referrals"]
@@ -152,7 +155,8 @@ async def test_a_case_is_referred_with_consent_and_the_answer_recorded(
     assert without_consent["__typename"] == "Rejected" and without_consent["field"] == "consentGiven"
     assert listed == [{"id": listed[0]["id"], "agency": "天心区民政局", "service": "CIVIL_AFFAIRS",
                        "reason": "申请临时救助", "outcome": None}]
-    assert answered["__typename"] == "CaseChanged"
+    assert answered["__typename"] == "CaseChanged"  # by the id referCase answered
+    assert referred["referralId"] and without_consent.get("referralId") is None
     assert after == [{"outcome": "ACCEPTED", "feedback": "已受理，两周内发放", "receivedOn": "2026-10-28"}]
 
 
@@ -165,7 +169,7 @@ async def test_when_a_worker_leaves_the_head_hands_all_their_open_cases_to_anoth
     not_theirs = await open_case_for(system, station_id, staying)
     elsewhere = await open_case_for(system, other_station, worker(other_station, leaving.subject))
     move = """mutation($input: TransferWorkerCasesInput!) { transferWorkerCases(input: $input) { __typename
-        ... on WorkerCasesTransferred { transferredCaseIds consistencyToken } ... on UserError { code } } }"""
+        ... on TransferWorkerCasesPayload { transferredCaseIds consistencyToken } ... on UserError { code } } }"""
     payload = {"stationId": station_id, "fromWorkerId": leaving.subject, "toWorkerId": staying.subject}
 
     refused = (await graphql(http, move, leaving, input=payload))["data"]["transferWorkerCases"]

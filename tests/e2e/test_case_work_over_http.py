@@ -33,17 +33,17 @@ async def run_a_case(http: httpx.AsyncClient, station_id: str) -> dict[str, Any]
     registered = (await graphql(http, REGISTER, me, input={
         "stationId": station_id, "name": "叶某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
         "categories": [member("DISABLED"), member("SUBSISTENCE_ALLOWANCE")]}))["data"]["registerRecipient"]
-    assert registered["__typename"] == "RecipientRegistered", registered
+    assert registered["__typename"] == "RegisterRecipientPayload", registered
     opened = (await graphql(http, OPEN, me, input={
         "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
         "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": story_day(1)}))["data"]["openCase"]
-    assert opened["__typename"] == "CaseOpened", opened
+    assert opened["__typename"] == "OpenCasePayload", opened
     for day, mode, participants in [(story_day(3), "HOME_VISIT", 1), (story_day(10), "CONDOLENCE_VISIT", 2),
                                     (story_day(17), "PHONE", 1)]:
         recorded = (await graphql(http, RECORD, me, input={
             "caseId": opened["caseId"], "heldOn": day, "mode": mode, "durationMinutes": 45,
             "participants": participants, "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
-        assert recorded["__typename"] == "CaseSessionRecorded", recorded
+        assert recorded["__typename"] == "RecordCaseSessionPayload", recorded
     token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on=story_day(2),
                                             evaluated_on=story_day(19), closed_on=story_day(20))
     return {"case_id": opened["caseId"], "token": token}

@@ -30,7 +30,7 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
     timeline = (await graphql(http, """query($id: ID!) { case(id: $id) { timeline { version eventType actor } } }""",
                               the_head, id=busy["case_id"]))["data"]["case"]["timeline"]
 
-    assert recorded["data"]["recordCaseSession"]["__typename"] == "CaseSessionRecorded"
+    assert recorded["data"]["recordCaseSession"]["__typename"] == "RecordCaseSessionPayload"
     assert load == [{"workerId": me.subject, "openCases": 2, "urgent": 1, "awaitingApproval": 0, "overdue": 1}]
     assert late == [{"caseId": quiet["case_id"], "kind": "NO_SESSION", "since": "2026-09-01"}]
     assert timeline == [{"version": 1, "eventType": "CaseOpened", "actor": me.subject},

@@ -97,4 +97,4 @@ async def test_an_idempotency_key_of_the_wrong_form_is_refused_and_no_case_is_op
     assert [(a["__typename"], a["field"]) for a in answers] == [("InvalidInput", "idempotencyKey")] * 3
     assert await system.events_written() == before
     again = (await graphql(http, OPEN, me, input=opening, key=str(uuid.uuid4())))["data"]["openCase"]
-    assert again["__typename"] == "CaseOpened"
+    assert again["__typename"] == "OpenCasePayload"

@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 
+from shared.china import china_today
 from shared.id_number import check_character
 from tests.clock import story_day
+from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import (
     CASES,
     OPEN,
@@ -39,7 +41,7 @@ ERASE = """
 mutation($input: EraseRecipientInput!) {
   eraseRecipient(input: $input) {
     __typename
-    ... on RecipientErased { consistencyToken }
+    ... on EraseRecipientPayload { consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -53,7 +55,7 @@ async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> di
         "household": [{"name": "龚秀芳", "relation": "SPOUSE", "birthYear": 1970, "note": "在外地打工"}],
         "idNumber": ID_NUMBER, "phone": PHONE, "address": "天心区一力社区3栋",
         "consentGivenOn": "2026-10-01", "consentPurpose": "建立个案档案"}))["data"]["registerRecipient"]
-    assert registered["__typename"] == "RecipientRegistered", registered
+    assert registered["__typename"] == "RegisterRecipientPayload", registered
     opened = (await graphql(http, OPEN, me, input={
         "recipientId": registered["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
         "presentingProblem": "长期独自在家，不愿与人交流", "openedOn": "2026-10-08"}))["data"]["openCase"]
@@ -61,7 +63,7 @@ async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> di
         recorded = (await graphql(http, RECORD, me, input={
             "caseId": opened["caseId"], "heldOn": day, "mode": "HOME_VISIT", "durationMinutes": 60,
             "notes": "从不信任到慢慢接纳"}))["data"]["recordCaseSession"]
-        assert recorded["__typename"] == "CaseSessionRecorded"
+        assert recorded["__typename"] == "RecordCaseSessionPayload"
     token = await close_through_every_stage(http, me, head(station_id), opened["caseId"], assessed_on="2026-10-09",
                                             evaluated_on="2026-10-28", closed_on="2026-10-29")
     return {"recipient_id": registered["recipientId"], "case_id": opened["caseId"], "token": token}
@@ -165,7 +167,7 @@ async def test_an_erased_recipient_is_unreadable_everywhere_while_the_counts_sta
         "presentingProblem": "再次求助", "openedOn": story_day(1)}))["data"]["openCase"]
 
     assert refused["data"]["eraseRecipient"]["__typename"] == "Forbidden"
-    assert erased["__typename"] == "RecipientErased"
+    assert erased["__typename"] == "EraseRecipientPayload"
     assert after == {"name": None, "idNumber": None, "phone": None, "address": None, "masked": False,
                      "erased": True, "consentGivenOn": "2026-10-01", "birthDate": None, "disability": None,
                      "household": None}
@@ -206,3 +208,35 @@ async def test_an_id_number_already_registered_is_refused_with_a_pointer_to_the_
     assert invalid["__typename"] == "InvalidInput" and "校验码" in invalid["messageZh"]
     assert no_consent["__typename"] == "Rejected" and no_consent["code"] == "consent_missing"
     assert await system.cases.pool.fetchval("SELECT count(*) FROM events") == before
+
+
+AUDITED = """query($id: ID!, $purpose: String, $t: String) {
+  recipient(id: $id, purpose: $purpose, consistencyToken: $t) { idNumber masked consistencyToken }
+}"""
+
+READS = """query($t: String) { sensitiveDataReads(consistencyToken: $t) { recipientId purpose readBy } }"""
+
+
+async def test_an_unmasked_read_answers_the_token_of_its_audit_row_so_the_audit_reads_it_back_fresh(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    the_head = head(station_id)
+    registered = (await graphql(http, REGISTER, the_head, input={
+        "stationId": station_id, "name": "叶某某", "gender": "MALE", "birthYear": 1968, "community": "一力社区",
+        "idNumber": ID_NUMBER, "phone": PHONE, "consentGivenOn": china_today().isoformat(),
+        "consentPurpose": "建立个案档案"}))["data"]["registerRecipient"]
+    assert registered["__typename"] == "RegisterRecipientPayload", registered
+
+    masked = (await graphql(http, AUDITED, the_head, id=registered["recipientId"]))["data"]["recipient"]
+    read = (await graphql(http, AUDITED, the_head, id=registered["recipientId"], purpose="家访前核对",
+                          t=registered["consistencyToken"]))["data"]["recipient"]
+    reads = await graphql(http, READS, the_head, t=read["consistencyToken"])
+
+    assert (masked["masked"], masked["consistencyToken"]) == (True, None)  # a masked read records nothing
+    assert (read["idNumber"], read["masked"]) == (ID_NUMBER, False)
+    carried = {p["stream_id"] for p in TOKENS.open(read["consistencyToken"])}
+    assert carried == {f"disclosures-{registered['recipientId']}",
+                       *(p["stream_id"] for p in TOKENS.open(registered["consistencyToken"]))}
+    assert reads["data"]["sensitiveDataReads"] == [{"recipientId": registered["recipientId"], "purpose": "家访前核对",
+                                                    "readBy": the_head.subject}]
+    assert reads["extensions"]["consistency"]["stale"] is False

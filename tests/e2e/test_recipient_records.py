@@ -17,7 +17,7 @@ UPDATE = """
 mutation($input: UpdateRecipientInput!) {
   updateRecipient(input: $input) {
     __typename
-    ... on RecipientUpdated { recipientId consistencyToken }
+    ... on UpdateRecipientPayload { recipientId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -26,7 +26,7 @@ MERGE = """
 mutation($input: MergeRecipientsInput!) {
   mergeRecipients(input: $input) {
     __typename
-    ... on RecipientsMerged { recipientId duplicateId consistencyToken }
+    ... on MergeRecipientsPayload { recipientId duplicateId consistencyToken }
     ... on UserError { code field messageZh messageEn }
   }
 }"""
@@ -55,7 +55,7 @@ async def register(http: httpx.AsyncClient, me: Actor, station_id: str, **fields
     registered = (await graphql(http, REGISTER, me, input={
         "stationId": station_id, "name": "周某", "gender": "FEMALE", "birthYear": 1941, "community": "一力社区",
         "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT")], **fields}))["data"]["registerRecipient"]
-    assert registered["__typename"] == "RecipientRegistered", registered
+    assert registered["__typename"] == "RegisterRecipientPayload", registered
     return str(registered["recipientId"])
 
 
@@ -96,7 +96,7 @@ async def test_a_recipients_details_are_kept_up_to_date_and_a_bad_update_changes
         "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT"),
                        member("SUBSISTENCE_ALLOWANCE", story_day(1), "CIVIL_AFFAIRS_LIST")],
         "consentGivenOn": story_day(2), "consentPurpose": "电话回访"}))["data"]["updateRecipient"]
-    assert updated["__typename"] == "RecipientUpdated", updated
+    assert updated["__typename"] == "UpdateRecipientPayload", updated
     shown = (await graphql(http, RECIPIENT, me, id=recipient_id, purpose="电话回访",
                            token=updated["consistencyToken"]))["data"]
 
@@ -163,7 +163,7 @@ async def test_a_duplicate_merged_into_the_record_that_stays_counts_once(
         "recipientId": survivor, "duplicateId": duplicate, "reason": "再合并"}))["data"]["mergeRecipients"]
 
     assert (into_itself["__typename"], into_itself["code"]) == ("Rejected", "cannot_merge")
-    assert merged["__typename"] == "RecipientsMerged", merged
+    assert merged["__typename"] == "MergeRecipientsPayload", merged
     assert (month_before["peopleServed"], month_before["sessionsHeld"]) == (2, 2)
     assert (month_after["peopleServed"], month_after["sessionsHeld"]) == (1, 2)
     assert shown["recipient"]["duplicateIds"] == [duplicate]

@@ -80,7 +80,7 @@ async def test_a_body_under_the_limit_is_answered_as_before(system: System, http
     answer = await http.post("/graphql", json=registration(station_id, "在外地打工"),
                              headers={"authorization": f"Bearer {token_for(worker(station_id))}"})
 
-    assert answer.json() == {"data": {"registerRecipient": {"__typename": "RecipientRegistered"}}}
+    assert answer.json() == {"data": {"registerRecipient": {"__typename": "RegisterRecipientPayload"}}}
     assert await system.events_written() == before + 1
 
 

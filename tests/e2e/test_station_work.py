@@ -52,7 +52,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
     case_session = (await graphql(http, RECORD, me, input={
         "caseId": case["case_id"], "heldOn": story_day(10), "mode": "HOME_VISIT", "durationMinutes": 30,
         "participants": 2}))["data"]["recordCaseSession"]
-    assert case_session["__typename"] == "CaseSessionRecorded"
+    assert case_session["__typename"] == "RecordCaseSessionPayload"
 
     await recorded(http, BUREAU, "setStationTargets", "SetStationTargetsInput", stationId=station_id, year=2026,
                    projects=2, groups=2, activities=3, personTimes=100)

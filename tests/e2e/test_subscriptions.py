@@ -86,7 +86,7 @@ async def test_a_case_subscriber_gets_that_cases_changes_only_and_another_statio
         session = await http.post("/graphql", json={"query": """mutation($c: ID!) { recordCaseSession(input: {
             caseId: $c, heldOn: "2026-10-21", mode: HOME_VISIT, durationMinutes: 30}) { __typename } }""",
             "variables": {"c": case_id}}, headers={"Authorization": f"Bearer {token_for(me)}"})
-        assert session.json()["data"]["recordCaseSession"]["__typename"] == "CaseSessionRecorded"
+        assert session.json()["data"]["recordCaseSession"]["__typename"] == "RecordCaseSessionPayload"
         mine_first = json.loads(await asyncio.wait_for(mine.recv(), timeout=10))["payload"]["data"]["caseChanges"]
         with pytest.raises(TimeoutError):  # the same event reached the gateway for both; theirs was held back
             await asyncio.wait_for(theirs.recv(), timeout=1)

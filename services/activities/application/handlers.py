@@ -64,7 +64,8 @@ from services.activities.domain.commands import (
     SubmitWorkReport,
     UseResource,
 )
-from shared.application import CommandHandler, Decider, Unit, execute, load
+from shared.application import CommandHandler, Decider, Unit, execute, execute_telling, load
+from shared.contracts.activities import JointMeetingHeld
 from shared.eventstore import AppendResult
 
 STREET = Decider(stream_type="street", initial_state=places.STREET, evolve=places.evolve_street)
@@ -299,13 +300,19 @@ async def set_up_governance(command: SetUpGovernance, unit: Unit) -> AppendResul
                          {"compound_id": command.compound_id})
 
 
-async def on_governance(command: HoldJointMeeting | ProgressIssue, unit: Unit) -> AppendResult:
-    decide = governance.hold_meeting if isinstance(command, HoldJointMeeting) else governance.progress
-    made = {"meeting_id": command.meeting_id} if isinstance(command, HoldJointMeeting) else {
-        "issue_id": command.issue_id}
+async def hold_joint_meeting(command: HoldJointMeeting, unit: Unit) -> AppendResult:
+    """The meeting, answering the ids of the issues it raised (numbered as it is decided)."""
+    return await execute_telling(
+        unit, GOVERNANCE, f"governance-{command.compound_id}", lambda state: governance.hold_meeting(command, state),
+        {"compound_id": command.compound_id, "meeting_id": command.meeting_id},
+        lambda events: {"raised_issue_ids": [i.issue_id for e in events if isinstance(e, JointMeetingHeld)
+                                             for i in e.raised]})
+
+
+async def progress_issue(command: ProgressIssue, unit: Unit) -> AppendResult:
     return await execute(unit, GOVERNANCE, f"governance-{command.compound_id}",
-                         lambda state: decide(command, state),  # type: ignore[arg-type]
-                         {"compound_id": command.compound_id, **made})
+                         lambda state: governance.progress(command, state),
+                         {"compound_id": command.compound_id, "issue_id": command.issue_id})
 
 
 async def submit_work_report(command: SubmitWorkReport, unit: Unit) -> AppendResult:
@@ -414,8 +421,8 @@ ROUTES: dict[type, CommandHandler] = {
     MapResource: map_resource,
     SubmitWorkReport: submit_work_report,
     SetUpGovernance: set_up_governance,
-    HoldJointMeeting: on_governance,
-    ProgressIssue: on_governance,
+    HoldJointMeeting: hold_joint_meeting,
+    ProgressIssue: progress_issue,
     RegisterOrganisation: register_organisation,
     RecordOrganisationMilestone: on_organisation,
     FileOrganisation: on_organisation,

@@ -28,7 +28,8 @@ from services.cases.domain.commands import (
     TransferWorkerCases,
     UpdateRecipient,
 )
-from shared.application import CommandHandler, Decider, Unit, execute, execute_across, load
+from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
+from shared.contracts.cases import ServicePlanDrafted
 from shared.eventstore import AppendResult
 
 RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
@@ -81,6 +82,15 @@ async def on_case(command: case.CaseCommand, unit: Unit) -> AppendResult:
                          {"case_id": command.case_id})
 
 
+async def draft_service_plan(command: DraftServicePlan, unit: Unit) -> AppendResult:
+    """The plan, answering its version and its goals' ids (decided with it), which approval and evaluation name."""
+    return await execute_telling(
+        unit, CASE, case_stream(command.case_id), lambda state: case.decide(command, state),
+        {"case_id": command.case_id},
+        lambda events: next(({"plan_version": e.plan_version, "goal_ids": [g.goal_id for g in e.goals]}
+                             for e in events if isinstance(e, ServicePlanDrafted)), {}))
+
+
 async def transfer_worker_cases(command: TransferWorkerCases, unit: Unit) -> AppendResult:
     """Each open case of the worker at the station, transferred one by one (each case is its own stream)."""
     case.require_transfer(command.actor, command.station_id)
@@ -123,7 +133,7 @@ ROUTES: dict[type, CommandHandler] = {
     RecordReferralFeedback: on_case,
     TransferWorkerCases: transfer_worker_cases,
     AssessCase: on_case,
-    DraftServicePlan: on_case,
+    DraftServicePlan: draft_service_plan,
     SubmitServicePlan: on_case,
     ApproveServicePlan: on_case,
     ReturnServicePlan: on_case,

@@ -15,7 +15,7 @@ from pydantic_core import to_jsonable_python
 
 from services.cases.application.handlers import case_stream, recipient_stream
 from services.cases.domain.commands import CLEARABLE
-from shared.application import Decider, Unit, execute
+from shared.application import Decider, Unit, answer, execute
 from shared.batches import batch_ids, within_budget
 from shared.contracts import Role
 from shared.contracts.cases import (
@@ -107,7 +107,8 @@ async def recipients(store: EventStore, body: dict[str, Any], request: RequestCo
 
 
 async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """One recipient with ID number, phone and address in clear, for station staff who say why; audited."""
+    """One recipient with ID number, phone and address in clear, for station staff who say why; audited, and
+    answering the audit's position when something was disclosed (so the audit can be read back at once)."""
     purpose = str(body.get("purpose") or "").strip()
     if not purpose:
         raise InvalidInput(Message(zh="查看完整敏感信息须说明用途", en="Say why you need the unmasked data (purpose)"),
@@ -124,8 +125,9 @@ async def recipient_unmasked(store: EventStore, body: dict[str, Any], request: R
         event = RecipientDataDisclosed(recipient_id=view["recipient_id"], station_id=view["station_id"],
                                        fields=disclosed, purpose=purpose, read_by=request.actor.subject,
                                        read_by_role=request.actor.role.value, read_at=datetime.now(UTC))
-        await execute(Unit(store=store, request=request, fingerprint=""), DISCLOSURES,
-                      f"disclosures-{view['recipient_id']}", lambda _: [event], {})  # two reads at once: retried
+        appended = await execute(Unit(store=store, request=request, fingerprint=""), DISCLOSURES,
+                                 f"disclosures-{view['recipient_id']}", lambda _: [event], {})  # two at once: retried
+        return {"recipient": view, "position": answer(appended, "cases")["position"]}  # the audit row's, to read
     return {"recipient": view}
 
 

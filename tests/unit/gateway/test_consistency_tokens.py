@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 
 import pytest
 
-from gateway.consistency import ConsistencyTokens, token_key
-from shared.contracts.errors import InvalidInput
+from gateway.consistency import MAX_POSITIONS, MAX_TOKEN_CHARS, ConsistencyTokens, merge, token_key
+from shared.contracts.errors import DomainError, InvalidInput
 
 KEY = token_key(bytes(range(32)))
 TOKENS = ConsistencyTokens(KEY)
@@ -17,6 +19,12 @@ POSITION = {"service": "cases", "stream_id": "case-1", "version": 3}
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _signed_by_hand(triples: list[list[object]]) -> str:
+    """A token in the layout of the first tokens (one write's), signed as the gateway signs: no merging needed."""
+    payload = _b64(json.dumps(triples, separators=(",", ":")).encode())
+    return f"{payload}.{_b64(hmac.new(KEY, payload.encode(), hashlib.sha256).digest()[:16])}"
 
 
 def _refused(token: str) -> InvalidInput:
@@ -74,13 +82,44 @@ def test_a_malformed_token_is_an_invalid_input_on_its_field(token: str) -> None:
     assert _refused(token).field == "consistencyToken"
 
 
-@pytest.mark.parametrize("positions", [
-    [],
-    [{"service": "reporting", "stream_id": "x", "version": 1}],
-    [{"service": "cases", "stream_id": "case-1", "version": 0}],
-    [{"service": "cases", "stream_id": "case-1", "version": True}],
-    [{"service": "cases", "stream_id": "", "version": 1}],
-    [POSITION] * 9,
+@pytest.mark.parametrize("triples", [
+    [["reporting", "x", 1]],
+    [["cases", "case-1", 0]],
+    [["cases", "case-1", True]],
+    [["cases", "", 1]],
+    [["cases", f"case-{n}", 1] for n in range(MAX_POSITIONS + 1)],
 ])
-def test_even_a_signed_token_is_refused_when_its_positions_could_not_exist(positions: list[dict[str, object]]) -> None:
-    assert _refused(TOKENS.sign(positions)).field == "consistencyToken"
+def test_even_a_signed_token_is_refused_when_its_positions_could_not_exist(triples: list[list[object]]) -> None:
+    assert _refused(_signed_by_hand(triples)).field == "consistencyToken"
+
+
+def test_a_token_of_one_write_in_the_first_layout_still_opens() -> None:
+    assert TOKENS.open(_signed_by_hand([["cases", "case-1", 3]])) == [POSITION]
+
+
+def test_a_token_of_nothing_waits_on_nothing() -> None:
+    assert TOKENS.open(TOKENS.sign([])) == []
+
+
+def test_merging_keeps_each_stream_once_at_its_highest_version_of_either_service() -> None:
+    earlier = [POSITION, {"service": "activities", "stream_id": "group-1", "version": 2}]
+    later = [{"service": "cases", "stream_id": "case-1", "version": 2},
+             {"service": "activities", "stream_id": "group-1", "version": 5},
+             {"service": "activities", "stream_id": "activity-9", "version": 1}]
+
+    assert merge(earlier, later) == [POSITION, {"service": "activities", "stream_id": "group-1", "version": 5},
+                                     {"service": "activities", "stream_id": "activity-9", "version": 1}]
+    assert merge([], [{"service": "cases", "stream_id": "worker-w", "version": 0}]) == []  # nothing to wait on
+
+
+def test_a_token_of_more_streams_than_it_may_carry_is_never_signed_and_says_why_in_both_languages() -> None:
+    with pytest.raises(DomainError) as refused:
+        TOKENS.sign([{"service": "cases", "stream_id": f"case-{n}", "version": 1} for n in range(MAX_POSITIONS + 1)])
+    assert (refused.value.code, refused.value.field) == ("consistency_token_full", "consistencyToken")
+    assert str(MAX_POSITIONS) in refused.value.message.zh and str(MAX_POSITIONS) in refused.value.message.en
+
+
+def test_a_full_token_of_the_longest_stream_ids_still_opens() -> None:
+    full = [{"service": "activities", "stream_id": f"{n}" + "x" * 199, "version": 2**62} for n in range(MAX_POSITIONS)]
+    token = TOKENS.sign(full)
+    assert len(token) <= MAX_TOKEN_CHARS and TOKENS.open(token) == full
