@@ -1,4 +1,4 @@
-"""The gateway's Starlette app: GraphQL (and GraphiQL) at /graphql, /healthz and /readyz."""
+"""The gateway's Starlette app: GraphQL (and GraphiQL, served whole) at /graphql, /healthz and /readyz."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.cors import cors, parse_origins
 from gateway.exports.links import ExportStore
+from gateway.graphiql import ASSETS_ROUTE, graphiql_page, serve_asset
 from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
 from gateway.persisted import Mode, PersistedQueries, load_manifest
@@ -103,7 +104,7 @@ def persisted_queries(settings: GatewaySettings) -> PersistedQueries:
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with hemiao's typed context."""
+    """Strawberry's ASGI app with hemiao's typed context, and hemiao's own GraphiQL page instead of Strawberry's."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         # the CORS origins may open the WebSocket too (a browser sends no preflight for it)
@@ -114,6 +115,9 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         self.exports: ExportStore | None = None
         self.tokens = ConsistencyTokens(token_key(settings.export_key))
         self.waits: Waits | None = None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()  # Strawberry's own page loads its scripts from a public CDN: blank offline
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         assert self.client is not None and self.waits is not None, "the gateway's NATS client starts in the lifespan"
@@ -177,7 +181,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),
-                             Route("/exports/{name}/{filename}", download)],
+                             Route("/exports/{name}/{filename}", download), Route(ASSETS_ROUTE, serve_asset)],
                      # outermost first: CORS answers preflights before any limit counts them, and puts its
                      # headers on the limits' refusals; a caller over its budget or limit is refused before its
                      # body is read
