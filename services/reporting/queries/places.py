@@ -21,13 +21,18 @@ async def stations(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
 
 
 async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The residential compounds of a station's street, by community."""
-    require_visible(request.actor, str(body.get("station_id", "")))
+    """The residential compounds of a station's street, by community; or the one compound asked for by id, if
+    it is in the street of a station the caller sees."""
+    compound_id = body.get("compound_id")
+    if compound_id is None:
+        require_visible(request.actor, str(body.get("station_id", "")))
     rows = await pool.fetch(
-        "SELECT p.compound_id, p.name, c.name AS community FROM compounds p JOIN communities c USING (community_id)"
-        " JOIN stations s ON s.street_id = p.street_id WHERE s.station_id = $1"
-        " AND ($2::text[] IS NULL OR s.station_id = ANY($2)) ORDER BY c.name, p.name",
-        str(body.get("station_id", "")), visible_stations(request.actor))
+        "SELECT DISTINCT p.compound_id, p.name, c.name AS community FROM compounds p"
+        " JOIN communities c USING (community_id) JOIN stations s ON s.street_id = p.street_id"
+        " WHERE ($1::text IS NULL OR s.station_id = $1) AND ($2::text[] IS NULL OR s.station_id = ANY($2))"
+        " AND ($3::text IS NULL OR p.compound_id = $3) ORDER BY community, p.name",
+        None if compound_id is not None else str(body.get("station_id", "")), visible_stations(request.actor),
+        compound_id)
     return {"compounds": [dict(r) for r in rows]}
 
 
