@@ -14,8 +14,9 @@ from gateway.node.ids import COMPOSITE, NotANodeId
 from gateway.queries.case import case
 from gateway.queries.recipient import recipient
 from gateway.queries.station_work import group, project, volunteer, work_report
+from gateway.queries.stations import operators
 from gateway.types.pages import first_of
-from gateway.types.station import Compound, Station
+from gateway.types.station import Compound, Operator, Station
 from gateway.types.work import (
     Activity,
     CompoundIssue,
@@ -58,6 +59,11 @@ def _listed(endpoint: str, key: str, rows: str, node: Callable[[dict[str, Any]],
 async def _station(info: Info, raw: str) -> Station | None:
     row = await info.context.stations.load(raw)  # the stations the caller may see
     return None if row is None else Station.from_row(row)
+
+
+async def _operator(info: Info, raw: str) -> Operator | None:
+    # the bureau's short list: an operator holding none of the caller's streets' contracts is not in it
+    return next((o for o in await operators(info) if o.id == raw), None)
 
 
 def _parts(raw: str, count: int, field: str = "id") -> list[str]:
@@ -105,5 +111,6 @@ FETCHERS: Mapping[str, Fetch] = {
     "CompoundIssue": _issue,
     "JointMeeting": _listed("joint_meetings", "meeting_id", "meetings", JointMeeting.from_row),
     "WorkReport": _report,
+    "Operator": _operator,
 }
 """Every Node type's fetch by raw id; `ids.NODE_TYPES` names the same types (a test holds them equal)."""

@@ -14,7 +14,7 @@ from shared.inputs import camel
 NODE_TYPES = frozenset({
     "Station", "Compound", "Case", "Recipient", "Project", "Group", "Activity", "PublicityItem", "Survey",
     "StaffMember", "Resource", "Supervision", "ProjectMeeting", "Volunteer", "VolunteerTeam", "Organisation",
-    "CompoundIssue", "JointMeeting", "WorkReport",
+    "CompoundIssue", "JointMeeting", "WorkReport", "Operator",
 })
 """Every type that implements Node: a global id naming another type is not one of ours."""
 
@@ -39,6 +39,7 @@ FIELD_TYPES: Mapping[str, frozenset[str]] = {
     "team_id": frozenset({"VolunteerTeam"}),
     "organisation_id": frozenset({"Organisation"}),
     "issue_id": frozenset({"CompoundIssue"}),
+    "operator_id": frozenset({"Operator"}),
 }
 """The Node types whose global ids a field takes (besides raw ids); a field not here takes raw ids only."""
 

@@ -60,8 +60,9 @@ class Contract:
 
 
 @strawberry.type(description="运营机构 An operating organisation and its contracts")
-class Operator:
-    id: strawberry.ID
+class Operator(relay.Node):
+    id: relay.NodeID[str]
+    operator_id: strawberry.ID = raw_id_field("operator")
     name: str
     contracts: list[Contract]
 

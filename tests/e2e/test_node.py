@@ -44,6 +44,7 @@ FIELDS = {
     "CompoundIssue": "issueId compoundId title",
     "JointMeeting": "meetingId minutes",
     "WorkReport": "stationId kind periodStart",
+    "Operator": "operatorId name",
 }
 """What is compared for each Node type (besides __typename and id)."""
 
@@ -59,6 +60,7 @@ def edges(field: str, type_name: str, args: str = "") -> str:
 READ = f"""query($case: ID!, $recipient: ID!, $project: ID!, $group: ID!, $volunteer: ID!, $station: ID!,
                $monthStart: Date!) {{
   stations {{ {selection("Station")} compounds {{ {selection("Compound")} }} }}
+  operators {{ {selection("Operator")} }}
   case(id: $case) {{ {selection("Case")} }}
   recipient(id: $recipient) {{ {selection("Recipient")} }}
   project(id: $project) {{ {selection("Project")} }}
@@ -100,6 +102,9 @@ async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str,
         assert answers[mutation]["__typename"] == "StationWorkRecorded", (mutation, answers[mutation])
         return str(answers[mutation]["id"])
 
+    operator = await write(BUREAU, "registerOperator", "RegisterOperatorInput", name=f"{code}培源社工")
+    await write(BUREAU, "awardContract", "AwardContractInput", operatorId=operator, streetIds=[street_id],
+                startsOn=DAY, endsOn=DAY)
     compound = await write(BUREAU, "addCompound", "AddCompoundInput", streetId=street_id,
                            communityId=community, name=f"{code}绿地公馆")
     await write(me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound,
@@ -154,7 +159,7 @@ async def read_every_type(http: httpx.AsyncClient, actor: Actor, ids: dict[str, 
     compounds = station.pop("compounds")
     lists = ("activities", "publicity", "surveys", "staff", "resources", "supervisions", "projectMeetings",
              "organisations", "compoundIssues")
-    objects = [station, *compounds, data["case"], data["recipient"], data["project"], data["group"],
+    objects = [station, *compounds, *data["operators"], data["case"], data["recipient"], data["project"], data["group"],
                data["volunteer"], *data["volunteerTeams"], *data["jointMeetings"], data["workReport"],
                *(e["node"] for name in lists for e in data[name]["edges"])]
     by_type: dict[str, dict[str, Any]] = {}
