@@ -5,12 +5,17 @@ global id as well as the raw id."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from gateway.node.fetchers import FETCHERS
 from gateway.node.ids import NODE_TYPES, global_id
@@ -19,7 +24,7 @@ from shared.china import china_today
 from shared.contracts import Actor, Role
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import graphql, record
-from tests.support import BUREAU, System, head, open_case_for, open_station
+from tests.support import BUREAU, System, head, open_case_for, open_station, token_for
 
 DAY = (china_today() - timedelta(days=1)).isoformat()
 MONTH_START = china_today().replace(day=1).isoformat()
@@ -84,6 +89,20 @@ READ = f"""query($case: ID!, $recipient: ID!, $project: ID!, $group: ID!, $volun
 FRAGMENTS = " ".join(f"... on {t} {{ {FIELDS[t]} }}" for t in FIELDS)
 NODE = f"query($id: ID!) {{ node(id: $id) {{ __typename id {FRAGMENTS} }} }}"
 NODES = f"query($ids: [ID!]!) {{ nodes(ids: $ids) {{ __typename id {FRAGMENTS} }} }}"
+
+
+@asynccontextmanager
+async def subscribed(http: httpx.AsyncClient, actor: Actor, query: str, **variables: Any) -> AsyncIterator[Any]:
+    """A graphql-transport-ws client: the token in connection_init, then one subscription with variables."""
+    url = str(http.base_url).replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init",
+                                  "payload": {"Authorization": f"Bearer {token_for(actor)}"}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": query, "variables": variables}}))
+        await asyncio.sleep(0.3)  # the gateway's NATS subscription is in place
+        yield ws
 
 
 async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str, dict[str, str]]:
@@ -289,3 +308,23 @@ async def test_more_than_100_ids_are_refused_coded_in_both_languages(system: Sys
     error = over["errors"][0]["extensions"]
     assert (error["code"], error["field"]) == ("invalid_input", "ids")
     assert "100" in error["messageZh"] and "at most 100" in error["messageEn"]
+
+
+async def test_a_subscription_takes_a_stations_global_id_and_refuses_one_of_another_type(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = head(station_id)
+    case = await open_case_for(system, station_id)
+    feed = "subscription($s: ID) { stationFeed(stationId: $s) { eventType stationId } }"
+
+    async with subscribed(http, me, feed, s=global_id("Station", station_id)) as mine, \
+            subscribed(http, me, feed, s=global_id("Case", case["case_id"])) as wrong:
+        await record(http, me, "recordActivity", "RecordActivityInput", stationId=station_id, community="一力社区",
+                     title="中秋", kind="FESTIVAL", heldOn=DAY, place="广场", directParticipants=10)
+        item = json.loads(await asyncio.wait_for(mine.recv(), timeout=10))
+        refused = json.loads(await asyncio.wait_for(wrong.recv(), timeout=10))
+
+    assert item["payload"]["data"]["stationFeed"] == {"eventType": "ActivityHeld", "stationId": station_id}
+    error = (refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"])[0]["extensions"]
+    assert (error["code"], error["field"]) == ("invalid_input", "stationId")
+    assert "Case" in error["messageZh"] and "not of a Case" in error["messageEn"]
