@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry import relay
 
 from gateway.context import Context
 from gateway.node.ids import COMPOSITE, NotANodeId
@@ -33,23 +34,23 @@ from gateway.types.work import (
 )
 
 Info = strawberry.Info[Context, None]
-Fetch = Callable[[Info, str], Awaitable[object | None]]
+Fetch = Callable[[Info, str], Awaitable[relay.Node | None]]
 
 
-def _page(endpoint: str, key: str, node: Callable[[dict[str, Any]], object],
+def _page(endpoint: str, key: str, node: Callable[[dict[str, Any]], relay.Node],
           **extra: Any) -> Fetch:
     """Fetch the one node of `endpoint`'s page filtered by `key` (reporting's Relay pages)."""
 
-    async def fetch(info: Info, raw: str) -> object | None:
+    async def fetch(info: Info, raw: str) -> relay.Node | None:
         return first_of(await info.context.query(endpoint, {key: raw, "first": 1, **extra}), node)
 
     return fetch
 
 
-def _listed(endpoint: str, key: str, rows: str, node: Callable[[dict[str, Any]], object]) -> Fetch:
+def _listed(endpoint: str, key: str, rows: str, node: Callable[[dict[str, Any]], relay.Node]) -> Fetch:
     """Fetch the one row of `endpoint`'s list filtered by `key`."""
 
-    async def fetch(info: Info, raw: str) -> object | None:
+    async def fetch(info: Info, raw: str) -> relay.Node | None:
         found = (await info.context.query(endpoint, {key: raw}))[rows]
         return node(found[0]) if found else None
 
@@ -80,7 +81,7 @@ async def _issue(info: Info, raw: str) -> CompoundIssue | None:
     return first_of(page, CompoundIssue.from_row)
 
 
-async def _report(info: Info, raw: str) -> object | None:
+async def _report(info: Info, raw: str) -> relay.Node | None:
     station_id, kind, start = _parts(raw, 3)
     try:
         period = ReportKind(kind), date.fromisoformat(start)

@@ -22,9 +22,7 @@ async def _fetch(info: strawberry.Info[Context, None], id: str, field: str) -> r
     if parsed is None:
         raise NotANodeId(field)
     type_name, raw = parsed
-    found = await FETCHERS[type_name](info, raw)
-    assert found is None or isinstance(found, relay.Node)
-    return found
+    return await FETCHERS[type_name](info, raw)
 
 
 async def node(info: strawberry.Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(
@@ -46,6 +44,8 @@ async def nodes(info: strawberry.Info[Context, None], ids: Annotated[list[strawb
         for i, id in enumerate(ids):  # a malformed id refuses the whole list before anything is read
             if parse(str(id)) is None:
                 raise NotANodeId(f"ids.{i}")
-        return list(await asyncio.gather(*(_fetch(info, str(id), f"ids.{i}") for i, id in enumerate(ids))))
+        unique = list(dict.fromkeys(str(id) for id in ids))  # an id asked for twice is read once
+        found = dict(zip(unique, await asyncio.gather(*(_fetch(info, id, "ids") for id in unique)), strict=True))
+        return [found[str(id)] for id in ids]
     except DomainError as error:
         raise graphql_error(error) from error
