@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from gateway.consistency import ConsistencyTokens, Freshness
 from gateway.exports.links import ExportStore
 from gateway.loaders import Loaders, by_id
+from gateway.node.ids import raw_ids
 from gateway.persisted import PersistedQueries
 from gateway.waits import Waits
 from shared.auth import bearer, verify_token
@@ -102,6 +103,7 @@ class Context:
         waits (bounded) for the read models to have its positions; `fresh` refuses an answer that is behind it."""
         actor = self.actor()
         try:
+            payload = raw_ids(payload)  # a global id the API answered names the raw id the services know
             positions = self.tokens.open(consistency_token)  # a token not signed here never waits
             body = {**payload, "consistency": positions} if positions else payload
             answer = await self._call(service, endpoint, body)
@@ -132,6 +134,7 @@ class Context:
                       idempotency_key: str | None) -> dict[str, Any]:
         """Send a command; its refusals are raised as DomainError for the mutation to answer in kind."""
         verify_token(bearer(self.authorization), self.auth)
+        payload = raw_ids(payload)  # a global id the API answered names the raw id the services know
         return await self.client.call(service, endpoint, payload, token=self.token,
                                       correlation_id=self.correlation_id, idempotency_key=idempotency_key)
 

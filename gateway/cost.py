@@ -18,6 +18,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -36,6 +37,8 @@ MAX_COST = 10_000
 ASSUMED_LIST = 10
 """The size a plain list (no `first`, say a case's service plans) is counted at: its data bounds it, not the query."""
 PAGE_ARGUMENTS = ("first", "last")
+ID_LISTS = ("ids",)
+"""A list asked for by ids (`nodes(ids:)`) holds a row per id given: counted so, not as ASSUMED_LIST."""
 MAX_CHARGE = 2 * MAX_COST
 """The most a refused query is charged: its cost, but a `first: 2147483647` must not lock a caller out for days."""
 
@@ -52,6 +55,13 @@ def _page_size(field: GraphQLField, node: FieldNode, variables: Mapping[str, Any
         elif isinstance(given, IntValueNode):
             value = value_from_ast_untyped(given)
         return max(value, 0) if isinstance(value, int) else 0
+    for name in ID_LISTS:
+        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        if isinstance(given, VariableNode):
+            ids = variables.get(given.name.value)
+            return len(ids) if isinstance(ids, list) else 1
+        if isinstance(given, ListValueNode):
+            return len(given.values)
     return None
 
 

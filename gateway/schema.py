@@ -91,6 +91,7 @@ from gateway.mutations.station_work import (
     use_resource,
 )
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
+from gateway.node.resolvers import node, nodes
 from gateway.persisted import PersistedQueries, Resolved
 from gateway.queries.case import case
 from gateway.queries.caseload import case_breakdown, caseload, overdue
@@ -136,6 +137,8 @@ from gateway.types.errors import ERROR_TYPES
 @strawberry.type
 class Query:
     me = strawberry.field(resolver=me, description="The caller")
+    node = strawberry.field(resolver=node, description="Any object by its global id (Relay); null if not yours")
+    nodes = strawberry.field(resolver=nodes, description="Objects by their global ids, at most 100, in order")
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
     operators = strawberry.field(resolver=operators, description="运营机构 and their contracts")
     system_status = strawberry.field(resolver=system_status,

@@ -31,12 +31,10 @@ from gateway.types.work import (
     Resource,
     ResourceKind,
     StaffMember,
-    Stakeholder,
     StationCompliance,
     StationDashboard,
     Supervision,
     Survey,
-    TeamKind,
     Volunteer,
     VolunteerTeam,
     WorkReport,
@@ -216,10 +214,7 @@ async def joint_meetings(info: strawberry.Info[Context, None], station_id: straw
                          consistency_token: ConsistencyToken = None) -> list[JointMeeting]:
     found = await info.context.query("joint_meetings", {"station_id": station_id, "compound_id": compound_id},
                                      consistency_token)
-    return [JointMeeting(compound_id=strawberry.ID(r["compound_id"]), id=strawberry.ID(r["meeting_id"]),
-                         held_on=date.fromisoformat(str(r["held_on"])),
-                         present=[Stakeholder(p) for p in r["present"]], agenda=list(r["agenda"]),
-                         minutes=r["minutes"]) for r in found["meetings"]]
+    return [JointMeeting.from_row(r) for r in found["meetings"]]
 
 
 async def work_report(info: strawberry.Info[Context, None], station_id: strawberry.ID, kind: ReportKind,
@@ -232,7 +227,4 @@ async def work_report(info: strawberry.Info[Context, None], station_id: strawber
 async def volunteer_teams(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                           consistency_token: ConsistencyToken = None) -> list[VolunteerTeam]:
     found = await info.context.query("volunteer_teams", {"station_id": station_id}, consistency_token)
-    return [VolunteerTeam(id=strawberry.ID(r["team_id"]), station_id=strawberry.ID(r["station_id"]), name=r["name"],
-                          kind=TeamKind(r["kind"]), community=r["community"],
-                          formed_on=date.fromisoformat(str(r["formed_on"])), members=r["members"],
-                          leader_ids=[strawberry.ID(v) for v in r["leader_ids"]]) for r in found["teams"]]
+    return [VolunteerTeam.from_row(r) for r in found["teams"]]

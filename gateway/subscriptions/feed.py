@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 
 from gateway.context import Context, graphql_error
+from gateway.node.arguments import raw_argument
 from shared.contracts import Actor
 from shared.contracts.errors import Forbidden, Message
 
@@ -56,6 +57,7 @@ class Subscription:
     async def station_feed(self, info: strawberry.Info[Context, None],
                            station_id: strawberry.ID | None = None) -> AsyncGenerator[FeedItem, None]:
         actor = info.context.actor()
+        station_id = raw_argument(station_id, "station_id")
         if station_id is not None and not actor.may_act_for(str(station_id)):
             # as the queries do: a station the caller may not see is refused, not answered with silence
             raise graphql_error(Forbidden(Message(zh="无权查看该社工站的动态", en="You may not follow that station"),
@@ -73,6 +75,7 @@ class Subscription:
     async def case_changes(self, info: strawberry.Info[Context, None],
                            case_id: strawberry.ID) -> AsyncGenerator[FeedItem, None]:
         actor = info.context.actor()
+        case_id = raw_argument(case_id, "case_id")
         subscription = await info.context.client.events()
         try:
             async for msg in subscription.messages:

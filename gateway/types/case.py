@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 import strawberry
+from strawberry import relay
 
 from gateway.context import Context
+from gateway.node.fields import raw_id_field
 from gateway.types.caseload import TimelineEntry
 from gateway.types.dates import optional_day
 from gateway.types.enums import CaseOutcome, CaseStatus, IntakeSource, RelationshipStage
@@ -35,8 +37,9 @@ class UrgentFlag:
 
 
 @strawberry.type(description="个案 A case of one-to-one work with a recipient")
-class Case:
-    id: strawberry.ID
+class Case(relay.Node):
+    id: relay.NodeID[str]
+    case_id: strawberry.ID = raw_id_field("case")
     number: str | None = strawberry.field(
         description="个案编号, per station and year of intake: HSP-2026-0042 (null for cases opened before numbering)")
     station_id: strawberry.ID

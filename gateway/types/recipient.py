@@ -6,8 +6,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry import relay
 
 from gateway.context import Context
+from gateway.node.fields import raw_id_field
 from gateway.types.dates import optional_day
 from gateway.types.pages import Connection
 
@@ -45,8 +47,9 @@ class Guardian:
 
 
 @strawberry.type(description="服务对象 A resident the station serves. Null personal fields: erased, hidden or unknown")
-class Recipient:
-    id: strawberry.ID
+class Recipient(relay.Node):
+    id: relay.NodeID[str]
+    recipient_id: strawberry.ID = raw_id_field("recipient")
     station_id: strawberry.ID
     name: str | None
     gender: Gender

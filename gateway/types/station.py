@@ -7,20 +7,28 @@ from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry import relay
 
 from gateway.context import Context
+from gateway.node.fields import raw_id_field
 
 
 @strawberry.type(description="小区 A residential compound")
-class Compound:
-    id: strawberry.ID
+class Compound(relay.Node):
+    id: relay.NodeID[str]
+    compound_id: strawberry.ID = raw_id_field("compound")
     name: str
     community: str
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Compound:
+        return cls(id=strawberry.ID(row["compound_id"]), name=row["name"], community=row["community"])
+
 
 @strawberry.type(description="街道社工站 A street's social work station")
-class Station:
-    id: strawberry.ID
+class Station(relay.Node):
+    id: relay.NodeID[str]
+    station_id: strawberry.ID = raw_id_field("station")
     name: str
     code: str
     street_name: str
@@ -52,8 +60,9 @@ class Contract:
 
 
 @strawberry.type(description="运营机构 An operating organisation and its contracts")
-class Operator:
-    id: strawberry.ID
+class Operator(relay.Node):
+    id: relay.NodeID[str]
+    operator_id: strawberry.ID = raw_id_field("operator")
     name: str
     contracts: list[Contract]
 

@@ -9,8 +9,10 @@ from enum import StrEnum
 from typing import Any
 
 import strawberry
+from strawberry import relay
 
 from gateway.context import Context
+from gateway.node.fields import raw_id_field
 from gateway.types.dates import day
 from gateway.types.station import Station
 from shared.contracts.activities import (
@@ -112,8 +114,9 @@ class ProjectProgress:
 
 
 @strawberry.type(description="项目 A station's social-work project")
-class Project:
-    id: strawberry.ID
+class Project(relay.Node):
+    id: relay.NodeID[str]
+    project_id: strawberry.ID = raw_id_field("project")
     station_id: strawberry.ID
     name: str
     aims: str
@@ -154,8 +157,9 @@ class GroupSession:
 
 
 @strawberry.type(description="小组 A group (MZ/T 095-2017)")
-class Group:
-    id: strawberry.ID
+class Group(relay.Node):
+    id: relay.NodeID[str]
+    group_id: strawberry.ID = raw_id_field("group")
     station_id: strawberry.ID
     project_id: strawberry.ID | None
     name: str
@@ -194,8 +198,9 @@ class Group:
 
 
 @strawberry.type(description="社区活动 A community activity")
-class Activity:
-    id: strawberry.ID
+class Activity(relay.Node):
+    id: relay.NodeID[str]
+    activity_id: strawberry.ID = raw_id_field("activity")
     station_id: strawberry.ID
     project_id: strawberry.ID | None
     community: str
@@ -221,8 +226,9 @@ class Activity:
 
 
 @strawberry.type(description="宣传 A news item or other material")
-class PublicityItem:
-    id: strawberry.ID
+class PublicityItem(relay.Node):
+    id: relay.NodeID[str]
+    item_id: strawberry.ID = raw_id_field("item")
     station_id: strawberry.ID
     kind: PublicityKind
     title: str
@@ -250,8 +256,9 @@ class NeedFound:
 
 
 @strawberry.type(description="调研 A needs-research campaign")
-class Survey:
-    id: strawberry.ID
+class Survey(relay.Node):
+    id: relay.NodeID[str]
+    survey_id: strawberry.ID = raw_id_field("survey")
     station_id: strawberry.ID
     title: str
     method: SurveyMethod
@@ -384,8 +391,9 @@ class Qualification:
 
 
 @strawberry.type(description="社工站人员: id is the subject they sign in with")
-class StaffMember:
-    id: strawberry.ID
+class StaffMember(relay.Node):
+    id: relay.NodeID[str]
+    staff_id: strawberry.ID = raw_id_field("staff member")
     name: str
     role: StaffRole
     station_ids: list[strawberry.ID]
@@ -411,8 +419,9 @@ class ResourceUse:
 
 
 @strawberry.type(description="资源图 A resource of the street")
-class Resource:
-    id: strawberry.ID
+class Resource(relay.Node):
+    id: relay.NodeID[str]
+    resource_id: strawberry.ID = raw_id_field("resource")
     station_id: strawberry.ID
     kind: ResourceKind
     name: str
@@ -443,8 +452,9 @@ class SupervisionAction:
 
 
 @strawberry.type(description="督导 A supervision session")
-class Supervision:
-    id: strawberry.ID
+class Supervision(relay.Node):
+    id: relay.NodeID[str]
+    supervision_id: strawberry.ID = raw_id_field("supervision")
     station_id: strawberry.ID
     supervisor_id: str
     supervisor_kind: SupervisorKind
@@ -468,8 +478,9 @@ class Supervision:
 
 
 @strawberry.type(description="项目推进会 A project meeting")
-class ProjectMeeting:
-    id: strawberry.ID
+class ProjectMeeting(relay.Node):
+    id: relay.NodeID[str]
+    meeting_id: strawberry.ID = raw_id_field("meeting")
     station_ids: list[strawberry.ID]
     mode: MeetingMode
     starts_at: datetime
@@ -537,8 +548,9 @@ class VolunteerCertificate:
 
 
 @strawberry.type(description="志愿者 A volunteer; name from the activities service, ID number and contact masked")
-class Volunteer:
-    id: strawberry.ID
+class Volunteer(relay.Node):
+    id: relay.NodeID[str]
+    volunteer_id: strawberry.ID = raw_id_field("volunteer")
     station_id: strawberry.ID
     gender: str
     birth_year: int
@@ -587,8 +599,9 @@ class Volunteer:
 
 
 @strawberry.type(description="社区社会组织 A community social organisation")
-class Organisation:
-    id: strawberry.ID
+class Organisation(relay.Node):
+    id: relay.NodeID[str]
+    organisation_id: strawberry.ID = raw_id_field("organisation")
     station_id: strawberry.ID
     name: str
     community: str
@@ -627,9 +640,10 @@ class OrganisationCount:
 
 
 @strawberry.type(description="小区议题 An issue of a compound, from a joint meeting to its resolution")
-class CompoundIssue:
+class CompoundIssue(relay.Node):
     compound_id: strawberry.ID
-    id: strawberry.ID
+    id: relay.NodeID[str]
+    issue_id: strawberry.ID = raw_id_field("issue")
     title: str
     owner: str
     due_on: date
@@ -638,6 +652,10 @@ class CompoundIssue:
     closed_on: date | None
     last_note: str
     overdue: bool = strawberry.field(description="Open and past its due date (as of the day asked)")
+
+    @classmethod
+    def resolve_id(cls, root: CompoundIssue, *, info: strawberry.Info) -> str:
+        return f"{root.compound_id}/{root.id}"  # numbered within its compound: both make it one
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CompoundIssue:
@@ -649,13 +667,20 @@ class CompoundIssue:
 
 
 @strawberry.type(description="联席会议 A compound's joint meeting")
-class JointMeeting:
+class JointMeeting(relay.Node):
     compound_id: strawberry.ID
-    id: strawberry.ID
+    id: relay.NodeID[str]
+    meeting_id: strawberry.ID = raw_id_field("meeting")
     held_on: date
     present: list[Stakeholder]
     agenda: list[str]
     minutes: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JointMeeting:
+        return cls(compound_id=strawberry.ID(row["compound_id"]), id=strawberry.ID(row["meeting_id"]),
+                   held_on=day(row["held_on"]), present=[Stakeholder(p) for p in row["present"]],
+                   agenda=list(row["agenda"]), minutes=row["minutes"])
 
 
 @strawberry.type(description="A figure that differs from the version before")
@@ -678,7 +703,7 @@ class WorkReportVersion:
 
 
 @strawberry.type(description="三报 A station's daily, weekly or monthly report: its versions and today's figures")
-class WorkReport:
+class WorkReport(relay.Node):
     station_id: strawberry.ID
     kind: ReportKind
     period_start: date
@@ -689,6 +714,10 @@ class WorkReport:
     @strawberry.field(description="Submitted at least once (and so locked)")
     def locked(self) -> bool:
         return bool(self.versions)
+
+    @classmethod
+    def resolve_id(cls, root: WorkReport, *, info: strawberry.Info) -> str:
+        return f"{root.station_id}/{root.kind.value}/{root.period_start.isoformat()}"  # a report is its period
 
     @classmethod
     def from_answer(cls, found: dict[str, Any]) -> WorkReport:
@@ -704,8 +733,9 @@ class WorkReport:
 
 
 @strawberry.type(description="志愿服务队: the street's hub team or a community team")
-class VolunteerTeam:
-    id: strawberry.ID
+class VolunteerTeam(relay.Node):
+    id: relay.NodeID[str]
+    team_id: strawberry.ID = raw_id_field("team")
     station_id: strawberry.ID
     name: str
     kind: TeamKind
@@ -713,3 +743,9 @@ class VolunteerTeam:
     formed_on: date
     members: int
     leader_ids: list[strawberry.ID]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> VolunteerTeam:
+        return cls(id=strawberry.ID(row["team_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
+                   kind=TeamKind(row["kind"]), community=row["community"], formed_on=day(row["formed_on"]),
+                   members=row["members"], leader_ids=[strawberry.ID(v) for v in row["leader_ids"]])

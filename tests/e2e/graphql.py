@@ -62,12 +62,12 @@ query($stationId: ID, $token: String) {
   cases(stationId: $stationId, first: 10, consistencyToken: $token) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { id status sessionCount lastSessionOn recipientName station { name code } } }
+    edges { cursor node { caseId status sessionCount lastSessionOn recipientName station { name code } } }
   }
 }"""
 
 CASE = """
-query($id: ID!, $token: String) { case(id: $id, consistencyToken: $token) { id status sessionCount } }"""
+query($id: ID!, $token: String) { case(id: $id, consistencyToken: $token) { caseId status sessionCount } }"""
 
 STATION_MONTH = """
 query($stationId: ID!, $month: String!, $token: String) {

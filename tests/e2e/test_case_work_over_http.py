@@ -61,7 +61,7 @@ async def test_a_case_from_intake_to_closing_shows_in_cases_and_in_the_stations_
 
     assert listed["totalCount"] == 1
     [edge] = listed["edges"]
-    assert edge["node"] == {"id": case["case_id"], "status": "CLOSED", "sessionCount": 3,
+    assert edge["node"] == {"caseId": case["case_id"], "status": "CLOSED", "sessionCount": 3,
                             "lastSessionOn": story_day(17), "recipientName": "叶某",
                             "station": {"name": "HSP街道社工站", "code": "HSP"}}
     assert month == {"month": STORY_MONTH, "openCases": 1, "casesOpened": 1, "casesClosed": 1, "sessionsHeld": 3,
@@ -147,16 +147,16 @@ async def test_cases_page_newest_first_through_cursors(system: System, http: htt
     opened = [await open_case_for(system, station_id) for _ in range(3)]
     await system.read_models_have(opened[-1]["position"])
     page = """query($after: String) { cases(first: 2, after: $after) {
-        totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+        totalCount pageInfo { hasNextPage endCursor } edges { node { caseId } } } }"""
 
     first = (await graphql(http, page, worker(station_id)))["data"]["cases"]
     rest = (await graphql(http, page, worker(station_id), after=first["pageInfo"]["endCursor"]))["data"]["cases"]
     forged = await graphql(http, page, worker(station_id), after="bm90LWEtY3Vyc29y")
 
     newest_first = [o["case_id"] for o in reversed(opened)]
-    assert [e["node"]["id"] for e in first["edges"]] == newest_first[:2]
+    assert [e["node"]["caseId"] for e in first["edges"]] == newest_first[:2]
     assert first["pageInfo"]["hasNextPage"] is True and first["totalCount"] == 3
-    assert [e["node"]["id"] for e in rest["edges"]] == newest_first[2:]
+    assert [e["node"]["caseId"] for e in rest["edges"]] == newest_first[2:]
     assert rest["pageInfo"]["hasNextPage"] is False
     assert forged["errors"][0]["extensions"]["field"] == "after"
 
@@ -197,13 +197,13 @@ async def test_each_case_gets_the_next_number_of_its_stations_register_for_the_y
     opened = [await open_case_for(system, station, opened_on=day) for station, day in (
         (hsp, date(2026, 10, 8)), (hsp, date(2026, 10, 9)), (wy, date(2026, 10, 9)), (hsp, date(2025, 12, 30)))]
     query = """query($number: String, $t: String) {
-        cases(number: $number, consistencyToken: $t) { totalCount edges { node { id number } } } }"""
+        cases(number: $number, consistencyToken: $t) { totalCount edges { node { caseId number } } } }"""
     token = TOKENS.sign([opened[-1]["position"]])
 
     listed = (await graphql(http, query, BUREAU, t=token))["data"]["cases"]
     found = (await graphql(http, query, BUREAU, number=" hsp-2026-0002 "))["data"]["cases"]
 
-    numbers = {e["node"]["id"]: e["node"]["number"] for e in listed["edges"]}
+    numbers = {e["node"]["caseId"]: e["node"]["number"] for e in listed["edges"]}
     assert [numbers[o["case_id"]] for o in opened] == ["HSP-2026-0001", "HSP-2026-0002", "WY-2026-0001",
                                                        "HSP-2025-0001"]
-    assert found == {"totalCount": 1, "edges": [{"node": {"id": opened[1]["case_id"], "number": "HSP-2026-0002"}}]}
+    assert found == {"totalCount": 1, "edges": [{"node": {"caseId": opened[1]["case_id"], "number": "HSP-2026-0002"}}]}

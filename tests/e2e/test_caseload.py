@@ -41,7 +41,7 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
 FLAGGED = """
 query($id: ID!, $t: String) {
   case(id: $id, consistencyToken: $t) { urgentFlag { raisedOn acknowledgedBy acknowledgedOn } }
-  cases(urgentFlagged: true, consistencyToken: $t) { totalCount edges { node { id } } }
+  cases(urgentFlagged: true, consistencyToken: $t) { totalCount edges { node { caseId } } }
   caseload(consistencyToken: $t) { urgent urgentFlagged }
 }"""
 
@@ -65,7 +65,7 @@ async def test_an_urgent_risk_is_flagged_to_the_station_head_until_taken_up(
     lowered = (await graphql(http, FLAGGED, the_head, id=opened["case_id"], t=taken_up["consistencyToken"]))["data"]
 
     assert flagged["case"]["urgentFlag"] == {"raisedOn": "2026-10-02", "acknowledgedBy": None, "acknowledgedOn": None}
-    assert flagged["cases"] == {"totalCount": 1, "edges": [{"node": {"id": opened["case_id"]}}]}
+    assert flagged["cases"] == {"totalCount": 1, "edges": [{"node": {"caseId": opened["case_id"]}}]}
     assert flagged["caseload"] == [{"urgent": 1, "urgentFlagged": 1}]
     assert by_worker["__typename"] == "Forbidden"
     assert taken_up["__typename"] == "CaseChanged"

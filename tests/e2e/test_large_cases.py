@@ -21,7 +21,7 @@ CASE = """query($id: ID!, $after: String) { case(id: $id) { sessionCount present
     sessions(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
                                           edges { cursor node { id heldOn notes } } } } }"""
 CASES = """query($station: ID!) { cases(stationId: $station, first: 20) { totalCount edges { node {
-    id sessionCount presentingProblem sessions(first: 5) { totalCount edges { node { notes } } } } } } }"""
+    caseId sessionCount presentingProblem sessions(first: 5) { totalCount edges { node { notes } } } } } } }"""
 
 
 async def test_a_case_with_200_sessions_of_the_longest_notes_reads_in_pages_as_the_head_and_as_the_bureau(
@@ -46,7 +46,7 @@ async def test_a_case_with_200_sessions_of_the_longest_notes_reads_in_pages_as_t
                                 after=page["pageInfo"]["endCursor"]))["data"]["case"]["sessions"]
         listed = await graphql(http, CASES, reader, station=station_id)
         assert "errors" not in listed, listed["errors"]
-        by_id = {e["node"]["id"]: e["node"] for e in listed["data"]["cases"]["edges"]}
+        by_id = {e["node"]["caseId"]: e["node"] for e in listed["data"]["cases"]["edges"]}
 
         assert first["data"]["case"]["sessionCount"] == page["totalCount"] == SESSIONS
         assert len(page["edges"]) == len(second["edges"]) == 100  # a page fills, however many answers it took

@@ -11,7 +11,7 @@ from tests.support import System, open_case_for, open_station, wait_until, worke
 
 TEAM = """query($station: ID, $left: Boolean!, $t: String) {
   staff(stationId: $station, includeLeft: $left, consistencyToken: $t) { edges { node {
-    id name role stationIds leftOn qualifications { kind obtainedOn }
+    staffId name role stationIds leftOn qualifications { kind obtainedOn }
   } } }
 }"""
 
@@ -57,9 +57,9 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
     assert "HSP-2026-0001" in refused["messageEn"]
     assert transferred["__typename"] == "CaseChanged"
     assert left["__typename"] == "StationWorkRecorded", left
-    assert [e["node"] for e in team_before] == [{"id": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER",
+    assert [e["node"] for e in team_before] == [{"staffId": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER",
                                                 "stationIds": [station_id],
                             "leftOn": None, "qualifications": [{"kind": "ASSISTANT_SOCIAL_WORKER",
                                                                 "obtainedOn": "2023-06-01"}]}]
     assert team_after == []
-    assert [(e["node"]["id"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", story_day(20))]
+    assert [(e["node"]["staffId"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", story_day(20))]

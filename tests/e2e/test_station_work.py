@@ -184,14 +184,14 @@ async def test_the_resource_map_shows_what_used_each_resource_and_its_sealed_con
     both = await record(http, me, "useResource", "UseResourceInput", resourceId=resource_id, projectId=project_id,
                         activityId=str(uuid.uuid4()))
     query = """query($t: String) { resources(consistencyToken: $t) { edges { node {
-        id name kind offers contact usedBy { projectId activityId } } } } }"""
+        resourceId name kind offers contact usedBy { projectId activityId } } } } }"""
 
     answer = await graphql(http, query, me, t=used["consistencyToken"])
     mine = [e["node"] for e in answer["data"]["resources"]["edges"]]
     theirs = (await graphql(http, query, worker(other, "w-wy")))["data"]["resources"]["edges"]
     stored = await system.activities.pool.fetchval("SELECT data::text FROM events WHERE type = 'ResourceMapped'")
 
-    assert mine == [{"id": resource_id, "name": "一力社区党群服务中心", "kind": "VENUE",
+    assert mine == [{"resourceId": resource_id, "name": "一力社区党群服务中心", "kind": "VENUE",
                      "offers": "周末活动室（40 人）", "contact": "张主任 13700002222",
                      "usedBy": [{"projectId": project_id, "activityId": None}]}]
     assert theirs == []

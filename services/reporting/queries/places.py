@@ -32,7 +32,16 @@ async def _compounds_of(pool: asyncpg.Pool, ids: list[str], request: RequestCont
 
 
 async def compounds(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """The residential compounds of a station's street, by community."""
+    """The residential compounds of a station's street, by community; or the one compound asked for by id, if
+    it is in the street of a station the caller sees."""
+    compound_id = body.get("compound_id")
+    if compound_id is not None:
+        rows = await pool.fetch(
+            "SELECT DISTINCT p.compound_id, p.name, c.name AS community FROM compounds p"
+            " JOIN communities c USING (community_id) JOIN stations s ON s.street_id = p.street_id"
+            " WHERE p.compound_id = $1 AND ($2::text[] IS NULL OR s.station_id = ANY($2))",
+            str(compound_id), visible_stations(request.actor))
+        return {"compounds": [dict(r) for r in rows]}
     station_id = str(body.get("station_id", ""))
     require_visible(request.actor, station_id)
     return {"compounds": (await _compounds_of(pool, [station_id], request))[station_id]}

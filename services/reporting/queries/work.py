@@ -163,8 +163,9 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
     return await paged(
         pool, body, "activity", "SELECT * FROM activities",
-        f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5",
-        [*scope_args(request.actor, body), body.get("project_id"), start, end])
+        f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5"
+        " AND ($6::text IS NULL OR activity_id = $6)",
+        [*scope_args(request.actor, body), body.get("project_id"), start, end, body.get("activity_id")])
 
 
 async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -172,15 +173,16 @@ async def publicity(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
     return await paged(
         pool, body, "publicity", "SELECT * FROM publicity",
         f"{station_scope()} AND ($3::text IS NULL OR level = $3)"
-        " AND ($4::int IS NULL OR extract(year FROM published_on) = $4)",
-        [*scope_args(request.actor, body), body.get("level"), body.get("year")])
+        " AND ($4::int IS NULL OR extract(year FROM published_on) = $4) AND ($5::text IS NULL OR item_id = $5)",
+        [*scope_args(request.actor, body), body.get("level"), body.get("year"), body.get("item_id")])
 
 
 async def surveys(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Needs-research campaigns, latest recorded first (Relay page)."""
     return await paged(pool, body, "survey", "SELECT seq, survey_id, station_id, title, method, starts_on, ends_on,"
-                       " distributed, returned, needs::text FROM surveys", station_scope(),
-                       scope_args(request.actor, body))
+                       " distributed, returned, needs::text FROM surveys",
+                       f"{station_scope()} AND ($3::text IS NULL OR survey_id = $3)",
+                       [*scope_args(request.actor, body), body.get("survey_id")])
 
 
 def _month(body: dict[str, Any]) -> tuple[str, date, date]:
@@ -266,8 +268,8 @@ async def staff(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContex
         "  'certificate_number', q.certificate_number) ORDER BY q.obtained_on), '[]')::text"
         "  FROM staff_qualifications q WHERE q.staff_id = s.staff_id) AS qualifications FROM staff s",
         "($1::text[] IS NULL OR s.station_ids && $1) AND ($2::text IS NULL OR $2 = ANY(s.station_ids))"
-        " AND ($3 OR s.left_on IS NULL)",
-        [*scope_args(request.actor, body), bool(body.get("include_left"))], seq="s.seq")
+        " AND ($3 OR s.left_on IS NULL) AND ($4::text IS NULL OR s.staff_id = $4)",
+        [*scope_args(request.actor, body), bool(body.get("include_left")), body.get("staff_id")], seq="s.seq")
 
 
 async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -278,8 +280,8 @@ async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
         "SELECT r.*, (SELECT coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id',"
         " u.activity_id, 'used_on', u.used_on) ORDER BY u.used_on), '[]')::text FROM resource_uses u"
         " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
-        f"{station_scope('r.')} AND ($3::text IS NULL OR r.kind = $3)",
-        [*scope_args(request.actor, body), body.get("kind")], seq="r.seq")
+        f"{station_scope('r.')} AND ($3::text IS NULL OR r.kind = $3) AND ($4::text IS NULL OR r.resource_id = $4)",
+        [*scope_args(request.actor, body), body.get("kind"), body.get("resource_id")], seq="r.seq")
 
 
 async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -288,7 +290,8 @@ async def supervisions(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         pool, body, "supervision",
         "SELECT v.*, (SELECT coalesce(json_agg(a ORDER BY a.action_id), '[]')::text FROM supervision_actions a"
         " WHERE a.supervision_id = v.supervision_id) AS actions FROM supervisions v",
-        f"{station_scope('v.')}", scope_args(request.actor, body), seq="v.seq")
+        f"{station_scope('v.')} AND ($3::text IS NULL OR v.supervision_id = $3)",
+        [*scope_args(request.actor, body), body.get("supervision_id")], seq="v.seq")
 
 
 async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -299,7 +302,8 @@ async def meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " WHERE s.meeting_id = m.meeting_id AND ($1::text[] IS NULL OR s.station_id = ANY($1))) AS station_ids"
         " FROM meetings m",
         "EXISTS (SELECT 1 FROM meeting_stations s WHERE s.meeting_id = m.meeting_id AND"
-        f" {station_scope('s.')})", scope_args(request.actor, body), seq="m.seq")
+        f" {station_scope('s.')}) AND ($3::text IS NULL OR m.meeting_id = $3)",
+        [*scope_args(request.actor, body), body.get("meeting_id")], seq="m.seq")
 
 
 _VOLUNTEER = """
@@ -354,9 +358,9 @@ async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
         " AS activities, (SELECT coalesce(sum(participants), 0) FROM organisation_activities a"
         " WHERE a.organisation_id = o.organisation_id) AS participants FROM organisations o",
         f"{station_scope('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
-        " AND ($5::text IS NULL OR o.status = $5)",
+        " AND ($5::text IS NULL OR o.status = $5) AND ($6::text IS NULL OR o.organisation_id = $6)",
         [*scope_args(request.actor, body), body.get("community"), body.get("type"),
-         body.get("status")], seq="o.seq")
+         body.get("status"), body.get("organisation_id")], seq="o.seq")
 
 
 async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -376,16 +380,16 @@ async def compound_issues(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         "SELECT i.*, g.property_company, (i.status NOT IN ('resolved', 'escalated') AND i.due_on < $4) AS overdue"
         " FROM compound_issues i JOIN governance g USING (compound_id)",
         f"{station_scope('i.')} AND ($3::text IS NULL OR i.compound_id = $3) AND (NOT $5 OR i.status NOT IN"
-        " ('resolved', 'escalated'))",
+        " ('resolved', 'escalated')) AND ($6::text IS NULL OR i.issue_id = $6)",
         [*scope_args(request.actor, body), body.get("compound_id"), as_of(body),
-         bool(body.get("open_only"))], seq="i.seq")
+         bool(body.get("open_only")), body.get("issue_id")], seq="i.seq")
 
 
 async def joint_meetings(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     rows = await pool.fetch(
         f"SELECT * FROM joint_meetings WHERE {station_scope()} AND ($3::text IS NULL OR compound_id = $3)"
-        " ORDER BY held_on DESC, meeting_id", *scope_args(request.actor, body),
-        body.get("compound_id"))
+        " AND ($4::text IS NULL OR meeting_id = $4) ORDER BY held_on DESC, meeting_id",
+        *scope_args(request.actor, body), body.get("compound_id"), body.get("meeting_id"))
     return {"meetings": [dict(r) for r in rows]}
 
 
@@ -445,6 +449,6 @@ async def volunteer_teams(pool: asyncpg.Pool, body: dict[str, Any], request: Req
         "SELECT t.*, (SELECT count(*) FROM volunteer_team_members m WHERE m.team_id = t.team_id) AS members,"
         " (SELECT coalesce(array_agg(m.volunteer_id ORDER BY m.joined_on), '{}') FROM volunteer_team_members m"
         "  WHERE m.team_id = t.team_id AND m.leader) AS leader_ids"
-        f" FROM volunteer_teams t WHERE {station_scope('t.')} ORDER BY t.kind, t.name",
-        *scope_args(request.actor, body))
+        f" FROM volunteer_teams t WHERE {station_scope('t.')} AND ($3::text IS NULL OR t.team_id = $3)"
+        " ORDER BY t.kind, t.name", *scope_args(request.actor, body), body.get("team_id"))
     return {"teams": [dict(r) for r in rows]}

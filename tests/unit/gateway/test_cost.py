@@ -91,3 +91,11 @@ def test_every_query_the_repository_sends_is_under_the_cost_limit(where: str, te
         name = getattr(getattr(operation, "name", None), "value", None)
         if getattr(operation, "operation", None) is not None:
             assert query_cost(SCHEMA, document, name, {}) <= MAX_COST, where
+
+
+def test_nodes_count_a_row_per_id_given_in_the_document_or_a_variable() -> None:
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Case { sessions(first: 100) { totalCount } } } }"
+
+    assert cost('{ nodes(ids: ["a", "b", "c"]) { id } }') == 3
+    assert cost(query, ids=["a"] * 100) == 100 + 100 * 100 > MAX_COST
+    assert cost('{ node(id: "a") { id ... on Case { sessions(first: 100) { totalCount } } } }') == 100
