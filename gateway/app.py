@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,13 +17,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.exports.links import ExportStore
+from gateway.http_spec import GRAPHQL_RESPONSE, STATUS_KEY, answered, http_refusal, preferred_media_type
 from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
+from gateway.refusals import refusal_body
 from gateway.schema import schema
 from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
@@ -68,7 +73,7 @@ class GatewaySettings:
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with hemiao's typed context."""
+    """Strawberry's ASGI app with hemiao's typed context, answering as the GraphQL-over-HTTP spec says."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
@@ -86,6 +91,32 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         return Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
                        response=response, exports=self.exports, tokens=self.tokens, waits=self.waits,
                        production=self.settings.production)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The answer's body, and (kept in the request's scope) its status for the client's media type."""
+        body = await super().process_result(request, result)
+        request.scope[STATUS_KEY] = answered(body, preferred_media_type(request.headers.get("accept")))  # type: ignore[arg-type]
+        return body
+
+    async def run(self, request: Request | WebSocket, context: Context | None = None,  # type: ignore[override]
+                  root_value: None = None) -> Response | WebSocket:
+        """The answer with the spec's status and media type; a request refused before GraphQL runs answered as
+        a coded, bilingual GraphQL error rather than strawberry's plain English text."""
+        if isinstance(request, WebSocket):
+            return await super().run(request)
+        media_type = preferred_media_type(request.headers.get("accept"))
+        try:
+            response = await super().run(request)
+        except HTTPException as refused:
+            status, error = http_refusal(refused.status_code, refused.reason)
+            headers = {"allow": "GET, POST"} if status == 405 else {}
+            return Response(refusal_body(error), status_code=status, headers=headers,
+                            media_type=f"{media_type}; charset=utf-8")
+        status = request.scope.pop(STATUS_KEY, None)
+        if status is not None and media_type == GRAPHQL_RESPONSE:
+            response.status_code = status
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        return response
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
