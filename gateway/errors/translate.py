@@ -13,7 +13,7 @@ from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
 from gateway.errors.validation import TEMPLATES, q, suggestions_zh, translated_validation
-from gateway.guards import hides_schema
+from gateway.guards import hides_schema, is_unexpected
 from gateway.refusals import recoded
 
 TOKENS = re.compile(r"Document contains more than (\d+) tokens")
@@ -21,7 +21,7 @@ DEPTH = re.compile(r"'([^']*)' exceeds maximum operation depth of (\d+)")
 ALIASES = re.compile(r"(\d+) aliases found. Allowed: (\d+)")
 VARIABLE = re.compile(r"^Variable '\$([^']*)'")
 ENUM = re.compile(r"Value '([^']*)' does not exist in '([^']*)' enum")
-AT = re.compile(r" at '([^']*)'")
+AT = re.compile(r" at '?\.?([\w.\[\]]+)'?[:;]")
 
 
 class _Reporting:
@@ -54,7 +54,7 @@ def _bilingual(rule: type[ASTValidationRule], suggest: bool) -> type[ASTValidati
 def coded(error: GraphQLError, *, suggest: bool) -> GraphQLError:
     """The error with a code and both languages, as it is when it has a code already (or is unexpected: those
     are masked as `internal`)."""
-    if (error.extensions or {}).get("code") or error.original_error is not None:
+    if (error.extensions or {}).get("code") or is_unexpected(error):
         return error
     message = error.message
     place = f"（第 {error.locations[0].line} 行第 {error.locations[0].column} 列）" if error.locations else ""
