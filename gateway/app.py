@@ -113,9 +113,10 @@ class HemiaoGraphQL(GraphQL[Context, None]):
             return Response(refusal_body(error), status_code=status, headers=headers,
                             media_type=f"{media_type}; charset=utf-8")
         status = request.scope.pop(STATUS_KEY, None)
-        if status is not None and media_type == GRAPHQL_RESPONSE:
-            response.status_code = status
-            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        if status is not None:  # a GraphQL answer (not GraphiQL's page)
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+            if media_type == GRAPHQL_RESPONSE:
+                response.status_code = status
         return response
 
 

@@ -59,6 +59,10 @@ TEMPLATES: dict[str, Template] = {
     "VariablesAreInputTypesRule": Template(INVALID, lambda n: f"变量{q(n[0])}的类型{q(n[1])}不是输入类型"),
     "VariablesInAllowedPositionRule": Template(
         INVALID, lambda n: f"变量{q(n[0])}的类型{q(n[1])}不能用在需要类型{q(_first(n[2:], '?'))}的位置"),
+    "DeferStreamDirectiveLabel": Template(INVALID, lambda n: "延迟或流式指令的标签须是唯一的静态字符串"),
+    "DeferStreamDirectiveOnRootField": Template(INVALID, lambda n: "延迟或流式指令不能用在根字段上"),
+    "DeferStreamDirectiveOnValidOperationsRule": Template(INVALID, lambda n: "订阅中不能使用延迟或流式指令"),
+    "StreamDirectiveOnListField": Template(INVALID, lambda n: "流式指令只能用在列表字段上"),
     "NoSchemaIntrospectionCustomRule": Template(
         "introspection_disabled", lambda n: "生产环境中未登录的调用方不能查询接口结构（内省），请先登录"),
     "MaxIntrospectionDepthRule": Template("query_too_deep", lambda n: "内省查询嵌套过深"),
