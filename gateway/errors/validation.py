@@ -95,7 +95,7 @@ def suggestions_zh(message: str) -> tuple[str, str]:
     if found is None:
         return message, ""
     names = NAME.findall(found.group(1))
-    return message[:found.start()] + ".", ("，是否想用：" + "、".join(q(n) for n in names)) if names else ""
+    return message[:found.start()], ("，是否想用：" + "、".join(q(n) for n in names)) if names else ""
 
 
 def translated_validation(rule: str, message: str, *, suggest: bool) -> tuple[str, str, str]:

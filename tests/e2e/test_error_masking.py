@@ -46,7 +46,8 @@ async def test_in_development_anyone_may_introspect_and_is_told_what_they_may_ha
     typo = await graphql(http, TYPO)
 
     assert introspected == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
-    assert typo["errors"][0]["extensions"]["messageEn"] == "Cannot query field 'stationz' on type 'Query'. Did you mean 'stations'?"
+    assert typo["errors"][0]["extensions"]["messageEn"] == (
+        "Cannot query field 'stationz' on type 'Query'. Did you mean 'stations'?")
 
 
 async def test_in_production_an_anonymous_caller_may_not_introspect_nor_is_told_the_field_names(
