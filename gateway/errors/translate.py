@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from graphql import GraphQLError, ValidationContext
@@ -44,6 +45,12 @@ def _bilingual(rule: type[ASTValidationRule], suggest: bool) -> type[ASTValidati
     name = rule.__name__
     if name not in TEMPLATES and name != "ValuesOfCorrectTypeRule":
         return rule
+    return _translating(rule, suggest)
+
+
+@cache  # graphql-core's rules, twice each at most: one class each, not one per request
+def _translating(rule: type[ASTValidationRule], suggest: bool) -> type[ASTValidationRule]:
+    name = rule.__name__
 
     def __init__(self: ASTValidationRule, context: ValidationContext) -> None:
         rule.__init__(self, _Reporting(context, name, suggest))  # type: ignore[arg-type]

@@ -4,12 +4,15 @@ another station's records. The Chinese message holds no English: only quoted ide
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+import websockets
 
 from shared.auth import issue_token
 from tests.clock import story_day
@@ -138,3 +141,19 @@ async def test_another_stations_month_is_refused_as_forbidden_in_both_languages(
                          month=story_day(1)[:7])
 
     the_error(body, "forbidden")
+
+
+async def test_a_subscription_with_a_mistake_answers_its_code_in_both_languages_over_the_websocket(
+        http: httpx.AsyncClient) -> None:
+    url = str(http.base_url.join("/graphql")).replace("http://", "ws://")
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init",
+                                  "payload": {"Authorization": f"Bearer {token_for(worker('s-1'))}"}}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), timeout=10))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": "subscription { stationFeed { eventTipe } }"}}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+
+    assert answer["type"] == "error", answer
+    error = the_error({"errors": answer["payload"]}, "invalid_query")
+    assert "“eventTipe”" in error["extensions"]["messageZh"]
