@@ -13,7 +13,7 @@ from graphql import GraphQLError, ValidationContext
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
-from gateway.errors.validation import TEMPLATES, q, suggestions_zh, translated_validation
+from gateway.errors.validation import SCALAR, TEMPLATES, q, suggestions_zh, translated_validation
 from gateway.guards import hides_schema, is_unexpected
 from gateway.refusals import recoded
 
@@ -22,6 +22,7 @@ DEPTH = re.compile(r"'([^']*)' exceeds maximum operation depth of (\d+)")
 ALIASES = re.compile(r"(\d+) aliases found. Allowed: (\d+)")
 VARIABLE = re.compile(r"^Variable '\$([^']*)'")
 ENUM = re.compile(r"Value '([^']*)' does not exist in '([^']*)' enum")
+REQUIRED = re.compile(r"Expected a value of non-null type '([^']*)' to be provided")
 AT = re.compile(r" at '?\.?([\w.\[\]]+)'?[:;]")
 
 
@@ -94,10 +95,14 @@ def _variable(error: GraphQLError, name: str, suggest: bool) -> GraphQLError:
     if enum := ENUM.search(message):
         return recoded(error, "unknown_enum_value", f"{where}：{q(enum.group(1))}不是枚举{q(enum.group(2))}的取值之一"
                        + (hint if suggest else ""), message if suggest else bare, variable=name)
-    if "was not provided" in message:
-        zh = f"缺少必填变量{q('$' + name)}"
+    required = REQUIRED.search(message)
+    scalar = SCALAR.search(message)
+    if "was not provided" in message or required:
+        zh = f"缺少必填变量{q('$' + name)}" + (f"（类型为{q(required.group(1))}）" if required else "")
     elif "must not be null" in message:
         zh = f"变量{q('$' + name)}不能为空值"
+    elif scalar:
+        zh = f"{where}的值不符合类型{q(scalar.group(1))}"
     else:
         zh = f"{where}的值不正确"
     return recoded(error, "invalid_variables", zh + (hint if suggest else ""), message if suggest else bare,

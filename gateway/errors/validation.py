@@ -10,6 +10,8 @@ from dataclasses import dataclass
 SUGGESTIONS = re.compile(r"\s*Did you mean (.*)\?\s*$", re.DOTALL)
 """graphql-core ends a message with its suggestions: they reveal the schema, so production hides them."""
 NAME = re.compile(r"'([^']*)'")
+SCALAR = re.compile(r"\b(\w+) cannot represent")
+"""A scalar's own refusal of a value: 'Int cannot represent non-integer value: "ten"'."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def value_zh(message: str, names: list[str]) -> tuple[str, str]:
     unknown = re.search(r"Field '([^']*)' is not defined by type '([^']*)'", message)
     if unknown:
         return "invalid_value", f"输入类型{q(unknown.group(2))}没有字段{q(unknown.group(1))}"
-    expected = re.search(r"Expected value of type '([^']*)'", message)
+    expected = re.search(r"Expected value of type '([^']*)'", message) or SCALAR.search(message)
     if expected:
         return "invalid_value", f"值不符合类型{q(expected.group(1))}"
     return "invalid_value", "参数值不正确"

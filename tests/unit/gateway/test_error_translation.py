@@ -52,6 +52,10 @@ def test_a_syntax_error_keeps_its_place_and_says_it_in_chinese() -> None:
     ("Syntax Error: Document contains more than 2000 tokens. Parsing aborted.", "too_many_tokens",
      "查询文档的词法单元超过 2000 个，请精简查询"),
     ("Variable '$n' of required type 'Int!' was not provided.", "invalid_variables", "缺少必填变量“$n”"),
+    ("Variable '$n' has invalid value: Expected a value of non-null type 'Int!' to be provided.",
+     "invalid_variables", "缺少必填变量“$n”（类型为“Int!”）"),
+    ("Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'", "invalid_variables",
+     "变量“$n”的值不符合类型“Int”"),
     ("Variable '$input' got invalid value 'X' at 'input.mode'; Value 'X' does not exist in 'SessionMode' enum.",
      "unknown_enum_value", "变量“$input”的“input.mode”：“X”不是枚举“SessionMode”的取值之一"),
 ])
