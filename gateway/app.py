@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import quote
 
 from cross_web import HTTPException
@@ -19,6 +20,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
@@ -95,18 +97,19 @@ class HemiaoGraphQL(GraphQL[Context, None]):
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """The answer's body, and (kept in the request's scope) its status for the client's media type."""
         body = await super().process_result(request, result)
-        request.scope[STATUS_KEY] = answered(body, preferred_media_type(request.headers.get("accept")))  # type: ignore[arg-type]
+        media_type = preferred_media_type(request.headers.get("accept"))
+        request.scope[STATUS_KEY] = answered(cast(dict[str, Any], body), media_type)
         return body
 
-    async def run(self, request: Request | WebSocket, context: Context | None = None,  # type: ignore[override]
-                  root_value: None = None) -> Response | WebSocket:
+    async def run(self, request: Request | WebSocket, context: Context = UNSET,  # type: ignore[override]
+                  root_value: None = UNSET) -> Response | WebSocket:
         """The answer with the spec's status and media type; a request refused before GraphQL runs answered as
         a coded, bilingual GraphQL error rather than strawberry's plain English text."""
         if isinstance(request, WebSocket):
-            return await super().run(request)
+            return await super().run(request, context, root_value)
         media_type = preferred_media_type(request.headers.get("accept"))
         try:
-            response = await super().run(request)
+            response = await super().run(request, context, root_value)
         except HTTPException as refused:
             status, error = http_refusal(refused.status_code, refused.reason)
             headers = {"allow": "GET, POST"} if status == 405 else {}
