@@ -7,8 +7,10 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any, cast
 from urllib.parse import quote
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,7 +18,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
@@ -24,9 +29,11 @@ from gateway.context import Context
 from gateway.cors import cors, parse_origins
 from gateway.exports.links import ExportStore
 from gateway.graphiql import ASSETS_ROUTE, graphiql_page, serve_asset
+from gateway.http_spec import GRAPHQL_RESPONSE, STATUS_KEY, answered, http_refusal, preferred_media_type
 from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
 from gateway.persisted import Mode, PersistedQueries, load_manifest
+from gateway.refusals import refusal_body
 from gateway.schema import MAX_QUERY_CHARS, schema
 from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
@@ -104,7 +111,8 @@ def persisted_queries(settings: GatewaySettings) -> PersistedQueries:
 
 
 class HemiaoGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with hemiao's typed context, and hemiao's own GraphiQL page instead of Strawberry's."""
+    """Strawberry's ASGI app with hemiao's typed context, hemiao's own GraphiQL page instead of Strawberry's,
+    answering as the GraphQL-over-HTTP spec says."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         # the CORS origins may open the WebSocket too (a browser sends no preflight for it)
@@ -134,6 +142,34 @@ class HemiaoGraphQL(GraphQL[Context, None]):
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Not for a GET that sends only a persisted query's hash (Apollo's GET has no `query` either)."""
         return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The answer's body, and (kept in the request's scope) its status for the client's media type."""
+        body = await super().process_result(request, result)
+        media_type = preferred_media_type(request.headers.get("accept"))
+        request.scope[STATUS_KEY] = answered(cast(dict[str, Any], body), media_type)
+        return body
+
+    async def run(self, request: Request | WebSocket, context: Context = UNSET,  # type: ignore[override]
+                  root_value: None = UNSET) -> Response | WebSocket:
+        """The answer with the spec's status and media type; a request refused before GraphQL runs answered as
+        a coded, bilingual GraphQL error rather than strawberry's plain English text."""
+        if isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        media_type = preferred_media_type(request.headers.get("accept"))
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as refused:
+            status, error = http_refusal(refused.status_code, refused.reason)
+            headers = {"allow": "GET, POST"} if status == 405 else {}
+            return Response(refusal_body(error), status_code=status, headers=headers,
+                            media_type=f"{media_type}; charset=utf-8")
+        status = request.scope.pop(STATUS_KEY, None)
+        if status is not None:  # a GraphQL answer (not GraphiQL's page)
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+            if media_type == GRAPHQL_RESPONSE:
+                response.status_code = status
+        return response
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:

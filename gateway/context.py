@@ -29,9 +29,9 @@ from shared.runtime import ServiceClient
 def graphql_error(error: DomainError) -> GraphQLError:
     """A domain refusal as a GraphQL error with its code, field and both messages in `extensions`."""
     data = error.as_dict()
-    return GraphQLError(error.message.zh, extensions={"code": data["code"], "field": data["field"],
-                                                      "messageZh": data["message_zh"],
-                                                      "messageEn": data["message_en"]})
+    return GraphQLError(f"{error.message.zh} / {error.message.en}", extensions={
+        "code": data["code"], "field": data["field"], "messageZh": data["message_zh"],
+        "messageEn": data["message_en"]})
 
 
 @dataclass

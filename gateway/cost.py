@@ -136,7 +136,7 @@ class CostLimit(SchemaExtension):
         if cost > MAX_COST:
             # a result set before execution is answered as it is: no resolver runs
             context.result = GraphQLExecutionResult(data=None, errors=[refusal(
-                "query_too_costly", f"查询可能返回 {cost} 条记录，超过上限 {MAX_COST}，请减小 first 或分开查询",
+                "query_too_costly", f"查询可能返回 {cost} 条记录，超过上限 {MAX_COST}，请减小“first”或分开查询",
                 f"The query may ask for {cost} nodes, over the limit of {MAX_COST}; ask for smaller pages "
                 "or split it", cost=cost, limit=MAX_COST)])
         yield

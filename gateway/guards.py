@@ -3,7 +3,6 @@ and, in production, no introspection or field suggestions for anonymous callers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -14,8 +13,6 @@ from gateway.refusals import refusal
 
 INTERNAL_ZH = "服务内部出错"
 INTERNAL_EN = "Internal error"
-SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
-"""graphql-core ends a message with its suggestions (' Did you mean …?'): they reveal the schema."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -56,23 +53,16 @@ def _anonymous(context: object) -> bool:
     return False
 
 
+def hides_schema(context: object) -> bool:
+    """In production (the Context says so), an anonymous caller is told nothing of what the schema holds."""
+    return bool(getattr(context, "production", False)) and _anonymous(context)
+
+
 class HideSchemaFromAnonymous(SchemaExtension):
-    """In production (the Context says so), an anonymous caller gets no introspection and no suggestions."""
+    """In production, an anonymous caller gets no introspection (and, from gateway/errors, no suggestions)."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        hide = bool(getattr(context.context, "production", False)) and _anonymous(context.context)
-        if hide:
+        if hides_schema(context.context):
             context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
         yield
-        result = context.result
-        if hide and result is not None and result.errors:
-            result.errors = [_without_suggestions(e) for e in result.errors]
-
-
-def _without_suggestions(error: GraphQLError) -> GraphQLError:
-    message = SUGGESTION.sub("", error.message)
-    if message == error.message:
-        return error
-    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, original_error=error.original_error, extensions=error.extensions)

@@ -16,3 +16,10 @@ def refusal(code: str, zh: str, en: str, **extensions: Any) -> GraphQLError:
 def refusal_body(error: GraphQLError) -> bytes:
     """A GraphQL-shaped JSON answer holding only this error, for refusals made before GraphQL runs."""
     return json.dumps({"errors": [error.formatted]}, ensure_ascii=False).encode()
+
+
+def recoded(error: GraphQLError, code: str, zh: str, en: str, **extensions: Any) -> GraphQLError:
+    """`error` where it was (locations, path), saying `zh / en` with the code and both messages."""
+    told = refusal(code, zh, en, **extensions)
+    return GraphQLError(told.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=error.original_error, extensions=told.extensions)

@@ -16,6 +16,7 @@ from strawberry.types.execution import PreExecutionError
 from gateway.budget import PENALTY, charge
 from gateway.consistency import ConsistencyReport
 from gateway.cost import CostLimit
+from gateway.errors.translate import BilingualErrors
 from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
 from gateway.input_guard import InputGuard
 from gateway.metrics import OperationMetrics
@@ -353,6 +354,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     lambda: MaxTokensLimiter(max_token_count=2000),
     CostLimit,
     HideSchemaFromAnonymous,
+    BilingualErrors,  # after every extension that adds validation rules; its answers pass MaskInternalErrors
     MaskInternalErrors,
 ]
 """Every request's extensions, each made anew per request (a class or a factory): add one by appending."""

@@ -14,21 +14,69 @@ from shared.contracts.errors import DomainError, Message
 
 
 class Unauthenticated(DomainError):
+    """No token at all: the caller has not signed in. Its subclasses say what is wrong with a token given."""
+
     code = "unauthenticated"
 
-    def __init__(self, reason_en: str, reason_zh: str | None = None) -> None:
-        super().__init__(Message(zh=f"身份令牌无效：{reason_zh or reason_en}", en=f"Invalid token: {reason_en}"),
+    def __init__(self, message: Message | None = None) -> None:
+        super().__init__(message or Message(zh="请先登录：请求未携带身份令牌",
+                                            en="Sign in first: the request carries no bearer token"),
                          field="Authorization")
 
 
-class StationScopeInvalid(Unauthenticated):
+class InvalidToken(Unauthenticated):
+    """A token that does not verify: malformed, signed by another key, for another audience or issuer."""
+
+    code = "invalid_token"
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(Message(zh=f"身份令牌无效：{reason.zh}，请重新登录",
+                                 en=f"Invalid token: {reason.en}; sign in again"))
+
+
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="身份令牌已过期，请重新登录", en="The token has expired; sign in again"))
+
+
+class UnknownRole(Unauthenticated):
+    code = "unknown_role"
+
+    def __init__(self, role: object) -> None:
+        super().__init__(Message(zh=f"身份令牌中的角色“{role}”不存在，请联系管理员重新签发",
+                                 en=f"The token's role '{role}' is not one hemiao knows; ask for a new token"))
+
+
+class StationScopeInvalid(InvalidToken):
     """A token of a station role that claims every station: refused, not narrowed, so that a wrongly issued
     token is found at once rather than seeing nothing."""
 
     def __init__(self, role: Role) -> None:
-        super().__init__(f"the station scope is not valid: a {role.value} token lists its stations, it cannot"
-                         ' cover every one ("*")',
-                         f"令牌的站点范围无效，{role.value} 角色的令牌须列出其社工站，不能是全部站点（“*”）")
+        super().__init__(Message(
+            zh=f"令牌的站点范围无效，“{role.value}”角色的令牌须列出其社工站，不能是全部站点（“*”）",
+            en=f"the station scope is not valid: a {role.value} token lists its stations, it cannot"
+               ' cover every one ("*")'))
+
+
+_WHY_INVALID: tuple[tuple[type[Exception], Message], ...] = (
+    (jwt.InvalidSignatureError, Message(zh="签名不符", en="its signature does not verify")),
+    (jwt.InvalidAudienceError, Message(zh="令牌不是签发给本系统的", en="it was not issued for this service")),
+    (jwt.InvalidIssuerError, Message(zh="签发方不受信任", en="its issuer is not trusted")),
+    (jwt.ImmatureSignatureError, Message(zh="令牌尚未生效", en="it is not valid yet")),
+    (jwt.MissingRequiredClaimError, Message(zh="缺少必需的声明", en="it lacks a required claim")),
+    (jwt.DecodeError, Message(zh="格式不正确，无法解析", en="it is malformed and cannot be decoded")),
+    (jwt.PyJWKClientError, Message(zh="找不到验证它的公钥", en="no signing key verifies it")),
+)
+"""Why a token does not verify, in words a user can read (never the library's exception class)."""
+
+
+def _why_invalid(error: Exception) -> Message:
+    for kind, reason in _WHY_INVALID:
+        if isinstance(error, kind):
+            return reason
+    return Message(zh="无法验证", en="it does not verify")
 
 
 def issue_token(secret: str, actor: Actor, *, ttl_seconds: int = 30 * 24 * 3600,
@@ -49,7 +97,7 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
 def verify_token(token: str | None, settings: AuthSettings) -> Actor:
     """The actor a token names, or Unauthenticated saying what is wrong with it."""
     if not token:
-        raise Unauthenticated("missing bearer token")
+        raise Unauthenticated()
     try:
         if settings.jwks_url:
             key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
@@ -59,15 +107,19 @@ def verify_token(token: str | None, settings: AuthSettings) -> Actor:
             assert settings.secret is not None
             claims = jwt.decode(token, settings.secret, algorithms=["HS256"], audience=settings.audience,
                                 issuer=settings.issuer, options={"require": ["exp", "sub", "role"]})
-        stations = claims.get("stations", [])
-        if not isinstance(stations, list):
-            raise Unauthenticated("stations must be a list")
-        actor = Actor(subject=str(claims["sub"]), name=str(claims.get("name", claims["sub"])),
-                      role=Role(claims["role"]), station_ids=tuple(str(s) for s in stations))
     except jwt.ExpiredSignatureError as error:
-        raise Unauthenticated("token expired") from error
-    except (jwt.InvalidTokenError, ValueError, KeyError) as error:
-        raise Unauthenticated(type(error).__name__) from error
+        raise TokenExpired() from error
+    except (jwt.InvalidTokenError, jwt.PyJWKClientError, ValueError) as error:
+        raise InvalidToken(_why_invalid(error)) from error
+    stations = claims.get("stations", [])
+    if not isinstance(stations, list) or "sub" not in claims or "role" not in claims:
+        raise InvalidToken(Message(zh="站点列表或声明的格式不正确", en="its claims are malformed"))
+    try:
+        role = Role(claims["role"])
+    except ValueError as error:
+        raise UnknownRole(claims["role"]) from error
+    actor = Actor(subject=str(claims["sub"]), name=str(claims.get("name", claims["sub"])), role=role,
+                  station_ids=tuple(str(s) for s in stations))
     if ALL_STATIONS in actor.station_ids and actor.role not in DISTRICT_WIDE:
         raise StationScopeInvalid(actor.role)
     return actor

@@ -109,7 +109,7 @@ async def test_a_plan_or_a_closing_waiting_for_approval_over_seven_days_is_overd
     assert over == {"overdue": [{"caseId": planned["case_id"], "kind": "PLAN_AWAITING_APPROVAL",
                                  "since": today.isoformat()}],
                     "caseload": [{"awaitingApproval": 1, "overdue": 1}]}
-    assert bad["errors"][0]["message"].startswith("Variable '$asOf'")
+    assert bad["errors"][0]["extensions"]["messageEn"].startswith("Variable '$asOf'")
 
 
 async def test_a_stations_open_cases_are_counted_by_stage_risk_and_category(

@@ -46,7 +46,8 @@ async def test_in_development_anyone_may_introspect_and_is_told_what_they_may_ha
     typo = await graphql(http, TYPO)
 
     assert introspected == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
-    assert typo["errors"][0]["message"] == "Cannot query field 'stationz' on type 'Query'. Did you mean 'stations'?"
+    assert typo["errors"][0]["extensions"]["messageEn"] == (
+        "Cannot query field 'stationz' on type 'Query'. Did you mean 'stations'?")
 
 
 async def test_in_production_an_anonymous_caller_may_not_introspect_nor_is_told_the_field_names(
@@ -63,6 +64,6 @@ async def test_in_production_an_anonymous_caller_may_not_introspect_nor_is_told_
         assert "data" not in refused or refused["data"] is None
         assert "introspection" in refused["errors"][0]["message"]
         assert "Query" not in str(refused)
-    assert [e["message"] for e in typo["errors"]] == ["Cannot query field 'stationz' on type 'Query'."]
+    assert [e["extensions"]["messageEn"] for e in typo["errors"]] == ["Cannot query field 'stationz' on type 'Query'."]
     assert signed_in == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
     assert "Did you mean 'stations'?" in signed_in_typo["errors"][0]["message"]

@@ -141,10 +141,10 @@ async def test_a_query_whose_nested_lists_multiply_past_the_cost_limit_is_refuse
     cheap = await graphql(http, COSTLY.replace("first: 100", "first: 50"), worker(station_id), id=recipient_id)
 
     cost = 100 + 100 * 10 + 100 * 10 * 10  # cases, each one's plans (counted as 10), each plan's goals
-    assert costly == {"data": None, "errors": [{
+    assert costly == {"errors": [{  # refused as a whole, a request error has no data
         "message": costly["errors"][0]["message"], "extensions": {
             "code": "query_too_costly", "cost": cost, "limit": MAX_COST,
-            "messageZh": f"查询可能返回 {cost} 条记录，超过上限 {MAX_COST}，请减小 first 或分开查询",
+            "messageZh": f"查询可能返回 {cost} 条记录，超过上限 {MAX_COST}，请减小“first”或分开查询",
             "messageEn": f"The query may ask for {cost} nodes, over the limit of {MAX_COST}; ask for smaller pages"
                          " or split it"}}]}
     assert "errors" not in cheap and cheap["data"]["recipient"]["name"] == "叶某"

@@ -89,7 +89,7 @@ async def test_a_station_roles_token_claiming_every_station_is_refused_by_the_ga
 
     assert listed["data"] is None, listed
     refusals = [listed["errors"][0]["extensions"], recorded["data"]["registerRecipient"]]
-    assert [(r["code"], r["field"]) for r in refusals] == [("unauthenticated", "Authorization")] * 2, refusals
+    assert [(r["code"], r["field"]) for r in refusals] == [("invalid_token", "Authorization")] * 2, refusals
     assert all("令牌的站点范围无效" in r["messageZh"] and "station scope" in r["messageEn"] for r in refusals)
-    assert direct.value.code == "unauthenticated" and "令牌的站点范围无效" in direct.value.message.zh
+    assert direct.value.code == "invalid_token" and "令牌的站点范围无效" in direct.value.message.zh
     assert await system.events_written() == before
