@@ -37,6 +37,13 @@ GATEWAY_CODES: tuple[Code, ...] = (
     Code("token_expired"),
     Code("unknown_role"),
     Code("internal"),
+    # Automatic persisted queries (gateway/persisted), in Apollo's spelling: a hash the gateway lacks, or hashes
+    # switched off, are answered 200 as Apollo Server does, for its clients then resend the document or stop hashing
+    Code("PERSISTED_QUERY_NOT_FOUND"),
+    Code("PERSISTED_QUERY_NOT_SUPPORTED"),
+    Code("PERSISTED_QUERY_NOT_IN_LIST", request_error=True),
+    Code("PERSISTED_QUERY_HASH_MISMATCH", request_error=True),
+    Code("PERSISTED_QUERY_INVALID", request_error=True),
 )
 REQUEST_ERRORS = frozenset(code.name for code in GATEWAY_CODES if code.request_error)
 """Refusals of the request as a whole (parse, validation, variables, limits): the answer has no `data`."""

@@ -105,6 +105,15 @@ async def subscribed(http: httpx.AsyncClient, actor: Actor, query: str, **variab
         yield ws
 
 
+HOLD = """mutation($input: HoldJointMeetingInput!) {
+  holdJointMeeting(input: $input) {
+    __typename
+    ... on HoldJointMeetingPayload { meetingId raisedIssueIds }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+
+
 async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str, dict[str, str]]:
     """A station with one record of every Node type; its id and the raw ids the single-object queries take."""
     station_id = await open_station(system, code)
@@ -129,9 +138,10 @@ async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str,
     await write(me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound,
                 stationId=station_id, partyBranch="党支部", ownersCommittee="业委会", propertyCompany="某物业",
                 stakeholders=["POLICE"])
-    await write(me, "holdJointMeeting", "HoldJointMeetingInput", compoundId=compound, heldOn=DAY,
-                present=["OWNERS_COMMITTEE", "STATION"], agenda=["地库漏水"], minutes="物业两周内维修",
-                raiseIssues=[{"title": "地库漏水", "owner": "物业", "dueOn": DAY}])
+    held = await graphql(http, HOLD, me, input={
+        "compoundId": compound, "heldOn": DAY, "present": ["OWNERS_COMMITTEE", "STATION"], "agenda": ["地库漏水"],
+        "minutes": "物业两周内维修", "raiseIssues": [{"title": "地库漏水", "owner": "物业", "dueOn": DAY}]})
+    assert held["data"]["holdJointMeeting"]["__typename"] == "HoldJointMeetingPayload", held
     project = await write(me, "startProject", "StartProjectInput", stationId=station_id, name="小巷汇爱",
                           aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"], startsOn=DAY,
                           endsOn=DAY)
