@@ -33,7 +33,7 @@ from gateway.http_spec import GRAPHQL_RESPONSE, STATUS_KEY, answered, http_refus
 from gateway.limits import BodyLimit, CallerConcurrency
 from gateway.metrics import metrics_endpoint
 from gateway.persisted import Mode, PersistedQueries, load_manifest
-from gateway.refusals import refusal_body
+from gateway.refusals import refusal, refusal_body
 from gateway.schema import MAX_QUERY_CHARS, schema
 from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
@@ -200,8 +200,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
                                            request.query_params.get("expires", ""),
                                            request.query_params.get("signature", ""))
         if found is None:
-            return JSONResponse({"error": "该下载链接已失效，请重新导出 / The link has expired; export again"},
-                                status_code=404)
+            return Response(refusal_body(refusal("export_link_expired", "该下载链接已失效，请重新导出",
+                                                 "The link has expired; export again")),
+                            status_code=404, media_type="application/json")
         return Response(found.content, media_type=found.media_type, headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}"})
 

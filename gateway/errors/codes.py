@@ -37,6 +37,8 @@ GATEWAY_CODES: tuple[Code, ...] = (
     Code("token_expired"),
     Code("unknown_role"),
     Code("internal"),
+    Code("not_found"),  # a GraphiQL asset the gateway does not have (the services' not_found is documented too)
+    Code("export_link_expired"),
     # Automatic persisted queries (gateway/persisted), in Apollo's spelling: a hash the gateway lacks, or hashes
     # switched off, are answered 200 as Apollo Server does, for its clients then resend the document or stop hashing
     Code("PERSISTED_QUERY_NOT_FOUND"),

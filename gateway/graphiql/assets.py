@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from gateway.refusals import refusal, refusal_body
 
 HERE = Path(__file__).parent
 VENDORED = HERE / "assets"
@@ -49,9 +51,11 @@ def asset_url(name: str) -> str:
 
 
 async def serve_asset(request: Request) -> Response:
-    asset = assets().get(request.path_params["name"])
+    name = request.path_params["name"]
+    asset = assets().get(name)
     if asset is None:
-        return JSONResponse({"error": "没有这个文件 / No such file"}, status_code=404)
+        return Response(refusal_body(refusal("not_found", "没有这个文件", "No such file", path=name)),
+                        status_code=404, media_type="application/json")
     etag = f'"{asset.digest}"'
     headers = {"ETag": etag, "Cache-Control": PINNED if request.query_params.get("v") == asset.digest else "no-cache",
                "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}

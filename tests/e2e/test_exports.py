@@ -174,7 +174,10 @@ async def test_a_download_link_opens_on_any_gateway_copy_only_as_it_was_signed(
     assert "attachment" in there.headers["content-disposition"]
     assert [r.status_code for r in (later, renamed, unsigned, expired)] == [404, 404, 404, 404]
     assert signed_anew.status_code == 200  # so the expired link was refused for its time, not its signature
-    assert "链接已失效" in later.json()["error"]
+    refused = [r.json()["errors"][0]["extensions"] for r in (later, renamed, unsigned, expired)]
+    assert {e["code"] for e in refused} == {"export_link_expired"}
+    assert refused[0]["messageZh"] == "该下载链接已失效，请重新导出"
+    assert refused[0]["messageEn"] == "The link has expired; export again"
 
 
 async def test_the_command_line_saves_the_report_the_mutation_makes_and_says_clearly_what_was_missing(

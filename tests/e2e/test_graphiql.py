@@ -74,7 +74,9 @@ async def test_an_asset_asked_for_without_its_digest_is_revalidated_and_nothing_
     stale = await http.get("/graphiql/assets/graphiql.min.js?v=0123456789abcdef")
     for name in ("page.py", "page.html", "vendor.sh", "package.json"):
         missing = await http.get(f"/graphiql/assets/{name}")
-        assert (missing.status_code, missing.json()) == (404, {"error": "没有这个文件 / No such file"}), name
+        assert missing.status_code == 404, name
+        assert missing.json()["errors"][0]["extensions"] == {"code": "not_found", "messageZh": "没有这个文件",
+                                                             "messageEn": "No such file", "path": name}, name
     for name in ("..%2Fpage.py", "..%2F..%2Fapp.py", "%2E%2E%2Fpage.py"):  # no route even takes these
         assert (await http.get(f"/graphiql/assets/{name}")).status_code == 404, name
 
@@ -109,14 +111,16 @@ async def test_a_subscription_takes_its_token_only_from_the_headers_pane_sent_as
                     "actor": "sw-hsp-1"}
 
 
-@pytest.mark.parametrize("headers_pane", [{}, {"Authorization": "Bearer not-a-token"}, {"X-Other": "1"}],
+@pytest.mark.parametrize(("headers_pane", "code"), [({}, "unauthenticated"),
+                                                   ({"Authorization": "Bearer not-a-token"}, "invalid_token"),
+                                                   ({"X-Other": "1"}, "unauthenticated")],
                          ids=["empty", "bad-token", "no-authorization"])
 async def test_a_headers_pane_without_a_valid_token_gets_a_coded_bilingual_refusal_on_its_subscription(
-        http: httpx.AsyncClient, headers_pane: dict[str, str]) -> None:
+        http: httpx.AsyncClient, headers_pane: dict[str, str], code: str) -> None:
     async with graphiql_socket(http, headers_pane) as ws:
         refused = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
 
     assert (refused["type"], refused["payload"]["data"]) == ("next", None), refused
     [error] = refused["payload"]["errors"]
-    assert error["extensions"]["code"] == "unauthenticated"
+    assert error["extensions"]["code"] == code
     assert error["extensions"]["messageZh"] and error["extensions"]["messageEn"]

@@ -46,6 +46,7 @@ async def installed_audit() -> None:
     assert code == 0, f"npm ci in {SPEC} failed:\n{out}\n{err}"
 
 
+@pytest.mark.timeout(INSTALL_SECONDS + AUDIT_SECONDS + 60)  # a first install from the registry may be slow
 async def test_graphql_http_audits_the_gateway_with_no_failure_and_no_warning(http: httpx.AsyncClient) -> None:
     await installed_audit()
 
