@@ -177,7 +177,7 @@ async def test_a_bad_character_in_a_nested_key_or_value_is_named_by_its_path() -
     assert await events_of(store, case_id) == 1
 
 
-@pytest.mark.parametrize("case_id", ["not-a-uuid", "../case", str(uuid.uuid4()).upper(), 42, ""])
+@pytest.mark.parametrize("case_id", ["not-a-uuid", "../case", "038F6363-D172-4096-BAB8-2A38FACFE97C", 42, ""])
 async def test_an_id_that_is_not_a_uuid_is_refused_naming_the_field(case_id: object) -> None:
     store = InMemoryEventStore()
 
@@ -209,7 +209,7 @@ async def test_an_idempotency_key_of_the_wrong_form_is_refused_and_nothing_is_re
     assert await events_of(store, case_id) == 1
 
 
-@pytest.mark.parametrize("key", ["k-1", str(uuid.uuid4()), "client:7/retry#2", "k" * 128])
+@pytest.mark.parametrize("key", ["k-1", "e90c620b-029d-42af-b23c-d516baf0133c", "client:7/retry#2", "k" * 128])
 async def test_an_idempotency_key_of_visible_ascii_is_taken(key: str) -> None:
     store = InMemoryEventStore()
     case_id = await open_case(store)
