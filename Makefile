@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema asyncapi replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema schema-check schema-release asyncapi replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ bench-abuse: $(STAMP)
 
 schema: $(STAMP)
 	$(PY) -m gateway.export_schema > schema.graphql
+
+# The code's GraphQL schema against schema.baseline.graphql (what front ends were given): a breaking change fails
+# unless schema-changes.yaml lists it with its reason; dangerous ones are warnings.
+schema-check: $(STAMP)
+	$(PY) -m gateway.schema_check
+
+# At a release: what front ends are given from now on becomes the baseline (listed changes become history).
+schema-release: schema schema-check
+	cp schema.graphql schema.baseline.graphql
 
 asyncapi: $(STAMP)
 	$(PY) -m shared.cli asyncapi > docs/events.asyncapi.yaml
