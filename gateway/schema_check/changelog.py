@@ -65,9 +65,11 @@ def _entry(where: str, item: object) -> Entry:
                              "each entry must have exactly change, description, reason and date")
     change, description, reason, date = (item[f] for f in FIELDS)
     if change not in KINDS:
-        raise ChangelogError(where, f"未知的变更类型 {change!r}", f"unknown change type {change!r} (graphql-core's names)")
+        raise ChangelogError(where, f"未知的变更类型 {change!r}",
+                             f"unknown change type {change!r} (use graphql-core's names)")
     if not isinstance(description, str) or not description.strip():
-        raise ChangelogError(where, "description 须是 graphql-core 给出的说明", "description must be graphql-core's text")
+        raise ChangelogError(where, "description 须是 graphql-core 给出的说明",
+                             "description must be graphql-core's text")
     if not isinstance(reason, str) or not reason.strip():
         raise ChangelogError(where, "须写明理由", "a reason is required")
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
