@@ -21,8 +21,8 @@ from shared.contracts.registry import (
 __all__ = [
     "Actor",
     "EventType",
-    "UnknownSchemaVersion",
     "Role",
+    "UnknownSchemaVersion",
     "activities",
     "cases",
     "decode_event",
