@@ -1,6 +1,7 @@
 """A test contract at version 3, with upcasters 1 → 2 → 3, read from a real store and a real stream: the write
 side's fold, a live consumer and the rebuild's reader all see every version in the current shape; a consumer
-parks an event written at a version newer than the code, naming why, and a rebuild stops at it."""
+parks an event written at a version newer than the code, naming why, a rebuild stops at it, and a replay of
+the parked events applies it once the code knows its version."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 
 from services.reporting.entrypoints.service import MIGRATIONS
 from services.reporting.rebuild import RebuildFailed, RebuildProgress, SourceReader
-from shared.consumer import Projection, ReceivedEvent, StreamConsumer
+from shared.consumer import Projection, ReceivedEvent, StreamConsumer, replay_parked
 from shared.contracts import event
 from shared.contracts.registry import unregister
 from shared.eventstore.postgres import PostgresEventStore
@@ -131,6 +132,13 @@ async def test_a_consumer_upcasts_each_published_version_and_parks_one_newer_tha
         with pytest.raises(RebuildFailed, match="schema version 4, newer than this code's version 3"):
             await reader.read_to(conn, 5, RebuildProgress(projections=("probes",)))
         assert await conn.fetchval("SELECT count(*) FROM probes") == 4
+
+        # The newer code is deployed (version 4, an upcaster from 3): replaying the parked event applies it.
+        unregister("ProbeNoted")
+        event(service="probes", aggregate="probe", name="noted", version=4,
+              upcasters={1: v1_to_v2, 2: v2_to_v3, 3: lambda data: data})(probe_noted)
+        assert await replay_parked(pool, consumer.name, [projection]) == (1, 0)
+        assert await pool.fetchval("SELECT hours FROM probes WHERE stream_id = 'probe-b'") == 1.5
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
