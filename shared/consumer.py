@@ -39,7 +39,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from shared.cancellation import stop_if_cancelled
 from shared.config import stream_name
-from shared.contracts import decode_event
+from shared.contracts import UnknownSchemaVersion, decode_event
 from shared.election import leadership
 
 log = logging.getLogger(__name__)
@@ -112,9 +112,17 @@ def received(msg: Msg) -> ReceivedEvent:
 
 
 def received_from(headers: dict[str, str], data: str, stream_seq: int) -> ReceivedEvent:
-    """The event a message (or a parked copy of one) carries."""
+    """The event a message (or a parked copy of one) carries, upcast from the schema version it was written at
+    (the `hemiao-schema-version` header; 1 when absent, as before there were versions). A version this code does
+    not know raises UnknownSchemaVersion: the live consumer parks the event naming it, a rebuild stops at it."""
     type_name = headers["hemiao-event-type"]
-    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(data)),
+    raw_version = headers.get("hemiao-schema-version", "1")
+    try:
+        schema_version = int(raw_version)
+    except ValueError:
+        raise UnknownSchemaVersion(f"{type_name} has schema version {raw_version!r}, which is not a version"
+                                   " (versions are whole numbers from 1)") from None
+    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(data), schema_version),
                          stream_id=headers["hemiao-stream-id"], version=int(headers["hemiao-stream-version"]),
                          event_id=headers["Nats-Msg-Id"], stream_seq=stream_seq,
                          recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))

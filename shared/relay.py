@@ -109,7 +109,7 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
         "ce-specversion": "1.0",
         "ce-id": row["event_id"],
         "ce-source": f"/hemiao/{service}",
-        "ce-type": registration.ce_type,
+        "ce-type": registration.ce_type_at(row["schema_version"]),
         "ce-time": row["recorded_at"].isoformat(),
         "ce-subject": row["stream_id"],
         "ce-datacontenttype": "application/json",

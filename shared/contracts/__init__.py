@@ -9,17 +9,20 @@ from shared.contracts import activities, cases
 from shared.contracts.actor import Actor, Role
 from shared.contracts.registry import (
     EventType,
+    UnknownSchemaVersion,
     decode_event,
     encode_event,
     event,
     event_class,
     registered_events,
+    upcast,
 )
 
 __all__ = [
     "Actor",
     "EventType",
     "Role",
+    "UnknownSchemaVersion",
     "activities",
     "cases",
     "decode_event",
@@ -27,4 +30,5 @@ __all__ = [
     "event",
     "event_class",
     "registered_events",
+    "upcast",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from shared.contracts.fields import Code, PersonName, Reason
 from shared.contracts.registry import event
@@ -165,8 +166,35 @@ class RecipientDetails:
     consent: SensitiveDataConsent | None = None
 
 
+V1_CATEGORY_SOURCE = "self_reported"
+"""The source a version-1 category is given: v1 recorded none, and what a person told the station at registration
+is what the station had."""
+
+
+def recipient_registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """RecipientRegistered v1 → v2: `categories` from names to memberships (category, valid_from, source).
+
+    v1 said only which categories a person was in, not since when nor on whose word. Each name becomes
+    `{"category": name, "valid_from": "<birth_year>-01-01", "source": "self_reported"}`:
+    - valid_from is 1 January of the person's birth year: v1 put no start on a category, so it held for the
+      whole record, and no date before the person's birth is claimed. It is the earliest date the record allows,
+      never later than the registration, so every count by day reads the v1 event as it read then.
+    - source is `self_reported` (本人申报): v1 recorded none; the categories were what the person (or whoever
+      came with them) told the station when registering.
+    Events written after the shape changed but before the version was raised are stored as v1 with memberships
+    already; an entry that is already a membership (a JSON object) passes through unchanged.
+    """
+    birth_year = int(data["birth_year"])
+    categories = [
+        {"category": entry, "valid_from": f"{birth_year:04d}-01-01", "source": V1_CATEGORY_SOURCE}
+        if isinstance(entry, str) else entry
+        for entry in data.get("categories") or ()
+    ]
+    return {**data, "categories": categories}
+
+
 @event(service="cases", aggregate="recipient", name="registered", personal=RECIPIENT_PERSONAL,
-       person="recipient_id", unique=("id_number",))
+       person="recipient_id", unique=("id_number",), version=2, upcasters={1: recipient_registered_v1_to_v2})
 @dataclass(frozen=True, kw_only=True)
 class RecipientRegistered(RecipientDetails):
     """A resident was registered as a service recipient (服务对象) of a station.

@@ -48,7 +48,8 @@ class InMemoryEventStore(AppendsOneByMany):
         opened = []
         for recorded in self._streams.get(stream_id, []):
             data = await opened_data(recorded.type, self.stored[recorded.event_id], key_of)
-            opened.append(replace(recorded, data=data, payload=decode_event(recorded.type, data)))
+            opened.append(replace(recorded, data=data, payload=decode_event(recorded.type, data,
+                                                                      recorded.schema_version)))
         return opened
 
     def _claim(self, field: str, value: str) -> str:

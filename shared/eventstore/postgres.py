@@ -40,7 +40,8 @@ def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
     return RecordedEvent(
         global_position=row["global_position"], stream_id=row["stream_id"],
         stream_type=row["stream_type"], version=row["version"], event_id=row["event_id"],
-        type=row["type"], schema_version=row["schema_version"], payload=decode_event(row["type"], data),
+        type=row["type"], schema_version=row["schema_version"],
+        payload=decode_event(row["type"], data, row["schema_version"]),
         data=data, metadata=json.loads(row["metadata"]), recorded_at=row["recorded_at"],
     )
 
