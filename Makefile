@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema asyncapi replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema asyncapi contracts replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ schema: $(STAMP)
 
 asyncapi: $(STAMP)
 	$(PY) -m shared.cli asyncapi > docs/events.asyncapi.yaml
+
+# Freeze the example and JSON Schema of every new (event type, version) under tests/contracts; never overwrites one.
+contracts: $(STAMP)
+	$(PY) -m shared.contracts.corpus
 
 clean:
 	rm -rf var
