@@ -110,7 +110,7 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
         "ce-specversion": "1.0",
         "ce-id": row["event_id"],
         "ce-source": f"/hemiao/{service}",
-        "ce-type": registration.ce_type,
+        "ce-type": registration.ce_type.rsplit(".v", 1)[0] + f".v{row['schema_version']}",  # as written
         "ce-time": row["recorded_at"].isoformat(),
         "ce-subject": row["stream_id"],
         "ce-datacontenttype": "application/json",

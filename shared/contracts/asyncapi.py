@@ -15,7 +15,8 @@ _HEADERS: dict[str, Any] = {
     "type": "object",
     "description": "CloudEvents 1.0 binary mode on NATS headers, plus hemiao's own",
     "required": ["Nats-Msg-Id", "ce-id", "ce-source", "ce-type", "ce-specversion", "ce-time", "ce-subject",
-                 "ce-dataschema", "hemiao-event-type", "hemiao-schema-version", "hemiao-stream-id", "hemiao-stream-version"],
+                 "ce-dataschema", "hemiao-event-type", "hemiao-schema-version", "hemiao-stream-id",
+                 "hemiao-stream-version"],
     "properties": {
         "Nats-Msg-Id": {"type": "string", "format": "uuid", "description": "= ce-id; JetStream drops a resend"},
         "ce-id": {"type": "string", "format": "uuid", "description": "The event's id, unique forever"},

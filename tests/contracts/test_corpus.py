@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import field, make_dataclass
+from dataclasses import field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +148,28 @@ def test_make_contracts_adds_new_versions_and_refuses_to_overwrite_a_frozen_one(
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "Refusing to overwrite a frozen contract version" in err and "拒绝覆盖" in err
+
+
+def test_the_asyncapi_document_lists_every_version_in_the_stream(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A type raised to v2 keeps its v1 message (frozen schema and example), each with its dataschema as `$id`."""
+    import shared.contracts.asyncapi as asyncapi
+
+    for path in (corpus.schema_path, corpus.example_path):
+        path(tmp_path, "CaseOpened", 1).parent.mkdir(parents=True, exist_ok=True)
+        path(tmp_path, "CaseOpened", 1).write_text(path(CORPUS, "CaseOpened", 1).read_text())
+    raised = [replace(e, schema_version=2) if e.type_name == "CaseOpened" else e for e in registered_events()]
+    monkeypatch.setattr(corpus, "CORPUS", tmp_path)
+    monkeypatch.setattr(asyncapi, "registered_events", lambda: raised)
+
+    document = asyncapi.catalogue()
+    messages = document["components"]["messages"]
+    assert list(document["channels"]["cases.case.opened"]["messages"]) == ["CaseOpened.v1", "CaseOpened"]
+    assert messages["CaseOpened.v1"]["payload"]["$id"] == "urn:hemiao:event-schema:CaseOpened:v1"
+    assert messages["CaseOpened.v1"]["title"] == "cn.hemiao.cases.case_opened.v1"
+    old_example = messages["CaseOpened.v1"]["examples"][0]["payload"]  # the frozen one, sealed as it travels
+    assert old_example == messages["CaseOpened"]["examples"][0]["payload"]
+    assert old_example["presenting_problem"] == {"sealed": "<base64: 12-byte nonce + AES-256-GCM ciphertext>"}
+    assert messages["CaseOpened"]["payload"]["$id"] == "urn:hemiao:event-schema:CaseOpened:v2"
+    assert messages["CaseOpened"]["title"] == "cn.hemiao.cases.case_opened.v2"
+    assert messages["StationOpened"]["payload"]["$id"] == "urn:hemiao:event-schema:StationOpened:v1"
