@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shared.contracts.examples import EXAMPLES
-from shared.contracts.registry import EventType, encode_event, registered_events
+from shared.contracts.registry import EventType, decode_event, encode_event, event_class, registered_events
 
 CORPUS = Path(__file__).parents[2] / "tests" / "contracts"
 _ANNOTATIONS = {"title", "description", "default", "examples"}
@@ -184,7 +185,33 @@ def _expand(node: Any, resolve: Any, depth: int = 0) -> Any:
     return node
 
 
-def problems(root: Path = CORPUS, events: list[EventType] | None = None) -> list[str]:
+def upcaster() -> Callable[[str, int, dict[str, Any]], dict[str, Any]] | None:
+    """`shared.contracts.upcast(type_name, schema_version, data)` (today's version's data), or None without one.
+
+    The hook through which the corpus decodes older versions and checks that a raised version has its upcaster.
+    """
+    import shared.contracts as contracts
+
+    found: Callable[[str, int, dict[str, Any]], dict[str, Any]] | None = getattr(contracts, "upcast", None)
+    return found
+
+
+def decode_any(type_name: str, version: int, data: dict[str, Any]) -> Any:
+    """Today's payload object for an event written at `version`: old versions go through the upcasters."""
+    current = event_class(type_name).schema_version
+    if version != current:
+        upcast = upcaster()
+        if upcast is None:
+            raise LookupError(f"{type_name} v{version} is frozen but today's is v{current} and shared.contracts has"
+                              " no upcasting / 没有升级函数")
+        data = upcast(type_name, version, data)
+    return decode_event(type_name, data)
+
+
+Decode = Callable[[str, int, dict[str, Any]], Any]
+
+
+def problems(root: Path = CORPUS, events: list[EventType] | None = None, decode: Decode | None = None) -> list[str]:
     """Why the registered contracts disagree with the corpus, one message each (empty when they agree)."""
     found: list[str] = []
     for registered in events if events is not None else registered_events():
@@ -196,6 +223,13 @@ def problems(root: Path = CORPUS, events: list[EventType] | None = None) -> list
         if versions and max(versions) > version:
             found.append(f"{name} is at v{version} but v{max(versions)} was frozen: a version never goes down"
                          f" / {name} 的版本不能回退")
+        for older in (v for v in versions if v < version):  # raised: each older example must upcast and decode
+            try:
+                (decode or decode_any)(name, older, load(example_path(root, name, older)))
+            except Exception as error:
+                found.append(f"{name} v{older} does not upcast to v{version} ({error}): add an upcaster"
+                             f" v{older}→v{older + 1} beside the contract"
+                             f" / {name} v{older} 无法升级到 v{version}：请添加升级函数")
         if version in versions:
             snapshot = load(schema_path(root, name, version))
             for change in incompatibilities(name, snapshot, registered.json_schema()):

@@ -10,31 +10,13 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from shared.contracts import corpus, decode_event, event_class, registered_events
-from shared.contracts.corpus import CORPUS, Refused, freeze, incompatibilities, problems
+from shared.contracts import corpus, registered_events
+from shared.contracts.corpus import CORPUS, Refused, decode_any, freeze, incompatibilities, problems
 from shared.contracts.registry import EventType
 
 pytestmark = pytest.mark.dateless  # the corpus's dates are data: what it checks holds on any day
 
 FROZEN = sorted(CORPUS.glob("events/*/v*.json"))
-
-
-def _upcaster() -> Any:
-    """`shared.contracts`'s upcast(type_name, schema_version, data), once the upcasting branch is in; else None."""
-    import shared.contracts as contracts
-
-    return getattr(contracts, "upcast", None)
-
-
-def decode_any(type_name: str, version: int, data: dict[str, Any]) -> Any:
-    """Today's payload object for an event written at `version`: the one path every corpus example goes through."""
-    current = event_class(type_name).schema_version
-    if version != current:
-        upcast = _upcaster()
-        assert upcast is not None, (f"{type_name} v{version} is frozen but today's is v{current} and there is no"
-                                    " upcasting: add an upcaster beside the contract")
-        data = upcast(type_name, version, data)
-    return decode_event(type_name, data)
 
 
 def test_the_corpus_holds_every_registered_type_at_its_current_version() -> None:
@@ -100,14 +82,27 @@ def test_a_new_optional_field_with_a_default_is_compatible(scratch_corpus: Path)
     assert problems(scratch_corpus, [_registered(widened)]) == []
 
 
-def test_an_incompatible_change_passes_once_the_version_is_raised_and_frozen(scratch_corpus: Path) -> None:
+def test_an_incompatible_change_passes_once_the_version_is_raised_frozen_and_upcast(scratch_corpus: Path) -> None:
     renamed = make_dataclass("ScratchRecorded", [("case_id", str), ("duration", int)], frozen=True, kw_only=True)
-    assert problems(scratch_corpus, [_registered(renamed, version=2)]) == [
-        "ScratchRecorded v2 has no frozen schema: run `make contracts` and commit tests/contracts"
-        " / ScratchRecorded v2 尚无冻结的 schema：运行 make contracts 并提交"]
+    example = corpus.example_path(scratch_corpus, "ScratchRecorded", 1)
+    example.parent.mkdir(parents=True)
+    example.write_text(corpus.dumps({"case_id": "c-1", "hours": 2, "note": None}))
+    raised = [_registered(renamed, version=2)]
+
+    def no_upcaster(type_name: str, version: int, data: dict[str, Any]) -> Any:
+        return TypeAdapter(renamed).validate_python(data)
+
+    def upcasting(type_name: str, version: int, data: dict[str, Any]) -> Any:
+        return TypeAdapter(renamed).validate_python({"case_id": data["case_id"], "duration": data["hours"]})
+
+    not_frozen, not_upcast = problems(scratch_corpus, raised, no_upcaster)
+    assert not_frozen == ("ScratchRecorded v2 has no frozen schema: run `make contracts` and commit tests/contracts"
+                          " / ScratchRecorded v2 尚无冻结的 schema：运行 make contracts 并提交")
+    assert not_upcast.startswith("ScratchRecorded v1 does not upcast to v2 (")
+    assert "add an upcaster v1→v2 beside the contract" in not_upcast
     corpus.schema_path(scratch_corpus, "ScratchRecorded", 2).write_text(
         corpus.dumps(TypeAdapter(renamed).json_schema()))
-    assert problems(scratch_corpus, [_registered(renamed, version=2)]) == []
+    assert problems(scratch_corpus, raised, upcasting) == []
 
 
 def test_nested_changes_and_removed_enum_values_are_named_by_their_path() -> None:
