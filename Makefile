@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema schema-check schema-release asyncapi replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema schema-check schema-release asyncapi contracts replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ schema-release: schema schema-check
 
 asyncapi: $(STAMP)
 	$(PY) -m shared.cli asyncapi > docs/events.asyncapi.yaml
+
+# Freeze the example and JSON Schema of every new (event type, version) under tests/contracts; never overwrites one.
+contracts: $(STAMP)
+	$(PY) -m shared.contracts.corpus
 
 clean:
 	rm -rf var

@@ -39,6 +39,7 @@ from nats.aio.client import Client
 
 from shared.cancellation import stop_if_cancelled
 from shared.contracts import event_class
+from shared.contracts.dataschema import dataschema
 from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
 
@@ -113,6 +114,7 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
         "ce-time": row["recorded_at"].isoformat(),
         "ce-subject": row["stream_id"],
         "ce-datacontenttype": "application/json",
+        "ce-dataschema": dataschema(row["type"], row["schema_version"]),  # the version it was written with
         "hemiao-event-type": row["type"],
         "hemiao-schema-version": str(row["schema_version"]),
         "hemiao-stream-id": row["stream_id"],

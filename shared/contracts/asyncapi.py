@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from shared.contracts import corpus
+from shared.contracts.dataschema import dataschema
 from shared.contracts.examples import EXAMPLES
 from shared.contracts.registry import EventType, encode_event, event_class, registered_events
 
@@ -13,7 +15,8 @@ _HEADERS: dict[str, Any] = {
     "type": "object",
     "description": "CloudEvents 1.0 binary mode on NATS headers, plus hemiao's own",
     "required": ["Nats-Msg-Id", "ce-id", "ce-source", "ce-type", "ce-specversion", "ce-time", "ce-subject",
-                 "hemiao-event-type", "hemiao-schema-version", "hemiao-stream-id", "hemiao-stream-version"],
+                 "ce-dataschema", "hemiao-event-type", "hemiao-schema-version", "hemiao-stream-id",
+                 "hemiao-stream-version"],
     "properties": {
         "Nats-Msg-Id": {"type": "string", "format": "uuid", "description": "= ce-id; JetStream drops a resend"},
         "ce-id": {"type": "string", "format": "uuid", "description": "The event's id, unique forever"},
@@ -23,6 +26,10 @@ _HEADERS: dict[str, Any] = {
         "ce-time": {"type": "string", "format": "date-time", "description": "When it was recorded (UTC)"},
         "ce-subject": {"type": "string", "description": "The aggregate's stream id, e.g. case-<uuid>"},
         "ce-datacontenttype": {"type": "string", "const": "application/json"},
+        "ce-dataschema": {"type": "string", "format": "uri",
+                          "examples": ["urn:hemiao:event-schema:CaseOpened:v1"],
+                          "description": "The JSON Schema of the version the event was written with: the `$id` of "
+                                         "its message's payload here (one message per version)"},
         "hemiao-event-type": {"type": "string", "description": "The payload type's name"},
         "hemiao-schema-version": {"type": "string", "description": "The payload schema's version"},
         "hemiao-stream-id": {"type": "string"},
@@ -56,8 +63,10 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _as_published(example: object) -> dict[str, Any]:
     """An example as it travels: each personal field that has a value is sealed."""
-    registered = event_class(type(example).__name__)
-    data = encode_event(example)
+    return _sealed(event_class(type(example).__name__), encode_event(example))
+
+
+def _sealed(registered: EventType, data: dict[str, Any]) -> dict[str, Any]:
     return {k: ({"sealed": "<base64: 12-byte nonce + AES-256-GCM ciphertext>"}
                 if k in registered.personal and v is not None else v) for k, v in data.items()}
 
@@ -74,19 +83,32 @@ def catalogue() -> dict[str, Any]:
     examples = {type(e).__name__: _as_published(e) for e in EXAMPLES}
     for registered in registered_events():
         key = _key(registered)
-        messages[registered.type_name] = {
-            "name": registered.type_name,
-            "title": registered.ce_type,
-            "summary": registered.description,
-            "contentType": "application/json",
-            "headers": {"$ref": "#/components/schemas/EventHeaders"},
-            "payload": _inlined(registered.json_schema()),
-            "examples": [{"name": "example", "payload": examples[registered.type_name]}],
-            "x-schema-version": registered.schema_version,
-            "x-personal-fields": list(registered.personal),
-        }
+        listed: dict[str, Any] = {}
+        for version in [*(v for v in corpus.frozen_versions(corpus.CORPUS, registered.type_name)
+                          if v < registered.schema_version), registered.schema_version]:
+            current = version == registered.schema_version
+            # An older version still in the stream: its frozen schema and example (tests/contracts).
+            schema = registered.json_schema() if current else corpus.load(
+                corpus.schema_path(corpus.CORPUS, registered.type_name, version))
+            example = examples[registered.type_name] if current else _sealed(registered, corpus.load(
+                corpus.example_path(corpus.CORPUS, registered.type_name, version)))
+            message = registered.type_name if current else f"{registered.type_name}.v{version}"
+            messages[message] = {
+                "name": message,
+                "title": registered.ce_type.rsplit(".v", 1)[0] + f".v{version}",
+                "summary": registered.description if current else
+                f"{registered.description} (schema version {version}, older than {registered.schema_version}: "
+                "events written with it stay in the stream as they were)",
+                "contentType": "application/json",
+                "headers": {"$ref": "#/components/schemas/EventHeaders"},
+                "payload": {"$id": dataschema(registered.type_name, version), **_inlined(schema)},
+                "examples": [{"name": "example", "payload": example}],
+                "x-schema-version": version,
+                "x-personal-fields": list(registered.personal),
+            }
+            listed[message] = {"$ref": f"#/components/messages/{message}"}
         channels[key] = {"address": registered.subject, "description": registered.description,
-                         "messages": {registered.type_name: {"$ref": f"#/components/messages/{registered.type_name}"}}}
+                         "messages": listed}
         operations[f"publish.{key}"] = {"action": "send", "channel": {"$ref": f"#/channels/{key}"},
                                         "summary": f"The {registered.service} service publishes {registered.type_name}"}
     return {
@@ -97,7 +119,9 @@ def catalogue() -> dict[str, Any]:
                                 "Streams: HEMIAO_CASES, HEMIAO_ACTIVITIES. Personal fields (x-personal-fields) "
                                 "travel sealed, as {\"sealed\": \"...\"} (AES-256-GCM with the person's key, "
                                 "held only by the producing service); read them as null. Erasing a person "
-                                "deletes the key."},
+                                "deletes the key. Every schema version that can appear in the stream has its own "
+                                "message; ce-dataschema names its payload schema's $id "
+                                "(urn:hemiao:event-schema:<Type>:v<N>)."},
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,

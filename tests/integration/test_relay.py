@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 
+from shared.contracts.asyncapi import catalogue
 from shared.eventstore.postgres import PostgresEventStore
 from shared.relay import RelayState
 from tests.integration.relay_support import META, RelayBench, registered, relay_bench
@@ -132,3 +133,16 @@ async def test_a_second_relay_stands_by_until_the_first_is_gone(servers: Servers
 
 async def state_is(relay: object, state: RelayState) -> bool:
     return relay.stats.state == state  # type: ignore[attr-defined,no-any-return]
+
+
+async def test_a_published_event_names_the_json_schema_of_the_version_it_was_written_with(
+        servers: Servers, namespace: str) -> None:
+    async with relay_bench(servers, namespace) as bench:
+        await bench.start_relay()
+        await bench.store.append("stream-a", "recipient", 0, [registered(0)], META, result={})
+        await wait_until(lambda: count_is(bench, 1), timeout=5, what="the event published")
+        [message] = await published(bench)
+        version = int(message["headers"]["hemiao-schema-version"])
+        assert message["headers"]["ce-dataschema"] == f"urn:hemiao:event-schema:RecipientRegistered:v{version}"
+        ids = {m["payload"]["$id"] for m in catalogue()["components"]["messages"].values()}
+        assert message["headers"]["ce-dataschema"] in ids  # the AsyncAPI payload schema of that very version
