@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -173,7 +174,7 @@ async def consume(nats_url: str, namespace: str, db_path: str, *, durable: str =
         config = ConsumerConfig(
             durable_name=durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=30, max_ack_pending=batch * 2,
             deliver_policy=DeliverPolicy.ALL if since is None else DeliverPolicy.BY_START_TIME,
-            opt_start_time=None if since is None else since.isoformat())
+            opt_start_time=since)
         subscriptions = []
         for service in SERVICES:
             stream = f"{namespace}_{service}".upper().replace("-", "_")
@@ -185,7 +186,7 @@ async def consume(nats_url: str, namespace: str, db_path: str, *, durable: str =
             for stream, subscription in subscriptions:  # per stream in order; the streams interleave freely
                 try:
                     messages: list[Msg] = await subscription.fetch(batch, timeout=fetch_timeout)
-                except nats.errors.TimeoutError:
+                except (nats.errors.TimeoutError, TimeoutError):  # nothing new in this stream within the timeout
                     continue
                 for msg in messages:
                     mirror.apply(stream, msg.metadata.sequence.stream, dict(msg.headers or {}), msg.data)
@@ -198,7 +199,9 @@ async def consume(nats_url: str, namespace: str, db_path: str, *, durable: str =
                 return mirror.tally
     finally:
         mirror.close()
-        await nc.drain()
+        with contextlib.suppress(Exception):
+            await nc.flush(timeout=5)  # the last acks
+        await nc.close()
 
 
 def main() -> None:

@@ -4,9 +4,11 @@ person-times per station and month equal GraphQL's `personTimes`, once, twice, a
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
+import nats
 import pytest
 
 from examples.district_consumer.consumer import PersonTimes, consume
@@ -50,6 +52,28 @@ async def record_work(system: System, http: httpx.AsyncClient, code: str, scale:
     return station_id, [session["consistencyToken"], last["consistencyToken"]]
 
 
+async def read_models_have(system: System, tokens: list[str]) -> None:
+    for token in tokens:
+        for position in TOKENS.open(token):
+            await system.read_models_have(position)
+
+
+async def after_the_last_message(system: System) -> datetime:
+    """Just after the newest message of the namespace's two streams, as the NATS server timed it."""
+    nc = await nats.connect(system.servers.nats.url, connect_timeout=5)
+    try:
+        js = nc.jetstream(timeout=5)
+        times = []
+        for service in ("cases", "activities"):
+            stream = f"{system.namespace}_{service}".upper().replace("-", "_")
+            last = await js.get_msg(stream, (await js.stream_info(stream)).state.last_seq)
+            assert last.time is not None
+            times.append(last.time)
+        return max(times) + timedelta(milliseconds=1)
+    finally:
+        await nc.close()
+
+
 async def graphql_figures(http: httpx.AsyncClient, station_id: str) -> dict[tuple[str, str, str, str], int]:
     figures: Counter[tuple[str, str, str, str]] = Counter()
     for month in (LAST_MONTH, STORY_MONTH):
@@ -63,10 +87,10 @@ async def graphql_figures(http: httpx.AsyncClient, station_id: str) -> dict[tupl
 async def test_the_reference_consumers_figures_equal_graphqls_once_twice_and_after_redelivery(
         system: System, http: httpx.AsyncClient, tmp_path: Path) -> None:
     first, first_tokens = await record_work(system, http, "HSP", 1)
+    await read_models_have(system, first_tokens)
+    since = await after_the_last_message(system)  # the first station's work is all in the streams by now
     second, second_tokens = await record_work(system, http, "WJL", 2)
-    for token in first_tokens + second_tokens:
-        for position in TOKENS.open(token):
-            await system.read_models_have(position)
+    await read_models_have(system, second_tokens)
     expected = await graphql_figures(http, first) | await graphql_figures(http, second)
     assert {(s, m) for s, m, _, _ in expected} == {(s, m) for s in (first, second) for m in (LAST_MONTH, STORY_MONTH)}
     assert expected[first, LAST_MONTH, "case", "direct"] == 2
@@ -94,3 +118,8 @@ async def test_the_reference_consumers_figures_equal_graphqls_once_twice_and_aft
     replayed = await consume(url, namespace, db, durable="district-replay", until_idle=1.5, fetch_timeout=0.5)
     assert replayed.applied == 0 and replayed.duplicates == sum(tally.by_stream.values())
     assert mirrored() == expected
+
+    # From a time: a new durable over a new file, starting after the first station's work, sees the second's only.
+    db = str(tmp_path / "since.sqlite")
+    await consume(url, namespace, db, durable="district-since", since=since, until_idle=1.5, fetch_timeout=0.5)
+    assert mirrored() == {key: count for key, count in expected.items() if key[0] == second}
