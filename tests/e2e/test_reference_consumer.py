@@ -123,3 +123,27 @@ async def test_the_reference_consumers_figures_equal_graphqls_once_twice_and_aft
     db = str(tmp_path / "since.sqlite")
     await consume(url, namespace, db, durable="district-since", since=since, until_idle=1.5, fetch_timeout=0.5)
     assert mirrored() == {key: count for key, count in expected.items() if key[0] == second}
+
+
+def test_the_consumer_skips_and_counts_unknown_versions_and_bad_messages_and_counts_an_event_once(
+        tmp_path: Path) -> None:
+    mirror = PersonTimes(str(tmp_path / "district.sqlite"))
+
+    def headers(ce_id: str, ce_type: str) -> dict[str, str]:
+        return {"ce-specversion": "1.0", "ce-id": ce_id, "ce-source": "/hemiao/activities", "ce-type": ce_type,
+                "ce-time": "2026-11-03T02:00:00+00:00", "ce-datacontenttype": "application/json"}
+
+    body = b'{"station_id": "s1", "held_on": "2026-10-22", "present_member_ids": ["m1", "m2"], "walk_ins": 1}'
+    try:
+        mirror.apply("T_ACTIVITIES", 1, headers("e1", "cn.hemiao.activities.group_session_held.v1"), body)
+        mirror.apply("T_ACTIVITIES", 1, headers("e1", "cn.hemiao.activities.group_session_held.v1"), body)
+        mirror.apply("T_ACTIVITIES", 2, headers("e2", "cn.hemiao.activities.group_session_held.v9"), body)
+        mirror.apply("T_ACTIVITIES", 3, headers("e3", "cn.hemiao.activities.group_session_held.v1"), b"{not json")
+        mirror.apply("T_ACTIVITIES", 4, headers("e4", "cn.hemiao.activities.group_session_held.v1"), b"{}")
+        mirror.apply("T_ACTIVITIES", 5, headers("e5", "cn.hemiao.activities.group_planned.v1"), b"{}")
+        assert mirror.figures() == {("s1", "2026-10", "group", "direct"): 3}
+        assert (mirror.tally.applied, mirror.tally.duplicates, mirror.tally.unknown_versions, mirror.tally.bad,
+                mirror.tally.ignored) == (1, 1, 1, 2, 1)
+        assert mirror.db.execute("SELECT seq FROM checkpoints").fetchall() == [(5,)]
+    finally:
+        mirror.close()
