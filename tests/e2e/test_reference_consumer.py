@@ -19,7 +19,8 @@ from tests.support import System, open_case_for, open_station, worker
 
 pytestmark = pytest.mark.clock(STORY)
 
-LAST_MONTH = "2026-10"  # the month before the story's, over on any day the suite runs
+LAST_MONTH = (datetime.strptime(STORY_MONTH, "%Y-%m") - timedelta(days=1)).strftime("%Y-%m")
+"""The month before the story's, over on any day the suite runs."""
 
 PERSON_TIMES = """query($station: ID!, $month: String!) {
   personTimes(stationId: $station, month: $month) { kind reach count } }"""
@@ -131,9 +132,10 @@ def test_the_consumer_skips_and_counts_unknown_versions_and_bad_messages_and_cou
 
     def headers(ce_id: str, ce_type: str) -> dict[str, str]:
         return {"ce-specversion": "1.0", "ce-id": ce_id, "ce-source": "/hemiao/activities", "ce-type": ce_type,
-                "ce-time": "2026-11-03T02:00:00+00:00", "ce-datacontenttype": "application/json"}
+                "ce-time": f"{STORY_MONTH}-03T02:00:00+00:00", "ce-datacontenttype": "application/json"}
 
-    body = b'{"station_id": "s1", "held_on": "2026-10-22", "present_member_ids": ["m1", "m2"], "walk_ins": 1}'
+    body = (f'{{"station_id": "s1", "held_on": "{LAST_MONTH}-22", "present_member_ids": ["m1", "m2"],'
+            ' "walk_ins": 1}').encode()
     try:
         mirror.apply("T_ACTIVITIES", 1, headers("e1", "cn.hemiao.activities.group_session_held.v1"), body)
         mirror.apply("T_ACTIVITIES", 1, headers("e1", "cn.hemiao.activities.group_session_held.v1"), body)
@@ -141,7 +143,7 @@ def test_the_consumer_skips_and_counts_unknown_versions_and_bad_messages_and_cou
         mirror.apply("T_ACTIVITIES", 3, headers("e3", "cn.hemiao.activities.group_session_held.v1"), b"{not json")
         mirror.apply("T_ACTIVITIES", 4, headers("e4", "cn.hemiao.activities.group_session_held.v1"), b"{}")
         mirror.apply("T_ACTIVITIES", 5, headers("e5", "cn.hemiao.activities.group_planned.v1"), b"{}")
-        assert mirror.figures() == {("s1", "2026-10", "group", "direct"): 3}
+        assert mirror.figures() == {("s1", LAST_MONTH, "group", "direct"): 3}
         assert (mirror.tally.applied, mirror.tally.duplicates, mirror.tally.unknown_versions, mirror.tally.bad,
                 mirror.tally.ignored) == (1, 1, 1, 2, 1)
         assert mirror.db.execute("SELECT seq FROM checkpoints").fetchall() == [(5,)]
