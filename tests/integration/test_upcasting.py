@@ -9,7 +9,6 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -23,33 +22,18 @@ from shared.contracts.registry import unregister
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import ensure_event_stream
+from tests.contracts.probe import AT, v1_to_v2, v2_to_v3
+from tests.contracts.probe import probe_noted as probe_contract
 from tests.support import DATA_KEY, System, wait_until
-from tests.unit.shared.test_upcasting import v1_to_v2, v2_to_v3
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
-
-AT = {1: {"probe_id": "p", "full_name": "王 小明", "minutes": 90},
-      2: {"probe_id": "p", "family": "王", "given": "小明", "minutes": 90},
-      3: {"probe_id": "p", "family": "王", "given": "小明", "hours": 1.5, "minutes": None}}
 
 
 @pytest.fixture
 def probe_noted() -> Iterator[type[Any]]:
     """The throwaway contract, published on its own `probes` stream, registered for this test only."""
-
-    @event(service="probes", aggregate="probe", name="noted", version=3, upcasters={1: v1_to_v2, 2: v2_to_v3})
-    @dataclass(frozen=True, kw_only=True)
-    class ProbeNoted:
-        probe_id: str
-        family: str
-        given: str
-        hours: float
-        minutes: int | None = None
-
-    try:
-        yield ProbeNoted
-    finally:
-        unregister("ProbeNoted")
+    with probe_contract("probes") as registered:
+        yield registered
 
 
 async def test_the_fold_reads_rows_stored_at_each_version_in_the_current_shape(

@@ -21,48 +21,23 @@ from shared.contracts.cases import (
     RecipientRegistered,
     recipient_registered_v1_to_v2,
 )
-from shared.contracts.registry import unregister
+from tests.contracts.probe import AT, probe_noted, v1_to_v2, v2_to_v3
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
-V1_EXAMPLE = Path(__file__).parents[2] / "contracts" / "upcast" / "RecipientRegistered.v1.json"
-
-
-def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """v2 split `full_name` into `given` and `family`."""
-    family, _, given = data["full_name"].partition(" ")
-    rest = {k: v for k, v in data.items() if k != "full_name"}
-    return {**rest, "family": family, "given": given}
-
-
-def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
-    """v3 made `minutes` an hour count with a default for what v2 lacked."""
-    return {**data, "hours": data.get("minutes", 0) / 60, "minutes": None}
+V1_EXAMPLE = Path(__file__).parents[2] / "contracts" / "events" / "RecipientRegistered" / "v1.json"
+"""The golden corpus's v1: categories as names."""
 
 
 @pytest.fixture
 def throwaway() -> Iterator[type[Any]]:
-    """A test contract at version 3, registered for this test only."""
-
-    @event(service="tests", aggregate="probe", name="noted", version=3, upcasters={1: v1_to_v2, 2: v2_to_v3})
-    @dataclass(frozen=True, kw_only=True)
-    class ProbeNoted:
-        probe_id: str
-        family: str
-        given: str
-        hours: float
-        minutes: int | None = None
-
-    try:
-        yield ProbeNoted
-    finally:
-        unregister("ProbeNoted")
+    """The test contract at version 3, registered for this test only."""
+    with probe_noted("tests") as registered:
+        yield registered
 
 
 def test_each_upcaster_in_turn_brings_an_old_event_to_the_current_shape(throwaway: type[Any]) -> None:
-    v1 = {"probe_id": "p", "full_name": "王 小明", "minutes": 90}
-    v2 = {"probe_id": "p", "family": "王", "given": "小明", "minutes": 90}
-    v3 = {"probe_id": "p", "family": "王", "given": "小明", "hours": 1.5, "minutes": None}
+    v1, v2, v3 = AT[1], AT[2], AT[3]
     expected = throwaway(probe_id="p", family="王", given="小明", hours=1.5)
     assert upcast("ProbeNoted", 1, v1) == v3
     assert upcast("ProbeNoted", 2, v2) == v3
@@ -123,17 +98,17 @@ def test_recipient_registered_v1_category_names_become_memberships_with_the_docu
     data = json.loads(V1_EXAMPLE.read_text())
     upcast_data = recipient_registered_v1_to_v2(data)
     assert upcast_data["categories"] == [
-        {"category": "elderly_living_alone", "valid_from": "1948-01-01", "source": "self_reported"},
-        {"category": "subsistence_allowance", "valid_from": "1948-01-01", "source": "self_reported"}]
-    assert data["categories"] == ["elderly_living_alone", "subsistence_allowance"]  # pure: the input is unchanged
+        {"category": "family_in_difficulty", "valid_from": "1983-01-01", "source": "self_reported"},
+        {"category": "subsistence_allowance", "valid_from": "1983-01-01", "source": "self_reported"}]
+    assert data["categories"] == ["family_in_difficulty", "subsistence_allowance"]  # pure: the input is unchanged
     registered = decode_event("RecipientRegistered", data, 1)
     assert isinstance(registered, RecipientRegistered)
     assert registered.categories == (
-        CategoryMembership(category=RecipientCategory.ELDERLY_LIVING_ALONE, valid_from=date(1948, 1, 1),
+        CategoryMembership(category=RecipientCategory.FAMILY_IN_DIFFICULTY, valid_from=date(1983, 1, 1),
                            source=CategorySource.SELF_REPORTED),
-        CategoryMembership(category=RecipientCategory.SUBSISTENCE_ALLOWANCE, valid_from=date(1948, 1, 1),
+        CategoryMembership(category=RecipientCategory.SUBSISTENCE_ALLOWANCE, valid_from=date(1983, 1, 1),
                            source=CategorySource.SELF_REPORTED))
-    assert registered.birth_year == 1948 and registered.community == "一力社区"
+    assert registered.birth_year == 1983 and registered.community == "一力社区"
 
 
 def test_recipient_registered_stored_as_v1_with_memberships_already_passes_through_unchanged() -> None:
