@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from shared.contracts.fields import Reason, Title
 from shared.contracts.registry import event
@@ -557,10 +558,60 @@ class VolunteerErased:
     reason: str
 
 
-@event(service="activities", aggregate="volunteer", name="service_recorded")
+@dataclass(frozen=True, kw_only=True)
+class DeclaredHoliday:
+    """A public holiday period of a year's arrangement (春节：1月28日至2月4日放假调休), both days included."""
+
+    name: Title
+    first_day: date
+    last_day: date
+
+
+@event(service="activities", aggregate="working_calendar", name="year_declared")
+@dataclass(frozen=True, kw_only=True)
+class WorkingYearDeclared:
+    """The district bureau declared a year's public holidays and make-up working days (调休上班), as the State
+    Council's notice gives them; for that year it wins over the chinese-calendar package."""
+
+    year: int
+    holidays: tuple[DeclaredHoliday, ...]
+    make_up_workdays: tuple[date, ...]
+    notice: Title
+    declared_on: date
+
+
+@event(service="activities", aggregate="working_calendar", name="year_corrected")
+@dataclass(frozen=True, kw_only=True)
+class WorkingYearCorrected:
+    """The bureau corrected its declaration of a year: the whole arrangement again, replacing the one before."""
+
+    year: int
+    holidays: tuple[DeclaredHoliday, ...]
+    make_up_workdays: tuple[date, ...]
+    notice: Title
+    reason: Reason
+    corrected_on: date
+
+
+class LateBasis(StrEnum):
+    """What a late flag counted working days by."""
+
+    CALENDAR = "calendar"  # China's calendar: holidays out, make-up working days in
+    WEEKDAYS_ONLY = "weekdays_only"  # some day was in a year nobody has declared: Monday to Friday assumed
+
+
+def volunteer_service_recorded_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """VolunteerServiceRecorded v1 → v2: `late_basis` is `weekdays_only`, since v1 counted Monday to Friday and
+    took no public holiday or make-up working day into account."""
+    return {**data, "late_basis": LateBasis.WEEKDAYS_ONLY.value}
+
+
+@event(service="activities", aggregate="volunteer", name="service_recorded", version=2,
+       upcasters={1: volunteer_service_recorded_v1_to_v2})
 @dataclass(frozen=True, kw_only=True)
 class VolunteerServiceRecorded:
-    """Hours a volunteer actually served (志愿服务记录). `late` when recorded more than 10 working days after."""
+    """Hours a volunteer actually served (志愿服务记录). `late` when recorded more than 10 working days after;
+    `late_basis` says whether those were China's working days or, for a year nobody knows, Monday to Friday."""
 
     volunteer_id: str
     station_id: str
@@ -574,6 +625,7 @@ class VolunteerServiceRecorded:
     activity_id: str | None
     recorded_on: date
     late: bool
+    late_basis: LateBasis
     starts_at: time | None = None
     ends_at: time | None = None
 

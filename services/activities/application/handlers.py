@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from services.activities.application.working_calendar import calendar_between, on_working_year
 from services.activities.domain import (
     governance,
     groups,
@@ -64,6 +65,7 @@ from services.activities.domain.commands import (
     SubmitWorkReport,
     UseResource,
 )
+from services.activities.domain.working_calendar import DECIDES
 from shared.application import CommandHandler, Decider, Unit, execute, execute_telling, load
 from shared.contracts.activities import JointMeetingHeld
 from shared.eventstore import AppendResult
@@ -233,14 +235,19 @@ async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendRe
                          {"volunteer_id": command.volunteer_id})
 
 
-async def on_volunteer(command: RecordVolunteerService | DesignateVolunteerLeader | EraseVolunteer,
-                       unit: Unit) -> AppendResult:
-    decide = {RecordVolunteerService: volunteers.record_service, DesignateVolunteerLeader: volunteers.designate_leader,
-              EraseVolunteer: volunteers.erase}[type(command)]
-    made = {"record_id": command.record_id} if isinstance(command, RecordVolunteerService) else {}
+async def record_volunteer_service(command: RecordVolunteerService, unit: Unit) -> AppendResult:
+    """Late or not by China's working days, with the bureau's declarations of the years it spans."""
+    calendar = await calendar_between(unit.store, command.served_on, command.today)
+    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
+                         lambda state: volunteers.record_service(command, state, calendar=calendar),
+                         {"volunteer_id": command.volunteer_id, "record_id": command.record_id})
+
+
+async def on_volunteer(command: DesignateVolunteerLeader | EraseVolunteer, unit: Unit) -> AppendResult:
+    decide = {DesignateVolunteerLeader: volunteers.designate_leader, EraseVolunteer: volunteers.erase}[type(command)]
     return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
                          lambda state: decide(command, state),  # type: ignore[operator]
-                         {"volunteer_id": command.volunteer_id, **made})
+                         {"volunteer_id": command.volunteer_id})
 
 
 async def form_volunteer_team(command: FormVolunteerTeam, unit: Unit) -> AppendResult:
@@ -429,7 +436,7 @@ ROUTES: dict[type, CommandHandler] = {
     ChangeOrganisationStatus: on_organisation,
     RecordOrganisationActivity: record_organisation_activity,
     RegisterVolunteer: register_volunteer,
-    RecordVolunteerService: on_volunteer,
+    RecordVolunteerService: record_volunteer_service,
     DesignateVolunteerLeader: on_volunteer,
     EraseVolunteer: on_volunteer,
     FormVolunteerTeam: form_volunteer_team,
@@ -439,5 +446,6 @@ ROUTES: dict[type, CommandHandler] = {
     FollowUpSupervisionAction: follow_up_supervision_action,
     RecordProjectMeeting: record_project_meeting,
     UseResource: use_resource,
+    **{command: on_working_year for command in DECIDES},
 }
 """Every command but those that need the cases this service follows (see `routes`)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from shared.contracts.errors import DomainError, Forbidden, InvalidInput, Message, NotFound
 
 
@@ -18,9 +20,34 @@ class AlreadyExists(DomainError):
 
 
 class OnlyTheBureau(Forbidden):
-    def __init__(self) -> None:
-        super().__init__(Message(zh="只有区民政局可以管理街道、社工站、运营机构与年度目标",
-                                 en="Only the district bureau manages streets, stations, operators and targets"))
+    def __init__(self, what_zh: str = "街道、社工站、运营机构与年度目标",
+                 what_en: str = "streets, stations, operators and targets") -> None:
+        super().__init__(Message(zh=f"只有区民政局可以管理{what_zh}", en=f"Only the district bureau manages {what_en}"))
+
+
+class DayOutsideTheYear(InvalidInput):
+    """A day of a year's arrangement is in that year (or, for the New Year's holiday, the December before)."""
+
+    def __init__(self, field: str, day: date, year: int) -> None:
+        super().__init__(Message(zh=f"{field} 中的 {day} 不在 {year} 年（或其前一年的十二月）内",
+                                 en=f"{day} in {field} is not in {year} (nor in the December before it)"),
+                         field=field)
+
+
+class NotAWeekend(InvalidInput):
+    """A make-up working day (调休上班) is a Saturday or Sunday worked in exchange for a holiday."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(Message(zh=f"调休上班日 {day} 不是周六或周日",
+                                 en=f"The make-up working day {day} is not a Saturday or Sunday"),
+                         field="makeUpWorkdays")
+
+
+class BothHolidayAndWorkday(InvalidInput):
+    def __init__(self, day: date) -> None:
+        super().__init__(Message(zh=f"{day} 不能既是节假日又是调休上班日",
+                                 en=f"{day} cannot be both a holiday and a make-up working day"),
+                         field="makeUpWorkdays")
 
 
 class BadStationCode(InvalidInput):

@@ -1,13 +1,13 @@
 """Volunteers (志愿者), their teams, trainings, service hours and leaders, under 民政部令第67号's record rules.
 
 Hours are recorded per service and only ever summed; a record entered more than ten working days after the
-service is kept but flagged late.
+service is kept but flagged late, counting China's working days (shared.kernel.working_days), and saying so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from services.activities.domain.commands import (
     DesignateVolunteerLeader,
@@ -32,6 +32,7 @@ from services.activities.domain.places import Station, require_open
 from services.activities.domain.rules import require_recorder
 from shared.contracts import Actor
 from shared.contracts.activities import (
+    LateBasis,
     TrainingHeld,
     VolunteerErased,
     VolunteerJoinedTeam,
@@ -41,24 +42,30 @@ from shared.contracts.activities import (
     VolunteerTeamFormed,
 )
 from shared.id_number import valid_id_number
+from shared.kernel.working_days import WorkingCalendar
 from shared.rules import BlankField, require_not_future, require_range, require_text, unseen, words
 
 RECORD_WITHIN_WORKING_DAYS = 10
 """民政部令第67号: service is recorded within 10 working days of it."""
 
-
-def working_days_between(start: date, end: date) -> int:
-    """Monday-to-Friday days after `start` up to and including `end` (public holidays not counted out)."""
-    days = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        days += day.weekday() < 5
-    return days
+CHINA_CALENDAR = WorkingCalendar()
+"""China's working days as chinese-calendar knows them; the handler adds the bureau's declarations."""
 
 
-def is_late(served_on: date, recorded_on: date) -> bool:
-    return working_days_between(served_on, recorded_on) > RECORD_WITHIN_WORKING_DAYS
+def working_days_between(start: date, end: date, calendar: WorkingCalendar = CHINA_CALENDAR) -> int:
+    """China's working days after `start` up to and including `end`: holidays out, make-up working days in; a
+    year nobody knows counts Monday to Friday."""
+    return calendar.working_days_after(start, end).days
+
+
+def is_late(served_on: date, recorded_on: date, calendar: WorkingCalendar = CHINA_CALENDAR) -> bool:
+    return working_days_between(served_on, recorded_on, calendar) > RECORD_WITHIN_WORKING_DAYS
+
+
+def late_basis(served_on: date, recorded_on: date, calendar: WorkingCalendar = CHINA_CALENDAR) -> LateBasis:
+    """`weekdays_only` when a day between them is in a year nobody knows (so counted Monday to Friday)."""
+    assumed = calendar.working_days_after(served_on, recorded_on).assumed
+    return LateBasis.WEEKDAYS_ONLY if assumed else LateBasis.CALENDAR
 
 
 @dataclass(frozen=True)
@@ -105,8 +112,10 @@ def _current(volunteer_id: str, state: Volunteer, actor: Actor) -> Volunteer:
     return state
 
 
-def record_service(command: RecordVolunteerService, state: Volunteer) -> list[object]:
-    """Hours above zero and within the service's span (its start and end times, else the day)."""
+def record_service(command: RecordVolunteerService, state: Volunteer, *,
+                   calendar: WorkingCalendar = CHINA_CALENDAR) -> list[object]:
+    """Hours above zero and within the service's span (its start and end times, else the day); late by China's
+    working days (`calendar`: the handler's has the bureau's declarations)."""
     volunteer = _current(command.volunteer_id, state, command.actor)
     require_recorder(command.actor, volunteer.station_id, field="volunteerId")
     if command.record_id in volunteer.record_ids:
@@ -134,7 +143,8 @@ def record_service(command: RecordVolunteerService, state: Volunteer) -> list[ob
         content=require_text("content", command.content), hours=command.hours,
         organising_unit=require_text("organisingUnit", command.organising_unit),
         person_in_charge=require_text("personInCharge", command.person_in_charge), activity_id=command.activity_id,
-        recorded_on=command.today, late=is_late(command.served_on, command.today), starts_at=command.starts_at,
+        recorded_on=command.today, late=is_late(command.served_on, command.today, calendar),
+        late_basis=late_basis(command.served_on, command.today, calendar), starts_at=command.starts_at,
         ends_at=command.ends_at)]
 
 

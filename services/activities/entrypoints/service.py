@@ -10,6 +10,7 @@ import asyncpg
 from services.activities.application import views
 from services.activities.application.followed import FOLLOWED, CarriedCases
 from services.activities.application.handlers import routes
+from services.activities.application.working_calendar import working_calendar_year
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
 from shared.eventstore import EventStore
@@ -25,7 +26,8 @@ def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     return {**command_endpoints("activities", store, routes(CarriedCases(pool))),
             "resource_contacts": partial(views.resource_contacts, store),
             "volunteer_views": partial(views.volunteer_views, store),
-            "organisation_leaders": partial(views.organisation_leaders, store)}
+            "organisation_leaders": partial(views.organisation_leaders, store),
+            "working_calendar": partial(working_calendar_year, store)}
 
 
 async def main() -> None:

@@ -28,8 +28,9 @@ from services.activities.domain.errors import (
     VolunteerGone,
 )
 from shared.contracts import Actor, Role
-from shared.contracts.activities import AgeGroup, StationOpened, TeamKind, VolunteerServiceRecorded
+from shared.contracts.activities import AgeGroup, LateBasis, StationOpened, TeamKind, VolunteerServiceRecorded
 from shared.id_number import InvalidIdNumber, check_character
+from shared.kernel.working_days import PACKAGE_YEARS, arrangement
 from shared.rules import DateInFuture, OutOfRange
 
 TODAY = date(2026, 11, 20)  # a Friday
@@ -38,6 +39,8 @@ STATIONS = {s: places.evolve_station(places.STATION, StationOpened(station_id=s,
                                                                    code=s[2:].upper(), opened_on=date(2019, 1, 15)))
             for s in ("s-hsp", "s-wy")}
 BASE = "43010319900101123"
+UNKNOWN = max(PACKAGE_YEARS) + 1
+"""A year the installed chinese-calendar does not know yet (and nobody declared)."""
 
 
 def register(**changes: Any) -> RegisterVolunteer:
@@ -85,6 +88,38 @@ def test_a_record_made_more_than_ten_working_days_after_the_service_is_kept_and_
     assert (on_time.late, late.late) == (False, True)  # type: ignore[attr-defined]
     # A weekend does not count: served Friday 30 October, recorded Friday 13 November is 10 working days.
     assert not volunteers.is_late(date(2026, 10, 30), date(2026, 11, 13))
+
+
+def test_a_service_on_30_september_recorded_on_15_october_is_not_late_across_national_day_in_a_known_year() -> None:
+    # 2025: 1 to 8 October off (国庆节 and 中秋), Saturday 11 October worked; 9, 10, 11, 13, 14, 15 are six
+    # working days, where Monday to Friday would count eleven.
+    served, recorded = date(2025, 9, 30), date(2025, 10, 15)
+    [record] = volunteers.record_service(serve(served_on=served, today=recorded), VOLUNTEER)
+    assert (record.late, record.late_basis) == (False, LateBasis.CALENDAR)  # type: ignore[attr-defined]
+    assert volunteers.working_days_between(served, recorded) == 6
+
+
+def test_for_a_year_the_calendar_does_not_know_the_flag_says_it_counted_monday_to_friday() -> None:
+    served, recorded = date(UNKNOWN, 9, 30), date(UNKNOWN, 10, 15)
+    [record] = volunteers.record_service(serve(served_on=served, today=recorded), VOLUNTEER)
+    assert (record.late, record.late_basis) == (True, LateBasis.WEEKDAYS_ONLY)  # type: ignore[attr-defined]
+
+
+def test_the_bureaus_declaration_of_an_unknown_year_makes_the_flag_calendar_based() -> None:
+    declared = volunteers.CHINA_CALENDAR.declaring({UNKNOWN: arrangement(
+        [("国庆节", date(UNKNOWN, 10, 1), date(UNKNOWN, 10, 7))], [date(UNKNOWN, 10, 9)])})
+    served, recorded = date(UNKNOWN, 9, 30), date(UNKNOWN, 10, 15)
+    [record] = volunteers.record_service(serve(served_on=served, today=recorded), VOLUNTEER, calendar=declared)
+    assert (record.late, record.late_basis) == (False, LateBasis.CALENDAR)  # type: ignore[attr-defined]
+    # 8, 9 (Saturday, worked), 11 to 15 October.
+    assert volunteers.working_days_between(served, recorded, declared) == 7
+
+
+def test_a_make_up_saturday_counts_as_a_working_day() -> None:
+    # Friday 26 September 2025; Sunday 28 September is worked (调休), so Tuesday 30 September is the 3rd day.
+    assert volunteers.working_days_between(date(2025, 9, 26), date(2025, 9, 30)) == 3
+    # Saturday 11 October 2025 is worked too: Thursday 9 to Monday 13 October is 9, 10, 11 and 13.
+    assert volunteers.working_days_between(date(2025, 10, 8), date(2025, 10, 13)) == 4
 
 
 def test_a_record_id_once_and_nothing_recorded_for_an_erased_volunteer() -> None:

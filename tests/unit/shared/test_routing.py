@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 
 from services.activities.application.handlers import routes as activities_routes
 from services.activities.domain import commands as activities_commands
+from services.activities.domain import working_calendar
 from services.cases.application.handlers import ROUTES as CASES
 from services.cases.domain import commands as cases_commands
 from shared.application import command_endpoints
@@ -22,9 +24,11 @@ class NoOpenCases:
 ACTIVITIES = activities_routes(NoOpenCases())
 
 
-@pytest.mark.parametrize(("module", "routes"), [(cases_commands, CASES), (activities_commands, ACTIVITIES)])
-def test_every_command_has_exactly_one_handler(module: object, routes: dict[type, object]) -> None:
-    commands = {c for _, c in inspect.getmembers(module, inspect.isclass)
+@pytest.mark.parametrize(("modules", "routes"), [((cases_commands,), CASES),
+                                                  ((activities_commands, working_calendar), ACTIVITIES)])
+def test_every_command_has_exactly_one_handler(modules: tuple[Any, ...], routes: dict[type, object]) -> None:
+    """Commands are declared in `commands.py`, or (for an aggregate of its own) beside its decider."""
+    commands = {c for module in modules for _, c in inspect.getmembers(module, inspect.isclass)
                 if c.__module__ == module.__name__ and "actor" in getattr(c, "__dataclass_fields__", {})}
     assert commands == set(routes)
 
