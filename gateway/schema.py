@@ -133,6 +133,8 @@ from gateway.read_after_write.query import merge_consistency_tokens
 from gateway.refusals import refusal
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
+from gateway.working_calendar.mutations import correct_working_year, declare_working_year
+from gateway.working_calendar.queries import working_calendar
 
 
 @strawberry.type
@@ -189,6 +191,8 @@ class Query:
                                description="No session for 30 days; plans or closings awaiting approval over 7 days")
     merge_consistency_tokens = strawberry.field(
         resolver=merge_consistency_tokens, description="One token of the tokens of writes made side by side")
+    working_calendar = strawberry.field(
+        resolver=working_calendar, description="工作日历: a year's days and where each comes from (bureau or package)")
 
 
 @strawberry.type
@@ -282,6 +286,10 @@ class Mutation:
     record_survey = strawberry.mutation(resolver=record_survey, description="需求调研")
     acknowledge_urgent_risk = strawberry.mutation(resolver=acknowledge_urgent_risk,
                                                   description="接手紧急风险个案 (station head or supervisor)")
+    declare_working_year = strawberry.mutation(
+        resolver=declare_working_year, description="声明某年节假日与调休 (the bureau): wins over the package")
+    correct_working_year = strawberry.mutation(
+        resolver=correct_working_year, description="更正某年的节假日与调休安排 (the bureau), with a reason")
 
 
 MAX_QUERY_CHARS = 32_768

@@ -22,6 +22,7 @@ from shared.contracts.activities import (
     GroupType,
     IncubationMilestone,
     IssueStatus,
+    LateBasis,
     MeetingMode,
     OrganisationStatus,
     OrganisationType,
@@ -46,6 +47,7 @@ strawberry.enum(StaffRole, description="项目总监, 站长, 站点社工, 内�
 strawberry.enum(QualificationKind, description="高级/中级/助理社工师, 督导证, 社会工作专业学历")
 strawberry.enum(ResourceKind, description="机构, 场地, 企业商户, 能人, 政府部门与居委会")
 strawberry.enum(SupervisorKind, description="内部督导 internal, 外部督导 external")
+strawberry.enum(LateBasis, description="What a late flag counted: China's calendar, or Monday to Friday only")
 strawberry.enum(MeetingMode, description="线下 offline, 线上 online")
 strawberry.enum(AgeGroup, description="青少年, 大学生, 成年人, 老年人")
 strawberry.enum(TeamKind, description="枢纽型志愿服务团体 hub, 社区志愿服务队 community")
@@ -538,7 +540,12 @@ class VolunteerService:
     person_in_charge: str
     recording_unit: str = strawberry.field(description="The station that recorded it")
     recorded_on: date
-    late: bool = strawberry.field(description="Recorded more than 10 working days after the service")
+    late: bool = strawberry.field(description="Recorded more than 10 working days after the service (see lateBasis)")
+    late_basis: LateBasis = strawberry.field(
+        description="What `late` counted: CALENDAR, China's working days (public holidays out, make-up working days"
+                    " in); WEEKDAYS_ONLY, Monday to Friday, because a day between the service and its recording is in"
+                    " a year nobody knew when it was recorded (neither chinese-calendar nor the bureau's declaration):"
+                    " across a holiday or a make-up working day the flag may be wrong")
 
 
 @strawberry.type(description="志愿服务证明: total hours and each service, computed from the records")
@@ -582,7 +589,8 @@ class Volunteer(relay.Node):
         services = [VolunteerService(
             id=strawberry.ID(r["record_id"]), served_on=day(r["served_on"]), place=r["place"], content=r["content"],
             hours=r["hours"], organising_unit=r["organising_unit"], person_in_charge=r["person_in_charge"],
-            recording_unit=r["station_name"], recorded_on=day(r["recorded_on"]), late=r["late"])
+            recording_unit=r["station_name"], recorded_on=day(r["recorded_on"]), late=r["late"],
+            late_basis=LateBasis(r["late_basis"]))
             for r in found]
         return VolunteerCertificate(total_hours=round(sum(s.hours for s in services), 2), services=services)
 

@@ -204,10 +204,10 @@ async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         case VolunteerServiceRecorded() as e:
             await conn.execute(
                 "INSERT INTO volunteer_services (volunteer_id, record_id, station_id, served_on, place, content,"
-                " hours, organising_unit, person_in_charge, activity_id, recorded_on, late) VALUES ($1, $2, $3, $4,"
-                " $5, $6, $7, $8, $9, $10, $11, $12)", e.volunteer_id, e.record_id, e.station_id, e.served_on,
-                e.place, e.content, e.hours, e.organising_unit, e.person_in_charge, e.activity_id, e.recorded_on,
-                e.late)
+                " hours, organising_unit, person_in_charge, activity_id, recorded_on, late, late_basis) VALUES ($1,"
+                " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", e.volunteer_id, e.record_id, e.station_id,
+                e.served_on, e.place, e.content, e.hours, e.organising_unit, e.person_in_charge, e.activity_id,
+                e.recorded_on, e.late, e.late_basis.value)
         case VolunteerLeaderDesignated() as e:
             await conn.execute("UPDATE volunteers SET leader_since = $2 WHERE volunteer_id = $1", e.volunteer_id,
                                e.designated_on)
@@ -322,7 +322,7 @@ PROJECTORS: dict[str, Projector] = {
     "SurveyConducted": survey_conducted,
 }
 
-PROJECTION = Projection(name="work", version=1, tables=(
+PROJECTION = Projection(name="work", version=2, tables=(
     "projects", "station_targets", "groups", "group_members", "group_sessions", "group_attendance", "group_feedback",
     "activities", "publicity", "surveys", "staff", "staff_qualifications", "resources", "resource_uses",
     "supervisions", "supervision_actions", "meetings", "meeting_stations", "volunteers", "volunteer_services",
