@@ -16,7 +16,7 @@ from gateway.exports.tables import COUNT, DAY, HOURS, Column, Table
 from gateway.types.enums import CaseStatus, Gender, RecipientCategory
 from gateway.types.pages import Connection
 from gateway.types.planning import CaseStage, RiskLevel
-from shared.contracts.activities import GroupPhase
+from shared.contracts.activities import GroupPhase, LateBasis
 from shared.contracts.errors import Message, NotFound
 from shared.masking import masked_name
 
@@ -178,10 +178,12 @@ async def volunteer_certificate(info: strawberry.Info[Context, None], volunteer_
                            Column("记录单位", 20), Column("记录日期", 12, DAY), Column("补录", 6)])
     for s in certificate.services:  # in the order served, as the certificate lists them
         table.rows.append([s.served_on, s.place, s.content, s.hours, s.organising_unit, s.person_in_charge,
-                           s.recording_unit, s.recorded_on, "是" if s.late else ""])
+                           s.recording_unit, s.recorded_on,
+                           ("是" if s.late else "") + ("*" if s.late_basis is LateBasis.WEEKDAYS_ONLY else "")])
     table.totals = ["累计服务时长", "", "", certificate.total_hours, "", "", "", "", ""]
     table.notes = [f"志愿者：{name or '（已删除）'}　身份证号：{id_number or '未登记'}　登记单位：{station['name']}",
-                   "时长由服务记录汇总生成；服务后超过 10 个工作日录入的记录标为补录。"]
+                   "时长由服务记录汇总生成；服务后超过 10 个工作日（按国家法定节假日与调休）录入的记录标为补录；"
+                   "标 * 者录入时该年节假日安排尚未公布，按周一至周五计算，跨节假日或调休时可能不准。"]
     return Report(name=f"志愿服务证明-{name or volunteer_id}", tables=[table])
 
 
