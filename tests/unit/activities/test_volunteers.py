@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, time
 from functools import reduce
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +29,7 @@ from services.activities.domain.errors import (
     ServicesOverlap,
     VolunteerGone,
 )
-from shared.contracts import Actor, Role
+from shared.contracts import Actor, Role, decode_event
 from shared.contracts.activities import AgeGroup, LateBasis, StationOpened, TeamKind, VolunteerServiceRecorded
 from shared.id_number import InvalidIdNumber, check_character
 from shared.kernel.working_days import PACKAGE_YEARS, arrangement
@@ -39,6 +41,7 @@ STATIONS = {s: places.evolve_station(places.STATION, StationOpened(station_id=s,
                                                                    code=s[2:].upper(), opened_on=date(2019, 1, 15)))
             for s in ("s-hsp", "s-wy")}
 BASE = "43010319900101123"
+CORPUS = Path(__file__).parents[2] / "contracts" / "events"
 UNKNOWN = max(PACKAGE_YEARS) + 1
 """A year the installed chinese-calendar does not know yet (and nobody declared)."""
 
@@ -167,3 +170,10 @@ def test_a_day_holds_no_more_than_24_hours_and_services_of_a_day_do_not_overlap(
     with pytest.raises(DayOverfull):
         volunteers.record_service(serve(record_id="r-4", hours=3), long_day)
     volunteers.record_service(serve(record_id="r-5", hours=1, starts_at=time(11, 0), ends_at=time(12, 0)), morning)
+
+
+def test_a_record_made_before_the_calendar_reads_as_counted_monday_to_friday() -> None:
+    stored = json.loads((CORPUS / "VolunteerServiceRecorded" / "v1.json").read_text())
+    record = decode_event("VolunteerServiceRecorded", stored, 1)
+    assert isinstance(record, VolunteerServiceRecorded) and record.late_basis is LateBasis.WEEKDAYS_ONLY
+    assert "late_basis" not in stored  # what was stored is not rewritten
