@@ -139,8 +139,8 @@ DECIDES: dict[type[Any], Callable[[Any, WorkingYear], list[object]]] = {
 
 def years_between(first: date, last: date) -> range:
     """The years whose declarations a count of working days from `first` to `last` reads (and the next year's,
-    whose New Year's holiday may begin in December)."""
-    return range(first.year, last.year + 2)
+    whose New Year's holiday may begin in December); none is declared before FIRST_YEAR."""
+    return range(max(first.year, FIRST_YEAR), last.year + 2)
 
 
 def calendar(declared: dict[int, WorkingYear]) -> WorkingCalendar:
