@@ -300,6 +300,8 @@ class UseResourceInput:
     resource_id: strawberry.ID
     project_id: strawberry.ID | None = None
     activity_id: strawberry.ID | None = None
+    used_on: date | None = strawberry.field(default=None,
+        description="The day it was used; default today, never before the project started")
 
 
 map_resource = recorder("map_resource", MapResourceInput, "resource_id")

@@ -353,6 +353,8 @@ class UseResource:
     resource_id: str
     project_id: str | None = None
     activity_id: str | None = None
+    used_on: date | None = None
+    """The day it was used (default: today; not before the project started)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,6 +1,6 @@
 """Late entries (补录) keep the day things happened: a team's forming, a member's joining, a leader's designation,
-an issue's resolution, an organisation's change of status and a supervision's follow-up each take their own day,
-default today, never in the future, never before the facts they depend on."""
+an issue's resolution, an organisation's change of status, a supervision's follow-up and a resource's use each take
+their own day, default today, never in the future, never before the facts they depend on."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from services.activities.domain import governance, organisations, places, supervision, volunteers
+from services.activities.domain import governance, organisations, places, projects, resources, supervision, volunteers
 from services.activities.domain.commands import (
     ActionInput,
     ChangeOrganisationStatus,
@@ -20,12 +20,14 @@ from services.activities.domain.commands import (
     HoldJointMeeting,
     IssueUpdate,
     JoinVolunteerTeam,
+    MapResource,
     NewIssue,
     ProgressIssue,
     RecordSupervision,
     RegisterOrganisation,
     RegisterVolunteer,
     SetUpGovernance,
+    UseResource,
 )
 from shared.contracts import Actor, Role
 from shared.contracts.activities import (
@@ -36,6 +38,10 @@ from shared.contracts.activities import (
     OrganisationStatus,
     OrganisationStatusChanged,
     OrganisationType,
+    PlannedOutputs,
+    ProjectStarted,
+    ResourceKind,
+    ResourceUsed,
     Stakeholder,
     StationOpened,
     StreetRegistered,
@@ -216,3 +222,21 @@ def test_a_supervision_action_is_followed_up_on_its_day_never_before_the_supervi
     assert isinstance(done, SupervisionActionFollowedUp) and done.followed_up_on == DAY[16]
     with pytest.raises(DateBeforeFact):
         supervision.follow_up(FollowUpSupervisionAction(**{**follow.__dict__, "followed_up_on": DAY[9]}), SUPERVISED)
+
+
+def test_a_resource_is_used_on_its_day_never_before_the_project_started() -> None:
+    resource = _fold(resources.evolve, resources.RESOURCE, resources.map_resource(MapResource(
+        actor=WORKER, today=TODAY, resource_id="res-1", station_id="s-1", kind=ResourceKind.VENUE, name="党群服务中心",
+        offers="活动室"), STATION, resources.RESOURCE))
+    project = projects.evolve(projects.PROJECT, ProjectStarted(
+        project_id="p-1", station_id="s-1", name="长者关爱", aims="减少孤独", target_population="独居老人",
+        communities=("一力社区",), starts_on=DAY[10], ends_on=DAY[26] + timedelta(days=180),
+        planned=PlannedOutputs(activities=4)))
+    use = UseResource(actor=WORKER, today=TODAY, resource_id="res-1", project_id="p-1", used_on=DAY[12])
+    [used] = resources.use(use, resource, project, None)
+    assert isinstance(used, ResourceUsed) and used.used_on == DAY[12]
+    with pytest.raises(DateBeforeFact) as refused:
+        resources.use(UseResource(**{**use.__dict__, "used_on": DAY[9]}), resource, project, None)
+    assert refused.value.field == "usedOn" and "the project's start" in refused.value.message.en
+    with pytest.raises(DateInFuture):
+        resources.use(UseResource(**{**use.__dict__, "used_on": TODAY + timedelta(days=1)}), resource, project, None)
