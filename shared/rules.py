@@ -71,3 +71,28 @@ def require_items(field: str, values: Iterable[str]) -> tuple[str, ...]:
 def require_range(field: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
         raise OutOfRange(field, low, high)
+
+
+class DateBeforeFact(InvalidInput):
+    """A business date before a fact it depends on (a team joined before it was formed, a plan approved before
+    it was drafted): the field, its date, the fact and the fact's date."""
+
+    def __init__(self, field: str, value: date, what_zh: str, what_en: str, earlier: date) -> None:
+        super().__init__(Message(zh=f"{field}（{value}）早于{what_zh}（{earlier}）",
+                                 en=f"{field} ({value}) is before {what_en} ({earlier})"), field=field)
+
+
+Fact = tuple[date | None, str, str]
+"""(its date, what it is in Chinese, in English): a fact a business date may not precede; None where the
+fact's date is unknown (an event recorded before it carried one) and so not checked."""
+
+
+def happened_on(field: str, given: date | None, today: date, *facts: Fact) -> date:
+    """The day a thing happened, as the user gave it (补录: entered days later) or else today in China time:
+    never in the future, never before any fact it depends on."""
+    day = today if given is None else given
+    require_not_future(field, day, today)
+    for earlier, what_zh, what_en in facts:
+        if earlier is not None and day < earlier:
+            raise DateBeforeFact(field, day, what_zh, what_en, earlier)
+    return day

@@ -46,17 +46,23 @@ class DraftServicePlanInput:
     case_id: strawberry.ID
     goals: list[GoalInput]
     strategies: str
+    drafted_on: date | None = strawberry.field(default=None,
+        description="The day it was written (补录: entered later); default today, never before the assessment")
 
 
 @strawberry.input
 class SubmitServicePlanInput:
     case_id: strawberry.ID
+    submitted_on: date | None = strawberry.field(default=None,
+        description="The day it was handed in; default today, never before it was drafted")
 
 
 @strawberry.input
 class DecideServicePlanInput:
     case_id: strawberry.ID
     plan_version: int
+    approved_on: date | None = strawberry.field(default=None,
+        description="The day it was approved (signed); default today, never before it was submitted")
 
 
 @strawberry.input
@@ -64,6 +70,8 @@ class ReturnServicePlanInput:
     case_id: strawberry.ID
     plan_version: int
     comment: str
+    returned_on: date | None = strawberry.field(default=None,
+        description="The day it was returned; default today, never before it was submitted")
 
 
 @strawberry.input
@@ -101,6 +109,8 @@ class DecideCaseClosingInput:
 class ReturnCaseClosingInput:
     case_id: strawberry.ID
     comment: str
+    returned_on: date | None = strawberry.field(default=None,
+        description="The day it was returned; default today, never before the closing day asked for")
 
 
 @strawberry.input
@@ -139,6 +149,8 @@ class RecordReferralFeedbackInput:
 class AcknowledgeUrgentRiskInput:
     case_id: strawberry.ID
     note: str
+    acknowledged_on: date | None = strawberry.field(default=None,
+        description="The day the risk was taken up; default today, never before the assessment")
 
 
 CaseChangeResult = result_union("CaseChangeResult", CaseChanged)

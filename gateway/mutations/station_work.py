@@ -300,6 +300,8 @@ class UseResourceInput:
     resource_id: strawberry.ID
     project_id: strawberry.ID | None = None
     activity_id: strawberry.ID | None = None
+    used_on: date | None = strawberry.field(default=None,
+        description="The day it was used; default today, never before the project started")
 
 
 map_resource = recorder("map_resource", MapResourceInput, "resource_id")
@@ -372,6 +374,8 @@ class FollowUpSupervisionActionInput:
     action_id: strawberry.ID
     done: bool
     note: str = ""
+    followed_up_on: date | None = strawberry.field(default=None, description="Default today; never before the "
+                                                                            "supervision")
 
 
 @strawberry.input(description="推进会 for one or more stations; startsAt with its time zone")
@@ -427,6 +431,8 @@ class RecordVolunteerServiceInput:
 class DesignateVolunteerLeaderInput:
     volunteer_id: strawberry.ID
     note: str = ""
+    designated_on: date | None = strawberry.field(default=None,
+        description="The day (补录: entered later); default today, never before the volunteer registered")
 
 
 @strawberry.input
@@ -441,6 +447,8 @@ class FormVolunteerTeamInput:
     name: str
     kind: TeamKind
     community: str = ""
+    formed_on: date | None = strawberry.field(default=None,
+        description="The day the team was formed, which the month's figures count by; default today")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
@@ -449,6 +457,8 @@ class JoinVolunteerTeamInput:
     team_id: strawberry.ID
     volunteer_id: strawberry.ID
     leader: bool = strawberry.field(default=False, description="A leader of the team (队长)")
+    joined_on: date | None = strawberry.field(default=None,
+        description="Default today; never before the team formed or the volunteer registered")
 
 
 @strawberry.input
@@ -503,6 +513,8 @@ class ChangeOrganisationStatusInput:
     organisation_id: strawberry.ID
     status: OrganisationStatus
     reason: str = ""
+    changed_on: date | None = strawberry.field(default=None,
+        description="Default today; never before the founding, a milestone or the last change")
 
 
 @strawberry.input
@@ -566,6 +578,9 @@ class ProgressIssueInput:
     issue_id: strawberry.ID
     status: IssueStatus
     note: str
+    progressed_on: date | None = strawberry.field(default=None,
+        description="The day of the follow-up or resolution, which issuesResolved counts by; default today, "
+                    "never before the issue was raised or last followed up")
 
 
 set_up_governance = recorder("set_up_governance", SetUpGovernanceInput, "compound_id")

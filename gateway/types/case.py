@@ -73,11 +73,13 @@ class Case(relay.Node):
                        after: str | None = None) -> CaseSessionConnection:
         return await case_sessions(info.context, str(self.id), first, after)
 
-    @strawberry.field(description="Every event of the case, in order, with who did it")
+    @strawberry.field(description="Every event of the case in the order it happened (then as recorded), with when it "
+                                  "was recorded and by whom")
     async def timeline(self, info: strawberry.Info[Context, None]) -> list[TimelineEntry]:
         found = await info.context.loaders.case_timelines.load(str(self.id))
         return [TimelineEntry(version=r["version"], event_type=r["event_type"], actor=r["actor"],
-                              recorded_at=datetime.fromisoformat(str(r["recorded_at"]))) for r in found]
+                              recorded_at=datetime.fromisoformat(str(r["recorded_at"])),
+                              happened_on=date.fromisoformat(str(r["happened_on"]))) for r in found]
 
     @strawberry.field(description="评估 of the plan in force")
     async def evaluation(self, info: strawberry.Info[Context, None]) -> Evaluation | None:

@@ -12,12 +12,15 @@ from gateway.types.enums import RecipientCategory
 from gateway.types.planning import CaseStage, RiskLevel
 
 
-@strawberry.type(description="One event of a case, in order, with who did it (the words stay sealed)")
+@strawberry.type(description="One event of a case: the day it happened, when it was recorded and by whom (the "
+                              "words stay sealed)")
 class TimelineEntry:
     version: int
     event_type: str
-    recorded_at: datetime
-    actor: str
+    recorded_at: datetime = strawberry.field(description="When it was entered into hemiao")
+    actor: str = strawberry.field(description="Who entered it")
+    happened_on: date = strawberry.field(description="The day it happened (a visit's, a plan's approval's, …); a late"
+                                                     " entry (补录) has it days before recordedAt")
 
 
 @strawberry.type(description="一位社工的个案量 A worker's open cases")

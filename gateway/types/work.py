@@ -95,6 +95,10 @@ class Figures:
     issues_resolved: int
     volunteer_hours: float = strawberry.field(description="Hours volunteers served, from their service records")
     trainings: int
+    volunteer_teams_formed: int = strawberry.field(description="志愿服务队 formed in the period, by the day formed")
+    volunteer_leaders_designated: int = strawberry.field(description="志愿领袖 designated in the period, by that day")
+    plans_approved: int = strawberry.field(description="Service plan versions approved in the period, by the day "
+                                                       "approved")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:

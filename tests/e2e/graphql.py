@@ -96,16 +96,17 @@ async def change(http: httpx.AsyncClient, actor: Actor, mutation: str, input_typ
 
 async def close_through_every_stage(http: httpx.AsyncClient, worker: Actor, head: Actor, case_id: str, *,
                                     assessed_on: str, evaluated_on: str, closed_on: str) -> str:
-    """Assess, plan (approved), evaluate, ask to close and approve it; the last consistency token."""
+    """Assess, plan (drafted, submitted and approved the day of the assessment), evaluate, ask to close and approve
+    it; the last consistency token."""
     target = (date.today() + timedelta(days=60)).isoformat()
     steps: list[tuple[Actor, str, str, dict[str, Any]]] = [
         (worker, "assessCase", "AssessCaseInput", {"assessedOn": assessed_on, "riskLevel": "MEDIUM",
                                                    "needs": [{"area": "SOCIAL", "description": "缺少社会支持"}]}),
         (worker, "draftServicePlan", "DraftServicePlanInput", {
-            "strategies": "定期上门",
+            "strategies": "定期上门", "draftedOn": assessed_on,
             "goals": [{"description": "建立信任", "measure": "愿意倾诉", "targetDate": target}]}),
-        (worker, "submitServicePlan", "SubmitServicePlanInput", {}),
-        (head, "approveServicePlan", "DecideServicePlanInput", {"planVersion": 1}),
+        (worker, "submitServicePlan", "SubmitServicePlanInput", {"submittedOn": assessed_on}),
+        (head, "approveServicePlan", "DecideServicePlanInput", {"planVersion": 1, "approvedOn": assessed_on}),
         (worker, "evaluateCase", "EvaluateCaseInput", {"evaluatedOn": evaluated_on, "satisfaction": 5,
                                                        "goalResults": [{"goalId": "v1-g1", "result": "ACHIEVED"}]}),
         (worker, "requestCaseClosing", "RequestCaseClosingInput", {

@@ -353,6 +353,8 @@ class UseResource:
     resource_id: str
     project_id: str | None = None
     activity_id: str | None = None
+    used_on: date | None = None
+    """The day it was used (default: today; not before the project started)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -440,6 +442,8 @@ class FollowUpSupervisionAction:
     action_id: Code
     done: bool
     note: Reason = ""
+    followed_up_on: date | None = None
+    """The day of the follow-up (default: today; not before the supervision)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -515,6 +519,8 @@ class DesignateVolunteerLeader:
     today: date
     volunteer_id: str
     note: Reason = ""
+    designated_on: date | None = None
+    """The day the volunteer was designated (default: today; not before they registered)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -528,6 +534,8 @@ class FormVolunteerTeam:
     name: Title
     kind: TeamKind
     community: Place = ""
+    formed_on: date | None = None
+    """The day the team was formed (default: today), which the month's figures count by."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -537,6 +545,8 @@ class JoinVolunteerTeam:
     team_id: str
     volunteer_id: str
     leader: bool = False
+    joined_on: date | None = None
+    """The day the volunteer joined (default: today; not before the team formed or they registered)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -600,6 +610,8 @@ class ChangeOrganisationStatus:
     organisation_id: str
     status: OrganisationStatus
     reason: Reason = ""
+    changed_on: date | None = None
+    """The day the status changed (default: today; not before the organisation was founded)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -671,6 +683,8 @@ class ProgressIssue:
     issue_id: Code
     status: IssueStatus
     note: Reason
+    progressed_on: date | None = None
+    """The day of the follow-up or resolution (default: today; not before the issue was raised or last moved)."""
 
 
 @dataclass(frozen=True, kw_only=True)

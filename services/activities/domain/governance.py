@@ -4,6 +4,7 @@ from raised to resolved (or escalated), followed up by the station."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from services.activities.domain.commands import HoldJointMeeting, IssueUpdate, ProgressIssue, SetUpGovernance
 from services.activities.domain.errors import (
@@ -24,7 +25,7 @@ from shared.contracts.activities import (
     IssueStatus,
     JointMeetingHeld,
 )
-from shared.rules import require_not_future, require_text, unseen
+from shared.rules import happened_on, require_not_future, require_text, unseen
 
 CLOSED = (IssueStatus.RESOLVED, IssueStatus.ESCALATED)
 
@@ -36,6 +37,8 @@ class Governance:
     meeting_ids: frozenset[str] = frozenset()
     issues: tuple[tuple[str, IssueStatus], ...] = ()
     """(issue id, status) of every issue raised, in order."""
+    moved_on: tuple[tuple[str, date], ...] = ()
+    """(issue id, the day it was raised or last moved on): a follow-up may not precede it."""
 
     def status_of(self, issue_id: str) -> IssueStatus | None:
         return dict(self.issues).get(issue_id)
@@ -84,6 +87,10 @@ def hold_meeting(command: HoldJointMeeting, state: Governance) -> list[object]:
     if command.meeting_id in governance.meeting_ids:
         raise AlreadyExists(f"联席会议 {command.meeting_id}", f"Meeting {command.meeting_id}", "meetingId")
     require_not_future("heldOn", command.held_on, command.today)
+    for update in command.progress:
+        happened_on("heldOn", command.held_on, command.today,
+                    (dict(governance.moved_on).get(update.issue_id), f"议题 {update.issue_id} 提出或上次跟进的日期",
+                     f"the day issue {update.issue_id} was raised or last followed up"))
     if not command.present:
         require_text("present", "")
     for issue in command.raise_issues:
@@ -105,19 +112,27 @@ def progress(command: ProgressIssue, state: Governance) -> list[object]:
     governance = _governed(command.compound_id, state, command.actor)
     require_recorder(command.actor, governance.station_id, field="compoundId")
     done = _progress(IssueUpdate(issue_id=command.issue_id, status=command.status, note=command.note), governance)
+    progressed_on = happened_on("progressedOn", command.progressed_on, command.today,
+                                (dict(governance.moved_on).get(command.issue_id), "该议题提出或上次跟进的日期",
+                                 "the day the issue was raised or last followed up"))
     return [IssueProgressed(compound_id=command.compound_id, station_id=governance.station_id,
                             issue_id=command.issue_id, status=done.status,
-                            note=require_text("note", command.note), progressed_on=command.today)]
+                            note=require_text("note", command.note), progressed_on=progressed_on)]
 
 
 def evolve(state: Governance, event: object) -> Governance:
     match event:
         case GovernanceSetUp(station_id=station_id):
             return replace(state, set_up=True, station_id=station_id)
-        case JointMeetingHeld(meeting_id=meeting_id, raised=raised, progressed=progressed):
+        case JointMeetingHeld(meeting_id=meeting_id, held_on=held_on, raised=raised, progressed=progressed):
             issues = dict(state.issues) | {i.issue_id: IssueStatus.RAISED for i in raised}
             issues |= {p.issue_id: p.status for p in progressed}
-            return replace(state, meeting_ids=state.meeting_ids | {meeting_id}, issues=tuple(issues.items()))
-        case IssueProgressed(issue_id=issue_id, status=status):
-            return replace(state, issues=tuple((dict(state.issues) | {issue_id: status}).items()))
+            moved = dict(state.moved_on) | {i.issue_id: held_on for i in raised}
+            moved |= {p.issue_id: max(held_on, dict(state.moved_on).get(p.issue_id, date.min)) for p in progressed}
+            return replace(state, meeting_ids=state.meeting_ids | {meeting_id}, issues=tuple(issues.items()),
+                           moved_on=tuple(moved.items()))
+        case IssueProgressed(issue_id=issue_id, status=status, progressed_on=progressed_on):
+            moved = dict(state.moved_on) | {issue_id: max(progressed_on, dict(state.moved_on).get(issue_id, date.min))}
+            return replace(state, issues=tuple((dict(state.issues) | {issue_id: status}).items()),
+                           moved_on=tuple(moved.items()))
     return state

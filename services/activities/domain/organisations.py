@@ -32,7 +32,7 @@ from shared.contracts.activities import (
     OrganisationStatus,
     OrganisationStatusChanged,
 )
-from shared.rules import require_not_future, require_range, require_text, unseen
+from shared.rules import happened_on, require_not_future, require_range, require_text, unseen
 
 NEXT: dict[OrganisationStatus, tuple[OrganisationStatus, ...]] = {
     OrganisationStatus.INCUBATING: (OrganisationStatus.DISSOLVED,),
@@ -52,6 +52,8 @@ class Organisation:
     status: OrganisationStatus = OrganisationStatus.INCUBATING
     milestones: frozenset[IncubationMilestone] = frozenset()
     last_milestone_on: date = date.min
+    changed_on: date = date.min
+    """The day of the last change of status."""
     record_ids: frozenset[str] = frozenset()
 
 
@@ -113,8 +115,12 @@ def change_status(command: ChangeOrganisationStatus, state: Organisation) -> lis
     require_recorder(command.actor, organisation.station_id, field="organisationId")
     if command.status not in NEXT[organisation.status]:
         raise StatusOrder(organisation.status.value, command.status.value)
+    changed_on = happened_on("changedOn", command.changed_on, command.today,
+                             (max(organisation.founded_on, organisation.last_milestone_on, organisation.changed_on),
+                              "成立、培育节点或上次状态变更的日期",
+                              "the founding, the milestones or the last change of status"))
     return [OrganisationStatusChanged(organisation_id=command.organisation_id, station_id=organisation.station_id,
-                                      status=command.status, changed_on=command.today, reason=command.reason.strip())]
+                                      status=command.status, changed_on=changed_on, reason=command.reason.strip())]
 
 
 def record_activity(command: RecordOrganisationActivity, project: Project | None,
@@ -141,10 +147,10 @@ def evolve(state: Organisation, event: object) -> Organisation:
         case OrganisationMilestoneReached(milestone=reached, reached_on=reached_on):
             return replace(state, milestones=state.milestones | {reached},
                            last_milestone_on=max(state.last_milestone_on, reached_on))
-        case OrganisationFiled():
-            return replace(state, status=OrganisationStatus.FILED)
-        case OrganisationStatusChanged(status=status):
-            return replace(state, status=status)
+        case OrganisationFiled(filed_on=filed_on):
+            return replace(state, status=OrganisationStatus.FILED, changed_on=max(state.changed_on, filed_on))
+        case OrganisationStatusChanged(status=status, changed_on=changed_on):
+            return replace(state, status=status, changed_on=max(state.changed_on, changed_on))
         case OrganisationActivityHeld(record_id=record_id):
             return replace(state, record_ids=state.record_ids | {record_id})
     return state

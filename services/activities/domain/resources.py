@@ -15,7 +15,7 @@ from services.activities.domain.rules import (
     require_recorder,
 )
 from shared.contracts.activities import ResourceMapped, ResourceUsed
-from shared.rules import require_text, unseen
+from shared.rules import happened_on, require_text, unseen
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,11 @@ def use(command: UseResource, state: Resource, project: Project | None, activity
         raise UsedByWhat()
     require_own_project(command.actor, project, command.project_id, state.station_id)
     require_own_activity(command.actor, activity, command.activity_id, state.station_id)
+    used_on = happened_on("usedOn", command.used_on, command.today,
+                          (project.starts_on if project is not None and command.project_id else None,
+                           "项目开始日期", "the project's start"))
     return [ResourceUsed(resource_id=command.resource_id, station_id=state.station_id, project_id=command.project_id,
-                         activity_id=command.activity_id, used_on=command.today)]
+                         activity_id=command.activity_id, used_on=used_on)]
 
 
 def evolve(state: Resource, event: object) -> Resource:

@@ -3,7 +3,8 @@ online project meeting; reporting says which are missing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from services.activities.domain.commands import FollowUpSupervisionAction, RecordProjectMeeting, RecordSupervision
 from services.activities.domain.errors import (
@@ -24,7 +25,15 @@ from shared.contracts.activities import (
     SupervisionActionFollowedUp,
     SupervisionHeld,
 )
-from shared.rules import require_items, require_not_future, require_range, require_station, require_text, unseen
+from shared.rules import (
+    happened_on,
+    require_items,
+    require_not_future,
+    require_range,
+    require_station,
+    require_text,
+    unseen,
+)
 
 SUPERVISES = (Role.SUPERVISOR, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
 """A meeting's day, and so its month, is its start in China Standard Time."""
@@ -36,6 +45,7 @@ class Supervision:
     station_id: str = ""
     open_actions: frozenset[str] = frozenset()
     done_actions: frozenset[str] = frozenset()
+    held_on: date | None = None
 
 
 SUPERVISION = Supervision()
@@ -78,18 +88,21 @@ def follow_up(command: FollowUpSupervisionAction, state: Supervision) -> list[ob
         raise ActionAlreadyDone(command.action_id)
     if command.action_id not in state.open_actions:
         raise NotFoundHere("督导行动", "action", command.action_id, "actionId")
+    followed_up_on = happened_on("followedUpOn", command.followed_up_on, command.today,
+                                 (state.held_on, "督导日期", "the supervision"))
     return [SupervisionActionFollowedUp(supervision_id=command.supervision_id, station_id=state.station_id,
                                         action_id=command.action_id, done=command.done, note=command.note.strip(),
-                                        followed_up_on=command.today)]
+                                        followed_up_on=followed_up_on)]
 
 
 def evolve(state: Supervision, event: object) -> Supervision:
     match event:
-        case SupervisionHeld(station_id=station_id, actions=actions):
-            return Supervision(held=True, station_id=station_id, open_actions=frozenset(a.action_id for a in actions))
+        case SupervisionHeld(station_id=station_id, actions=actions, held_on=held_on):
+            return Supervision(held=True, station_id=station_id, open_actions=frozenset(a.action_id for a in actions),
+                               held_on=held_on)
         case SupervisionActionFollowedUp(action_id=action_id, done=True):
-            return Supervision(held=True, station_id=state.station_id, open_actions=state.open_actions - {action_id},
-                               done_actions=state.done_actions | {action_id})
+            return replace(state, open_actions=state.open_actions - {action_id},
+                           done_actions=state.done_actions | {action_id})
     return state
 
 

@@ -43,7 +43,7 @@ from shared.contracts.activities import (
 )
 from shared.id_number import valid_id_number
 from shared.kernel.working_days import WorkingCalendar
-from shared.rules import BlankField, require_not_future, require_range, require_text, unseen, words
+from shared.rules import BlankField, happened_on, require_not_future, require_range, require_text, unseen, words
 
 RECORD_WITHIN_WORKING_DAYS = 10
 """民政部令第67号: service is recorded within 10 working days of it."""
@@ -74,6 +74,8 @@ class Volunteer:
     station_id: str = ""
     erased: bool = False
     leader: bool = False
+    registered_on: date | None = None
+    """The day they registered, which every later fact of theirs (joining a team, leading) may not precede."""
     record_ids: frozenset[str] = frozenset()
     served: tuple[tuple[date, float, time | None, time | None], ...] = ()
     """(day, hours, from, to) of every service, so a day never holds more than it has."""
@@ -153,8 +155,10 @@ def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> lis
     require_recorder(command.actor, volunteer.station_id, field="volunteerId")
     if volunteer.leader:
         raise AlreadyExists("志愿领袖", "The volunteer leader", "volunteerId")
+    designated_on = happened_on("designatedOn", command.designated_on, command.today,
+                                (volunteer.registered_on, "志愿者注册日期", "the volunteer's registration"))
     return [VolunteerLeaderDesignated(volunteer_id=command.volunteer_id, station_id=volunteer.station_id,
-                                      designated_on=command.today, note=command.note.strip())]
+                                      designated_on=designated_on, note=command.note.strip())]
 
 
 def erase(command: EraseVolunteer, state: Volunteer) -> list[object]:
@@ -166,8 +170,8 @@ def erase(command: EraseVolunteer, state: Volunteer) -> list[object]:
 
 def evolve(state: Volunteer, event: object) -> Volunteer:
     match event:
-        case VolunteerRegistered(station_id=station_id):
-            return Volunteer(registered=True, station_id=station_id)
+        case VolunteerRegistered(station_id=station_id, registered_on=registered_on):
+            return Volunteer(registered=True, station_id=station_id, registered_on=registered_on)
         case VolunteerServiceRecorded(record_id=record_id, served_on=day, hours=hours, starts_at=start,
                                       ends_at=end):
             return replace(state, record_ids=state.record_ids | {record_id},
@@ -184,6 +188,7 @@ class Team:
     formed: bool = False
     station_id: str = ""
     members: frozenset[str] = frozenset()
+    formed_on: date | None = None
 
 
 TEAM = Team()
@@ -194,9 +199,11 @@ def form_team(command: FormVolunteerTeam, station: Station, state: Team) -> list
         raise AlreadyExists("志愿服务队", "The team", "teamId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
+    formed_on = happened_on("formedOn", command.formed_on, command.today,
+                            (station.opened_on, "社工站成立日期", "the station's opening"))
     return [VolunteerTeamFormed(team_id=command.team_id, station_id=command.station_id,
                                 name=require_text("name", command.name), kind=command.kind,
-                                community=command.community.strip(), formed_on=command.today)]
+                                community=command.community.strip(), formed_on=formed_on)]
 
 
 def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> list[object]:
@@ -208,14 +215,17 @@ def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> 
         raise NotOfThisStation("该志愿者", "volunteer", "volunteerId")
     if command.volunteer_id in state.members:
         raise AlreadyExists("队员", "The member", "volunteerId")
+    joined_on = happened_on("joinedOn", command.joined_on, command.today,
+                            (state.formed_on, "服务队成立日期", "the team's forming"),
+                            (volunteer.registered_on, "志愿者注册日期", "the volunteer's registration"))
     return [VolunteerJoinedTeam(team_id=command.team_id, station_id=state.station_id,
-                                volunteer_id=command.volunteer_id, joined_on=command.today, leader=command.leader)]
+                                volunteer_id=command.volunteer_id, joined_on=joined_on, leader=command.leader)]
 
 
 def evolve_team(state: Team, event: object) -> Team:
     match event:
-        case VolunteerTeamFormed(station_id=station_id):
-            return Team(formed=True, station_id=station_id)
+        case VolunteerTeamFormed(station_id=station_id, formed_on=formed_on):
+            return Team(formed=True, station_id=station_id, formed_on=formed_on)
         case VolunteerJoinedTeam(volunteer_id=volunteer_id):
             return replace(state, members=state.members | {volunteer_id})
     return state

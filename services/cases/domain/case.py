@@ -39,6 +39,7 @@ from services.cases.domain.errors import (
 )
 from services.cases.domain.recipient import Recipient
 from services.cases.domain.rules import (
+    happened_on,
     require_editor,
     require_not_future,
     require_range,
@@ -107,9 +108,11 @@ def acknowledge_urgent(command: AcknowledgeUrgentRisk, state: Case) -> list[obje
         raise NotTheStationHeadOrSupervisor()
     if case.urgent_since is None:
         raise NoUrgentRisk(command.case_id)
+    acknowledged_on = happened_on("acknowledgedOn", command.acknowledged_on, command.today,
+                                  (case.urgent_since, "预估日期", "the assessment"))
     return [UrgentRiskAcknowledged(case_id=command.case_id, station_id=case.station_id,
                                    recipient_id=case.recipient_id, note=require_text("note", command.note),
-                                   acknowledged_on=command.today, acknowledged_by=command.actor.subject,
+                                   acknowledged_on=acknowledged_on, acknowledged_by=command.actor.subject,
                                    assessed_on=case.urgent_since)]
 
 
@@ -226,7 +229,7 @@ def evolve(state: Case, event: object) -> Case:
         case CaseClosed(closed_on=closed_on):
             return replace(state, closed=True, closed_on=closed_on, closing=None)
         case CaseReopened():
-            return replace(state, closed=False, evaluated=False)
+            return replace(state, closed=False, evaluated=False, evaluated_on=None)
         case CaseTransferred(to_worker_id=to_worker):
             return replace(state, worker_id=to_worker)
         case CaseSessionRecorded(session_id=session_id):
@@ -236,14 +239,15 @@ def evolve(state: Case, event: object) -> Case:
         case ReferralFeedbackReceived(referral_id=referral_id):
             return replace(state, referrals=state.referrals - {referral_id},
                            answered_referrals=state.answered_referrals | {referral_id})
-        case CaseEvaluated():
-            return replace(state, evaluated=True)
+        case CaseEvaluated(evaluated_on=evaluated_on):
+            return replace(state, evaluated=True, evaluated_on=evaluated_on)
         case CaseClosingRequested(closed_on=closed_on, outcome=outcome, reason=reason):
             return replace(state, closing=ClosingRequest(closed_on=closed_on, outcome=outcome, reason=reason))
         case CaseClosingReturned():
             return replace(state, closing=None)
         case CaseAssessed(risk_level=risk, assessed_on=assessed_on):
-            return replace(state, assessed=True, urgent_since=assessed_on if risk == RiskLevel.URGENT else None)
+            return replace(state, assessed=True, assessed_on=assessed_on,
+                           urgent_since=assessed_on if risk == RiskLevel.URGENT else None)
         case UrgentRiskAcknowledged():
             return replace(state, urgent_since=None)
         case ServicePlanDrafted() | ServicePlanSubmitted() | ServicePlanApproved() | ServicePlanReturned():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.cases.domain.commands import ApproveCaseClosing, EvaluateCase, RequestCaseClosing, ReturnCaseClosing
 from services.cases.domain.errors import DateBeforeOpening, NotAnApprover, StageOrder
 from services.cases.domain.planning import APPROVERS
-from services.cases.domain.rules import require_not_future, require_range, require_text
+from services.cases.domain.rules import happened_on, require_not_future, require_range, require_text
 from services.cases.domain.state import Case, ClosingRequest
 from shared.contracts.cases import (
     CaseClosed,
@@ -23,6 +23,9 @@ def evaluate(command: EvaluateCase, case: Case) -> list[object]:
     require_not_future("evaluatedOn", command.evaluated_on, command.today)
     if command.evaluated_on < case.opened_on:
         raise DateBeforeOpening("evaluatedOn", command.evaluated_on, case.opened_on)
+    happened_on("evaluatedOn", command.evaluated_on, command.today,
+                (case.plan.approved_on, f"第 {case.plan.approved_version} 版计划的审批日期",
+                 f"the approval of plan version {case.plan.approved_version}"))
     given = [r.goal_id for r in command.goal_results]
     if sorted(given) != sorted(case.plan.approved_goal_ids):
         goals, version = ", ".join(case.plan.approved_goal_ids), case.plan.approved_version
@@ -48,6 +51,7 @@ def request(command: RequestCaseClosing, case: Case) -> list[object]:
     require_not_future("closedOn", command.closed_on, command.today)
     if command.closed_on < case.opened_on:
         raise DateBeforeOpening("closedOn", command.closed_on, case.opened_on)
+    happened_on("closedOn", command.closed_on, command.today, (case.evaluated_on, "评估日期", "the evaluation"))
     return [CaseClosingRequested(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
                                  closed_on=command.closed_on, outcome=command.outcome,
                                  reason=require_text("reason", command.reason),
@@ -70,7 +74,9 @@ def approve(command: ApproveCaseClosing, case: Case) -> list[object]:
 
 
 def send_back(command: ReturnCaseClosing, case: Case) -> list[object]:
-    _pending(case, command)
+    closing = _pending(case, command)
+    returned_on = happened_on("returnedOn", command.returned_on, command.today,
+                              (closing.closed_on, "申请的结案日期", "the closing day asked for"))
     return [CaseClosingReturned(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
-                                returned_by=command.actor.subject, returned_on=command.today,
+                                returned_by=command.actor.subject, returned_on=returned_on,
                                 comment=require_text("comment", command.comment))]

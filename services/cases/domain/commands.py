@@ -176,6 +176,8 @@ class ReturnCaseClosing:
     today: date
     case_id: str
     comment: Reason
+    returned_on: date | None = None
+    """The day it was returned (default: today; not before the closing day asked for)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,6 +215,8 @@ class AcknowledgeUrgentRisk:
     today: date
     case_id: str
     note: Reason
+    acknowledged_on: date | None = None
+    """The day the risk was taken up (default: today; not before the assessment)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -224,6 +228,8 @@ class DraftServicePlan:
     case_id: str
     goals: Annotated[tuple[GoalInput, ...], MANY]
     strategies: Note
+    drafted_on: date | None = None
+    """The day the plan was written (default: today; not before the assessment or the previous version)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -233,6 +239,8 @@ class SubmitServicePlan:
     actor: Actor
     today: date
     case_id: str
+    submitted_on: date | None = None
+    """The day it was handed in (default: today; not before it was drafted)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,6 +251,8 @@ class ApproveServicePlan:
     today: date
     case_id: str
     plan_version: int
+    approved_on: date | None = None
+    """The day it was approved (signed; default: today; not before it was submitted)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,6 +264,8 @@ class ReturnServicePlan:
     case_id: str
     plan_version: int
     comment: Reason
+    returned_on: date | None = None
+    """The day it was returned (default: today; not before it was submitted)."""
 
 
 @dataclass(frozen=True, kw_only=True)

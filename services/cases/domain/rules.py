@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from services.cases.domain.errors import ReadOnlyRole
 from shared.contracts import Actor, Role
-from shared.rules import require_not_future, require_range, require_station, require_text, unseen
+from shared.rules import happened_on, require_not_future, require_range, require_station, require_text, unseen
 
-__all__ = ["EDITORS", "require_editor", "require_not_future", "require_range", "require_station", "require_text",
-           "unseen"]
+__all__ = ["EDITORS", "happened_on", "require_editor", "require_not_future", "require_range", "require_station",
+           "require_text", "unseen"]
 
 EDITORS = (Role.SOCIAL_WORKER, Role.STATION_HEAD, Role.SYSTEM)
 """Who records case content; the bureau, directors and supervisors read (supervisors also approve)."""

@@ -19,6 +19,12 @@ class Plan:
     """The goals of the latest version."""
     approved_goal_ids: tuple[str, ...] = ()
     """The goals of the version in force."""
+    drafted_on: date | None = None
+    """The day the latest version was drafted."""
+    submitted_on: date | None = None
+    """The day the latest version was submitted."""
+    approved_on: date | None = None
+    """The day the version in force was approved."""
 
     @property
     def pending(self) -> int | None:
@@ -36,8 +42,12 @@ class Case:
     worker_id: str = ""
     opened_on: date = date.min
     assessed: bool = False
+    assessed_on: date | None = None
+    """The day of the latest assessment."""
     plan: Plan = field(default_factory=Plan)
     evaluated: bool = False
+    evaluated_on: date | None = None
+    """The day of the evaluation since the case (re)opened."""
     closing: ClosingRequest | None = None
     """A closing waiting for approval."""
     referrals: frozenset[str] = frozenset()

@@ -42,9 +42,9 @@ def as_of(body: dict[str, Any]) -> date:
 
 async def _timelines(pool: asyncpg.Pool, ids: list[str], request: RequestContext) -> dict[str, list[dict[str, Any]]]:
     rows = await pool.fetch(
-        "SELECT t.case_id, t.version, t.event_type, t.recorded_at, t.actor FROM case_timeline t"
+        "SELECT t.case_id, t.version, t.event_type, t.happened_on, t.recorded_at, t.actor FROM case_timeline t"
         " JOIN cases c USING (case_id) WHERE t.case_id = ANY($1::text[])"
-        " AND ($2::text[] IS NULL OR c.station_id = ANY($2)) ORDER BY t.case_id, t.version",
+        " AND ($2::text[] IS NULL OR c.station_id = ANY($2)) ORDER BY t.case_id, t.happened_on, t.version",
         ids, visible_stations(request.actor))
     return grouped(ids, rows, "case_id")
 

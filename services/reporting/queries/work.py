@@ -74,6 +74,13 @@ FIGURES: dict[str, str] = {
                        " AND closed_on >= $3 AND closed_on < $4 GROUP BY 1",
     "trainings": "SELECT station_id, count(*) FROM trainings WHERE {scope} AND held_on >= $3 AND held_on < $4"
                  " GROUP BY 1",
+    "volunteer_teams_formed": "SELECT station_id, count(*) FROM volunteer_teams WHERE {scope} AND formed_on >= $3"
+                              " AND formed_on < $4 GROUP BY 1",
+    "volunteer_leaders_designated": "SELECT station_id, count(*) FROM volunteers WHERE {scope}"
+                                    " AND leader_since >= $3 AND leader_since < $4 GROUP BY 1",
+    "plans_approved": "SELECT c.station_id, count(*) FROM case_timeline t JOIN cases c USING (case_id)"
+                      f" WHERE {station_scope('c.')} AND t.event_type = 'ServicePlanApproved'"
+                      " AND t.happened_on >= $3 AND t.happened_on < $4 GROUP BY 1",
 }
 """Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until)."""
 

@@ -39,6 +39,8 @@ from shared.contracts.cases import (
 )
 from tests.unit.cases.given import HEAD, STATION, TODAY, WORKER, open_case, register
 
+DRAFTED_ON, SUBMITTED_ON, APPROVED_ON = date(2026, 10, 12), date(2026, 10, 14), date(2026, 10, 16)
+"""The plan's days, written on paper weeks before they are entered (TODAY)."""
 SUPERVISOR = Actor(subject="sup-1", name="督导", role=Role.SUPERVISOR, station_ids=(STATION,))
 RECIPIENT = recipient.evolve(recipient.INITIAL, recipient.decide(register(), recipient.INITIAL)[0])
 OPENED = case.open_case(open_case(), RECIPIENT, 0, case.INITIAL)[1][0]
@@ -61,20 +63,23 @@ def assess(**changes: object) -> AssessCase:
 def draft(**changes: object) -> DraftServicePlan:
     fields: dict[str, object] = {
         "actor": WORKER, "today": TODAY, "case_id": "c-1", "strategies": "定期上门，链接社区志愿者",
+        "drafted_on": DRAFTED_ON,
         "goals": (GoalInput(description="每周外出一次", measure="连续 4 周", target_date=date(2026, 12, 31)),)}
     return DraftServicePlan(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-def submit(actor: Actor = WORKER) -> SubmitServicePlan:
-    return SubmitServicePlan(actor=actor, today=TODAY, case_id="c-1")
+def submit(actor: Actor = WORKER, submitted_on: date | None = None) -> SubmitServicePlan:
+    return SubmitServicePlan(actor=actor, today=TODAY, case_id="c-1", submitted_on=submitted_on or SUBMITTED_ON)
 
 
-def approve(version: int = 1, actor: Actor = HEAD) -> ApproveServicePlan:
-    return ApproveServicePlan(actor=actor, today=TODAY, case_id="c-1", plan_version=version)
+def approve(version: int = 1, actor: Actor = HEAD, approved_on: date | None = None) -> ApproveServicePlan:
+    return ApproveServicePlan(actor=actor, today=TODAY, case_id="c-1", plan_version=version,
+                              approved_on=approved_on or APPROVED_ON)
 
 
-def send_back(version: int = 1, actor: Actor = HEAD) -> ReturnServicePlan:
-    return ReturnServicePlan(actor=actor, today=TODAY, case_id="c-1", plan_version=version, comment="目标需可衡量")
+def send_back(version: int = 1, actor: Actor = HEAD, returned_on: date | None = None) -> ReturnServicePlan:
+    return ReturnServicePlan(actor=actor, today=TODAY, case_id="c-1", plan_version=version, comment="目标需可衡量",
+                             returned_on=returned_on)
 
 
 ASSESSED = case.decide(assess(), given())[0]
