@@ -20,6 +20,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from services.activities.application.followed import FOLLOWED as ACTIVITIES_FOLLOW
 from services.activities.entrypoints.service import MIGRATIONS as ACTIVITIES_MIGRATIONS
 from services.activities.entrypoints.service import endpoints as activities_endpoints
+from services.cases.application.followed import FOLLOWED as CASES_FOLLOW
 from services.cases.entrypoints.service import MIGRATIONS as CASES_MIGRATIONS
 from services.cases.entrypoints.service import endpoints as cases_endpoints
 from services.reporting.entrypoints.service import ReportingService, reporting_service
@@ -118,7 +119,7 @@ async def running_system(servers: Servers, namespace: str) -> AsyncIterator[Syst
     cases_settings = settings_for(servers, namespace, "cases")
     activities_settings = settings_for(servers, namespace, "activities")
     async with (
-        write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases") as cases,
+        write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases", follows=CASES_FOLLOW) as cases,
         write_service(activities_settings, ACTIVITIES_MIGRATIONS,
                       activities_endpoints, "activities", follows=ACTIVITIES_FOLLOW) as activities,
         reporting_service(settings_for(servers, namespace, "reporting")) as reporting,
