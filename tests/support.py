@@ -143,6 +143,16 @@ async def open_station(system: System, code: str = "HSP") -> str:
     return str(station["station_id"])
 
 
+async def join_staff(system: System, station_id: str, *people: Actor) -> None:
+    """These people join the station's staff (a group's leaders must be its current staff), read back."""
+    for person in people:
+        role = "station_head" if person.role == Role.STATION_HEAD else "social_worker"
+        joined = await system.call("activities", "join_staff", {
+            "staff_id": person.subject, "name": person.name, "role": role, "station_ids": [station_id],
+            "joined_on": "2019-01-15"})
+        await system.read_models_have(joined["position"])
+
+
 async def open_case_for(system: System, station_id: str, actor: Actor | None = None,
                         opened_on: date = date(2026, 10, 8)) -> dict[str, Any]:
     actor = actor or worker(station_id)
