@@ -20,6 +20,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from services.activities.application.followed import FOLLOWED as ACTIVITIES_FOLLOW
 from services.activities.entrypoints.service import MIGRATIONS as ACTIVITIES_MIGRATIONS
 from services.activities.entrypoints.service import endpoints as activities_endpoints
+from services.cases.application.followed import FOLLOWED as CASES_FOLLOW
 from services.cases.entrypoints.service import MIGRATIONS as CASES_MIGRATIONS
 from services.cases.entrypoints.service import endpoints as cases_endpoints
 from services.reporting.entrypoints.service import ReportingService, reporting_service
@@ -118,7 +119,7 @@ async def running_system(servers: Servers, namespace: str) -> AsyncIterator[Syst
     cases_settings = settings_for(servers, namespace, "cases")
     activities_settings = settings_for(servers, namespace, "activities")
     async with (
-        write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases") as cases,
+        write_service(cases_settings, CASES_MIGRATIONS, cases_endpoints, "cases", follows=CASES_FOLLOW) as cases,
         write_service(activities_settings, ACTIVITIES_MIGRATIONS,
                       activities_endpoints, "activities", follows=ACTIVITIES_FOLLOW) as activities,
         reporting_service(settings_for(servers, namespace, "reporting")) as reporting,
@@ -140,6 +141,16 @@ async def open_station(system: System, code: str = "HSP") -> str:
                                  "opened_on": "2019-01-15"})
     await system.read_models_have(station["position"])  # so that a case's station is never shown as unknown
     return str(station["station_id"])
+
+
+async def join_staff(system: System, station_id: str, *people: Actor) -> None:
+    """These people join the station's staff (a group's leaders must be its current staff), read back."""
+    for person in people:
+        role = "station_head" if person.role == Role.STATION_HEAD else "social_worker"
+        joined = await system.call("activities", "join_staff", {
+            "staff_id": person.subject, "name": person.name, "role": role, "station_ids": [station_id],
+            "joined_on": "2019-01-15"})
+        await system.read_models_have(joined["position"])
 
 
 async def open_case_for(system: System, station_id: str, actor: Actor | None = None,

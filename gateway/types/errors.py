@@ -86,6 +86,7 @@ class Rejected(UserError):
 _BY_CODE: dict[str, type[UserError]] = {
     "invalid_input": InvalidInput,
     "not_found": NotFound,
+    "unknown_recipient": NotFound,
     "forbidden": Forbidden,
     "unauthenticated": Unauthenticated,
     "invalid_token": Unauthenticated,

@@ -84,6 +84,11 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
         commands.append(("activities", "open_station",
                          {"station_id": station_id(street["code"]), "street_id": street_id, "name": street["station"],
                           "code": street["code"], "opened_on": "2019-01-15"}))
+        for person, role in ((station_head(street["code"]), "station_head"),
+                             (social_worker(street["code"]), "social_worker")):  # who signs in there, and leads
+            commands.append(("activities", "join_staff",
+                             {"staff_id": person.subject, "name": person.name, "role": role,
+                              "station_ids": [station_id(street["code"])], "joined_on": "2019-01-15"}))
     people = [
         ("WY", "叶某", "male", 1968, "状元坡社区", ["disabled", "subsistence_allowance"],
          "肢体残疾，长期独自在家，对外界不信任", ["home_visit", "condolence_visit", "home_visit"]),

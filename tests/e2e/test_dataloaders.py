@@ -20,7 +20,7 @@ from shared.china import china_today
 from shared.contracts.errors import DomainError
 from shared.runtime import endpoint_subject
 from tests.e2e.graphql import graphql
-from tests.support import BUREAU, System, head, open_station, worker
+from tests.support import BUREAU, System, head, join_staff, open_station, worker
 
 pytestmark = pytest.mark.dateless  # how many calls a page costs holds on any day; its dates are only data
 
@@ -63,10 +63,12 @@ class Requests:
 async def groups_of(system: System, station_id: str, n: int) -> dict[str, int]:
     """`n` groups, the i-th with i % 3 + 1 sessions whose themes name it; their names and session counts."""
     me, today, made = worker(station_id), china_today().isoformat(), {}
+    leader = worker(station_id, f"sw-{station_id}")  # a staff id is taken once across the district
+    await join_staff(system, station_id, leader)
     for i in range(n):
         group = await system.call("activities", "plan_group", {
             "station_id": station_id, "name": f"小组{i}", "type": "growth", "target_population": "长者",
-            "community": "一力社区", "leader_ids": [me.subject], "planned_sessions": 3}, me)
+            "community": "一力社区", "leader_ids": [leader.subject], "planned_sessions": 3}, me)
         for k in range(i % 3 + 1):
             await system.call("activities", "record_group_session", {
                 "group_id": group["group_id"], "held_on": today, "duration_minutes": 60, "place": "活动室",
@@ -187,6 +189,7 @@ async def test_a_batch_query_of_more_than_100_ids_is_refused_in_both_languages_a
         system: System) -> None:
     station_id = await open_station(system, "HSP")
     other = await open_station(system, "DTP")
+    await join_staff(system, station_id, worker(station_id))
     group = await system.call("activities", "plan_group", {
         "station_id": station_id, "name": "小组", "type": "growth", "target_population": "长者",
         "community": "一力社区", "leader_ids": ["worker-1"], "planned_sessions": 1}, worker(station_id))

@@ -24,7 +24,7 @@ from shared.china import china_today
 from shared.contracts import Actor, Role
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import graphql, record
-from tests.support import BUREAU, System, head, open_case_for, open_station, token_for
+from tests.support import BUREAU, System, head, join_staff, open_case_for, open_station, token_for, worker
 
 pytestmark = pytest.mark.dateless  # refetching by id holds on any day; its dates are only data
 
@@ -120,6 +120,8 @@ async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str,
     """A station with one record of every Node type; its id and the raw ids the single-object queries take."""
     station_id = await open_station(system, code)
     me, lead = head(station_id), head(station_id)
+    leader = worker(station_id, f"lead-{code}")  # a staff id is taken once across the district
+    await join_staff(system, station_id, leader)
     director = Actor(subject=f"dir-{code}", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=(station_id,))
     case = await open_case_for(system, station_id)
     recipient_id = (await system.cases.store.read_stream(f"case-{case['case_id']}"))[0].payload.recipient_id
@@ -148,7 +150,7 @@ async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str,
                           aims="邻里互助", targetPopulation="独居老人", communities=["一力社区"], startsOn=DAY,
                           endsOn=DAY)
     group = await write(me, "planGroup", "PlanGroupInput", stationId=station_id, name="长者健康小组",
-                        type="SUPPORT", targetPopulation="独居老人", community="一力社区", leaderIds=[me.subject],
+                        type="SUPPORT", targetPopulation="独居老人", community="一力社区", leaderIds=[leader.subject],
                         plannedSessions=4)
     await write(me, "recordActivity", "RecordActivityInput", stationId=station_id, community="一力社区",
                 title="中秋", kind="FESTIVAL", heldOn=DAY, place="广场", directParticipants=10)
@@ -257,6 +259,7 @@ async def test_arguments_take_a_global_id_or_the_raw_id_and_refuse_one_of_anothe
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = head(station_id)
+    await join_staff(system, station_id, me)
     case = await open_case_for(system, station_id)
     station_global = global_id("Station", station_id)
     group = await record(http, me, "planGroup", "PlanGroupInput", stationId=station_global, name="长者健康小组",

@@ -13,7 +13,7 @@ import httpx
 from shared.china import china_today
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import graphql, recorded
-from tests.support import System, head, open_case_for, open_station, worker
+from tests.support import System, head, join_staff, open_case_for, open_station, worker
 
 MUTATION = """
 mutation($input: %s!) {
@@ -114,6 +114,7 @@ async def test_every_command_on_a_groups_volunteers_or_organisations_record_answ
         system: System, http: httpx.AsyncClient) -> None:
     hsp, wy = await open_station(system), await open_station(system, "WY")
     them, their_head = worker(wy, "worker-wy"), head(wy)
+    await join_staff(system, wy, them)
     group = await recorded(http, them, "planGroup", "PlanGroupInput", stationId=wy, name="长者健康小组",
                            type="SUPPORT", targetPopulation="独居老人", community="一力社区", leaderIds=[them.subject],
                            plannedSessions=4)

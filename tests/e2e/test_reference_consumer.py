@@ -15,7 +15,7 @@ from examples.district_consumer.consumer import PersonTimes, consume
 from tests.clock import STORY, STORY_MONTH, story_day
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import RECORD, graphql, record, recorded
-from tests.support import System, open_case_for, open_station, worker
+from tests.support import System, join_staff, open_case_for, open_station, worker
 
 pytestmark = pytest.mark.clock(STORY)
 
@@ -29,7 +29,8 @@ PERSON_TIMES = """query($station: ID!, $month: String!) {
 async def record_work(system: System, http: httpx.AsyncClient, code: str, scale: int) -> tuple[str, list[str]]:
     """A case session last month, a group session and an activity in each month; the station and tokens."""
     station_id = await open_station(system, code)
-    me = worker(station_id)
+    me, leader = worker(station_id), worker(station_id, f"sw-{code.lower()}-1")
+    await join_staff(system, station_id, leader)  # a staff id is taken once across the district
     case = await open_case_for(system, station_id)
     session = (await graphql(http, RECORD, me, input={
         "caseId": case["case_id"], "heldOn": f"{LAST_MONTH}-20", "mode": "HOME_VISIT", "durationMinutes": 30,
@@ -37,7 +38,7 @@ async def record_work(system: System, http: httpx.AsyncClient, code: str, scale:
     assert session["__typename"] == "RecordCaseSessionPayload", session
     group_id = await recorded(http, me, "planGroup", "PlanGroupInput", stationId=station_id, name="长者健康小组",
                               type="SUPPORT", targetPopulation="独居老人", community="一力社区",
-                              leaderIds=[me.subject], plannedSessions=4)
+                              leaderIds=[leader.subject], plannedSessions=4)
     members = [await recorded(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id,
                               name=f"组员{n}") for n in range(3)]
     for held_on, present, walk_ins in ((f"{LAST_MONTH}-22", members[:2], scale), (story_day(3), members, 1)):

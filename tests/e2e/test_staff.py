@@ -21,6 +21,8 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
     station_id = await open_station(system)
     head = Actor(subject="head-hsp", name="站长", role=Role.STATION_HEAD, station_ids=(station_id,))
     leaving = worker(station_id, "sw-hsp-2")
+    await recorded(http, head, "joinStaff", "JoinStaffInput", staffId="sw-hsp-1", name="王社工",
+                   role="SOCIAL_WORKER", stationIds=[station_id], joinedOn="2026-01-04")  # who takes the group over
     await recorded(http, head, "joinStaff", "JoinStaffInput", staffId="sw-hsp-2", name="李社工",
                    role="SOCIAL_WORKER", stationIds=[station_id], joinedOn="2026-01-04")
     joined = await record(http, head, "recordQualification", "RecordQualificationInput", staffId="sw-hsp-2",
@@ -57,9 +59,10 @@ async def test_a_worker_leaves_only_once_their_open_case_and_group_are_handed_ov
     assert "HSP-2026-0001" in refused["messageEn"]
     assert transferred["__typename"] == "CaseChanged"
     assert left["__typename"] == "StationWorkRecorded", left
-    assert [e["node"] for e in team_before] == [{"staffId": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER",
-                                                "stationIds": [station_id],
-                            "leftOn": None, "qualifications": [{"kind": "ASSISTANT_SOCIAL_WORKER",
-                                                                "obtainedOn": "2023-06-01"}]}]
-    assert team_after == []
-    assert [(e["node"]["staffId"], e["node"]["leftOn"]) for e in with_left] == [("sw-hsp-2", story_day(20))]
+    assert sorted(e["node"]["staffId"] for e in team_before) == ["sw-hsp-1", "sw-hsp-2"]
+    assert [e["node"] for e in team_before if e["node"]["staffId"] == "sw-hsp-2"] == [{
+        "staffId": "sw-hsp-2", "name": "李社工", "role": "SOCIAL_WORKER", "stationIds": [station_id], "leftOn": None,
+        "qualifications": [{"kind": "ASSISTANT_SOCIAL_WORKER", "obtainedOn": "2023-06-01"}]}]
+    assert [e["node"]["staffId"] for e in team_after] == ["sw-hsp-1"]
+    assert sorted((e["node"]["staffId"], e["node"]["leftOn"] or "") for e in with_left) == [
+        ("sw-hsp-1", ""), ("sw-hsp-2", story_day(20))]

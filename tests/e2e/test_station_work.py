@@ -14,7 +14,7 @@ from shared.contracts import Actor
 from tests.clock import STORY, STORY_MONTH, STORY_YEAR_END, story_day
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import RECORD, graphql, record, recorded
-from tests.support import BUREAU, System, open_case_for, open_station, worker
+from tests.support import BUREAU, System, join_staff, open_case_for, open_station, worker
 
 # The story is November 2026's: a group planned (dated today) and met that month, and its month report.
 pytestmark = pytest.mark.clock(STORY)
@@ -47,6 +47,7 @@ async def test_a_projects_group_and_activity_add_up_on_the_dashboard_and_in_the_
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
+    await join_staff(system, station_id, me)
     case = await open_case_for(system, station_id)
     recipient_id = (await system.cases.store.read_stream(f"case-{case['case_id']}"))[0].payload.recipient_id
     case_session = (await graphql(http, RECORD, me, input={
@@ -136,6 +137,7 @@ async def test_bad_station_work_is_refused_clearly_and_stores_nothing(
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
+    await join_staff(system, station_id, me)
     group_id = await recorded(http, me, "planGroup", "PlanGroupInput", stationId=station_id, name="长者健康小组",
                               type="SUPPORT", targetPopulation="独居老人", community="一力社区",
                               leaderIds=[me.subject], plannedSessions=4)

@@ -16,7 +16,7 @@ from shared.devstack.demo import bureau, demo_id, social_worker, station_head, s
 from tests.clock import STORY
 from tests.e2e.conftest import TOKENS
 from tests.e2e.graphql import graphql
-from tests.support import System
+from tests.support import System, join_staff
 
 # The walkthroughs tell November 2026 in its dates, so they run on a day of that month.
 pytestmark = pytest.mark.clock(STORY)
@@ -37,6 +37,7 @@ async def run_page(system: System, http: httpx.AsyncClient, page: str,
         "station_id": station_id("HSP"), "street_id": street["street_id"], "name": "黑石铺街道社工站",
         "code": "HSP", "opened_on": "2019-01-15"})
     await system.read_models_have(opened["position"])
+    await join_staff(system, station_id("HSP"), ACTORS["worker"], ACTORS["head"])  # the station's staff lead its groups
     await system.call("activities", "add_community", {"street_id": street["street_id"], "name": "一力社区",
                                                       "community_id": demo_id("community", "一力社区")})
     await system.call("activities", "add_compound", {

@@ -31,7 +31,7 @@ from shared.devstack.demo import load_demo, station_head, station_id
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.clock import story_day
-from tests.support import SYSTEM_ACTOR, System, settings_for, token_for, wait_until, worker
+from tests.support import SYSTEM_ACTOR, System, join_staff, settings_for, token_for, wait_until, worker
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
@@ -60,6 +60,7 @@ async def station_history(system: System, code: str) -> None:
             await system.call("cases", "record_case_session", {
                 "case_id": case["case_id"], "held_on": (opened + timedelta(days=5 * s + 1)).isoformat(),
                 "mode": "home_visit", "duration_minutes": 45}, me)
+    await join_staff(system, station, me)
     for g in range(GROUPS_PER_STATION):
         group = await system.call("activities", "plan_group", {
             "station_id": station, "name": f"{code} 小组 {g}", "type": "interest", "target_population": "老人",

@@ -13,6 +13,7 @@ from services.activities.domain import (
     outreach,
     places,
     projects,
+    references,
     reports,
     resources,
     staff,
@@ -99,6 +100,13 @@ class OpenCases(Protocol):
         """(case id, station id, number, year of intake) of each."""
 
 
+class Recipients(Protocol):
+    """The cases service's recipients, as this service follows them (a moment behind)."""
+
+    async def recipient(self, recipient_id: str) -> references.FollowedRecipient | None:
+        """The recipient, waiting a little for one not heard of yet; None if it still has not come."""
+
+
 async def register_street(command: RegisterStreet, unit: Unit) -> AppendResult:
     return await execute(unit, STREET, f"street-{command.street_id}",
                          lambda state: places.decide_street(command, state), {"street_id": command.street_id})
@@ -167,10 +175,34 @@ async def start_project(command: StartProject, unit: Unit) -> AppendResult:
                          lambda state: projects.start(command, station, state), {"project_id": command.project_id})
 
 
+async def _staff_named(unit: Unit, staff_ids: Sequence[str]) -> dict[str, staff.Staff]:
+    return {s: (await load(unit.store, STAFF, _staff_stream(s)))[0] for s in dict.fromkeys(staff_ids)}
+
+
 async def plan_group(command: PlanGroup, unit: Unit) -> AppendResult:
     station, project = await _station(unit, command.station_id), await _project(unit, command.project_id)
+    leaders = await _staff_named(unit, command.leader_ids)
     return await execute(unit, GROUP, f"group-{command.group_id}",
-                         lambda state: groups.plan(command, station, project, state), {"group_id": command.group_id})
+                         lambda state: groups.plan(command, station, project, leaders, state),
+                         {"group_id": command.group_id})
+
+
+async def change_group_leaders(command: ChangeGroupLeaders, unit: Unit) -> AppendResult:
+    leaders = await _staff_named(unit, command.leader_ids)
+    return await execute(unit, GROUP, f"group-{command.group_id}",
+                         lambda state: groups.change_leaders(command, leaders, state), {"group_id": command.group_id})
+
+
+def member_routes(recipients: Recipients) -> dict[type, CommandHandler]:
+    """Adding a member looks up their recipient, as this service follows the cases service."""
+
+    async def add_group_member(command: AddGroupMember, unit: Unit) -> AppendResult:
+        known = None if command.recipient_id is None else await recipients.recipient(command.recipient_id)
+        return await execute(unit, GROUP, f"group-{command.group_id}",
+                             lambda state: groups.add_member(command, known, state),
+                             {"group_id": command.group_id, "member_id": command.member_id})
+
+    return {AddGroupMember: add_group_member}
 
 
 async def on_group(command: groups.GroupCommand, unit: Unit) -> AppendResult:
@@ -235,19 +267,22 @@ async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendRe
                          {"volunteer_id": command.volunteer_id})
 
 
-async def record_volunteer_service(command: RecordVolunteerService, unit: Unit) -> AppendResult:
-    """Late or not by China's working days, with the bureau's declarations of the years it spans."""
-    calendar = await calendar_between(unit.store, command.served_on, command.today)
-    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
-                         lambda state: volunteers.record_service(command, state, calendar=calendar),
-                         {"volunteer_id": command.volunteer_id, "record_id": command.record_id})
-
-
 async def on_volunteer(command: DesignateVolunteerLeader | EraseVolunteer, unit: Unit) -> AppendResult:
     decide = {DesignateVolunteerLeader: volunteers.designate_leader, EraseVolunteer: volunteers.erase}[type(command)]
     return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
                          lambda state: decide(command, state),  # type: ignore[operator]
                          {"volunteer_id": command.volunteer_id})
+
+
+async def record_volunteer_service(command: RecordVolunteerService, unit: Unit) -> AppendResult:
+    """Late or not by China's working days (with the bureau's declarations of the years it spans), at a
+    community activity of the volunteer's station when one is named."""
+    calendar = await calendar_between(unit.store, command.served_on, command.today)
+    activity = None if command.activity_id is None else (
+        await load(unit.store, ACTIVITY, f"activity-{command.activity_id}"))[0]
+    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
+                         lambda state: volunteers.record_service_at(command, activity, state, calendar=calendar),
+                         {"volunteer_id": command.volunteer_id, "record_id": command.record_id})
 
 
 async def form_volunteer_team(command: FormVolunteerTeam, unit: Unit) -> AppendResult:
@@ -399,8 +434,8 @@ def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
     return {MoveStaff: move_staff, StaffLeaves: staff_leaves}
 
 
-def routes(cases: OpenCases) -> dict[type, CommandHandler]:
-    return {**ROUTES, **staff_routes(cases)}
+def routes(cases: OpenCases, recipients: Recipients) -> dict[type, CommandHandler]:
+    return {**ROUTES, **staff_routes(cases), **member_routes(recipients)}
 
 
 ROUTES: dict[type, CommandHandler] = {
@@ -414,8 +449,7 @@ ROUTES: dict[type, CommandHandler] = {
     SetStationTargets: set_station_targets,
     StartProject: start_project,
     PlanGroup: plan_group,
-    AddGroupMember: on_group,
-    ChangeGroupLeaders: on_group,
+    ChangeGroupLeaders: change_group_leaders,
     ChangeGroupPhase: on_group,
     RecordGroupSession: on_group,
     RecordGroupFeedback: on_group,
@@ -448,4 +482,4 @@ ROUTES: dict[type, CommandHandler] = {
     UseResource: use_resource,
     **{command: on_working_year for command in DECIDES},
 }
-"""Every command but those that need the cases this service follows (see `routes`)."""
+"""Every command but those that need the cases or recipients this service follows (see `routes`)."""

@@ -304,3 +304,43 @@ class ServicesOverlap(InvalidInput):
     def __init__(self, start: object, end: object) -> None:
         super().__init__(Message(zh=f"与当天 {start}–{end} 的服务时间重叠", en=f"Overlaps the service {start}–{end}"),
                          field="startsAt")
+
+
+class UnknownRecipient(NotFound):
+    """A recipient id this service has not heard of from the cases service (or one the caller does not see)."""
+
+    code = "unknown_recipient"
+
+    def __init__(self, recipient_id: str) -> None:
+        super().__init__(Message(zh=f"找不到服务对象 {recipient_id}；如刚刚登记，可能尚未同步过来，请稍后再试",
+                                 en=f"No recipient {recipient_id}; one registered a moment ago may not have arrived"
+                                    " here yet: try again shortly"), field="recipientId")
+
+
+class RecipientErased(DomainError):
+    code = "recipient_erased"
+
+    def __init__(self, recipient_id: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 的个人信息已删除，不能再加入小组",
+                                 en=f"Recipient {recipient_id} was erased and joins no group"), field="recipientId")
+
+
+class RecipientMerged(DomainError):
+    code = "recipient_merged"
+
+    def __init__(self, recipient_id: str, survivor_id: str) -> None:
+        super().__init__(Message(zh=f"服务对象 {recipient_id} 是重复登记，已合并到 {survivor_id}，请使用后者",
+                                 en=f"Recipient {recipient_id} was a duplicate merged into {survivor_id};"
+                                    " use that one"),
+                         field="recipientId")
+
+
+class LeaderNotCurrentStaff(DomainError):
+    code = "leader_not_current_staff"
+
+    def __init__(self, leader_id: str, left: bool) -> None:
+        zh, en = ((f"组长 {leader_id} 已离职", f"Leader {leader_id} has left") if left else
+                  (f"组长 {leader_id} 不是本社工站的在职人员",
+                   f"Leader {leader_id} is not current staff of the station"))
+        super().__init__(Message(zh=zh, en=en), field="leaderIds")
+        self.leader_id = leader_id

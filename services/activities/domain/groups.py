@@ -24,7 +24,13 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.places import Station, require_open
 from services.activities.domain.projects import Project
+from services.activities.domain.references import (
+    FollowedRecipient,
+    require_current_leaders,
+    require_member_recipient,
+)
 from services.activities.domain.rules import require_own_project, require_recorder
+from services.activities.domain.staff import Staff
 from shared.contracts import Actor
 from shared.contracts.activities import (
     GroupClosed,
@@ -60,31 +66,38 @@ class Group:
 
 GROUP = Group()
 
-GroupCommand = (AddGroupMember | ChangeGroupLeaders | ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback
-                | CloseGroup)
+GroupCommand = ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback | CloseGroup
+"""The commands the group decides alone; adding a member and changing leaders also need what they name."""
 
 
-def plan(command: PlanGroup, station: Station, project: Project | None, state: Group) -> list[object]:
+def plan(command: PlanGroup, station: Station, project: Project | None, leaders: dict[str, Staff],
+         state: Group) -> list[object]:
+    """`leaders` are the staff named as leaders, as their streams stand (each must be current staff here)."""
     if state.planned:
         raise AlreadyExists("小组", "The group", "groupId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     require_own_project(command.actor, project, command.project_id, command.station_id)
     require_range("plannedSessions", command.planned_sessions, 1, MAX_PLANNED_SESSIONS)
-    leaders = require_items("leaderIds", command.leader_ids)
+    leader_ids = require_items("leaderIds", command.leader_ids)
+    require_current_leaders(command.actor, leader_ids, leaders, command.station_id)
     planned_on = command.planned_on or command.today
     require_not_future("plannedOn", planned_on, command.today)
     return [GroupPlanned(
         group_id=command.group_id, station_id=command.station_id, project_id=command.project_id,
         name=require_text("name", command.name), type=command.type,
         target_population=require_text("targetPopulation", command.target_population),
-        community=require_text("community", command.community), leader_ids=leaders,
+        community=require_text("community", command.community), leader_ids=leader_ids,
         planned_sessions=command.planned_sessions, planned_on=planned_on)]
 
 
-def change_leaders(command: ChangeGroupLeaders, group: Group) -> list[object]:
-    return [GroupLeadersChanged(group_id=command.group_id, station_id=group.station_id,
-                                leader_ids=require_items("leaderIds", command.leader_ids), changed_on=command.today)]
+def change_leaders(command: ChangeGroupLeaders, leaders: dict[str, Staff], state: Group) -> list[object]:
+    """Hand the group over to `leaders` (as their streams stand), each current staff of the group's station."""
+    group = _open_group(state, command.group_id, command.actor)
+    leader_ids = require_items("leaderIds", command.leader_ids)
+    require_current_leaders(command.actor, leader_ids, leaders, group.station_id)
+    return [GroupLeadersChanged(group_id=command.group_id, station_id=group.station_id, leader_ids=leader_ids,
+                                changed_on=command.today)]
 
 
 def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
@@ -102,7 +115,10 @@ def _open_group(state: Group, group_id: str, actor: Actor) -> Group:
     return state
 
 
-def add_member(command: AddGroupMember, group: Group) -> list[object]:
+def add_member(command: AddGroupMember, recipient: FollowedRecipient | None, state: Group) -> list[object]:
+    """`recipient` is the member's recipient as this service follows the cases service (None: not heard of)."""
+    group = _open_group(state, command.group_id, command.actor)
+    require_member_recipient(command.actor, recipient, command.recipient_id, group.station_id)
     if command.recipient_id is not None and command.recipient_id in group.members.values():
         raise AlreadyAMember(command.recipient_id)
     if command.member_id in group.members:
@@ -171,10 +187,6 @@ def close(command: CloseGroup, group: Group) -> list[object]:
 def decide(command: GroupCommand, state: Group) -> list[object]:
     group = _open_group(state, command.group_id, command.actor)
     match command:
-        case AddGroupMember():
-            return add_member(command, group)
-        case ChangeGroupLeaders():
-            return change_leaders(command, group)
         case ChangeGroupPhase():
             return change_phase(command, group)
         case RecordGroupSession():

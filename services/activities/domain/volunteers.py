@@ -28,8 +28,9 @@ from services.activities.domain.errors import (
     ServicesOverlap,
     VolunteerGone,
 )
+from services.activities.domain.outreach import Recorded
 from services.activities.domain.places import Station, require_open
-from services.activities.domain.rules import require_recorder
+from services.activities.domain.rules import require_own_activity, require_recorder
 from shared.contracts import Actor
 from shared.contracts.activities import (
     LateBasis,
@@ -148,6 +149,15 @@ def record_service(command: RecordVolunteerService, state: Volunteer, *,
         recorded_on=command.today, late=is_late(command.served_on, command.today, calendar),
         late_basis=late_basis(command.served_on, command.today, calendar), starts_at=command.starts_at,
         ends_at=command.ends_at)]
+
+
+def record_service_at(command: RecordVolunteerService, activity: Recorded | None, state: Volunteer, *,
+                      calendar: WorkingCalendar = CHINA_CALENDAR) -> list[object]:
+    """A service, and the community activity it was at (when one is named, as its stream stands): an activity
+    recorded at the volunteer's station, where the service counts."""
+    events = record_service(command, state, calendar=calendar)
+    require_own_activity(command.actor, activity, command.activity_id, state.station_id)
+    return events
 
 
 def designate_leader(command: DesignateVolunteerLeader, state: Volunteer) -> list[object]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 
 from services.activities.application import views
-from services.activities.application.followed import FOLLOWED, CarriedCases
+from services.activities.application.followed import FOLLOWED, CarriedCases, FollowedRecipients
 from services.activities.application.handlers import routes
 from services.activities.application.working_calendar import working_calendar_year
 from shared.application import command_endpoints
@@ -21,9 +21,9 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
 def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
-    """A NATS endpoint per command (moving and leaving look up the open cases this service follows), and the
-    resource map's contacts, which only this service can open."""
-    return {**command_endpoints("activities", store, routes(CarriedCases(pool))),
+    """A NATS endpoint per command (moving and leaving look up the open cases this service follows, adding a group
+    member the recipients), and the resource map's contacts, which only this service can open."""
+    return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool))),
             "resource_contacts": partial(views.resource_contacts, store),
             "volunteer_views": partial(views.volunteer_views, store),
             "organisation_leaders": partial(views.organisation_leaders, store),

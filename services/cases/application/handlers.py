@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
@@ -28,6 +29,7 @@ from services.cases.domain.commands import (
     TransferWorkerCases,
     UpdateRecipient,
 )
+from services.cases.domain.stations import FollowedStation
 from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
 from shared.contracts.cases import ServicePlanDrafted
 from shared.eventstore import AppendResult
@@ -46,7 +48,21 @@ def case_stream(case_id: str) -> str:
     return f"case-{case_id}"
 
 
-async def on_recipient(command: RegisterRecipient | UpdateRecipient | EraseRecipient, unit: Unit) -> AppendResult:
+class Stations(Protocol):
+    """The activities service's stations, as this service follows them (a moment behind)."""
+
+    async def station(self, station_id: str) -> FollowedStation | None:
+        """The station, or None if this service has not heard of it."""
+
+
+class NoStations:
+    """Knows of no station: the cases service run alone (as some tests run it) refuses no intake for its station."""
+
+    async def station(self, station_id: str) -> FollowedStation | None:
+        return None
+
+
+async def on_recipient(command: UpdateRecipient | EraseRecipient, unit: Unit) -> AppendResult:
     """Any command the recipient decides alone; it answers the recipient's id."""
     return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
                          lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
@@ -61,14 +77,27 @@ async def merge_recipients(command: MergeRecipients, unit: Unit) -> AppendResult
         {"recipient_id": command.recipient_id, "duplicate_id": command.duplicate_id})
 
 
-async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
-    """The case and the next number of its station's register for the year, in one transaction: two cases
-    opened at once conflict on the register, and the second is decided again with the next number."""
-    registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
-    register = case.register_stream(registered.station_id, command.opened_on.year)
-    return await execute_across(
-        unit, [(CASE_REGISTER, register), (CASE, case_stream(command.case_id))],
-        lambda states: case.open_case(command, registered, states[0], states[1]), {"case_id": command.case_id})
+def intake_routes(stations: Stations) -> dict[type, CommandHandler]:
+    """Registering a recipient and opening a case look up their station, as this service follows it."""
+
+    async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
+        station = await stations.station(command.station_id)
+        return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
+                             lambda state: recipient.register_at(command, station, state),
+                             {"recipient_id": command.recipient_id})
+
+    async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
+        """The case and the next number of its station's register for the year, in one transaction: two cases
+        opened at once conflict on the register, and the second is decided again with the next number."""
+        registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
+        station = await stations.station(registered.station_id) if registered.registered else None
+        register = case.register_stream(registered.station_id, command.opened_on.year)
+        return await execute_across(
+            unit, [(CASE_REGISTER, register), (CASE, case_stream(command.case_id))],
+            lambda states: case.open_case_at(command, station, registered, states[0], states[1]),
+            {"case_id": command.case_id})
+
+    return {RegisterRecipient: register_recipient, OpenCase: open_case}
 
 
 async def record_case_session(command: RecordCaseSession, unit: Unit) -> AppendResult:
@@ -115,13 +144,11 @@ async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
                          {"case_id": command.case_id, "referral_id": command.referral_id})
 
 
-ROUTES: dict[type, CommandHandler] = {
-    RegisterRecipient: on_recipient,
+_ALONE: dict[type, CommandHandler] = {
     UpdateRecipient: on_recipient,
     MergeRecipients: merge_recipients,
     AcknowledgeUrgentRisk: on_case,
     EraseRecipient: on_recipient,
-    OpenCase: open_case,
     RecordCaseSession: record_case_session,
     EvaluateCase: on_case,
     RequestCaseClosing: on_case,
@@ -138,3 +165,11 @@ ROUTES: dict[type, CommandHandler] = {
     ApproveServicePlan: on_case,
     ReturnServicePlan: on_case,
 }
+
+
+def routes(stations: Stations) -> dict[type, CommandHandler]:
+    return {**_ALONE, **intake_routes(stations)}
+
+
+ROUTES = routes(NoStations())
+"""Every command, knowing of no station (the running service passes the stations it follows to `routes`)."""

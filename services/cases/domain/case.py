@@ -49,6 +49,7 @@ from services.cases.domain.rules import (
 )
 from services.cases.domain.state import INITIAL as INITIAL
 from services.cases.domain.state import Case, ClosingRequest
+from services.cases.domain.stations import FollowedStation, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.cases import (
     CaseAssessed,
@@ -99,6 +100,14 @@ def open_case(command: OpenCase, recipient: Recipient, numbered: int, state: Cas
                 presenting_problem=require_text("presentingProblem", command.presenting_problem),
                 opened_on=command.opened_on, number=number,
             )])
+
+
+def open_case_at(command: OpenCase, station: FollowedStation | None, recipient: Recipient, numbered: int,
+                 state: Case) -> tuple[list[object], list[object]]:
+    """Intake, at the recipient's station as this service follows it: none is opened at a closed station."""
+    events = open_case(command, recipient, numbered, state)
+    require_open(station, recipient.station_id, field="recipientId")
+    return events
 
 
 def acknowledge_urgent(command: AcknowledgeUrgentRisk, state: Case) -> list[object]:

@@ -258,3 +258,12 @@ class AlreadyRecorded(DomainError):
     def __init__(self, what_zh: str, what_en: str, ident: str, field: str) -> None:
         super().__init__(Message(zh=f"{what_zh} {ident} 已记录", en=f"{what_en} {ident} is already recorded"),
                          field=field)
+
+
+class StationIsClosed(DomainError):
+    code = "station_closed"
+
+    def __init__(self, station_id: str, field: str = "stationId") -> None:
+        super().__init__(Message(zh=f"社工站 {station_id} 已关闭，不能再登记服务对象或开案",
+                                 en=f"Station {station_id} is closed and takes no new recipients or cases"),
+                         field=field)

@@ -26,6 +26,7 @@ from services.cases.domain.errors import (
     SetAndCleared,
 )
 from services.cases.domain.rules import require_editor, require_text, unseen
+from services.cases.domain.stations import FollowedStation, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.cases import (
     RecipientCategory,
@@ -87,6 +88,13 @@ def register(command: RegisterRecipient, state: Recipient) -> list[object]:
         disability=disability, household=details.household(command.household, command.today),
         guardian=details.guardian(command.guardian), consent=consent,
     )]
+
+
+def register_at(command: RegisterRecipient, station: FollowedStation | None, state: Recipient) -> list[object]:
+    """Registration, at a station as this service follows it: none is registered at a closed station."""
+    events = register(command, state)
+    require_open(station, command.station_id)
+    return events
 
 
 def _require_found(recipient_id: str, state: Recipient, actor: Actor) -> None:

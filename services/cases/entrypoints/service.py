@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import asyncpg
+
 from services.cases.application import session_pages, views
-from services.cases.application.handlers import ROUTES
+from services.cases.application.followed import FOLLOWED, FollowedStations
+from services.cases.application.handlers import ROUTES, routes
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
 from shared.eventstore import EventStore
@@ -16,10 +19,11 @@ from shared.service import until_stopped, write_service
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
-def endpoints(store: EventStore, _pool: object = None) -> dict[str, Handler]:
-    """A NATS endpoint per command, and the queries only this service can answer (it holds the keys)."""
+def endpoints(store: EventStore, pool: asyncpg.Pool | None = None) -> dict[str, Handler]:
+    """A NATS endpoint per command (intake looks up the stations this service follows, when it has a pool to
+    read them from), and the queries only this service can answer (it holds the keys)."""
     return {
-        **command_endpoints("cases", store, ROUTES),
+        **command_endpoints("cases", store, ROUTES if pool is None else routes(FollowedStations(pool))),
         "recipients": partial(views.recipients, store),
         "recipient_unmasked": partial(views.recipient_unmasked, store),
         "case_narratives": partial(views.case_narratives, store),
@@ -30,5 +34,6 @@ def endpoints(store: EventStore, _pool: object = None) -> dict[str, Handler]:
 
 async def main() -> None:
     settings = ServiceSettings.from_env("cases")
-    async with write_service(settings, MIGRATIONS, endpoints, "Case work and service recipients (个案与服务对象)"):
+    async with write_service(settings, MIGRATIONS, endpoints, "Case work and service recipients (个案与服务对象)",
+                             follows=FOLLOWED):
         await until_stopped()

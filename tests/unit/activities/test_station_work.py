@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.activities.domain import groups, outreach, places, projects, resources
+from services.activities.domain import groups, outreach, places, projects, resources, staff
 from services.activities.domain.commands import (
     AddGroupMember,
     ChangeGroupLeaders,
@@ -43,6 +43,7 @@ from services.activities.domain.errors import (
     ReadOnlyRole,
     UsedByWhat,
 )
+from services.activities.domain.references import FollowedRecipient
 from shared.contracts import Actor, Role
 from shared.contracts.activities import (
     ActivityHeld,
@@ -55,6 +56,8 @@ from shared.contracts.activities import (
     PublicityKind,
     PublicityLevel,
     ResourceKind,
+    StaffJoined,
+    StaffRole,
     StationOpened,
     SurveyMethod,
 )
@@ -94,7 +97,11 @@ def plan(**changes: Any) -> PlanGroup:
     return PlanGroup(**{**fields, **changes})
 
 
-PLANNED = groups.plan(plan(), STATION, PROJECT, groups.GROUP)
+LEADERS = {s: staff.evolve(staff.STAFF, StaffJoined(staff_id=s, name="社工", role=StaffRole.SOCIAL_WORKER,
+                                                   station_ids=(STATION_ID,), joined_on=date(2019, 2, 1)))
+           for s in ("sw-1", "sw-2")}
+"""The station's current staff, who lead its groups."""
+PLANNED = groups.plan(plan(), STATION, PROJECT, LEADERS, groups.GROUP)
 
 
 def member(n: int, recipient_id: str | None = None) -> AddGroupMember:
@@ -105,7 +112,7 @@ def member(n: int, recipient_id: str | None = None) -> AddGroupMember:
 def with_members(count: int) -> groups.Group:
     state = fold(groups.evolve, groups.GROUP, *PLANNED)
     for n in range(1, count + 1):
-        state = fold(groups.evolve, state, *groups.decide(member(n), state))
+        state = fold(groups.evolve, state, *groups.add_member(member(n), None, state))
     return state
 
 
@@ -152,14 +159,14 @@ def test_a_group_belongs_to_a_project_of_its_own_station() -> None:
         start(project_id="p-2", station_id="s-wy", actor=STRANGER), STATION, projects.PROJECT))
     director = Actor(subject="dir-1", name="项目总监", role=Role.PROJECT_DIRECTOR, station_ids=(STATION_ID, "s-wy"))
     with pytest.raises(NotOfThisStation):
-        groups.plan(plan(actor=director), STATION, other, groups.GROUP)
+        groups.plan(plan(actor=director), STATION, other, LEADERS, groups.GROUP)
     with pytest.raises(NotFoundHere) as hidden:
-        groups.plan(plan(), STATION, other, groups.GROUP)
+        groups.plan(plan(), STATION, other, LEADERS, groups.GROUP)
     with pytest.raises(NotFoundHere) as missing:
-        groups.plan(plan(), STATION, projects.PROJECT, groups.GROUP)
+        groups.plan(plan(), STATION, projects.PROJECT, LEADERS, groups.GROUP)
     assert hidden.value.as_dict() == missing.value.as_dict(), "a project the worker cannot see is not found"
     with pytest.raises(OutOfRange):
-        groups.plan(plan(planned_sessions=0), STATION, PROJECT, groups.GROUP)
+        groups.plan(plan(planned_sessions=0), STATION, PROJECT, LEADERS, groups.GROUP)
 
 
 def test_a_session_is_numbered_and_signed_in_from_the_member_list_plus_walk_ins() -> None:
@@ -201,9 +208,10 @@ def test_no_session_on_a_closed_group() -> None:
 
 def test_a_recipient_joins_a_group_once_and_feedback_comes_from_members() -> None:
     state = with_members(1)
-    joined = fold(groups.evolve, state, *groups.decide(member(2, recipient_id="r-1"), state))
+    theirs = FollowedRecipient(station_id=STATION_ID)
+    joined = fold(groups.evolve, state, *groups.add_member(member(2, recipient_id="r-1"), theirs, state))
     with pytest.raises(AlreadyAMember):
-        groups.decide(member(3, recipient_id="r-1"), joined)
+        groups.add_member(member(3, recipient_id="r-1"), theirs, joined)
     feedback = RecordGroupFeedback(actor=WORKER, today=TODAY, group_id="g-1", feedback_id="f-1", member_id="m-9",
                                    satisfaction=5)
     with pytest.raises(NotAMember):
@@ -316,13 +324,13 @@ def test_a_session_or_feedback_id_is_taken_once_and_a_member_gives_one_form_each
 def test_a_group_is_handed_to_other_leaders_and_planned_on_a_day_not_in_the_future() -> None:
     state = with_members(1)
     assert groups.led_by(state, "sw-1", (STATION_ID,))
-    handed = fold(groups.evolve, state, *groups.decide(
-        ChangeGroupLeaders(actor=WORKER, today=TODAY, group_id="g-1", leader_ids=("sw-2",)), state))
+    handed = fold(groups.evolve, state, *groups.change_leaders(
+        ChangeGroupLeaders(actor=WORKER, today=TODAY, group_id="g-1", leader_ids=("sw-2",)), LEADERS, state))
     assert not groups.led_by(handed, "sw-1", (STATION_ID,)) and groups.led_by(handed, "sw-2", (STATION_ID,))
-    [planned] = groups.plan(plan(planned_on=date(2026, 7, 1)), STATION, PROJECT, groups.GROUP)
+    [planned] = groups.plan(plan(planned_on=date(2026, 7, 1)), STATION, PROJECT, LEADERS, groups.GROUP)
     assert planned.planned_on == date(2026, 7, 1)  # type: ignore[attr-defined]
     with pytest.raises(DateInFuture):
-        groups.plan(plan(planned_on=date(2026, 12, 1)), STATION, PROJECT, groups.GROUP)
+        groups.plan(plan(planned_on=date(2026, 12, 1)), STATION, PROJECT, LEADERS, groups.GROUP)
 
 
 def test_a_projects_activity_falls_within_the_projects_period() -> None:

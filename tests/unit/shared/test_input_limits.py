@@ -32,7 +32,12 @@ class NoOpenCases:
         return []
 
 
-COMMANDS = [*CASES, *activities_routes(NoOpenCases())]
+class NoRecipients:
+    async def recipient(self, recipient_id: str) -> None:
+        return None
+
+
+COMMANDS = [*CASES, *activities_routes(NoOpenCases(), NoRecipients())]
 
 
 def _unbounded(hint: Any, path: str) -> list[str]:

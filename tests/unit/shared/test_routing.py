@@ -21,7 +21,12 @@ class NoOpenCases:
         return []
 
 
-ACTIVITIES = activities_routes(NoOpenCases())
+class NoRecipients:
+    async def recipient(self, recipient_id: str) -> None:
+        return None
+
+
+ACTIVITIES = activities_routes(NoOpenCases(), NoRecipients())
 
 
 @pytest.mark.parametrize(("modules", "routes"), [((cases_commands,), CASES),
