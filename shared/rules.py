@@ -71,3 +71,11 @@ def require_items(field: str, values: Iterable[str]) -> tuple[str, ...]:
 def require_range(field: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
         raise OutOfRange(field, low, high)
+
+
+def age(on: date, birth_year: int, birth_date: date | None) -> int:
+    """Age in whole years on a day; with the year alone, the youngest the person can be (so no child passes as
+    older). Recipients' and volunteers' rules on children both count with it."""
+    if birth_date is None:
+        return on.year - birth_year - 1
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

@@ -65,6 +65,7 @@ class Station:
     code: str = ""
     closed: bool = False
     street_id: str = ""
+    opened_on: date | None = None
 
 
 def require_open(station: Station, station_id: str, field: str = "stationId") -> None:
@@ -192,8 +193,8 @@ def close_station(command: CloseStation, state: Station) -> list[object]:
 def evolve_station(state: Station, event: object) -> Station:
     """Targets set on the station's stream change nothing deciding needs."""
     match event:
-        case StationOpened(code=code, street_id=street_id):
-            return Station(opened=True, code=code, street_id=street_id)
+        case StationOpened(code=code, street_id=street_id, opened_on=opened_on):
+            return Station(opened=True, code=code, street_id=street_id, opened_on=opened_on)
         case StationClosed():
             return replace(state, closed=True)
     return state
