@@ -130,39 +130,45 @@ async def test_a_volunteers_id_number_is_masked_for_a_worker_and_its_full_read_i
 MERGE = """mutation($input: MergeRecipientsInput!) { mergeRecipients(input: $input) { __typename
   ... on MergeRecipientsPayload { consistencyToken } ... on UserError { code field } } }"""
 ERASE = """mutation($input: EraseRecipientInput!) { eraseRecipient(input: $input) { __typename
-  ... on EraseRecipientPayload { recipientId consistencyToken } ... on UserError { code field } } }"""
+  ... on EraseRecipientPayload { recipientId erasedDuplicateIds consistencyToken } ... on UserError { code field }
+  } }"""
 RECIPIENT = """query($id: ID!, $purpose: String) { recipient(id: $id, purpose: $purpose) { name phone erased
   mergedInto } }"""
 
 
 async def test_erasing_a_recipient_erases_the_duplicate_merged_into_them_whose_name_can_no_longer_be_read(
         system: System, http: httpx.AsyncClient) -> None:
+    """A duplicate of a duplicate too: 周某 was merged into 周某某, then 周某某 into 周秀英."""
     station_id = await open_station(system)
     me = worker(station_id)
     today = china_today().isoformat()
     ids = []
-    for name, phone in (("周某某", "13900001111"), ("周某", "13900002222")):
+    for name, phone in (("周秀英", "13900001111"), ("周某某", "13900002222"), ("周某", "13900003333")):
         registered = (await graphql(http, REGISTER, me, input={
             "stationId": station_id, "name": name, "gender": "FEMALE", "birthYear": 1941, "community": "一力社区",
             "phone": phone, "consentGivenOn": today, "consentPurpose": "建立个案档案",
             "categories": [member("ELDERLY_LIVING_ALONE", "2025-06-01", "VISIT")]}))["data"]["registerRecipient"]
         ids.append(registered["recipientId"])
-    survivor, duplicate = ids
-    merged = (await graphql(http, MERGE, me, input={"recipientId": survivor, "duplicateId": duplicate,
-                                                    "reason": "同一人登记了两次"}))["data"]["mergeRecipients"]
+    survivor, duplicate, deeper = ids
+    merges = [(await graphql(http, MERGE, me, input={"recipientId": into, "duplicateId": merged,
+                                                     "reason": "同一人登记了多次"}))["data"]["mergeRecipients"]
+              for into, merged in ((duplicate, deeper), (survivor, duplicate))]
     before = (await graphql(http, RECIPIENT, me, id=duplicate, purpose="核对"))["data"]["recipient"]
 
     erased = (await graphql(http, ERASE, head(station_id), input={
         "recipientId": survivor, "reason": "本人要求删除个人信息"}))["data"]["eraseRecipient"]
     the_duplicate = (await graphql(http, RECIPIENT, me, id=duplicate, purpose="核对"))["data"]["recipient"]
+    the_deeper = (await graphql(http, RECIPIENT, me, id=deeper))["data"]["recipient"]
     again = (await graphql(http, ERASE, head(station_id), input={
         "recipientId": survivor, "reason": "再次删除"}))["data"]["eraseRecipient"]
 
-    assert merged["__typename"] == "MergeRecipientsPayload", merged
-    assert (before["name"], before["mergedInto"]) == ("周某", survivor)
+    assert [m["__typename"] for m in merges] == ["MergeRecipientsPayload"] * 2, merges
+    assert (before["name"], before["mergedInto"]) == ("周某某", survivor)
     assert erased["__typename"] == "EraseRecipientPayload", erased
+    assert sorted(erased["erasedDuplicateIds"]) == sorted([duplicate, deeper])
     assert the_duplicate == {"name": None, "phone": None, "erased": True, "mergedInto": survivor}
+    assert the_deeper == {"name": None, "phone": None, "erased": True, "mergedInto": duplicate}
     assert (again["__typename"], again["code"]) == ("RecipientWasErased", "recipient_erased")
     assert await system.cases.pool.fetchval("SELECT count(*) FROM person_keys WHERE person_id = ANY($1)", ids) == 0
     stored = await system.cases.pool.fetch("SELECT data::text FROM events WHERE type = 'RecipientRegistered'")
-    assert not any("周某" in row["data"] or "1390000" in row["data"] for row in stored)
+    assert not any("周" in row["data"] or "1390000" in row["data"] for row in stored)
