@@ -237,6 +237,17 @@ class VolunteerConsentMissing(DomainError):
         self.needed_by = needed_by
 
 
+class ConsentIncomplete(DomainError):
+    """A consent given without its date or its purpose: a consent is recorded with both, or not at all."""
+
+    code = "consent_missing"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"单独同意须有日期（consentGivenOn）与目的（consentPurpose），缺少 {field}",
+                                 en=f"A consent needs its date (consentGivenOn) and its purpose (consentPurpose):"
+                                    f" {field} is missing"), field=field)
+
+
 class MilestonesMissing(DomainError):
     code = "stage_order"
 

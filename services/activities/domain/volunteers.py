@@ -20,6 +20,7 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyExists,
+    ConsentIncomplete,
     DateAfterThe,
     DateBeforeThe,
     DayOverfull,
@@ -92,7 +93,7 @@ def consent(command: RegisterVolunteer, registered_on: date) -> SensitiveDataCon
         return None
     if command.consent_given_on is None or not purpose:
         missing = "consentGivenOn" if command.consent_given_on is None else "consentPurpose"
-        raise VolunteerConsentMissing(missing, child=False, field=missing)
+        raise ConsentIncomplete(missing)
     require_not_future("consentGivenOn", command.consent_given_on, command.today)
     if command.consent_given_on > registered_on:
         raise DateAfterThe("consentGivenOn", "登记日期", "registration")

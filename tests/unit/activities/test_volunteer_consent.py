@@ -10,7 +10,12 @@ import pytest
 
 from services.activities.domain import places, volunteers
 from services.activities.domain.commands import RegisterVolunteer
-from services.activities.domain.errors import DateAfterThe, DateBeforeThe, VolunteerConsentMissing
+from services.activities.domain.errors import (
+    ConsentIncomplete,
+    DateAfterThe,
+    DateBeforeThe,
+    VolunteerConsentMissing,
+)
 from shared.contracts import Actor, Role
 from shared.contracts.activities import AgeGroup, StationOpened, VolunteerRegistered
 from shared.contracts.consent import SensitiveDataConsent
@@ -57,10 +62,10 @@ def test_an_id_number_or_a_contact_without_the_volunteers_consent_is_refused_nam
 
 
 def test_a_consent_needs_both_its_date_and_its_purpose() -> None:
-    with pytest.raises(VolunteerConsentMissing) as refused:
+    with pytest.raises(ConsentIncomplete) as refused:
         volunteers.register(register(contact="13800002222", consent_given_on=date(2026, 9, 1)), STATION,
                             volunteers.VOLUNTEER)
-    assert refused.value.field == "consentPurpose"
+    assert (refused.value.code, refused.value.field) == ("consent_missing", "consentPurpose")
 
 
 def test_a_volunteer_with_nothing_sensitive_needs_no_consent() -> None:
