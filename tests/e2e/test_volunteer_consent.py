@@ -12,6 +12,7 @@ import httpx
 
 from shared.china import china_today
 from shared.id_number import check_character
+from tests.clock import STORY_MONTH, story_day
 from tests.e2e.graphql import REGISTER, graphql, member, record
 from tests.support import BUREAU, System, head, open_station, worker
 
@@ -88,6 +89,26 @@ async def test_a_volunteers_contact_needs_their_consent_and_the_registration_tak
     assert (shown["registeredOn"], shown["consentGivenOn"], shown["consentPurpose"]) == (
         week_ago, week_ago, "志愿服务联系")
     assert await events_of(system, "VolunteerRegistered") == 1
+
+
+async def test_a_volunteer_entered_late_counts_in_the_month_they_registered(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    late = await record(http, me, "registerVolunteer", "RegisterVolunteerInput", **volunteer(
+        station_id, registeredOn=story_day(27)))
+
+    async def registered_in(month: str) -> int:
+        found = await graphql(http, DASHBOARD, me, s=station_id, m=month, t=late["consistencyToken"])
+        return int(found["data"]["stationDashboard"]["thisMonth"]["volunteersRegistered"])
+
+    assert late["__typename"] == "StationWorkRecorded", late
+    assert await registered_in(STORY_MONTH) == 1
+    assert await registered_in(china_today().strftime("%Y-%m")) == 0
+
+
+DASHBOARD = """query($s: ID!, $m: String!, $t: String) { stationDashboard(stationId: $s, month: $m,
+  consistencyToken: $t) { thisMonth { volunteersRegistered } } }"""
 
 
 async def test_a_volunteers_id_number_is_masked_for_a_worker_and_its_full_read_is_audited(
