@@ -100,7 +100,7 @@ from gateway.queries.cases import cases
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
 from gateway.queries.recipients import recipients
-from gateway.queries.sensitive_data_reads import sensitive_data_reads
+from gateway.queries.sensitive_data_reads import sensitive_data_reads, volunteer_data_reads
 from gateway.queries.station_month import station_month
 from gateway.queries.station_work import (
     activities,
@@ -153,6 +153,8 @@ class Query:
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
     sensitive_data_reads = strawberry.field(resolver=sensitive_data_reads,
                                             description="The audit of unmasked reads (bureau, directors, heads)")
+    volunteer_data_reads = strawberry.field(resolver=volunteer_data_reads,
+                                            description="The audit of unmasked reads of volunteers' data (as above)")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
     station_dashboard = strawberry.field(resolver=station_dashboard,
@@ -174,7 +176,8 @@ class Query:
     project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
     volunteers = strawberry.field(resolver=volunteers, description="志愿者 with hours, teams and trainings")
     volunteer_teams = strawberry.field(resolver=volunteer_teams, description="志愿服务队 with members and leaders")
-    volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data")
+    volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data: "
+                                                                 "masked; with purpose, unmasked and audited")
     organisations = strawberry.field(resolver=organisations, description="社区社会组织 with their path and activities")
     organisation_counts = strawberry.field(resolver=organisation_counts,
                                            description="Organisations per community and type, all and filed")

@@ -96,3 +96,11 @@ def happened_on(field: str, given: date | None, today: date, *facts: Fact) -> da
         if earlier is not None and day < earlier:
             raise DateBeforeFact(field, day, what_zh, what_en, earlier)
     return day
+
+
+def age(on: date, birth_year: int, birth_date: date | None) -> int:
+    """Age in whole years on a day; with the year alone, the youngest the person can be (so no child passes as
+    older). Recipients' and volunteers' rules on children both count with it."""
+    if birth_date is None:
+        return on.year - birth_year - 1
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

@@ -24,6 +24,7 @@ async def erase_recipient(info: strawberry.Info[Context, None], input: EraseReci
                           idempotency_key: str | None = None,
                           consistency_token: PreviousToken = None) -> EraseRecipientResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "erase_recipient", input, idempotency_key,
-                             lambda data, token: EraseRecipientPayload(recipient_id=data["recipient_id"],
-                                                                       consistency_token=token),
+                             lambda data, token: EraseRecipientPayload(
+                                 recipient_id=data["recipient_id"], consistency_token=token,
+                                 erased_duplicate_ids=[strawberry.ID(i) for i in data.get("erased_duplicate_ids", [])]),
                              consistency_token)

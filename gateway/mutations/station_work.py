@@ -395,7 +395,8 @@ follow_up_supervision_action = recorder("follow_up_supervision_action", FollowUp
 record_project_meeting = recorder("record_project_meeting", RecordProjectMeetingInput, "meeting_id")
 
 
-@strawberry.input(description="志愿者登记: name, ID number and contact are sealed with the volunteer's key")
+@strawberry.input(description="志愿者登记: name, ID number and contact are sealed with the volunteer's key; ID number "
+                              "and contact need the volunteer's consent, a child's data the guardian's")
 class RegisterVolunteerInput:
     station_id: strawberry.ID
     name: str
@@ -410,6 +411,15 @@ class RegisterVolunteerInput:
     service_categories: list[str] = strawberry.field(default_factory=list)
     party_member: bool = False
     volunteer_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+    registered_on: date | None = strawberry.field(
+        default=None, description="The day they registered (补录): today (China time) when omitted, never in the "
+                                  "future, not before the station opened; a child's age is counted on it")
+    consent_given_on: date | None = strawberry.field(
+        default=None, description="Date of the separate consent (PIPL art. 29) an ID number or a contact needs, "
+                                  "and anything about a volunteer under 14; not after registeredOn")
+    consent_purpose: str | None = strawberry.field(default=None, description="What the consent was given for")
+    consent_by_guardian: bool = strawberry.field(default=False,
+                                                 description="The guardian's consent: required under 14")
 
 
 @strawberry.input(description="Hours actually served; within startsAt–endsAt when given")

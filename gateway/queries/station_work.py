@@ -8,7 +8,8 @@ from typing import Annotated
 import strawberry
 
 from gateway.consistency import ConsistencyToken
-from gateway.context import Context
+from gateway.context import Context, graphql_error
+from gateway.read_after_write.merging import room_for_a_write, with_write
 from gateway.types.pages import Connection, first_of, page_of
 from gateway.types.work import (
     Activity,
@@ -39,6 +40,7 @@ from gateway.types.work import (
     VolunteerTeam,
     WorkReport,
 )
+from shared.contracts.errors import DomainError
 
 MONTH = "YYYY-MM, China time; default this month"
 MONTH_NOT_YEAR = "YYYY-MM: that month instead of the whole year"
@@ -174,9 +176,28 @@ async def volunteers(info: strawberry.Info[Context, None], station_id: strawberr
 
 
 async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
-                    consistency_token: ConsistencyToken = None) -> Volunteer | None:
+                    consistency_token: ConsistencyToken = None, purpose: str | None = None) -> Volunteer | None:
+    """A volunteer, personal data masked; with `purpose`, station staff read ID number, contact and birth date in
+    clear, and the read is recorded for the audit (volunteerDataReads), as a recipient's is."""
+    if purpose is not None:
+        try:
+            earlier = await room_for_a_write(info.context, consistency_token)  # an unmasked read records its audit
+        except DomainError as error:
+            raise graphql_error(error) from error
     page = await info.context.query("volunteers", {"volunteer_id": str(id), "first": 1}, consistency_token)
-    return first_of(page, Volunteer.from_row)
+    found = first_of(page, Volunteer.from_row)
+    if found is None or purpose is None:
+        return found
+    read = await info.context.query("volunteer_unmasked", {"volunteer_id": str(id), "purpose": purpose},
+                                    service="activities")
+    if read["volunteer"] is None:
+        return None
+    found.unmasked = read["volunteer"]
+    if "position" in read:
+        found.consistency_token = with_write(info.context, earlier, read["position"])
+    elif consistency_token:
+        found.consistency_token = info.context.tokens.sign(earlier)  # nothing disclosed: the client's token goes on
+    return found
 
 
 async def organisations(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,

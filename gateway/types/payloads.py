@@ -34,6 +34,8 @@ class MergeRecipientsPayload:
 class EraseRecipientPayload:
     recipient_id: strawberry.ID
     consistency_token: str = strawberry.field(description=TOKEN)
+    erased_duplicate_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The records merged into this one, erased with it (the same person)")
 
 
 @strawberry.type

@@ -577,15 +577,57 @@ class Volunteer(relay.Node):
     teams: list[str]
     trainings: list[TrainingAttended]
 
+    consistency_token: str | None = strawberry.field(
+        default=None, description="Read unmasked (with purpose): the token of the audit row it recorded, merged "
+                                  "with the consistencyToken given; pass it to volunteerDataReads to see the read")
+    unmasked: strawberry.Private[dict[str, Any] | None] = None
+    """The personal data read unmasked (with a purpose, audited), else None: the masked view is loaded."""
+
+    async def _personal(self, info: strawberry.Info[Context, None]) -> dict[str, Any] | None:
+        if self.unmasked is not None:
+            return self.unmasked
+        return await info.context.volunteers.load(str(self.id))
+
     @strawberry.field(description="Null once erased")
     async def name(self, info: strawberry.Info[Context, None]) -> str | None:
-        view = await info.context.volunteers.load(str(self.id))
+        view = await self._personal(info)
         return None if view is None else view["name"]
 
-    @strawberry.field(description="Masked (4301**********1234)")
+    @strawberry.field(description="Masked (4301**********1234) unless read unmasked")
     async def id_number(self, info: strawberry.Info[Context, None]) -> str | None:
-        view = await info.context.volunteers.load(str(self.id))
+        view = await self._personal(info)
         return None if view is None else view["id_number"]
+
+    @strawberry.field(description="Masked (138****0000) unless read unmasked")
+    async def contact(self, info: strawberry.Info[Context, None]) -> str | None:
+        view = await self._personal(info)
+        return None if view is None else view["contact"]
+
+    @strawberry.field(description="Only when read unmasked")
+    async def birth_date(self, info: strawberry.Info[Context, None]) -> date | None:
+        view = await self._personal(info)
+        return None if view is None or view["birth_date"] is None else day(view["birth_date"])
+
+    @strawberry.field(description="When the separate consent to their sensitive data was given (null: none on "
+                                  "record, as for volunteers registered before consent was asked)")
+    async def consent_given_on(self, info: strawberry.Info[Context, None]) -> date | None:
+        view = await self._personal(info)
+        return None if view is None or view["consent_given_on"] is None else day(view["consent_given_on"])
+
+    @strawberry.field(description="What the consent was given for")
+    async def consent_purpose(self, info: strawberry.Info[Context, None]) -> str | None:
+        view = await self._personal(info)
+        return None if view is None else view["consent_purpose"]
+
+    @strawberry.field(description="The consent is the guardian's (a volunteer under 14)")
+    async def consent_by_guardian(self, info: strawberry.Info[Context, None]) -> bool:
+        view = await self._personal(info)
+        return bool(view and view["consent_by_guardian"])
+
+    @strawberry.field(description="ID number and contact masked, birth date hidden (read with purpose to see them)")
+    async def masked(self, info: strawberry.Info[Context, None]) -> bool:
+        view = await self._personal(info)
+        return view is None or bool(view["masked"])
 
     @strawberry.field(description="Total hours and every service, from the records (never typed in)")
     async def certificate(self, info: strawberry.Info[Context, None]) -> VolunteerCertificate:

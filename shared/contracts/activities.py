@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from shared.contracts.consent import SensitiveDataConsent
 from shared.contracts.fields import Reason, Title
 from shared.contracts.registry import event
 
@@ -524,12 +525,30 @@ class AgeGroup(StrEnum):
     ELDERLY = "elderly"  # 老年人
 
 
-@event(service="activities", aggregate="volunteer", name="registered",
-       personal=("name", "birth_date", "id_number", "contact"), person="volunteer_id", unique=("id_number",))
+VOLUNTEER_PERSONAL = ("name", "birth_date", "id_number", "contact")
+"""Sealed with the volunteer's key: who they are and how to reach them. Gender, birth year, area, skills and age
+group stay clear: the station's volunteer figures are made of them."""
+
+
+def volunteer_registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """VolunteerRegistered v1 → v2: `consent` added, null.
+
+    v1 took an ID number and a contact with no consent recorded, for a child as for an adult. No consent is
+    invented for it: a v1 registration reads as one whose data was taken with *no consent on record*
+    (`consent: null`), which is what happened. Its data stays as it was (erasing it is the station's call, with
+    `eraseVolunteer`); GraphQL shows `consentGivenOn: null` for it, so the station can see whom to ask. A v2
+    registration holding an ID number or a contact, or a child's, always has one."""
+    return {**data, "consent": data.get("consent")}
+
+
+@event(service="activities", aggregate="volunteer", name="registered", personal=VOLUNTEER_PERSONAL,
+       person="volunteer_id", unique=("id_number",), version=2, upcasters={1: volunteer_registered_v1_to_v2})
 @dataclass(frozen=True, kw_only=True)
 class VolunteerRegistered:
     """A volunteer (志愿者) was registered by the station (民政部令第67号). Name, birth date, ID number and contact
-    are sealed with the volunteer's key, as a recipient's are, and erasable."""
+    are sealed with the volunteer's key, as a recipient's are, and erasable. `registered_on` is the day it
+    happened (it may be days before it was entered); `consent` is the separate consent (PIPL art. 29, 31) the ID
+    number and contact, or anything about a child under 14, were taken with: the guardian's for a child."""
 
     volunteer_id: str
     station_id: str
@@ -545,6 +564,22 @@ class VolunteerRegistered:
     age_group: AgeGroup
     party_member: bool
     registered_on: date
+    consent: SensitiveDataConsent | None = None
+
+
+@event(service="activities", aggregate="volunteer_disclosure", name="recorded")
+@dataclass(frozen=True, kw_only=True)
+class VolunteerDataDisclosed:
+    """Someone read a volunteer's personal data unmasked: who, when, which fields, for what purpose (audit), as
+    RecipientDataDisclosed is for a recipient."""
+
+    volunteer_id: str
+    station_id: str
+    fields: tuple[str, ...]
+    purpose: str
+    read_by: str
+    read_by_role: str
+    read_at: datetime
 
 
 @event(service="activities", aggregate="volunteer", name="erased", erases="volunteer_id")

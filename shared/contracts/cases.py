@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from shared.contracts.consent import SensitiveDataConsent as SensitiveDataConsent  # shared with volunteers
 from shared.contracts.fields import Code, PersonName, Reason
 from shared.contracts.registry import event
 
@@ -140,16 +141,6 @@ class Guardian:
 RECIPIENT_PERSONAL = ("name", "birth_date", "id_number", "phone", "address", "disability", "household", "guardian")
 """Sealed with the person's key in every recipient event: who they are, how to find them, their health, their
 family. Gender, birth year, community and categories stay clear: every count and report is made of them."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SensitiveDataConsent:
-    """The person's separate consent to the collection of sensitive data (PIPL art. 29), or the guardian's."""
-
-    given_on: date
-    purpose: str
-    recorded_by: str
-    by_guardian: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

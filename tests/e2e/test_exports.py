@@ -128,7 +128,8 @@ async def test_a_volunteers_certificate_reads_back_equal_to_the_certificate_grap
     await load_demo(system.client, token_for(SYSTEM))
     volunteer_id = await recorded(http, head, "registerVolunteer", "RegisterVolunteerInput",
                                   stationId=station_id("HSP"), name="刘秀英", gender="female", ageGroup="ADULT",
-                                  birthYear=1949, idNumber="11010519491231002X")
+                                  birthYear=1949, idNumber="11010519491231002X", consentGivenOn=story_day(1),
+                                  consentPurpose="志愿服务证明")
     for day, hours in ((story_day(2), 3), (story_day(9), 2.5), (story_day(16), 4)):
         await recorded(http, head, "recordVolunteerService", "RecordVolunteerServiceInput", volunteerId=volunteer_id,
                        servedOn=day, place="一力社区广场", content="重阳敬老宴引导与陪伴", hours=hours,

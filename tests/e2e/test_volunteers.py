@@ -28,7 +28,8 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
     today = date.today()
     volunteer_id = await recorded(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id,
                                   name="刘某某", gender="female", ageGroup="ADULT", birthYear=1990,
-                                  idNumber=BASE + check_character(BASE), contact="13800002222", skills=["手工"])
+                                  idNumber=BASE + check_character(BASE), contact="13800002222", skills=["手工"],
+                                  consentGivenOn=today.isoformat(), consentPurpose="志愿服务登记")
     team_id = await recorded(http, me, "formVolunteerTeam", "FormVolunteerTeamInput", stationId=station_id,
                              name="黑石铺枢纽志愿服务队", kind="HUB")
     await recorded(http, me, "joinVolunteerTeam", "JoinVolunteerTeamInput", teamId=team_id, volunteerId=volunteer_id,

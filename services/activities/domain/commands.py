@@ -482,6 +482,12 @@ class RegisterVolunteer:
     skills: Words = ()
     service_categories: Words = ()
     party_member: bool = False
+    registered_on: date | None = None
+    """The day the volunteer registered (补录: it may be days before it is entered); today when not given."""
+    consent_given_on: date | None = None
+    consent_purpose: Reason | None = None
+    consent_by_guardian: bool = False
+    """The separate consent an ID number or contact needs, and anything about a child under 14 (the guardian's)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -217,6 +217,11 @@ class DateBeforeThe(InvalidInput):
         super().__init__(Message(zh=f"{field} 早于{what_zh}", en=f"{field} is before the {what_en}"), field=field)
 
 
+class DateAfterThe(InvalidInput):
+    def __init__(self, field: str, what_zh: str, what_en: str) -> None:
+        super().__init__(Message(zh=f"{field} 晚于{what_zh}", en=f"{field} is after the {what_en}"), field=field)
+
+
 class NaiveTime(InvalidInput):
     def __init__(self) -> None:
         super().__init__(Message(zh="开始时间须带时区，例如 2026-11-03T19:30:00+08:00",
@@ -238,6 +243,36 @@ class VolunteerGone(DomainError):
         super().__init__(Message(zh=f"志愿者 {volunteer_id} 的个人信息已删除，不能再记录",
                                  en=f"Volunteer {volunteer_id} was erased; nothing more is recorded for them"),
                          field="volunteerId")
+
+
+class VolunteerConsentMissing(DomainError):
+    """A volunteer's sensitive data (or a child's, any of it) without the separate consent it needs (PIPL art. 29,
+    31): the person's, with its date and purpose, or for a child under 14 the guardian's. `needed_by` is the field
+    that needs it; `field` the consent's own field to fill in."""
+
+    code = "consent_missing"
+
+    def __init__(self, needed_by: str, *, child: bool, field: str = "consentGivenOn") -> None:
+        if child:
+            zh = f"未满 14 周岁志愿者的信息（{needed_by}），须先取得监护人的单独同意（consentByGuardian，日期与目的）"
+            en = (f"A volunteer under 14 ({needed_by}) needs the guardian's separate consent (consentByGuardian,"
+                  " with its date and purpose)")
+        else:
+            zh = f"登记志愿者的 {needed_by}，须先取得本人的单独同意（consentGivenOn 与 consentPurpose）"
+            en = f"A volunteer's {needed_by} needs their separate consent (consentGivenOn and consentPurpose)"
+        super().__init__(Message(zh=zh, en=en), field=field)
+        self.needed_by = needed_by
+
+
+class ConsentIncomplete(DomainError):
+    """A consent given without its date or its purpose: a consent is recorded with both, or not at all."""
+
+    code = "consent_missing"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(Message(zh=f"单独同意须有日期（consentGivenOn）与目的（consentPurpose），缺少 {field}",
+                                 en=f"A consent needs its date (consentGivenOn) and its purpose (consentPurpose):"
+                                    f" {field} is missing"), field=field)
 
 
 class MilestonesMissing(DomainError):

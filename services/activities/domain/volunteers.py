@@ -20,12 +20,15 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyExists,
+    ConsentIncomplete,
+    DateAfterThe,
     DateBeforeThe,
     DayOverfull,
     MoreHoursThanTheSpan,
     NotFoundHere,
     NotOfThisStation,
     ServicesOverlap,
+    VolunteerConsentMissing,
     VolunteerGone,
 )
 from services.activities.domain.outreach import Recorded
@@ -42,9 +45,10 @@ from shared.contracts.activities import (
     VolunteerServiceRecorded,
     VolunteerTeamFormed,
 )
+from shared.contracts.consent import CHILD_UNDER, SensitiveDataConsent
 from shared.id_number import valid_id_number
 from shared.kernel.working_days import WorkingCalendar
-from shared.rules import BlankField, happened_on, require_not_future, require_range, require_text, unseen, words
+from shared.rules import BlankField, age, happened_on, require_not_future, require_range, require_text, unseen, words
 
 RECORD_WITHIN_WORKING_DAYS = 10
 """民政部令第67号: service is recorded within 10 working days of it."""
@@ -85,25 +89,74 @@ class Volunteer:
 VOLUNTEER = Volunteer()
 
 
+SENSITIVE = ("id_number", "contact")
+"""A volunteer's sensitive personal data (PIPL art. 28), as a recipient's ID number and phone are: each recorded only
+with the volunteer's separate consent. Everything about a child under 14 is sensitive (CHILD_UNDER)."""
+FIELD = {"id_number": "idNumber", "contact": "contact"}
+
+
+def consent(command: RegisterVolunteer, registered_on: date) -> SensitiveDataConsent | None:
+    """The consent the registration records, if it records one: a date and a purpose, or nothing. It was given
+    by the day of the registration (data is collected after consent, not before)."""
+    purpose = (command.consent_purpose or "").strip()
+    if command.consent_given_on is None and not purpose:
+        return None
+    if command.consent_given_on is None or not purpose:
+        missing = "consentGivenOn" if command.consent_given_on is None else "consentPurpose"
+        raise ConsentIncomplete(missing)
+    require_not_future("consentGivenOn", command.consent_given_on, command.today)
+    if command.consent_given_on > registered_on:
+        raise DateAfterThe("consentGivenOn", "登记日期", "registration")
+    return SensitiveDataConsent(given_on=command.consent_given_on, purpose=purpose,
+                                recorded_by=command.actor.subject, by_guardian=command.consent_by_guardian)
+
+
+def require_consent(given: dict[str, object], child: bool, consented: SensitiveDataConsent | None) -> None:
+    """Sensitive data only with consent on record; a child's data, all of it, only with the guardian's."""
+    needed_by = next((FIELD[name] for name in SENSITIVE if given.get(name)), None)
+    if child:
+        needed_by = needed_by or "birthYear"
+        if consented is None:
+            raise VolunteerConsentMissing(needed_by, child=True)
+        if not consented.by_guardian:
+            raise VolunteerConsentMissing(needed_by, child=True, field="consentByGuardian")
+    elif needed_by is not None and consented is None:
+        raise VolunteerConsentMissing(needed_by, child=False)
+
+
 def register(command: RegisterVolunteer, station: Station, state: Volunteer) -> list[object]:
+    """A volunteer on the day they registered (today unless given; not in the future, not before the station
+    opened nor before they were born), their ID number and contact with their consent, a child's with the
+    guardian's (age on the day of registration)."""
     if state.registered:
         raise AlreadyExists("志愿者", "The volunteer", "volunteerId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
+    registered_on = command.registered_on or command.today
+    require_not_future("registeredOn", registered_on, command.today)
+    if station.opened_on is not None and registered_on < station.opened_on:
+        raise DateBeforeThe("registeredOn", "社工站开站日期", "station's opening")
     birth_year = command.birth_date.year if command.birth_date else command.birth_year
     if birth_year is None:
         raise BlankField("birthYear")
-    require_range("birthYear", birth_year, 1900, command.today.year)
+    require_range("birthYear", birth_year, 1900, registered_on.year)
     if command.birth_date is not None:
         require_not_future("birthDate", command.birth_date, command.today)
+        if registered_on < command.birth_date:
+            raise DateBeforeThe("registeredOn", "出生日期", "birth date")
     id_number = None if command.id_number is None else valid_id_number(command.id_number, birth_year,
                                                                         command.birth_date)
+    contact = command.contact.strip() or None
+    given = consent(command, registered_on)
+    require_consent({"id_number": id_number, "contact": contact},
+                    age(registered_on, birth_year, command.birth_date) < CHILD_UNDER, given)
     return [VolunteerRegistered(
         volunteer_id=command.volunteer_id, station_id=command.station_id, name=require_text("name", command.name),
         gender=require_text("gender", command.gender), birth_year=birth_year, birth_date=command.birth_date,
-        id_number=id_number, contact=command.contact.strip() or None, residence_area=command.residence_area.strip(),
+        id_number=id_number, contact=contact, residence_area=command.residence_area.strip(),
         skills=words(command.skills), service_categories=words(command.service_categories),
-        age_group=command.age_group, party_member=command.party_member, registered_on=command.today)]
+        age_group=command.age_group, party_member=command.party_member, registered_on=registered_on,
+        consent=given)]
 
 
 def _current(volunteer_id: str, state: Volunteer, actor: Actor) -> Volunteer:

@@ -26,6 +26,7 @@ def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool))),
             "resource_contacts": partial(views.resource_contacts, store),
             "volunteer_views": partial(views.volunteer_views, store),
+            "volunteer_unmasked": partial(views.volunteer_unmasked, store),
             "organisation_leaders": partial(views.organisation_leaders, store),
             "working_calendar": partial(working_calendar_year, store)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
@@ -30,9 +31,19 @@ from services.cases.domain.commands import (
     UpdateRecipient,
 )
 from services.cases.domain.stations import FollowedStation
-from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
+from shared.application import (
+    CONFLICT_ATTEMPTS,
+    CommandConflict,
+    CommandHandler,
+    Decider,
+    Unit,
+    execute,
+    execute_across,
+    execute_telling,
+    load,
+)
 from shared.contracts.cases import ServicePlanDrafted
-from shared.eventstore import AppendResult
+from shared.eventstore import AppendResult, EventStore
 
 RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
 CASE = Decider(stream_type="case", initial_state=case.INITIAL, evolve=case.evolve)
@@ -62,7 +73,7 @@ class NoStations:
         return None
 
 
-async def on_recipient(command: UpdateRecipient | EraseRecipient, unit: Unit) -> AppendResult:
+async def on_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
     """Any command the recipient decides alone; it answers the recipient's id."""
     return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
                          lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
@@ -98,6 +109,50 @@ def intake_routes(stations: Stations) -> dict[type, CommandHandler]:
             {"case_id": command.case_id})
 
     return {RegisterRecipient: register_recipient, OpenCase: open_case}
+
+
+async def merged_into(store: EventStore, recipient_id: str) -> dict[str, recipient.Recipient]:
+    """Every record merged into the recipient, and into those, however deep, with their states."""
+    found: dict[str, recipient.Recipient] = {}
+    state, _ = await load(store, RECIPIENT, recipient_stream(recipient_id))
+    waiting = list(state.duplicates)
+    while waiting:
+        duplicate_id = waiting.pop()
+        if duplicate_id not in found and duplicate_id != recipient_id:
+            found[duplicate_id], _ = await load(store, RECIPIENT, recipient_stream(duplicate_id))
+            waiting.extend(found[duplicate_id].duplicates)
+    return found
+
+
+def _erasing(command: EraseRecipient, ids: list[str]) -> Callable[[list[recipient.Recipient]], list[list[object]]]:
+    """The decision over the duplicates' states (in the order of `ids`) and the recipient's, last."""
+    def decide(states: list[recipient.Recipient]) -> list[list[object]]:
+        if {d for state in states for d in state.duplicates} - {*ids, command.recipient_id}:
+            raise _MergedMeanwhile
+        theirs, its = recipient.erase_with_duplicates(command, states[-1], dict(zip(ids, states[:-1], strict=True)))
+        return [*theirs, its]
+    return decide
+
+
+async def erase_recipient(command: EraseRecipient, unit: Unit) -> AppendResult:
+    """The recipient and every record merged into them, erased in one transaction (each erasure deletes that
+    record's key): the duplicates' streams first, the recipient's last (the one to wait on). A merge committed
+    between finding the duplicates and appending changes a stream of the append, so it conflicts, and one found
+    on the retry sends us to find the duplicates again."""
+    for _ in range(CONFLICT_ATTEMPTS):
+        ids = list(await merged_into(unit.store, command.recipient_id))
+        try:
+            return await execute_across(
+                unit, [*((RECIPIENT, recipient_stream(i)) for i in ids),
+                       (RECIPIENT, recipient_stream(command.recipient_id))],
+                _erasing(command, ids), {"recipient_id": command.recipient_id, "erased_duplicate_ids": ids})
+        except _MergedMeanwhile:
+            continue
+    raise CommandConflict(recipient_stream(command.recipient_id))
+
+
+class _MergedMeanwhile(Exception):
+    """A record was merged into the recipient (or a duplicate) after the duplicates were found: find them again."""
 
 
 async def record_case_session(command: RecordCaseSession, unit: Unit) -> AppendResult:
@@ -148,7 +203,7 @@ _ALONE: dict[type, CommandHandler] = {
     UpdateRecipient: on_recipient,
     MergeRecipients: merge_recipients,
     AcknowledgeUrgentRisk: on_case,
-    EraseRecipient: on_recipient,
+    EraseRecipient: erase_recipient,
     RecordCaseSession: record_case_session,
     EvaluateCase: on_case,
     RequestCaseClosing: on_case,

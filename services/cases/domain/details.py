@@ -17,6 +17,7 @@ from services.cases.domain.errors import (
     InvalidPhone,
 )
 from services.cases.domain.rules import require_not_future, require_range, require_text
+from shared import rules
 from shared.contracts import Actor
 from shared.contracts.cases import (
     CategoryMembership,
@@ -26,9 +27,8 @@ from shared.contracts.cases import (
     RecipientCategory,
     SensitiveDataConsent,
 )
+from shared.contracts.consent import CHILD_UNDER as CHILD_UNDER  # the recipients' and the volunteers' rule
 
-CHILD_UNDER = 14
-"""Below this age everything about a child is sensitive and needs the guardian's consent (PIPL art. 28, 31)."""
 ADULT_AT = 18
 """Below this age a recipient needs a guardian on record."""
 CHILD_CATEGORIES = (RecipientCategory.LEFT_BEHIND_CHILD, RecipientCategory.CHILD_IN_DIFFICULTY)
@@ -53,9 +53,7 @@ def birth(birth_year: int | None, birth_date: date | None, today: date) -> tuple
 
 def age(today: date, birth_year: int, birth_date: date | None) -> int:
     """Age in whole years; with the year alone, the youngest the person can be (so no child passes as older)."""
-    if birth_date is None:
-        return today.year - birth_year - 1
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return rules.age(today, birth_year, birth_date)
 
 
 def memberships(categories: Sequence[CategoryMembership], years_old: int,

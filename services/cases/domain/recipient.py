@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -58,6 +59,8 @@ class Recipient:
     has_guardian: bool = False
     consented: bool = False
     consent_by_guardian: bool = False
+    duplicates: tuple[str, ...] = ()
+    """The records merged into this one (RecipientDuplicateMerged): erasing this one erases them too."""
 
 
 INITIAL = Recipient()
@@ -168,13 +171,30 @@ def update(command: UpdateRecipient, state: Recipient) -> list[object]:
 
 
 def erase(command: EraseRecipient, state: Recipient) -> list[object]:
+    """A recipient with no record merged into them (see erase_with_duplicates)."""
+    return erase_with_duplicates(command, state, {})[1]
+
+
+def erase_with_duplicates(command: EraseRecipient, state: Recipient,
+                          duplicates: Mapping[str, Recipient]) -> tuple[list[list[object]], list[object]]:
+    """The erasure of a recipient and of every record merged into them (`duplicates`, however deep: they are the
+    same person, and what they told the station is theirs): each duplicate's events, then the recipient's. A
+    duplicate erased before is left as it is; a recipient erased before erasure followed merges is erased again
+    only in their duplicates. Refused as already erased when nothing of the person is left to erase."""
     _require_found(command.recipient_id, state, command.actor)
     if command.actor.role not in (Role.STATION_HEAD, Role.DISTRICT_BUREAU, Role.SYSTEM):
         raise NotAllowedToErase()
-    if state.erased:
+    left = {duplicate_id for duplicate_id, duplicate in duplicates.items() if not duplicate.erased}
+    if state.erased and not left:
         raise RecipientAlreadyErased(command.recipient_id)
-    return [RecipientErased(recipient_id=command.recipient_id, station_id=state.station_id,
-                            erased_on=command.today, reason=require_text("reason", command.reason))]
+    reason = require_text("reason", command.reason)
+
+    def erased(recipient_id: str, station_id: str) -> list[object]:
+        return [RecipientErased(recipient_id=recipient_id, station_id=station_id, erased_on=command.today,
+                                reason=reason)]
+
+    return ([erased(i, duplicate.station_id) if i in left else [] for i, duplicate in duplicates.items()],
+            [] if state.erased else erased(command.recipient_id, state.station_id))
 
 
 def merge(command: MergeRecipients, survivor: Recipient, duplicate: Recipient) -> tuple[list[object], list[object]]:
@@ -234,6 +254,8 @@ def evolve(state: Recipient, event: object) -> Recipient:
                 consent_by_guardian=e.consent.by_guardian if e.consent is not None else state.consent_by_guardian)
         case RecipientMergedInto(into_recipient_id=into):
             return replace(state, merged_into=into)
+        case RecipientDuplicateMerged(duplicate_id=duplicate_id):
+            return replace(state, duplicates=(*state.duplicates, duplicate_id))
         case RecipientErased():
             return replace(state, erased=True)
     return state

@@ -50,6 +50,7 @@ QUERIES: dict[str, Query] = {
     "recipient_list": recipients.recipient_list,
     "station_month": station_month.station_month,
     "disclosures": disclosures.disclosures,
+    "volunteer_disclosures": disclosures.volunteer_disclosures,
     "case_timeline": caseload.case_timeline,
     "caseload": caseload.caseload,
     "overdue": caseload.overdue,

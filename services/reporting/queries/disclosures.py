@@ -14,13 +14,28 @@ from shared.runtime import RequestContext
 AUDITORS = (Role.DISTRICT_BUREAU, Role.STATION_HEAD, Role.PROJECT_DIRECTOR, Role.SYSTEM)
 
 
-async def disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+def _require_auditor(request: RequestContext) -> None:
     if request.actor.role not in AUDITORS:
         raise Forbidden(Message(zh="只有区民政局、项目总监和站长可以查看敏感信息查阅记录",
                                 en="Only the bureau, project directors and station heads read the disclosure audit"))
+
+
+async def disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    _require_auditor(request)
     first = min(max(int(body.get("first") or 50), 1), 200)
     rows = await pool.fetch(
         "SELECT recipient_id, station_id, fields, purpose, read_by, read_by_role, read_at FROM disclosures"
+        f" WHERE {station_scope()}"
+        " ORDER BY seq DESC LIMIT $3", *scope_args(request.actor, body), first)
+    return {"disclosures": [dict(r) for r in rows]}
+
+
+async def volunteer_disclosures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Unmasked reads of volunteers' data, for the same auditors."""
+    _require_auditor(request)
+    first = min(max(int(body.get("first") or 50), 1), 200)
+    rows = await pool.fetch(
+        "SELECT volunteer_id, station_id, fields, purpose, read_by, read_by_role, read_at FROM volunteer_disclosures"
         f" WHERE {station_scope()}"
         " ORDER BY seq DESC LIMIT $3", *scope_args(request.actor, body), first)
     return {"disclosures": [dict(r) for r in rows]}

@@ -49,7 +49,8 @@ UNKNOWN = max(PACKAGE_YEARS) + 1
 def register(**changes: Any) -> RegisterVolunteer:
     fields = {"actor": WORKER, "today": date(2026, 9, 1), "volunteer_id": "v-1", "station_id": "s-hsp",
               "name": "刘某某", "gender": "female", "age_group": AgeGroup.ADULT, "birth_year": 1990,
-              "id_number": BASE + check_character(BASE), "skills": ("手工",), "party_member": True}
+              "id_number": BASE + check_character(BASE), "skills": ("手工",), "party_member": True,
+              "consent_given_on": date(2026, 9, 1), "consent_purpose": "志愿服务登记与服务记录"}
     return RegisterVolunteer(**{**fields, **changes})
 
 

@@ -15,9 +15,9 @@ from services.cases.domain.errors import (
     RecipientAlreadyErased,
     RecipientNotFound,
 )
-from shared.contracts.cases import RecipientErased, RecipientRegistered
+from shared.contracts.cases import RecipientDuplicateMerged, RecipientErased, RecipientRegistered
 from shared.id_number import check_character, masked, valid_id_number
-from tests.unit.cases.given import GRANDMOTHER, WORKER, erase, register
+from tests.unit.cases.given import GRANDMOTHER, TODAY, WORKER, erase, register
 
 BASE = "43010319680101123"
 ID_NUMBER = BASE + check_character(BASE)
@@ -88,3 +88,35 @@ def test_the_station_head_erases_a_recipient_once() -> None:
 
 def test_masking_keeps_the_first_and_last_four() -> None:
     assert masked(ID_NUMBER) == "4301" + "*" * 10 + ID_NUMBER[-4:]
+
+
+def _merged(survivor: recipient.Recipient, duplicate_id: str) -> recipient.Recipient:
+    return recipient.evolve(survivor, RecipientDuplicateMerged(recipient_id="r-1", station_id=survivor.station_id,
+                                                               duplicate_id=duplicate_id, merged_on=TODAY))
+
+
+def test_erasing_a_recipient_erases_every_record_merged_into_them() -> None:
+    survivor = _merged(recipient.evolve(recipient.INITIAL, recipient.decide(register(), recipient.INITIAL)[0]), "r-2")
+    duplicate = recipient.evolve(recipient.INITIAL, recipient.decide(register(recipient_id="r-2"),
+                                                                     recipient.INITIAL)[0])
+
+    [theirs], its = recipient.erase_with_duplicates(erase(), survivor, {"r-2": duplicate})
+
+    assert survivor.duplicates == ("r-2",)
+    assert [(e.recipient_id, e.reason) for e in [*theirs, *its] if isinstance(e, RecipientErased)] == [
+        ("r-2", "本人要求删除"), ("r-1", "本人要求删除")]
+
+
+def test_a_recipient_erased_before_their_duplicates_were_is_erased_again_only_in_them() -> None:
+    survivor = _merged(recipient.evolve(recipient.INITIAL, recipient.decide(register(), recipient.INITIAL)[0]), "r-2")
+    erased = recipient.evolve(survivor, recipient.decide(erase(), survivor)[0])
+    duplicate = recipient.evolve(recipient.INITIAL, recipient.decide(register(recipient_id="r-2"),
+                                                                     recipient.INITIAL)[0])
+
+    [theirs], its = recipient.erase_with_duplicates(erase(), erased, {"r-2": duplicate})
+
+    assert (len(theirs), its) == (1, [])
+    with pytest.raises(RecipientAlreadyErased):
+        recipient.erase_with_duplicates(erase(), erased, {"r-2": recipient.evolve(duplicate, theirs[0])})
+    with pytest.raises(NotAllowedToErase):
+        recipient.erase_with_duplicates(erase(actor=WORKER), survivor, {"r-2": duplicate})

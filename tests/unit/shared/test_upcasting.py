@@ -14,6 +14,7 @@ import pytest
 
 from shared.consumer import received_from
 from shared.contracts import UnknownSchemaVersion, decode_event, event, event_class, registered_events, upcast
+from shared.contracts.activities import VolunteerRegistered, volunteer_registered_v1_to_v2
 from shared.contracts.cases import (
     CategoryMembership,
     CategorySource,
@@ -118,3 +119,12 @@ def test_recipient_registered_stored_as_v1_with_memberships_already_passes_throu
     assert decode_event("RecipientRegistered", data, 1).categories == (CategoryMembership(
         category=RecipientCategory.DISABLED, valid_from=date(2026, 1, 1), source=CategorySource.VISIT),)
     assert recipient_registered_v1_to_v2({**data, "categories": []})["categories"] == []
+
+
+def test_volunteer_registered_v1_reads_as_taken_with_no_consent_on_record() -> None:
+    """v1 recorded no consent: none is invented, the registration reads as one with no consent on record."""
+    data = json.loads((V1_EXAMPLE.parents[1] / "VolunteerRegistered" / "v1.json").read_text())
+    assert "consent" not in data and volunteer_registered_v1_to_v2(data)["consent"] is None
+    registered = decode_event("VolunteerRegistered", data, 1)
+    assert isinstance(registered, VolunteerRegistered)
+    assert registered.consent is None and registered.contact == "13800002222"
