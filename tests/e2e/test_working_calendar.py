@@ -35,7 +35,8 @@ async def _volunteer(system: System, http: httpx.AsyncClient, registered: str) -
         me = worker(station_id)
         volunteer_id = await recorded(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id,
                                       name="刘某某", gender="female", ageGroup="ADULT", birthYear=1990,
-                                      idNumber=BASE + check_character(BASE), contact="13800002222")
+                                      idNumber=BASE + check_character(BASE), contact="13800002222",
+                                      consentGivenOn=registered[:10], consentPurpose="志愿服务登记")
     return me, volunteer_id
 
 
