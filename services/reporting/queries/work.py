@@ -35,8 +35,8 @@ FIGURES: dict[str, str] = {
                      " AND day >= $3 AND day < $4 GROUP BY 1",
     "cases_opened": "SELECT station_id, count(*) FROM cases WHERE {scope} AND opened_on >= $3 AND opened_on < $4"
                     " GROUP BY 1",
-    "cases_closed": "SELECT station_id, count(*) FROM cases WHERE {scope} AND closed_on >= $3 AND closed_on < $4"
-                    " GROUP BY 1",
+    "cases_closed": "SELECT station_id, count(*) FROM case_periods WHERE {scope} AND closed_on >= $3"
+                    " AND closed_on < $4 GROUP BY 1",  # closings (结案) on their day, reopened later or not
     "case_sessions": "SELECT station_id, count(*) FROM case_sessions WHERE {scope} AND held_on >= $3"
                      " AND held_on < $4 GROUP BY 1",
     "groups_planned": "SELECT station_id, count(*) FROM groups WHERE {scope} AND planned_on >= $3"
