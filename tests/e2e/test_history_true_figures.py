@@ -41,7 +41,8 @@ DASHBOARD = """query($station: ID!, $month: String!, $t: String) {
 
 REPORT = """query($station: ID!, $start: Date!, $t: String) {
   workReport(stationId: $station, kind: MONTHLY, periodStart: $start, consistencyToken: $t) {
-    locked current { casesClosed } versions { version figures { casesClosed } } } }"""
+    locked current { casesClosed caseSessions } versions { version figures { casesClosed caseSessions } }
+    differences { figure before after } } }"""
 
 EXPORT = """mutation($station: ID!, $month: String!) {
   exportStationMonth(stationId: $station, month: $month, format: XLSX) {
@@ -70,7 +71,11 @@ async def test_a_case_closed_in_the_story_month_and_reopened_the_next_still_coun
     reopened = await change(http, me, "reopenCase", "ReopenCaseInput", caseId=case["case_id"],
                             reopenedOn=next_day(1), reason="家庭情况再次变化")
     assert reopened["__typename"] == "CaseChanged", reopened
-    token = reopened["consistencyToken"]
+    late = (await graphql(http, RECORD, me, input={"caseId": case["case_id"], "heldOn": story_day(24),
+                                                   "mode": "PHONE", "durationMinutes": 20}))["data"]
+    token = late["recordCaseSession"]["consistencyToken"]  # 补录: a November session typed in December
+    for position in TOKENS.open(reopened["consistencyToken"]):
+        await system.read_models_have(position)
     for position in TOKENS.open(token):
         await system.read_models_have(position)
 
@@ -83,13 +88,16 @@ async def test_a_case_closed_in_the_story_month_and_reopened_the_next_still_coun
     now = (await graphql(http, "query($id: ID!) { case(id: $id) { status closedOn } }", me,
                          id=case["case_id"]))["data"]["case"]
 
-    assert story["stationDashboard"]["thisMonth"] == {"casesOpened": 1, "casesClosed": 1, "peopleServed": 0}
+    assert story["stationDashboard"]["thisMonth"] == {"casesOpened": 1, "casesClosed": 1, "peopleServed": 1}
     assert (month["openCases"], month["casesOpened"], month["casesClosed"]) == (1, 1, 1)
     assert (after["openCases"], after["casesOpened"], after["casesClosed"]) == (1, 0, 0)
     assert after_dashboard["stationDashboard"]["thisMonth"]["casesClosed"] == 0
     assert exported["结案数"] == (1, 1) and exported["新接个案数"] == (1, 1)
-    assert report["locked"] is True and report["current"] == {"casesClosed": 1}
-    assert [v["figures"]["casesClosed"] for v in report["versions"]] == [1]
+    # The locked report keeps its figures; the late session is the one visible difference, the reopening none.
+    assert report["locked"] is True and report["current"] == {"casesClosed": 1, "caseSessions": 1}
+    assert [v["figures"] for v in report["versions"]] == [{"casesClosed": 1, "caseSessions": 0}]
+    assert {d["figure"]: (d["before"], d["after"]) for d in report["differences"]} == {
+        figure: (0, 1) for figure in ("case_sessions", "case_person_times", "person_times_direct", "people_served")}
     assert now == {"status": "OPEN", "closedOn": None}  # the case itself, as lists show it, is open today
 
 
@@ -111,6 +119,11 @@ async def test_a_case_closed_again_after_its_reopening_counts_two_closings_in_th
         (boss, "approveCaseClosing", "DecideCaseClosingInput", {})]
     token = ""
     for actor, mutation, input_type, fields in steps:
+        if mutation == "requestCaseClosing":  # a closing dated before the reopening would close a counted month
+            early = await change(http, actor, mutation, input_type, caseId=case["case_id"],
+                                 **{**fields, "closedOn": story_day(28)})
+            assert (early["code"], early["field"]) == ("invalid_input", "closedOn"), early
+            assert next_day(1) in early["messageEn"] and "重新开案" in early["messageZh"]
         changed = await change(http, actor, mutation, input_type, caseId=case["case_id"], **fields)
         assert changed["__typename"] == "CaseChanged", (mutation, changed)
         token = changed["consistencyToken"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.cases.domain.commands import ApproveCaseClosing, EvaluateCase, RequestCaseClosing, ReturnCaseClosing
-from services.cases.domain.errors import DateBeforeOpening, NotAnApprover, StageOrder
+from services.cases.domain.errors import DateBeforeOpening, DateBeforeReopening, NotAnApprover, StageOrder
 from services.cases.domain.planning import APPROVERS
 from services.cases.domain.rules import require_not_future, require_range, require_text
 from services.cases.domain.state import Case, ClosingRequest
@@ -48,6 +48,9 @@ def request(command: RequestCaseClosing, case: Case) -> list[object]:
     require_not_future("closedOn", command.closed_on, command.today)
     if command.closed_on < case.opened_on:
         raise DateBeforeOpening("closedOn", command.closed_on, case.opened_on)
+    if case.reopened_on is not None and command.closed_on < case.reopened_on:
+        # the closing ends the period the reopening started; before it, it would close a month already counted
+        raise DateBeforeReopening("closedOn", command.closed_on, case.reopened_on)
     return [CaseClosingRequested(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
                                  closed_on=command.closed_on, outcome=command.outcome,
                                  reason=require_text("reason", command.reason),

@@ -59,6 +59,12 @@ class DateBeforeOpening(InvalidInput):
                                  en=f"{field} ({value}) is before the case was opened on {opened_on}"), field=field)
 
 
+class DateBeforeReopening(InvalidInput):
+    def __init__(self, field: str, value: date, reopened_on: date) -> None:
+        super().__init__(Message(zh=f"{field}（{value}）早于重新开案日期 {reopened_on}",
+                                 en=f"{field} ({value}) is before the case was reopened on {reopened_on}"), field=field)
+
+
 class RecipientWasErased(DomainError):
     code = "recipient_erased"
 
