@@ -94,7 +94,9 @@ async def station_month(info: strawberry.Info[Context, None], station_id: str, m
         figures.rows.append([label, month_figures[key], year_figures[key]])
     figures.totals = ["合计（个案、小组、社区活动直接人次）",
                       sum(month_figures[k] for k in PERSON_TIME_PARTS), sum(year_figures[k] for k in PERSON_TIME_PARTS)]
-    figures.notes = ["人次：每次出席或参与计一次；服务人数按已登记的服务对象和组员去重。"]
+    figures.notes = ["人次：每次出席或参与计一次；服务人数按已登记的服务对象和组员去重"
+                     "（未关联服务对象的组员按小组分别计）。",
+                     "结案数按结案日期计入当月，其后重新开案不改变已过月份。"]
     projects = Table(sheet="项目进度", title=f"{station['name']} 项目进度（截至导出时）",
                      columns=[Column("项目", 24), Column("计划小组节数", 14, COUNT),
                               Column("已开展小组节数", 14, COUNT), Column("社区活动", 12, COUNT),

@@ -764,6 +764,11 @@ class WorkReport(relay.Node):
     period_end: date
     versions: list[WorkReportVersion] = strawberry.field(description="Newest first; empty until submitted")
     current: Figures = strawberry.field(description="The period's figures as the records stand now")
+    differences: list[ReportChange] = strawberry.field(
+        default_factory=list,
+        description="Figures where the latest version (before) and the records now (after) differ: something dated "
+                    "in the period recorded or corrected after it was submitted; resubmit with a correctionReason "
+                    "to make them the report's. A later event (a reopening) never changes a past period")
 
     @strawberry.field(description="Submitted at least once (and so locked)")
     def locked(self) -> bool:
@@ -777,7 +782,8 @@ class WorkReport(relay.Node):
     def from_answer(cls, found: dict[str, Any]) -> WorkReport:
         return cls(station_id=strawberry.ID(found["station_id"]), kind=ReportKind(found["kind"]),
                    period_start=day(found["period_start"]), period_end=day(found["period_end"]),
-                   current=Figures.from_row(found["current"]), versions=[WorkReportVersion(
+                   current=Figures.from_row(found["current"]),
+                   differences=[ReportChange(**c) for c in found.get("differences", [])], versions=[WorkReportVersion(
                        version=v["version"], figures=Figures.from_row({**dict.fromkeys(
                            Figures.__annotations__, 0), **v["figures"]}), narrative=v["narrative"],
                        submitted_by=v["submitted_by"], submitted_on=day(v["submitted_on"]),

@@ -264,7 +264,7 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     outcome = await rerun
     after_rerun = await table_oids(pool)
     assert {t for t in before_rerun if before_rerun[t] != after_rerun[t]} == {
-        "recipients", "cases", "case_sessions", "case_timeline"}  # those two projections' tables, and only theirs
+        "recipients", "cases", "case_sessions", "case_periods", "case_timeline"}  # those two projections' tables
     assert outcome.projections == ("cases", "timeline")
     after = await snapshot(pool)
     assert len(after["case_sessions"]) == len(live["case_sessions"]) + 1

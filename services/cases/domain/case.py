@@ -237,8 +237,8 @@ def evolve(state: Case, event: object) -> Case:
                         opened_on=opened_on)
         case CaseClosed(closed_on=closed_on):
             return replace(state, closed=True, closed_on=closed_on, closing=None)
-        case CaseReopened():
-            return replace(state, closed=False, evaluated=False, evaluated_on=None)
+        case CaseReopened(reopened_on=reopened_on):
+            return replace(state, closed=False, evaluated=False, evaluated_on=None, reopened_on=reopened_on)
         case CaseTransferred(to_worker_id=to_worker):
             return replace(state, worker_id=to_worker)
         case CaseSessionRecorded(session_id=session_id):

@@ -41,6 +41,8 @@ class Case:
     recipient_id: str = ""
     worker_id: str = ""
     opened_on: date = date.min
+    reopened_on: date | None = None
+    """The day of the last reopening: a later closing is dated on or after it (its open period's start)."""
     assessed: bool = False
     assessed_on: date | None = None
     """The day of the latest assessment."""

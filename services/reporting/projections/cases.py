@@ -44,9 +44,10 @@ async def recipient_updated(conn: asyncpg.Connection, event: ReceivedEvent) -> N
 
 
 async def recipient_merged(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    """A duplicate's cases and sessions count as the survivor's from now on (distinct people stay right)."""
+    """A duplicate's cases and sessions count as the survivor's from now on (distinct people stay right); the
+    duplicates merged into it before go with it, so `merged_into` always names the last survivor."""
     e: RecipientMergedInto = event.payload
-    await conn.execute("UPDATE recipients SET merged_into = $2 WHERE recipient_id = $1",
+    await conn.execute("UPDATE recipients SET merged_into = $2 WHERE recipient_id = $1 OR merged_into = $1",
                        e.recipient_id, e.into_recipient_id)
 
 
@@ -61,6 +62,8 @@ async def case_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on, number)"
         " VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
         e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on, e.number)
+    await conn.execute("INSERT INTO case_periods (case_id, period, station_id, opened_on) VALUES ($1, 1, $2, $3)",
+                       e.case_id, e.station_id, e.opened_on)
 
 
 async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -80,10 +83,19 @@ async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CaseClosed = event.payload
     await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3,"
                        " closing_status = 'approved' WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+    # The closing ends the period open now; it stays on its day whatever happens to the case later.
+    await conn.execute("UPDATE case_periods SET closed_on = $2 WHERE case_id = $1 AND closed_on IS NULL"
+                       " AND period = (SELECT max(period) FROM case_periods WHERE case_id = $1)", e.case_id,
+                       e.closed_on)
 
 
 async def case_reopened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    """The case's current state is open again; its earlier closing keeps its period (and its month's figures),
+    and a new period starts on the day it was reopened."""
     e: CaseReopened = event.payload
+    await conn.execute("INSERT INTO case_periods (case_id, period, station_id, opened_on)"
+                       " SELECT $1, max(period) + 1, $2, $3 FROM case_periods WHERE case_id = $1"
+                       " HAVING bool_and(closed_on IS NOT NULL)", e.case_id, e.station_id, e.reopened_on)
     await conn.execute(
         "UPDATE cases SET status = 'open', closed_on = NULL, outcome = NULL, closing_status = 'none',"
         " evaluated_on = NULL, stage = CASE WHEN approved_plan_version > 0 THEN 'planned'"
@@ -165,4 +177,7 @@ PROJECTORS: dict[str, Projector] = {
     "ServicePlanApproved": plan_changed,
 }
 
-PROJECTION = Projection(name="cases", version=1, tables=("recipients", "cases", "case_sessions"), handlers=PROJECTORS)
+PROJECTION = Projection(name="cases", version=2, tables=("recipients", "cases", "case_sessions", "case_periods"),
+                        handlers=PROJECTORS)
+"""Version 2: a case's open periods (`case_periods`), so a reopening no longer takes a closing out of its month;
+a merge carries the duplicates merged into the one merged."""

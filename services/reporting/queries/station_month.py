@@ -26,15 +26,18 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 async def station_month(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The month as it happened (docs/figures.md): a case is open in it if one of its open periods overlaps it (one
+    closed on the 1st was open that month), and its closings are those dated in it, whatever came after."""
     station_id = str(body.get("station_id", ""))
     require_visible(request.actor, station_id)
     start, end = month_bounds(str(body.get("month", "")))
     row = await pool.fetchrow(
         "SELECT"
-        " (SELECT count(*) FROM cases WHERE station_id = $1 AND opened_on < $3"
+        " (SELECT count(DISTINCT case_id) FROM case_periods WHERE station_id = $1 AND opened_on < $3"
         "   AND (closed_on IS NULL OR closed_on >= $2)) AS open_cases,"
         " (SELECT count(*) FROM cases WHERE station_id = $1 AND opened_on >= $2 AND opened_on < $3) AS cases_opened,"
-        " (SELECT count(*) FROM cases WHERE station_id = $1 AND closed_on >= $2 AND closed_on < $3) AS cases_closed,"
+        " (SELECT count(*) FROM case_periods WHERE station_id = $1 AND closed_on >= $2 AND closed_on < $3)"
+        "   AS cases_closed,"
         " count(s.session_id) AS sessions_held,"
         " coalesce(sum(s.participants), 0) AS case_person_times,"
         " count(DISTINCT coalesce(r.merged_into, s.recipient_id)) AS people_served"

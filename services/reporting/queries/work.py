@@ -35,8 +35,8 @@ FIGURES: dict[str, str] = {
                      " AND day >= $3 AND day < $4 GROUP BY 1",
     "cases_opened": "SELECT station_id, count(*) FROM cases WHERE {scope} AND opened_on >= $3 AND opened_on < $4"
                     " GROUP BY 1",
-    "cases_closed": "SELECT station_id, count(*) FROM cases WHERE {scope} AND closed_on >= $3 AND closed_on < $4"
-                    " GROUP BY 1",
+    "cases_closed": "SELECT station_id, count(*) FROM case_periods WHERE {scope} AND closed_on >= $3"
+                    " AND closed_on < $4 GROUP BY 1",  # closings (结案) on their day, reopened later or not
     "case_sessions": "SELECT station_id, count(*) FROM case_sessions WHERE {scope} AND held_on >= $3"
                      " AND held_on < $4 GROUP BY 1",
     "groups_planned": "SELECT station_id, count(*) FROM groups WHERE {scope} AND planned_on >= $3"
@@ -416,8 +416,8 @@ async def report_figures(pool: asyncpg.Pool, station_id: str, kind: str, start: 
 
 
 async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """A report's submitted versions, newest first, each with what changed from the one before, and the
-    figures as they stand now (so a report behind the records shows)."""
+    """A report's submitted versions, newest first, each with what changed from the one before, the figures as
+    they stand now, and where the latest version and now differ (so a report behind the records shows)."""
     station_id = str(body.get("station_id", ""))
     require_visible(request.actor, station_id)
     kind, start = str(body.get("kind")), date.fromisoformat(str(body.get("period_start")))
@@ -433,9 +433,16 @@ async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: Request
             for k, v in version["figures"].items() if before["figures"].get(k) != v]
         version["narrative_changed"] = before is not None and before["narrative"] != version["narrative"]
         versions.append(version)
+    current = await report_figures(pool, station_id, kind, start)
+    # What the bureau sees of a late entry or correction dated in the period: the latest locked figure beside
+    # today's count, never the locked one changed (docs/figures.md). Figures the report did not have are no
+    # difference.
+    locked = versions[-1]["figures"] if versions else {}
+    differences = [{"figure": k, "before": locked[k], "after": v} for k, v in current.items()
+                   if k in locked and locked[k] != v]
     return {"station_id": station_id, "kind": kind, "period_start": start.isoformat(),
             "period_end": (report_period(kind, start)[1] - timedelta(days=1)).isoformat(),
-            "versions": versions[::-1], "current": await report_figures(pool, station_id, kind, start)}
+            "versions": versions[::-1], "current": current, "differences": differences}
 
 
 async def work_report_figures(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -47,6 +47,7 @@ from shared.contracts.cases import (
     ReferralOutcome,
     ReferralService,
 )
+from shared.rules import DateBeforeFact
 from tests.unit.cases.given import HEAD, STRANGER, TODAY, WORKER, record_session, request_closing
 from tests.unit.cases.test_planning import ASSESSED, DRAFTED, SUBMITTED, approve, given
 
@@ -156,6 +157,23 @@ def test_a_closed_case_is_reopened_and_must_be_evaluated_again_before_closing() 
         case.decide(request_closing(closed_on=TODAY), state)
     with pytest.raises(CaseIsOpen):
         case.decide(ReopenCase(actor=WORKER, today=TODAY, case_id="c-1", reopened_on=TODAY, reason="x"), state)
+
+
+def test_a_reopened_case_closes_again_only_on_or_after_the_day_it_was_reopened() -> None:
+    reopened_on = TODAY - timedelta(days=10)  # after the first closing, which is dated before it
+    [reopened] = case.decide(ReopenCase(actor=WORKER, today=TODAY, case_id="c-1", reopened_on=reopened_on,
+                                        reason="家庭情况再次变化"), given(*PLANNED, EVALUATED, REQUESTED, CLOSED))
+    [evaluated] = case.decide(evaluate(evaluated_on=reopened_on),
+                              given(*PLANNED, EVALUATED, REQUESTED, CLOSED, reopened))
+    state = given(*PLANNED, EVALUATED, REQUESTED, CLOSED, reopened, evaluated)
+
+    with pytest.raises(DateBeforeFact) as refused:
+        case.decide(request_closing(closed_on=reopened_on - timedelta(days=1)), state)
+    [requested] = case.decide(request_closing(closed_on=reopened_on), state)
+
+    assert (refused.value.code, refused.value.field) == ("invalid_input", "closedOn")
+    assert reopened_on.isoformat() in refused.value.message.en and "重新开案" in refused.value.message.zh
+    assert isinstance(requested, CaseClosingRequested) and requested.closed_on == reopened_on
 
 
 def test_the_station_head_transfers_an_open_case_to_another_worker() -> None:
