@@ -100,10 +100,13 @@ async def station_month(info: strawberry.Info[Context, None], station_id: str, m
     projects = Table(sheet="项目进度", title=f"{station['name']} 项目进度（截至导出时）",
                      columns=[Column("项目", 24), Column("计划小组节数", 14, COUNT),
                               Column("已开展小组节数", 14, COUNT), Column("社区活动", 12, COUNT),
-                              Column("直接人次", 12, COUNT), Column("间接人次", 12, COUNT)])
+                              Column("直接人次", 12, COUNT), Column("间接人次", 12, COUNT),
+                              Column("本月直接人次", 12, COUNT), Column("本月间接人次", 12, COUNT)])
     for p in dashboard["projects"]:
         projects.rows.append([p["name"], p["planned_sessions"], p["group_sessions"], p["activities"],
-                              p["person_times_direct"], p["person_times_indirect"]])
+                              p["person_times_direct"], p["person_times_indirect"],
+                              p["in_period"]["person_times_direct"], p["in_period"]["person_times_indirect"]])
+    projects.notes = ["前五列为项目开始以来累计；“本月”两列只计本月。"]
     return Report(name=f"{station['name']}-{dashboard['month']}-月报", tables=[figures, projects])
 
 
@@ -210,6 +213,7 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
                                  ("直接服务人次", p.planned_person_times, p.person_times_direct)):
         summary.rows.append([label, planned, done, done / planned if planned else None])
     summary.rows.append(["间接受益人次", None, p.person_times_indirect, None])
+    summary.rows.append(["社区社会组织活动场次", None, p.organisation_activities, None])
     summary.notes = [f"服务对象：{found.target_population}　覆盖社区：{'、'.join(found.communities)}",
                      f"项目目标：{found.aims}"]
     group_table = Table(sheet="小组", title=f"{found.name} 小组",

@@ -478,9 +478,11 @@ async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: Request
     for row in rows:
         version = {**dict(row), "figures": json.loads(row["figures"])}
         before = versions[-1] if versions else None
+        # a figure first counted after the version before was locked (organisation_person_times, say) and still 0
+        # is no change
         version["changes"] = [] if before is None else [
             {"figure": k, "before": before["figures"].get(k), "after": v}
-            for k, v in version["figures"].items() if before["figures"].get(k) != v]
+            for k, v in version["figures"].items() if before["figures"].get(k, 0 if v == 0 else None) != v]
         version["narrative_changed"] = before is not None and before["narrative"] != version["narrative"]
         versions.append(version)
     return {"station_id": station_id, "kind": kind, "period_start": start.isoformat(),
