@@ -261,9 +261,10 @@ async def station_dashboard(pool: asyncpg.Pool, body: dict[str, Any], request: R
     start, end = month_bounds(month)
     year_start, year_end = date(start.year, 1, 1), date(start.year + 1, 1, 1)
     empty = dict.fromkeys(FIGURES, 0)
-    in_period = (await figures(pool, None, station_id, period.start, period.end)).get(station_id, empty)
     in_month = (await figures(pool, None, station_id, start, end)).get(station_id, empty)
     in_year = (await figures(pool, None, station_id, year_start, year_end)).get(station_id, empty)
+    in_period = in_month if period == Period(start, end) else in_year if period == Period(year_start, year_end) \
+        else (await figures(pool, None, station_id, period.start, period.end)).get(station_id, empty)
     targets = await pool.fetchrow("SELECT projects, groups, activities, person_times FROM station_targets"
                                   " WHERE station_id = $1 AND year = $2", station_id, start.year)
     progress = await pool.fetch(f"{_PROJECT_PROGRESS} WHERE p.station_id = $1 AND p.starts_on < $3"
