@@ -25,9 +25,11 @@ What it does, and why:
 Person-times, as hemiao's reporting counts them (services/reporting/migrations/0009_station_work.sql):
 - case sessions (`cn.hemiao.cases.case_session_recorded.v1`): `participants`, kind `case`, reach `direct`;
 - group sessions (`cn.hemiao.activities.group_session_held.v1`): members present plus walk-ins, `group`,
-  `direct`;
+  `direct`; v2 adds `indirect_beneficiaries` (`group`, `indirect`, when above 0);
 - activities (`cn.hemiao.activities.activity_held.v1`): `direct_participants` (`activity`, `direct`) and
-  `indirect_beneficiaries` (`activity`, `indirect`).
+  `indirect_beneficiaries` (`activity`, `indirect`);
+- organisations' own activities (`cn.hemiao.activities.organisation_activity_held.v1`): `participants`
+  (`organisation`, `direct`).
 The month is that of `held_on`, the day the work was done, not the day it was recorded.
 """
 
@@ -75,6 +77,16 @@ def group_session(data: dict[str, Any]) -> Rows:
     yield data["station_id"], data["held_on"][:7], "group", "direct", attendance
 
 
+def group_session_v2(data: dict[str, Any]) -> Rows:
+    yield from group_session(data)
+    if int(data["indirect_beneficiaries"]):  # most sessions reach nobody beyond the room: no row of 0
+        yield data["station_id"], data["held_on"][:7], "group", "indirect", int(data["indirect_beneficiaries"])
+
+
+def organisation_activity(data: dict[str, Any]) -> Rows:
+    yield data["station_id"], data["held_on"][:7], "organisation", "direct", int(data["participants"])
+
+
 def activity(data: dict[str, Any]) -> Rows:
     month = data["held_on"][:7]
     yield data["station_id"], month, "activity", "direct", int(data["direct_participants"])
@@ -83,8 +95,9 @@ def activity(data: dict[str, Any]) -> Rows:
 
 HANDLERS: dict[str, dict[int, Callable[[dict[str, Any]], Rows]]] = {
     "cn.hemiao.cases.case_session_recorded": {1: case_session},
-    "cn.hemiao.activities.group_session_held": {1: group_session},
+    "cn.hemiao.activities.group_session_held": {1: group_session, 2: group_session_v2},
     "cn.hemiao.activities.activity_held": {1: activity},
+    "cn.hemiao.activities.organisation_activity_held": {1: organisation_activity},
 }
 """The types this consumer reads, by version. A new version is either added here (with its own function, or
 an upcaster to the one already known) or skipped and counted until someone does."""

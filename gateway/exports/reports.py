@@ -16,6 +16,7 @@ from gateway.exports.tables import COUNT, DAY, HOURS, Column, Table
 from gateway.types.enums import CaseStatus, Gender, RecipientCategory
 from gateway.types.pages import Connection
 from gateway.types.planning import CaseStage, RiskLevel
+from gateway.types.work import FIGURES_IN_HOURS
 from shared.contracts.activities import GroupPhase, LateBasis
 from shared.contracts.errors import Message, NotFound
 from shared.masking import masked_name
@@ -35,6 +36,9 @@ FIGURE_LABELS: dict[str, str] = {
     "group_person_times": "小组服务人次",
     "activities": "社区活动场次",
     "activity_person_times": "社区活动直接参与人次",
+    "organisation_activities": "社区社会组织自办活动场次",
+    "organisation_person_times": "社区社会组织活动参与人次",
+    "group_indirect_person_times": "小组间接受益人次",
     "person_times_direct": "直接服务人次合计",
     "person_times_indirect": "间接受益人次",
     "people_served": "服务人数（去重）",
@@ -44,7 +48,8 @@ FIGURE_LABELS: dict[str, str] = {
     "questionnaires_returned": "回收问卷数",
     "publicity": "宣传报道数",
     "volunteers_registered": "新登记志愿者数",
-    "volunteer_hours": "志愿服务时长（小时）",
+    "volunteer_hours": "志愿服务时长（服务记录，小时）",
+    "activity_volunteer_hours_estimate": "社区活动志愿时长（活动估计，小时）",
     "trainings": "志愿者培训次数",
     "volunteer_teams_formed": "新成立志愿服务队数",
     "volunteer_leaders_designated": "新确定志愿领袖数",
@@ -56,7 +61,7 @@ FIGURE_LABELS: dict[str, str] = {
 }
 """Every figure of a month, in the order and the words the report uses."""
 
-PERSON_TIME_PARTS = ("case_person_times", "group_person_times", "activity_person_times")
+PERSON_TIME_PARTS = ("case_person_times", "group_person_times", "activity_person_times", "organisation_person_times")
 """The rows the totals row adds up: the kinds of direct person-times (人次) whose sum is 直接服务人次合计."""
 
 CATEGORY = {RecipientCategory.SUBSISTENCE_ALLOWANCE: "低保", RecipientCategory.EXTREME_HARDSHIP: "特困",
@@ -92,7 +97,7 @@ async def station_month(info: strawberry.Info[Context, None], station_id: str, m
                     columns=[Column("指标", 36), Column("本月", 12, COUNT), Column("本年累计", 12, COUNT)])
     for key, label in FIGURE_LABELS.items():
         figures.rows.append([label, month_figures[key], year_figures[key]])
-    figures.totals = ["合计（个案、小组、社区活动直接人次）",
+    figures.totals = ["合计（个案、小组、社区活动、社会组织活动直接人次）",
                       sum(month_figures[k] for k in PERSON_TIME_PARTS), sum(year_figures[k] for k in PERSON_TIME_PARTS)]
     figures.notes = ["人次：每次出席或参与计一次；服务人数按已登记的服务对象和组员去重"
                      "（未关联服务对象的组员按小组分别计）。",
@@ -100,10 +105,13 @@ async def station_month(info: strawberry.Info[Context, None], station_id: str, m
     projects = Table(sheet="项目进度", title=f"{station['name']} 项目进度（截至导出时）",
                      columns=[Column("项目", 24), Column("计划小组节数", 14, COUNT),
                               Column("已开展小组节数", 14, COUNT), Column("社区活动", 12, COUNT),
-                              Column("直接人次", 12, COUNT), Column("间接人次", 12, COUNT)])
+                              Column("直接人次", 12, COUNT), Column("间接人次", 12, COUNT),
+                              Column("本月直接人次", 12, COUNT), Column("本月间接人次", 12, COUNT)])
     for p in dashboard["projects"]:
         projects.rows.append([p["name"], p["planned_sessions"], p["group_sessions"], p["activities"],
-                              p["person_times_direct"], p["person_times_indirect"]])
+                              p["person_times_direct"], p["person_times_indirect"],
+                              p["in_period"]["person_times_direct"], p["in_period"]["person_times_indirect"]])
+    projects.notes = ["前五列为项目开始以来累计；“本月”两列只计本月。"]
     return Report(name=f"{station['name']}-{dashboard['month']}-月报", tables=[figures, projects])
 
 
@@ -113,7 +121,7 @@ async def district_month(info: strawberry.Info[Context, None], month: str, consi
     overview = await info.context.query("district_overview", {"month": month}, consistency_token, typed=True)
     table = Table(sheet="区级汇总", title=f"{month} 社工站工作区级汇总",
                   columns=[Column("社工站", 20), Column("代码", 8),
-                           *(Column(label, 11, HOURS if key == "volunteer_hours" else COUNT)
+                           *(Column(label, 11, HOURS if key in FIGURES_IN_HOURS else COUNT)
                              for key, label in FIGURE_LABELS.items())])
     for station in overview["stations"]:
         table.rows.append([station["name"], station["code"], *(station[k] for k in FIGURE_LABELS)])
@@ -202,7 +210,7 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
     if found is None:
         raise NotFound(Message(zh="没有这个项目，或不在您的权限内", en="No such project, or not yours to see"),
                        field="projectId")
-    p = found.progress
+    p = found.progress_all_time
     summary = Table(sheet="项目产出", title=f"{found.name} 项目产出（{found.starts_on} 至 {found.ends_on}）",
                     columns=[Column("指标", 20), Column("计划", 12, COUNT), Column("完成", 12, COUNT),
                              Column("完成率", 10, "0%")])
@@ -212,6 +220,7 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
                                  ("直接服务人次", p.planned_person_times, p.person_times_direct)):
         summary.rows.append([label, planned, done, done / planned if planned else None])
     summary.rows.append(["间接受益人次", None, p.person_times_indirect, None])
+    summary.rows.append(["社区社会组织活动场次", None, p.organisation_activities, None])
     summary.notes = [f"服务对象：{found.target_population}　覆盖社区：{'、'.join(found.communities)}",
                      f"项目目标：{found.aims}"]
     group_table = Table(sheet="小组", title=f"{found.name} 小组",
@@ -227,11 +236,11 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
     activity_table = Table(sheet="社区活动", title=f"{found.name} 社区活动",
                            columns=[Column("活动", 28), Column("日期", 12, DAY), Column("社区", 14),
                                     Column("直接参与人次", 12, COUNT), Column("间接受益人次", 12, COUNT),
-                                    Column("志愿者", 8, COUNT), Column("志愿时长", 10, HOURS)])
+                                    Column("志愿者", 8, COUNT), Column("志愿时长（估计）", 10, HOURS)])
     async for a in all_of(lambda after: activities(info, project_id=strawberry.ID(project_id), first=PAGE,
                                                    after=after, consistency_token=consistency_token)):
         activity_table.rows.append([a.title, a.held_on, a.community, a.direct_participants,
-                                    a.indirect_beneficiaries, a.volunteers, a.volunteer_hours])
+                                    a.indirect_beneficiaries, a.volunteers, a.volunteer_hours_estimate])
     activity_table.rows.sort(key=lambda r: r[1])
     activity_table.totals = ["合计", None, "", *(sum(r[n] for r in activity_table.rows) for n in (3, 4, 5, 6))]
     return Report(name=f"项目产出-{found.name}", tables=[summary, group_table, activity_table])

@@ -127,7 +127,8 @@ class ChangeGroupPhaseInput:
     phase: GroupPhase
 
 
-@strawberry.input(description="A session and its sign-in: members present, from the list, and walk-ins")
+@strawberry.input(description="A session and its sign-in: members present, from the list, and walk-ins; and "
+                               "whom it reached indirectly, estimated with its basis")
 class RecordGroupSessionInput:
     group_id: strawberry.ID
     held_on: date
@@ -142,6 +143,11 @@ class RecordGroupSessionInput:
     observations: str = ""
     goal_attainment: int | None = strawberry.field(default=None, description="1 (not at all) to 5 (fully)")
     reflection: str = ""
+    indirect_beneficiaries: int = strawberry.field(
+        default=0, description="间接受益人数: people reached beyond those present (the members' parents, say), "
+                               "estimated; counted as the group's indirect person-times, never as an activity")
+    indirect_basis: str = strawberry.field(default="", description="How the indirect figure was estimated "
+                                                                   "(required when it is above 0)")
     session_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
@@ -178,7 +184,10 @@ class RecordActivityInput:
     organisers: list[str] = strawberry.field(default_factory=list)
     partners: list[str] = strawberry.field(default_factory=list)
     volunteers: int = 0
-    volunteer_hours: float = 0
+    volunteer_hours: float = strawberry.field(
+        default=0, description="An estimate of the hours the activity's volunteers gave, as typed in: shown as "
+                               "activityVolunteerHoursEstimate, never added to volunteers' service hours (those "
+                               "come from recordVolunteerService)")
     references: list[str] = strawberry.field(default_factory=list, description="Links to photos, reports")
     project_id: strawberry.ID | None = None
     activity_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")

@@ -100,19 +100,32 @@ async def surveys(info: strawberry.Info[Context, None], station_id: strawberry.I
     return page_of(page, Survey.from_row)
 
 
+FROM = ("The period's first day, for any range of days instead of a month or a year (not before 2015, not after "
+        "today; at most 10 years to `to`)")
+TO = "The period's last day, included (default today; not before `from`)"
+
+
 async def station_dashboard(info: strawberry.Info[Context, None], station_id: strawberry.ID,
                             month: Annotated[str | None, strawberry.argument(description=MONTH)] = None,
+                            year: Annotated[int | None, strawberry.argument(
+                                description="That whole year instead of a month")] = None,
+                            from_: Annotated[date | None, strawberry.argument(name="from", description=FROM)] = None,
+                            to: Annotated[date | None, strawberry.argument(description=TO)] = None,
                             consistency_token: ConsistencyToken = None) -> StationDashboard:
-    found = await info.context.query("station_dashboard", {"station_id": str(station_id), "month": month},
-                                     consistency_token)
+    found = await info.context.query("station_dashboard", {
+        "station_id": str(station_id), "month": month, "year": year, "from": from_ and from_.isoformat(),
+        "to": to and to.isoformat()}, consistency_token)
     return StationDashboard.from_answer(found)
 
 
 async def district_overview(info: strawberry.Info[Context, None], year: int | None = None,
                             month: Annotated[str | None, strawberry.argument(description=MONTH_NOT_YEAR)] = None,
+                            from_: Annotated[date | None, strawberry.argument(name="from", description=FROM)] = None,
+                            to: Annotated[date | None, strawberry.argument(description=TO)] = None,
                             as_of: date | None = None, consistency_token: ConsistencyToken = None) -> DistrictOverview:
-    found = await info.context.query("district_overview", {"year": year, "month": month,
-                                                           "as_of": as_of and as_of.isoformat()}, consistency_token)
+    found = await info.context.query("district_overview", {
+        "year": year, "month": month, "from": from_ and from_.isoformat(), "to": to and to.isoformat(),
+        "as_of": as_of and as_of.isoformat()}, consistency_token)
     return DistrictOverview.from_answer(found)
 
 

@@ -67,8 +67,10 @@ async def _station(info: strawberry.Info[Context, None], station_id: str) -> Sta
 
 @strawberry.type(description="人次 and the rest, counted from what was recorded in a period")
 class Figures:
-    person_times_direct: int = strawberry.field(description="直接服务人次: case, group and activity, each once")
-    person_times_indirect: int = strawberry.field(description="间接受益人次 (activities' estimates)")
+    person_times_direct: int = strawberry.field(
+        description="直接服务人次: case, group, activity and organisations' own activities, each once")
+    person_times_indirect: int = strawberry.field(
+        description="间接受益人次: activities' and group sessions' estimates, each with its basis")
     case_person_times: int
     cases_opened: int
     cases_closed: int
@@ -93,17 +95,38 @@ class Figures:
     project_meetings: int = strawberry.field(description="Offline and online, by their start in China time")
     issues_raised: int = strawberry.field(description="小区议题 raised in joint meetings")
     issues_resolved: int
-    volunteer_hours: float = strawberry.field(description="Hours volunteers served, from their service records")
+    volunteer_hours: float = strawberry.field(
+        description="Hours volunteers served, from their service records (the same as volunteerServiceHours)",
+        deprecation_reason="Two numbers went by this name. This one is volunteerServiceHours (summed from "
+                           "volunteers' service records); an activity's typed-in hours are "
+                           "activityVolunteerHoursEstimate")
     trainings: int
     volunteer_teams_formed: int = strawberry.field(description="志愿服务队 formed in the period, by the day formed")
     volunteer_leaders_designated: int = strawberry.field(description="志愿领袖 designated in the period, by that day")
     plans_approved: int = strawberry.field(description="Service plan versions approved in the period, by the day "
                                                        "approved")
+    group_indirect_person_times: int = strawberry.field(
+        description="Group sessions' indirect beneficiaries (the members' parents, say), estimated with a basis; "
+                    "part of personTimesIndirect")
+    organisation_activities: int = strawberry.field(
+        description="Activities community social organisations ran themselves (not counted in `activities`)")
+    organisation_person_times: int = strawberry.field(
+        description="Their participants: direct person-times, part of personTimesDirect")
+    activity_volunteer_hours_estimate: float = strawberry.field(
+        description="志愿服务时长（活动估计）: the volunteer hours typed in with each activity, summed; an estimate, "
+                    "never added to volunteerServiceHours")
+    volunteer_service_hours: float = strawberry.field(
+        description="志愿服务时长（服务记录）: hours volunteers served, summed from their service records (what "
+                    "their certificates add up)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:
-        return cls(**{name: row[name] if name == "volunteer_hours" else int(row[name])
-                      for name in cls.__annotations__})
+        values = {name: float(row[name]) if name in FIGURES_IN_HOURS else int(row[name])
+                  for name in cls.__annotations__ if name != "volunteer_service_hours"}
+        return cls(**values, volunteer_service_hours=values["volunteer_hours"])
+
+
+FIGURES_IN_HOURS = frozenset({"volunteer_hours", "activity_volunteer_hours_estimate"})
 
 
 @strawberry.type(description="What a project planned, what was recorded against it, and the share done")
@@ -115,8 +138,20 @@ class ProjectProgress:
     groups: int
     group_sessions: int
     activities: int
-    person_times_direct: int
+    person_times_direct: int = strawberry.field(
+        description="Direct person-times of its groups, activities and organisations' activities")
     person_times_indirect: int
+    organisation_activities: int = strawberry.field(
+        description="Organisations' own activities recorded against the project")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ProjectProgress:
+        return cls(planned_groups=row["planned_groups"], planned_group_sessions=row["planned_sessions"],
+                   planned_activities=row["planned_activities"], planned_person_times=row["planned_person_times"],
+                   groups=row["groups"], group_sessions=row["group_sessions"], activities=row["activities"],
+                   person_times_direct=int(row["person_times_direct"]),
+                   person_times_indirect=int(row["person_times_indirect"]),
+                   organisation_activities=row["organisation_activities"])
 
 
 @strawberry.type(description="项目 A station's social-work project")
@@ -130,7 +165,14 @@ class Project(relay.Node):
     communities: list[str]
     starts_on: date
     ends_on: date
-    progress: ProjectProgress
+    progress: ProjectProgress = strawberry.field(
+        description="Over all time (the same as progressAllTime)",
+        deprecation_reason="Named for what it is: progressAllTime; on a dashboard, progressInPeriod is the period's")
+    progress_all_time: ProjectProgress = strawberry.field(
+        description="累计: everything ever recorded against the project, whatever period was asked")
+    progress_in_period: ProjectProgress | None = strawberry.field(
+        description="Within the dashboard's `period` only (groups planned, sessions and activities held, "
+                    "person-times of those days); null outside a dashboard")
 
     @strawberry.field
     async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
@@ -138,14 +180,13 @@ class Project(relay.Node):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Project:
+        all_time = ProjectProgress.from_row(row)
+        within = row.get("in_period")
         return cls(id=strawberry.ID(row["project_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
                    aims=row["aims"], target_population=row["target_population"], communities=list(row["communities"]),
-                   starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]), progress=ProjectProgress(
-                       planned_groups=row["planned_groups"], planned_group_sessions=row["planned_sessions"],
-                       planned_activities=row["planned_activities"], planned_person_times=row["planned_person_times"],
-                       groups=row["groups"], group_sessions=row["group_sessions"], activities=row["activities"],
-                       person_times_direct=int(row["person_times_direct"]),
-                       person_times_indirect=int(row["person_times_indirect"])))
+                   starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]), progress=all_time,
+                   progress_all_time=all_time,
+                   progress_in_period=None if within is None else ProjectProgress.from_row({**row, **within}))
 
 
 @strawberry.type(description="A group session with its sign-in")
@@ -160,6 +201,9 @@ class GroupSession:
     walk_ins: int
     attendance: int = strawberry.field(description="Members present plus walk-ins: the session's person-times")
     goal_attainment: int | None
+    indirect_beneficiaries: int = strawberry.field(
+        description="Reached beyond those present (estimated): the session's indirect person-times")
+    indirect_basis: str = strawberry.field(description="How the indirect figure was estimated")
 
 
 @strawberry.type(description="小组 A group (MZ/T 095-2017)")
@@ -179,7 +223,8 @@ class Group(relay.Node):
     closed_on: date | None
     members: int
     sessions_held: int
-    person_times: int
+    person_times: int = strawberry.field(description="Direct: members signed in plus walk-ins, every session")
+    indirect_beneficiaries: int = strawberry.field(description="Every session's indirect beneficiaries, summed")
     feedback_forms: int
     satisfaction: float | None = strawberry.field(description="Mean of the feedback forms' 1–5 scores")
 
@@ -189,7 +234,8 @@ class Group(relay.Node):
         return [GroupSession(id=strawberry.ID(r["session_id"]), number=r["number"], held_on=day(r["held_on"]),
                              duration_minutes=r["duration_minutes"], theme=r["theme"], expected=r["expected"],
                              members_present=r["present"], walk_ins=r["walk_ins"], attendance=r["attendance"],
-                             goal_attainment=r["goal_attainment"]) for r in found]
+                             goal_attainment=r["goal_attainment"], indirect_beneficiaries=r["indirect_beneficiaries"],
+                             indirect_basis=r["indirect_basis"]) for r in found]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Group:
@@ -200,6 +246,7 @@ class Group(relay.Node):
                    planned_sessions=row["planned_sessions"], planned_on=day(row["planned_on"]),
                    phase=GroupPhase(row["phase"]), closed_on=row["closed_on"] and day(row["closed_on"]),
                    members=row["members"], sessions_held=row["sessions_held"], person_times=int(row["person_times"]),
+                   indirect_beneficiaries=int(row["indirect_beneficiaries"]),
                    feedback_forms=row["feedback_forms"], satisfaction=row["satisfaction"])
 
 
@@ -219,7 +266,12 @@ class Activity(relay.Node):
     indirect_beneficiaries: int
     indirect_basis: str
     volunteers: int
-    volunteer_hours: float
+    volunteer_hours: float = strawberry.field(
+        deprecation_reason="An estimate typed in with the activity, not volunteers' service hours: read "
+                           "volunteerHoursEstimate (the dashboard's volunteerServiceHours come from service records)")
+    volunteer_hours_estimate: float = strawberry.field(
+        description="The hours the activity's volunteers gave, as estimated when it was recorded (never added to "
+                    "their service records' hours)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Activity:
@@ -228,7 +280,8 @@ class Activity(relay.Node):
                    title=row["title"], kind=ActivityKind(row["kind"]), held_on=day(row["held_on"]),
                    place=row["place"], partners=list(row["partners"]), direct_participants=row["direct_participants"],
                    indirect_beneficiaries=row["indirect_beneficiaries"], indirect_basis=row["indirect_basis"],
-                   volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"])
+                   volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"],
+                   volunteer_hours_estimate=row["volunteer_hours"])
 
 
 @strawberry.type(description="宣传 A news item or other material")
@@ -288,6 +341,26 @@ class LevelCount:
     count: int
 
 
+@strawberry.type(description="宣传 of one kind at one level in a period: how many, and their audience")
+class PublicityCount:
+    kind: PublicityKind
+    level: PublicityLevel
+    count: int
+    audience: int = strawberry.field(description="The audiences summed, over the items that counted one")
+    with_audience: int = strawberry.field(description="How many of the items counted an audience")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PublicityCount:
+        return cls(kind=PublicityKind(row["kind"]), level=PublicityLevel(row["level"]), count=row["count"],
+                   audience=int(row["audience"]), with_audience=row["with_audience"])
+
+
+@strawberry.type(description="The days a dashboard counts: both included")
+class FiguresPeriod:
+    from_day: date = strawberry.field(name="from")
+    to: date
+
+
 @strawberry.type(description="A target the bureau set for the year, and what was recorded against it")
 class TargetProgress:
     target: int
@@ -302,16 +375,23 @@ class Targets:
     person_times: TargetProgress = strawberry.field(description="Direct person-times")
 
 
-@strawberry.type(description="社工站看板 A station's month and year, all computed from what was recorded")
+@strawberry.type(description="社工站看板 A station's asked period (a month, a year or any range of days), and the "
+                               "month and year of its last day, all computed from what was recorded")
 class StationDashboard:
     station_id: strawberry.ID
-    month: str
-    year: int
-    this_month: Figures
-    this_year: Figures
+    period: FiguresPeriod = strawberry.field(description="The period asked for (by default this month)")
+    in_period: Figures = strawberry.field(description="The figures of `period`")
+    month: str = strawberry.field(description="The month of the period's last day")
+    year: int = strawberry.field(description="The year of the period's last day")
+    this_month: Figures = strawberry.field(description="The figures of `month`")
+    this_year: Figures = strawberry.field(description="The figures of `year`, 1 January to 31 December")
     targets: Targets | None
-    projects: list[Project] = strawberry.field(description="Projects running this year, with their progress")
-    publicity_by_level: list[LevelCount] = strawberry.field(description="This year's publicity by level")
+    projects: list[Project] = strawberry.field(
+        description="Projects running at some time in the period or in `year`, each with progressInPeriod and "
+                    "progressAllTime")
+    publicity_by_level: list[LevelCount] = strawberry.field(description="`year`'s publicity by level")
+    publicity_in_period: list[PublicityCount] = strawberry.field(
+        description="The period's publicity by kind and level, with the audience summed")
 
     @strawberry.field
     async def station(self, info: strawberry.Info[Context, None]) -> Station | None:
@@ -322,6 +402,8 @@ class StationDashboard:
         year, targets = found["this_year"], found["targets"]
         return cls(
             station_id=strawberry.ID(found["station_id"]), month=found["month"], year=found["year"],
+            period=FiguresPeriod(from_day=day(found["period"]["from"]), to=day(found["period"]["to"])),
+            in_period=Figures.from_row(found["in_period"]),
             this_month=Figures.from_row(found["this_month"]), this_year=Figures.from_row(year),
             targets=None if targets is None else Targets(
                 projects=TargetProgress(target=targets["projects"], actual=year["projects"]),
@@ -330,7 +412,8 @@ class StationDashboard:
                 person_times=TargetProgress(target=targets["person_times"], actual=year["person_times_direct"])),
             projects=[Project.from_row(p) for p in found["projects"]],
             publicity_by_level=[LevelCount(level=PublicityLevel(p["level"]), count=p["count"])
-                                for p in found["publicity_by_level"]])
+                                for p in found["publicity_by_level"]],
+            publicity_in_period=[PublicityCount.from_row(p) for p in found["publicity"]])
 
 
 @strawberry.type
@@ -344,19 +427,23 @@ class StationFigures:
 @strawberry.type(description="区级总览 Every station's figures for the period, and the district's")
 class DistrictOverview:
     from_day: date = strawberry.field(name="from")
+    to: date = strawberry.field(description="The period's last day")
     until: date = strawberry.field(description="The day after the period")
     stations: list[StationFigures]
     totals: Figures = strawberry.field(description="Sums, but distinct people are counted across the district")
     publicity_by_level: list[LevelCount]
+    publicity_in_period: list[PublicityCount] = strawberry.field(
+        description="The period's publicity by kind and level, with the audience summed")
 
     @classmethod
     def from_answer(cls, found: dict[str, Any]) -> DistrictOverview:
-        return cls(from_day=day(found["from"]), until=day(found["until"]),
+        return cls(from_day=day(found["from"]), to=day(found["to"]), until=day(found["until"]),
                    stations=[StationFigures(station_id=strawberry.ID(s["station_id"]), name=s["name"], code=s["code"],
                                             figures=Figures.from_row(s)) for s in found["stations"]],
                    totals=Figures.from_row(found["totals"]),
                    publicity_by_level=[LevelCount(level=PublicityLevel(p["level"]), count=p["count"])
-                                       for p in found["publicity_by_level"]])
+                                       for p in found["publicity_by_level"]],
+                   publicity_in_period=[PublicityCount.from_row(p) for p in found["publicity"]])
 
 
 @strawberry.enum(description="Where person-times come from")
@@ -364,6 +451,7 @@ class PersonTimeKind(StrEnum):
     CASE = "case"
     GROUP = "group"
     ACTIVITY = "activity"
+    ORGANISATION = "organisation"  # a community social organisation's own activity
 
 
 @strawberry.enum(description="直接 direct (counted) or 间接 indirect (estimated) beneficiaries")

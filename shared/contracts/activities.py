@@ -204,11 +204,23 @@ class GroupPhaseChanged:
     changed_on: date
 
 
-@event(service="activities", aggregate="group", name="session_held")
+def group_session_held_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """GroupSessionHeld v1 → v2: `indirect_beneficiaries` 0 and `indirect_basis` "".
+
+    v1 had no indirect reach: a group's indirect beneficiaries (黑石铺's ~300 parents) went in as a separate
+    0-participant activity, if at all. A v1 session reached nobody indirectly, so 0 with no basis reads it as it
+    was counted then (the activity recorded beside it still counts as it did).
+    """
+    return {"indirect_beneficiaries": 0, "indirect_basis": "", **data}
+
+
+@event(service="activities", aggregate="group", name="session_held", version=2,
+       upcasters={1: group_session_held_v1_to_v2})
 @dataclass(frozen=True, kw_only=True)
 class GroupSessionHeld:
     """A group session: its number, theme and goals, the sign-in (members present and walk-ins), and what
-    happened. Attendance, members present plus walk-ins, is its direct person-times."""
+    happened. Attendance, members present plus walk-ins, is its direct person-times; `indirect_beneficiaries`
+    (estimated, with its basis: the members' parents, say) its indirect person-times."""
 
     group_id: str
     station_id: str
@@ -227,6 +239,10 @@ class GroupSessionHeld:
     goal_attainment: int | None
     """1 (not at all) to 5 (fully), as the leaders judged."""
     reflection: str
+    indirect_beneficiaries: int
+    """Since v2: people the session reached beyond those present (estimated; 0 when none)."""
+    indirect_basis: str
+    """Since v2: how the indirect figure was estimated ("" when there is none)."""
 
 
 @event(service="activities", aggregate="group", name="feedback_recorded", personal=("comment",),

@@ -227,7 +227,7 @@ async def exports_equal_the_dashboard(http: httpx.AsyncClient, me: Actor, statio
     assert rows["间接受益人次"] == (dashboard["thisMonth"]["personTimesIndirect"],
                                 dashboard["thisYear"]["personTimesIndirect"])
     assert rows["服务人数（去重）"][0] == dashboard["thisMonth"]["peopleServed"]
-    assert rows["合计（个案、小组、社区活动直接人次）"][0] == dashboard["thisMonth"]["personTimesDirect"]
+    assert rows["合计（个案、小组、社区活动、社会组织活动直接人次）"][0] == dashboard["thisMonth"]["personTimesDirect"]
     assert next(book["项目进度"].iter_rows(min_row=3, values_only=True))[0] == "童心童乐童成长"
     assert csv_text.startswith("\ufeff".encode()) and "指标,本月,本年累计" in csv_text.decode("utf-8-sig")
     assert other["__typename"] == "Forbidden"

@@ -91,7 +91,7 @@ async def test_the_station_walkthrough_sets_up_a_project_runs_a_group_and_the_da
                                       "publicity": 1}
     assert dashboard["thisYear"] == {"personTimesDirect": 63, "personTimesIndirect": 150, "peopleServed": 1,
                                      "groupSessions": 1, "activities": 1, "projects": 1}
-    assert dashboard["projects"] == [{"name": "小巷汇爱", "progress": {
+    assert dashboard["projects"] == [{"name": "小巷汇爱", "progressAllTime": {
         "groupSessions": 1, "activities": 1, "personTimesDirect": 63, "personTimesIndirect": 150}}]
     assert district["stations"] == [{"code": "HSP", "figures": {
         "personTimesDirect": 63, "personTimesIndirect": 150, "questionnairesDistributed": 0}}]

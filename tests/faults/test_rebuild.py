@@ -288,20 +288,20 @@ async def as_true(value: bool) -> bool:
 
 async def test_a_projection_whose_code_changed_version_is_rebuilt_in_the_background_when_reporting_starts(
         system: System, history: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    versions = {p.name: p.version for p in projections()}
-    upgraded_to = versions["work"] + 1  # whatever version the work projection is at now, the next one
-    bumped = [dataclasses.replace(p, version=upgraded_to) if p.name == "work" else p for p in projections()]
+    bumped = [dataclasses.replace(p, version=p.version + 1) if p.name == "work" else p for p in projections()]
+    versions = {p.name: p.version for p in bumped}
     monkeypatch.setattr("services.reporting.entrypoints.service.projections", lambda: bumped)
     settings = settings_for(system.servers, system.namespace, "reporting")  # a health port of its own
     before = await snapshot(system.reporting.pool)
 
     async with reporting_service(settings) as upgraded:  # a second process, with the new code, on the same data
-        await wait_until(lambda: built_version(upgraded.pool, "work", upgraded_to), timeout=60, what="work rebuilt")
+        await wait_until(lambda: built_version(upgraded.pool, "work", versions["work"]), timeout=60,
+                         what="work rebuilt")
         status = await system_status(upgraded.pool, upgraded.consumers,
                                      RequestContext(actor=SYSTEM_ACTOR, correlation_id="s"), upgraded.rebuilds)
 
     by_name = {p["name"]: p for p in status["projections"]}
-    assert (by_name["work"]["version"], by_name["work"]["built_version"]) == (upgraded_to, upgraded_to)
+    assert (by_name["work"]["version"], by_name["work"]["built_version"]) == (versions["work"],) * 2
     assert (by_name["cases"]["version"], by_name["cases"]["built_version"]) == (versions["cases"],) * 2
     assert await snapshot(system.reporting.pool) == before  # rebuilt, and the same rows: the code did not change
 

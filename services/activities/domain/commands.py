@@ -167,7 +167,8 @@ class ChangeGroupPhase:
 
 @dataclass(frozen=True, kw_only=True)
 class RecordGroupSession:
-    """Record a session with its sign-in: members present (from the list) and walk-ins."""
+    """Record a session with its sign-in: members present (from the list) and walk-ins, and the people it
+    reached indirectly (the members' parents, say), estimated with its basis."""
 
     new_id: ClassVar[str] = "session_id"
 
@@ -187,6 +188,8 @@ class RecordGroupSession:
     observations: Note = ""
     goal_attainment: int | None = None
     reflection: Note = ""
+    indirect_beneficiaries: int = 0
+    indirect_basis: Reason = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,6 +16,7 @@ from services.activities.domain.commands import (
 from services.activities.domain.errors import (
     AlreadyAMember,
     AlreadyExists,
+    BasisMissing,
     GroupIsClosed,
     NoSessionYet,
     NotAMember,
@@ -46,6 +47,8 @@ from shared.rules import require_items, require_not_future, require_range, requi
 
 PHASES = (GroupPhase.PREPARATION, GroupPhase.FORMING, GroupPhase.WORKING, GroupPhase.ENDING, GroupPhase.CLOSED)
 MAX_PLANNED_SESSIONS = 50
+MAX_INDIRECT = 100_000
+"""A session's indirect beneficiaries: a street's families at most; a figure above is a typing slip."""
 
 
 @dataclass(frozen=True)
@@ -150,13 +153,18 @@ def record_session(command: RecordGroupSession, group: Group) -> list[object]:
     require_range("expected", expected, 0, len(group.members))
     if command.goal_attainment is not None:
         require_range("goalAttainment", command.goal_attainment, 1, 5)
+    require_range("indirectBeneficiaries", command.indirect_beneficiaries, 0, MAX_INDIRECT)
+    if command.indirect_beneficiaries and not command.indirect_basis.strip():
+        raise BasisMissing()
     return [GroupSessionHeld(
         group_id=command.group_id, station_id=group.station_id, session_id=command.session_id,
         number=group.sessions + 1, held_on=command.held_on, duration_minutes=command.duration_minutes,
         place=require_text("place", command.place), theme=require_text("theme", command.theme),
         goals=command.goals.strip(), expected=expected, present_member_ids=present, walk_ins=command.walk_ins,
         content=command.content.strip(), observations=command.observations.strip(),
-        goal_attainment=command.goal_attainment, reflection=command.reflection.strip())]
+        goal_attainment=command.goal_attainment, reflection=command.reflection.strip(),
+        indirect_beneficiaries=command.indirect_beneficiaries,
+        indirect_basis=command.indirect_basis.strip())]
 
 
 def record_feedback(command: RecordGroupFeedback, group: Group) -> list[object]:

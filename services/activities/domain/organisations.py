@@ -17,6 +17,7 @@ from services.activities.domain.errors import (
     DateBeforeThe,
     MilestonesMissing,
     NotFoundHere,
+    OutsideProject,
     StatusOrder,
 )
 from services.activities.domain.places import Station, require_open
@@ -133,6 +134,8 @@ def record_activity(command: RecordOrganisationActivity, project: Project | None
         raise AlreadyExists(f"活动记录 {command.record_id}", f"Record {command.record_id}", "recordId")
     require_own_project(command.actor, project, command.project_id, organisation.station_id)
     require_not_future("heldOn", command.held_on, command.today)
+    if project is not None and not project.starts_on <= command.held_on <= project.ends_on:
+        raise OutsideProject(project.starts_on, project.ends_on)  # it counts in the project's progress
     require_range("participants", command.participants, 0, 100_000)
     return [OrganisationActivityHeld(organisation_id=command.organisation_id, station_id=organisation.station_id,
                                      record_id=command.record_id, held_on=command.held_on,

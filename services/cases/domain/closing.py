@@ -53,7 +53,8 @@ def request(command: RequestCaseClosing, case: Case) -> list[object]:
         raise DateBeforeOpening("closedOn", command.closed_on, case.opened_on)
     # a closing ends the period a reopening started; before it, it would close a month already counted
     happened_on("closedOn", command.closed_on, command.today,
-                (case.reopened_on, "重新开案日期", "the case's reopening"), (case.evaluated_on, "评估日期", "the evaluation"))
+                (case.reopened_on, "重新开案日期", "the case's reopening"),
+                (case.evaluated_on, "评估日期", "the evaluation"))
     return [CaseClosingRequested(case_id=command.case_id, station_id=case.station_id, recipient_id=case.recipient_id,
                                  closed_on=command.closed_on, outcome=command.outcome,
                                  reason=require_text("reason", command.reason),

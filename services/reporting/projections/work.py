@@ -98,10 +98,11 @@ async def group_session_held(conn: asyncpg.Connection, event: ReceivedEvent) -> 
     e: GroupSessionHeld = event.payload
     await conn.execute(
         "INSERT INTO group_sessions (session_id, group_id, station_id, project_id, community, number, held_on,"
-        " duration_minutes, theme, expected, present, walk_ins, goal_attainment)"
-        " SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7, $8, $9, $10, $11 FROM groups WHERE group_id = $2",
+        " duration_minutes, theme, expected, present, walk_ins, goal_attainment, indirect_beneficiaries,"
+        " indirect_basis) SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
+        " FROM groups WHERE group_id = $2",
         e.session_id, e.group_id, e.station_id, e.number, e.held_on, e.duration_minutes, e.theme, e.expected,
-        len(e.present_member_ids), e.walk_ins, e.goal_attainment)
+        len(e.present_member_ids), e.walk_ins, e.goal_attainment, e.indirect_beneficiaries, e.indirect_basis)
     await conn.executemany("INSERT INTO group_attendance (session_id, group_id, member_id) VALUES ($1, $2, $3)",
                            [(e.session_id, e.group_id, m) for m in e.present_member_ids])
     await conn.execute("UPDATE groups SET phase = 'working' WHERE group_id = $1"
@@ -322,7 +323,9 @@ PROJECTORS: dict[str, Projector] = {
     "SurveyConducted": survey_conducted,
 }
 
-PROJECTION = Projection(name="work", version=2, tables=(
+# 2: service records keep the basis of their late flag (VolunteerServiceRecorded v2).
+# 3: group sessions keep their indirect beneficiaries and basis (GroupSessionHeld v2), so past events are read again.
+PROJECTION = Projection(name="work", version=3, tables=(
     "projects", "station_targets", "groups", "group_members", "group_sessions", "group_attendance", "group_feedback",
     "activities", "publicity", "surveys", "staff", "staff_qualifications", "resources", "resource_uses",
     "supervisions", "supervision_actions", "meetings", "meeting_stations", "volunteers", "volunteer_services",

@@ -14,6 +14,7 @@ import asyncpg
 
 from services.reporting.queries.caseload import as_of
 from services.reporting.queries.pages import paged
+from services.reporting.queries.periods import Period, asked_period, year_of
 from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.batches import batch_ids, grouped, within_budget
@@ -28,7 +29,7 @@ FIGURES: dict[str, str] = {
     "case_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'case'"
                          " AND day >= $3 AND day < $4 GROUP BY 1",
     "group_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'group'"
-                          " AND day >= $3 AND day < $4 GROUP BY 1",
+                          " AND reach = 'direct' AND day >= $3 AND day < $4 GROUP BY 1",
     "activity_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope} AND kind = 'activity'"
                              " AND reach = 'direct' AND day >= $3 AND day < $4 GROUP BY 1",
     "people_served": "SELECT station_id, count(DISTINCT person) FROM people_served WHERE {scope}"
@@ -81,8 +82,21 @@ FIGURES: dict[str, str] = {
     "plans_approved": "SELECT c.station_id, count(*) FROM case_timeline t JOIN cases c USING (case_id)"
                       f" WHERE {station_scope('c.')} AND t.event_type = 'ServicePlanApproved'"
                       " AND t.happened_on >= $3 AND t.happened_on < $4 GROUP BY 1",
+    "group_indirect_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope}"
+                                   " AND kind = 'group' AND reach = 'indirect' AND day >= $3 AND day < $4 GROUP BY 1",
+    "organisation_activities": "SELECT station_id, count(*) FROM organisation_activities WHERE {scope}"
+                               " AND held_on >= $3 AND held_on < $4 GROUP BY 1",
+    "organisation_person_times": "SELECT station_id, sum(count) FROM person_times WHERE {scope}"
+                                 " AND kind = 'organisation' AND day >= $3 AND day < $4 GROUP BY 1",
+    "activity_volunteer_hours_estimate": "SELECT station_id, sum(volunteer_hours) FROM activities WHERE {scope}"
+                                         " AND held_on >= $3 AND held_on < $4 GROUP BY 1",
 }
-"""Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until)."""
+"""Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until).
+`volunteer_hours` is volunteers' service records (the GraphQL `volunteerServiceHours`);
+`activity_volunteer_hours_estimate` the hours typed in with activities, an estimate never added to it."""
+
+HOURS = frozenset({"volunteer_hours", "activity_volunteer_hours_estimate"})
+"""The figures in hours (two decimals); every other is a count."""
 
 
 async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
@@ -93,7 +107,7 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
         for station, value in await pool.fetch(query.format(scope=station_scope()), stations, station_id,
                                                start, end):
             found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
-                if name == "volunteer_hours" else int(value or 0)
+                if name in HOURS else int(value or 0)
     return found
 
 
@@ -105,18 +119,57 @@ async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, sta
     return [{"level": r["level"], "count": r["count"]} for r in rows]
 
 
+async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
+                              start: date, end: date) -> list[dict[str, Any]]:
+    """Publicity of [start, end) by kind and level: how many items, and their audience summed over the items
+    that counted one (`with_audience` of them; an item with no audience adds nothing, not 0 listeners)."""
+    rows = await pool.fetch(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
+                            f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
+                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
+                            stations, station_id, start, end)
+    return [dict(r) for r in rows]
+
+
 _PROJECT_PROGRESS = """
     SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.starts_on, p.ends_on,
            p.planned_groups, p.planned_sessions, p.planned_activities, p.planned_person_times,
            (SELECT count(*) FROM groups g WHERE g.project_id = p.project_id) AS groups,
            (SELECT count(*) FROM group_sessions s WHERE s.project_id = p.project_id) AS group_sessions,
            (SELECT count(*) FROM activities a WHERE a.project_id = p.project_id) AS activities,
+           (SELECT count(*) FROM organisation_activities o WHERE o.project_id = p.project_id)
+             AS organisation_activities,
            (SELECT coalesce(sum(count), 0) FROM person_times t
              WHERE t.project_id = p.project_id AND t.reach = 'direct') AS person_times_direct,
            (SELECT coalesce(sum(count), 0) FROM person_times t
              WHERE t.project_id = p.project_id AND t.reach = 'indirect') AS person_times_indirect
       FROM projects p
 """
+"""Each project with what it planned and its progress over all time (every group, session, activity and
+person-time ever recorded against it)."""
+
+_PROGRESS_IN_PERIOD = """
+    SELECT p.project_id,
+           (SELECT count(*) FROM groups g WHERE g.project_id = p.project_id AND g.planned_on >= $2
+             AND g.planned_on < $3) AS groups,
+           (SELECT count(*) FROM group_sessions s WHERE s.project_id = p.project_id AND s.held_on >= $2
+             AND s.held_on < $3) AS group_sessions,
+           (SELECT count(*) FROM activities a WHERE a.project_id = p.project_id AND a.held_on >= $2
+             AND a.held_on < $3) AS activities,
+           (SELECT count(*) FROM organisation_activities o WHERE o.project_id = p.project_id AND o.held_on >= $2
+             AND o.held_on < $3) AS organisation_activities,
+           (SELECT coalesce(sum(count), 0) FROM person_times t WHERE t.project_id = p.project_id
+             AND t.reach = 'direct' AND t.day >= $2 AND t.day < $3) AS person_times_direct,
+           (SELECT coalesce(sum(count), 0) FROM person_times t WHERE t.project_id = p.project_id
+             AND t.reach = 'indirect' AND t.day >= $2 AND t.day < $3) AS person_times_indirect
+      FROM projects p WHERE p.project_id = ANY($1::text[])
+"""
+"""The same progress within [$2, $3): groups planned, sessions and activities held, person-times of those days."""
+
+
+async def progress_in_period(pool: asyncpg.Pool, project_ids: list[str], period: Period
+                             ) -> dict[str, dict[str, Any]]:
+    rows = await pool.fetch(_PROGRESS_IN_PERIOD, project_ids, period.start, period.end)
+    return {r["project_id"]: dict(r) for r in rows}
 
 
 async def projects(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -137,6 +190,8 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
         " (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.group_id) AS sessions_held,"
         " (SELECT coalesce(sum(present + walk_ins), 0) FROM group_sessions s WHERE s.group_id = g.group_id)"
         "   AS person_times,"
+        " (SELECT coalesce(sum(indirect_beneficiaries), 0) FROM group_sessions s WHERE s.group_id = g.group_id)"
+        "   AS indirect_beneficiaries,"
         " (SELECT count(*) FROM group_feedback f WHERE f.group_id = g.group_id) AS feedback_forms,"
         " (SELECT avg(satisfaction)::float FROM group_feedback f WHERE f.group_id = g.group_id) AS satisfaction"
         " FROM groups g",
@@ -199,54 +254,57 @@ def _month(body: dict[str, Any]) -> tuple[str, date, date]:
 
 
 def _year(value: Any) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError) as error:
-        raise InvalidInput(Message(zh=f"年份 {value} 无效", en=f"Year {value} is not valid"), field="year") from error
-    if not 2015 <= year <= 2100:
-        raise InvalidInput(Message(zh=f"年份 {value} 无效", en=f"Year {value} is not valid"), field="year")
-    return year
+    return year_of(value).start.year
 
 
 async def station_dashboard(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """A station's month and year: figures, targets against progress, projects, publicity by level."""
+    """A station's asked period (a month, by default this one; a year; or any range of days), and the month and
+    year of its last day: figures, targets against the year's progress, projects (running in the period or that
+    year) with their progress in the period and over all time, publicity by level and by kind and level."""
     station_id = str(body.get("station_id", ""))
     require_visible(request.actor, station_id)
-    month, start, end = _month(body)
+    period = asked_period(body)
+    month = period.last.strftime("%Y-%m")
+    start, end = month_bounds(month)
     year_start, year_end = date(start.year, 1, 1), date(start.year + 1, 1, 1)
     empty = dict.fromkeys(FIGURES, 0)
     in_month = (await figures(pool, None, station_id, start, end)).get(station_id, empty)
     in_year = (await figures(pool, None, station_id, year_start, year_end)).get(station_id, empty)
+    in_period = in_month if period == Period(start, end) else in_year if period == Period(year_start, year_end) \
+        else (await figures(pool, None, station_id, period.start, period.end)).get(station_id, empty)
     targets = await pool.fetchrow("SELECT projects, groups, activities, person_times FROM station_targets"
                                   " WHERE station_id = $1 AND year = $2", station_id, start.year)
     progress = await pool.fetch(f"{_PROJECT_PROGRESS} WHERE p.station_id = $1 AND p.starts_on < $3"
-                                " AND p.ends_on >= $2 ORDER BY p.seq", station_id, year_start, year_end)
-    return {"station_id": station_id, "month": month, "year": start.year, "this_month": in_month,
-            "this_year": in_year, "targets": None if targets is None else dict(targets),
-            "projects": [dict(r) for r in progress],
-            "publicity_by_level": await publicity_by_level(pool, None, station_id, year_start, year_end)}
+                                " AND p.ends_on >= $2 ORDER BY p.seq", station_id, min(year_start, period.start),
+                                max(year_end, period.end))
+    within = await progress_in_period(pool, [r["project_id"] for r in progress], period)
+    return {"station_id": station_id, "month": month, "year": start.year, "period": period.answer(),
+            "in_period": in_period, "this_month": in_month, "this_year": in_year,
+            "targets": None if targets is None else dict(targets),
+            "projects": [{**dict(r), "in_period": within[r["project_id"]]} for r in progress],
+            "publicity_by_level": await publicity_by_level(pool, None, station_id, year_start, year_end),
+            "publicity": await publicity_breakdown(pool, None, station_id, period.start, period.end)}
 
 
 async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-    """Every visible station's figures for a year (or a month of it), and the district's totals. The
-    district's distinct people are counted across stations, not added up."""
-    if body.get("month"):
-        _, start, end = _month(body)
-    else:
-        year = _year(body.get("year") or as_of(body).year)
-        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    """Every visible station's figures for a year (by default this one), a month or any range of days, and the
+    district's totals. The district's distinct people are counted across stations, not added up."""
+    period = asked_period(body, default="year")
+    start, end = period.start, period.end
     visible = visible_stations(request.actor)
     per_station = await figures(pool, visible, None, start, end)
     stations = await pool.fetch("SELECT station_id, name, code FROM stations WHERE $1::text[] IS NULL"
                                 " OR station_id = ANY($1) ORDER BY code", visible)
     rows = [{"station_id": s["station_id"], "name": s["name"], "code": s["code"],
              **per_station.get(s["station_id"], dict.fromkeys(FIGURES, 0))} for s in stations]
-    totals = {name: sum(row[name] for row in rows) for name in FIGURES}
+    totals: dict[str, float] = {name: sum(row[name] for row in rows) for name in FIGURES}
+    totals.update({name: round(totals[name], 2) for name in HOURS})
     totals["people_served"] = int(await pool.fetchval(
         "SELECT count(DISTINCT person) FROM people_served WHERE ($1::text[] IS NULL OR station_id = ANY($1))"
         " AND day >= $2 AND day < $3", visible, start, end))
-    return {"from": start.isoformat(), "until": end.isoformat(), "stations": rows, "totals": totals,
-            "publicity_by_level": await publicity_by_level(pool, visible, None, start, end)}
+    return {"from": start.isoformat(), "to": period.last.isoformat(), "until": end.isoformat(), "stations": rows,
+            "totals": totals, "publicity_by_level": await publicity_by_level(pool, visible, None, start, end),
+            "publicity": await publicity_breakdown(pool, visible, None, start, end)}
 
 
 async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -428,9 +486,11 @@ async def work_report(pool: asyncpg.Pool, body: dict[str, Any], request: Request
     for row in rows:
         version = {**dict(row), "figures": json.loads(row["figures"])}
         before = versions[-1] if versions else None
+        # a figure first counted after the version before was locked (organisation_person_times, say) and still 0
+        # is no change
         version["changes"] = [] if before is None else [
             {"figure": k, "before": before["figures"].get(k), "after": v}
-            for k, v in version["figures"].items() if before["figures"].get(k) != v]
+            for k, v in version["figures"].items() if before["figures"].get(k, 0 if v == 0 else None) != v]
         version["narrative_changed"] = before is not None and before["narrative"] != version["narrative"]
         versions.append(version)
     current = await report_figures(pool, station_id, kind, start)
