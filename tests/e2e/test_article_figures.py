@@ -12,7 +12,7 @@ import pytest
 from shared.contracts import Actor
 from tests.clock import STORY, STORY_MONTH, STORY_YEAR_END, story_day
 from tests.e2e.graphql import graphql, record, recorded
-from tests.support import BUREAU, System, open_station, worker
+from tests.support import BUREAU, System, join_staff, open_station, worker
 
 pytestmark = pytest.mark.clock(STORY)
 
@@ -79,6 +79,7 @@ async def test_a_group_session_with_300_indirect_beneficiaries_adds_300_indirect
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
+    await join_staff(system, station_id, me)
     project_id = await start_project(http, me, station_id)
     group_id = await recorded(http, me, "planGroup", "PlanGroupInput", stationId=station_id, projectId=project_id,
                               name="四点半课堂", type="GROWTH", targetPopulation="留守儿童", community="一力社区",
