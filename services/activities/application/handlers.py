@@ -393,7 +393,9 @@ def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
 
 
 def routes(cases: OpenCases) -> dict[type, CommandHandler]:
-    return {**ROUTES, **staff_routes(cases)}
+    from services.activities.application import street_meetings  # it loads through this module's deciders
+
+    return {**ROUTES, **street_meetings.ROUTES, **staff_routes(cases)}
 
 
 ROUTES: dict[type, CommandHandler] = {

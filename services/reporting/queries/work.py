@@ -74,6 +74,8 @@ FIGURES: dict[str, str] = {
                        " AND closed_on >= $3 AND closed_on < $4 GROUP BY 1",
     "trainings": "SELECT station_id, count(*) FROM trainings WHERE {scope} AND held_on >= $3 AND held_on < $4"
                  " GROUP BY 1",
+    "street_meetings": "SELECT station_id, count(*) FROM street_meetings WHERE {scope} AND held_on >= $3"
+                       " AND held_on < $4 GROUP BY 1",
 }
 """Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until)."""
 

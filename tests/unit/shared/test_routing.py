@@ -8,6 +8,7 @@ import pytest
 
 from services.activities.application.handlers import routes as activities_routes
 from services.activities.domain import commands as activities_commands
+from services.activities.domain import street_meetings
 from services.cases.application.handlers import ROUTES as CASES
 from services.cases.domain import commands as cases_commands
 from shared.application import command_endpoints
@@ -22,10 +23,13 @@ class NoOpenCases:
 ACTIVITIES = activities_routes(NoOpenCases())
 
 
-@pytest.mark.parametrize(("module", "routes"), [(cases_commands, CASES), (activities_commands, ACTIVITIES)])
-def test_every_command_has_exactly_one_handler(module: object, routes: dict[type, object]) -> None:
-    commands = {c for _, c in inspect.getmembers(module, inspect.isclass)
-                if c.__module__ == module.__name__ and "actor" in getattr(c, "__dataclass_fields__", {})}
+@pytest.mark.parametrize(("modules", "routes"), [((cases_commands,), CASES),
+                                                  ((activities_commands, street_meetings), ACTIVITIES)])
+def test_every_command_has_exactly_one_handler(modules: tuple[object, ...], routes: dict[type, object]) -> None:
+    """The commands of `commands.py` and of each aggregate's own module (`domain/<aggregate>.py`)."""
+    names = {getattr(module, "__name__", "") for module in modules}
+    commands = {c for module in modules for _, c in inspect.getmembers(module, inspect.isclass)
+                if c.__module__ in names and "actor" in getattr(c, "__dataclass_fields__", {})}
     assert commands == set(routes)
 
 
