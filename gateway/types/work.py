@@ -616,6 +616,8 @@ class Organisation(relay.Node):
     filed_on: date | None
     activities: int
     participants: int
+    street_meetings_attended: int = strawberry.field(
+        description="街道层面会议 (社会组织沙龙) it came to; streetMeetings(organisationId:) lists them")
 
     @strawberry.field(description="负责人 (kept sealed: a resident's personal data)")
     async def leader(self, info: strawberry.Info[Context, None]) -> str | None:
@@ -629,7 +631,8 @@ class Organisation(relay.Node):
                    status=OrganisationStatus(row["status"]),
                    milestones=[IncubationMilestone(m) for m in row["milestones"]],
                    filing_number=row["filing_number"], filed_on=row["filed_on"] and day(row["filed_on"]),
-                   activities=row["activities"], participants=int(row["participants"]))
+                   activities=row["activities"], participants=int(row["participants"]),
+                   street_meetings_attended=row["street_meetings_attended"])
 
 
 @strawberry.type(description="Organisations of one community and type: all of them, and those filed")

@@ -23,6 +23,7 @@ MEETINGS = """query($station: ID!, $month: String!, $organisation: ID!, $idle: I
   attended: streetMeetings(organisationId: $organisation) { totalCount edges { node { title } } }
   idle: streetMeetings(organisationId: $idle) { totalCount }
   stationDashboard(stationId: $station, month: $month) { thisMonth { streetMeetings } thisYear { streetMeetings } }
+  organisations(stationId: $station) { edges { node { name streetMeetingsAttended } } }
 }"""
 
 DISTRICT = """query($month: String!) { districtOverview(month: $month) {
@@ -76,6 +77,8 @@ async def test_a_salon_with_three_organisations_is_recorded_listed_and_counted_i
                           {"name": "创谷和事佬调解队", "community": "创谷社区", "type": "DISPUTE_MEDIATION"}]}
     assert found["attended"] == {"totalCount": 1, "edges": [{"node": {"title": "黑石聚力会十一月社会组织沙龙"}}]}
     assert found["idle"] == {"totalCount": 0}
+    assert {e["node"]["name"]: e["node"]["streetMeetingsAttended"] for e in found["organisations"]["edges"]} == {
+        "一力风采魅妈文艺队": 1, "铭安邻里互助队": 1, "创谷和事佬调解队": 1, "披塘村广场舞队": 0}
     assert found["stationDashboard"] == {"thisMonth": {"streetMeetings": 1}, "thisYear": {"streetMeetings": 1}}
     assert {s["code"]: s["figures"]["streetMeetings"] for s in district["stations"]} == {"HSP": 1, "WY": 0}
     assert district["totals"]["streetMeetings"] == 1

@@ -125,7 +125,7 @@ async def test_the_reporting_walkthrough_shows_the_read_sides_health_and_its_lin
 
     assert len(blocks) == 5
     assert {m["name"]: (m["version"], m["builtVersion"], m["rebuilding"]) for m in read_models} == {
-        name: (1, 1, None) for name in ("places", "cases", "disclosures", "timeline", "work")}
+        name: (1, 1, None) for name in ("places", "cases", "disclosures", "timeline", "work", "street_meetings")}
     assert {c["consumer"] for c in status} >= {"reporting_cases", "reporting_activities"}
     assert all(c["parked"] == [] for c in status)
     assert (month["__typename"], month["filename"]) == ("ExportReady", "黑石铺街道社工站-2026-11-月报.xlsx")
