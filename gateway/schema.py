@@ -131,6 +131,8 @@ from gateway.queries.stations import operators, stations
 from gateway.queries.system_status import read_models, system_status
 from gateway.read_after_write.query import merge_consistency_tokens
 from gateway.refusals import refusal
+from gateway.street_meetings.mutations import hold_street_meeting
+from gateway.street_meetings.queries import street_meetings
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
 from gateway.working_calendar.mutations import correct_working_year, declare_working_year
@@ -183,6 +185,8 @@ class Query:
                                            description="Organisations per community and type, all and filed")
     compound_issues = strawberry.field(resolver=compound_issues, description="小区议题, overdue ones flagged")
     joint_meetings = strawberry.field(resolver=joint_meetings, description="联席会议 of compounds")
+    street_meetings = strawberry.field(resolver=street_meetings,
+                                       description="街道层面会议: 社会组织沙龙 and the street's joint meetings")
     work_report = strawberry.field(resolver=work_report,
                                    description="三报: a station's report for a period, its versions and differences")
     monthly_compliance = strawberry.field(resolver=monthly_compliance,
@@ -254,6 +258,8 @@ class Mutation:
     set_up_governance = strawberry.mutation(resolver=set_up_governance, description="小区自治架构")
     hold_joint_meeting = strawberry.mutation(resolver=hold_joint_meeting, description="联席会议")
     progress_issue = strawberry.mutation(resolver=progress_issue, description="议题跟进、解决或上报")
+    hold_street_meeting = strawberry.mutation(resolver=hold_street_meeting,
+                                              description="街道层面会议: 社会组织沙龙 or the street's joint meeting")
     submit_work_report = strawberry.mutation(resolver=submit_work_report,
                                              description="提交日报/周报/月报 (locks it; resubmit with a reason)")
     record_supervision = strawberry.mutation(resolver=record_supervision, description="督导记录")

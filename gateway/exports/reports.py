@@ -58,6 +58,7 @@ FIGURE_LABELS: dict[str, str] = {
     "project_meetings": "项目推进会次数",
     "issues_raised": "小区议题提出数",
     "issues_resolved": "小区议题解决数",
+    "street_meetings": "街道层面会议（社会组织沙龙）次数",
 }
 """Every figure of a month, in the order and the words the report uses."""
 

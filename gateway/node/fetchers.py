@@ -16,6 +16,7 @@ from gateway.queries.case import case
 from gateway.queries.recipient import recipient
 from gateway.queries.station_work import group, project, volunteer, work_report
 from gateway.queries.stations import operators
+from gateway.street_meetings.types import StreetMeeting
 from gateway.types.pages import first_of
 from gateway.types.station import Compound, Operator, Station
 from gateway.types.work import (
@@ -113,5 +114,6 @@ FETCHERS: Mapping[str, Fetch] = {
     "JointMeeting": _listed("joint_meetings", "meeting_id", "meetings", JointMeeting.from_row),
     "WorkReport": _report,
     "Operator": _operator,
+    "StreetMeeting": _page("street_meetings", "meeting_id", StreetMeeting.from_row),
 }
 """Every Node type's fetch by raw id; `ids.NODE_TYPES` names the same types (a test holds them equal)."""

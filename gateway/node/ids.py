@@ -14,7 +14,7 @@ from shared.inputs import camel
 NODE_TYPES = frozenset({
     "Station", "Compound", "Case", "Recipient", "Project", "Group", "Activity", "PublicityItem", "Survey",
     "StaffMember", "Resource", "Supervision", "ProjectMeeting", "Volunteer", "VolunteerTeam", "Organisation",
-    "CompoundIssue", "JointMeeting", "WorkReport", "Operator",
+    "CompoundIssue", "JointMeeting", "WorkReport", "Operator", "StreetMeeting",
 })
 """Every type that implements Node: a global id naming another type is not one of ours."""
 
@@ -33,11 +33,11 @@ FIELD_TYPES: Mapping[str, frozenset[str]] = {
                     STAFF),
     **dict.fromkeys(("resource_id", "resource_ids"), frozenset({"Resource"})),
     "supervision_id": frozenset({"Supervision"}),
-    # holdJointMeeting and recordProjectMeeting both name their new meeting `meetingId`
-    "meeting_id": frozenset({"ProjectMeeting", "JointMeeting"}),
+    # holdJointMeeting, recordProjectMeeting and holdStreetMeeting all name their new meeting `meetingId`
+    "meeting_id": frozenset({"ProjectMeeting", "JointMeeting", "StreetMeeting"}),
     "volunteer_id": frozenset({"Volunteer"}),
     "team_id": frozenset({"VolunteerTeam"}),
-    "organisation_id": frozenset({"Organisation"}),
+    **dict.fromkeys(("organisation_id", "organisation_ids"), frozenset({"Organisation"})),
     "issue_id": frozenset({"CompoundIssue"}),
     "operator_id": frozenset({"Operator"}),
 }

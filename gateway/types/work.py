@@ -54,7 +54,8 @@ strawberry.enum(TeamKind, description="枢纽型志愿服务团体 hub, 社区�
 strawberry.enum(OrganisationType, description="文体娱乐型, 社区服务型, 互助关爱型, 纠纷调解型, 宣传普及型")
 strawberry.enum(OrganisationStatus, description="培育中 → 已备案 → 活跃 ↔ 休眠 → 解散")
 strawberry.enum(IncubationMilestone, description="找到负责人, 制定章程, 首次活动: all three before filing")
-strawberry.enum(Stakeholder, description="党支部, 业委会, 监委会, 物业, 民警, 法律顾问, 网格员, 居民志愿者, 社工站")
+strawberry.enum(Stakeholder, description="党支部, 业委会, 监委会, 物业, 民警, 法律顾问, 网格员, 居民志愿者, 社工站, "
+                                         "在职党员 (进社区), 街道办, 居委会")
 strawberry.enum(IssueStatus, description="已提出 → 跟进中 → 已议定 → 已解决, or 已上报")
 strawberry.enum(ReportKind, description="日报 daily, 周报 weekly (from Monday), 月报 monthly (from the 1st)")
 strawberry.enum(SurveyMethod, description="问卷 questionnaire, 访谈 interview, 社区走访 community walk")
@@ -118,6 +119,7 @@ class Figures:
     volunteer_service_hours: float = strawberry.field(
         description="志愿服务时长（服务记录）: hours volunteers served, summed from their service records (what "
                     "their certificates add up)")
+    street_meetings: int = strawberry.field(description="街道层面会议 (社会组织沙龙, joint meetings) held")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:
@@ -756,6 +758,8 @@ class Organisation(relay.Node):
     filed_on: date | None
     activities: int
     participants: int
+    street_meetings_attended: int = strawberry.field(
+        description="街道层面会议 (社会组织沙龙) it came to; streetMeetings(organisationId:) lists them")
 
     @strawberry.field(description="负责人 (kept sealed: a resident's personal data)")
     async def leader(self, info: strawberry.Info[Context, None]) -> str | None:
@@ -769,7 +773,8 @@ class Organisation(relay.Node):
                    status=OrganisationStatus(row["status"]),
                    milestones=[IncubationMilestone(m) for m in row["milestones"]],
                    filing_number=row["filing_number"], filed_on=row["filed_on"] and day(row["filed_on"]),
-                   activities=row["activities"], participants=int(row["participants"]))
+                   activities=row["activities"], participants=int(row["participants"]),
+                   street_meetings_attended=row["street_meetings_attended"])
 
 
 @strawberry.type(description="Organisations of one community and type: all of them, and those filed")

@@ -820,7 +820,7 @@ class OrganisationActivityHeld:
 
 
 class Stakeholder(StrEnum):
-    """Who takes part in a compound's self-governance (小区自治)."""
+    """Who takes part in a compound's self-governance (小区自治) or a street-level meeting the station convenes."""
 
     PARTY_BRANCH = "party_branch"  # 党支部
     OWNERS_COMMITTEE = "owners_committee"  # 业委会
@@ -831,6 +831,9 @@ class Stakeholder(StrEnum):
     GRID_WORKER = "grid_worker"  # 网格员
     RESIDENT_VOLUNTEER = "resident_volunteer"  # 居民志愿者
     STATION = "station"  # 社工站
+    SERVING_PARTY_MEMBER = "serving_party_member"  # 在职党员 (reporting to the community: 在职党员进社区)
+    STREET_OFFICE = "street_office"  # 街道办
+    RESIDENTS_COMMITTEE = "residents_committee"  # 居委会
 
 
 class IssueStatus(StrEnum):
@@ -897,6 +900,29 @@ class IssueProgressed:
     status: IssueStatus
     note: str
     progressed_on: date
+
+
+class StreetMeetingKind(StrEnum):
+    SALON = "salon"  # 社会组织沙龙 (e.g. 黑石聚力会's, monthly)
+    JOINT_MEETING = "joint_meeting"  # 工作联席会议 of the street's organisations
+
+
+@event(service="activities", aggregate="street_meeting", name="held")
+@dataclass(frozen=True, kw_only=True)
+class StreetMeetingHeld:
+    """A meeting the station convened at street level (黑石聚力会's monthly salon of community social organisations,
+    or the street's joint meeting): the organisations that came, who else was there, the agenda and the minutes."""
+
+    meeting_id: str
+    station_id: str
+    kind: StreetMeetingKind
+    title: str
+    held_on: date
+    organisation_ids: tuple[str, ...]
+    present: tuple[Stakeholder, ...]
+    agenda: tuple[str, ...]
+    minutes: str
+    project_id: str | None
 
 
 class ReportKind(StrEnum):

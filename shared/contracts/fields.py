@@ -44,7 +44,7 @@ UUID_IDS = frozenset({
     "operator_id", "contract_id", "recipient_id", "recipient_ids", "duplicate_id", "case_id", "session_id",
     "referral_id", "project_id", "group_id", "member_id", "present_member_ids", "feedback_id", "activity_id",
     "item_id", "survey_id", "resource_id", "resource_ids", "supervision_id", "meeting_id", "volunteer_id",
-    "record_id", "team_id", "training_id", "attendee_ids", "organisation_id",
+    "record_id", "team_id", "training_id", "attendee_ids", "organisation_id", "organisation_ids",
 })
 """Fields, in commands and queries alike, that hold ids the system made (uuid4, or uuid5 for fixed data).
 An id of a user (`worker_id`, `staff_id`, `leader_ids`: the token's subject) or one numbered within its

@@ -52,6 +52,7 @@ FIELDS = {
     "JointMeeting": "meetingId minutes",
     "WorkReport": "stationId kind periodStart",
     "Operator": "operatorId name",
+    "StreetMeeting": "meetingId title",
 }
 """What is compared for each Node type (besides __typename and id)."""
 
@@ -82,6 +83,7 @@ READ = f"""query($case: ID!, $recipient: ID!, $project: ID!, $group: ID!, $volun
   {edges("projectMeetings", "ProjectMeeting")}
   {edges("organisations", "Organisation")}
   {edges("compoundIssues", "CompoundIssue")}
+  {edges("streetMeetings", "StreetMeeting")}
   volunteerTeams {{ {selection("VolunteerTeam")} }}
   jointMeetings {{ {selection("JointMeeting")} }}
   workReport(stationId: $station, kind: MONTHLY, periodStart: $monthStart) {{ {selection("WorkReport")} }}
@@ -171,9 +173,11 @@ async def seed(system: System, http: httpx.AsyncClient, code: str) -> tuple[str,
                             name="刘某某", gender="female", ageGroup="ADULT", birthYear=1990)
     await write(me, "formVolunteerTeam", "FormVolunteerTeamInput", stationId=station_id, name="邻里守望队",
                 kind="COMMUNITY")
-    await write(me, "registerOrganisation", "RegisterOrganisationInput", stationId=station_id,
-                name="夕阳红舞蹈队", community="一力社区", type="CULTURE_SPORT", leader="张某", members=12,
-                foundedOn=DAY)
+    organisation = await write(me, "registerOrganisation", "RegisterOrganisationInput", stationId=station_id,
+                               name="夕阳红舞蹈队", community="一力社区", type="CULTURE_SPORT", leader="张某",
+                               members=12, foundedOn=DAY)
+    await write(me, "holdStreetMeeting", "HoldStreetMeetingInput", stationId=station_id, title="黑石聚力会沙龙",
+                organisationIds=[organisation], agenda=["活动交流"], minutes="各组织交流本月活动", heldOn=DAY)
     await write(me, "submitWorkReport", "SubmitWorkReportInput", stationId=station_id, kind="MONTHLY",
                 periodStart=MONTH_START, narrative="本月走访")
     for answer in answers.values():
@@ -191,7 +195,7 @@ async def read_every_type(http: httpx.AsyncClient, actor: Actor, ids: dict[str, 
     station = next(s for s in data["stations"] if s["stationId"] == ids["station"])
     compounds = station.pop("compounds")
     lists = ("activities", "publicity", "surveys", "staff", "resources", "supervisions", "projectMeetings",
-             "organisations", "compoundIssues")
+             "organisations", "compoundIssues", "streetMeetings")
     objects = [station, *compounds, *data["operators"], data["case"], data["recipient"], data["project"], data["group"],
                data["volunteer"], *data["volunteerTeams"], *data["jointMeetings"], data["workReport"],
                *(e["node"] for name in lists for e in data[name]["edges"])]

@@ -35,6 +35,7 @@ QUERIES = {
     "organisationCounts": "organisationCounts(stationId: $s) { __typename }",
     "compoundIssues": "compoundIssues(stationId: $s) { totalCount }",
     "jointMeetings": "jointMeetings(stationId: $s) { __typename }",
+    "streetMeetings": "streetMeetings(stationId: $s) { totalCount }",
     "monthlyCompliance": f'monthlyCompliance(stationId: $s, month: "{MONTH}") {{ __typename }}',
     "caseBreakdown": "caseBreakdown(stationId: $s) { __typename }",
     "caseload": "caseload(stationId: $s) { __typename }",

@@ -435,7 +435,9 @@ def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
 
 
 def routes(cases: OpenCases, recipients: Recipients) -> dict[type, CommandHandler]:
-    return {**ROUTES, **staff_routes(cases), **member_routes(recipients)}
+    from services.activities.application import street_meetings  # it loads through this module's deciders
+
+    return {**ROUTES, **street_meetings.ROUTES, **staff_routes(cases), **member_routes(recipients)}
 
 
 ROUTES: dict[type, CommandHandler] = {

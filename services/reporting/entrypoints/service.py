@@ -24,6 +24,7 @@ from services.reporting.queries import (
     places,
     recipients,
     station_month,
+    street_meetings,
     work,
 )
 from services.reporting.queries.consistency import applied_versions, have_positions, stream_ids_of
@@ -78,6 +79,7 @@ QUERIES: dict[str, Query] = {
     "organisation_counts": work.organisation_counts,
     "compound_issues": work.compound_issues,
     "joint_meetings": work.joint_meetings,
+    "street_meetings": street_meetings.street_meetings,
     "work_report": work.work_report,
     "work_report_figures": work.work_report_figures,
     # batches: a page's rows' children in one request (the gateway's DataLoaders, gateway/loaders)

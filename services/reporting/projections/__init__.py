@@ -15,6 +15,6 @@ __all__ = ["Projection", "Projector", "ReceivedEvent", "projections"]
 
 def projections() -> list[Projection]:
     """Every projection of reporting, in the order they apply an event."""
-    from services.reporting.projections import cases, disclosures, places, timeline, work
+    from services.reporting.projections import cases, disclosures, places, street_meetings, timeline, work
 
-    return [module.PROJECTION for module in (places, cases, disclosures, timeline, work)]
+    return [module.PROJECTION for module in (places, cases, disclosures, timeline, work, street_meetings)]

@@ -90,6 +90,8 @@ FIGURES: dict[str, str] = {
                                  " AND kind = 'organisation' AND day >= $3 AND day < $4 GROUP BY 1",
     "activity_volunteer_hours_estimate": "SELECT station_id, sum(volunteer_hours) FROM activities WHERE {scope}"
                                          " AND held_on >= $3 AND held_on < $4 GROUP BY 1",
+    "street_meetings": "SELECT station_id, count(*) FROM street_meetings WHERE {scope} AND held_on >= $3"
+                       " AND held_on < $4 GROUP BY 1",
 }
 """Each figure of a period, per station: ($1 visible stations, $2 one station or null, $3 from, $4 until).
 `volunteer_hours` is volunteers' service records (the GraphQL `volunteerServiceHours`);
@@ -421,7 +423,9 @@ async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
         pool, body, "organisation",
         "SELECT o.*, (SELECT count(*) FROM organisation_activities a WHERE a.organisation_id = o.organisation_id)"
         " AS activities, (SELECT coalesce(sum(participants), 0) FROM organisation_activities a"
-        " WHERE a.organisation_id = o.organisation_id) AS participants FROM organisations o",
+        " WHERE a.organisation_id = o.organisation_id) AS participants,"
+        " (SELECT count(*) FROM street_meeting_organisations m WHERE m.organisation_id = o.organisation_id)"
+        " AS street_meetings_attended FROM organisations o",
         f"{station_scope('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
         " AND ($5::text IS NULL OR o.status = $5) AND ($6::text IS NULL OR o.organisation_id = $6)",
         [*scope_args(request.actor, body), body.get("community"), body.get("type"),

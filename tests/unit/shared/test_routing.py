@@ -9,7 +9,7 @@ import pytest
 
 from services.activities.application.handlers import routes as activities_routes
 from services.activities.domain import commands as activities_commands
-from services.activities.domain import working_calendar
+from services.activities.domain import street_meetings, working_calendar
 from services.cases.application.handlers import ROUTES as CASES
 from services.cases.domain import commands as cases_commands
 from shared.application import command_endpoints
@@ -30,11 +30,13 @@ ACTIVITIES = activities_routes(NoOpenCases(), NoRecipients())
 
 
 @pytest.mark.parametrize(("modules", "routes"), [((cases_commands,), CASES),
-                                                  ((activities_commands, working_calendar), ACTIVITIES)])
+                                                  ((activities_commands, working_calendar, street_meetings),
+                                                   ACTIVITIES)])
 def test_every_command_has_exactly_one_handler(modules: tuple[Any, ...], routes: dict[type, object]) -> None:
-    """Commands are declared in `commands.py`, or (for an aggregate of its own) beside its decider."""
+    """The commands of `commands.py` and of each aggregate's own module (`domain/<aggregate>.py`)."""
+    names = {module.__name__ for module in modules}
     commands = {c for module in modules for _, c in inspect.getmembers(module, inspect.isclass)
-                if c.__module__ == module.__name__ and "actor" in getattr(c, "__dataclass_fields__", {})}
+                if c.__module__ in names and "actor" in getattr(c, "__dataclass_fields__", {})}
     assert commands == set(routes)
 
 
