@@ -93,6 +93,11 @@ def asked_period(body: dict[str, Any], default: str = "month", today: date | Non
     asked = [name for name in ("month", "year", "from", "to") if body.get(name)]
     kinds = {"to": "from"}.get
     given = list(dict.fromkeys(kinds(name, name) for name in asked))
+    if given[:2] == ["month", "year"] and "from" not in given:  # as before ranges: a month of the year named
+        if not str(body["month"]).startswith(f"{body['year']}-"):
+            raise _refused("year", f"月份 {body['month']} 不在年份 {body['year']} 之内",
+                           f"Month {body['month']} is not in year {body['year']}")
+        given = ["month"]
     if len(given) > 1:
         raise _refused(given[1], f"只能给月份 month、年份 year 或 from 至 to 之一，不能同时给 {'、'.join(asked)}",
                        f"Give a month, a year, or from and to: one of them, not {', '.join(asked)}")

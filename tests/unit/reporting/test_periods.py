@@ -20,6 +20,11 @@ def test_a_month_a_year_and_a_range_are_each_a_period_with_its_last_day_included
     assert (since.start, since.last, since.answer()["until"]) == (date(2019, 1, 1), date(2025, 7, 31), "2025-08-01")
 
 
+def test_a_month_with_its_own_year_is_that_month_as_before_ranges_came() -> None:
+    assert asked_period({"month": "2025-02", "year": 2025}, today=TODAY) == asked_period({"month": "2025-02"},
+                                                                                          today=TODAY)
+
+
 def test_nothing_asked_is_the_month_or_the_year_of_today_and_a_range_ends_today_by_default() -> None:
     assert asked_period({}, today=TODAY) == Period(date(2025, 8, 1), date(2025, 9, 1))
     assert asked_period({}, default="year", today=TODAY) == Period(date(2025, 1, 1), date(2026, 1, 1))
@@ -41,7 +46,7 @@ def test_a_range_may_end_after_today_and_span_ten_years_but_not_more() -> None:
     ({"to": "2025-08-01"}, "from"),
     ({"from": "2025-13-01"}, "from"),
     ({"from": "2025-01-01", "to": "soon"}, "to"),
-    ({"month": "2025-02", "year": 2025}, "year"),
+    ({"month": "2025-02", "year": 2024}, "year"),
     ({"month": "2025-02", "from": "2025-01-01"}, "from"),
     ({"year": 2014}, "year"),
     ({"month": "Feb"}, "month"),
