@@ -11,10 +11,10 @@ from tests.support import System, token_for
 OVERVIEW = """{
   districtOverview(year: 2026) {
     stations { code figures { questionnairesDistributed } }
-    totals { questionnairesDistributed groupSessions groupPersonTimes }
+    totals { questionnairesDistributed groupSessions groupPersonTimes groupIndirectPersonTimes }
   }
   projects(year: 2026) { totalCount edges { node {
-    name communities progress { groups groupSessions personTimesDirect personTimesIndirect } } } }
+    name communities progressAllTime { groups groupSessions activities personTimesDirect personTimesIndirect } } } }
   surveys { totalCount edges { node { stationId distributed returned } } }
 }"""
 
@@ -33,8 +33,9 @@ async def test_the_demo_holds_the_articles_figures_and_loads_once(system: System
     assert found["districtOverview"]["totals"]["questionnairesDistributed"] == 1844
     assert [e["node"] for e in found["projects"]["edges"]] == [{"name": "童心童乐童成长",
                                   "communities": ["一力社区", "创谷社区", "披塘村", "铭安社区", "黑石铺社区"],
-                                  "progress": {"groups": 6, "groupSessions": 36, "personTimesDirect": 630,
-                                               "personTimesIndirect": 300}}]
+                                  "progressAllTime": {"groups": 6, "groupSessions": 36, "activities": 0,
+                                                      "personTimesDirect": 630, "personTimesIndirect": 300}}]
+    assert found["districtOverview"]["totals"]["groupIndirectPersonTimes"] == 300
     assert found["surveys"]["totalCount"] == 4
     assert {e["node"]["stationId"]: e["node"]["returned"] for e in found["surveys"]["edges"]} == {
         station_id(code): None for code in ("WY", "QY", "GHP", "HSP")}
