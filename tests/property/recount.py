@@ -47,8 +47,8 @@ class Log:
     """(station, day) of each case opened."""
     closed: list[tuple[str, date]] = field(default_factory=list)
     """(station, day) of each closing, reopened since or not."""
-    periods: dict[str, list[list[date | None]]] = field(default_factory=dict)
-    """case → its open periods, [from, to or None]."""
+    periods: dict[str, list[tuple[date, date | None]]] = field(default_factory=dict)
+    """case → its open periods, (from, to or None)."""
     case_sessions: list[tuple[str, date, int, str]] = field(default_factory=list)
     """(station, held on, participants, recipient) of each case session."""
     members: dict[tuple[str, str], str | None] = field(default_factory=dict)
@@ -84,12 +84,13 @@ def read(events: Iterable[Event]) -> Log:
                 log.case_station[data["case_id"]] = data["station_id"]
                 log.case_recipient[data["case_id"]] = data["recipient_id"]
                 log.opened.append((data["station_id"], _day(data["opened_on"])))
-                log.periods[data["case_id"]] = [[_day(data["opened_on"]), None]]
+                log.periods[data["case_id"]] = [(_day(data["opened_on"]), None)]
             case "CaseClosed":
                 log.closed.append((data["station_id"], _day(data["closed_on"])))
-                log.periods[data["case_id"]][-1][1] = _day(data["closed_on"])
+                periods = log.periods[data["case_id"]]
+                periods[-1] = (periods[-1][0], _day(data["closed_on"]))
             case "CaseReopened":
-                log.periods[data["case_id"]].append([_day(data["reopened_on"]), None])
+                log.periods[data["case_id"]].append((_day(data["reopened_on"]), None))
             case "CaseSessionRecorded":
                 recipient = data.get("recipient_id") or log.case_recipient[data["case_id"]]
                 log.case_sessions.append((data["station_id"], _day(data["held_on"]), int(data["participants"]),
@@ -121,7 +122,7 @@ def recount(log: Log, start: date, end: date, stations: frozenset[str] | None = 
     case_sessions = [s for s in log.case_sessions if counted(s[0], s[1])]
     group_sessions = [s for s in log.group_sessions if counted(s[0], s[1])]
     activities = [a for a in log.activities if counted(a[0], a[1])]
-    people = {("recipient", log.person(recipient)) for _, _, _, recipient in case_sessions}
+    people: set[tuple[str, ...]] = {("recipient", log.person(recipient)) for _, _, _, recipient in case_sessions}
     for _, _, group, present, _ in group_sessions:
         for member in present:
             recipient = log.members.get((group, member))

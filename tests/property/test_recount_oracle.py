@@ -26,7 +26,7 @@ import json
 import os
 import string
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -452,7 +452,7 @@ def bounds(month: str) -> tuple[date, date]:
     return start, (start + timedelta(days=32)).replace(day=1)
 
 
-def differences(where: str, reported: dict[str, Any], recounted: dict[str, float],
+def differences(where: str, reported: dict[str, Any], recounted: Mapping[str, float],
                 names: dict[str, str]) -> list[str]:
     return [f"{where} {field_name}: reporting {reported[field_name]}, recount {recounted[name]}"
             for name, field_name in names.items() if reported[field_name] != recounted[name]]
@@ -478,11 +478,12 @@ async def disagreements(http: httpx.AsyncClient, log: recount.Log, stations: lis
                                      recount.recount(log, *year_bounds, one), FIGURES)
             found += differences(f"S{n} {month} stationMonth", data["stationMonth"],
                                  recount.station_month(log, station, start, end), STATION_MONTH)
-    for month, (start, end) in [*((m, bounds(m)) for m in MONTHS), (None, year_bounds)]:
-        answer = await graphql(http, DISTRICT, BUREAU, year=year, month=month)
+    periods: list[tuple[str | None, tuple[date, date]]] = [*((m, bounds(m)) for m in MONTHS), (None, year_bounds)]
+    for chosen, (start, end) in periods:
+        answer = await graphql(http, DISTRICT, BUREAU, year=year, month=chosen)
         assert "errors" not in answer, answer
         overview = answer["data"]["districtOverview"]
-        period = month or str(year)
+        period = chosen or str(year)
         found += differences(f"district {period}", overview["totals"], recount.recount(log, start, end), FIGURES)
         rows = {row["stationId"]: row["figures"] for row in overview["stations"]}
         for n, station in enumerate(stations):
