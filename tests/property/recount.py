@@ -27,8 +27,9 @@ Event = tuple[str, Mapping[str, Any]]
 """(type, payload): an event's type name as stored (`CaseOpened`) and its JSON payload."""
 
 FIGURES = ("person_times_direct", "person_times_indirect", "case_person_times", "cases_opened", "cases_closed",
-           "group_person_times", "activity_person_times", "people_served", "case_sessions", "groups_planned",
-           "groups_meeting", "group_sessions", "activities", "volunteers_registered", "volunteer_hours")
+           "group_person_times", "group_indirect_person_times", "activity_person_times", "people_served",
+           "case_sessions", "groups_planned", "groups_meeting", "group_sessions", "activities",
+           "volunteers_registered", "volunteer_hours", "volunteer_service_hours", "activity_volunteer_hours_estimate")
 """The figures of a period (the GraphQL `Figures`, in snake case) that the recount gives."""
 
 
@@ -54,10 +55,10 @@ class Log:
     members: dict[tuple[str, str], str | None] = field(default_factory=dict)
     """(group, member) → the recipient they are, or None."""
     groups_planned: list[tuple[str, date]] = field(default_factory=list)
-    group_sessions: list[tuple[str, date, str, tuple[str, ...], int]] = field(default_factory=list)
-    """(station, held on, group, members present, walk-ins) of each group session."""
-    activities: list[tuple[str, date, int, int]] = field(default_factory=list)
-    """(station, held on, direct, indirect) of each activity."""
+    group_sessions: list[tuple[str, date, str, tuple[str, ...], int, int]] = field(default_factory=list)
+    """(station, held on, group, members present, walk-ins, indirect beneficiaries) of each group session."""
+    activities: list[tuple[str, date, int, int, float]] = field(default_factory=list)
+    """(station, held on, direct, indirect, volunteer hours typed in) of each activity."""
     volunteers: list[tuple[str, date]] = field(default_factory=list)
     services: list[tuple[str, date, float]] = field(default_factory=list)
     """(station, served on, hours) of each volunteer service record."""
@@ -101,10 +102,11 @@ def read(events: Iterable[Event]) -> Log:
                 log.members[(data["group_id"], data["member_id"])] = data.get("recipient_id")
             case "GroupSessionHeld":
                 log.group_sessions.append((data["station_id"], _day(data["held_on"]), data["group_id"],
-                                           tuple(data["present_member_ids"]), int(data["walk_ins"])))
+                                           tuple(data["present_member_ids"]), int(data["walk_ins"]),
+                                           int(data.get("indirect_beneficiaries", 0))))
             case "ActivityHeld":
                 log.activities.append((data["station_id"], _day(data["held_on"]), int(data["direct_participants"]),
-                                       int(data["indirect_beneficiaries"])))
+                                       int(data["indirect_beneficiaries"]), float(data.get("volunteer_hours", 0))))
             case "VolunteerRegistered":
                 log.volunteers.append((data["station_id"], _day(data["registered_on"])))
             case "VolunteerServiceRecorded":
@@ -123,16 +125,19 @@ def recount(log: Log, start: date, end: date, stations: frozenset[str] | None = 
     group_sessions = [s for s in log.group_sessions if counted(s[0], s[1])]
     activities = [a for a in log.activities if counted(a[0], a[1])]
     people: set[tuple[str, ...]] = {("recipient", log.person(recipient)) for _, _, _, recipient in case_sessions}
-    for _, _, group, present, _ in group_sessions:
+    for _, _, group, present, _, _ in group_sessions:
         for member in present:
             recipient = log.members.get((group, member))
             people.add(("recipient", log.person(recipient)) if recipient else ("member", group, member))
     case_times = sum(s[2] for s in case_sessions)
     group_times = sum(len(s[3]) + s[4] for s in group_sessions)
     activity_times = sum(a[2] for a in activities)
+    group_indirect = sum(s[5] for s in group_sessions)
+    service_hours = round(sum(s[2] for s in log.services if counted(s[0], s[1])), 2)
     return {
         "person_times_direct": case_times + group_times + activity_times,
-        "person_times_indirect": sum(a[3] for a in activities),
+        "person_times_indirect": sum(a[3] for a in activities) + group_indirect,
+        "group_indirect_person_times": group_indirect,
         "case_person_times": case_times,
         "cases_opened": sum(counted(*c) for c in log.opened),
         "cases_closed": sum(counted(*c) for c in log.closed),
@@ -145,7 +150,9 @@ def recount(log: Log, start: date, end: date, stations: frozenset[str] | None = 
         "group_sessions": len(group_sessions),
         "activities": len(activities),
         "volunteers_registered": sum(counted(*v) for v in log.volunteers),
-        "volunteer_hours": round(sum(s[2] for s in log.services if counted(s[0], s[1])), 2),
+        "volunteer_hours": service_hours,
+        "volunteer_service_hours": service_hours,
+        "activity_volunteer_hours_estimate": round(sum(a[4] for a in activities), 2),
     }
 
 

@@ -26,11 +26,11 @@ LOG = read([
     ("GroupMemberJoined", {"group_id": "g1", "station_id": "a", "member_id": "y", "recipient_id": "r2"}),
     ("GroupMemberJoined", {"group_id": "g2", "station_id": "b", "member_id": "x", "recipient_id": None}),
     ("GroupSessionHeld", {"group_id": "g1", "station_id": "a", "held_on": "2025-03-10",
-                          "present_member_ids": ["x", "y"], "walk_ins": 3}),
+                          "present_member_ids": ["x", "y"], "walk_ins": 3, "indirect_beneficiaries": 12}),
     ("GroupSessionHeld", {"group_id": "g2", "station_id": "b", "held_on": "2025-03-12", "present_member_ids": ["x"],
                           "walk_ins": 0}),
     ("ActivityHeld", {"activity_id": "a1", "station_id": "a", "held_on": "2025-03-08", "direct_participants": 20,
-                      "indirect_beneficiaries": 50}),
+                      "indirect_beneficiaries": 50, "volunteer_hours": 6.5}),
     ("VolunteerRegistered", {"volunteer_id": "v1", "station_id": "b", "registered_on": "2025-02-27"}),
     ("VolunteerServiceRecorded", {"volunteer_id": "v1", "station_id": "b", "served_on": "2025-03-01", "hours": 2.5}),
     ("VolunteerServiceRecorded", {"volunteer_id": "v1", "station_id": "b", "served_on": "2025-04-01", "hours": 1}),
@@ -44,10 +44,11 @@ def month(number: int) -> tuple[date, date]:
 
 def test_a_station_month_counts_each_thing_by_the_day_it_happened() -> None:
     assert recount(LOG, *MARCH, frozenset({"a"})) == {
-        "person_times_direct": 3 + 5 + 20, "person_times_indirect": 50, "case_person_times": 3, "cases_opened": 2,
-        "cases_closed": 1, "group_person_times": 5, "activity_person_times": 20, "people_served": 2,
-        "case_sessions": 2, "groups_planned": 0, "groups_meeting": 1, "group_sessions": 1, "activities": 1,
-        "volunteers_registered": 0, "volunteer_hours": 0}
+        "person_times_direct": 3 + 5 + 20, "person_times_indirect": 50 + 12, "case_person_times": 3,
+        "cases_opened": 2, "cases_closed": 1, "group_person_times": 5, "group_indirect_person_times": 12,
+        "activity_person_times": 20, "people_served": 2, "case_sessions": 2, "groups_planned": 0,
+        "groups_meeting": 1, "group_sessions": 1, "activities": 1, "volunteers_registered": 0, "volunteer_hours": 0,
+        "volunteer_service_hours": 0, "activity_volunteer_hours_estimate": 6.5}
     b = recount(LOG, *MARCH, frozenset({"b"}))
     assert (b["groups_planned"], b["people_served"], b["volunteer_hours"]) == (1, 1, 2.5)
     assert recount(LOG, *month(2), frozenset({"b"}))["volunteers_registered"] == 1

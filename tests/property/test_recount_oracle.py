@@ -57,10 +57,10 @@ TODAY = date.fromisoformat(STORY[:10])
 FIRST = TODAY - timedelta(days=100)
 """The earliest business date a history uses."""
 MONTHS = sorted({(FIRST + timedelta(days=n)).strftime("%Y-%m") for n in range((TODAY - FIRST).days + 1)})
-EXAMPLES = int(os.environ.get("HEMIAO_ORACLE_EXAMPLES", "3"))
-STEPS = tuple(int(n) for n in os.environ.get("HEMIAO_ORACLE_STEPS", "100,170").split(","))
-"""Steps per history, at least and at most; a closing is up to seven commands, so a history is some 120 to 240
-commands. `HEMIAO_ORACLE_STEPS=1,40` draws short ones, which shrink to a counterexample of a few commands in
+EXAMPLES = int(os.environ.get("HEMIAO_ORACLE_EXAMPLES", "6"))
+STEPS = tuple(int(n) for n in os.environ.get("HEMIAO_ORACLE_STEPS", "200,320").split(","))
+"""Steps per history, at least and at most; a closing is up to seven commands, so a history is some 250 to 450
+commands (six of them: 25 s on this machine's 2 cores). `HEMIAO_ORACLE_STEPS=1,40` draws short ones, which shrink to a counterexample of a few commands in
 minutes (a history of 200 commands takes some 15 s to run, too long to shrink far)."""
 MEMBER_IDS = tuple(str(uuid.uuid5(uuid.NAMESPACE_URL, f"hemiao:member:{n}")) for n in range(1, 4))
 """The member ids every group's list gives its people, when they are reused (ids are UUIDs, unique only within
@@ -252,7 +252,7 @@ def step(draw: st.DrawFn, model: Model, station: int, kind: str, reopenings: boo
                         {"group_id": Ref(group.name), "session_id": Ref(model.new("gs")), "held_on": iso(held_on),
                          "duration_minutes": 90, "place": "活动室", "theme": "相互认识",
                          "present_member_ids": [m if m in MEMBER_IDS else Ref(m) for m in present],
-                         "walk_ins": draw(st.integers(0, 4))}, station)]
+                         "walk_ins": draw(st.integers(0, 4)), **reach(draw(st.integers(0, 30)))}, station)]
     if kind == "service":
         volunteers = [v for v, (s, _, _) in model.volunteers.items() if s == station]
         return service(draw, model, draw(st.sampled_from(volunteers))) if volunteers else None
@@ -324,6 +324,11 @@ def service(draw: st.DrawFn, model: Model, volunteer: str) -> list[Command] | No
                      "person_in_charge": "站长", "activity_id": Ref(activity[0]) if activity else None}, station)]
 
 
+def reach(indirect: int) -> dict[str, Any]:
+    """A group session's indirect beneficiaries (the members' parents, say), with the basis a number above 0 needs."""
+    return {"indirect_beneficiaries": indirect, "indirect_basis": "组员家长，按通知回执估算" if indirect else ""}
+
+
 def always(draw: st.DrawFn, model: Model, station: int, kind: str) -> list[Command]:
     """A step that is always possible: a recipient, a group, an activity or a volunteer."""
     if kind == "group":
@@ -339,11 +344,13 @@ def always(draw: st.DrawFn, model: Model, station: int, kind: str) -> list[Comma
         name = model.new("activity")
         model.activities.append((name, station, held_on))
         indirect = draw(st.integers(0, 60))
+        helpers = draw(st.integers(0, 5))
         return [Command("activities", "record_activity",
                         {"activity_id": Ref(name), "station_id": Ref(f"station{station}"), "community": "一力社区",
                          "title": "社区活动", "kind": "festival", "held_on": iso(held_on), "place": "社区广场",
                          "direct_participants": draw(st.integers(0, 40)), "indirect_beneficiaries": indirect,
-                         "indirect_basis": "按户估算" if indirect else ""}, station)]
+                         "indirect_basis": "按户估算" if indirect else "", "volunteers": helpers,
+                         "volunteer_hours": draw(st.sampled_from((0, 1.5, 2, 3.5))) * helpers}, station)]
     if kind == "volunteer":
         name = model.new("volunteer")
         registered_on = day(draw, FIRST)
