@@ -36,6 +36,7 @@ import asyncpg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 
 from shared.cancellation import stop_if_cancelled
 from shared.config import stream_name
@@ -221,6 +222,8 @@ class StreamConsumer:
                 "SELECT stream_seq, last_event_at FROM consumer_checkpoints WHERE consumer = $1", self.name)
             self.stats.last_stream_seq, self.stats.applied_at = checkpoint["stream_seq"], checkpoint["last_event_at"]
             stream = stream_name(self._namespace, self.stats.source)
+            if await self._projection_added():
+                await self._start_from_the_first_event(stream)
             subscription = await self._js.pull_subscribe(
                 f"{self._namespace}.events.{self.stats.source}.>", durable=self.name, stream=stream,
                 config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
@@ -244,6 +247,25 @@ class StreamConsumer:
             finally:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(subscription.unsubscribe())
+
+    async def _projection_added(self) -> bool:
+        """Whether a projection joined this consumer after it had applied events: the others have streams in
+        `applied_versions` and it has none. (Every event applied writes a row for every projection, and
+        reporting sets a projection it adds in step with the others, to rebuild it; a write service's followed
+        projections have no rebuild.)"""
+        names = [p.name for p in self._projections]
+        have = await self._pool.fetch(
+            "SELECT name FROM unnest($1::text[]) AS name WHERE EXISTS"
+            " (SELECT 1 FROM applied_versions WHERE projection = name)", names)
+        return 0 < len(have) < len(names)
+
+    async def _start_from_the_first_event(self, stream: str) -> None:
+        """Make the durable consumer again from the stream's first event: the new projection is filled from
+        every event, and the others pass over what they have (each stream's applied version says so). Without
+        it the new projection would wait for version 1 of every stream the others are past, and hold them."""
+        log.warning("consumer %s: a projection was added; reading the stream again from its first event", self.name)
+        with contextlib.suppress(NotFoundError):
+            await self._js.delete_consumer(stream, self.name)
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
         try:

@@ -60,8 +60,9 @@ MONTHS = sorted({(FIRST + timedelta(days=n)).strftime("%Y-%m") for n in range((T
 EXAMPLES = int(os.environ.get("HEMIAO_ORACLE_EXAMPLES", "6"))
 STEPS = tuple(int(n) for n in os.environ.get("HEMIAO_ORACLE_STEPS", "200,320").split(","))
 """Steps per history, at least and at most; a closing is up to seven commands, so a history is some 250 to 450
-commands (six of them: 25 s on this machine's 2 cores). `HEMIAO_ORACLE_STEPS=1,40` draws short ones, which shrink to a counterexample of a few commands in
-minutes (a history of 200 commands takes some 15 s to run, too long to shrink far)."""
+commands (six of them: 25 s on this machine's 2 cores). `HEMIAO_ORACLE_STEPS=1,40` draws short ones, which
+shrink to a counterexample of a few commands in minutes (a long history takes seconds to run, too long to
+shrink far)."""
 MEMBER_IDS = tuple(str(uuid.uuid5(uuid.NAMESPACE_URL, f"hemiao:member:{n}")) for n in range(1, 4))
 """The member ids every group's list gives its people, when they are reused (ids are UUIDs, unique only within
 a group: another group's member of the same id is someone else)."""
