@@ -227,13 +227,15 @@ async def project_outputs(info: strawberry.Info[Context, None], project_id: str,
     group_table = Table(sheet="小组", title=f"{found.name} 小组",
                         columns=[Column("小组", 20), Column("社区", 14), Column("阶段", 8), Column("组员", 8, COUNT),
                                  Column("计划节数", 10, COUNT), Column("已开展节数", 10, COUNT),
-                                 Column("服务人次", 10, COUNT), Column("满意度", 8, "0.0")])
+                                 Column("服务人次", 10, COUNT), Column("间接受益人次", 12, COUNT),
+                                 Column("满意度", 8, "0.0")])
     async for g in all_of(lambda after: groups(info, project_id=strawberry.ID(project_id), first=PAGE, after=after,
                                                consistency_token=consistency_token)):
-        group_table.rows.append([g.name, g.community, GROUP_PHASE[g.phase], g.members,
-                                 g.planned_sessions, g.sessions_held, g.person_times, g.satisfaction])
-    group_table.totals = ["合计", "", "", sum(r[3] for r in group_table.rows), sum(r[4] for r in group_table.rows),
-                          sum(r[5] for r in group_table.rows), sum(r[6] for r in group_table.rows), None]
+        group_table.rows.append([g.name, g.community, GROUP_PHASE[g.phase], g.members, g.planned_sessions,
+                                 g.sessions_held, g.person_times, g.indirect_beneficiaries, g.satisfaction])
+    group_table.totals = ["合计", "", "", *(sum(r[n] for r in group_table.rows) for n in (3, 4, 5, 6, 7)), None]
+    group_table.notes = ["间接受益人次：各节小组活动登记的间接受益人（如组员家长），按登记的依据估算，"
+                         "计入项目间接受益人次。"]
     activity_table = Table(sheet="社区活动", title=f"{found.name} 社区活动",
                            columns=[Column("活动", 28), Column("日期", 12, DAY), Column("社区", 14),
                                     Column("直接参与人次", 12, COUNT), Column("间接受益人次", 12, COUNT),

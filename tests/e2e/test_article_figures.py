@@ -253,7 +253,7 @@ REFUSED = [
     ({"from": "2015-01-01", "to": "2025-01-01"}, "to", "最长 10 年", "at most 10 years"),
     ({"to": story_day(10)}, "from", "也须给开始日期", "needs `from`"),
     ({"month": STORY_MONTH, "from": story_day(1)}, "from", "只能给", "one of them"),
-    ({"year": 2026, "month": STORY_MONTH}, "year", "只能给", "one of them"),
+    ({"year": int(STORY_MONTH[:4]) - 1, "month": STORY_MONTH}, "year", "不在年份", "is not in year"),
 ]
 """A period that cannot be counted, the argument named, and words of each message."""
 

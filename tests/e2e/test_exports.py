@@ -88,7 +88,7 @@ async def test_the_case_list_export_holds_the_callers_cases_as_graphql_lists_the
 PROJECT = """query($id: ID!) {
   project(id: $id) { name progress { plannedGroups plannedGroupSessions plannedActivities plannedPersonTimes groups
     groupSessions activities personTimesDirect personTimesIndirect } }
-  groups(projectId: $id, first: 100) { edges { node { name members sessionsHeld personTimes } } }
+  groups(projectId: $id, first: 100) { edges { node { name members sessionsHeld personTimes indirectBeneficiaries } } }
   activities(projectId: $id, first: 100) { edges { node { title directParticipants indirectBeneficiaries } } }
 }"""
 
@@ -113,8 +113,9 @@ async def test_a_projects_outputs_read_back_equal_the_project_its_groups_and_its
         assert (groups[group["name"]][3], groups[group["name"]][5], groups[group["name"]][6]) == (
             group["members"], group["sessionsHeld"], group["personTimes"])
     assert groups["合计"][6] == sum(e["node"]["personTimes"] for e in found["groups"]["edges"]) == 630
+    assert groups["合计"][7] == sum(e["node"]["indirectBeneficiaries"] for e in found["groups"]["edges"]) == 300
     assert [a[0] for a in activities[:-1]] == [e["node"]["title"] for e in found["activities"]["edges"]]
-    assert activities[-1][4] == progress["personTimesIndirect"]
+    assert groups["合计"][7] + activities[-1][4] == progress["personTimesIndirect"]  # the parents are the groups
     assert (refused["__typename"], refused["field"]) == ("NotFound", "projectId")
 
 
