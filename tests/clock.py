@@ -10,6 +10,11 @@ process: the services, gateway and consumers that a test runs in-process all rea
 the same instant, while PostgreSQL and nats-server keep the machine's time. So
 nothing may judge a day by the database's `now()`; hemiao takes every instant
 from Python (the event store stamps `recorded_at` itself).
+
+The today-run (no `HEMIAO_TEST_NOW`) runs at the machine's time, except near
+China's midnight: a test starting after 23:40, or after the day turned since the
+run began, starts at 23:00 of the run's day (`today_run_instant`), so no test
+sees the day turn between the dates it took and the services' "today".
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+
+from shared.china import CHINA
 
 SUITE_NOW = "HEMIAO_TEST_NOW"
 
@@ -49,6 +56,23 @@ def instant(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+SESSION_DAY = datetime.now(UTC).astimezone(CHINA).date()
+"""China's day when this run began (the machine's clock: nothing travels at import)."""
+LAST_QUIET_MINUTE = time(23, 40)
+"""After it, a test of the today-run could see China's day turn while it runs."""
+
+
+def today_run_instant(now: datetime, session_day: date) -> datetime | None:
+    """Where a test of the today-run (no instant of its own, none for the suite) starts: now, unless China's
+    midnight is near or has passed since the run began, when it starts at 23:00 of the run's day and ticks on.
+    So every test sees the run's day from first to last (as the dates its module took at import do), and has
+    at least 40 minutes before the day could turn, as the shifted runs' 23:30 gives them 30."""
+    local = now.astimezone(CHINA)
+    if local.date() == session_day and local.time() < LAST_QUIET_MINUTE:
+        return None
+    return datetime.combine(session_day, time(23, 0), CHINA).astimezone(UTC)
+
+
 def suite_instant() -> datetime | None:
     """The instant the whole run is set to, if any."""
     text = os.environ.get(SUITE_NOW)
@@ -60,6 +84,8 @@ def travelling(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
     """The test's own instant (its `clock` mark), else the suite's, else the machine's; Python's clocks tick on."""
     mark = request.node.get_closest_marker("clock")
     destination = instant(mark.args[0]) if mark is not None else suite_instant()
+    if destination is None:
+        destination = today_run_instant(datetime.now(UTC), SESSION_DAY)
     if destination is None:
         yield None
         return
