@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from shared.china import china_today
 from shared.contracts import Actor
 from tests.support import token_for
 
@@ -98,7 +99,7 @@ async def close_through_every_stage(http: httpx.AsyncClient, worker: Actor, head
                                     assessed_on: str, evaluated_on: str, closed_on: str) -> str:
     """Assess, plan (drafted, submitted and approved the day of the assessment), evaluate, ask to close and approve
     it; the last consistency token."""
-    target = (date.today() + timedelta(days=60)).isoformat()
+    target = (china_today() + timedelta(days=60)).isoformat()
     steps: list[tuple[Actor, str, str, dict[str, Any]]] = [
         (worker, "assessCase", "AssessCaseInput", {"assessedOn": assessed_on, "riskLevel": "MEDIUM",
                                                    "needs": [{"area": "SOCIAL", "description": "缺少社会支持"}]}),

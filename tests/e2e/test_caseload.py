@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import httpx
 
+from shared.china import china_today
 from shared.contracts import Actor, Role
 from tests.e2e.graphql import RECORD, change, graphql
 from tests.support import System, head, open_case_for, open_station, worker
@@ -17,7 +18,7 @@ async def test_caseload_overdue_and_timeline(system: System, http: httpx.AsyncCl
     the_head = head(station_id)
     quiet = await open_case_for(system, station_id, opened_on=date(2026, 9, 1))
     busy = await open_case_for(system, station_id, opened_on=date(2026, 9, 1))
-    recent = (date.today() - timedelta(days=3)).isoformat()
+    recent = (china_today() - timedelta(days=3)).isoformat()
     recorded = (await graphql(http, RECORD, me, input={"caseId": busy["case_id"], "heldOn": recent,
                                                        "mode": "HOME_VISIT", "durationMinutes": 40}))
     assessed = await change(http, me, "assessCase", "AssessCaseInput", caseId=busy["case_id"], assessedOn=recent,
@@ -71,7 +72,7 @@ async def test_an_urgent_risk_is_flagged_to_the_station_head_until_taken_up(
     assert taken_up["__typename"] == "CaseChanged"
     assert (twice["__typename"], twice["code"]) == ("Rejected", "no_urgent_risk")
     assert lowered["case"]["urgentFlag"]["acknowledgedBy"] == the_head.subject
-    assert lowered["case"]["urgentFlag"]["acknowledgedOn"] == date.today().isoformat()
+    assert lowered["case"]["urgentFlag"]["acknowledgedOn"] == china_today().isoformat()
     assert lowered["cases"]["totalCount"] == 0
     assert lowered["caseload"] == [{"urgent": 1, "urgentFlagged": 0}]
 
@@ -80,7 +81,7 @@ async def test_a_plan_or_a_closing_waiting_for_approval_over_seven_days_is_overd
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    today = date.today()
+    today = china_today()
     planned = await open_case_for(system, station_id, opened_on=today - timedelta(days=2))
     recent = (today - timedelta(days=1)).isoformat()
     steps = [("assessCase", "AssessCaseInput", {"assessedOn": recent, "riskLevel": "LOW",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from shared.china import china_today
 from shared.contracts import Actor
 from tests.e2e.graphql import graphql, record, recorded
 from tests.support import BUREAU, System, open_station, worker
@@ -45,7 +46,7 @@ async def test_an_issue_goes_from_raised_to_resolved_through_two_meetings(
     await recorded(http, me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound, stationId=station_id,
                    partyBranch="绿地公馆党支部", ownersCommittee="绿地公馆业委会", propertyCompany="某物业",
                    stakeholders=["POLICE", "GRID_WORKER", "LEGAL_ADVISER"])
-    today = date.today()
+    today = china_today()
     never_raised = await record(http, me, "progressIssue", "ProgressIssueInput", compoundId=compound, issueId="i1",
                                 status="RESOLVED", note="已修好")
     first = await hold(http, me, compoundId=compound, heldOn=(today - timedelta(days=14)).isoformat(),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import httpx
 
+from shared.china import china_today
 from tests.e2e.graphql import graphql, record, recorded
 from tests.support import System, open_station, worker
 
@@ -21,7 +20,7 @@ async def test_an_organisation_is_filed_only_after_its_milestones_and_counted_by
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    today = date.today().isoformat()
+    today = china_today().isoformat()
     organisation = await recorded(http, me, "registerOrganisation", "RegisterOrganisationInput", stationId=station_id,
                                   name="一力风采魅妈文艺队", community="一力社区", type="CULTURE_SPORT", leader="张某",
                                   members=18, foundedOn="2026-03-01")

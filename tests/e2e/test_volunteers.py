@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from shared.china import china_today
 from shared.id_number import check_character
 from tests.clock import story_day
 from tests.e2e.graphql import graphql, record, recorded
@@ -25,7 +26,7 @@ async def test_a_volunteers_hours_from_three_services_add_up_on_their_certificat
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    today = date.today()
+    today = china_today()
     volunteer_id = await recorded(http, me, "registerVolunteer", "RegisterVolunteerInput", stationId=station_id,
                                   name="刘某某", gender="female", ageGroup="ADULT", birthYear=1990,
                                   idNumber=BASE + check_character(BASE), contact="13800002222", skills=["手工"],

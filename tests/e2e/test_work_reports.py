@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import httpx
 
+from shared.china import china_today
 from tests.e2e.graphql import RECORD, graphql, record, recorded
 from tests.support import System, open_case_for, open_station, worker
 
@@ -22,7 +21,7 @@ async def test_a_monthly_report_locks_and_a_corrected_resubmission_shows_its_dif
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    today = date.today()
+    today = china_today()
     start = today.replace(day=1)
     case = await open_case_for(system, station_id, opened_on=start)
     first_session = (await graphql(http, RECORD, me, input={
