@@ -9,7 +9,7 @@ import httpx
 
 from shared.china import china_today
 from shared.contracts import Actor
-from tests.support import token_for
+from tests.support import BUREAU, System, token_for
 
 
 async def graphql(http: httpx.AsyncClient, query: str, actor: Actor | None = None, bearer: str | None = None,
@@ -145,3 +145,11 @@ async def recorded(http: httpx.AsyncClient, actor: Actor, mutation: str, input_t
     result = await record(http, actor, mutation, input_type, **input_)
     assert result["__typename"] == "StationWorkRecorded", (mutation, result)
     return str(result["id"])
+
+
+async def compound_at(system: System, http: httpx.AsyncClient, station_id: str, name: str) -> str:
+    """A residential compound the bureau adds in the station's street and its first community."""
+    street_id = (await system.activities.store.read_stream(f"station-{station_id}"))[0].payload.street_id
+    community = (await system.activities.store.read_stream(f"street-{street_id}"))[1].payload.community_id
+    return await recorded(http, BUREAU, "addCompound", "AddCompoundInput", streetId=street_id,
+                          communityId=community, name=name)

@@ -9,8 +9,8 @@ import httpx
 
 from shared.china import china_today
 from shared.contracts import Actor
-from tests.e2e.graphql import graphql, record, recorded
-from tests.support import BUREAU, System, open_station, worker
+from tests.e2e.graphql import compound_at, graphql, record, recorded
+from tests.support import System, open_station, worker
 
 HOLD = """mutation($input: HoldJointMeetingInput!, $t: String) {
   holdJointMeeting(input: $input, consistencyToken: $t) {
@@ -39,10 +39,7 @@ async def test_an_issue_goes_from_raised_to_resolved_through_two_meetings(
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    street_id = (await system.activities.store.read_stream(f"station-{station_id}"))[0].payload.street_id
-    community = (await system.activities.store.read_stream(f"street-{street_id}"))[1].payload.community_id
-    compound = await recorded(http, BUREAU, "addCompound", "AddCompoundInput", streetId=street_id,
-                              communityId=community, name="绿地公馆")
+    compound = await compound_at(system, http, station_id, "绿地公馆")
     await recorded(http, me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound, stationId=station_id,
                    partyBranch="绿地公馆党支部", ownersCommittee="绿地公馆业委会", propertyCompany="某物业",
                    stakeholders=["POLICE", "GRID_WORKER", "LEGAL_ADVISER"])

@@ -12,8 +12,8 @@ import pytest
 from shared.china import CHINA
 from shared.contracts import Actor
 from tests.clock import STORY, STORY_MONTH
-from tests.e2e.graphql import change, graphql, record, recorded
-from tests.support import BUREAU, System, head, open_case_for, open_station, worker
+from tests.e2e.graphql import change, compound_at, graphql, record, recorded
+from tests.support import System, head, open_case_for, open_station, worker
 
 pytestmark = pytest.mark.clock(STORY)
 
@@ -135,10 +135,7 @@ async def test_an_issue_resolved_last_month_and_entered_today_counts_as_resolved
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
     me = worker(station_id)
-    street_id = (await system.activities.store.read_stream(f"station-{station_id}"))[0].payload.street_id
-    community = (await system.activities.store.read_stream(f"street-{street_id}"))[1].payload.community_id
-    compound = await recorded(http, BUREAU, "addCompound", "AddCompoundInput", streetId=street_id,
-                              communityId=community, name="绿地公馆")
+    compound = await compound_at(system, http, station_id, "绿地公馆")
     await recorded(http, me, "setUpGovernance", "SetUpGovernanceInput", compoundId=compound, stationId=station_id,
                    ownersCommittee="绿地公馆业委会", stakeholders=["POLICE"])
     meeting = await graphql(http, """mutation($input: HoldJointMeetingInput!) { holdJointMeeting(input: $input) {
