@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-# Every test today, then again at three shifted instants (tests/clock.py) the tests that take the day from the clock.
+# Every test today, then again at two shifted instants (tests/clock.py) the tests that take the day from the clock.
 # Today's run is spread over three workers, a file to each at a time (each worker starts its own servers): most of
 # a test is waiting on PostgreSQL and NATS, so on 2 cores this takes about half the time of one.
 PYTEST_WORKERS ?= 3

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 
+from shared import pg
+
 
 def lock_key(role: str) -> int:
     return zlib.crc32(f"hemiao:{role}".encode())
@@ -34,5 +36,4 @@ async def leadership(dsn: str, role: str, poll_seconds: float,
         await wait_for_leadership(conn, role, poll_seconds)
         yield conn
     finally:
-        with contextlib.suppress(Exception):
-            await asyncio.shield(conn.close(timeout=2))
+        await pg.close(conn, timeout=2)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import asyncpg
 
+from shared import pg
+
 EVENT_STORE_MIGRATIONS = Path(__file__).parent / "eventstore" / "migrations"
 CONSUMER_MIGRATIONS = Path(__file__).parent / "consumer_migrations"
 """For a write service that follows another service's stream (see shared.consumer)."""
@@ -24,7 +26,7 @@ async def ensure_database(dsn: str) -> None:
     except asyncpg.DuplicateDatabaseError:
         pass  # another copy of the service created it at the same moment
     finally:
-        await admin.close()
+        await pg.close(admin)
 
 
 async def migrate(dsn: str, folders: Sequence[Path]) -> list[str]:
@@ -47,5 +49,5 @@ async def migrate(dsn: str, folders: Sequence[Path]) -> list[str]:
                     await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
                 applied_now.append(name)
     finally:
-        await conn.close()
+        await pg.close(conn)
     return applied_now

@@ -30,6 +30,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared import pg
 from shared.config import stream_name
 from shared.consumer import (
     APPLIED,
@@ -234,21 +235,22 @@ async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Seque
             log.info("rebuild: the swap waited too long for a lock; trying again (%d of %d)", attempt, SWAP_ATTEMPTS)
         raise RebuildFailed(f"the swap could not take its locks in {SWAP_ATTEMPTS} attempts;"
                             " the live read models are unchanged")
-    finally:
+    finally:  # each step below runs even when one before it fails or is cancelled
         if reporter is not None:
             reporter.cancel()
-        for reader in readers:
-            await reader.close()
-        for conn in connections:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 5)
-        if locked:  # leave nothing behind (what an interrupted one leaves is cleared by the next)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(control.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE"), 10)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(control.close(), 5)
-        if not control.is_closed():
-            control.terminate()  # the rebuild lock goes with the session
+        try:
+            for reader in readers:
+                with contextlib.suppress(Exception):
+                    await reader.close()
+        finally:
+            await pg.close_all(connections)
+            try:
+                if locked:  # leave nothing behind (what an interrupted one leaves is cleared by the next)
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(control.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE"),
+                                               10)
+            finally:
+                await pg.close(control)  # the rebuild lock goes with the session
 
 
 async def _together(steps: list[Awaitable[None]]) -> None:
