@@ -67,6 +67,8 @@ MOST = 20
 """Recipients a search answers at most."""
 CANDIDATES = 200
 """Candidates a search opens at most before it stops (a one-character name part can match hundreds)."""
+HINT_CANDIDATES = 50
+"""Records a registration's duplicate hints open at most (those holding the whole name, the ID number or the phone)."""
 OPENED_AT_ONCE = 10
 """Candidates opened at once (each a stream read on a connection of its own, of the service's pool of 20)."""
 NAME_PART_MAX, ID_NUMBER_MAX, PHONE_MAX, PURPOSE_MAX = 20, 24, 24, 200
@@ -347,10 +349,12 @@ class RecipientSearch:
             candidates |= {row["recipient_id"] for row in rows}
         candidates.discard(leave_out)
         others: dict[str, matching.Particulars] = {}
-        for recipient_id in sorted(candidates)[:CANDIDATES]:
-            view = await views.recipient_view(self.store, recipient_id, request, unmasked=True)
-            if view is not None and not view["erased"] and view["merged_into"] is None:
-                others[recipient_id] = _particulars(view)
+        chosen = sorted(candidates)[:HINT_CANDIDATES]
+        for start in range(0, len(chosen), OPENED_AT_ONCE):
+            batch = chosen[start:start + OPENED_AT_ONCE]
+            opened = await asyncio.gather(*(views.recipient_view(self.store, i, request, unmasked=True) for i in batch))
+            others.update({v["recipient_id"]: _particulars(v) for v in opened
+                           if v is not None and not v["erased"] and v["merged_into"] is None})
         return matching.potential_matches(new, others)
 
     async def potential_matches(self, command: RegisterRecipient, request: RequestContext) -> list[dict[str, Any]]:
