@@ -37,6 +37,8 @@ query($stationId: ID, $name: String, $idNumber: String, $phone: String, $purpose
 
 OPEN_WARNING = OPEN.replace("caseId consistencyToken", "caseId warnings { code caseId messageZh messageEn }")
 
+MATCHES = """query($id: ID!) { recipient(id: $id) { potentialMatches { recipientId likelihood reasons } } }"""
+
 READS = """
 query($token: String) { sensitiveDataReads(consistencyToken: $token) { recipientId fields purpose readBy } }"""
 
@@ -94,6 +96,8 @@ async def test_a_worker_finds_the_caller_by_name_part_id_number_or_phone_and_eve
     again = await registered(http, here, "叶 小红")
     assert again["potentialMatches"] == [{"recipientId": ye["recipientId"], "likelihood": 0.8, "reasons": [
         "SAME_NAME", "SAME_BIRTH_YEAR", "SAME_GENDER", "SAME_COMMUNITY"]}]
+    on_record = (await graphql(http, MATCHES, me, id=ye["recipientId"]))["data"]["recipient"]["potentialMatches"]
+    assert [(m["recipientId"], m["likelihood"]) for m in on_record] == [(again["recipientId"], 0.8)]
 
     case = {"recipientId": ye["recipientId"], "workerId": me.subject, "intakeSource": "OUTREACH",
             "presentingProblem": "独居，来电求助", "openedOn": today}

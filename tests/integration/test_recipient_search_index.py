@@ -18,6 +18,7 @@ from services.cases.domain.commands import MergeRecipients, UpdateRecipient
 from services.cases.entrypoints.commands import reindex
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.application import Unit
+from shared.eventstore import ValueAlreadyRegistered
 from shared.eventstore.postgres import PostgresEventStore
 from shared.id_number import check_character
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
@@ -69,6 +70,9 @@ async def test_the_index_follows_the_events_holds_only_digests_and_rebuilds_to_w
 
     assert again["potential_matches"] == [{"recipient_id": "r-1", "likelihood": 0.99, "reasons": [
         "same_name", "same_phone", "same_birth_year", "same_gender", "same_community"]}]
+    with pytest.raises(ValueAlreadyRegistered):  # refused in the append's transaction: the index is left as it was
+        await run(register(recipient_id="r-5", name="叶小红", id_number=ID_NUMBER, **CONSENT))
+    assert await pool.fetchval("SELECT count(*) FROM recipient_search WHERE recipient_id = 'r-5'") == 0
     async with pool.acquire() as conn:
         assert await search.recipients_with_id_number(conn, STATION, ID_NUMBER.lower()) == ["r-1"]
         assert await search.recipients_with_id_number(conn, OTHER_STATION, ID_NUMBER) == []
