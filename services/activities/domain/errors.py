@@ -56,6 +56,27 @@ class BadStationCode(InvalidInput):
                                  en=f"Station code {code} must be 2 to 6 capital letters"), field="code")
 
 
+class BadDivisionCode(InvalidInput):
+    """An official code (GB/T 2260 or 统计用区划代码) of the wrong shape, or not under its parent's."""
+
+    code = "bad_division_code"
+
+    def __init__(self, field: str, value: str, problem: tuple[str, str]) -> None:
+        super().__init__(Message(zh=f"“{field}”中的代码 {value} 有误：{problem[0]}",
+                                 en=f"The code {value} in {field} {problem[1]}"), field=field)
+
+
+class UnknownCommunity(NotFound):
+    """A community named (by name or 12-digit code) that is not one of the street's."""
+
+    code = "unknown_community"
+
+    def __init__(self, text: str, field: str = "community") -> None:
+        super().__init__(Message(zh=f"本街道没有社区（村）“{text}”，请使用已登记的名称或 12 位统计用区划代码",
+                                 en=f"The street has no community or village '{text}': give a registered name "
+                                    "or its 12-digit division code"), field=field)
+
+
 class NotFoundHere(NotFound):
     """A project, group or activity that does not exist, or is not the station's."""
 
