@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from shared.contracts.errors import Message, NotFound
 
 DISTRICT_CODE = re.compile(r"[1-9]\d{5}")
 """GB/T 2260: province (2 digits), city (2), county or district (2)."""
@@ -52,3 +56,25 @@ def community_code_problem(code: str, street_code: str | None) -> tuple[str, str
     if code[9:] == "000":
         return "最后 3 位为社区（村）代码，不能为 000", "must end in the community's own 3 digits, not 000"
     return None
+
+
+class UnknownCommunity(NotFound):
+    """A community named (by name or 12-digit code) that is not one of the street's."""
+
+    code = "unknown_community"
+
+    def __init__(self, text: str, field: str = "community") -> None:
+        super().__init__(Message(zh=f"本街道没有社区（村）“{text}”，请使用已登记的名称或 12 位统计用区划代码",
+                                 en=f"The street has no community or village '{text}': give a registered name "
+                                    "or its 12-digit division code"), field=field)
+
+
+def resolve_community(text: str, communities: Iterable[Mapping[str, Any]], field: str = "community") -> str:
+    """The id of the street's community that `text` names: its 12-digit division code, or its name as
+    `community_key` compares it ("一力 社区" is 一力社区). `communities` are the street's, each with
+    `community_id`, `name` and `division_code`; none matching is an `UnknownCommunity` refusal, never a guess."""
+    wanted = community_key(text)
+    for community in communities:
+        if wanted and (wanted == community.get("division_code") or wanted == community_key(community["name"])):
+            return str(community["community_id"])
+    raise UnknownCommunity(text.strip(), field)

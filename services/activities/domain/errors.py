@@ -66,17 +66,6 @@ class BadDivisionCode(InvalidInput):
                                  en=f"The code {value} in {field} {problem[1]}"), field=field)
 
 
-class UnknownCommunity(NotFound):
-    """A community named (by name or 12-digit code) that is not one of the street's."""
-
-    code = "unknown_community"
-
-    def __init__(self, text: str, field: str = "community") -> None:
-        super().__init__(Message(zh=f"本街道没有社区（村）“{text}”，请使用已登记的名称或 12 位统计用区划代码",
-                                 en=f"The street has no community or village '{text}': give a registered name "
-                                    "or its 12-digit division code"), field=field)
-
-
 class NotFoundHere(NotFound):
     """A project, group or activity that does not exist, or is not the station's."""
 
