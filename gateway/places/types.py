@@ -39,11 +39,11 @@ class Community(relay.Node):
     community_id: strawberry.ID = raw_id_field("community")
     street_id: strawberry.ID
     name: str
-    code: str | None = strawberry.field(
+    division_code: str | None = strawberry.field(
         description="The community's 12-digit 统计用区划代码 (430103010001); null for one added before codes")
     kind: CommunityKind
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Community:
         return cls(id=strawberry.ID(row["community_id"]), street_id=strawberry.ID(row["street_id"]),
-                   name=row["name"], code=row["division_code"], kind=CommunityKind(row["kind"]))
+                   name=row["name"], division_code=row["division_code"], kind=CommunityKind(row["kind"]))

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.dateless  # the case is opened today, whatever today is
 
 PLACES = """query($street: ID!, $station: ID!, $t: String) {
   streets(consistencyToken: $t) { streetId name district districtCode divisionCode stationId }
-  communities(streetId: $street, consistencyToken: $t) { communityId name code kind }
+  communities(streetId: $street, consistencyToken: $t) { communityId name divisionCode kind }
   byName: community(stationId: $station, text: "一力 社区", consistencyToken: $t) { communityId }
   byCode: community(stationId: $station, text: "430103012003", consistencyToken: $t) { name }
-  stations(consistencyToken: $t) { stationId streetId communities communityPlaces { name code kind }
+  stations(consistencyToken: $t) { stationId streetId communities communityPlaces { name divisionCode kind }
                                    compounds { name community communityId } }
   compounds(stationId: $station, consistencyToken: $t) { name } }"""
 
@@ -93,14 +93,14 @@ async def test_the_bureau_sets_up_a_street_a_station_and_its_communities_and_the
     assert found["streets"] == [{"streetId": street_id, "name": "黑石铺街道", "district": "天心区",
                                  "districtCode": "430103", "divisionCode": "430103012000", "stationId": station_id}]
     assert found["communities"] == [
-        {"communityId": yili, "name": "一力社区", "code": "430103012002", "kind": "COMMUNITY"},
-        {"communityId": found["communities"][1]["communityId"], "name": "铭安社区", "code": "430103012003",
+        {"communityId": yili, "name": "一力社区", "divisionCode": "430103012002", "kind": "COMMUNITY"},
+        {"communityId": found["communities"][1]["communityId"], "name": "铭安社区", "divisionCode": "430103012003",
          "kind": "COMMUNITY"}]
     assert found["byName"] == {"communityId": yili} and found["byCode"] == {"name": "铭安社区"}
     assert found["stations"] == [{
         "stationId": station_id, "streetId": street_id, "communities": ["一力社区", "铭安社区"],
-        "communityPlaces": [{"name": "一力社区", "code": "430103012002", "kind": "COMMUNITY"},
-                            {"name": "铭安社区", "code": "430103012003", "kind": "COMMUNITY"}],
+        "communityPlaces": [{"name": "一力社区", "divisionCode": "430103012002", "kind": "COMMUNITY"},
+                            {"name": "铭安社区", "divisionCode": "430103012003", "kind": "COMMUNITY"}],
         "compounds": [{"name": "一力小区", "community": "一力社区", "communityId": yili}]}]
     assert found["compounds"] == [{"name": "一力小区"}]
     [error] = unknown["errors"]
