@@ -94,6 +94,8 @@ from gateway.mutations.station_work import (
 from gateway.mutations.transfer_worker_cases import transfer_worker_cases
 from gateway.node.resolvers import node, nodes
 from gateway.persisted import PersistedQueries, Resolved
+from gateway.places.mutations import add_community, open_station, register_street
+from gateway.places.queries import communities, community, compounds, streets
 from gateway.queries.case import case
 from gateway.queries.caseload import case_breakdown, caseload, overdue
 from gateway.queries.cases import cases
@@ -147,6 +149,12 @@ class Query:
     nodes = strawberry.field(resolver=nodes, description="Objects by their global ids, at most 100, in order")
     stations = strawberry.field(resolver=stations, description="The stations the caller may see")
     operators = strawberry.field(resolver=operators, description="运营机构 and their contracts")
+    streets = strawberry.field(resolver=streets, description="街道 with their official codes and open station")
+    communities = strawberry.field(resolver=communities,
+                                   description="社区 and 村 of a street, a station's street, or every street seen")
+    community = strawberry.field(resolver=community, description="The street's community a name or a 12-digit "
+                                                                 "code names (unknown_community if none)")
+    compounds = strawberry.field(resolver=compounds, description="小区 of a station's street, with their community")
     system_status = strawberry.field(resolver=system_status,
                                      description="Operators: each consumer's lag and parked events")
     read_models = strawberry.field(resolver=read_models,
@@ -238,6 +246,10 @@ class Mutation:
     record_qualification = strawberry.mutation(resolver=record_qualification, description="资质证书")
     move_staff = strawberry.mutation(resolver=move_staff, description="调站: open work handed over first")
     staff_leaves = strawberry.mutation(resolver=staff_leaves, description="离职: open work handed over first")
+    register_street = strawberry.mutation(resolver=register_street,
+                                          description="登记街道 with its GB/T 2260 and division codes (the bureau)")
+    add_community = strawberry.mutation(resolver=add_community, description="社区/村 with its code (the bureau)")
+    open_station = strawberry.mutation(resolver=open_station, description="开设社工站 in a street (the bureau)")
     close_station = strawberry.mutation(resolver=close_station, description="关闭社工站 (the bureau)")
     add_compound = strawberry.mutation(resolver=add_compound, description="小区 (the bureau)")
     register_operator = strawberry.mutation(resolver=register_operator, description="运营机构 (the bureau)")

@@ -82,6 +82,7 @@ class Loaders:
     volunteer_services: DataLoader[str, Rows]
     case_timelines: DataLoader[str, Rows]
     station_compounds: DataLoader[str, Rows]
+    station_communities: DataLoader[str, Rows]
     recipient_cases: DataLoader[PageKey, dict[str, Any] | None]
     case_sessions: DataLoader[PageKey, dict[str, Any] | None]
     """Not cached: a page cut short is asked for again with the same key, and must be asked, not remembered."""
@@ -99,6 +100,7 @@ class Loaders:
             volunteer_services=rows("volunteer_services_batch", "volunteer_ids"),
             case_timelines=rows("case_timeline_batch", "case_ids"),
             station_compounds=rows("compounds_batch", "station_ids"),
+            station_communities=rows("communities_batch", "station_ids"),
             recipient_cases=DataLoader(load_fn=pages_of(ask, "reporting", "recipient_cases_batch", "recipient_id"),
                                        max_batch_size=MAX_BATCH),
             case_sessions=DataLoader(load_fn=pages_of(ask, "cases", "case_sessions_batch", "case_id"),

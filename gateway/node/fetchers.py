@@ -12,6 +12,7 @@ from strawberry import relay
 
 from gateway.context import Context
 from gateway.node.ids import COMPOSITE, NotANodeId
+from gateway.places.types import Community, Street
 from gateway.queries.case import case
 from gateway.queries.recipient import recipient
 from gateway.queries.station_work import group, project, volunteer, work_report
@@ -96,6 +97,8 @@ async def _report(info: Info, raw: str) -> relay.Node | None:
 FETCHERS: Mapping[str, Fetch] = {
     "Station": _station,
     "Compound": _listed("compounds", "compound_id", "compounds", Compound.from_row),
+    "Street": _listed("streets", "street_id", "streets", Street.from_row),
+    "Community": _listed("communities", "community_id", "communities", Community.from_row),
     "Case": lambda info, raw: case(info, strawberry.ID(raw)),
     "Recipient": lambda info, raw: recipient(info, strawberry.ID(raw)),
     "Project": lambda info, raw: project(info, strawberry.ID(raw)),

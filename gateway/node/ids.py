@@ -14,7 +14,7 @@ from shared.inputs import camel
 NODE_TYPES = frozenset({
     "Station", "Compound", "Case", "Recipient", "Project", "Group", "Activity", "PublicityItem", "Survey",
     "StaffMember", "Resource", "Supervision", "ProjectMeeting", "Volunteer", "VolunteerTeam", "Organisation",
-    "CompoundIssue", "JointMeeting", "WorkReport", "Operator", "StreetMeeting",
+    "CompoundIssue", "JointMeeting", "WorkReport", "Operator", "StreetMeeting", "Street", "Community",
 })
 """Every type that implements Node: a global id naming another type is not one of ours."""
 
@@ -22,6 +22,8 @@ STAFF = frozenset({"StaffMember"})
 FIELD_TYPES: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(("station_id", "station_ids", "to_station_ids"), frozenset({"Station"})),
     "compound_id": frozenset({"Compound"}),
+    **dict.fromkeys(("street_id", "street_ids"), frozenset({"Street"})),
+    "community_id": frozenset({"Community"}),
     **dict.fromkeys(("recipient_id", "recipient_ids", "duplicate_id"), frozenset({"Recipient"})),
     "case_id": frozenset({"Case"}),
     "project_id": frozenset({"Project"}),

@@ -11,6 +11,7 @@ from strawberry import relay
 
 from gateway.context import Context
 from gateway.node.fields import raw_id_field
+from gateway.places.types import Community
 
 
 @strawberry.type(description="小区 A residential compound")
@@ -18,11 +19,13 @@ class Compound(relay.Node):
     id: relay.NodeID[str]
     compound_id: strawberry.ID = raw_id_field("compound")
     name: str
-    community: str
+    community: str = strawberry.field(description="The community's name")
+    community_id: strawberry.ID | None = strawberry.field(default=None, description="The community's raw id")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Compound:
-        return cls(id=strawberry.ID(row["compound_id"]), name=row["name"], community=row["community"])
+        return cls(id=strawberry.ID(row["compound_id"]), name=row["name"], community=row["community"],
+                   community_id=row.get("community_id") and strawberry.ID(row["community_id"]))
 
 
 @strawberry.type(description="街道社工站 A street's social work station")
@@ -31,22 +34,29 @@ class Station(relay.Node):
     station_id: strawberry.ID = raw_id_field("station")
     name: str
     code: str
+    street_id: strawberry.ID | None = strawberry.field(description="The station's street's raw id")
     street_name: str
     district: str
-    communities: list[str]
+    communities: list[str] = strawberry.field(
+        description="Deprecated: the names only; read communityPlaces for their ids, codes and kinds")
     opened_on: date
     closed_on: date | None = strawberry.field(description="Set once the bureau closed the station")
 
     @strawberry.field(description="The street's residential compounds (小区), by community")
     async def compounds(self, info: strawberry.Info[Context, None]) -> list[Compound]:
         found = await info.context.loaders.station_compounds.load(str(self.id))
-        return [Compound(id=strawberry.ID(r["compound_id"]), name=r["name"], community=r["community"])
-                for r in found]
+        return [Compound.from_row(r) for r in found]
+
+    @strawberry.field(description="The street's communities (社区) and villages (村), with their ids and codes")
+    async def community_places(self, info: strawberry.Info[Context, None]) -> list[Community]:
+        found = await info.context.loaders.station_communities.load(str(self.id))
+        return [Community.from_row(r) for r in found]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Station:
         return cls(id=strawberry.ID(row["station_id"]), name=row["name"], code=row["code"],
-                   street_name=row["street_name"], district=row["district"], communities=list(row["communities"]),
+                   street_id=row.get("street_id") and strawberry.ID(row["street_id"]), street_name=row["street_name"],
+                   district=row["district"], communities=list(row["communities"]),
                    opened_on=date.fromisoformat(str(row["opened_on"])),
                    closed_on=row.get("closed_on") and date.fromisoformat(str(row["closed_on"])))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.contracts.consent import SensitiveDataConsent
 from shared.contracts.fields import Reason, Title
-from shared.contracts.registry import event
+from shared.contracts.registry import Upcaster, event
 
 
 class CommunityKind(StrEnum):
@@ -17,25 +17,59 @@ class CommunityKind(StrEnum):
     VILLAGE = "village"  # 村
 
 
-@event(service="activities", aggregate="street", name="registered")
+def _codes_unknown(*fields: str) -> Upcaster:
+    """The upcaster of an event from before places carried their official codes: none known."""
+
+    def upcast(data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, **dict.fromkeys(fields)}
+
+    return upcast
+
+
+@event(service="activities", aggregate="street", name="registered", version=2,
+       upcasters={1: _codes_unknown("district_code", "division_code")})
 @dataclass(frozen=True, kw_only=True)
 class StreetRegistered:
-    """A street (街道) of a district was registered."""
+    """A street (街道) or township (乡镇) of a district was registered, with its official codes: the district's
+    GB/T 2260 code (430103) and its own 12-digit statistical division code (430103010000), None in streets
+    registered before v2."""
 
     street_id: str
     name: str
     district: str
+    district_code: str | None = None
+    division_code: str | None = None
 
 
-@event(service="activities", aggregate="street", name="community_added")
+@event(service="activities", aggregate="street", name="community_added", version=2,
+       upcasters={1: _codes_unknown("division_code")})
 @dataclass(frozen=True, kw_only=True)
 class CommunityAdded:
-    """A community (社区) or village (村) was added to a street."""
+    """A community (社区) or village (村) was added to a street, with its 12-digit statistical division code
+    (430103010001; None in communities added before v2)."""
 
     street_id: str
     community_id: str
     name: str
     kind: CommunityKind
+    division_code: str | None = None
+
+
+class CodedPlace(StrEnum):
+    STREET = "street"
+    COMMUNITY = "community"
+
+
+@event(service="activities", aggregate="division_code", name="claimed")
+@dataclass(frozen=True, kw_only=True)
+class DivisionCodeClaimed:
+    """A 12-digit statistical division code was taken by a street or a community: the code's own stream
+    (`division_code-<code>`) holds it, so no second place gets it."""
+
+    code: str
+    place: CodedPlace
+    place_id: str
+    street_id: str
 
 
 @event(service="activities", aggregate="street", name="compound_added")

@@ -9,11 +9,13 @@ from shared.contracts.activities import (
     ActivityKind,
     AgeGroup,
     AgreedAction,
+    CodedPlace,
     CommunityAdded,
     CommunityKind,
     CompoundAdded,
     ContractAwarded,
     DeclaredHoliday,
+    DivisionCodeClaimed,
     GovernanceSetUp,
     GroupClosed,
     GroupFeedbackRecorded,
@@ -139,9 +141,11 @@ GROUP = "7a2b3c4d-5e6f-5a7b-9c8d-0e1f2a3b4c5d"
 ACTIVITY = "8b3c4d5e-6f7a-5b8c-9d0e-1f2a3b4c5d6e"
 
 EXAMPLES: list[object] = [
-    StreetRegistered(street_id=STREET, name="黑石铺街道", district="天心区"),
+    StreetRegistered(street_id=STREET, name="黑石铺街道", district="天心区", district_code="430103",
+                     division_code="430103012000"),
     CommunityAdded(street_id=STREET, community_id=COMMUNITY, name="披塘村",
-                   kind=CommunityKind.VILLAGE),
+                   kind=CommunityKind.VILLAGE, division_code="430103012201"),
+    DivisionCodeClaimed(code="430103012201", place=CodedPlace.COMMUNITY, place_id=COMMUNITY, street_id=STREET),
     CompoundAdded(street_id=STREET, community_id=COMMUNITY, compound_id="cp-1", name="绿地公馆"),
     OperatorRegistered(operator_id=OPERATOR, name="长沙市培源社会工作服务中心"),
     ContractAwarded(operator_id=OPERATOR, contract_id="k-1", street_ids=(STREET,), starts_on=date(2026, 1, 1),

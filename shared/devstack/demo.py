@@ -19,6 +19,8 @@ from shared.contracts import Actor, Role
 from shared.runtime import ServiceClient
 
 DISTRICT = "天心区"
+DISTRICT_CODE = "430103"
+"""天心区's GB/T 2260 code (长沙市 4301, 湖南省 43)."""
 _NS = uuid.UUID("6f1c4a52-3a0e-4a57-9d6e-2b8f3f7a0c11")
 
 
@@ -28,15 +30,22 @@ def demo_id(kind: str, name: str) -> str:
 
 
 STREETS: list[dict[str, Any]] = [
-    {"name": "文源街道", "station": "文源街道社工站", "code": "WY", "communities": ["状元坡社区"]},
-    {"name": "青园街道", "station": "青园街道社工站", "code": "QY", "communities": []},
-    {"name": "桂花坪街道", "station": "桂花坪街道社工站", "code": "GHP", "communities": ["九峰苑社区"]},
-    {"name": "黑石铺街道", "station": "黑石铺街道社工站", "code": "HSP",
-     "communities": ["黑石铺社区", "一力社区", "铭安社区", "创谷社区", "披塘村"]},
+    {"name": "文源街道", "station": "文源街道社工站", "code": "WY", "division_code": "430103010000",
+     "communities": {"状元坡社区": "430103010001"}},
+    {"name": "青园街道", "station": "青园街道社工站", "code": "QY", "division_code": "430103011000",
+     "communities": {"青园社区": "430103011001", "金坡社区": "430103011002"}},
+    {"name": "桂花坪街道", "station": "桂花坪街道社工站", "code": "GHP", "division_code": "430103007000",
+     "communities": {"九峰苑社区": "430103007001"}},
+    {"name": "黑石铺街道", "station": "黑石铺街道社工站", "code": "HSP", "division_code": "430103012000",
+     "communities": {"黑石铺社区": "430103012001", "一力社区": "430103012002", "铭安社区": "430103012003",
+                     "创谷社区": "430103012004", "披塘村": "430103012201"}},
 ]
+"""The streets with their 12-digit statistical division codes (统计用区划代码: the district's 6 digits, the street's 3,
+000) and their communities' (the street's 9, the community's 3; villages from 201). Plausible, not the official
+list's: a district loads its own from the statistics bureau's."""
 
-COMPOUNDS = {"GHP": [("九峰苑社区", "绿地公馆")], "HSP": [("一力社区", "一力小区")]}
-"""Residential compounds (小区): 绿地公馆 is the article's; 一力小区 is the demo's, for 黑石铺's walkthrough."""
+COMPOUNDS = {"GHP": [("九峰苑社区", "绿地公馆")], "HSP": [("一力社区", "一力小区")], "QY": [("青园社区", "青园小区")]}
+"""Residential compounds (小区): 绿地公馆 is the article's; 一力小区 and 青园小区 are the demo's."""
 
 DEMO_START = date(2026, 10, 8)
 """Fixed dates, so that a later load sends the very same commands."""
@@ -72,11 +81,13 @@ def _commands() -> list[tuple[str, str, dict[str, Any]]]:
     for street in STREETS:
         street_id = demo_id("street", street["name"])
         commands.append(("activities", "register_street",
-                         {"street_id": street_id, "name": street["name"], "district": DISTRICT}))
-        for community in street["communities"]:
+                         {"street_id": street_id, "name": street["name"], "district": DISTRICT,
+                          "district_code": DISTRICT_CODE, "division_code": street["division_code"]}))
+        for community, code in street["communities"].items():
             commands.append(("activities", "add_community",
                              {"street_id": street_id, "community_id": demo_id("community", community),
-                              "name": community, "kind": "village" if community.endswith("村") else "community"}))
+                              "name": community, "kind": "village" if community.endswith("村") else "community",
+                              "division_code": code}))
         for community, compound in COMPOUNDS.get(street["code"], ()):
             commands.append(("activities", "add_compound",
                              {"street_id": street_id, "community_id": demo_id("community", community),

@@ -34,6 +34,8 @@ MONTH_START = china_today().replace(day=1).isoformat()
 FIELDS = {
     "Station": "stationId name code",
     "Compound": "compoundId name community",
+    "Street": "streetId name divisionCode",
+    "Community": "communityId name divisionCode",
     "Case": "caseId status stationId",
     "Recipient": "recipientId community masked",
     "Project": "projectId name",
@@ -67,7 +69,9 @@ def edges(field: str, type_name: str, args: str = "") -> str:
 
 READ = f"""query($case: ID!, $recipient: ID!, $project: ID!, $group: ID!, $volunteer: ID!, $station: ID!,
                $monthStart: Date!) {{
-  stations {{ {selection("Station")} compounds {{ {selection("Compound")} }} }}
+  stations {{ {selection("Station")} compounds {{ {selection("Compound")} }}
+              communityPlaces {{ {selection("Community")} }} }}
+  streets {{ {selection("Street")} }}
   operators {{ {selection("Operator")} }}
   case(id: $case) {{ {selection("Case")} }}
   recipient(id: $recipient) {{ {selection("Recipient")} }}
@@ -194,9 +198,11 @@ async def read_every_type(http: httpx.AsyncClient, actor: Actor, ids: dict[str, 
     data = found["data"]
     station = next(s for s in data["stations"] if s["stationId"] == ids["station"])
     compounds = station.pop("compounds")
+    communities = station.pop("communityPlaces")
     lists = ("activities", "publicity", "surveys", "staff", "resources", "supervisions", "projectMeetings",
              "organisations", "compoundIssues", "streetMeetings")
-    objects = [station, *compounds, *data["operators"], data["case"], data["recipient"], data["project"], data["group"],
+    objects = [station, *compounds, *communities, *data["streets"], *data["operators"], data["case"],
+               data["recipient"], data["project"], data["group"],
                data["volunteer"], *data["volunteerTeams"], *data["jointMeetings"], data["workReport"],
                *(e["node"] for name in lists for e in data[name]["edges"])]
     by_type: dict[str, dict[str, Any]] = {}

@@ -67,12 +67,13 @@ from services.activities.domain.commands import (
     UseResource,
 )
 from services.activities.domain.working_calendar import DECIDES
-from shared.application import CommandHandler, Decider, Unit, execute, execute_telling, load
+from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
 from shared.contracts.activities import JointMeetingHeld
 from shared.eventstore import AppendResult
 
 STREET = Decider(stream_type="street", initial_state=places.STREET, evolve=places.evolve_street)
 OPERATOR = Decider(stream_type="operator", initial_state=places.OPERATOR, evolve=places.evolve_operator)
+CLAIM = Decider(stream_type="division_code", initial_state=places.UNCLAIMED, evolve=places.evolve_claim)
 STATION = Decider(stream_type="station", initial_state=places.STATION, evolve=places.evolve_station)
 PROJECT = Decider(stream_type="project", initial_state=projects.PROJECT, evolve=projects.evolve)
 GROUP = Decider(stream_type="group", initial_state=groups.GROUP, evolve=groups.evolve)
@@ -108,14 +109,22 @@ class Recipients(Protocol):
 
 
 async def register_street(command: RegisterStreet, unit: Unit) -> AppendResult:
-    return await execute(unit, STREET, f"street-{command.street_id}",
-                         lambda state: places.decide_street(command, state), {"street_id": command.street_id})
+    return await _street_with_code(command, unit, {"street_id": command.street_id})
 
 
 async def add_community(command: AddCommunity, unit: Unit) -> AppendResult:
-    return await execute(unit, STREET, f"street-{command.street_id}",
-                         lambda state: places.decide_street(command, state),
-                         {"street_id": command.street_id, "community_id": command.community_id})
+    return await _street_with_code(command, unit, {"street_id": command.street_id,
+                                                   "community_id": command.community_id})
+
+
+async def _street_with_code(command: RegisterStreet | AddCommunity, unit: Unit,
+                            result: dict[str, str]) -> AppendResult:
+    """A division code is taken in its own stream, with the street's events: a code is one place's."""
+    street = f"street-{command.street_id}"
+    if command.division_code is None:
+        return await execute(unit, STREET, street, lambda state: places.decide_street(command, state), result)
+    return await execute_across(unit, [(CLAIM, f"division_code-{command.division_code}"), (STREET, street)],
+                                lambda states: places.decide_coded(command, states[1], states[0]), result)
 
 
 async def add_compound(command: AddCompound, unit: Unit) -> AppendResult:

@@ -46,6 +46,10 @@ class RegisterStreet:
     street_id: str
     name: Title
     district: Place
+    district_code: Code | None = None
+    """GB/T 2260, 6 digits (430103); optional over NATS for old callers, required through GraphQL."""
+    division_code: Code | None = None
+    """统计用区划代码 of the street, 12 digits beginning with the district's code (430103010000)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +64,8 @@ class AddCommunity:
     community_id: str
     name: Title
     kind: CommunityKind = CommunityKind.COMMUNITY
+    division_code: Code | None = None
+    """统计用区划代码 of the community, 12 digits beginning with its street's first 9 (430103010001)."""
 
 
 @dataclass(frozen=True, kw_only=True)

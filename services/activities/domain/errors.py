@@ -56,6 +56,16 @@ class BadStationCode(InvalidInput):
                                  en=f"Station code {code} must be 2 to 6 capital letters"), field="code")
 
 
+class BadDivisionCode(InvalidInput):
+    """An official code (GB/T 2260 or 统计用区划代码) of the wrong shape, or not under its parent's."""
+
+    code = "bad_division_code"
+
+    def __init__(self, field: str, value: str, problem: tuple[str, str]) -> None:
+        super().__init__(Message(zh=f"“{field}”中的代码 {value} 有误：{problem[0]}",
+                                 en=f"The code {value} in {field} {problem[1]}"), field=field)
+
+
 class NotFoundHere(NotFound):
     """A project, group or activity that does not exist, or is not the station's."""
 

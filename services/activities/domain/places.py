@@ -17,6 +17,7 @@ from services.activities.domain.commands import (
 )
 from services.activities.domain.errors import (
     AlreadyExists,
+    BadDivisionCode,
     BadStationCode,
     ContractOverlaps,
     EndsBeforeStart,
@@ -26,14 +27,17 @@ from services.activities.domain.errors import (
 )
 from services.activities.domain.rules import require_bureau
 from shared.contracts.activities import (
+    CodedPlace,
     CommunityAdded,
     CompoundAdded,
     ContractAwarded,
+    DivisionCodeClaimed,
     OperatorRegistered,
     StationClosed,
     StationOpened,
     StreetRegistered,
 )
+from shared.kernel.places import community_code_problem, community_key, district_code_problem, street_code_problem
 from shared.rules import require_items, require_not_future, require_text
 
 _CODE = re.compile(r"[A-Z]{2,6}")
@@ -42,7 +46,10 @@ _CODE = re.compile(r"[A-Z]{2,6}")
 @dataclass(frozen=True)
 class Street:
     registered: bool = False
+    district_code: str | None = None
+    division_code: str | None = None
     community_names: frozenset[str] = frozenset()
+    """Each community's `community_key`: "一力 社区" is "一力社区"."""
     community_ids: frozenset[str] = frozenset()
     compounds: frozenset[tuple[str, str]] = frozenset()
     """(community id, compound name)"""
@@ -80,21 +87,41 @@ STREET = Street()
 STATION = Station()
 
 
-def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: Street) -> list[object]:
+@dataclass(frozen=True)
+class Claim:
+    """Who holds a 12-digit division code: its stream is `division_code-<code>`."""
+
+    place: CodedPlace | None = None
+    place_id: str = ""
+
+
+UNCLAIMED = Claim()
+
+
+def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: Street,
+                  claim: Claim = UNCLAIMED) -> list[object]:
+    """`claim` is the holder of the command's division code, if it names one (see `decide_coded`)."""
     require_bureau(command.actor)
     match command:
         case RegisterStreet():
             if state.registered:
                 raise AlreadyExists("街道", "The street", "streetId")
+            district_code, division_code = _street_codes(command, claim)
             return [StreetRegistered(street_id=command.street_id, name=command.name.strip(),
-                                     district=command.district.strip())]
+                                     district=command.district.strip(), district_code=district_code,
+                                     division_code=division_code)]
         case AddCommunity():
             if not state.registered:
                 raise StreetNotFound(command.street_id)
-            if command.name.strip() in state.community_names:
-                raise AlreadyExists(f"社区 {command.name}", f"Community {command.name}", "name")
+            name = require_text("name", command.name)
+            if community_key(name) in state.community_names:
+                raise AlreadyExists(f"社区 {name}", f"Community {name}", "name")
+            code = command.division_code
+            if code is not None:
+                _require_code("divisionCode", code, community_code_problem(code, state.division_code))
+                _require_unclaimed(code, claim)
             return [CommunityAdded(street_id=command.street_id, community_id=command.community_id,
-                                   name=command.name.strip(), kind=command.kind)]
+                                   name=name, kind=command.kind, division_code=code)]
         case AddCompound():
             if not state.registered:
                 raise StreetNotFound(command.street_id)
@@ -109,12 +136,53 @@ def decide_street(command: RegisterStreet | AddCommunity | AddCompound, state: S
                                   compound_id=command.compound_id, name=name)]
 
 
+def _street_codes(command: RegisterStreet, claim: Claim) -> tuple[str | None, str | None]:
+    district_code, division_code = command.district_code, command.division_code
+    if district_code is not None:
+        _require_code("districtCode", district_code, district_code_problem(district_code))
+    if division_code is not None:
+        _require_code("divisionCode", division_code, street_code_problem(division_code, district_code))
+        _require_unclaimed(division_code, claim)
+    return district_code, division_code
+
+
+def _require_code(field: str, code: str, problem: tuple[str, str] | None) -> None:
+    if problem is not None:
+        raise BadDivisionCode(field, code, problem)
+
+
+def _require_unclaimed(code: str, claim: Claim) -> None:
+    if claim.place is not None:
+        what_zh = "街道" if claim.place is CodedPlace.STREET else "社区"
+        raise AlreadyExists(f"统计用区划代码 {code}（已属于{what_zh} {claim.place_id}）",
+                            f"Division code {code} (held by {claim.place.value} {claim.place_id})", "divisionCode")
+
+
+def decide_coded(command: RegisterStreet | AddCommunity, street: Street,
+                 claim: Claim) -> tuple[list[object], list[object]]:
+    """A street or community with a division code: the code's stream takes it, the street records it, both or
+    neither (the events of the code's stream, then the street's)."""
+    events = decide_street(command, street, claim)
+    code = command.division_code
+    assert code is not None, "decide_coded is for a command naming a division code"
+    place, place_id = ((CodedPlace.STREET, command.street_id) if isinstance(command, RegisterStreet)
+                       else (CodedPlace.COMMUNITY, command.community_id))
+    return [DivisionCodeClaimed(code=code, place=place, place_id=place_id, street_id=command.street_id)], events
+
+
+def evolve_claim(state: Claim, event: object) -> Claim:
+    match event:
+        case DivisionCodeClaimed(place=place, place_id=place_id):
+            return Claim(place=place, place_id=place_id)
+    return state
+
+
 def evolve_street(state: Street, event: object) -> Street:
     match event:
-        case StreetRegistered():
-            return replace(state, registered=True)
+        case StreetRegistered(district_code=district_code, division_code=division_code):
+            return replace(state, registered=True, district_code=district_code, division_code=division_code)
         case CommunityAdded(name=name, community_id=community_id):
-            return replace(state, community_names=state.community_names | {name},
+            return replace(state, community_names=state.community_names | {community_key(name)},
                            community_ids=state.community_ids | {community_id})
         case CompoundAdded(community_id=community_id, name=name, compound_id=compound_id):
             return replace(state, compounds=state.compounds | {(community_id, name)},

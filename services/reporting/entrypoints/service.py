@@ -68,6 +68,9 @@ QUERIES: dict[str, Query] = {
     "staff": work.staff,
     "resources": work.resources,
     "compounds": places.compounds,
+    "streets": places.streets,
+    "communities": places.communities,
+    "community": places.community,
     "operators": places.operators,
     "monthly_compliance": compliance.compliance,
     "supervisions": work.supervisions,
@@ -87,6 +90,7 @@ QUERIES: dict[str, Query] = {
     "volunteer_services_batch": work.volunteer_services_batch,
     "case_timeline_batch": caseload.case_timeline_batch,
     "compounds_batch": places.compounds_batch,
+    "communities_batch": places.communities_batch,
     "recipient_cases_batch": cases.recipient_cases_batch,
 }
 

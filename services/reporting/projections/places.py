@@ -1,4 +1,5 @@
-"""Streets, communities and stations, for names and scopes."""
+"""Streets, communities and stations, for names and scopes. Version 2: streets' and communities' official
+codes, and each community's name as it is compared."""
 
 from __future__ import annotations
 
@@ -14,18 +15,21 @@ from shared.contracts.activities import (
     StationOpened,
     StreetRegistered,
 )
+from shared.kernel.places import community_key
 
 
 async def street_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: StreetRegistered = event.payload
-    await conn.execute("INSERT INTO streets (street_id, name, district) VALUES ($1, $2, $3)",
-                       e.street_id, e.name, e.district)
+    await conn.execute("INSERT INTO streets (street_id, name, district, district_code, division_code)"
+                       " VALUES ($1, $2, $3, $4, $5)", e.street_id, e.name, e.district, e.district_code,
+                       e.division_code)
 
 
 async def community_added(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: CommunityAdded = event.payload
-    await conn.execute("INSERT INTO communities (community_id, street_id, name, kind) VALUES ($1, $2, $3, $4)",
-                       e.community_id, e.street_id, e.name, e.kind.value)
+    await conn.execute("INSERT INTO communities (community_id, street_id, name, kind, division_code, name_key)"
+                       " VALUES ($1, $2, $3, $4, $5, $6)", e.community_id, e.street_id, e.name, e.kind.value,
+                       e.division_code, community_key(e.name))
 
 
 async def station_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -59,5 +63,5 @@ PROJECTORS: dict[str, Projector] = {
     "StationOpened": station_opened,
 }
 
-PROJECTION = Projection(name="places", version=1, handlers=PROJECTORS,
+PROJECTION = Projection(name="places", version=2, handlers=PROJECTORS,
                         tables=("streets", "communities", "stations", "compounds", "operators", "contracts"))
