@@ -1,6 +1,12 @@
-"""`python -m services.activities`: run the activities service."""
+"""`python -m services.activities`: run the activities service; `... reindex`: rebuild its search index."""
 
-from services.activities.entrypoints.service import main
+import asyncio
+import sys
+
+from services.activities.entrypoints.service import main, reindex
 from shared.service import run_forever
 
-run_forever(main)
+if sys.argv[1:] == ["reindex"]:
+    asyncio.run(reindex())
+else:
+    run_forever(main)

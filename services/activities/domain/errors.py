@@ -379,3 +379,21 @@ class LeaderNotCurrentStaff(DomainError):
                    f"Leader {leader_id} is not current staff of the station"))
         super().__init__(Message(zh=zh, en=en), field="leaderIds")
         self.leader_id = leader_id
+
+
+class SearchTermMissing(InvalidInput):
+    """A search for a person names nothing to find them by."""
+
+    code = "search_term_missing"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="请至少给出姓名的一部分、身份证号码或电话之一",
+                                 en="Give part of the name, the ID number or the phone to search by"), field="name")
+
+
+class SearchTermUnusable(InvalidInput):
+    """A search term that cannot be searched by: too long, too short, or not a whole ID number."""
+
+    def __init__(self, field: str, rule_zh: str, rule_en: str) -> None:
+        super().__init__(Message(zh=f"{field} 无法用于查找：{rule_zh}", en=f"{field} cannot be searched by: {rule_en}"),
+                         field=field)

@@ -7,23 +7,39 @@ from pathlib import Path
 
 import asyncpg
 
-from services.activities.application import views
+from services.activities.adapters.volunteer_index import VolunteerIndex
+from services.activities.application import views, volunteer_search
 from services.activities.application.followed import FOLLOWED, CarriedCases, FollowedRecipients
 from services.activities.application.handlers import routes
+from services.activities.application.volunteer_search import VolunteersOnRecord
 from services.activities.application.working_calendar import working_calendar_year
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
-from shared.eventstore import EventStore
+from shared.eventstore.postgres import PostgresEventStore
+from shared.kernel.search_terms import TermKey
 from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
-def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
+def volunteer_index(store: PostgresEventStore, pool: asyncpg.Pool) -> VolunteerIndex:
+    """The volunteers' search index under this service's search key (derived from its data key)."""
+    if store.data_key is None:
+        raise RuntimeError("the volunteers' search index needs the service's data key (HEMIAO_DATA_KEY)")
+    return VolunteerIndex(pool, TermKey.for_service(store.data_key, "activities"))
+
+
+def endpoints(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     """A NATS endpoint per command (moving and leaving look up the open cases this service follows, adding a group
-    member the recipients), and the resource map's contacts, which only this service can open."""
-    return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool))),
+    member the recipients, registering a volunteer the likely duplicates), the resource map's contacts and the
+    volunteers' personal data, which only this service can open, and the volunteer search, whose index is kept
+    in each append's transaction."""
+    index = volunteer_index(store, pool)
+    store.keep_in_step(index.keep)
+    return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool),
+                                                            VolunteersOnRecord(index))),
+            "find_volunteers": partial(volunteer_search.find_volunteers, store, index),
             "resource_contacts": partial(views.resource_contacts, store),
             "volunteer_views": partial(views.volunteer_views, store),
             "volunteer_unmasked": partial(views.volunteer_unmasked, store),
@@ -36,3 +52,15 @@ async def main() -> None:
     async with write_service(settings, MIGRATIONS, endpoints, "Stations, staff and the station's work (社工站与活动)",
                              follows=FOLLOWED):
         await until_stopped()
+
+
+async def reindex() -> None:
+    """`python -m services.activities reindex`: the volunteers' search index made again from the store."""
+    settings = ServiceSettings.from_env("activities")
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        store = PostgresEventStore(pool, settings.data_key)
+        rows = await volunteer_index(store, pool).rebuild(store)
+        print(f"volunteer_search_index: {rows} rows rebuilt from the store")
+    finally:
+        await pool.close()

@@ -1,0 +1,110 @@
+"""Finding volunteers by part of the name, ID number or phone within the caller's stations, and the volunteers a
+registration probably repeats: candidates from the keyed index, confirmed against their opened data here, the
+only place that holds the keys. Every search that shows someone is recorded in their audit of reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from services.activities.adapters.volunteer_index import VolunteerIndex
+from services.activities.application.views import (
+    DISCLOSURES,
+    MAY_UNMASK,
+    VOLUNTEER_UNMASKED,
+    masked_view,
+    volunteer_view,
+)
+from services.activities.domain.volunteer_search import (
+    PotentialMatch,
+    Registrant,
+    candidate_searches,
+    likelihood,
+    matches,
+    query_terms,
+    ranked,
+    require_purpose,
+    search_of,
+)
+from shared.application import Unit, answer, execute_across
+from shared.contracts.activities import VolunteerDataDisclosed, VolunteerErased, VolunteerRegistered
+from shared.contracts.errors import Forbidden, Message
+from shared.eventstore import EventStore
+from shared.rules import require_station
+from shared.runtime import RequestContext
+
+FOUND_AT_MOST = 20
+"""A search answers a few people to choose from, never a list to scroll."""
+MASKED_SEARCH = "查找志愿者（结果已遮蔽）/ search, results masked"
+"""The audit's purpose of a search that gave none: what it showed was the name, the rest masked."""
+
+
+def _scope(request: RequestContext, station_id: str | None) -> tuple[str, ...] | None:
+    """The stations searched: the one named, if the caller sees it; else all of the caller's (None: every one)."""
+    if station_id:
+        require_station(request.actor, station_id)
+        return (station_id,)
+    return None if request.actor.sees_every_station else request.actor.station_ids
+
+
+async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[str, Any],
+                          request: RequestContext) -> dict[str, Any]:
+    """Up to 20 volunteers of the caller's stations matching every criterion given: masked as the volunteer list
+    is, or in clear for station staff who say why (`purpose`). Each one shown is recorded in their audit
+    (VolunteerDataDisclosed) with what was searched by, never the term."""
+    search = search_of(body.get("name"), body.get("id_number"), body.get("phone"))
+    purpose = require_purpose(body.get("purpose"))
+    if purpose and request.actor.role not in MAY_UNMASK:
+        raise Forbidden(Message(zh="您的角色不能查看志愿者完整的身份证号、联系方式和出生日期",
+                                en="Your role may not read volunteers' ID numbers, contacts and birth dates unmasked"),
+                        field="purpose")
+    stations = _scope(request, body.get("station_id"))
+    found: list[dict[str, Any]] = []
+    for volunteer_id in await index.candidates(stations, query_terms(search)):
+        view = await volunteer_view(store, volunteer_id, request)
+        if view is not None and not view["erased"] and matches(search, view["name"], view["id_number"],
+                                                               view["contact"]):
+            found.append(view)
+        if len(found) == FOUND_AT_MOST:
+            break
+    if not found:
+        return {"volunteers": []}
+    read_at = datetime.now(UTC)
+    audit = [VolunteerDataDisclosed(
+        volunteer_id=view["volunteer_id"], station_id=view["station_id"],
+        fields=search.criteria + (tuple(f for f in VOLUNTEER_UNMASKED if view[f]) if purpose else ()),
+        purpose=purpose or MASKED_SEARCH, read_by=request.actor.subject, read_by_role=request.actor.role.value,
+        read_at=read_at) for view in found]
+    appended = await execute_across(Unit(store=store, request=request, fingerprint=""),
+                                    [(DISCLOSURES, f"volunteer_disclosures-{e.volunteer_id}") for e in audit],
+                                    lambda _: [[e] for e in audit], {})
+    return {"volunteers": found if purpose else [masked_view(view) for view in found],
+            "position": answer(appended, "activities")["position"]}
+
+
+class VolunteersOnRecord:
+    """The volunteers already on record that a registration probably repeats, from the index."""
+
+    def __init__(self, index: VolunteerIndex) -> None:
+        self._index = index
+
+    async def like(self, store: EventStore, station_id: str, new: Registrant) -> list[PotentialMatch]:
+        """The likeliest few at the station (the only one the registering staff see the volunteers of)."""
+        ids: dict[str, None] = {}
+        for search in candidate_searches(new):
+            ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search))))
+        return ranked([likelihood(new, volunteer_id, known) for volunteer_id in ids
+                       if (known := await on_record(store, volunteer_id)) is not None])
+
+
+async def on_record(store: EventStore, volunteer_id: str) -> Registrant | None:
+    """A volunteer as a duplicate is judged by; None once erased."""
+    known: Registrant | None = None
+    for recorded in await store.read_stream(f"volunteer-{volunteer_id}"):
+        match recorded.payload:
+            case VolunteerRegistered() as e:
+                known = Registrant(name=e.name, gender=e.gender, birth_year=e.birth_year, id_number=e.id_number,
+                                   contact=e.contact)
+            case VolunteerErased():
+                known = None
+    return known
