@@ -1,0 +1,117 @@
+"""A social worker finds a volunteer of their station by part of the name, the ID number or the phone, masked
+until they say why; every search is in the volunteers' audit without what was typed; another station's
+volunteers are never found; registering one twice warns of the first; and the index holds digests only."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from services.activities.adapters.volunteer_index import VolunteerIndex
+from shared.china import china_today
+from shared.id_number import check_character
+from shared.kernel.search_terms import TermKey
+from shared.masking import masked_phone
+from tests.e2e.graphql import graphql, record
+from tests.support import DATA_KEY, System, head, open_station, worker
+
+pytestmark = pytest.mark.dateless
+
+FIND = """query($s: ID, $name: String, $id: String, $phone: String, $purpose: String, $t: String) {
+  findVolunteers(stationId: $s, name: $name, idNumber: $id, phone: $phone, purpose: $purpose, consistencyToken: $t) {
+    volunteers { volunteerId stationId name idNumber contact birthDate masked }
+    consistencyToken
+  }
+}"""
+REGISTER = """mutation($input: RegisterVolunteerInput!) {
+  registerVolunteer(input: $input) {
+    __typename
+    ... on StationWorkRecorded { id consistencyToken potentialMatches { volunteerId likelihood reasons } }
+    ... on UserError { code field messageZh messageEn }
+  }
+}"""
+READS = """query($t: String) { volunteerDataReads(consistencyToken: $t) { volunteerId fields purpose readBy } }"""
+
+BORN = date(1968, 5, 1)
+ID_NUMBER = f"430103{BORN:%Y%m%d}123" + check_character(f"430103{BORN:%Y%m%d}123")
+PHONE = "13800138000"
+SPELT_OTHERWISE = "138-0013-8000"
+
+
+async def registered(http: httpx.AsyncClient, station_id: str, subject: str = "w-1", **fields: Any) -> dict[str, Any]:
+    today = china_today().isoformat()
+    answer = await graphql(http, REGISTER, worker(station_id, subject), input={
+        "stationId": station_id, "name": "叶晓兰", "gender": "female", "ageGroup": "ADULT", "birthYear": BORN.year,
+        "consentGivenOn": today, "consentPurpose": "志愿服务登记", **fields})
+    result: dict[str, Any] = answer["data"]["registerVolunteer"]
+    assert result["__typename"] == "StationWorkRecorded", result
+    return result
+
+
+async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_callers_stations_only(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id, other_id = await open_station(system), await open_station(system, "WY")
+    me, stranger = worker(station_id), worker(other_id, "w-wy")
+    first = await registered(http, station_id, birthYear=None, birthDate=BORN.isoformat(), idNumber=ID_NUMBER,
+                             contact=PHONE)
+    elsewhere = await registered(http, other_id, "w-wy", contact="13900139000")
+    again = await registered(http, station_id, contact=SPELT_OTHERWISE)
+
+    async def find(actor: Any = me, **args: Any) -> dict[str, Any]:
+        return await graphql(http, FIND, actor, t=again["consistencyToken"], **args)
+
+    def found(answer: dict[str, Any]) -> list[tuple[str, str | None, str | None, bool]]:
+        return sorted((v["volunteerId"], v["idNumber"], v["contact"], v["masked"])
+                      for v in answer["data"]["findVolunteers"]["volunteers"])
+
+    by_name = await find(name="晓兰")
+    by_id_number = await find(id=ID_NUMBER.lower())
+    by_phone = await find(phone="13800138000")
+    both = await find(name="叶晓", phone="138 0013 8000", purpose="核对志愿者保险信息")
+    not_mine = await find(stranger, s=station_id, name="叶晓兰")
+    theirs = await find(stranger, name="叶晓兰")
+    nothing = await find(name=" ")
+    reads = await graphql(http, READS, head(station_id),
+                          t=both["data"]["findVolunteers"]["consistencyToken"])
+
+    masked_id = "4301**********" + ID_NUMBER[-4:]
+    assert found(by_name) == sorted([(first["id"], masked_id, "138****8000", True),
+                                     (again["id"], None, masked_phone(SPELT_OTHERWISE), True)])
+    assert found(by_id_number) == [(first["id"], masked_id, "138****8000", True)]
+    assert [v[0] for v in found(by_phone)] == sorted([first["id"], again["id"]])
+    assert found(both) == sorted([(first["id"], ID_NUMBER, PHONE, False), (again["id"], None, SPELT_OTHERWISE, False)])
+    assert not_mine["errors"][0]["extensions"]["code"] == "forbidden"
+    assert found(theirs) == [(elsewhere["id"], None, "139****9000", True)]
+    assert nothing["errors"][0]["extensions"]["code"] == "search_term_missing"
+
+    assert again["potentialMatches"] == [{"volunteerId": first["id"], "likelihood": 1.0,
+                                          "reasons": ["same_name", "same_birth_year", "same_gender", "same_phone"]}]
+    assert elsewhere["potentialMatches"] == [], "another station's volunteer is nobody's duplicate here"
+
+    audit = reads["data"]["volunteerDataReads"]
+    assert {(r["volunteerId"], tuple(r["fields"])) for r in audit} >= {
+        (first["id"], ("search_by_name_part",)), (first["id"], ("search_by_id_number",)),
+        (first["id"], ("search_by_name_part", "search_by_phone", "birth_date", "id_number", "contact")),
+        (again["id"], ("search_by_name_part", "search_by_phone", "contact"))}
+    assert {r["purpose"] for r in audit} == {"查找志愿者（结果已遮蔽）/ search, results masked", "核对志愿者保险信息"}
+    assert all(r["readBy"] == me.subject for r in audit)
+    stored = json.dumps([[r[0] for r in await system.activities.pool.fetch("SELECT data::text FROM events")],
+                         [dict(r) for r in await system.activities.pool.fetch("SELECT * FROM volunteer_search_index")],
+                         audit], ensure_ascii=False, default=str)
+    for secret in ("叶晓兰", "晓兰", ID_NUMBER, PHONE, SPELT_OTHERWISE, "13900139000"):
+        assert secret not in stored, f"{secret} is stored in clear"
+
+    erased = await record(http, me, "eraseVolunteer", "EraseVolunteerInput", volunteerId=first["id"],
+                          reason="本人要求删除")
+    gone = await graphql(http, FIND, me, id=ID_NUMBER, t=erased["consistencyToken"])
+    index = VolunteerIndex(system.activities.pool, TermKey.for_service(DATA_KEY, "activities"))
+    live = await index.rows()
+    await index.rebuild(system.activities.store)
+
+    assert gone["data"]["findVolunteers"]["volunteers"] == []
+    assert {r[1] for r in live} == {again["id"], elsewhere["id"]}, "an erased volunteer's rows go with them"
+    assert live == await index.from_store(system.activities.store) == await index.rows()
