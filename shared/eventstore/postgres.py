@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -28,9 +28,6 @@ from shared.eventstore.sizing import EventSizeLimit
 from shared.personal import claim_of, new_key, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
-
-InStep = Callable[[asyncpg.Connection, StreamAppend], Awaitable[None]]
-"""A table a service keeps in step with its events (a search index), written in the append's own transaction."""
 
 _SELECT = """
     SELECT global_position, stream_id, stream_type, version, event_id, type, schema_version,
@@ -64,17 +61,6 @@ class PostgresEventStore(AppendsOneByMany):
         self._data_key = data_key
         self._size_limit = size_limit
         self._clock = clock
-        self._in_step: list[InStep] = []
-
-    @property
-    def data_key(self) -> bytes | None:
-        """The service's data key, which the keys it derives (a search index's) come from."""
-        return self._data_key
-
-    def keep_in_step(self, keep: InStep) -> None:
-        """Have `keep` write what follows from each append inside its transaction: committed with the events or
-        not at all, so what it keeps is never behind nor ahead of them."""
-        self._in_step.append(keep)
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
         async with self._pool.acquire() as conn:
@@ -182,8 +168,6 @@ class PostgresEventStore(AppendsOneByMany):
         for person_id in filter(None, map(erased_person, append.events)):
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
-        for keep in self._in_step:
-            await keep(conn, append)
         return event_ids
 
     async def _before_commit(self) -> None:
