@@ -267,3 +267,12 @@ class StationIsClosed(DomainError):
         super().__init__(Message(zh=f"社工站 {station_id} 已关闭，不能再登记服务对象或开案",
                                  en=f"Station {station_id} is closed and takes no new recipients or cases"),
                          field=field)
+
+
+class SearchTermNeeded(InvalidInput):
+    code = "search_term_needed"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="查找服务对象须给出姓名片段、身份证号或电话中的至少一项",
+                                 en="A search for recipients needs a name part, an ID number or a phone"),
+                         field="name")
