@@ -14,17 +14,15 @@ import pytest
 from services.activities.adapters.volunteer_index import VolunteerIndex
 from shared.china import china_today
 from shared.id_number import check_character
-from shared.kernel.search_terms import TermKey
 from shared.masking import masked_phone
 from tests.e2e.graphql import graphql, record
-from tests.support import DATA_KEY, System, head, open_station, worker
+from tests.support import System, head, open_station, worker
 
 pytestmark = pytest.mark.dateless
 
 FIND = """query($s: ID, $name: String, $id: String, $phone: String, $purpose: String, $t: String) {
   findVolunteers(stationId: $s, name: $name, idNumber: $id, phone: $phone, purpose: $purpose, consistencyToken: $t) {
-    volunteers { volunteerId stationId name idNumber contact birthDate masked }
-    consistencyToken
+    volunteerId stationId name gender birthYear idNumber contact birthDate masked consistencyToken
   }
 }"""
 REGISTER = """mutation($input: RegisterVolunteerInput!) {
@@ -66,7 +64,7 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
 
     def found(answer: dict[str, Any]) -> list[tuple[str, str | None, str | None, bool]]:
         return sorted((v["volunteerId"], v["idNumber"], v["contact"], v["masked"])
-                      for v in answer["data"]["findVolunteers"]["volunteers"])
+                      for v in answer["data"]["findVolunteers"])
 
     by_name = await find(name="晓兰")
     by_id_number = await find(id=ID_NUMBER.lower())
@@ -76,7 +74,7 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     theirs = await find(stranger, name="叶晓兰")
     nothing = await find(name=" ")
     reads = await graphql(http, READS, head(station_id),
-                          t=both["data"]["findVolunteers"]["consistencyToken"])
+                          t=both["data"]["findVolunteers"][0]["consistencyToken"])
 
     masked_id = "4301**********" + ID_NUMBER[-4:]
     assert found(by_name) == sorted([(first["id"], masked_id, "138****8000", True),
@@ -86,18 +84,21 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     assert found(both) == sorted([(first["id"], ID_NUMBER, PHONE, False), (again["id"], None, SPELT_OTHERWISE, False)])
     assert not_mine["errors"][0]["extensions"]["code"] == "forbidden"
     assert found(theirs) == [(elsewhere["id"], None, "139****9000", True)]
-    assert nothing["errors"][0]["extensions"]["code"] == "search_term_missing"
+    assert nothing["errors"][0]["extensions"]["code"] == "search_term_needed"
 
-    assert again["potentialMatches"] == [{"volunteerId": first["id"], "likelihood": 1.0,
-                                          "reasons": ["same_name", "same_birth_year", "same_gender", "same_phone"]}]
+    assert again["potentialMatches"] == [{"volunteerId": first["id"], "likelihood": 0.99,
+                                          "reasons": ["same_name", "same_phone", "same_birth_year", "same_gender"]}]
     assert elsewhere["potentialMatches"] == [], "another station's volunteer is nobody's duplicate here"
 
     audit = reads["data"]["volunteerDataReads"]
-    assert {(r["volunteerId"], tuple(r["fields"])) for r in audit} >= {
-        (first["id"], ("search_by_name_part",)), (first["id"], ("search_by_id_number",)),
-        (first["id"], ("search_by_name_part", "search_by_phone", "birth_date", "id_number", "contact")),
-        (again["id"], ("search_by_name_part", "search_by_phone", "contact"))}
-    assert {r["purpose"] for r in audit} == {"查找志愿者（结果已遮蔽）/ search, results masked", "核对志愿者保险信息"}
+    masked_by_name = "查找志愿者：按姓名片段（search for volunteers by name part），结果已遮蔽 (masked)"
+    masked_by_id_number = "查找志愿者：按身份证号（search for volunteers by ID number），结果已遮蔽 (masked)"
+    with_purpose = ("核对志愿者保险信息（查找志愿者：按姓名片段、按电话（search for volunteers by name part, by phone）"
+                    "）")
+    assert {(r["volunteerId"], tuple(r["fields"]), r["purpose"]) for r in audit} >= {
+        (first["id"], (), masked_by_name), (again["id"], (), masked_by_name), (first["id"], (), masked_by_id_number),
+        (first["id"], ("birth_date", "id_number", "contact"), with_purpose),
+        (again["id"], ("contact",), with_purpose)}
     assert all(r["readBy"] == me.subject for r in audit)
     stored = json.dumps([[r[0] for r in await system.activities.pool.fetch("SELECT data::text FROM events")],
                          [dict(r) for r in await system.activities.pool.fetch("SELECT * FROM volunteer_search_index")],
@@ -108,10 +109,10 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     erased = await record(http, me, "eraseVolunteer", "EraseVolunteerInput", volunteerId=first["id"],
                           reason="本人要求删除")
     gone = await graphql(http, FIND, me, id=ID_NUMBER, t=erased["consistencyToken"])
-    index = VolunteerIndex(system.activities.pool, TermKey.for_service(DATA_KEY, "activities"))
+    index = VolunteerIndex(system.activities.pool, system.activities.store.search_key("activities"))
     live = await index.rows()
     await index.rebuild(system.activities.store)
 
-    assert gone["data"]["findVolunteers"]["volunteers"] == []
+    assert gone["data"]["findVolunteers"] == []
     assert {r[1] for r in live} == {again["id"], elsewhere["id"]}, "an erased volunteer's rows go with them"
     assert live == await index.from_store(system.activities.store) == await index.rows()

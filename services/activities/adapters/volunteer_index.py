@@ -30,8 +30,9 @@ class VolunteerIndex:
         return [(registered.station_id, registered.volunteer_id, digest)
                 for digest in self._key.digests(registration_terms(registered))]
 
-    async def keep(self, conn: asyncpg.Connection, append: StreamAppend) -> None:
-        """In the append's transaction: a registration's rows written, an erased volunteer's deleted."""
+    async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None:
+        """In the append's transaction (the store keeps these derived rows): a registration's rows written, an
+        erased volunteer's deleted."""
         for payload in append.events:
             match payload:
                 case VolunteerRegistered() as registered:

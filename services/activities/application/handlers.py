@@ -276,8 +276,8 @@ def volunteer_routes(on_record: VolunteersOnRecord) -> dict[type, CommandHandler
     async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendResult:
         station = await _station(unit, command.station_id)
         new = Registrant(name=command.name, gender=command.gender, id_number=command.id_number,
-                         birth_year=command.birth_date.year if command.birth_date else command.birth_year or 0,
-                         contact=command.contact)
+                         birth_year=command.birth_date.year if command.birth_date else command.birth_year,
+                         contact=command.contact, residence_area=command.residence_area)
         like = await on_record.like(unit.store, command.station_id, new)
         return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
                              lambda state: volunteers.register(command, station, state),

@@ -60,6 +60,7 @@ async def volunteer_view(store: EventStore, volunteer_id: str, request: RequestC
         match recorded.payload:
             case VolunteerRegistered() as e if request.actor.may_act_for(e.station_id):
                 view = {"volunteer_id": e.volunteer_id, "station_id": e.station_id, "name": e.name,
+                        "gender": e.gender, "birth_year": e.birth_year,
                         "birth_date": e.birth_date and e.birth_date.isoformat(), "id_number": e.id_number,
                         "contact": e.contact, "consent_given_on": e.consent and e.consent.given_on.isoformat(),
                         "consent_purpose": e.consent and e.consent.purpose,

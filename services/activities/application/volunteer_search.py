@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 from services.activities.adapters.volunteer_index import VolunteerIndex
 from services.activities.application.views import (
@@ -18,6 +19,7 @@ from services.activities.application.views import (
 from services.activities.domain.volunteer_search import (
     PotentialMatch,
     Registrant,
+    VolunteerSearch,
     candidate_searches,
     likelihood,
     matches,
@@ -26,7 +28,7 @@ from services.activities.domain.volunteer_search import (
     require_purpose,
     search_of,
 )
-from shared.application import Unit, answer, execute_across
+from shared.application import Unit, answer, execute
 from shared.contracts.activities import VolunteerDataDisclosed, VolunteerErased, VolunteerRegistered
 from shared.contracts.errors import Forbidden, Message
 from shared.eventstore import EventStore
@@ -35,8 +37,6 @@ from shared.runtime import RequestContext
 
 FOUND_AT_MOST = 20
 """A search answers a few people to choose from, never a list to scroll."""
-MASKED_SEARCH = "查找志愿者（结果已遮蔽）/ search, results masked"
-"""The audit's purpose of a search that gave none: what it showed was the name, the rest masked."""
 
 
 def _scope(request: RequestContext, station_id: str | None) -> tuple[str, ...] | None:
@@ -50,8 +50,9 @@ def _scope(request: RequestContext, station_id: str | None) -> tuple[str, ...] |
 async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[str, Any],
                           request: RequestContext) -> dict[str, Any]:
     """Up to 20 volunteers of the caller's stations matching every criterion given: masked as the volunteer list
-    is, or in clear for station staff who say why (`purpose`). Each one shown is recorded in their audit
-    (VolunteerDataDisclosed) with what was searched by, never the term."""
+    is (the name shown, ID number and contact masked, birth date hidden), or in clear for station staff who say
+    why (`purpose`). Each one shown is recorded in the audit (VolunteerDataDisclosed) with how they were searched
+    for, never the term."""
     search = search_of(body.get("name"), body.get("id_number"), body.get("phone"))
     purpose = require_purpose(body.get("purpose"))
     if purpose and request.actor.role not in MAY_UNMASK:
@@ -69,17 +70,25 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
             break
     if not found:
         return {"volunteers": []}
+    return {"volunteers": found if purpose else [masked_view(view) for view in found],
+            "position": await _recorded(store, found, search, purpose, request)}
+
+
+async def _recorded(store: EventStore, found: list[dict[str, Any]], search: VolunteerSearch, purpose: str,
+                    request: RequestContext) -> dict[str, Any]:
+    """One audit row per volunteer shown, in one append, saying how they were searched for and never the term;
+    answering its position, to read the audit back at once."""
+    said = f"{purpose}（{search.described()}）" if purpose else f"{search.described()}，结果已遮蔽 (masked)"
     read_at = datetime.now(UTC)
     audit = [VolunteerDataDisclosed(
         volunteer_id=view["volunteer_id"], station_id=view["station_id"],
-        fields=search.criteria + (tuple(f for f in VOLUNTEER_UNMASKED if view[f]) if purpose else ()),
-        purpose=purpose or MASKED_SEARCH, read_by=request.actor.subject, read_by_role=request.actor.role.value,
-        read_at=read_at) for view in found]
-    appended = await execute_across(Unit(store=store, request=request, fingerprint=""),
-                                    [(DISCLOSURES, f"volunteer_disclosures-{e.volunteer_id}") for e in audit],
-                                    lambda _: [[e] for e in audit], {})
-    return {"volunteers": found if purpose else [masked_view(view) for view in found],
-            "position": answer(appended, "activities")["position"]}
+        fields=tuple(f for f in VOLUNTEER_UNMASKED if view[f]) if purpose else (), purpose=said,
+        read_by=request.actor.subject, read_by_role=request.actor.role.value, read_at=read_at) for view in found]
+    # A stream of its own per search, as the recipients' search has: one append, whatever the volunteers' own
+    # trails of reads hold already.
+    appended = await execute(Unit(store=store, request=request, fingerprint=""), DISCLOSURES,
+                             f"volunteer_disclosures-search-{uuid4()}", lambda _: audit, {})
+    return dict(answer(appended, "activities")["position"])
 
 
 class VolunteersOnRecord:
@@ -104,7 +113,7 @@ async def on_record(store: EventStore, volunteer_id: str) -> Registrant | None:
         match recorded.payload:
             case VolunteerRegistered() as e:
                 known = Registrant(name=e.name, gender=e.gender, birth_year=e.birth_year, id_number=e.id_number,
-                                   contact=e.contact)
+                                   contact=e.contact, residence_area=e.residence_area)
             case VolunteerErased():
                 known = None
     return known

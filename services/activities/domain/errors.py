@@ -381,14 +381,15 @@ class LeaderNotCurrentStaff(DomainError):
         self.leader_id = leader_id
 
 
-class SearchTermMissing(InvalidInput):
-    """A search for a person names nothing to find them by."""
+class SearchTermNeeded(InvalidInput):
+    """A search for volunteers names nothing to find them by (the cases service's for recipients has the code)."""
 
-    code = "search_term_missing"
+    code = "search_term_needed"
 
     def __init__(self) -> None:
-        super().__init__(Message(zh="请至少给出姓名的一部分、身份证号码或电话之一",
-                                 en="Give part of the name, the ID number or the phone to search by"), field="name")
+        super().__init__(Message(zh="查找志愿者须给出姓名片段、身份证号或电话中的至少一项",
+                                 en="A search for volunteers needs a name part, an ID number or a phone"),
+                         field="name")
 
 
 class SearchTermUnusable(InvalidInput):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.activities.domain.errors import SearchTermMissing, SearchTermUnusable
+from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from shared.contracts.activities import VolunteerRegistered
 from shared.kernel.search_terms import (
     id_number_term,
@@ -38,11 +38,13 @@ class VolunteerSearch:
     id_number: str | None = None
     phone: str | None = None
 
-    @property
-    def criteria(self) -> tuple[str, ...]:
-        """What was searched by, without the terms: said in the audit instead of the terms."""
-        return tuple(f"search_by_{c}" for c, value in (("name_part", self.name), ("id_number", self.id_number),
-                                                        ("phone", self.phone)) if value)
+    def described(self) -> str:
+        """How they were searched for, without the terms: what the audit says (as the recipients' search does)."""
+        said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
+                                               (self.id_number, "按身份证号", "by ID number"),
+                                               (self.phone, "按电话", "by phone")) if asked]
+        zh, en = "、".join(zh for zh, _ in said), ", ".join(en for _, en in said)
+        return f"查找志愿者：{zh}（search for volunteers {en}）"
 
 
 def search_of(name: str | None, id_number: str | None, phone: str | None) -> VolunteerSearch:
@@ -51,7 +53,7 @@ def search_of(name: str | None, id_number: str | None, phone: str | None) -> Vol
     wanted_id = normalise_id_number(id_number or "") or None
     wanted_phone = phone_digits(phone or "") if (phone or "").strip() else None
     if wanted_name is None and wanted_id is None and wanted_phone is None:
-        raise SearchTermMissing()
+        raise SearchTermNeeded()
     if wanted_name is not None and len(wanted_name) > NAME_PART_LONGEST:
         raise SearchTermUnusable("name", f"最多 {NAME_PART_LONGEST} 个字", f"at most {NAME_PART_LONGEST} characters")
     if wanted_id is not None and (len(wanted_id) != ID_NUMBER_LENGTH or not wanted_id[:17].isdigit()):
@@ -109,9 +111,10 @@ class Registrant:
 
     name: str | None
     gender: str
-    birth_year: int
+    birth_year: int | None
     id_number: str | None
     contact: str | None
+    residence_area: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,34 +126,43 @@ class PotentialMatch:
     reasons: tuple[str, ...]
 
 
-WEIGHTS = {"same_id_number": 1.0, "same_name": 0.4, "same_birth_year": 0.3, "same_gender": 0.15,
-           "same_phone": 0.6}
-"""Primero-like weights, summed and capped at 1: the same ID number is the same person; the same name, birth year
-and gender very likely (0.85); the same phone likely (0.6, a family shares one); birth year and gender count only
-with the name (alone they say nothing)."""
-THRESHOLD = 0.6
-"""Below it no hint: the same name alone (0.4) or with the gender (0.55) is too common to warn of."""
+WEIGHTS = {"same_name": 0.35, "same_phone": 0.45, "same_birth_year": 0.25, "same_gender": 0.1,
+           "same_community": 0.1}
+"""The recipients' weights (services.cases.domain.matching), so a likelihood means the same for both: the same
+ID number is the same person (1); the same name, birth year and gender very likely (0.7); the same phone (a
+household shares one) a fair sign. Birth year, gender and residence area count only beside a name or a phone."""
+THRESHOLD = 0.4
+"""The same name alone (0.35) is below it: 同名 is common."""
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and a == b
 
 
 def likelihood(new: Registrant, volunteer_id: str, known: Registrant) -> PotentialMatch | None:
     """How likely `known` (on record as `volunteer_id`) is `new`; None below the threshold."""
     reasons = []
-    if new.id_number and known.id_number and normalise_id_number(new.id_number) == normalise_id_number(
-            known.id_number):
+    same_id = _same(new.id_number and normalise_id_number(new.id_number),
+                    known.id_number and normalise_id_number(known.id_number))
+    if same_id:
         reasons.append("same_id_number")
-    if new.name and known.name and normalise_name(new.name) == normalise_name(known.name):
+    if _same(new.name and normalise_name(new.name), known.name and normalise_name(known.name)):
         reasons.append("same_name")
-        if new.birth_year == known.birth_year:
-            reasons.append("same_birth_year")
-        if new.gender.strip() == known.gender.strip():
-            reasons.append("same_gender")
     new_phone, known_phone = usable_phone(new.contact), usable_phone(known.contact)
-    if new_phone and known_phone and phone_digits(new_phone) == phone_digits(known_phone):
+    if _same(new_phone and phone_digits(new_phone), known_phone and phone_digits(known_phone)):
         reasons.append("same_phone")
-    score = min(1.0, sum(WEIGHTS[r] for r in reasons))
+    if not reasons:
+        return None
+    if new.birth_year is not None and new.birth_year == known.birth_year:
+        reasons.append("same_birth_year")
+    if _same(new.gender.strip(), known.gender.strip()):
+        reasons.append("same_gender")
+    if _same(normalise_name(new.residence_area), normalise_name(known.residence_area)):
+        reasons.append("same_community")
+    score = 1.0 if same_id else min(round(sum(WEIGHTS[r] for r in reasons), 2), 0.99)
     if score < THRESHOLD:
         return None
-    return PotentialMatch(volunteer_id=volunteer_id, likelihood=round(score, 2), reasons=tuple(reasons))
+    return PotentialMatch(volunteer_id=volunteer_id, likelihood=score, reasons=tuple(reasons))
 
 
 def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
@@ -162,6 +174,6 @@ def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
     ] + [VolunteerSearch(phone=phone_digits(v)) for v in [phone] if v]
 
 
-def ranked(found: list[PotentialMatch | None], limit: int = 5) -> list[PotentialMatch]:
+def ranked(found: list[PotentialMatch | None], limit: int = 10) -> list[PotentialMatch]:
     """The likeliest first, a few at most."""
     return sorted((m for m in found if m is not None), key=lambda m: (-m.likelihood, m.volunteer_id))[:limit]

@@ -16,7 +16,6 @@ from services.activities.application.working_calendar import working_calendar_ye
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
 from shared.eventstore.postgres import PostgresEventStore
-from shared.kernel.search_terms import TermKey
 from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
@@ -25,9 +24,7 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 def volunteer_index(store: PostgresEventStore, pool: asyncpg.Pool) -> VolunteerIndex:
     """The volunteers' search index under this service's search key (derived from its data key)."""
-    if store.data_key is None:
-        raise RuntimeError("the volunteers' search index needs the service's data key (HEMIAO_DATA_KEY)")
-    return VolunteerIndex(pool, TermKey.for_service(store.data_key, "activities"))
+    return VolunteerIndex(pool, store.search_key("activities"))
 
 
 def endpoints(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
@@ -36,7 +33,7 @@ def endpoints(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[str, Handle
     volunteers' personal data, which only this service can open, and the volunteer search, whose index is kept
     in each append's transaction."""
     index = volunteer_index(store, pool)
-    store.keep_in_step(index.keep)
+    store.keep("volunteer_search_index", index)
     return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool),
                                                             VolunteersOnRecord(index))),
             "find_volunteers": partial(volunteer_search.find_volunteers, store, index),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.activities.domain.errors import SearchTermMissing, SearchTermUnusable
+from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from services.activities.domain.volunteer_search import (
     Registrant,
     VolunteerSearch,
@@ -22,10 +22,10 @@ YE = Registrant(name="叶晓兰", gender="女", birth_year=1968, id_number=ID_NU
 
 
 def test_a_search_names_at_least_one_thing_to_find_by() -> None:
-    with pytest.raises(SearchTermMissing) as refused:
+    with pytest.raises(SearchTermNeeded) as refused:
         search_of(" ", None, "")
-    assert refused.value.code == "search_term_missing"
-    assert "姓名" in refused.value.message.zh and "name" in refused.value.message.en
+    assert (refused.value.code, refused.value.field) == ("search_term_needed", "name")
+    assert "姓名" in refused.value.message.zh and "name part" in refused.value.message.en
 
 
 @pytest.mark.parametrize(("name", "id_number", "phone", "field"), [
@@ -70,19 +70,34 @@ def test_the_same_id_number_is_the_same_person() -> None:
     assert match is not None and match.likelihood == 1.0 and "same_id_number" in match.reasons
 
 
-def test_the_same_name_birth_year_and_gender_is_very_likely_and_the_same_phone_likely() -> None:
+def test_the_same_name_birth_year_and_gender_is_very_likely_and_the_same_phone_a_fair_sign() -> None:
     same_person = likelihood(Registrant(name="叶 晓兰", gender="女", birth_year=1968, id_number=None, contact=None),
                              "v1", YE)
     same_phone = likelihood(Registrant(name="王芳", gender="女", birth_year=1990, id_number=None,
                                        contact="13800138000"), "v1", YE)
-    assert same_person is not None and same_person.likelihood == 0.85
+    assert same_person is not None and same_person.likelihood == 0.7
     assert same_person.reasons == ("same_name", "same_birth_year", "same_gender")
-    assert same_phone is not None and same_phone.likelihood == 0.6 and same_phone.reasons == ("same_phone",)
+    assert same_phone is not None and same_phone.likelihood == 0.55
+    assert same_phone.reasons == ("same_phone", "same_gender")
 
 
-def test_the_same_name_alone_gives_no_hint() -> None:
-    assert likelihood(Registrant(name="叶晓兰", gender="女", birth_year=1990, id_number=None, contact=None),
+def test_only_the_same_id_number_is_certain() -> None:
+    everything_but = likelihood(Registrant(name="叶晓兰", gender="女", birth_year=1968, id_number=None,
+                                           contact="13800138000"), "v1", YE)
+    assert everything_but is not None and everything_but.likelihood == 0.99
+
+
+def test_the_same_name_alone_or_a_birth_year_and_gender_alone_give_no_hint() -> None:
+    assert likelihood(Registrant(name="叶晓兰", gender="男", birth_year=1990, id_number=None, contact=None),
                       "v1", YE) is None
+    assert likelihood(Registrant(name="王芳", gender="女", birth_year=1968, id_number=None, contact=None),
+                      "v1", YE) is None
+
+
+def test_a_search_is_described_in_the_audit_by_what_it_was_by_never_by_its_terms() -> None:
+    said = search_of("晓兰", None, "13800138000").described()
+    assert "按姓名片段" in said and "by phone" in said
+    assert "晓兰" not in said and "13800138000" not in said
 
 
 def test_a_registration_looks_for_its_duplicates_by_each_of_its_id_number_name_and_phone_alone() -> None:
