@@ -15,13 +15,15 @@ import pytest
 from services.cases.application import search
 from services.cases.application.handlers import NoStations, routes
 from services.cases.domain.commands import MergeRecipients, UpdateRecipient
+from services.cases.entrypoints.commands import reindex
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.application import Unit
+from shared.eventstore import ValueAlreadyRegistered
 from shared.eventstore.postgres import PostgresEventStore
 from shared.id_number import check_character
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.runtime import RequestContext
-from tests.support import DATA_KEY, Servers
+from tests.support import DATA_KEY, Servers, settings_for
 from tests.unit.cases.given import HEAD, OTHER_STATION, STATION, TODAY, WORKER, erase, open_case, register
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
@@ -50,7 +52,7 @@ async def rows(pool: asyncpg.Pool) -> list[tuple[Any, ...]]:
 
 
 async def test_the_index_follows_the_events_holds_only_digests_and_rebuilds_to_what_was_kept(
-        cases: tuple[asyncpg.Pool, PostgresEventStore]) -> None:
+        cases: tuple[asyncpg.Pool, PostgresEventStore], servers: Servers, namespace: str) -> None:
     pool, store = cases
     finder = search.recipient_search_of(store, pool)
     assert finder is not None
@@ -68,6 +70,9 @@ async def test_the_index_follows_the_events_holds_only_digests_and_rebuilds_to_w
 
     assert again["potential_matches"] == [{"recipient_id": "r-1", "likelihood": 0.99, "reasons": [
         "same_name", "same_phone", "same_birth_year", "same_gender", "same_community"]}]
+    with pytest.raises(ValueAlreadyRegistered):  # refused in the append's transaction: the index is left as it was
+        await run(register(recipient_id="r-5", name="叶小红", id_number=ID_NUMBER, **CONSENT))
+    assert await pool.fetchval("SELECT count(*) FROM recipient_search WHERE recipient_id = 'r-5'") == 0
     async with pool.acquire() as conn:
         assert await search.recipients_with_id_number(conn, STATION, ID_NUMBER.lower()) == ["r-1"]
         assert await search.recipients_with_id_number(conn, OTHER_STATION, ID_NUMBER) == []
@@ -93,7 +98,7 @@ async def test_the_index_follows_the_events_holds_only_digests_and_rebuilds_to_w
         "r-2"]
     assert await search._holding_all(pool, [STATION], finder.key.digests(search.name_query_terms("叶小明")), 20) == []
 
-    rebuilt = await search.rebuild(pool, store, search.RecipientIndex(finder.key))
+    rebuilt = await reindex(settings_for(servers, namespace, "cases"))  # as `python -m services.cases reindex`
 
     assert await rows(pool) == kept
     assert rebuilt["case_rows"] == 2

@@ -16,6 +16,7 @@ Both tables are derived: `python -m services.cases reindex` rebuilds them from t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,6 +67,10 @@ MOST = 20
 """Recipients a search answers at most."""
 CANDIDATES = 200
 """Candidates a search opens at most before it stops (a one-character name part can match hundreds)."""
+HINT_CANDIDATES = 50
+"""Records a registration's duplicate hints open at most (those holding the whole name, the ID number or the phone)."""
+OPENED_AT_ONCE = 10
+"""Candidates opened at once (each a stream read on a connection of its own, of the service's pool of 20)."""
 NAME_PART_MAX, ID_NUMBER_MAX, PHONE_MAX, PURPOSE_MAX = 20, 24, 24, 200
 """Input bounds (characters, before normalising)."""
 PHONE_DIGITS_MIN = 7
@@ -287,13 +292,16 @@ class RecipientSearch:
         limit = min(max(int(body.get("limit") or MOST), 1), MOST)
         stations = self._stations(body, request)
         found: list[dict[str, Any]] = []
-        if stations != []:
-            for recipient_id in await _holding_all(self.pool, stations, asked.digests(self.key), CANDIDATES):
-                view = await views.recipient_view(self.store, recipient_id, request, unmasked=True)
-                if view is not None and not view["erased"] and view["merged_into"] is None and asked.confirmed(view):
-                    found.append(view)
-                    if len(found) == limit:
-                        break
+        candidates = [] if stations == [] else await _holding_all(self.pool, stations, asked.digests(self.key),
+                                                                  CANDIDATES)
+        for start in range(0, len(candidates), OPENED_AT_ONCE):  # a batch at a time, each batch at once
+            batch = candidates[start:start + OPENED_AT_ONCE]
+            opened = await asyncio.gather(*(views.recipient_view(self.store, i, request, unmasked=True) for i in batch))
+            found += [v for v in opened if v is not None and not v["erased"] and v["merged_into"] is None
+                      and asked.confirmed(v)]
+            if len(found) >= limit:
+                found = found[:limit]
+                break
         cases = await open_cases(self.pool, [v["recipient_id"] for v in found])
         matches = [{"recipient_id": v["recipient_id"], "station_id": v["station_id"],
                     "name": v["name"] if purpose else masked_name(v["name"]), "masked": not purpose,
@@ -341,10 +349,12 @@ class RecipientSearch:
             candidates |= {row["recipient_id"] for row in rows}
         candidates.discard(leave_out)
         others: dict[str, matching.Particulars] = {}
-        for recipient_id in sorted(candidates)[:CANDIDATES]:
-            view = await views.recipient_view(self.store, recipient_id, request, unmasked=True)
-            if view is not None and not view["erased"] and view["merged_into"] is None:
-                others[recipient_id] = _particulars(view)
+        chosen = sorted(candidates)[:HINT_CANDIDATES]
+        for start in range(0, len(chosen), OPENED_AT_ONCE):
+            batch = chosen[start:start + OPENED_AT_ONCE]
+            opened = await asyncio.gather(*(views.recipient_view(self.store, i, request, unmasked=True) for i in batch))
+            others.update({v["recipient_id"]: _particulars(v) for v in opened
+                           if v is not None and not v["erased"] and v["merged_into"] is None})
         return matching.potential_matches(new, others)
 
     async def potential_matches(self, command: RegisterRecipient, request: RequestContext) -> list[dict[str, Any]]:
