@@ -7,6 +7,8 @@ from typing import Any
 
 import strawberry
 
+from gateway.types.matches import MatchReason
+
 
 @strawberry.type(description="志愿者查找结果 A volunteer found by name part, ID number or phone: ID number and "
                              "contact masked and birth date hidden (as the volunteer list shows them) unless a purpose "
@@ -39,10 +41,10 @@ class PotentialVolunteerMatch:
     volunteer_id: strawberry.ID
     likelihood: float = strawberry.field(description="0 to 1, weighed as the recipients' are: 1 is the same ID number; "
                                                      "at least 0.4 is answered")
-    reasons: list[str] = strawberry.field(description="same_id_number, same_name, same_phone, same_birth_year, "
-                                                      "same_gender, same_community (the residence area)")
+    reasons: list[MatchReason] = strawberry.field(description="As a recipient's; SAME_COMMUNITY is the same "
+                                                              "residence area")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PotentialVolunteerMatch:
         return cls(volunteer_id=strawberry.ID(row["volunteer_id"]), likelihood=row["likelihood"],
-                   reasons=list(row["reasons"]))
+                   reasons=[MatchReason(r) for r in row["reasons"]])

@@ -1,12 +1,17 @@
-"""`python -m services.activities`: run the activities service; `... reindex`: rebuild its search index."""
+"""`python -m services.activities`: run the activities service.
 
-import asyncio
+`python -m services.activities reindex` rebuilds the volunteers' keyed search index from the event store
+(services/activities/entrypoints/commands.py).
+"""
+
 import sys
 
-from services.activities.entrypoints.service import main, reindex
-from shared.service import run_forever
+if len(sys.argv) > 1:
+    from services.activities.entrypoints.commands import main as command
 
-if sys.argv[1:] == ["reindex"]:
-    asyncio.run(reindex())
+    sys.exit(command(sys.argv[1:]))
 else:
+    from services.activities.entrypoints.service import main
+    from shared.service import run_forever
+
     run_forever(main)

@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from services.activities.adapters.volunteer_index import VolunteerIndex
+from services.activities.entrypoints.commands import reindex
 from shared.china import china_today
 from shared.id_number import check_character
 from shared.masking import masked_phone
 from tests.e2e.graphql import graphql, record
-from tests.support import System, head, open_station, worker
+from tests.support import System, head, open_station, settings_for, worker
 
 pytestmark = pytest.mark.dateless
 
@@ -87,7 +88,7 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     assert nothing["errors"][0]["extensions"]["code"] == "search_term_needed"
 
     assert again["potentialMatches"] == [{"volunteerId": first["id"], "likelihood": 0.99,
-                                          "reasons": ["same_name", "same_phone", "same_birth_year", "same_gender"]}]
+                                          "reasons": ["SAME_NAME", "SAME_PHONE", "SAME_BIRTH_YEAR", "SAME_GENDER"]}]
     assert elsewhere["potentialMatches"] == [], "another station's volunteer is nobody's duplicate here"
 
     audit = reads["data"]["volunteerDataReads"]
@@ -111,8 +112,9 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     gone = await graphql(http, FIND, me, id=ID_NUMBER, t=erased["consistencyToken"])
     index = VolunteerIndex(system.activities.pool, system.activities.store.search_key("activities"))
     live = await index.rows()
-    await index.rebuild(system.activities.store)
+    reindexed = await reindex(settings_for(system.servers, system.namespace, "activities"))
 
     assert gone["data"]["findVolunteers"] == []
     assert {r[1] for r in live} == {again["id"], elsewhere["id"]}, "an erased volunteer's rows go with them"
     assert live == await index.from_store(system.activities.store) == await index.rows()
+    assert reindexed == {"search_rows": len(live)}

@@ -4,6 +4,7 @@ only place that holds the keys. Every search that shows someone is recorded in t
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -34,6 +35,8 @@ from shared.contracts.errors import Forbidden, Message
 from shared.eventstore import EventStore
 from shared.rules import require_station
 from shared.runtime import RequestContext
+
+log = logging.getLogger(__name__)
 
 FOUND_AT_MOST = 20
 """A search answers a few people to choose from, never a list to scroll."""
@@ -68,7 +71,9 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
             found.append(view)
         if len(found) == FOUND_AT_MOST:
             break
-    if not found:
+    log.info("find_volunteers by %s: %d found (%s)", request.actor.subject, len(found),
+             "unmasked" if purpose else "masked")
+    if not found:  # nobody's data was read: no audit row, the log line above says the search was made
         return {"volunteers": []}
     return {"volunteers": found if purpose else [masked_view(view) for view in found],
             "position": await _recorded(store, found, search, purpose, request)}

@@ -50,14 +50,3 @@ async def main() -> None:
                              follows=FOLLOWED):
         await until_stopped()
 
-
-async def reindex() -> None:
-    """`python -m services.activities reindex`: the volunteers' search index made again from the store."""
-    settings = ServiceSettings.from_env("activities")
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
-    try:
-        store = PostgresEventStore(pool, settings.data_key)
-        rows = await volunteer_index(store, pool).rebuild(store)
-        print(f"volunteer_search_index: {rows} rows rebuilt from the store")
-    finally:
-        await pool.close()
