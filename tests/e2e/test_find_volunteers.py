@@ -59,6 +59,10 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
                              contact=PHONE)
     elsewhere = await registered(http, other_id, "w-wy", contact="13900139000")
     again = await registered(http, station_id, contact=SPELT_OTHERWISE)
+    refused = (await graphql(http, REGISTER, me, input={
+        "stationId": station_id, "name": "王芳", "gender": "female", "ageGroup": "ADULT", "birthYear": BORN.year,
+        "idNumber": ID_NUMBER, "consentGivenOn": china_today().isoformat(),
+        "consentPurpose": "志愿服务登记"}))["data"]["registerVolunteer"]
 
     async def find(actor: Any = me, **args: Any) -> dict[str, Any]:
         return await graphql(http, FIND, actor, t=again["consistencyToken"], **args)
@@ -87,6 +91,7 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     assert found(theirs) == [(elsewhere["id"], None, "139****9000", True)]
     assert nothing["errors"][0]["extensions"]["code"] == "search_term_needed"
 
+    assert refused["code"] == "already_registered", "a volunteer's ID number is one person's"
     assert again["potentialMatches"] == [{"volunteerId": first["id"], "likelihood": 0.99,
                                           "reasons": ["SAME_NAME", "SAME_PHONE", "SAME_BIRTH_YEAR", "SAME_GENDER"]}]
     assert elsewhere["potentialMatches"] == [], "another station's volunteer is nobody's duplicate here"
@@ -116,5 +121,6 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
 
     assert gone["data"]["findVolunteers"] == []
     assert {r[1] for r in live} == {again["id"], elsewhere["id"]}, "an erased volunteer's rows go with them"
-    assert live == await index.from_store(system.activities.store) == await index.rows()
+    assert live == await index.from_store(system.activities.store) == await index.rows(), (
+        "the index is what the store's events make: the refused registration left no row")
     assert reindexed == {"search_rows": len(live)}
