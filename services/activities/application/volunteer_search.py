@@ -31,7 +31,7 @@ from services.activities.domain.volunteer_search import (
 )
 from shared.application import Unit, answer, execute
 from shared.contracts.activities import VolunteerDataDisclosed, VolunteerErased, VolunteerRegistered
-from shared.contracts.errors import Forbidden, Message
+from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventStore
 from shared.rules import require_station
 from shared.runtime import RequestContext
@@ -40,6 +40,23 @@ log = logging.getLogger(__name__)
 
 FOUND_AT_MOST = 20
 """A search answers a few people to choose from, never a list to scroll."""
+
+
+RAW_LONGEST = 200
+"""Any term, before it is normalised and checked for its own bounds (the domain's)."""
+HINT_CANDIDATES = 50
+"""Records a registration's hints open at most (a common name at a large station), as the recipients' do."""
+
+
+def _text(body: dict[str, Any], key: str, field: str) -> str | None:
+    """A term of the request as text, of a length worth normalising."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > RAW_LONGEST:
+        raise InvalidInput(Message(zh=f"{field} 应为不超过 {RAW_LONGEST} 个字符的文字",
+                                   en=f"{field} must be text of at most {RAW_LONGEST} characters"), field=field)
+    return value
 
 
 def _scope(request: RequestContext, station_id: str | None) -> tuple[str, ...] | None:
@@ -56,8 +73,9 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
     is (the name shown, ID number and contact masked, birth date hidden), or in clear for station staff who say
     why (`purpose`). Each one shown is recorded in the audit (VolunteerDataDisclosed) with how they were searched
     for, never the term."""
-    search = search_of(body.get("name"), body.get("id_number"), body.get("phone"))
-    purpose = require_purpose(body.get("purpose"))
+    search = search_of(_text(body, "name", "name"), _text(body, "id_number", "idNumber"),
+                       _text(body, "phone", "phone"))
+    purpose = require_purpose(_text(body, "purpose", "purpose"))
     if purpose and request.actor.role not in MAY_UNMASK:
         raise Forbidden(Message(zh="您的角色不能查看志愿者完整的身份证号、联系方式和出生日期",
                                 en="Your role may not read volunteers' ID numbers, contacts and birth dates unmasked"),
@@ -106,8 +124,9 @@ class VolunteersOnRecord:
         """The likeliest few at the station (the only one the registering staff see the volunteers of)."""
         ids: dict[str, None] = {}
         for search in candidate_searches(new):
-            ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search))))
-        return ranked([likelihood(new, volunteer_id, known) for volunteer_id in ids
+            ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search),
+                                                                  HINT_CANDIDATES)))
+        return ranked([likelihood(new, volunteer_id, known) for volunteer_id in list(ids)[:HINT_CANDIDATES]
                        if (known := await on_record(store, volunteer_id)) is not None])
 
 
