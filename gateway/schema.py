@@ -138,6 +138,7 @@ from gateway.street_meetings.mutations import hold_street_meeting
 from gateway.street_meetings.queries import street_meetings
 from gateway.subscriptions.feed import Subscription
 from gateway.types.errors import ERROR_TYPES
+from gateway.volunteer_search.queries import find_volunteers
 from gateway.working_calendar.mutations import correct_working_year, declare_working_year
 from gateway.working_calendar.queries import working_calendar
 
@@ -189,6 +190,9 @@ class Query:
     supervisions = strawberry.field(resolver=supervisions, description="督导 with agreed actions and follow-up")
     project_meetings = strawberry.field(resolver=project_meetings, description="项目推进会, offline and online")
     volunteers = strawberry.field(resolver=volunteers, description="志愿者 with hours, teams and trainings")
+    find_volunteers = strawberry.field(
+        resolver=find_volunteers, description="查找志愿者 by part of the name, ID number or phone in the caller's "
+                                              "stations: masked unless a purpose is said; every search is audited")
     volunteer_teams = strawberry.field(resolver=volunteer_teams, description="志愿服务队 with members and leaders")
     volunteer = strawberry.field(resolver=volunteer, description="One volunteer, with their certificate data: "
                                                                  "masked; with purpose, unmasked and audited")

@@ -36,6 +36,7 @@ from gateway.types.work import (
     SurveyMethod,
     TeamKind,
 )
+from gateway.volunteer_search.types import PotentialVolunteerMatch
 from shared.contracts.errors import DomainError
 
 
@@ -44,6 +45,9 @@ class StationWorkRecorded:
     id: strawberry.ID
     group_id: strawberry.ID | None = strawberry.field(description="For a group's member, session or feedback")
     consistency_token: str = strawberry.field(description="Pass to a query to read this write")
+    potential_matches: list[PotentialVolunteerMatch] = strawberry.field(
+        default_factory=list, description="registerVolunteer: the station's volunteers this one probably is, "
+                                          "likeliest first (registered all the same); empty for every other write")
 
 
 StationWorkResult = result_union("StationWorkResult", StationWorkRecorded)
@@ -232,7 +236,9 @@ def _recorded(id_field: str) -> Any:
     def payload(data: dict[str, Any], token: str) -> StationWorkRecorded:
         group_id = data.get("group_id") if id_field != "group_id" else None
         return StationWorkRecorded(id=strawberry.ID(str(data[id_field])), consistency_token=token,
-                                   group_id=group_id and strawberry.ID(group_id))
+                                   group_id=group_id and strawberry.ID(group_id),
+                                   potential_matches=[PotentialVolunteerMatch.from_row(m)
+                                                      for m in data.get("potential_matches", [])])
     return payload
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -66,10 +67,11 @@ from services.activities.domain.commands import (
     SubmitWorkReport,
     UseResource,
 )
+from services.activities.domain.volunteer_search import PotentialMatch, Registrant
 from services.activities.domain.working_calendar import DECIDES
 from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
 from shared.contracts.activities import JointMeetingHeld
-from shared.eventstore import AppendResult
+from shared.eventstore import AppendResult, EventStore
 
 STREET = Decider(stream_type="street", initial_state=places.STREET, evolve=places.evolve_street)
 OPERATOR = Decider(stream_type="operator", initial_state=places.OPERATOR, evolve=places.evolve_operator)
@@ -99,6 +101,13 @@ class OpenCases(Protocol):
     async def open_cases(self, worker_id: str,
                          station_ids: tuple[str, ...]) -> list[tuple[str, str, int | None, int]]:
         """(case id, station id, number, year of intake) of each."""
+
+
+class VolunteersOnRecord(Protocol):
+    """The volunteers already on record, as the search index finds them."""
+
+    async def like(self, store: EventStore, station_id: str, new: Registrant) -> list[PotentialMatch]:
+        """The volunteers of the station `new` probably is, likeliest first."""
 
 
 class Recipients(Protocol):
@@ -269,11 +278,22 @@ def _volunteer_stream(volunteer_id: str) -> str:
     return f"volunteer-{volunteer_id}"
 
 
-async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendResult:
-    station = await _station(unit, command.station_id)
-    return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
-                         lambda state: volunteers.register(command, station, state),
-                         {"volunteer_id": command.volunteer_id})
+def volunteer_routes(on_record: VolunteersOnRecord) -> dict[type, CommandHandler]:
+    """Registering a volunteer answers, beside the new id, the volunteers of the station it probably repeats
+    (looked up in the search index): the registration is made all the same, for the station to merge or not."""
+
+    async def register_volunteer(command: RegisterVolunteer, unit: Unit) -> AppendResult:
+        station = await _station(unit, command.station_id)
+        new = Registrant(name=command.name, gender=command.gender, id_number=command.id_number,
+                         birth_year=command.birth_date.year if command.birth_date else command.birth_year,
+                         contact=command.contact, residence_area=command.residence_area)
+        like = await on_record.like(unit.store, command.station_id, new)
+        return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
+                             lambda state: volunteers.register(command, station, state),
+                             {"volunteer_id": command.volunteer_id,
+                              "potential_matches": [dataclasses.asdict(m) for m in like]})
+
+    return {RegisterVolunteer: register_volunteer}
 
 
 async def on_volunteer(command: DesignateVolunteerLeader | EraseVolunteer, unit: Unit) -> AppendResult:
@@ -443,10 +463,11 @@ def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
     return {MoveStaff: move_staff, StaffLeaves: staff_leaves}
 
 
-def routes(cases: OpenCases, recipients: Recipients) -> dict[type, CommandHandler]:
+def routes(cases: OpenCases, recipients: Recipients, on_record: VolunteersOnRecord) -> dict[type, CommandHandler]:
     from services.activities.application import street_meetings  # it loads through this module's deciders
 
-    return {**ROUTES, **street_meetings.ROUTES, **staff_routes(cases), **member_routes(recipients)}
+    return {**ROUTES, **street_meetings.ROUTES, **staff_routes(cases), **member_routes(recipients),
+            **volunteer_routes(on_record)}
 
 
 ROUTES: dict[type, CommandHandler] = {
@@ -480,7 +501,6 @@ ROUTES: dict[type, CommandHandler] = {
     FileOrganisation: on_organisation,
     ChangeOrganisationStatus: on_organisation,
     RecordOrganisationActivity: record_organisation_activity,
-    RegisterVolunteer: register_volunteer,
     RecordVolunteerService: record_volunteer_service,
     DesignateVolunteerLeader: on_volunteer,
     EraseVolunteer: on_volunteer,
@@ -493,4 +513,5 @@ ROUTES: dict[type, CommandHandler] = {
     UseResource: use_resource,
     **{command: on_working_year for command in DECIDES},
 }
-"""Every command but those that need the cases or recipients this service follows (see `routes`)."""
+"""Every command but those that need the cases or recipients this service follows, or the volunteers on record
+(see `routes`)."""

@@ -60,6 +60,7 @@ async def volunteer_view(store: EventStore, volunteer_id: str, request: RequestC
         match recorded.payload:
             case VolunteerRegistered() as e if request.actor.may_act_for(e.station_id):
                 view = {"volunteer_id": e.volunteer_id, "station_id": e.station_id, "name": e.name,
+                        "gender": e.gender, "birth_year": e.birth_year,
                         "birth_date": e.birth_date and e.birth_date.isoformat(), "id_number": e.id_number,
                         "contact": e.contact, "consent_given_on": e.consent and e.consent.given_on.isoformat(),
                         "consent_purpose": e.consent and e.consent.purpose,
@@ -70,7 +71,7 @@ async def volunteer_view(store: EventStore, volunteer_id: str, request: RequestC
     return view
 
 
-def _masked(view: dict[str, Any]) -> dict[str, Any]:
+def masked_view(view: dict[str, Any]) -> dict[str, Any]:
     """ID number and contact masked, birth date hidden (as a recipient's are)."""
     return {**view, "masked": True, "birth_date": None, "id_number": view["id_number"] and masked(view["id_number"]),
             "contact": view["contact"] and masked_phone(view["contact"])}
@@ -82,7 +83,7 @@ async def volunteer_views(store: EventStore, body: dict[str, Any], request: Requ
     found: list[dict[str, Any] | None] = []
     for volunteer_id in [str(i) for i in body.get("volunteer_ids", [])][:200]:
         view = await volunteer_view(store, volunteer_id, request)
-        found.append(None if view is None else _masked(view))
+        found.append(None if view is None else masked_view(view))
     return {"volunteers": found}
 
 

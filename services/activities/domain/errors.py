@@ -389,3 +389,22 @@ class LeaderNotCurrentStaff(DomainError):
                    f"Leader {leader_id} is not current staff of the station"))
         super().__init__(Message(zh=zh, en=en), field="leaderIds")
         self.leader_id = leader_id
+
+
+class SearchTermNeeded(InvalidInput):
+    """A search for volunteers names nothing to find them by (the cases service's for recipients has the code)."""
+
+    code = "search_term_needed"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="查找志愿者须给出姓名片段、身份证号或电话中的至少一项",
+                                 en="A search for volunteers needs a name part, an ID number or a phone"),
+                         field="name")
+
+
+class SearchTermUnusable(InvalidInput):
+    """A search term that cannot be searched by: too long, too short, or not a whole ID number."""
+
+    def __init__(self, field: str, rule_zh: str, rule_en: str) -> None:
+        super().__init__(Message(zh=f"{field} 无法用于查找：{rule_zh}", en=f"{field} cannot be searched by: {rule_en}"),
+                         field=field)

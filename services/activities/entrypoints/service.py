@@ -7,23 +7,36 @@ from pathlib import Path
 
 import asyncpg
 
-from services.activities.application import views
+from services.activities.adapters.volunteer_index import VolunteerIndex
+from services.activities.application import views, volunteer_search
 from services.activities.application.followed import FOLLOWED, CarriedCases, FollowedRecipients
 from services.activities.application.handlers import routes
+from services.activities.application.volunteer_search import VolunteersOnRecord
 from services.activities.application.working_calendar import working_calendar_year
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
-from shared.eventstore import EventStore
+from shared.eventstore.postgres import PostgresEventStore
 from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 
-def endpoints(store: EventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
+def volunteer_index(store: PostgresEventStore, pool: asyncpg.Pool) -> VolunteerIndex:
+    """The volunteers' search index under this service's search key (derived from its data key)."""
+    return VolunteerIndex(pool, store.search_key("activities"))
+
+
+def endpoints(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[str, Handler]:
     """A NATS endpoint per command (moving and leaving look up the open cases this service follows, adding a group
-    member the recipients), and the resource map's contacts, which only this service can open."""
-    return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool))),
+    member the recipients, registering a volunteer the likely duplicates), the resource map's contacts and the
+    volunteers' personal data, which only this service can open, and the volunteer search, whose index is kept
+    in each append's transaction."""
+    index = volunteer_index(store, pool)
+    store.keep("volunteer_search_index", index)
+    return {**command_endpoints("activities", store, routes(CarriedCases(pool), FollowedRecipients(pool),
+                                                            VolunteersOnRecord(index))),
+            "find_volunteers": partial(volunteer_search.find_volunteers, store, index),
             "resource_contacts": partial(views.resource_contacts, store),
             "volunteer_views": partial(views.volunteer_views, store),
             "volunteer_unmasked": partial(views.volunteer_unmasked, store),
@@ -36,3 +49,4 @@ async def main() -> None:
     async with write_service(settings, MIGRATIONS, endpoints, "Stations, staff and the station's work (社工站与活动)",
                              follows=FOLLOWED):
         await until_stopped()
+

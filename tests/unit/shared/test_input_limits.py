@@ -37,7 +37,12 @@ class NoRecipients:
         return None
 
 
-COMMANDS = [*CASES, *activities_routes(NoOpenCases(), NoRecipients())]
+class NoVolunteersOnRecord:
+    async def like(self, store: object, station_id: str, new: object) -> list[object]:
+        return []
+
+
+COMMANDS = [*CASES, *activities_routes(NoOpenCases(), NoRecipients(), NoVolunteersOnRecord())]
 
 
 def _unbounded(hint: Any, path: str) -> list[str]:

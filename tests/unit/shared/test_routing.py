@@ -26,7 +26,12 @@ class NoRecipients:
         return None
 
 
-ACTIVITIES = activities_routes(NoOpenCases(), NoRecipients())
+class NoVolunteersOnRecord:
+    async def like(self, store: object, station_id: str, new: object) -> list[object]:
+        return []
+
+
+ACTIVITIES = activities_routes(NoOpenCases(), NoRecipients(), NoVolunteersOnRecord())
 
 
 @pytest.mark.parametrize(("modules", "routes"), [((cases_commands,), CASES),

@@ -1,0 +1,179 @@
+"""Finding a volunteer by part of the name, ID number or phone, and the volunteers a new registration probably
+repeats (Primero's potential matches), over sealed data: the terms a volunteer is indexed under, what a search
+looks up, how a candidate the index gives is confirmed against their opened data, and a duplicate's likelihood.
+
+Pure: the digests of these terms are made and looked up by the application (shared.kernel.search_terms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
+from shared.contracts.activities import VolunteerRegistered
+from shared.kernel.search_terms import (
+    id_number_term,
+    name_contains,
+    name_query_terms,
+    name_terms,
+    normalise_id_number,
+    normalise_name,
+    phone_digits,
+    phone_term,
+)
+
+NAME_PART_LONGEST = 20
+"""A name part longer than any name is no search (and bounds the terms it looks up)."""
+PHONE_SHORTEST, PHONE_LONGEST = 7, 20
+"""A phone is found by all its digits (the last 11), never by a few of them: fewer than 7 digits is refused."""
+ID_NUMBER_LENGTH = 18
+PURPOSE_LONGEST = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolunteerSearch:
+    """What a search asks for, normalised: every criterion given must hold (they narrow, never widen)."""
+
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+
+    def described(self) -> str:
+        """How they were searched for, without the terms: what the audit says (as the recipients' search does)."""
+        said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
+                                               (self.id_number, "按身份证号", "by ID number"),
+                                               (self.phone, "按电话", "by phone")) if asked]
+        zh, en = "、".join(zh for zh, _ in said), ", ".join(en for _, en in said)
+        return f"查找志愿者：{zh}（search for volunteers {en}）"
+
+
+def search_of(name: str | None, id_number: str | None, phone: str | None) -> VolunteerSearch:
+    """The search, or the refusal of its input: at least one criterion, each of a length it can be found by."""
+    wanted_name = normalise_name(name or "") or None
+    wanted_id = normalise_id_number(id_number or "") or None
+    wanted_phone = phone_digits(phone or "") if (phone or "").strip() else None
+    if wanted_name is None and wanted_id is None and wanted_phone is None:
+        raise SearchTermNeeded()
+    if wanted_name is not None and len(wanted_name) > NAME_PART_LONGEST:
+        raise SearchTermUnusable("name", f"最多 {NAME_PART_LONGEST} 个字", f"at most {NAME_PART_LONGEST} characters")
+    if wanted_id is not None and (len(wanted_id) != ID_NUMBER_LENGTH or not wanted_id[:17].isdigit()):
+        raise SearchTermUnusable("idNumber", "须为完整的 18 位身份证号码", "the whole 18-character ID number")
+    if phone is not None and len(phone.strip()) > PHONE_LONGEST:
+        raise SearchTermUnusable("phone", f"最多 {PHONE_LONGEST} 个字符", f"at most {PHONE_LONGEST} characters")
+    if wanted_phone is not None and len(wanted_phone) < PHONE_SHORTEST:
+        raise SearchTermUnusable("phone", f"至少 {PHONE_SHORTEST} 位数字", f"at least {PHONE_SHORTEST} digits")
+    return VolunteerSearch(name=wanted_name, id_number=wanted_id, phone=wanted_phone)
+
+
+def require_purpose(purpose: str | None) -> str:
+    """The purpose said for reading the results unmasked ("" when none), bounded."""
+    said = (purpose or "").strip()
+    if len(said) > PURPOSE_LONGEST:
+        raise SearchTermUnusable("purpose", f"最多 {PURPOSE_LONGEST} 个字", f"at most {PURPOSE_LONGEST} characters")
+    return said
+
+
+def query_terms(search: VolunteerSearch) -> set[str]:
+    """The terms a candidate holds every one of."""
+    return ((name_query_terms(search.name) if search.name else set())
+            | ({id_number_term(search.id_number)} if search.id_number else set())
+            | ({phone_term(search.phone)} if search.phone else set()))
+
+
+def usable_phone(contact: str | None) -> str | None:
+    """A volunteer's contact as a phone they can be found by: its digits when there are enough of them."""
+    return contact if contact and len(phone_digits(contact)) >= PHONE_SHORTEST else None
+
+
+def indexed_terms(name: str | None, id_number: str | None, contact: str | None) -> set[str]:
+    """What a volunteer is found by: the characters and pairs of their name, their ID number, their phone."""
+    phone = usable_phone(contact)
+    return ((name_terms(name) if name else set()) | ({id_number_term(id_number)} if id_number else set())
+            | ({phone_term(phone)} if phone else set()))
+
+
+def registration_terms(registered: VolunteerRegistered) -> set[str]:
+    return indexed_terms(registered.name, registered.id_number, registered.contact)
+
+
+def matches(search: VolunteerSearch, name: str | None, id_number: str | None, contact: str | None) -> bool:
+    """A candidate confirmed against their opened data: the index's pairs may come from elsewhere in the name."""
+    phone = usable_phone(contact)
+    return ((search.name is None or (name is not None and name_contains(name, search.name)))
+            and (search.id_number is None or (id_number is not None
+                                              and normalise_id_number(id_number) == search.id_number))
+            and (search.phone is None or (phone is not None and phone_digits(phone) == search.phone)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Registrant:
+    """The data a duplicate is judged by, of a volunteer on record or of one being registered."""
+
+    name: str | None
+    gender: str
+    birth_year: int | None
+    id_number: str | None
+    contact: str | None
+    residence_area: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PotentialMatch:
+    """A volunteer on record who is probably the one being registered: how likely (0–1) and why."""
+
+    volunteer_id: str
+    likelihood: float
+    reasons: tuple[str, ...]
+
+
+WEIGHTS = {"same_name": 0.35, "same_phone": 0.45, "same_birth_year": 0.25, "same_gender": 0.1,
+           "same_community": 0.1}
+"""The recipients' weights (services.cases.domain.matching), so a likelihood means the same for both: the same
+ID number is the same person (1); the same name, birth year and gender very likely (0.7); the same phone (a
+household shares one) a fair sign. Birth year, gender and residence area count only beside a name or a phone."""
+THRESHOLD = 0.4
+"""The same name alone (0.35) is below it: 同名 is common."""
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and a == b
+
+
+def likelihood(new: Registrant, volunteer_id: str, known: Registrant) -> PotentialMatch | None:
+    """How likely `known` (on record as `volunteer_id`) is `new`; None below the threshold."""
+    reasons = []
+    same_id = _same(new.id_number and normalise_id_number(new.id_number),
+                    known.id_number and normalise_id_number(known.id_number))
+    if same_id:
+        reasons.append("same_id_number")
+    if _same(new.name and normalise_name(new.name), known.name and normalise_name(known.name)):
+        reasons.append("same_name")
+    new_phone, known_phone = usable_phone(new.contact), usable_phone(known.contact)
+    if _same(new_phone and phone_digits(new_phone), known_phone and phone_digits(known_phone)):
+        reasons.append("same_phone")
+    if not reasons:
+        return None
+    if new.birth_year is not None and new.birth_year == known.birth_year:
+        reasons.append("same_birth_year")
+    if _same(new.gender.strip(), known.gender.strip()):
+        reasons.append("same_gender")
+    if _same(normalise_name(new.residence_area), normalise_name(known.residence_area)):
+        reasons.append("same_community")
+    score = 1.0 if same_id else min(round(sum(WEIGHTS[r] for r in reasons), 2), 0.99)
+    if score < THRESHOLD:
+        return None
+    return PotentialMatch(volunteer_id=volunteer_id, likelihood=score, reasons=tuple(reasons))
+
+
+def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
+    """The index look-ups a registration's duplicates are among: by its ID number, by its whole name, by its phone
+    (each alone: a duplicate need not share all three)."""
+    phone = usable_phone(new.contact)
+    return [VolunteerSearch(id_number=normalise_id_number(v)) for v in [new.id_number] if v] + [
+        VolunteerSearch(name=normalise_name(v)[:NAME_PART_LONGEST]) for v in [new.name] if v and normalise_name(v)
+    ] + [VolunteerSearch(phone=phone_digits(v)) for v in [phone] if v]
+
+
+def ranked(found: list[PotentialMatch | None], limit: int = 10) -> list[PotentialMatch]:
+    """The likeliest first, a few at most."""
+    return sorted((m for m in found if m is not None), key=lambda m: (-m.likelihood, m.volunteer_id))[:limit]
