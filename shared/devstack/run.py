@@ -148,6 +148,25 @@ async def _load_demo_once(stack: Stack) -> None:
         await nc.close()
 
 
+def demo_wanted() -> bool:
+    """`HEMIAO_DEMO=off` starts an empty installation (docs/onboarding.md): no demo data, only the bureau's token."""
+    return os.environ.get("HEMIAO_DEMO", "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def _print_empty_welcome(graphiql: str) -> None:
+    district = issue_token(development_secret(), bureau())
+    print(f"""
+  hemiao is running, empty (HEMIAO_DEMO=off): no streets, stations or people yet.
+
+  GraphiQL:  {graphiql}
+  The district bureau's token (天心区民政局, valid 30 days), for the Headers pane:
+    {{"Authorization": "Bearer {district}"}}
+  docs/onboarding.md goes from here to a district with its streets, stations, staff and rosters.
+
+  Logs in {var_dir() / "log"}.  Ctrl-C stops everything.
+""", flush=True)
+
+
 def _print_welcome(graphiql: str) -> None:
     secret = development_secret()
     worker = issue_token(secret, social_worker("HSP"))
@@ -193,8 +212,11 @@ def main() -> None:
     try:
         stack.start_servers()
         stack.start_services()
-        asyncio.run(_load_demo_once(stack))
-        _print_welcome(stack.open_gateway())
+        if demo_wanted():
+            asyncio.run(_load_demo_once(stack))
+            _print_welcome(stack.open_gateway())
+        else:
+            _print_empty_welcome(stack.open_gateway())
         stack.supervisor.watch()
     except KeyboardInterrupt:
         _say("stopping…")
