@@ -55,6 +55,12 @@ class InMemoryEventStore(AppendsOneByMany):
     def _claim(self, field: str, value: str) -> str:
         return claim_of(self._claim_key, field, value)
 
+    async def claimed_by(self, field: str, value: str) -> str | None:
+        return self.claims.get(self._claim(field, value))
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        return self._claim(field, value)
+
     async def stream_ids(self, stream_type: str) -> list[str]:
         return [e.stream_id for e in self.events if e.stream_type == stream_type and e.version == 1]
 

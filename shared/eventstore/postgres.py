@@ -91,6 +91,14 @@ class PostgresEventStore(AppendsOneByMany):
             wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
         return None if wrapped is None else unwrap(self._data_key, person_id, bytes(wrapped))
 
+    async def claimed_by(self, field: str, value: str) -> str | None:
+        owner: str | None = await self._pool.fetchval("SELECT owner FROM unique_claims WHERE claim = $1",
+                                                      self._claim(field, value))
+        return owner
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        return self._claim(field, value)
+
     def _claim(self, field: str, value: str) -> str:
         if self._data_key is None:
             raise RuntimeError("unique personal values need the service's data key (HEMIAO_DATA_KEY)")

@@ -149,6 +149,16 @@ class EventStore(Protocol):
         """Every stream of a type, oldest first: for the rare command that spans them (a worker leaving)."""
         ...
 
+    async def claimed_by(self, field: str, value: str) -> str | None:
+        """The person who holds a unique value (an ID number, as written), None if no one: found by its keyed
+        hash, as appends check it."""
+        ...
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        """The keyed hash a unique value is claimed by: it names the value (in an idempotency key, say) and reveals
+        nothing of it."""
+        ...
+
 
 class AppendsOneByMany:
     """`append` as the one-stream case of `append_all` (which the store defines), for a store to inherit."""
