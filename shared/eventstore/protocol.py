@@ -149,9 +149,13 @@ class EventStore(Protocol):
         """Every stream of a type, oldest first: for the rare command that spans them (a worker leaving)."""
         ...
 
-    async def claimed_by(self, field: str, value: str) -> str | None:
-        """The person who holds a unique value (an ID number, as written), None if no one: found by its keyed
-        hash, as appends check it."""
+    async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
+        """Who holds each of these unique values (ID numbers, as written), by value; a value no one holds is left
+        out. Found by their keyed hashes, as appends check them."""
+        ...
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        """`read_stream` of each, at once (an import's batch of people); an empty stream is an empty list."""
         ...
 
     def keyed_digest(self, field: str, value: str) -> str:

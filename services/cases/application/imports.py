@@ -9,7 +9,9 @@ keyed hash: a batch retried after a crash (its rows applied, its ImportBatchAppl
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import random
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -19,11 +21,21 @@ from services.cases.domain import imports, recipient
 from services.cases.domain.commands import RegisterRecipient, UpdateRecipient
 from services.cases.domain.errors import IdNumberAtOtherStation
 from services.cases.domain.imports import ApplyImportRows, FinishImport, Import, RosterRow, StartImport, Tally
-from shared.application import CommandHandler, Decider, Unit, execute, load
+from services.cases.domain.stations import FollowedStation
+from shared.application import (
+    CONFLICT_ATTEMPTS,
+    MAX_BACKOFF_SECONDS,
+    CommandConflict,
+    CommandHandler,
+    Decider,
+    Unit,
+    execute,
+    load,
+)
 from shared.contracts.cases import CategoryMembership
 from shared.contracts.errors import DomainError
 from shared.contracts.imports import RowRefused
-from shared.eventstore import AppendResult, EventStore
+from shared.eventstore import AppendResult, ConcurrencyConflict, EventStore, StreamAppend, ValueAlreadyRegistered
 from shared.rules import require_station
 from shared.runtime import RequestContext
 
@@ -50,50 +62,43 @@ async def start_import(command: StartImport, unit: Unit) -> AppendResult:
 def import_routes(stations: Stations) -> dict[type, CommandHandler]:
     """The import's commands; a row's registration looks up the station as registering does."""
 
-    async def apply_row(row: RosterRow, command: ApplyImportRows, state: Import, unit: Unit) -> tuple[str, str]:
-        """The row's outcome (registered, updated, unchanged) and the recipient it is."""
-        claim = unit.store.keyed_digest("id_number", row.id_number)
-        each = _row_unit(unit, command.import_id, claim[:48])
-        owner = await unit.store.claimed_by("id_number", row.id_number)
-        if owner is None:
-            recipient_id = str(uuid.uuid5(_IDS, f"{command.import_id}:{claim}"))
-            register = RegisterRecipient(
-                actor=command.actor, today=command.today, recipient_id=recipient_id, station_id=state.station_id,
-                name=row.name, gender=row.gender, community=row.community, birth_date=row.birth_date,
-                categories=tuple(CategoryMembership(category=c.category, valid_from=c.valid_from,
-                                                    source=imports.ROSTER_SOURCE) for c in row.categories),
-                id_number=row.id_number, phone=row.phone, address=row.address, consent_given_on=command.today,
-                consent_purpose=imports.ROSTER_BASIS)
-            station = await stations.station(state.station_id)
-            done = await execute(each, RECIPIENT, recipient_stream(recipient_id),
-                                 lambda s: recipient.register_at(register, station, s),
-                                 {"recipient_id": recipient_id, "outcome": "registered"})
-            return str(done.result["outcome"]), recipient_id
-        person, _ = await load(unit.store, RECIPIENT, recipient_stream(owner))
-        if person.station_id != state.station_id:
-            raise IdNumberAtOtherStation()
-        categories = imports.reconciled(person.memberships, row.categories, state.categories)
-        if categories is None:
-            return "unchanged", owner
-        done = await _update_categories(each, command, owner, categories)
-        return str(done.result["outcome"]), owner
-
     async def apply_import_rows(command: ApplyImportRows, unit: Unit) -> AppendResult:
+        """The batch's rows and its ImportBatchApplied in one transaction (a crash leaves none of it); should
+        someone else take one of its ID numbers meanwhile, the rows are applied one by one instead."""
+        stream = import_stream(command.import_id)
+        for attempt in range(CONFLICT_ATTEMPTS):
+            state, version = await load(unit.store, IMPORT, stream)
+            if imports.already_applied(command, state):
+                return AppendResult(stream_id=stream, version=version, result=_progress(command.import_id, state))
+            station = await stations.station(state.station_id)
+            appends, tally, problems = await _decide_rows(command, state, station, unit.store)
+            appends.append(StreamAppend(stream_id=stream, stream_type=IMPORT.stream_type, expected_version=version,
+                                        events=imports.batch_applied(command, state, tally)))
+            try:
+                done = await unit.store.append_all(appends, unit.metadata(), result={"import_id": command.import_id})
+            except ConcurrencyConflict:
+                await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
+                continue
+            except ValueAlreadyRegistered:
+                return await one_by_one(command, unit)
+            after = IMPORT.fold([*(e.payload for e in await unit.store.read_stream(stream))])
+            return replace(done, result={**_progress(command.import_id, after), "problems": problems})
+        raise CommandConflict(stream)
+
+    async def one_by_one(command: ApplyImportRows, unit: Unit) -> AppendResult:
+        """Each row as its own command, with its own idempotency key; then the batch's ImportBatchApplied."""
         stream = import_stream(command.import_id)
         state, _ = await load(unit.store, IMPORT, stream)
-        if imports.already_applied(command, state):
-            return AppendResult(stream_id=stream, version=0, result=_progress(command.import_id, state))
+        station = await stations.station(state.station_id)
         tally, problems = Tally(), []
         for row in command.rows:
             try:
-                outcome, recipient_id = await apply_row(row, command, state, unit)
+                outcome, recipient_id = await apply_row(row, command, state, station, unit)
             except DomainError as refused:
-                tally = replace(tally, refused=(*tally.refused, RowRefused(row=row.row, code=refused.code,
-                                                                           field=refused.field)))
-                problems.append({"row": row.row, **refused.as_dict()})
+                tally, problem = _refused(tally, row, refused)
+                problems.append(problem)
                 continue
-            tally = replace(tally, recipient_ids=(*tally.recipient_ids, recipient_id),
-                            **{outcome: getattr(tally, outcome) + 1})
+            tally = _counted(tally, outcome, recipient_id)
         done = await execute(unit, IMPORT, stream, lambda s: imports.batch_applied(command, s, tally),
                              {"import_id": command.import_id})
         after, _ = await load(unit.store, IMPORT, stream)
@@ -111,6 +116,88 @@ def import_routes(stations: Stations) -> dict[type, CommandHandler]:
         return replace(done, result=_progress(command.import_id, after))
 
     return {StartImport: start_import, ApplyImportRows: apply_import_rows, FinishImport: finish_import}
+
+
+def _new_recipient_id(store: EventStore, import_id: str, id_number: str) -> str:
+    return str(uuid.uuid5(_IDS, f"{import_id}:{store.keyed_digest('id_number', id_number)}"))
+
+
+def _registration(command: ApplyImportRows, row: RosterRow, recipient_id: str, station_id: str) -> RegisterRecipient:
+    return RegisterRecipient(
+        actor=command.actor, today=command.today, recipient_id=recipient_id, station_id=station_id, name=row.name,
+        gender=row.gender, community=row.community, birth_date=row.birth_date,
+        categories=tuple(CategoryMembership(category=c.category, valid_from=c.valid_from,
+                                            source=imports.ROSTER_SOURCE) for c in row.categories),
+        id_number=row.id_number, phone=row.phone, address=row.address, consent_given_on=command.today,
+        consent_purpose=imports.ROSTER_BASIS)
+
+
+def _decided(command: ApplyImportRows, row: RosterRow, state: Import, station: FollowedStation | None,
+             recipient_id: str, person: recipient.Recipient, found: bool) -> tuple[str, list[object]]:
+    """What the row comes to for the person (registered, updated, unchanged), by the recipient's own deciders."""
+    if not found:
+        return "registered", recipient.register_at(_registration(command, row, recipient_id, state.station_id),
+                                                   station, person)
+    if person.station_id != state.station_id:
+        raise IdNumberAtOtherStation()
+    categories = imports.reconciled(person.memberships, row.categories, state.categories)
+    if categories is None:
+        return "unchanged", []
+    return "updated", recipient.update(UpdateRecipient(actor=command.actor, today=command.today,
+                                                       recipient_id=recipient_id, categories=categories), person)
+
+
+async def _decide_rows(command: ApplyImportRows, state: Import, station: FollowedStation | None,
+                       store: EventStore) -> tuple[list[StreamAppend], Tally, list[dict[str, Any]]]:
+    """Every row of the batch decided against its person's state, read at once: the appends, the tally and the
+    refused rows' problems."""
+    owners = await store.claimants("id_number", [row.id_number for row in command.rows])
+    ids = {row.row: owners.get(row.id_number) or _new_recipient_id(store, command.import_id, row.id_number)
+           for row in command.rows}
+    histories = await store.read_streams([recipient_stream(i) for i in ids.values()])
+    appends: list[StreamAppend] = []
+    tally, problems = Tally(), []
+    for row in command.rows:
+        history = histories[recipient_stream(ids[row.row])]
+        try:
+            outcome, events = _decided(command, row, state, station, ids[row.row],
+                                       RECIPIENT.fold([e.payload for e in history]), row.id_number in owners)
+        except DomainError as refused:
+            tally, problem = _refused(tally, row, refused)
+            problems.append(problem)
+            continue
+        if events:
+            appends.append(StreamAppend(stream_id=recipient_stream(ids[row.row]), stream_type=RECIPIENT.stream_type,
+                                        expected_version=len(history), events=events))
+        tally = _counted(tally, outcome, ids[row.row])
+    return appends, tally, problems
+
+
+def _refused(tally: Tally, row: RosterRow, refused: DomainError) -> tuple[Tally, dict[str, Any]]:
+    return (replace(tally, refused=(*tally.refused, RowRefused(row=row.row, code=refused.code, field=refused.field))),
+            {"row": row.row, **refused.as_dict()})
+
+
+def _counted(tally: Tally, outcome: str, recipient_id: str) -> Tally:
+    return replace(tally, recipient_ids=(*tally.recipient_ids, recipient_id), **{outcome: getattr(tally, outcome) + 1})
+
+
+async def apply_row(row: RosterRow, command: ApplyImportRows, state: Import, station: FollowedStation | None,
+                    unit: Unit) -> tuple[str, str]:
+    """One row as its own command, its idempotency key the import id and the number's keyed hash: the row's
+    outcome and the recipient it is."""
+    each = _row_unit(unit, command.import_id, unit.store.keyed_digest("id_number", row.id_number)[:48])
+    owner = (await unit.store.claimants("id_number", [row.id_number])).get(row.id_number)
+    recipient_id = owner or _new_recipient_id(unit.store, command.import_id, row.id_number)
+    outcome = "unchanged"
+
+    def decide(person: recipient.Recipient) -> list[object]:
+        nonlocal outcome
+        outcome, events = _decided(command, row, state, station, recipient_id, person, owner is not None)
+        return events
+
+    done = await execute(each, RECIPIENT, recipient_stream(recipient_id), decide, {"recipient_id": recipient_id})
+    return (outcome if not done.replayed else "updated" if owner else "registered"), recipient_id
 
 
 async def _update_categories(unit: Unit, command: ApplyImportRows | FinishImport, recipient_id: str,
