@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting bench-abuse rebuild clean schema schema-check schema-release asyncapi contracts replay-parked
+.PHONY: run test test-today lint unit bench bench-reporting bench-abuse bench-search rebuild clean schema schema-check schema-release asyncapi contracts replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: $(STAMP)
 
 bench-reporting: $(STAMP)
 	$(PY) -m bench.reporting
+
+# find_recipients at a station of 5,000 recipients over NATS, against a raw indexed lookup (bench/SEARCH.md)
+bench-search: $(STAMP)
+	$(PY) -m bench.search
 
 # Other users' latency while anonymous and signed-in clients abuse the gateway (127.0.0.1 only, ~1 minute)
 bench-abuse: $(STAMP)

@@ -98,6 +98,7 @@ from gateway.persisted import PersistedQueries, Resolved
 from gateway.queries.case import case
 from gateway.queries.caseload import case_breakdown, caseload, overdue
 from gateway.queries.cases import cases
+from gateway.queries.find_recipients import find_recipients
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
 from gateway.queries.recipients import recipients
@@ -154,6 +155,9 @@ class Query:
     case = strawberry.field(resolver=case, description="One case, if the caller may see it")
     recipients = strawberry.field(resolver=recipients, description="服务对象, newest first, as a Relay connection")
     recipient = strawberry.field(resolver=recipient, description="服务对象: masked; with purpose, unmasked and audited")
+    find_recipients = strawberry.field(resolver=find_recipients,
+                                       description="查找服务对象 by name part, ID number or phone: at most 20, at the "
+                                                   "caller's stations; masked unless a purpose is given; audited")
     sensitive_data_reads = strawberry.field(resolver=sensitive_data_reads,
                                             description="The audit of unmasked reads (bureau, directors, heads)")
     volunteer_data_reads = strawberry.field(resolver=volunteer_data_reads,

@@ -11,6 +11,7 @@ from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.enums import IntakeSource
 from gateway.types.errors import result_union
+from gateway.types.matches import intake_warnings
 from gateway.types.payloads import OpenCasePayload
 
 
@@ -31,5 +32,6 @@ async def open_case(info: strawberry.Info[Context, None], input: OpenCaseInput,
                     idempotency_key: str | None = None,
                     consistency_token: PreviousToken = None) -> OpenCaseResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "open_case", input, idempotency_key,
-                             lambda data, token: OpenCasePayload(case_id=data["case_id"], consistency_token=token),
+                             lambda data, token: OpenCasePayload(case_id=data["case_id"], consistency_token=token,
+                                                                 warnings=intake_warnings(data)),
                              consistency_token)

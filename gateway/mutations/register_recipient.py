@@ -11,6 +11,7 @@ from gateway.context import Context
 from gateway.mutations.run import run_command
 from gateway.types.enums import CategorySource, DisabilityType, Gender, RecipientCategory, RecipientDetail, Relation
 from gateway.types.errors import result_union
+from gateway.types.matches import potential_matches
 from gateway.types.payloads import RegisterRecipientPayload, UpdateRecipientPayload
 
 
@@ -95,8 +96,9 @@ async def register_recipient(info: strawberry.Info[Context, None], input: Regist
                              idempotency_key: str | None = None,
                              consistency_token: PreviousToken = None) -> RegisterRecipientResult:  # type: ignore[valid-type]
     return await run_command(info, "cases", "register_recipient", input, idempotency_key,
-                             lambda data, token: RegisterRecipientPayload(recipient_id=data["recipient_id"],
-                                                                          consistency_token=token),
+                             lambda data, token: RegisterRecipientPayload(
+                                 recipient_id=data["recipient_id"], consistency_token=token,
+                                 potential_matches=potential_matches(data)),
                              consistency_token)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.types.matches import IntakeWarning, PotentialMatch
+
 TOKEN = "Pass to a query to read this write (and the writes of the token this one was given)"
 
 
@@ -15,6 +17,9 @@ TOKEN = "Pass to a query to read this write (and the writes of the token this on
 class RegisterRecipientPayload:
     recipient_id: strawberry.ID
     consistency_token: str = strawberry.field(description=TOKEN)
+    potential_matches: list[PotentialMatch] = strawberry.field(
+        default_factory=list, description="Records of the station this one probably duplicates, likeliest first: "
+                                          "the registration succeeded; a front end may offer to merge")
 
 
 @strawberry.type
@@ -42,6 +47,8 @@ class EraseRecipientPayload:
 class OpenCasePayload:
     case_id: strawberry.ID
     consistency_token: str = strawberry.field(description=TOKEN)
+    warnings: list[IntakeWarning] = strawberry.field(
+        default_factory=list, description="The case was opened; already_has_open_case names a case still open")
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from strawberry import relay
 from gateway.context import Context
 from gateway.node.fields import raw_id_field
 from gateway.types.dates import optional_day
+from gateway.types.matches import PotentialMatch, potential_matches
 from gateway.types.pages import Connection
 
 if TYPE_CHECKING:
@@ -81,6 +82,13 @@ class Recipient(relay.Node):
 
         page = await info.context.loaders.recipient_cases.load((str(self.id), first, after))
         return case_connection(page or {"edges": [], "has_next_page": False, "end_cursor": None, "total_count": 0})
+
+    @strawberry.field(description="疑似重复: records of the station that are probably the same person, likeliest "
+                                  "first (computed inside the cases service from its keyed index)")
+    async def potential_matches(self, info: strawberry.Info[Context, None]) -> list[PotentialMatch]:
+        found = await info.context.query("recipient_potential_matches", {"recipient_id": str(self.id)},
+                                         service="cases")
+        return potential_matches(found)
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> Recipient:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -25,6 +25,7 @@ from shared.eventstore.protocol import (
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
 from shared.eventstore.sizing import EventSizeLimit
+from shared.kernel.search_terms import TermKey
 from shared.personal import claim_of, new_key, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
@@ -46,6 +47,14 @@ def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
     )
 
 
+class DerivedRows(Protocol):
+    """Rows a service derives from its own events (a keyed search index), written in the transaction that appends
+    them, from the events as decided (before sealing): they are never a moment behind, and a failed write rolls
+    the whole command back. Derived, so rebuilt from the store when in doubt."""
+
+    async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None: ...
+
+
 class PostgresEventStore(AppendsOneByMany):
     """Streams in one `events` table; the unique (stream_id, version) is the concurrency check.
 
@@ -61,6 +70,17 @@ class PostgresEventStore(AppendsOneByMany):
         self._data_key = data_key
         self._size_limit = size_limit
         self._clock = clock
+        self._derived: dict[str, DerivedRows] = {}
+
+    def keep(self, name: str, derived: DerivedRows) -> None:
+        """Keep these derived rows with every append from now on (once per name)."""
+        self._derived[name] = derived
+
+    def search_key(self, service: str) -> TermKey:
+        """The key of the service's search digests (shared.kernel.search_terms), derived from its data key."""
+        if self._data_key is None:
+            raise RuntimeError("a search index needs the service's data key (HEMIAO_DATA_KEY)")
+        return TermKey.for_service(self._data_key, service)
 
     async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
         async with self._pool.acquire() as conn:
@@ -194,6 +214,8 @@ class PostgresEventStore(AppendsOneByMany):
         for person_id in filter(None, map(erased_person, append.events)):
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
+        for derived in self._derived.values():
+            await derived.write(conn, append)
         return event_ids
 
     async def _before_commit(self) -> None:

@@ -70,11 +70,14 @@ async def registered_with_a_case(http: httpx.AsyncClient, station_id: str) -> di
 
 
 async def everything_stored(system: System) -> str:
-    """Every byte of personal data could only hide in these: the events table, the stream, the read models."""
+    """Every byte of personal data could only hide in these: the events table, the stream, the read models, the
+    cases service's search index."""
     events = await system.cases.pool.fetch("SELECT data::text FROM events")
     stream = await stream_messages(system.nc, system.namespace, "cases")
     tables = [await system.reporting.pool.fetch(f"SELECT * FROM {t}")
               for t in ("recipients", "cases", "case_sessions")]
+    tables += [await system.cases.pool.fetch(f"SELECT * FROM {t}")  # the keyed search index: digests only
+               for t in ("recipient_search", "recipient_cases")]
     return json.dumps([[r[0] for r in events], [m["data"] for m in stream],
                        [[dict(r) for r in rows] for rows in tables]], ensure_ascii=False, default=str)
 

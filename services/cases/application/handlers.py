@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.cases.domain import case, recipient
 from services.cases.domain.commands import (
@@ -44,6 +44,7 @@ from shared.application import (
 )
 from shared.contracts.cases import ServicePlanDrafted
 from shared.eventstore import AppendResult, EventStore
+from shared.runtime import RequestContext
 
 RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
 CASE = Decider(stream_type="case", initial_state=case.INITIAL, evolve=case.evolve)
@@ -73,6 +74,26 @@ class NoStations:
         return None
 
 
+class IntakeHints(Protocol):
+    """What intake warns of, from this service's search index (application.search)."""
+
+    async def potential_matches(self, command: RegisterRecipient, request: RequestContext) -> list[dict[str, Any]]:
+        """The station's records the new one probably duplicates, likeliest first."""
+
+    async def open_case_warnings(self, recipient_id: str) -> list[dict[str, Any]]:
+        """A warning for each case of the recipient still open."""
+
+
+class NoHints:
+    """Warns of nothing: a store without the search index (the in-memory one)."""
+
+    async def potential_matches(self, command: RegisterRecipient, request: RequestContext) -> list[dict[str, Any]]:
+        return []
+
+    async def open_case_warnings(self, recipient_id: str) -> list[dict[str, Any]]:
+        return []
+
+
 async def on_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
     """Any command the recipient decides alone; it answers the recipient's id."""
     return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
@@ -88,14 +109,18 @@ async def merge_recipients(command: MergeRecipients, unit: Unit) -> AppendResult
         {"recipient_id": command.recipient_id, "duplicate_id": command.duplicate_id})
 
 
-def intake_routes(stations: Stations) -> dict[type, CommandHandler]:
-    """Registering a recipient and opening a case look up their station, as this service follows it."""
+def intake_routes(stations: Stations, hints: IntakeHints | None = None) -> dict[type, CommandHandler]:
+    """Registering a recipient and opening a case look up their station, as this service follows it. Both still
+    succeed when they warn: registering answers the records it probably duplicates (potential_matches), opening a
+    case the recipient's cases still open (warnings), found before the append and kept with its answer."""
+    hinting = hints or NoHints()
 
     async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
         station = await stations.station(command.station_id)
+        matches = await hinting.potential_matches(command, unit.request)
         return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
                              lambda state: recipient.register_at(command, station, state),
-                             {"recipient_id": command.recipient_id})
+                             {"recipient_id": command.recipient_id, "potential_matches": matches})
 
     async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
         """The case and the next number of its station's register for the year, in one transaction: two cases
@@ -103,10 +128,11 @@ def intake_routes(stations: Stations) -> dict[type, CommandHandler]:
         registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
         station = await stations.station(registered.station_id) if registered.registered else None
         register = case.register_stream(registered.station_id, command.opened_on.year)
+        warnings = await hinting.open_case_warnings(command.recipient_id) if registered.registered else []
         return await execute_across(
             unit, [(CASE_REGISTER, register), (CASE, case_stream(command.case_id))],
             lambda states: case.open_case_at(command, station, registered, states[0], states[1]),
-            {"case_id": command.case_id})
+            {"case_id": command.case_id, "warnings": [w for w in warnings if w["case_id"] != command.case_id]})
 
     return {RegisterRecipient: register_recipient, OpenCase: open_case}
 
@@ -222,8 +248,8 @@ _ALONE: dict[type, CommandHandler] = {
 }
 
 
-def routes(stations: Stations) -> dict[type, CommandHandler]:
-    return {**_ALONE, **intake_routes(stations)}
+def routes(stations: Stations, hints: IntakeHints | None = None) -> dict[type, CommandHandler]:
+    return {**_ALONE, **intake_routes(stations, hints)}
 
 
 ROUTES = routes(NoStations())

@@ -316,3 +316,12 @@ class IdNumberAtOtherStation(DomainError):
         super().__init__(Message(zh="此身份证号码已在其他社工站登记，请与该站核实",
                                  en="This ID number is registered at another station; check with that station"),
                          field="idNumber")
+
+
+class SearchTermNeeded(InvalidInput):
+    code = "search_term_needed"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="查找服务对象须给出姓名片段、身份证号或电话中的至少一项",
+                                 en="A search for recipients needs a name part, an ID number or a phone"),
+                         field="name")

@@ -10,6 +10,7 @@ import asyncpg
 from services.cases.application import imports, session_pages, views
 from services.cases.application.followed import FOLLOWED, FollowedStations
 from services.cases.application.handlers import ROUTES, NoStations, routes
+from services.cases.application.search import recipient_search_of
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
 from shared.eventstore import EventStore
@@ -21,13 +22,18 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 
 def endpoints(store: EventStore, pool: asyncpg.Pool | None = None) -> dict[str, Handler]:
     """A NATS endpoint per command (intake looks up the stations this service follows, when it has a pool to
-    read them from), and the queries only this service can answer (it holds the keys)."""
+    read them from), and the queries only this service can answer (it holds the keys). With a pool, the store
+    keeps the keyed search index with every append, and finding recipients and duplicate hints use it."""
+    search = None if pool is None else recipient_search_of(store, pool)
+    found = {} if search is None else {"find_recipients": search.find_recipients,
+                                       "recipient_potential_matches": search.recipient_matches}
     return {
-        **command_endpoints("cases", store, ROUTES if pool is None else routes(FollowedStations(pool))),
+        **command_endpoints("cases", store, ROUTES if pool is None else routes(FollowedStations(pool), search)),
         **command_endpoints("cases", store, imports.import_routes(NoStations() if pool is None
                                                                   else FollowedStations(pool))),
         "import_status": partial(imports.import_status, store),
         "imports": partial(imports.station_imports, store),
+        **found,
         "recipients": partial(views.recipients, store),
         "recipient_unmasked": partial(views.recipient_unmasked, store),
         "case_narratives": partial(views.case_narratives, store),
