@@ -53,19 +53,20 @@ def run(args: argparse.Namespace) -> None:
     if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
         _fail(f"找不到文件或文件过大：{path}", f"No such file, or larger than {MAX_FILE_BYTES} bytes: {path}")
     try:
-        asyncio.run(_import(args, token or "", path.read_bytes()))
+        asyncio.run(run_import(args, token or "", path.read_bytes()))
     except DomainError as error:
         _fail(error.message.zh, error.message.en)
 
 
-async def _import(args: argparse.Namespace, token: str, content: bytes) -> None:
+async def run_import(args: argparse.Namespace, token: str, content: bytes) -> None:
+    """Preview or commit `content` (as `hemiao import` read it) over NATS, printing the problems and the outcome."""
     import nats
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from shared.runtime import ServiceClient
 
-    console = Console()
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # a file gets whole lines
     nc = await nats.connect(os.environ.get("NATS_URL") or "nats://127.0.0.1:4222")
     try:
         client = ServiceClient(nc, os.environ.get("HEMIAO_NAMESPACE") or "hemiao", timeout=60)

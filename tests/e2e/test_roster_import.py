@@ -5,6 +5,7 @@ in the events, the stream, the idempotency keys or the logs."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import logging
@@ -15,6 +16,7 @@ import httpx
 import openpyxl
 import pytest
 
+from shared import import_cli
 from shared.china import china_today
 from shared.contracts.imports import ImportMode
 from shared.imports import commit as importing
@@ -82,13 +84,15 @@ def seeded(people: list[Person]) -> tuple[list[Person], set[tuple[int, str, str]
 async def everything_stored(system: System) -> str:
     events = await system.cases.pool.fetch("SELECT data::text, metadata::text FROM events")
     keys = await system.cases.pool.fetch("SELECT key, result::text FROM idempotency_keys")
+    index = await system.cases.pool.fetch("SELECT * FROM recipient_search")
     stream = await stream_messages(system.nc, system.namespace, "cases")
-    return json.dumps([[tuple(r) for r in events], [tuple(r) for r in keys], [m["data"] for m in stream]],
-                      ensure_ascii=False)
+    return json.dumps([[tuple(r) for r in events], [tuple(r) for r in keys], [m["data"] for m in stream],
+                       [dict(r) for r in index]], ensure_ascii=False, default=str)
 
 
 async def test_a_roster_is_previewed_committed_reimported_updated_and_resumed_with_nothing_in_clear(
-        system: System, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture) -> None:
+        system: System, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.INFO)
     station_id = await open_station(system)
     me = worker(station_id)
@@ -163,8 +167,21 @@ async def test_a_roster_is_previewed_committed_reimported_updated_and_resumed_wi
     assert await system.cases.pool.fetchval(
         "SELECT count(DISTINCT stream_id) FROM events WHERE stream_type = 'recipient'") == 2000 + 20 + 450
 
+    monkeypatch.setenv("NATS_URL", system.servers.nats.url)
+    monkeypatch.setenv("HEMIAO_NAMESPACE", system.namespace)
+    by_cli = roster(5, PLACES, start=5000, categories="残疾")
+    for commit, content in ((False, as_csv(wrong)), (True, as_csv(by_cli))):
+        await import_cli.run_import(argparse.Namespace(kind="roster", station="HSP", commit=commit,
+                                                       mode="all_or_nothing", import_id=None),
+                                    token_for(me), content)
+    printed = capsys.readouterr().out
+
+    assert "2000 rows, 1990 without problems, 10 with problems (preview: nothing written)" in printed
+    assert wrong[7].id_number[:4] + "*" * 10 + wrong[7].id_number[-4:] in printed and wrong[7].id_number not in printed
+    assert "registered 5, updated 0, unchanged 0, ended 0" in printed
+
     stored = await everything_stored(system)
     logged = caplog.text
-    for p in [*people[::50], *join[::5], *later[::50]]:
+    for p in [*people[::50], *join[::5], *later[::50], *by_cli]:
         for secret in (p.name, p.id_number, p.phone, p.address):
             assert secret not in stored and secret not in logged, f"{secret} is stored or logged in clear"
