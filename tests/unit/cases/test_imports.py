@@ -27,7 +27,7 @@ def roster_member(category: RecipientCategory, source: CategorySource = Category
 def test_a_category_the_roster_no_longer_lists_ends_and_a_new_one_begins_from_the_rosters_date() -> None:
     current = (roster_member(LOW_INCOME), roster_member(ALONE))
 
-    listed = [RosterCategory(category=LOW_INCOME, valid_from=SINCE), RosterCategory(category=DISABLED, valid_from=SINCE)]
+    listed = [RosterCategory(category=c, valid_from=SINCE) for c in (LOW_INCOME, DISABLED)]
 
     after = imports.reconciled(current, listed, (LOW_INCOME, ALONE, DISABLED))
 
