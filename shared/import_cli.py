@@ -16,7 +16,7 @@ from shared.contracts.errors import DomainError
 from shared.contracts.imports import ImportMode
 from shared.imports import commit as importing
 from shared.imports.files import MAX_FILE_BYTES
-from shared.imports.template import roster_template
+from shared.imports.template import roster_template, staff_template
 
 
 def add_parser(commands: Any) -> None:
@@ -40,7 +40,7 @@ def _fail(zh: str, en: str) -> None:
 
 def run(args: argparse.Namespace) -> None:
     if args.template:
-        Path(args.file).write_bytes(roster_template())
+        Path(args.file).write_bytes(staff_template() if args.kind == "staff" else roster_template())
         print(f"模板已写入 / template written: {args.file}")
         return
     token = args.token or os.environ.get("HEMIAO_TOKEN")
@@ -78,8 +78,8 @@ async def run_import(args: argparse.Namespace, token: str, content: bytes) -> No
             return
         communities = importing.communities_of(station)
 
-        async def call(endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
-            return await client.call("cases", endpoint, body, token=token)
+        async def call(service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+            return await client.call(service, endpoint, body, token=token)
 
         if not args.commit:
             checked = importing.check(args.kind, content, china_today(), communities)

@@ -18,7 +18,7 @@ from shared.contracts.imports import ImportKind, ImportMode
 from shared.imports import commit as importing
 from shared.imports.errors import ImportFileRefused
 from shared.imports.files import MAX_FILE_BYTES
-from shared.imports.template import roster_template
+from shared.imports.template import roster_template, staff_template
 from shared.rules import NotYourStation
 
 PreviewImportResult = result_union("PreviewImportResult", PreviewImportPayload)
@@ -48,10 +48,10 @@ async def _communities(info: strawberry.Info[Context, None], station_id: str) ->
 
 
 def _caller(info: strawberry.Info[Context, None]) -> importing.Call:
-    async def call(endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def call(service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         if endpoint in _QUERIES:
-            return await info.context.query(endpoint, body, service="cases", typed=True)
-        return await info.context.command("cases", endpoint, body, None)
+            return await info.context.query(endpoint, body, service=service, typed=True)
+        return await info.context.command(service, endpoint, body, None)
     return call
 
 
@@ -59,8 +59,9 @@ async def import_template(info: strawberry.Info[Context, None],
                           kind: ImportKind = ImportKind.ROSTER) -> ExportResult:  # type: ignore[valid-type]
     """The XLSX template of an import: headers in row 1, an example row, a sheet of each column's rules."""
     assert info.context.exports is not None
-    filename = {ImportKind.ROSTER: "民政名单导入模板.xlsx"}[kind]
-    url, expires = await info.context.exports.keep(filename, roster_template())
+    filename, content = {ImportKind.ROSTER: ("民政名单导入模板.xlsx", roster_template),
+                         ImportKind.STAFF: ("人员名单导入模板.xlsx", staff_template)}[kind]
+    url, expires = await info.context.exports.keep(filename, content())
     return ExportReady(url=url, filename=filename, expires_at=datetime.fromtimestamp(expires, UTC))
 
 

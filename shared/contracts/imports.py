@@ -17,6 +17,7 @@ from shared.contracts.registry import event
 
 class ImportKind(StrEnum):
     ROSTER = "roster"  # 民政名单: recipients and their categories
+    STAFF = "staff"  # 人员名单: the station's staff (applied in the activities service; no import stream)
 
 
 class ImportMode(StrEnum):

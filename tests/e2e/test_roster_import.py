@@ -18,11 +18,12 @@ import pytest
 
 from shared import import_cli
 from shared.china import china_today
+from shared.contracts import Actor
 from shared.contracts.imports import ImportMode
 from shared.imports import commit as importing
 from tests.e2e.graphql import graphql
 from tests.rosters import Person, as_csv, roster, with_bad_check_digit
-from tests.support import System, open_station, stream_messages, token_for, worker
+from tests.support import System, head, open_station, stream_messages, token_for, worker
 
 pytestmark = pytest.mark.dateless
 PLACES = ["一力社区"]
@@ -47,9 +48,11 @@ async def upload(http: httpx.AsyncClient, query: str, content: bytes, headers: d
                            files={"0": ("名单.csv", content, "text/csv")}, headers=headers, timeout=120)
 
 
-async def uploaded(http: httpx.AsyncClient, query: str, content: bytes, station_id: str, **variables: Any) -> Any:
+async def uploaded(http: httpx.AsyncClient, query: str, content: bytes, station_id: str, actor: Actor | None = None,
+                   **variables: Any) -> Any:
     """The mutation's answer; a commit's as its import's status with `problems` and `alreadyImported`."""
-    answer = await upload(http, query, content, {"Authorization": f"Bearer {token_for(worker(station_id))}"},
+    caller = actor or worker(station_id)
+    answer = await upload(http, query, content, {"Authorization": f"Bearer {token_for(caller)}"},
                           s=station_id, **variables)
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -149,8 +152,8 @@ async def test_a_roster_is_previewed_committed_reimported_updated_and_resumed_wi
         if done >= 300:
             raise Stopped
 
-    async def call(endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
-        return await system.call("cases", endpoint, body, me)
+    async def call(service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await system.call(service, endpoint, body, me)
 
     with pytest.raises(Stopped):
         await importing.commit(call, "roster", station_id, stopped, ImportMode.ALL_OR_NOTHING, china_today(),
@@ -179,6 +182,15 @@ async def test_a_roster_is_previewed_committed_reimported_updated_and_resumed_wi
     assert "2000 rows, 1990 without problems, 10 with problems (preview: nothing written)" in printed
     assert wrong[7].id_number[:4] + "*" * 10 + wrong[7].id_number[-4:] in printed and wrong[7].id_number not in printed
     assert "registered 5, updated 0, unchanged 0, ended 0" in printed
+
+    staff_list = "\n".join(["工号,姓名,岗位,入职日期", "sw-import-1,王社工,社工,2024-03-01",
+                            "sw-import-2,李社工,社工,2024-03-01", "hd-import-1,张站长,站长,2024-03-01",
+                            "sv-import-1,刘督导,总监,2024-03-01"]).encode()
+    staffed = [await uploaded(http, COMMIT.replace("kind: ROSTER", "kind: STAFF"), staff_list, station_id,
+                              actor=head(station_id), mode="ROW_BY_ROW") for _ in range(2)]
+
+    assert [(s["registered"], s["unchanged"], s["skipped"]) for s in staffed] == [(3, 0, 1), (0, 3, 1)]
+    assert [(p["row"], p["column"], p["code"]) for p in staffed[0]["problems"]] == [(5, "岗位", "unknown_role")]
 
     stored = await everything_stored(system)
     logged = caplog.text

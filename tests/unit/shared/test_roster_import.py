@@ -113,7 +113,7 @@ class Service:
         self.calls: list[str] = []
         self.fail_after: int | None = None
 
-    async def call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def call(self, service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         if endpoint == "apply_import_rows" and self.fail_after is not None:
             if self.fail_after == 0:
                 raise ConnectionError("the service stopped")
@@ -155,7 +155,7 @@ async def test_an_import_stopped_mid_way_resumes_after_its_last_batch_with_no_on
 
     with pytest.raises(ConnectionError):
         await service.commit(content)
-    [half] = (await service.call("imports", {"station_id": "st-1"}))["imports"]
+    [half] = (await service.call("cases", "imports", {"station_id": "st-1"}))["imports"]
     service.fail_after = None
     done = await service.commit(content)
 
@@ -190,3 +190,15 @@ async def test_a_row_the_service_refuses_is_reported_at_its_row_and_the_others_a
     assert "guardian" in problem["message_en"] and done["refused"] == [{"row": 3, "code": "invalid_input",
                                                                          "field": "guardian"}]
     assert done["ended"] == 0  # a refused row may be someone still on the list: nobody's category ends
+
+
+def test_a_staff_list_is_checked_row_by_row() -> None:
+    content = "\n".join(["工号,姓名,岗位,入职日期", "sw-1,王社工,社工,2024-03-01", "sw-1,李社工,社工,2024-03-01",
+                         "hd-1,张站长,站长,2099-01-01", "sv-1,刘督导,总监,2024-03-01"]).encode()
+
+    checked = importing.check("staff", content, TODAY, None)
+
+    assert checked.rows == [{"row": 2, "staff_id": "sw-1", "name": "王社工", "role": "social_worker",
+                             "joined_on": "2024-03-01"}]
+    assert [(p.row, p.column, p.code) for p in checked.problems] == [
+        (3, "工号", "duplicate_in_file"), (4, "入职日期", "date_in_future"), (5, "岗位", "unknown_role")]
