@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,6 +38,7 @@ from gateway.refusals import refusal, refusal_body
 from gateway.schema import MAX_QUERY_CHARS, schema
 from gateway.waits import Waits
 from shared.config import AuthSettings, export_key
+from shared.imports.files import MAX_FILE_BYTES
 from shared.natsio import connect
 from shared.runtime import CORRELATION_HEADER, ServiceClient
 
@@ -50,6 +52,8 @@ class GatewaySettings:
     """Signs export download links; every copy of the gateway needs the same one (HEMIAO_EXPORT_KEY)."""
     max_body_bytes: int = 1024 * 1024
     """The largest request body, and WebSocket message, read at all (HEMIAO_MAX_BODY_BYTES)."""
+    max_upload_bytes: int = MAX_FILE_BYTES + 256 * 1024
+    """The largest multipart upload body (an import's file and its GraphQL parts; HEMIAO_MAX_UPLOAD_BYTES)."""
     max_in_flight_per_caller: int = 8
     """Requests one caller (a token's subject, else an address) may have in flight (HEMIAO_MAX_IN_FLIGHT)."""
     caller_points: int = 20_000
@@ -82,6 +86,7 @@ class GatewaySettings:
                    namespace=os.environ.get("HEMIAO_NAMESPACE") or "hemiao", auth=AuthSettings.from_env(),
                    export_key=export_key(),
                    max_body_bytes=int(os.environ.get("HEMIAO_MAX_BODY_BYTES") or 1024 * 1024),
+                   max_upload_bytes=int(os.environ.get("HEMIAO_MAX_UPLOAD_BYTES") or MAX_FILE_BYTES + 256 * 1024),
                    max_in_flight_per_caller=int(os.environ.get("HEMIAO_MAX_IN_FLIGHT") or 8),
                    caller_points=int(os.environ.get("HEMIAO_CALLER_POINTS") or 20_000),
                    caller_points_per_second=int(os.environ.get("HEMIAO_CALLER_POINTS_PER_SECOND") or 2_000),
@@ -110,13 +115,20 @@ def persisted_queries(settings: GatewaySettings) -> PersistedQueries:
     return PersistedQueries(mode, manifest, settings.persisted_queries_max, MAX_QUERY_CHARS)
 
 
+PREFLIGHTED = ("authorization", "apollo-require-preflight", "x-apollo-operation-name")
+"""Headers that make a browser ask the server first (a CORS preflight): a cross-site form cannot send them."""
+
+
 class HemiaoGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with hemiao's typed context, hemiao's own GraphiQL page instead of Strawberry's,
     answering as the GraphQL-over-HTTP spec says."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         # the CORS origins may open the WebSocket too (a browser sends no preflight for it)
-        super().__init__(schema, graphql_ide="graphiql", allowed_origins=settings.cors_origins)
+        # Multipart uploads (an import's file) are a form a page of any site could post without a preflight: each
+        # must carry a header no such form can send (see `run`).
+        super().__init__(schema, graphql_ide="graphiql", allowed_origins=settings.cors_origins,
+                         multipart_uploads_enabled=True)
         self.settings = settings
         self.persisted = persisted_queries(settings)
         self.client: ServiceClient | None = None
@@ -157,6 +169,12 @@ class HemiaoGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket):
             return await super().run(request, context, root_value)
         media_type = preferred_media_type(request.headers.get("accept"))
+        if (request.headers.get("content-type") or "").startswith("multipart/form-data") and not any(
+                request.headers.get(h) for h in PREFLIGHTED):
+            return Response(refusal_body(refusal(
+                "upload_needs_preflight", "上传文件须带 Authorization 或 Apollo-Require-Preflight 请求头",
+                "An upload must carry an Authorization or Apollo-Require-Preflight header (no plain form may post"
+                " one)")), status_code=400, media_type=f"{media_type}; charset=utf-8")
         try:
             response = await super().run(request, context, root_value)
         except HTTPException as refused:
@@ -164,6 +182,8 @@ class HemiaoGraphQL(GraphQL[Context, None]):
             headers = {"allow": "GET, POST"} if status == 405 else {}
             return Response(refusal_body(error), status_code=status, headers=headers,
                             media_type=f"{media_type}; charset=utf-8")
+        finally:
+            await request.close()  # an upload's files, parsed into the request's form, are closed (and gone)
         status = request.scope.pop(STATUS_KEY, None)
         if status is not None:  # a GraphQL answer (not GraphiQL's page)
             response.headers["content-type"] = f"{media_type}; charset=utf-8"
@@ -174,6 +194,9 @@ class HemiaoGraphQL(GraphQL[Context, None]):
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
     settings = settings or GatewaySettings.from_env()
+    # An upload (an import's file, personal data) is kept in memory, never rolled over to a temporary file on disk:
+    # Starlette spools a file part in memory up to this size (1 MB by default), and the body limit bounds it.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, settings.max_upload_bytes)
     graphql = HemiaoGraphQL(settings)
     budgets = Budgets(Allowance(settings.caller_points, settings.caller_points_per_second),
                       Allowance(settings.anonymous_points, settings.anonymous_points_per_second))
@@ -226,5 +249,6 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
                                  Middleware(CallerBudget, budgets=budgets, auth=settings.auth),
                                  Middleware(CallerConcurrency, limit=settings.max_in_flight_per_caller,
                                             auth=settings.auth),
-                                 Middleware(BodyLimit, limit=settings.max_body_bytes)],
+                                 Middleware(BodyLimit, limit=settings.max_body_bytes,
+                                            upload_limit=settings.max_upload_bytes)],
                      lifespan=lifespan)

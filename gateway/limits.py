@@ -71,9 +71,11 @@ class BodyLimit:
     left of it is read and dropped unparsed, up to DRAIN_LIMIT).
     A WebSocket message over the limit closes the connection with 1009."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit or limit
+        """A multipart upload's (an import's file) instead of `limit`."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -84,10 +86,13 @@ class BodyLimit:
             await self.app(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        headers = dict(scope["headers"])
+        upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.upload_limit if upload else self.limit
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _discard(receive, True)
-            await answer(send, 413, too_large(self.limit), (b"connection", b"close"))
+            await answer(send, 413, too_large(limit), (b"connection", b"close"))
             return
         chunks: list[bytes] = []
         size, more = 0, True
@@ -97,9 +102,9 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
+            if size > limit:
                 await _discard(receive, message.get("more_body", False))
-                await answer(send, 413, too_large(self.limit), (b"connection", b"close"))
+                await answer(send, 413, too_large(limit), (b"connection", b"close"))
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)

@@ -18,6 +18,7 @@ from gateway.consistency import ConsistencyReport
 from gateway.cost import CostLimit
 from gateway.errors.translate import BilingualErrors
 from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
+from gateway.imports.resolvers import commit_import, import_status, import_template, imports, preview_import
 from gateway.input_guard import InputGuard
 from gateway.metrics import OperationMetrics
 from gateway.mutations.case_stages import (
@@ -216,6 +217,8 @@ class Query:
         resolver=merge_consistency_tokens, description="One token of the tokens of writes made side by side")
     working_calendar = strawberry.field(
         resolver=working_calendar, description="工作日历: a year's days and where each comes from (bureau or package)")
+    import_status = strawberry.field(resolver=import_status, description="导入进度: rows done, counts, refused rows")
+    imports = strawberry.field(resolver=imports, description="A station's imports, newest first, half-done ones too")
 
 
 @strawberry.type
@@ -319,6 +322,12 @@ class Mutation:
         resolver=declare_working_year, description="声明某年节假日与调休 (the bureau): wins over the package")
     correct_working_year = strawberry.mutation(
         resolver=correct_working_year, description="更正某年的节假日与调休安排 (the bureau), with a reason")
+    import_template = strawberry.mutation(resolver=import_template,
+                                          description="导入模板 XLSX: headers, an example row, each column's rules")
+    preview_import = strawberry.mutation(resolver=preview_import,
+                                         description="导入预览 (multipart upload): rows' problems, nothing written")
+    commit_import = strawberry.mutation(resolver=commit_import,
+                                        description="导入 (multipart upload) in batches; the same file resumes")
 
 
 MAX_QUERY_CHARS = 32_768

@@ -1,4 +1,4 @@
-"""The `hemiao` command: development tokens, the event catalogue, and `make run` itself."""
+"""The `hemiao` command: development tokens, the event catalogue, exports and imports, and `make run` itself."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from shared.config import existing_development_secret, jwt_secret_file
 from shared.contracts import Actor, Role
 from shared.contracts.actor import ALL_STATIONS, DISTRICT_WIDE
 from shared.export_cli import add_parser as add_export
+from shared.import_cli import add_parser as add_import
 
 
 def _refuse(zh: str, en: str) -> NoReturn:
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("asyncapi", help="print the AsyncAPI catalogue of events").set_defaults(handler=_asyncapi)
     commands.add_parser("run", help="the whole system on one machine (as `make run`)").set_defaults(handler=_run)
     add_export(commands)
+    add_import(commands)
     commands.add_parser("reporting", help="reporting's commands: rebuild [PROJECTION...], replay-parked")
 
     given = sys.argv[1:] if argv is None else argv

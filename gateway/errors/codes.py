@@ -32,6 +32,7 @@ GATEWAY_CODES: tuple[Code, ...] = (
     Code("method_not_allowed", request_error=True),
     Code("request_too_large", request_error=True),
     Code("too_many_requests", request_error=True),
+    Code("upload_needs_preflight", request_error=True),
     Code("unauthenticated"),
     Code("invalid_token"),
     Code("token_expired"),

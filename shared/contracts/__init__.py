@@ -5,7 +5,7 @@ CloudEvents type and JSON Schema all derive from the registration, so the
 producer, the consumers and the AsyncAPI catalogue cannot disagree.
 """
 
-from shared.contracts import activities, cases
+from shared.contracts import activities, cases, imports
 from shared.contracts.actor import Actor, Role
 from shared.contracts.registry import (
     EventType,
@@ -29,6 +29,7 @@ __all__ = [
     "encode_event",
     "event",
     "event_class",
+    "imports",
     "registered_events",
     "upcast",
 ]

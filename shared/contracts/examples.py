@@ -128,6 +128,14 @@ from shared.contracts.cases import (
     SessionMode,
     UrgentRiskAcknowledged,
 )
+from shared.contracts.imports import (
+    ImportBatchApplied,
+    ImportFinished,
+    ImportKind,
+    ImportMode,
+    ImportStarted,
+    RowRefused,
+)
 
 STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
 STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
@@ -344,4 +352,13 @@ EXAMPLES: list[object] = [
                         returned_on=date(2026, 11, 19), comment="请补充回访安排"),
     CaseClosed(case_id=CASE, station_id=STATION, closed_on=date(2026, 11, 20), reason="服务目标达成",
                outcome=CaseOutcome.GOALS_MET, recipient_id=RECIPIENT, approved_by="head-hsp"),
+    ImportStarted(import_id="imp-1", station_id=STATION, kind=ImportKind.ROSTER, mode=ImportMode.ROW_BY_ROW,
+                  file_sha256="9f2b" * 16, row_count=1200, to_apply=1198, skipped=2,
+                  categories=(RecipientCategory.SUBSISTENCE_ALLOWANCE,), started_by="sw-hsp-1",
+                  started_on=date(2026, 11, 2)),
+    ImportBatchApplied(import_id="imp-1", station_id=STATION, rows_done=200, registered=180, updated=12, unchanged=7,
+                       refused=(RowRefused(row=57, code="id_number_at_other_station", field="idNumber"),),
+                       recipient_ids=(RECIPIENT,)),
+    ImportFinished(import_id="imp-1", station_id=STATION, finished_on=date(2026, 11, 2), ended=0,
+                   ending_skipped=True),
 ]

@@ -55,6 +55,16 @@ class InMemoryEventStore(AppendsOneByMany):
     def _claim(self, field: str, value: str) -> str:
         return claim_of(self._claim_key, field, value)
 
+    async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
+        held = {value: self.claims.get(self._claim(field, value)) for value in values}
+        return {value: owner for value, owner in held.items() if owner is not None}
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        return {stream_id: await self.read_stream(stream_id) for stream_id in stream_ids}
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        return self._claim(field, value)
+
     async def stream_ids(self, stream_type: str) -> list[str]:
         return [e.stream_id for e in self.events if e.stream_type == stream_type and e.version == 1]
 

@@ -111,6 +111,32 @@ class PostgresEventStore(AppendsOneByMany):
             wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
         return None if wrapped is None else unwrap(self._data_key, person_id, bytes(wrapped))
 
+    async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
+        of_claim = {self._claim(field, value): value for value in values}
+        rows = await self._pool.fetch("SELECT claim, owner FROM unique_claims WHERE claim = ANY($1::text[])",
+                                      list(of_claim))
+        return {of_claim[row["claim"]]: row["owner"] for row in rows}
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_SELECT + " WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version",
+                                    list(stream_ids))
+            keys: dict[str, bytes | None] = {}
+
+            async def key_of(person_id: str) -> bytes | None:
+                if person_id not in keys:
+                    keys[person_id] = await self._key(conn, person_id, create=False)
+                return keys[person_id]
+
+            found: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in stream_ids}
+            for row in rows:
+                found[row["stream_id"]].append(
+                    record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of)))
+            return found
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        return self._claim(field, value)
+
     def _claim(self, field: str, value: str) -> str:
         if self._data_key is None:
             raise RuntimeError("unique personal values need the service's data key (HEMIAO_DATA_KEY)")

@@ -149,6 +149,20 @@ class EventStore(Protocol):
         """Every stream of a type, oldest first: for the rare command that spans them (a worker leaving)."""
         ...
 
+    async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
+        """Who holds each of these unique values (ID numbers, as written), by value; a value no one holds is left
+        out. Found by their keyed hashes, as appends check them."""
+        ...
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        """`read_stream` of each, at once (an import's batch of people); an empty stream is an empty list."""
+        ...
+
+    def keyed_digest(self, field: str, value: str) -> str:
+        """The keyed hash a unique value is claimed by: it names the value (in an idempotency key, say) and reveals
+        nothing of it."""
+        ...
+
 
 class AppendsOneByMany:
     """`append` as the one-stream case of `append_all` (which the store defines), for a store to inherit."""

@@ -139,6 +139,18 @@ async def test_a_new_value_of_a_unique_field_frees_the_old_one(store: EventStore
     assert taken.value.owner == "r-1"
 
 
+async def test_the_holders_of_unique_values_and_several_streams_are_read_at_once(store: EventStore) -> None:
+    await store.append("recipient-r-1", "recipient", 0, [with_id_number(1, "110105194912310029")], META, result={})
+
+    held = await store.claimants("id_number", ["110105194912310029", "11010519491231002X"])
+    streams = await store.read_streams(["recipient-r-1", "recipient-r-9"])
+
+    assert held == {"110105194912310029": "r-1"}
+    assert [e.payload.id_number for e in streams["recipient-r-1"]] == ["110105194912310029"]
+    assert streams["recipient-r-9"] == []
+    assert store.keyed_digest("id_number", "110105194912310029") != "110105194912310029"
+
+
 async def test_appends_to_several_streams_land_together_or_not_at_all(store: EventStore) -> None:
     await store.append("s-2", "recipient", 0, [registered(2)], META, result={})
 

@@ -269,6 +269,55 @@ class StationIsClosed(DomainError):
                          field=field)
 
 
+class ImportNotFound(NotFound):
+    def __init__(self, import_id: str) -> None:
+        super().__init__(Message(zh=f"找不到导入 {import_id}", en=f"No import {import_id}"), field="importId")
+
+
+class ImportAlreadyStarted(DomainError):
+    code = "import_already_started"
+
+    def __init__(self, import_id: str) -> None:
+        super().__init__(Message(zh=f"导入 {import_id} 已经开始", en=f"Import {import_id} has already started"),
+                         field="importId")
+
+
+class ImportAlreadyFinished(DomainError):
+    code = "import_already_finished"
+
+    def __init__(self, import_id: str) -> None:
+        super().__init__(Message(zh=f"导入 {import_id} 已完成，不能再追加", en=f"Import {import_id} is finished"),
+                         field="importId")
+
+
+class ImportBatchOutOfOrder(DomainError):
+    code = "import_batch_out_of_order"
+
+    def __init__(self, import_id: str, first_row: int, rows_done: int) -> None:
+        super().__init__(Message(zh=f"导入 {import_id} 已完成 {rows_done} 行，下一批应从第 {rows_done} 行起，"
+                                    f"而不是第 {first_row} 行",
+                                 en=f"Import {import_id} has {rows_done} rows done: the next batch starts at"
+                                    f" {rows_done}, not {first_row}"), field="firstRow")
+
+
+class ImportNotDone(DomainError):
+    code = "import_not_done"
+
+    def __init__(self, import_id: str, rows_done: int, to_apply: int) -> None:
+        super().__init__(Message(zh=f"导入 {import_id} 只完成了 {rows_done}/{to_apply} 行，不能结束",
+                                 en=f"Import {import_id} has only {rows_done} of {to_apply} rows done"),
+                         field="importId")
+
+
+class IdNumberAtOtherStation(DomainError):
+    code = "id_number_at_other_station"
+
+    def __init__(self) -> None:
+        super().__init__(Message(zh="此身份证号码已在其他社工站登记，请与该站核实",
+                                 en="This ID number is registered at another station; check with that station"),
+                         field="idNumber")
+
+
 class SearchTermNeeded(InvalidInput):
     code = "search_term_needed"
 

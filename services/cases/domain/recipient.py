@@ -30,6 +30,7 @@ from services.cases.domain.rules import require_editor, require_text, unseen
 from services.cases.domain.stations import FollowedStation, require_open
 from shared.contracts import Actor, Role
 from shared.contracts.cases import (
+    CategoryMembership,
     RecipientCategory,
     RecipientDuplicateMerged,
     RecipientErased,
@@ -54,6 +55,8 @@ class Recipient:
     birth_year: int = 0
     birth_date: date | None = None
     categories: tuple[RecipientCategory, ...] = ()
+    memberships: tuple[CategoryMembership, ...] = ()
+    """The categories with since when and on whose word (a roster import reconciles them)."""
     sensitive: frozenset[str] = frozenset()
     """Which sensitive fields are on record."""
     has_guardian: bool = False
@@ -237,6 +240,7 @@ def evolve(state: Recipient, event: object) -> Recipient:
         case RecipientRegistered() as e:
             return Recipient(registered=True, station_id=e.station_id, birth_year=e.birth_year,
                              birth_date=e.birth_date, categories=tuple(c.category for c in e.categories),
+                             memberships=tuple(e.categories),
                              sensitive=_sensitive(state, e, SENSITIVE), has_guardian=e.guardian is not None,
                              consented=e.consent is not None, consent_by_guardian=bool(e.consent and
                                                                                        e.consent.by_guardian))
@@ -248,6 +252,7 @@ def evolve(state: Recipient, event: object) -> Recipient:
                 birth_date=e.birth_date if "birth_date" in changed else state.birth_date,
                 categories=(tuple(c.category for c in e.categories) if e.categories is not None
                             else state.categories),
+                memberships=tuple(e.categories) if e.categories is not None else state.memberships,
                 sensitive=_sensitive(state, e, e.changed),
                 has_guardian=e.guardian is not None if "guardian" in changed else state.has_guardian,
                 consented=state.consented or e.consent is not None,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import asyncpg
 
-from services.cases.application import session_pages, views
+from services.cases.application import imports, session_pages, views
 from services.cases.application.followed import FOLLOWED, FollowedStations
-from services.cases.application.handlers import ROUTES, routes
+from services.cases.application.handlers import ROUTES, NoStations, routes
 from services.cases.application.search import recipient_search_of
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
@@ -29,6 +29,10 @@ def endpoints(store: EventStore, pool: asyncpg.Pool | None = None) -> dict[str, 
                                        "recipient_potential_matches": search.recipient_matches}
     return {
         **command_endpoints("cases", store, ROUTES if pool is None else routes(FollowedStations(pool), search)),
+        **command_endpoints("cases", store, imports.import_routes(NoStations() if pool is None
+                                                                  else FollowedStations(pool))),
+        "import_status": partial(imports.import_status, store),
+        "imports": partial(imports.station_imports, store),
         **found,
         "recipients": partial(views.recipients, store),
         "recipient_unmasked": partial(views.recipient_unmasked, store),

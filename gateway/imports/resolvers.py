@@ -1,0 +1,106 @@
+"""importTemplate, previewImport, commitImport, importStatus and imports: the caller's token, the cases service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from gateway.context import Context
+from gateway.imports.types import CommitImportPayload, ImportRowProblem, ImportStatus, PreviewImportPayload
+from gateway.mutations.export import ExportReady, ExportResult
+from gateway.types.errors import result_union, user_error
+from shared.china import china_today
+from shared.contracts.errors import DomainError
+from shared.contracts.imports import ImportKind, ImportMode
+from shared.imports import commit as importing
+from shared.imports.errors import ImportFileRefused
+from shared.imports.files import MAX_FILE_BYTES
+from shared.imports.template import roster_template, staff_template
+from shared.rules import NotYourStation
+
+PreviewImportResult = result_union("PreviewImportResult", PreviewImportPayload)
+CommitImportResult = result_union("CommitImportResult", CommitImportPayload)
+_QUERIES = ("import_status", "imports")
+
+
+async def _content(file: Upload) -> bytes:
+    """The upload's bytes, in memory (a larger one is refused before it is read whole)."""
+    try:
+        content: bytes = await file.read(MAX_FILE_BYTES + 1)  # type: ignore[attr-defined]
+    finally:
+        await file.close()  # type: ignore[attr-defined]
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileRefused(f"文件大于 {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    return content
+
+
+async def _communities(info: strawberry.Info[Context, None], station_id: str) -> dict[str, str]:
+    """The station's street's communities, as the caller's stations query answers them."""
+    found = await info.context.query("stations", {}, typed=True)
+    station = next((s for s in found["stations"] if s["station_id"] == station_id), None)
+    if station is None or not info.context.actor().may_act_for(station_id):
+        raise NotYourStation(station_id)
+    return importing.communities_of(station)
+
+
+def _caller(info: strawberry.Info[Context, None]) -> importing.Call:
+    async def call(service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        if endpoint in _QUERIES:
+            return await info.context.query(endpoint, body, service=service, typed=True)
+        return await info.context.command(service, endpoint, body, None)
+    return call
+
+
+async def import_template(info: strawberry.Info[Context, None],
+                          kind: ImportKind = ImportKind.ROSTER) -> ExportResult:  # type: ignore[valid-type]
+    """The XLSX template of an import: headers in row 1, an example row, a sheet of each column's rules."""
+    assert info.context.exports is not None
+    filename, content = {ImportKind.ROSTER: ("民政名单导入模板.xlsx", roster_template),
+                         ImportKind.STAFF: ("人员名单导入模板.xlsx", staff_template)}[kind]
+    url, expires = await info.context.exports.keep(filename, content())
+    return ExportReady(url=url, filename=filename, expires_at=datetime.fromtimestamp(expires, UTC))
+
+
+async def preview_import(info: strawberry.Info[Context, None], kind: ImportKind, station_id: strawberry.ID,
+                         file: Upload) -> PreviewImportResult:  # type: ignore[valid-type]
+    """A dry run: every row's problems (row, column, masked value, what is wrong); nothing is written."""
+    try:
+        communities = await _communities(info, str(station_id))
+        checked = importing.check(kind.value, await _content(file), china_today(), communities)
+    except DomainError as error:
+        return user_error(error)
+    return PreviewImportPayload(row_count=checked.row_count, valid_rows=len(checked.rows),
+                         rows_with_problems=checked.rows_with_problems,
+                         problems=[ImportRowProblem.from_dict(p.as_dict()) for p in checked.problems])
+
+
+async def commit_import(info: strawberry.Info[Context, None], kind: ImportKind, station_id: strawberry.ID,
+                        file: Upload, mode: ImportMode = ImportMode.ALL_OR_NOTHING,
+                        import_id: strawberry.ID | None = None) -> CommitImportResult:  # type: ignore[valid-type]
+    """Apply the file's rows in batches through the cases service's own commands; the same file again resumes
+    an unfinished import (or, finished, changes nothing)."""
+    try:
+        communities = await _communities(info, str(station_id))
+        done = await importing.commit(_caller(info), kind.value, str(station_id), await _content(file), mode,
+                                      china_today(), communities, import_id and str(import_id))
+    except DomainError as error:
+        return user_error(error)
+    return CommitImportPayload(import_=ImportStatus.from_dict(done),
+                               problems=[ImportRowProblem.from_dict(p) for p in done["problems"]],
+                               already_imported=bool(done["already_imported"]))
+
+
+async def import_status(info: strawberry.Info[Context, None], import_id: strawberry.ID) -> ImportStatus:
+    """An import's progress, while it runs or after it stopped half-way."""
+    return ImportStatus.from_dict(await info.context.query("import_status", {"import_id": str(import_id)},
+                                                           service="cases"))
+
+
+async def imports(info: strawberry.Info[Context, None], station_id: strawberry.ID) -> list[ImportStatus]:
+    """A station's imports, newest first."""
+    found = await info.context.query("imports", {"station_id": str(station_id)}, service="cases")
+    return [ImportStatus.from_dict(s) for s in found["imports"]]

@@ -1,0 +1,262 @@
+"""The civil-affairs roster (民政名单) format: its columns, and the check of every row before anything is written.
+
+A row names one person by ID number, with the categories the roster puts them in (低保, 特困, 残疾, 独居老人…)
+and the day they entered the list. Every problem of every row is listed (row number, column, the value masked,
+what is wrong in both languages); the rows without problems are what a commit sends to the cases service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shared.contracts.cases import Gender, RecipientCategory
+from shared.id_number import check_character, masked
+from shared.imports.errors import ImportFileRefused
+from shared.masking import masked_name, masked_phone
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    required: bool
+    rule_zh: str
+    rule_en: str
+    example: str
+
+
+NAME, GENDER, ID_NUMBER, BIRTH_YEAR, PHONE, COMMUNITY, ADDRESS, CATEGORY, VALID_FROM, NOTE = (
+    "姓名", "性别", "身份证号码", "出生年份", "联系电话", "社区", "住址", "类别", "纳入日期", "备注")
+
+CATEGORY_NAMES: Mapping[str, RecipientCategory] = {
+    **dict.fromkeys(("低保", "低保户", "低保对象", "最低生活保障"), RecipientCategory.SUBSISTENCE_ALLOWANCE),
+    **dict.fromkeys(("特困", "特困人员", "特困供养", "特困供养人员", "五保"), RecipientCategory.EXTREME_HARDSHIP),
+    **dict.fromkeys(("残疾", "残障", "残疾人", "残障人士"), RecipientCategory.DISABLED),
+    **dict.fromkeys(("独居老人", "独居", "空巢独居老人"), RecipientCategory.ELDERLY_LIVING_ALONE),
+    "留守儿童": RecipientCategory.LEFT_BEHIND_CHILD,
+    "困境儿童": RecipientCategory.CHILD_IN_DIFFICULTY,
+    "困境家庭": RecipientCategory.FAMILY_IN_DIFFICULTY,
+}
+"""The names rosters use, to the categories (党员 is no civil-affairs roster's)."""
+GENDERS: Mapping[str, Gender] = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE,
+                                 "male": Gender.MALE, "female": Gender.FEMALE}
+
+COLUMNS = (
+    Column(NAME, True, "必填，与身份证一致", "Required, as on the ID card", "张桂兰"),
+    Column(GENDER, True, "必填：男 或 女", "Required: 男 (male) or 女 (female)", "女"),
+    Column(ID_NUMBER, True, "必填，18 位居民身份证号码（末位可为 X），校验码须正确；同一文件中不得重复",
+           "Required: the 18-character citizen ID number (last may be X) with a right check digit; once per file",
+           "430103194503120024"),
+    Column(BIRTH_YEAR, False, "可不填（由身份证号码得出）；填写时须与身份证号码一致",
+           "Optional (the ID number gives it); when given it must agree with the ID number", "1945"),
+    Column(PHONE, False, "可不填；手机或固定电话", "Optional: a mobile or landline number", "13800138000"),
+    Column(COMMUNITY, True, "必填：本街道的社区名称，或 12 位统计用区划代码",
+           "Required: a community of the station's street, by name or 12-digit statistical code", "状元坡社区"),
+    Column(ADDRESS, False, "可不填：住址", "Optional: the home address", "状元坡社区 3 栋 201"),
+    Column(CATEGORY, True, "必填：" + "、".join(dict.fromkeys(("低保", "特困", "残疾", "独居老人", "留守儿童",
+                                                            "困境儿童", "困境家庭"))) + "；多个用“、”分隔",
+           "Required: 低保, 特困, 残疾, 独居老人, 留守儿童, 困境儿童 or 困境家庭; several separated by 、",
+           "低保、独居老人"),
+    Column(VALID_FROM, True, "必填：纳入名单的日期，如 2024-03-01，不能晚于今天",
+           "Required: the day the person entered the list, e.g. 2024-03-01, not after today", "2024-03-01"),
+    Column(NOTE, False, "可不填；不导入系统（仅供核对）", "Optional; not imported (for checking only)", ""),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+_REQUIRED = tuple(c.header for c in COLUMNS if c.required)
+_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_ID = re.compile(r"\d{17}[\dX]")
+_COMMUNITY_CODE = re.compile(r"\d{12}")
+_PHONE = re.compile(r"\+?\d[\d-]{5,18}\d")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one value of one row: `row` is the spreadsheet's row number (the header is row 1)."""
+
+    row: int
+    column: str
+    value: str
+    """Masked: an ID number, phone, name or address never shows in full."""
+    code: str
+    zh: str
+    en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code,
+                "message_zh": self.zh, "message_en": self.en}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The file's rows as checked: those ready to send (each `as_command_row`), and every problem found."""
+
+    row_count: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    categories: tuple[RecipientCategory, ...] = ()
+    """The categories the roster covers: a person of an earlier roster of these who is not on it has left."""
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.row for p in self.problems})
+
+
+def community_key(name: str) -> str:
+    """A community's name as rosters are matched on it: spaces (full-width too) removed."""
+    return _SPACE.sub("", name.replace("\u3000", ""))
+
+
+def shown(header: str, value: str) -> str:
+    if not value:
+        return ""
+    if header == ID_NUMBER:
+        return masked(value)
+    if header == PHONE:
+        return masked_phone(value)
+    if header == NAME:
+        return masked_name(value)
+    if header == ADDRESS:
+        return value[:2] + "***"
+    return value[:40]
+
+
+def parse_date(text: str) -> date | None:
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def check_roster(table: Sequence[Sequence[str]], today: date,
+                 communities: Mapping[str, str] | None) -> Checked:
+    """Every row checked. `communities` maps each community of the station's street, by `community_key` of its
+    name and by its 12-digit code, to the name recipients are registered with; None checks only that one is
+    given (the station's street is not known)."""
+    header = [community_key(h) for h in table[0]]
+    missing = [h for h in _REQUIRED if h not in header]
+    if missing:
+        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
+                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
+    at = {h: header.index(h) for h in HEADERS if h in header}
+    checked = Checked(row_count=0)
+    seen: dict[str, int] = {}
+    covered: dict[RecipientCategory, None] = {}
+    count = 0
+    for number, cells in enumerate(table[1:], start=2):
+        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
+        if not any(values.values()):
+            continue
+        count += 1
+        problems: list[RowProblem] = []
+
+        def wrong(column: str, code: str, zh: str, en: str, number: int = number,
+                  problems: list[RowProblem] = problems, values: dict[str, str] = values) -> None:
+            problems.append(RowProblem(number, column, shown(column, values.get(column, "")), code, zh, en))
+
+        for column in _REQUIRED:
+            if not values.get(column):
+                wrong(column, "required", "必填，不能为空", "required, it is empty")
+        row = _row(values, today, communities, seen, number, wrong)
+        checked.problems.extend(problems)
+        if row is not None and not problems:
+            checked.rows.append(row)
+            covered.update(dict.fromkeys(RecipientCategory(c["category"]) for c in row["categories"]))
+    return Checked(row_count=count, rows=checked.rows, problems=checked.problems, categories=tuple(covered))
+
+
+def _row(values: Mapping[str, str], today: date, communities: Mapping[str, str] | None, seen: dict[str, int],
+         number: int, wrong: Any) -> dict[str, Any] | None:
+    gender = GENDERS.get(values.get(GENDER, "").lower()) if values.get(GENDER) else None
+    if values.get(GENDER) and gender is None:
+        wrong(GENDER, "unknown_gender", "应为“男”或“女”", "must be 男 (male) or 女 (female)")
+    id_number, born = _id_number(values.get(ID_NUMBER, "").upper().replace(" ", ""), today, seen, number, wrong)
+    birth_year = values.get(BIRTH_YEAR, "")
+    if birth_year:
+        if not birth_year.isdigit() or not 1900 <= int(birth_year) <= today.year:
+            wrong(BIRTH_YEAR, "bad_birth_year", f"应为 1900 到 {today.year} 之间的年份",
+                  f"must be a year from 1900 to {today.year}")
+        elif born is not None and int(birth_year) != born.year:
+            wrong(BIRTH_YEAR, "birth_year_mismatch", f"与身份证号码中的出生年份 {born.year} 不符",
+                  f"differs from the birth year {born.year} in the ID number")
+    phone = values.get(PHONE, "")
+    if phone and not _PHONE.fullmatch(phone):
+        wrong(PHONE, "bad_phone", "不是有效的电话号码", "is not a valid phone number")
+    community = _community(values.get(COMMUNITY, ""), communities, wrong)
+    categories = _categories(values.get(CATEGORY, ""), wrong)
+    valid_from = _valid_from(values.get(VALID_FROM, ""), today, born, wrong)
+    if None in (gender, id_number, born, community, valid_from) or not categories or not values.get(NAME):
+        return None
+    assert born is not None and valid_from is not None
+    return {"row": number, "name": values[NAME], "gender": str(gender), "id_number": id_number,
+            "birth_date": born.isoformat(), "phone": phone or None, "community": community,
+            "address": values.get(ADDRESS) or None,
+            "categories": [{"category": str(c), "valid_from": valid_from.isoformat()} for c in categories]}
+
+
+def _id_number(number: str, today: date, seen: dict[str, int], row: int,
+               wrong: Any) -> tuple[str | None, date | None]:
+    if not number:
+        return None, None
+    if not _ID.fullmatch(number):
+        wrong(ID_NUMBER, "bad_id_number", "应为 17 位数字加 1 位校验码（数字或 X）",
+              "must be 17 digits and a check digit or X")
+        return None, None
+    born = parse_date(f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+    if born is None or born > today or born.year < 1900:
+        wrong(ID_NUMBER, "bad_id_number", "其中的出生日期不存在", "the birth date in it does not exist")
+        return None, None
+    if check_character(number[:17]) != number[17]:
+        wrong(ID_NUMBER, "bad_id_check_digit", "校验码不符", "the check digit does not match")
+        return None, None
+    if number in seen:
+        wrong(ID_NUMBER, "duplicate_in_file", f"与第 {seen[number]} 行重复", f"repeats row {seen[number]}")
+        return None, born
+    seen[number] = row
+    return number, born
+
+
+def _community(value: str, communities: Mapping[str, str] | None, wrong: Any) -> str | None:
+    if not value:
+        return None
+    if communities is None:
+        return value
+    found = communities.get(value if _COMMUNITY_CODE.fullmatch(value) else community_key(value))
+    if found is None:
+        wrong(COMMUNITY, "unknown_community", "不是本社工站所在街道的社区",
+              "is not a community of the station's street")
+    return found
+
+
+def _categories(value: str, wrong: Any) -> list[RecipientCategory]:
+    names = [n for n in _SEPARATORS.split(value) if n]
+    unknown = [n for n in names if n not in CATEGORY_NAMES]
+    if unknown:
+        wrong(CATEGORY, "unknown_category", f"未知类别：{'、'.join(unknown)}（可用：低保、特困、残疾、独居老人、"
+              "留守儿童、困境儿童、困境家庭）",
+              f"unknown category {', '.join(unknown)} (known: 低保, 特困, 残疾, 独居老人, 留守儿童, 困境儿童,"
+              " 困境家庭)")
+        return []
+    return list(dict.fromkeys(CATEGORY_NAMES[n] for n in names))
+
+
+def _valid_from(value: str, today: date, born: date | None, wrong: Any) -> date | None:
+    if not value:
+        return None
+    day = parse_date(value)
+    if day is None:
+        wrong(VALID_FROM, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
+    elif day > today:
+        wrong(VALID_FROM, "date_in_future", "晚于今天", "is after today")
+        return None
+    elif born is not None and day < born:
+        wrong(VALID_FROM, "before_birth", "早于出生日期", "is before the birth date")
+        return None
+    return day

@@ -1,0 +1,81 @@
+"""The staff list format (人员名单): who works at the station, each row checked before anything is written.
+
+A row names a person by their sign-in subject (工号), the one their token carries, with their name, post and the
+day they joined; they join the station the import is for (a project director or external supervisor who serves
+several stations is added through `joinStaff`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from shared.contracts.activities import StaffRole
+from shared.imports.errors import ImportFileRefused
+from shared.imports.roster import Checked, Column, RowProblem, community_key, parse_date
+
+STAFF_ID, NAME, ROLE, JOINED_ON = "工号", "姓名", "岗位", "入职日期"
+ROLE_NAMES: Mapping[str, StaffRole] = {
+    **dict.fromkeys(("社工", "站点社工", "社会工作者"), StaffRole.SOCIAL_WORKER),
+    **dict.fromkeys(("站长", "社工站站长"), StaffRole.STATION_HEAD),
+    **dict.fromkeys(("内部督导", "督导"), StaffRole.INTERNAL_SUPERVISOR),
+}
+"""The posts a station's list names (a project director or external supervisor serves several stations)."""
+COLUMNS = (
+    Column(STAFF_ID, True, "必填：登录账号（与令牌中的用户一致），同一文件中不得重复",
+           "Required: the sign-in subject (as their token names them), once per file", "sw-hsp-7"),
+    Column(NAME, True, "必填", "Required", "王社工"),
+    Column(ROLE, True, "必填：社工、站长 或 内部督导", "Required: 社工, 站长 or 内部督导", "社工"),
+    Column(JOINED_ON, True, "必填：入职日期，如 2024-03-01，不能晚于今天",
+           "Required: the day they joined, e.g. 2024-03-01, not after today", "2024-03-01"),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+_SUBJECT = re.compile(r"[!-~]{1,50}")
+
+
+def check_staff(table: Sequence[Sequence[str]], today: date) -> Checked:
+    """Every row checked; the rows without problems as `join_staff`'s fields (but the station)."""
+    header = [community_key(h) for h in table[0]]
+    missing = [h for h in HEADERS if h not in header]
+    if missing:
+        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
+                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
+    at = {h: header.index(h) for h in HEADERS}
+    rows: list[dict[str, Any]] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    count = 0
+    for number, cells in enumerate(table[1:], start=2):
+        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
+        if not any(values.values()):
+            continue
+        count += 1
+        found: list[RowProblem] = []
+
+        def wrong(column: str, code: str, zh: str, en: str, number: int = number, found: list[RowProblem] = found,
+                  values: dict[str, str] = values) -> None:
+            found.append(RowProblem(number, column, values[column][:40], code, zh, en))
+
+        for column in HEADERS:
+            if not values[column]:
+                wrong(column, "required", "必填，不能为空", "required, it is empty")
+        subject, role, joined = values[STAFF_ID], ROLE_NAMES.get(values[ROLE]), parse_date(values[JOINED_ON])
+        if subject and not _SUBJECT.fullmatch(subject):
+            wrong(STAFF_ID, "bad_staff_id", "应为 1 到 50 个英文字母、数字或符号", "must be 1 to 50 ASCII characters")
+        elif subject in seen:
+            wrong(STAFF_ID, "duplicate_in_file", f"与第 {seen[subject]} 行重复", f"repeats row {seen[subject]}")
+        elif subject:
+            seen[subject] = number
+        if values[ROLE] and role is None:
+            wrong(ROLE, "unknown_role", "应为 社工、站长 或 内部督导", "must be 社工, 站长 or 内部督导")
+        if values[JOINED_ON] and joined is None:
+            wrong(JOINED_ON, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
+        elif joined is not None and joined > today:
+            wrong(JOINED_ON, "date_in_future", "晚于今天", "is after today")
+        problems.extend(found)
+        if not found and role is not None and joined is not None:
+            rows.append({"row": number, "staff_id": subject, "name": values[NAME], "role": str(role),
+                         "joined_on": joined.isoformat()})
+    return Checked(row_count=count, rows=rows, problems=problems)
