@@ -76,7 +76,8 @@ async def run_import(args: argparse.Namespace, token: str, content: bytes) -> No
             _fail(f"没有这个社工站（或不在您的权限内）：{args.station}",
                   f"No such station, or not yours: {args.station}")
             return
-        communities = importing.communities_of(station)
+        communities = importing.communities_of((await client.call(
+            "reporting", "communities", {"station_id": station["station_id"]}, token=token))["communities"])
 
         async def call(service: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
             return await client.call(service, endpoint, body, token=token)

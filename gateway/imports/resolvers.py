@@ -44,7 +44,8 @@ async def _communities(info: strawberry.Info[Context, None], station_id: str) ->
     station = next((s for s in found["stations"] if s["station_id"] == station_id), None)
     if station is None or not info.context.actor().may_act_for(station_id):
         raise NotYourStation(station_id)
-    return importing.communities_of(station)
+    found = await info.context.query("communities", {"station_id": station_id}, typed=True)
+    return importing.communities_of(found["communities"])
 
 
 def _caller(info: strawberry.Info[Context, None]) -> importing.Call:

@@ -8,7 +8,7 @@ resumes an import left unfinished after its last applied batch.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from shared.contracts.imports import ImportKind, ImportMode
 from shared.imports import roster, staff
 from shared.imports.errors import ImportFileChanged, ImportHasProblems, UnknownImportKind
 from shared.imports.files import read_table
+from shared.kernel.places import community_key
 
 Call = Callable[[str, str, dict[str, Any]], Awaitable[dict[str, Any]]]
 """Ask a service: the service, an endpoint and its body; the answer's data (refusals raised as DomainError)."""
@@ -30,16 +31,15 @@ _COLUMN_OF_FIELD = {"idNumber": roster.ID_NUMBER, "name": roster.NAME, "gender":
                     "categories": roster.CATEGORY, "categories.validFrom": roster.VALID_FROM}
 
 
-def communities_of(station: Mapping[str, Any]) -> dict[str, str]:
-    """A station's street's communities by `community_key` of the name and by 12-digit code, to the name (a
-    community is a name, or an object with `name` and `code`)."""
+def communities_of(communities: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """A station's street's communities (as reporting's `communities` answers them) by `community_key` of the
+    name and by 12-digit division code, to the registered name."""
     found: dict[str, str] = {}
-    for community in station.get("communities") or []:
-        name = community if isinstance(community, str) else str(community.get("name", ""))
-        code = None if isinstance(community, str) else community.get("code")
-        found[roster.community_key(name)] = name
-        if code:
-            found[str(code)] = name
+    for community in communities:
+        name = str(community["name"])
+        found[community_key(name)] = name
+        if community.get("division_code"):
+            found[str(community["division_code"])] = name
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from shared.contracts.cases import Gender, RecipientCategory
 from shared.id_number import check_character, masked
 from shared.imports.errors import ImportFileRefused
+from shared.kernel.places import community_key
 from shared.masking import masked_name, masked_phone
 
 
@@ -71,7 +72,6 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 _ID = re.compile(r"\d{17}[\dX]")
 _COMMUNITY_CODE = re.compile(r"\d{12}")
 _PHONE = re.compile(r"\+?\d[\d-]{5,18}\d")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,9 @@ class Checked:
         return len({p.row for p in self.problems})
 
 
-def community_key(name: str) -> str:
-    """A community's name as rosters are matched on it: spaces (full-width too) removed."""
-    return _SPACE.sub("", name.replace("\u3000", ""))
+def header_key(header: str) -> str:
+    """A column's header as it is matched: compared as a community's name is (spaces and full-width forms aside)."""
+    return community_key(header)
 
 
 def shown(header: str, value: str) -> str:
@@ -140,7 +140,7 @@ def check_roster(table: Sequence[Sequence[str]], today: date,
     """Every row checked. `communities` maps each community of the station's street, by `community_key` of its
     name and by its 12-digit code, to the name recipients are registered with; None checks only that one is
     given (the station's street is not known)."""
-    header = [community_key(h) for h in table[0]]
+    header = [header_key(h) for h in table[0]]
     missing = [h for h in _REQUIRED if h not in header]
     if missing:
         raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",

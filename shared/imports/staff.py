@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.contracts.activities import StaffRole
 from shared.imports.errors import ImportFileRefused
-from shared.imports.roster import Checked, Column, RowProblem, community_key, parse_date
+from shared.imports.roster import Checked, Column, RowProblem, header_key, parse_date
 
 STAFF_ID, NAME, ROLE, JOINED_ON = "工号", "姓名", "岗位", "入职日期"
 ROLE_NAMES: Mapping[str, StaffRole] = {
@@ -37,7 +37,7 @@ _SUBJECT = re.compile(r"[!-~]{1,50}")
 
 def check_staff(table: Sequence[Sequence[str]], today: date) -> Checked:
     """Every row checked; the rows without problems as `join_staff`'s fields (but the station)."""
-    header = [community_key(h) for h in table[0]]
+    header = [header_key(h) for h in table[0]]
     missing = [h for h in HEADERS if h not in header]
     if missing:
         raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
