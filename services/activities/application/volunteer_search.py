@@ -18,14 +18,12 @@ from services.activities.application.views import (
     volunteer_view,
 )
 from services.activities.domain.volunteer_search import (
-    PotentialMatch,
     Registrant,
     VolunteerSearch,
     candidate_searches,
-    likelihood,
     matches,
+    particulars,
     query_terms,
-    ranked,
     require_purpose,
     search_of,
 )
@@ -33,6 +31,7 @@ from shared.application import Unit, answer, execute
 from shared.contracts.activities import VolunteerDataDisclosed, VolunteerErased, VolunteerRegistered
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventStore
+from shared.kernel.matching import PotentialMatch, potential_matches
 from shared.rules import require_station
 from shared.runtime import RequestContext
 
@@ -126,8 +125,9 @@ class VolunteersOnRecord:
         for search in candidate_searches(new):
             ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search),
                                                                   HINT_CANDIDATES)))
-        return ranked([likelihood(new, volunteer_id, known) for volunteer_id in list(ids)[:HINT_CANDIDATES]
-                       if (known := await on_record(store, volunteer_id)) is not None])
+        known = {volunteer_id: particulars(registrant) for volunteer_id in list(ids)[:HINT_CANDIDATES]
+                 if (registrant := await on_record(store, volunteer_id)) is not None}
+        return potential_matches(particulars(new), known)
 
 
 async def on_record(store: EventStore, volunteer_id: str) -> Registrant | None:

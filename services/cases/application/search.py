@@ -27,7 +27,6 @@ from uuid import uuid4
 import asyncpg
 
 from services.cases.application import views
-from services.cases.domain import matching
 from services.cases.domain.commands import RegisterRecipient
 from services.cases.domain.errors import SearchTermNeeded
 from shared.application import Unit, answer, execute
@@ -44,6 +43,7 @@ from shared.contracts.cases import (
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventStore, StreamAppend
 from shared.eventstore.postgres import PostgresEventStore
+from shared.kernel import matching
 from shared.kernel.search_terms import (
     TermKey,
     id_number_term,
@@ -381,7 +381,7 @@ class RecipientSearch:
 
 
 def _hint(match: matching.PotentialMatch) -> dict[str, Any]:
-    return {"recipient_id": match.recipient_id, "likelihood": match.likelihood,
+    return {"recipient_id": match.record_id, "likelihood": match.likelihood,
             "reasons": [r.value for r in match.reasons]}
 
 
