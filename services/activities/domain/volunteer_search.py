@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from shared.contracts.activities import VolunteerRegistered
+from shared.contracts.search import SearchCriterion
 from shared.kernel.matching import Particulars
 from shared.kernel.search_terms import (
     id_number_term,
@@ -39,6 +40,12 @@ class VolunteerSearch:
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
+
+    def criteria(self) -> tuple[SearchCriterion, ...]:
+        """What it was made by, for the audit (never the terms)."""
+        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
+                                                        (self.id_number, SearchCriterion.ID_NUMBER),
+                                                        (self.phone, SearchCriterion.PHONE)) if asked)
 
     def described(self) -> str:
         """How they were searched for, without the terms: what the audit says (as the recipients' search does)."""
