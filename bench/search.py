@@ -1,6 +1,6 @@
-"""`make bench-search`: how fast the cases service finds a recipient by part of the name, ID number or phone at a
-station of 5,000 recipients, over NATS, against a raw PostgreSQL indexed lookup in the same run. Starts a private
-hemiao (as `make run` does), writes bench/SEARCH.md."""
+"""`make bench-search`: how fast the cases service finds a recipient, and the activities service a volunteer, by
+part of the name, ID number or phone at a station of 5,000 of each, over NATS, against a raw PostgreSQL indexed
+lookup of each index in the same run. Starts a private hemiao (as `make run` does), writes bench/SEARCH.md."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ import asyncpg
 from bench import machine
 from bench.stack import BenchStack, say
 from bench.stats import percentile
+from services.activities.adapters.volunteer_index import VolunteerIndex
+from services.activities.application.handlers import volunteer_routes
+from services.activities.application.volunteer_search import VolunteersOnRecord
+from services.activities.domain.commands import RegisterVolunteer
 from services.cases.application.handlers import NoStations, routes
 from services.cases.application.search import recipient_search_of
 from services.cases.domain.commands import RegisterRecipient
@@ -26,6 +30,7 @@ from shared.auth import issue_token
 from shared.china import china_today
 from shared.config import data_key
 from shared.contracts import Actor, Role
+from shared.contracts.activities import AgeGroup
 from shared.contracts.cases import CategoryMembership, CategorySource, Gender, RecipientCategory
 from shared.devstack.demo import SYSTEM
 from shared.devstack.embedded import EmbeddedNats
@@ -45,18 +50,20 @@ COMMUNITIES = ("一力社区", "状元坡社区", "青园社区", "桂花坪社�
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
     parser.add_argument("--recipients", type=int, default=5000, help="recipients of the station")
+    parser.add_argument("--volunteers", type=int, default=5000, help="volunteers of the station")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers while loading them")
     parser.add_argument("--samples", type=int, default=300, help="searches of each kind")
     return parser.parse_args(argv)
 
 
 def people(count: int, seed: int = 15) -> list[dict[str, Any]]:
-    """Generated residents: common surnames and given names (so names repeat, as they do), valid ID numbers."""
+    """Generated residents: common surnames and given names (so names repeat, as they do), valid ID numbers, each
+    one person's (a volunteer's ID number is unique at registration)."""
     rng = random.Random(seed)
     found = []
     for n in range(count):
         born = date(1930, 1, 1) + timedelta(days=rng.randrange(0, 365 * 75))
-        first17 = f"430103{born:%Y%m%d}{n % 1000:03d}"
+        first17 = f"43{n // 1000 + 1:02d}03{born:%Y%m%d}{n % 1000:03d}"
         given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2, 2))))
         found.append({"name": rng.choice(SURNAMES) + given, "birth_year": born.year,
                       "birth_date": born, "id_number": first17 + check_character(first17),
@@ -108,34 +115,78 @@ async def load(dsn: str, station_id: str, residents: list[dict[str, Any]], write
         await pool.close()
 
 
+async def load_volunteers(dsn: str, station_id: str, residents: list[dict[str, Any]], writers: int) -> float:
+    """The residents registered as volunteers through the activities service's own handler (which looks up each
+    one's likely duplicates), decider and store, the store keeping the volunteers' index in each append; seconds
+    taken."""
+    pool = await asyncpg.create_pool(dsn, min_size=writers, max_size=writers)
+    try:
+        store = PostgresEventStore(pool, data_key())
+        index = VolunteerIndex(pool, store.search_key("activities"))
+        store.keep("volunteer_search_index", index)
+        register = volunteer_routes(VolunteersOnRecord(index))[RegisterVolunteer]
+        actor = Actor(subject="bench-loader", name="导入", role=Role.SOCIAL_WORKER, station_ids=(station_id,))
+        today = china_today()
+        work = list(enumerate(residents))
+        started = time.monotonic()
+
+        async def writer() -> None:
+            while work:
+                n, person = work.pop()
+                command = RegisterVolunteer(
+                    actor=actor, today=today, volunteer_id=f"bench-v-{n:05d}", station_id=station_id,
+                    name=person["name"], gender="女" if person["gender"] == Gender.FEMALE else "男",
+                    age_group=AgeGroup.ADULT, birth_date=person["birth_date"], id_number=person["id_number"],
+                    contact=person["phone"], residence_area=person["community"], consent_given_on=today,
+                    consent_purpose="志愿服务登记")
+                request = RequestContext(actor=actor, correlation_id=f"bench-v-{n}")
+                await register(command, Unit(store=store, request=request, fingerprint=""))
+
+        await asyncio.gather(*(writer() for _ in range(writers)))
+        return time.monotonic() - started
+    finally:
+        await pool.close()
+
+
 def name_part(name: str) -> str:
     """What a caller says: the given name of a three-character name (小红 of 叶小红), else the whole name."""
     return name[1:] if len(name) == 3 else name
 
 
-async def searches(client: ServiceClient, token: str, station_id: str, asked: list[dict[str, str]]
-                   ) -> tuple[list[float], list[int], int]:
+SEARCHES = {"recipients": ("cases", "find_recipients", "matches"),
+            "volunteers": ("activities", "find_volunteers", "volunteers")}
+"""Whom a search finds: the service asked, its query, and the key of its answer's list."""
+
+
+async def searches(client: ServiceClient, token: str, station_id: str, asked: list[dict[str, str]],
+                   whom: str = "recipients") -> tuple[list[float], list[int], int]:
     """Each search in turn over NATS: latencies (ms), matches answered, failures."""
+    service, query, listed = SEARCHES[whom]
     latencies, answered, failures = [], [], 0
     for body in asked:
         started = time.perf_counter()
         try:
-            found = await client.call("cases", "find_recipients", {"station_id": station_id, **body}, token=token)
+            found = await client.call(service, query, {"station_id": station_id, **body}, token=token)
         except Exception as error:  # counted, and the first said
             failures += 1
             if failures == 1:
                 say(f"a search failed: {error!r}")
             continue
         latencies.append((time.perf_counter() - started) * 1000)
-        answered.append(len(found["matches"]))
+        answered.append(len(found[listed]))
     return latencies, answered, failures
 
 
-async def raw_lookups(dsn: str, station_id: str, digests: list[bytes]) -> tuple[list[float], str]:
+ANCHORS = {"recipients": "SELECT recipient_id FROM recipient_search WHERE station_id = $1 AND digest = $2",
+           "volunteers": "SELECT volunteer_id FROM volunteer_search_index WHERE station_id = $1 AND digest = $2"}
+
+
+async def raw_lookups(dsn: str, station_id: str, digests: list[bytes],
+                      whom: str = "recipients") -> tuple[list[float], str]:
     """The anchor: one indexed lookup of a digest, straight to PostgreSQL from this process (ms), and its plan."""
     conn = await asyncpg.connect(dsn)
     try:
-        query = "SELECT recipient_id FROM recipient_search WHERE station_id = $1 AND digest = $2"
+        query = ANCHORS[whom]
         plan = await conn.fetch("EXPLAIN " + query, station_id, digests[0])
         latencies = []
         for digest in digests:
@@ -151,6 +202,32 @@ def line(values: list[float]) -> str:
     return f"{percentile(values, 0.5):.1f} | {percentile(values, 0.99):.1f} | {max(values, default=float('nan')):.1f}"
 
 
+async def measured_searches(client: ServiceClient, token: str, station_id: str, picked: list[dict[str, Any]],
+                            whom: str) -> dict[str, tuple[list[float], list[int], int]]:
+    """The three kinds of search of the residents picked, after a warm-up, each kind's in turn."""
+    kinds = {
+        "name part (小红 of 叶小红; a two-character name whole)": [{"name": name_part(p["name"])} for p in picked],
+        "ID number": [{"id_number": p["id_number"]} for p in picked],
+        "phone": [{"phone": p["phone"]} for p in picked],
+    }
+    await searches(client, token, station_id, [{"name": p["name"]} for p in picked[:20]], whom)  # warm-up
+    measured = {}
+    for kind, asked in kinds.items():
+        measured[kind] = await searches(client, token, station_id, asked, whom)
+        say(f"{whom} by {kind}: p50 {percentile(measured[kind][0], 0.5):.1f} ms,"
+            f" p99 {percentile(measured[kind][0], 0.99):.1f} ms")
+    return measured
+
+
+async def index_rows(dsn: str, table: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"ANALYZE {table}")
+        return int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+    finally:
+        await conn.close()
+
+
 async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
     assert stack.postgres is not None
     facts = await machine.facts(stack.dsn("postgres"), stack.postgres.bin_dir, EmbeddedNats.binary())
@@ -159,47 +236,49 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]
     try:
         client = ServiceClient(nc, stack.namespace, timeout=30.0)
         station_id = await open_station(client, issue_token(stack.secret, SYSTEM, ttl_seconds=3600))
-        residents = people(args.recipients)
-        cases_dsn = stack.dsn("hemiao_cases")
-        seconds = await load(cases_dsn, station_id, residents, args.writers)
-        say(f"{len(residents)} recipients registered through the store in {seconds:.0f} s")
-        conn = await asyncpg.connect(cases_dsn)
-        try:
-            await conn.execute("ANALYZE recipient_search")
-            rows = await conn.fetchval("SELECT count(*) FROM recipient_search")
-        finally:
-            await conn.close()
         worker = Actor(subject="bench-worker", name="社工", role=Role.SOCIAL_WORKER, station_ids=(station_id,))
         token = issue_token(stack.secret, worker, ttl_seconds=3600)
-        rng = random.Random(2260)
-        picked = [rng.choice(residents) for _ in range(args.samples)]
-        kinds = {
-            "name part (小红 of 叶小红; a two-character name whole)": [{"name": name_part(p["name"])} for p in picked],
-            "ID number": [{"id_number": p["id_number"]} for p in picked],
-            "phone": [{"phone": p["phone"]} for p in picked],
-        }
-        await searches(client, token, station_id, [{"name": p["name"]} for p in residents[:20]])  # warm-up
-        measured = {}
-        for kind, asked in kinds.items():
-            measured[kind] = await searches(client, token, station_id, asked)
-            say(f"{kind}: p50 {percentile(measured[kind][0], 0.5):.1f} ms,"
-                f" p99 {percentile(measured[kind][0], 0.99):.1f} ms")
-        key = TermKey.for_service(data_key(), "cases")
-        anchor, plan = await raw_lookups(cases_dsn, station_id, [key.digest(id_number_term(p["id_number"]))
-                                                                 for p in picked])
-        return {"facts": facts, "recipients": len(residents), "load_seconds": seconds, "rows": rows,
-                "measured": measured, "anchor": anchor, "plan": plan, "samples": args.samples}
+        found: dict[str, Any] = {}
+        for whom, count, seed, dsn, table, write_people, service in (
+                ("recipients", args.recipients, 15, stack.dsn("hemiao_cases"), "recipient_search", load, "cases"),
+                ("volunteers", args.volunteers, 16, stack.dsn("hemiao_activities"), "volunteer_search_index",
+                 load_volunteers, "activities")):
+            residents = people(count, seed)
+            seconds = await write_people(dsn, station_id, residents, args.writers)
+            say(f"{len(residents)} {whom} registered through the store in {seconds:.0f} s")
+            rows = await index_rows(dsn, table)
+            rng = random.Random(2260)
+            picked = [rng.choice(residents) for _ in range(args.samples)]
+            measured = await measured_searches(client, token, station_id, picked, whom)
+            key = TermKey.for_service(data_key(), service)
+            anchor, plan = await raw_lookups(dsn, station_id, [key.digest(id_number_term(p["id_number"]))
+                                                               for p in picked], whom)
+            found[whom] = {"count": len(residents), "load_seconds": seconds, "rows": rows, "measured": measured,
+                           "anchor": anchor, "plan": plan}
+        return {"facts": facts, "people": found, "samples": args.samples, "writers": args.writers,
+                "load_at_end": ", ".join(f"{v:.2f}" for v in os.getloadavg())}
     finally:
         await nc.close()
 
 
-def write(result: dict[str, Any], started: datetime) -> None:
-    facts = "\n".join(f"- **{k}**: {v}" for k, v in result["facts"].items())
+def _table(result: dict[str, Any]) -> str:
     rows = "\n".join(
         f"| {kind} | {len(latencies)} | {failures} | {line(latencies)} | "
         f"{sum(answered) / max(len(answered), 1):.1f} |"
         for kind, (latencies, answered, failures) in result["measured"].items())
-    worst = max(percentile(latencies, 0.99) for latencies, _, _ in result["measured"].values())
+    return f"""| search | answers | failures | p50 | p99 | max | matches per answer |
+| --- | --- | --- | --- | --- | --- | --- |
+{rows}
+| anchor: raw PostgreSQL indexed lookup | {len(result['anchor'])} | 0 | {line(result['anchor'])} | – |
+
+The anchor's plan: `{result['plan']}`."""
+
+
+def write(result: dict[str, Any], started: datetime) -> None:
+    facts = "\n".join(f"- **{k}**: {v}" for k, v in result["facts"].items())
+    recipients, volunteers = result["people"]["recipients"], result["people"]["volunteers"]
+    worst = max(percentile(latencies, 0.99) for found in (recipients, volunteers)
+                for latencies, _, _ in found["measured"].values())
     RESULTS.write_text(f"""# hemiao search bench results
 
 Run at {started:%Y-%m-%d %H:%M:%S} UTC by `make bench-search` (`python -m bench.search`); every number is measured
@@ -208,33 +287,41 @@ in that run, none is typed in.
 ## Machine
 
 {facts}
+- **Load average at the end (1, 5, 15 min)**: {result['load_at_end']}
 
 ## Method
 
-The bench starts its own embedded PostgreSQL and nats-server and the four processes, as `make run` does, opens a
-station through the activities service, then registers {result['recipients']:,} generated residents at it (common
-surnames and given names, so names repeat; each with a valid ID number, a phone and consent) in bulk through
-the cases service's own `register_recipient` handler, decider and PostgreSQL event store from the bench process
-(8 writers, {result['load_seconds']:.0f} s), the keyed index kept by the store in each append as in the running
-service: {result['rows']:,} index rows (digests only). Then one social worker of the station asks
-`find_recipients` over NATS, one search after another, {result['samples']} times for each kind, for residents
-picked at random: names are answered masked, and every search that finds someone appends its audit rows
-(RecipientDataDisclosed) before it answers, so each search here is also a write. The anchor, in the same run: the
-same number of indexed lookups of one ID number digest straight to PostgreSQL from the bench process (no NATS,
-no opening of records, no audit).
+The bench starts its own embedded PostgreSQL and nats-server and the four processes, as `make run` does, and
+opens a station through the activities service.
 
-## Results (ms)
+**Recipients.** It registers {recipients['count']:,} generated residents at the station (common surnames and
+given names, so names repeat; each with a valid ID number, a phone and consent) in bulk through the cases
+service's own `register_recipient` handler, decider and PostgreSQL event store from the bench process
+({result['writers']} writers, {recipients['load_seconds']:.0f} s), the keyed index kept by the store in each
+append as in the running service: {recipients['rows']:,} index rows (digests only).
 
-| search | answers | failures | p50 | p99 | max | matches per answer |
-| --- | --- | --- | --- | --- | --- | --- |
-{rows}
-| anchor: raw PostgreSQL indexed lookup | {len(result['anchor'])} | 0 | {line(result['anchor'])} | – |
+**Volunteers.** Then {volunteers['count']:,} other generated residents as volunteers of the same station,
+through the activities service's own `register_volunteer` handler (which looks up each one's likely duplicates
+in the index first), decider and store ({volunteers['load_seconds']:.0f} s): {volunteers['rows']:,} rows of
+`volunteer_search_index`.
 
-The anchor's plan: `{result['plan']}`.
+For each, one social worker of the station asks `find_recipients` (`find_volunteers`) over NATS, one search
+after another, {result['samples']} times for each kind, for people picked at random: results are answered
+masked, and every search, found or not, appends its audit event (RecipientsSearched, VolunteersSearched) before
+it answers, so each search here is also a write. The anchor, in the same run: the same number of indexed lookups
+of one ID number digest straight to PostgreSQL from the bench process (no NATS, no opening of records, no audit).
 
-Target: p99 under 200 ms. Worst p99 of the three: {worst:.1f} ms ({"met" if worst < 200 else "NOT met"}).
+## Recipients: a station of {recipients['count']:,} (ms)
+
+{_table(recipients)}
+
+## Volunteers: a station of {volunteers['count']:,} (ms)
+
+{_table(volunteers)}
+
+Target: p99 under 200 ms. Worst p99 of the six: {worst:.1f} ms ({"met" if worst < 200 else "NOT met"}).
 A name part answers at most 20 (a one-character given name matches many); each answer opens every record it
-confirms (one stream read and one key unwrap each) and appends one audit event per recipient answered.
+confirms (one stream read and one key unwrap each) and appends one audit event.
 """)
 
 

@@ -104,7 +104,12 @@ from gateway.queries.find_recipients import find_recipients
 from gateway.queries.me import me
 from gateway.queries.recipient import recipient
 from gateway.queries.recipients import recipients
-from gateway.queries.sensitive_data_reads import sensitive_data_reads, volunteer_data_reads
+from gateway.queries.sensitive_data_reads import (
+    recipient_searches,
+    sensitive_data_reads,
+    volunteer_data_reads,
+    volunteer_searches,
+)
 from gateway.queries.station_month import station_month
 from gateway.queries.station_work import (
     activities,
@@ -171,6 +176,10 @@ class Query:
                                             description="The audit of unmasked reads (bureau, directors, heads)")
     volunteer_data_reads = strawberry.field(resolver=volunteer_data_reads,
                                             description="The audit of unmasked reads of volunteers' data (as above)")
+    recipient_searches = strawberry.field(resolver=recipient_searches,
+                                          description="The audit of every findRecipients, found or not (as above)")
+    volunteer_searches = strawberry.field(resolver=volunteer_searches,
+                                          description="The audit of every findVolunteers, found or not (as above)")
     cases = strawberry.field(resolver=cases, description="Cases, newest first, as a Relay connection")
     station_month = strawberry.field(resolver=station_month, description="A station's month of case work")
     station_dashboard = strawberry.field(resolver=station_dashboard,

@@ -1,8 +1,9 @@
 """findRecipients: a recipient found by part of the name, ID number or phone, at the caller's stations.
 
 The cases service looks the terms' keyed digests up in its index and confirms them against the opened records.
-Names come masked unless a purpose is given (then in full, for station staff); every search that finds someone is
-recorded in the audit of sensitive reads, which the answer's consistencyToken reads back."""
+Names come masked unless a purpose is given (then in full, for station staff); every search, found or not, is
+recorded (recipientSearches), and the recipients shown unmasked in the audit of sensitive reads; the answer's
+consistencyToken reads both back. Another station named is refused (forbidden)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ async def find_recipients(
             description="Why: names answered in full, and the search audited with it")] = None,
         consistency_token: SearchToken = None) -> list[RecipientMatch]:
     try:
-        earlier = await room_for_a_write(info.context, consistency_token)  # every search that finds records an audit
+        earlier = await room_for_a_write(info.context, consistency_token)  # every search records an audit
     except DomainError as error:
         raise graphql_error(error) from error
     found = await info.context.query("find_recipients", {

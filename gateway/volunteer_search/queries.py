@@ -2,8 +2,8 @@
 
 The activities service looks the terms' keyed digests up in its index and confirms them against the opened
 registrations. ID numbers and contacts come masked unless a purpose is given (then in clear, for station staff);
-every search that finds someone is recorded in the volunteers' audit of reads, which each match's
-consistencyToken reads back (as findRecipients does for recipients)."""
+every search, found or not, is recorded (volunteerSearches), and the volunteers shown unmasked in their audit of
+reads; each match's consistencyToken reads both back (as findRecipients does for recipients)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def find_volunteers(
                         "it")] = None,
         consistency_token: SearchToken = None) -> list[VolunteerMatch]:
     try:
-        earlier = await room_for_a_write(info.context, consistency_token)  # every search that finds records an audit
+        earlier = await room_for_a_write(info.context, consistency_token)  # every search records an audit
     except DomainError as error:
         raise graphql_error(error) from error
     found = await info.context.query("find_volunteers", {

@@ -10,6 +10,7 @@ from typing import Any
 from shared.contracts.consent import SensitiveDataConsent
 from shared.contracts.fields import Reason, Title
 from shared.contracts.registry import Upcaster, event
+from shared.contracts.search import SearchCriterion
 
 
 class CommunityKind(StrEnum):
@@ -630,6 +631,23 @@ class VolunteerDataDisclosed:
     read_by: str
     read_by_role: str
     read_at: datetime
+
+
+@event(service="activities", aggregate="volunteer_disclosure", name="searched")
+@dataclass(frozen=True, kw_only=True)
+class VolunteersSearched:
+    """Someone searched for volunteers (findVolunteers), whether it found anyone or not (audit), as
+    RecipientsSearched records a search for recipients: who, when, at which stations, by what (never the term),
+    the purpose said (empty: masked), and which volunteers it answered (ids only)."""
+
+    station_ids: tuple[str, ...]
+    every_station: bool
+    criteria: tuple[SearchCriterion, ...]
+    purpose: str
+    found: tuple[str, ...]
+    searched_by: str
+    searched_by_role: str
+    searched_at: datetime
 
 
 @event(service="activities", aggregate="volunteer", name="erased", erases="volunteer_id")

@@ -10,6 +10,7 @@ from typing import Any
 from shared.contracts.consent import SensitiveDataConsent as SensitiveDataConsent  # shared with volunteers
 from shared.contracts.fields import Code, PersonName, Reason
 from shared.contracts.registry import event
+from shared.contracts.search import SearchCriterion
 
 
 class Gender(StrEnum):
@@ -337,6 +338,24 @@ class RecipientDataDisclosed:
     read_by: str
     read_by_role: str
     read_at: datetime
+
+
+@event(service="cases", aggregate="disclosure", name="searched")
+@dataclass(frozen=True, kw_only=True)
+class RecipientsSearched:
+    """Someone searched for recipients (findRecipients), whether it found anyone or not (audit): who, when, at
+    which stations (`every_station` for a caller who sees them all), by what (never the term), the purpose said
+    (empty: the results were masked), and which recipients it answered (ids only). The recipients shown unmasked
+    have their own RecipientDataDisclosed beside it, in the same append."""
+
+    station_ids: tuple[str, ...]
+    every_station: bool
+    criteria: tuple[SearchCriterion, ...]
+    purpose: str
+    found: tuple[str, ...]
+    searched_by: str
+    searched_by_role: str
+    searched_at: datetime
 
 
 class NeedArea(StrEnum):

@@ -78,6 +78,7 @@ from shared.contracts.activities import (
     VolunteerLeaderDesignated,
     VolunteerRegistered,
     VolunteerServiceRecorded,
+    VolunteersSearched,
     VolunteerTeamFormed,
     WorkingYearCorrected,
     WorkingYearDeclared,
@@ -114,6 +115,7 @@ from shared.contracts.cases import (
     RecipientErased,
     RecipientMergedInto,
     RecipientRegistered,
+    RecipientsSearched,
     RecipientUpdated,
     ReferralFeedbackReceived,
     ReferralOutcome,
@@ -136,6 +138,7 @@ from shared.contracts.imports import (
     ImportStarted,
     RowRefused,
 )
+from shared.contracts.search import SearchCriterion
 
 STATION = "18d63882-5300-58b2-aca9-1dd7b813516e"
 STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
@@ -190,6 +193,9 @@ EXAMPLES: list[object] = [
     VolunteerDataDisclosed(volunteer_id="v-1", station_id=STATION, fields=("id_number", "contact"),
                            purpose="办理志愿者保险", read_by="sw-1", read_by_role="social_worker",
                            read_at=datetime(2026, 11, 20, 2, 30, tzinfo=UTC)),
+    VolunteersSearched(station_ids=(STATION,), every_station=False, criteria=(SearchCriterion.PHONE,), purpose="",
+                       found=("v-1",), searched_by="sw-1", searched_by_role="social_worker",
+                       searched_at=datetime(2026, 11, 20, 2, 40, tzinfo=UTC)),
     VolunteerServiceRecorded(volunteer_id="v-1", station_id=STATION, record_id="r-1", served_on=date(2026, 10, 29),
                              place="一力社区广场", content="重阳敬老宴引导与陪伴", hours=3.0,
                              organising_unit="黑石铺街道社工站", person_in_charge="王社工", activity_id=ACTIVITY,
@@ -309,6 +315,10 @@ EXAMPLES: list[object] = [
     RecipientDataDisclosed(recipient_id=RECIPIENT, station_id=STATION, fields=("id_number", "phone"),
                            purpose="办理低保复核", read_by="sw-hsp-1", read_by_role="social_worker",
                            read_at=datetime(2026, 11, 21, 2, 30, tzinfo=UTC)),
+    RecipientsSearched(station_ids=(STATION,), every_station=False,
+                       criteria=(SearchCriterion.NAME_PART, SearchCriterion.PHONE), purpose="来电核实身份",
+                       found=(RECIPIENT,), searched_by="sw-hsp-1", searched_by_role="social_worker",
+                       searched_at=datetime(2026, 11, 21, 2, 20, tzinfo=UTC)),
     RecipientErased(recipient_id=RECIPIENT, station_id=STATION, erased_on=date(2026, 11, 25), reason="本人要求删除"),
     CaseOpened(case_id=CASE, station_id=STATION, recipient_id=RECIPIENT, worker_id="sw-hsp-1",
                intake_source=IntakeSource.OUTREACH, presenting_problem="家庭经济困难，孩子暑期无人照看",

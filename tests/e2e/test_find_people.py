@@ -1,6 +1,7 @@
 """A social worker finds the person on the phone: by part of the name, by ID number, by phone; names masked until
-a purpose is given, every search in the audit of sensitive reads (without what was searched for), another
-station's people never found. Registering the same person again answers a duplicate hint, and opening a second
+a purpose is given, every search in the audit of searches, found or not (without what was searched for), those
+shown unmasked in the audit of sensitive reads; another station's people never found, another station named
+refused. Registering the same person again answers a duplicate hint, and opening a second
 case for someone warns of the case still open."""
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ MATCHES = """query($id: ID!) { recipient(id: $id) { potentialMatches { recipient
 READS = """
 query($token: String) { sensitiveDataReads(consistencyToken: $token) { recipientId fields purpose readBy } }"""
 
+SEARCHES = """query($token: String) { recipientSearches(consistencyToken: $token) {
+  stationIds criteria purpose masked foundIds foundCount searchedBy searchedAt } }"""
+
 
 async def registered(http: httpx.AsyncClient, station_id: str, name: str, **more: Any) -> dict[str, Any]:
     answer = (await graphql(http, REGISTER, worker(station_id), input={
@@ -70,6 +74,9 @@ async def test_a_worker_finds_the_caller_by_name_part_id_number_or_phone_and_eve
     by_name = await found(http, me, name="小红")
     by_number = await found(http, me, idNumber=ID_NUMBER.lower())
     by_phone = await found(http, me, phone="+86 139-1234-5678")
+    nobody = await found(http, me, name="红叶")
+    not_both = await found(http, me, name="小红", phone="13800000000")
+    not_mine = await graphql(http, FIND, me, stationId=elsewhere, name="小红")
     in_full = await found(http, station_head, name="叶小", purpose="来电核实身份")
 
     masked = {"recipientId": ye["recipientId"], "name": "叶**", "masked": True, "community": "一力社区",
@@ -77,21 +84,35 @@ async def test_a_worker_finds_the_caller_by_name_part_id_number_or_phone_and_eve
     assert [{k: v for k, v in m.items() if k != "consistencyToken"} for m in by_name] == [masked]
     assert [m["recipientId"] for m in by_number + by_phone] == [ye["recipientId"]] * 2
     assert [(m["name"], m["masked"]) for m in in_full] == [("叶小红", False)]
-    assert await found(http, me, name="红叶") == [] and await found(http, me, name="小红", phone="13800000000") == []
+    assert nobody == [] and not_both == []
 
     assert [m["recipientId"] for m in await found(http, stranger, name="小红")] == [theirs["recipientId"]]
-    assert await found(http, me, stationId=elsewhere, name="小红") == []
+    assert not_mine["data"] is None, "another station named is refused, not answered empty"
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in not_mine["errors"]] == [
+        ("forbidden", "stationId")]
+    assert elsewhere in not_mine["errors"][0]["extensions"]["messageZh"]
+    assert elsewhere in not_mine["errors"][0]["extensions"]["messageEn"]
     refused = await graphql(http, FIND, me)
     assert refused["errors"][0]["extensions"]["code"] == "search_term_needed"
     assert (await graphql(http, FIND, me, name="叶" * 21))["errors"][0]["extensions"]["field"] == "name"
 
-    reads = (await graphql(http, READS, station_head, token=in_full[0]["consistencyToken"]))["data"]
+    token = in_full[0]["consistencyToken"]
+    reads = (await graphql(http, READS, station_head, token=token))["data"]
     audited = [(r["fields"], r["purpose"], r["readBy"]) for r in reads["sensitiveDataReads"]]
-    assert audited[0] == (["name"], "来电核实身份（查找：按姓名片段（search by name part））", station_head.subject)
-    assert (
-        [], "查找：按姓名片段（search by name part），结果已遮蔽 (masked)", me.subject) in audited
-    assert len(audited) == 4  # each search that found someone here (one row each); none for those that found none
-    assert not any(term in str(audited) for term in ("小红", "叶小", ID_NUMBER, "13912345678"))
+    assert audited == [(["name"], "来电核实身份（查找：按姓名片段（search by name part））", station_head.subject)], (
+        "the one recipient shown unmasked is a read of sensitive data; masked results are not")
+    searches = (await graphql(http, SEARCHES, station_head, token=token))["data"]["recipientSearches"]
+    assert [(s["criteria"], s["purpose"], s["masked"], s["foundIds"], s["foundCount"], s["searchedBy"])
+            for s in searches] == [
+        (["NAME_PART"], "来电核实身份", False, [ye["recipientId"]], 1, station_head.subject),
+        (["NAME_PART", "PHONE"], None, True, [], 0, me.subject),
+        (["NAME_PART"], None, True, [], 0, me.subject),
+        (["PHONE"], None, True, [ye["recipientId"]], 1, me.subject),
+        (["ID_NUMBER"], None, True, [ye["recipientId"]], 1, me.subject),
+        (["NAME_PART"], None, True, [ye["recipientId"]], 1, me.subject),
+    ], "every search at the station, newest first, those finding nobody too; the refused ones are no search"
+    assert all(s["stationIds"] == [here] and s["searchedAt"] for s in searches)
+    assert not any(term in str(audited + searches) for term in ("小红", "叶小", "红叶", ID_NUMBER, "13912345678"))
 
     again = await registered(http, here, "叶 小红")
     assert again["potentialMatches"] == [{"recipientId": ye["recipientId"], "likelihood": 0.8, "reasons": [

@@ -18,6 +18,10 @@ MONTH = STORY_MONTH
 QUERIES = {
     "recipients": "recipients(stationId: $s) { totalCount }",
     "sensitiveDataReads": "sensitiveDataReads(stationId: $s) { __typename }",
+    "recipientSearches": "recipientSearches(stationId: $s) { __typename }",
+    "volunteerSearches": "volunteerSearches(stationId: $s) { __typename }",
+    "findRecipients": 'findRecipients(stationId: $s, name: "叶") { __typename }',
+    "findVolunteers": 'findVolunteers(stationId: $s, name: "叶") { __typename }',
     "cases": "cases(stationId: $s) { totalCount }",
     "personTimes": "personTimes(stationId: $s) { count }",
     "projects": "projects(stationId: $s) { totalCount }",
@@ -45,7 +49,7 @@ QUERIES = {
 }
 """Every query that takes a station, with the least it can be asked for."""
 
-AUDITS = {"sensitiveDataReads"}
+AUDITS = {"sensitiveDataReads", "recipientSearches", "volunteerSearches"}
 """Queries the station's head asks but its workers and supervisors may not, whichever station."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -67,11 +66,12 @@ from services.activities.domain.commands import (
     SubmitWorkReport,
     UseResource,
 )
-from services.activities.domain.volunteer_search import PotentialMatch, Registrant
+from services.activities.domain.volunteer_search import Registrant
 from services.activities.domain.working_calendar import DECIDES
 from shared.application import CommandHandler, Decider, Unit, execute, execute_across, execute_telling, load
 from shared.contracts.activities import JointMeetingHeld
 from shared.eventstore import AppendResult, EventStore
+from shared.kernel.matching import PotentialMatch
 
 STREET = Decider(stream_type="street", initial_state=places.STREET, evolve=places.evolve_street)
 OPERATOR = Decider(stream_type="operator", initial_state=places.OPERATOR, evolve=places.evolve_operator)
@@ -291,7 +291,8 @@ def volunteer_routes(on_record: VolunteersOnRecord) -> dict[type, CommandHandler
         return await execute(unit, VOLUNTEER, _volunteer_stream(command.volunteer_id),
                              lambda state: volunteers.register(command, station, state),
                              {"volunteer_id": command.volunteer_id,
-                              "potential_matches": [dataclasses.asdict(m) for m in like]})
+                              "potential_matches": [{"volunteer_id": m.record_id, "likelihood": m.likelihood,
+                                                     "reasons": [r.value for r in m.reasons]} for m in like]})
 
     return {RegisterVolunteer: register_volunteer}
 

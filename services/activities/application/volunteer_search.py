@@ -1,6 +1,7 @@
 """Finding volunteers by part of the name, ID number or phone within the caller's stations, and the volunteers a
 registration probably repeats: candidates from the keyed index, confirmed against their opened data here, the
-only place that holds the keys. Every search that shows someone is recorded in their audit of reads."""
+only place that holds the keys. Every search is recorded, found or not (VolunteersSearched), and each volunteer
+shown unmasked in their audit of reads."""
 
 from __future__ import annotations
 
@@ -18,21 +19,25 @@ from services.activities.application.views import (
     volunteer_view,
 )
 from services.activities.domain.volunteer_search import (
-    PotentialMatch,
     Registrant,
     VolunteerSearch,
     candidate_searches,
-    likelihood,
     matches,
+    particulars,
     query_terms,
-    ranked,
     require_purpose,
     search_of,
 )
 from shared.application import Unit, answer, execute
-from shared.contracts.activities import VolunteerDataDisclosed, VolunteerErased, VolunteerRegistered
+from shared.contracts.activities import (
+    VolunteerDataDisclosed,
+    VolunteerErased,
+    VolunteerRegistered,
+    VolunteersSearched,
+)
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventStore
+from shared.kernel.matching import PotentialMatch, potential_matches
 from shared.rules import require_station
 from shared.runtime import RequestContext
 
@@ -71,8 +76,8 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
                           request: RequestContext) -> dict[str, Any]:
     """Up to 20 volunteers of the caller's stations matching every criterion given: masked as the volunteer list
     is (the name shown, ID number and contact masked, birth date hidden), or in clear for station staff who say
-    why (`purpose`). Each one shown is recorded in the audit (VolunteerDataDisclosed) with how they were searched
-    for, never the term."""
+    why (`purpose`). Every search is recorded (VolunteersSearched), and each one shown unmasked in their audit of
+    reads (VolunteerDataDisclosed), with how they were searched for, never the term."""
     search = search_of(_text(body, "name", "name"), _text(body, "id_number", "idNumber"),
                        _text(body, "phone", "phone"))
     purpose = require_purpose(_text(body, "purpose", "purpose"))
@@ -91,22 +96,26 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
             break
     log.info("find_volunteers by %s: %d found (%s)", request.actor.subject, len(found),
              "unmasked" if purpose else "masked")
-    if not found:  # nobody's data was read: no audit row, the log line above says the search was made
-        return {"volunteers": []}
     return {"volunteers": found if purpose else [masked_view(view) for view in found],
-            "position": await _recorded(store, found, search, purpose, request)}
+            "position": await _recorded(store, found, search, purpose, stations, request)}
 
 
 async def _recorded(store: EventStore, found: list[dict[str, Any]], search: VolunteerSearch, purpose: str,
-                    request: RequestContext) -> dict[str, Any]:
-    """One audit row per volunteer shown, in one append, saying how they were searched for and never the term;
-    answering its position, to read the audit back at once."""
-    said = f"{purpose}（{search.described()}）" if purpose else f"{search.described()}，结果已遮蔽 (masked)"
+                    stations: tuple[str, ...] | None, request: RequestContext) -> dict[str, Any]:
+    """Every search, found or not, in one append: VolunteersSearched (who, where, by what and never the term,
+    which ids), and an audit row per volunteer shown unmasked; answering its position, to read the audit back at
+    once."""
     read_at = datetime.now(UTC)
-    audit = [VolunteerDataDisclosed(
-        volunteer_id=view["volunteer_id"], station_id=view["station_id"],
-        fields=tuple(f for f in VOLUNTEER_UNMASKED if view[f]) if purpose else (), purpose=said,
-        read_by=request.actor.subject, read_by_role=request.actor.role.value, read_at=read_at) for view in found]
+    audit: list[object] = [VolunteersSearched(
+        station_ids=tuple(stations or ()), every_station=stations is None, criteria=search.criteria(),
+        purpose=purpose, found=tuple(view["volunteer_id"] for view in found), searched_by=request.actor.subject,
+        searched_by_role=request.actor.role.value, searched_at=read_at)]
+    if purpose:
+        said = f"{purpose}（{search.described()}）"
+        audit += [VolunteerDataDisclosed(
+            volunteer_id=view["volunteer_id"], station_id=view["station_id"],
+            fields=tuple(f for f in VOLUNTEER_UNMASKED if view[f]), purpose=said, read_by=request.actor.subject,
+            read_by_role=request.actor.role.value, read_at=read_at) for view in found]
     # A stream of its own per search, as the recipients' search has: one append, whatever the volunteers' own
     # trails of reads hold already.
     appended = await execute(Unit(store=store, request=request, fingerprint=""), DISCLOSURES,
@@ -126,8 +135,9 @@ class VolunteersOnRecord:
         for search in candidate_searches(new):
             ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search),
                                                                   HINT_CANDIDATES)))
-        return ranked([likelihood(new, volunteer_id, known) for volunteer_id in list(ids)[:HINT_CANDIDATES]
-                       if (known := await on_record(store, volunteer_id)) is not None])
+        known = {volunteer_id: particulars(registrant) for volunteer_id in list(ids)[:HINT_CANDIDATES]
+                 if (registrant := await on_record(store, volunteer_id)) is not None}
+        return potential_matches(particulars(new), known)
 
 
 async def on_record(store: EventStore, volunteer_id: str) -> Registrant | None:

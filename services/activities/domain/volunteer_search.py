@@ -1,6 +1,7 @@
 """Finding a volunteer by part of the name, ID number or phone, and the volunteers a new registration probably
 repeats (Primero's potential matches), over sealed data: the terms a volunteer is indexed under, what a search
-looks up, how a candidate the index gives is confirmed against their opened data, and a duplicate's likelihood.
+looks up, how a candidate the index gives is confirmed against their opened data, and what a duplicate is
+weighed by (the weighing is the recipients' too: shared.kernel.matching).
 
 Pure: the digests of these terms are made and looked up by the application (shared.kernel.search_terms).
 """
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from shared.contracts.activities import VolunteerRegistered
+from shared.contracts.search import SearchCriterion
+from shared.kernel.matching import Particulars
 from shared.kernel.search_terms import (
     id_number_term,
     name_contains,
@@ -37,6 +40,12 @@ class VolunteerSearch:
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
+
+    def criteria(self) -> tuple[SearchCriterion, ...]:
+        """What it was made by, for the audit (never the terms)."""
+        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
+                                                        (self.id_number, SearchCriterion.ID_NUMBER),
+                                                        (self.phone, SearchCriterion.PHONE)) if asked)
 
     def described(self) -> str:
         """How they were searched for, without the terms: what the audit says (as the recipients' search does)."""
@@ -117,52 +126,12 @@ class Registrant:
     residence_area: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class PotentialMatch:
-    """A volunteer on record who is probably the one being registered: how likely (0–1) and why."""
-
-    volunteer_id: str
-    likelihood: float
-    reasons: tuple[str, ...]
-
-
-WEIGHTS = {"same_name": 0.35, "same_phone": 0.45, "same_birth_year": 0.25, "same_gender": 0.1,
-           "same_community": 0.1}
-"""The recipients' weights (services.cases.domain.matching), so a likelihood means the same for both: the same
-ID number is the same person (1); the same name, birth year and gender very likely (0.7); the same phone (a
-household shares one) a fair sign. Birth year, gender and residence area count only beside a name or a phone."""
-THRESHOLD = 0.4
-"""The same name alone (0.35) is below it: 同名 is common."""
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a) and a == b
-
-
-def likelihood(new: Registrant, volunteer_id: str, known: Registrant) -> PotentialMatch | None:
-    """How likely `known` (on record as `volunteer_id`) is `new`; None below the threshold."""
-    reasons = []
-    same_id = _same(new.id_number and normalise_id_number(new.id_number),
-                    known.id_number and normalise_id_number(known.id_number))
-    if same_id:
-        reasons.append("same_id_number")
-    if _same(new.name and normalise_name(new.name), known.name and normalise_name(known.name)):
-        reasons.append("same_name")
-    new_phone, known_phone = usable_phone(new.contact), usable_phone(known.contact)
-    if _same(new_phone and phone_digits(new_phone), known_phone and phone_digits(known_phone)):
-        reasons.append("same_phone")
-    if not reasons:
-        return None
-    if new.birth_year is not None and new.birth_year == known.birth_year:
-        reasons.append("same_birth_year")
-    if _same(new.gender.strip(), known.gender.strip()):
-        reasons.append("same_gender")
-    if _same(normalise_name(new.residence_area), normalise_name(known.residence_area)):
-        reasons.append("same_community")
-    score = 1.0 if same_id else min(round(sum(WEIGHTS[r] for r in reasons), 2), 0.99)
-    if score < THRESHOLD:
-        return None
-    return PotentialMatch(volunteer_id=volunteer_id, likelihood=score, reasons=tuple(reasons))
+def particulars(registrant: Registrant) -> Particulars:
+    """A volunteer as the one scoring of duplicates (shared.kernel.matching) weighs them: the phone only when the
+    contact is one, the residence area as the community."""
+    return Particulars(name=registrant.name, birth_year=registrant.birth_year, gender=registrant.gender,
+                       community=registrant.residence_area, id_number=registrant.id_number,
+                       phone=usable_phone(registrant.contact))
 
 
 def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
@@ -172,8 +141,3 @@ def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
     return [VolunteerSearch(id_number=normalise_id_number(v)) for v in [new.id_number] if v] + [
         VolunteerSearch(name=normalise_name(v)[:NAME_PART_LONGEST]) for v in [new.name] if v and normalise_name(v)
     ] + [VolunteerSearch(phone=phone_digits(v)) for v in [phone] if v]
-
-
-def ranked(found: list[PotentialMatch | None], limit: int = 10) -> list[PotentialMatch]:
-    """The likeliest first, a few at most."""
-    return sorted((m for m in found if m is not None), key=lambda m: (-m.likelihood, m.volunteer_id))[:limit]

@@ -8,8 +8,9 @@ go with their key). Beside it, `recipient_cases` keeps each case's recipient and
 
 A search looks up the digests of its own terms at the caller's stations, then confirms each candidate against the
 record opened inside this service (pairs out of order are dropped), and answers at most 20, names masked unless
-a purpose is given. Every search that answers someone is recorded as the unmasked reads are
-(RecipientDataDisclosed, one per recipient answered), saying how they were searched for, never the term.
+a purpose is given. Every search, whether it answers anyone or not, is recorded (RecipientsSearched: who, at
+which stations, by what, never the term, with which purpose, the ids answered), and each recipient shown
+unmasked as the unmasked reads are (RecipientDataDisclosed). A station named that is not the caller's is refused.
 
 Both tables are derived: `python -m services.cases reindex` rebuilds them from the store.
 """
@@ -27,7 +28,6 @@ from uuid import uuid4
 import asyncpg
 
 from services.cases.application import views
-from services.cases.domain import matching
 from services.cases.domain.commands import RegisterRecipient
 from services.cases.domain.errors import SearchTermNeeded
 from shared.application import Unit, answer, execute
@@ -39,11 +39,14 @@ from shared.contracts.cases import (
     RecipientErased,
     RecipientMergedInto,
     RecipientRegistered,
+    RecipientsSearched,
     RecipientUpdated,
 )
 from shared.contracts.errors import Forbidden, InvalidInput, Message
+from shared.contracts.search import SearchCriterion
 from shared.eventstore import EventStore, StreamAppend
 from shared.eventstore.postgres import PostgresEventStore
+from shared.kernel import matching
 from shared.kernel.search_terms import (
     TermKey,
     id_number_term,
@@ -56,6 +59,7 @@ from shared.kernel.search_terms import (
     phone_term,
 )
 from shared.masking import masked_name
+from shared.rules import require_station
 from shared.runtime import RequestContext
 
 log = logging.getLogger(__name__)
@@ -226,6 +230,12 @@ class Searched:
                 and (not self.id_number or normalise_id_number(view["id_number"] or "") == self.id_number)
                 and (not self.phone or phone_digits(view["phone"] or "") == phone_digits(self.phone)))
 
+    def criteria(self) -> tuple[SearchCriterion, ...]:
+        """What it was made by, for the audit (never the terms)."""
+        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
+                                                        (self.id_number, SearchCriterion.ID_NUMBER),
+                                                        (self.phone, SearchCriterion.PHONE)) if asked)
+
     def described(self) -> str:
         """How they were searched for, without the terms: what the audit says."""
         said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
@@ -274,10 +284,12 @@ class RecipientSearch:
         self.store, self.pool, self.key = store, pool, index.key
 
     def _stations(self, body: dict[str, Any], request: RequestContext) -> list[str] | None:
-        """The stations searched: the one asked for if the caller's, else all the caller's (None: every one)."""
+        """The stations searched: the one asked for, refused when not the caller's (as every query refuses it);
+        else all the caller's (None: every one)."""
         station_id = body.get("station_id")
         if station_id:
-            return [str(station_id)] if request.actor.may_act_for(str(station_id)) else []
+            require_station(request.actor, str(station_id))
+            return [str(station_id)]
         return None if request.actor.sees_every_station else list(request.actor.station_ids)
 
     async def find_recipients(self, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
@@ -292,8 +304,7 @@ class RecipientSearch:
         limit = min(max(int(body.get("limit") or MOST), 1), MOST)
         stations = self._stations(body, request)
         found: list[dict[str, Any]] = []
-        candidates = [] if stations == [] else await _holding_all(self.pool, stations, asked.digests(self.key),
-                                                                  CANDIDATES)
+        candidates = await _holding_all(self.pool, stations, asked.digests(self.key), CANDIDATES)
         for start in range(0, len(candidates), OPENED_AT_ONCE):  # a batch at a time, each batch at once
             batch = candidates[start:start + OPENED_AT_ONCE]
             opened = await asyncio.gather(*(views.recipient_view(self.store, i, request, unmasked=True) for i in batch))
@@ -309,20 +320,23 @@ class RecipientSearch:
                     "open_case_id": next(iter(cases.get(v["recipient_id"], [])), None)} for v in found]
         log.info("find_recipients by %s: %d found (%s)", request.actor.subject, len(found),
                  "unmasked" if purpose else "masked")
-        if not found:
-            return {"matches": []}
-        position = await self._record(found, asked, purpose, request)
+        position = await self._record(found, asked, purpose, stations, request)
         return {"matches": matches, "position": position}
 
     async def _record(self, found: list[dict[str, Any]], asked: Searched, purpose: str | None,
-                      request: RequestContext) -> dict[str, Any]:
-        """One audit row per recipient answered, in one append; its position, to read the audit back at once."""
-        said = f"{purpose}（{asked.described()}）" if purpose else f"{asked.described()}，结果已遮蔽 (masked)"
+                      stations: list[str] | None, request: RequestContext) -> dict[str, Any]:
+        """Every search, found or not, in one append: RecipientsSearched (who, where, by what, which ids), and a
+        disclosure row per recipient shown unmasked; its position, to read the audit back at once."""
         now = datetime.now(UTC)
-        events = [RecipientDataDisclosed(recipient_id=v["recipient_id"], station_id=v["station_id"],
-                                         fields=("name",) if purpose else (), purpose=said,
-                                         read_by=request.actor.subject, read_by_role=request.actor.role.value,
-                                         read_at=now) for v in found]
+        events: list[object] = [RecipientsSearched(
+            station_ids=tuple(stations or ()), every_station=stations is None, criteria=asked.criteria(),
+            purpose=purpose or "", found=tuple(v["recipient_id"] for v in found), searched_by=request.actor.subject,
+            searched_by_role=request.actor.role.value, searched_at=now)]
+        if purpose:
+            said = f"{purpose}（{asked.described()}）"
+            events += [RecipientDataDisclosed(recipient_id=v["recipient_id"], station_id=v["station_id"],
+                                              fields=("name",), purpose=said, read_by=request.actor.subject,
+                                              read_by_role=request.actor.role.value, read_at=now) for v in found]
         # A stream of its own per search: one append whatever the recipients' audit trails hold already.
         appended = await execute(
             Unit(store=self.store, request=RequestContext(actor=request.actor, correlation_id=request.correlation_id),
@@ -381,7 +395,7 @@ class RecipientSearch:
 
 
 def _hint(match: matching.PotentialMatch) -> dict[str, Any]:
-    return {"recipient_id": match.recipient_id, "likelihood": match.likelihood,
+    return {"recipient_id": match.record_id, "likelihood": match.likelihood,
             "reasons": [r.value for r in match.reasons]}
 
 

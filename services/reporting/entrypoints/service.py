@@ -52,6 +52,8 @@ QUERIES: dict[str, Query] = {
     "station_month": station_month.station_month,
     "disclosures": disclosures.disclosures,
     "volunteer_disclosures": disclosures.volunteer_disclosures,
+    "recipient_searches": disclosures.recipient_searches,
+    "volunteer_searches": disclosures.volunteer_searches,
     "case_timeline": caseload.case_timeline,
     "caseload": caseload.caseload,
     "overdue": caseload.overdue,

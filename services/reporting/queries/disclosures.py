@@ -1,4 +1,5 @@
-"""The audit of unmasked reads, newest first: for the district bureau, and for station heads of their station."""
+"""The audit of unmasked reads and of searches for people, newest first: for the district bureau, and for station
+heads of their station."""
 
 from __future__ import annotations
 
@@ -39,3 +40,26 @@ async def volunteer_disclosures(pool: asyncpg.Pool, body: dict[str, Any], reques
         f" WHERE {station_scope()}"
         " ORDER BY seq DESC LIMIT $3", *scope_args(request.actor, body), first)
     return {"disclosures": [dict(r) for r in rows]}
+
+
+async def _searches(pool: asyncpg.Pool, people: str, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """The searches for `people`, newest first: those made at the caller's stations (a station named: at it; a
+    search over every station only for those who see every station)."""
+    _require_auditor(request)
+    first = min(max(int(body.get("first") or 50), 1), 200)
+    rows = await pool.fetch(
+        "SELECT station_ids, criteria, purpose, found, searched_by, searched_by_role, searched_at FROM searches"
+        " WHERE people = $3"
+        " AND ($1::text[] IS NULL OR station_ids && $1::text[]) AND ($2::text IS NULL OR $2 = ANY(station_ids))"
+        " ORDER BY seq DESC LIMIT $4", *scope_args(request.actor, body), people, first)
+    return {"searches": [dict(r) for r in rows]}
+
+
+async def recipient_searches(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Every findRecipients, found or not, for the auditors of the reads."""
+    return await _searches(pool, "recipients", body, request)
+
+
+async def volunteer_searches(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+    """Every findVolunteers, found or not, for the same auditors."""
+    return await _searches(pool, "volunteers", body, request)

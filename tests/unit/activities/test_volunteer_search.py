@@ -10,10 +10,8 @@ from services.activities.domain.volunteer_search import (
     VolunteerSearch,
     candidate_searches,
     indexed_terms,
-    likelihood,
     matches,
     query_terms,
-    ranked,
     search_of,
 )
 
@@ -64,36 +62,6 @@ def test_every_criterion_given_must_hold() -> None:
     assert not matches(search_of("叶晓兰", None, "13900139000"), YE.name, YE.id_number, YE.contact)
 
 
-def test_the_same_id_number_is_the_same_person() -> None:
-    match = likelihood(Registrant(name="叶小兰", gender="女", birth_year=1968, id_number=ID_NUMBER, contact=None),
-                       "v1", YE)
-    assert match is not None and match.likelihood == 1.0 and "same_id_number" in match.reasons
-
-
-def test_the_same_name_birth_year_and_gender_is_very_likely_and_the_same_phone_a_fair_sign() -> None:
-    same_person = likelihood(Registrant(name="叶 晓兰", gender="女", birth_year=1968, id_number=None, contact=None),
-                             "v1", YE)
-    same_phone = likelihood(Registrant(name="王芳", gender="女", birth_year=1990, id_number=None,
-                                       contact="13800138000"), "v1", YE)
-    assert same_person is not None and same_person.likelihood == 0.7
-    assert same_person.reasons == ("same_name", "same_birth_year", "same_gender")
-    assert same_phone is not None and same_phone.likelihood == 0.55
-    assert same_phone.reasons == ("same_phone", "same_gender")
-
-
-def test_only_the_same_id_number_is_certain() -> None:
-    everything_but = likelihood(Registrant(name="叶晓兰", gender="女", birth_year=1968, id_number=None,
-                                           contact="13800138000"), "v1", YE)
-    assert everything_but is not None and everything_but.likelihood == 0.99
-
-
-def test_the_same_name_alone_or_a_birth_year_and_gender_alone_give_no_hint() -> None:
-    assert likelihood(Registrant(name="叶晓兰", gender="男", birth_year=1990, id_number=None, contact=None),
-                      "v1", YE) is None
-    assert likelihood(Registrant(name="王芳", gender="女", birth_year=1968, id_number=None, contact=None),
-                      "v1", YE) is None
-
-
 def test_a_search_is_described_in_the_audit_by_what_it_was_by_never_by_its_terms() -> None:
     said = search_of("晓兰", None, "13800138000").described()
     assert "按姓名片段" in said and "by phone" in said
@@ -103,9 +71,3 @@ def test_a_search_is_described_in_the_audit_by_what_it_was_by_never_by_its_terms
 def test_a_registration_looks_for_its_duplicates_by_each_of_its_id_number_name_and_phone_alone() -> None:
     assert candidate_searches(YE) == [VolunteerSearch(id_number=ID_NUMBER), VolunteerSearch(name="叶晓兰"),
                                       VolunteerSearch(phone="13800138000")]
-
-
-def test_the_likeliest_come_first() -> None:
-    found = [likelihood(YE, "a", Registrant(name="王芳", gender="女", birth_year=1990, id_number=None,
-                                            contact="13800138000")), likelihood(YE, "b", YE), None]
-    assert [m.volunteer_id for m in ranked(found)] == ["b", "a"]

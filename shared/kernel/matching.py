@@ -1,9 +1,10 @@
-"""Duplicate hints (Primero's potential matches): how likely two records of a station are one person.
+"""Duplicate hints (Primero's potential matches): how likely two records of a station are one person, for
+recipients (cases) and volunteers (activities) alike, so a likelihood means the same for both.
 
 Weighted: the same ID number is the same person; the same name with the same birth year and gender is very
 likely; the same phone (a household shares one) is a fair sign; the same name alone is weak (同名 is common).
 Birth year, gender and community only add to a name or a phone: alone they match half a street. A likelihood
-at or above THRESHOLD is a hint worth showing. Pure: the cases service opens the records and asks.
+at or above THRESHOLD is a hint worth showing. Pure: the owning service opens the records and asks.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ WEIGHTS = {
     MatchReason.SAME_GENDER: 0.1,
     MatchReason.SAME_COMMUNITY: 0.1,
 }
+"""The same ID number is not weighed: it is the same person (1)."""
 THRESHOLD = 0.4
 """The same name alone (0.35) is below it; the same name and community, or the same phone, are at it or above."""
 MOST = 10
@@ -38,7 +40,8 @@ MOST = 10
 
 @dataclass(frozen=True, kw_only=True)
 class Particulars:
-    """What a record says of the person, opened (None where unknown, cleared or erased)."""
+    """What a record says of the person, opened (None where unknown, cleared or erased). `community` is whatever
+    the owning service compares communities by (a recipient's community, a volunteer's residence area)."""
 
     name: str | None
     birth_year: int | None
@@ -50,13 +53,19 @@ class Particulars:
 
 @dataclass(frozen=True, kw_only=True)
 class PotentialMatch:
-    recipient_id: str
+    """A record (`record_id`: a recipient's or a volunteer's id) that is probably the new one: how likely, why."""
+
+    record_id: str
     likelihood: float
     reasons: tuple[MatchReason, ...]
 
 
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and a == b
+
+
+def _normalised(text: str | None) -> str | None:
+    return text and normalise_name(text)
 
 
 def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[MatchReason, ...]]:
@@ -66,7 +75,7 @@ def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[Match
                     other.id_number and normalise_id_number(other.id_number))
     if same_id:
         reasons.append(MatchReason.SAME_ID_NUMBER)
-    if _same(new.name and normalise_name(new.name), other.name and normalise_name(other.name)):
+    if _same(_normalised(new.name), _normalised(other.name)):
         reasons.append(MatchReason.SAME_NAME)
     if _same(new.phone and phone_digits(new.phone), other.phone and phone_digits(other.phone)):
         reasons.append(MatchReason.SAME_PHONE)
@@ -74,9 +83,9 @@ def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[Match
         return 0.0, ()
     if new.birth_year is not None and new.birth_year == other.birth_year:
         reasons.append(MatchReason.SAME_BIRTH_YEAR)
-    if _same(new.gender, other.gender):
+    if _same(new.gender and new.gender.strip(), other.gender and other.gender.strip()):
         reasons.append(MatchReason.SAME_GENDER)
-    if _same(new.community and normalise_name(new.community), other.community and normalise_name(other.community)):
+    if _same(_normalised(new.community), _normalised(other.community)):
         reasons.append(MatchReason.SAME_COMMUNITY)
     if same_id:
         return 1.0, tuple(reasons)
@@ -85,6 +94,6 @@ def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[Match
 
 def potential_matches(new: Particulars, others: dict[str, Particulars]) -> list[PotentialMatch]:
     """The records at or above THRESHOLD, likeliest first (at most MOST)."""
-    found = [PotentialMatch(recipient_id=i, likelihood=score, reasons=reasons)
+    found = [PotentialMatch(record_id=i, likelihood=score, reasons=reasons)
              for i, other in others.items() for score, reasons in [likelihood(new, other)] if score >= THRESHOLD]
-    return sorted(found, key=lambda m: (-m.likelihood, m.recipient_id))[:MOST]
+    return sorted(found, key=lambda m: (-m.likelihood, m.record_id))[:MOST]
