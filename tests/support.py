@@ -177,8 +177,15 @@ async def stream_messages(nc: Client, namespace: str, service: str) -> list[dict
     subscription = await js.pull_subscribe(f"{namespace}.events.{service}.>", stream=stream,
                                            config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
     found: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 60
     while len(found) < info.state.messages:
-        for msg in await subscription.fetch(min(500, info.state.messages - len(found)), timeout=5):
+        try:
+            batch = await subscription.fetch(min(500, info.state.messages - len(found)), timeout=5)
+        except nats.errors.TimeoutError:  # a loaded machine: ask again, up to the deadline
+            if time.monotonic() > deadline:
+                raise
+            continue
+        for msg in batch:
             await msg.ack()
             found.append({"seq": msg.metadata.sequence.stream, "headers": dict(msg.headers or {}),
                           "data": json.loads(msg.data)})

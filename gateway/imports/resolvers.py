@@ -28,6 +28,10 @@ _QUERIES = ("import_status", "imports")
 
 async def _content(file: Upload) -> bytes:
     """The upload's bytes, in memory (a larger one is refused before it is read whole)."""
+    if not callable(getattr(file, "read", None)):  # a value written into the query, not a file the request carried
+        raise ImportFileRefused("请以 multipart 请求上传文件（GraphQL multipart request spec），不能写在查询里",
+                                "send the file in a multipart request (the GraphQL multipart request spec), not as"
+                                " a value in the query")
     try:
         content: bytes = await file.read(MAX_FILE_BYTES + 1)  # type: ignore[attr-defined]
     finally:
