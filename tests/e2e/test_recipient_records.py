@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +11,8 @@ import httpx
 
 from shared.china import china_today
 from shared.contracts import Actor
+from shared.contracts.corpus import CORPUS
+from shared.eventstore.postgres import NOTIFY_CHANNEL
 from tests.clock import story_day
 from tests.e2e.graphql import OPEN, RECORD, REGISTER, STATION_MONTH, graphql, member
 from tests.support import System, open_station, wait_until, worker
@@ -234,6 +238,9 @@ async def test_one_community_however_written_counts_once_and_one_not_of_the_stre
         assert opened["__typename"] == "OpenCasePayload", opened
         token = opened["consistencyToken"]
 
+    old_resolved, old_unresolved = await written_before_communities_were_references(
+        system, station_id, "铭安 社区", "坡子街社区")
+
     yili_id, mingan_id = yili["community_id"], mingan["community_id"]
     written_apart = (await graphql(http, BY_COMMUNITY, me, station=station_id, community="一力 社区", t=token))["data"]
     by_code_listed = (await graphql(http, BY_COMMUNITY, me, station=station_id, community="430103012003",
@@ -243,8 +250,32 @@ async def test_one_community_however_written_counts_once_and_one_not_of_the_stre
     assert written_apart["recipients"]["totalCount"] == 4, "written three ways, and once before it was known"
     assert {(n["node"]["community"], n["node"]["communityId"]) for n in written_apart["recipients"]["edges"]} == {
         ("一力社区", yili_id)}
-    assert by_code_listed["totalCount"] == by_id_listed["totalCount"] == 1
-    assert by_id_listed["edges"][0]["node"] == {"community": "铭安社区", "communityId": mingan_id}
+    assert by_code_listed["totalCount"] == by_id_listed["totalCount"] == 2, "moved, and the old record's text"
+    assert {n["node"]["community"] for n in by_id_listed["edges"]} == {"铭安社区"}
+    unresolved = (await graphql(http, BY_COMMUNITY, me, station=station_id, community="坡子街 社区",
+                                t=token))["data"]["recipients"]
+    assert unresolved["edges"] == [{"node": {"community": "坡子街社区", "communityId": None}}], "kept, not guessed"
+    assert old_resolved != old_unresolved
     assert written_apart["caseBreakdown"] == [{"byCommunity": [
         {"community": "一力社区", "communityId": yili_id, "count": 3},
         {"community": "铭安社区", "communityId": mingan_id, "count": 1}]}]
+
+
+async def written_before_communities_were_references(system: System, station_id: str, *texts: str) -> list[str]:
+    """Recipients registered before communities were references: RecipientRegistered v2 rows, community as text,
+    stored as such in the cases store (and so relayed and read as any old event is); their ids."""
+    template = json.loads((CORPUS / "events" / "RecipientRegistered" / "v2.json").read_text())
+    ids = []
+    for text in texts:
+        recipient_id = str(uuid.uuid4())
+        data = {**template, **dict.fromkeys(("name", "phone", "household", "consent")), "recipient_id": recipient_id,
+                "station_id": station_id, "community": text}
+        await system.cases.pool.execute(
+            "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata)"
+            " VALUES ($1, 'recipient', 1, $2, 'RecipientRegistered', 2, $3::jsonb, $4::jsonb)",
+            f"recipient-{recipient_id}", uuid.uuid4(), json.dumps(data, ensure_ascii=False),
+            json.dumps({"actor": {}, "correlation_id": "old", "causation_id": None}))
+        await system.cases.pool.execute("SELECT pg_notify($1, 'recipient')", NOTIFY_CHANNEL)  # the relay wakes
+        await system.read_models_have({"stream_id": f"recipient-{recipient_id}", "version": 1})
+        ids.append(recipient_id)
+    return ids

@@ -20,7 +20,7 @@ async def test_an_opened_case_reaches_the_stream_and_the_read_model(system: Syst
     assert row["station_id"] == station_id
     assert row["status"] == "open"
     messages = await stream_messages(system.nc, system.namespace, "cases")
-    assert [m["headers"]["ce-type"] for m in messages] == ["cn.hemiao.cases.recipient_registered.v2",
+    assert [m["headers"]["ce-type"] for m in messages] == ["cn.hemiao.cases.recipient_registered.v3",
                                                           "cn.hemiao.cases.case_register_number_assigned.v1",
                                                           "cn.hemiao.cases.case_opened.v1"]
     assert messages[1]["data"] == {"station_id": station_id, "year": messages[2]["data"]["opened_on"][:4] and
