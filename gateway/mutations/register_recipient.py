@@ -51,7 +51,11 @@ class RegisterRecipientInput:
     station_id: strawberry.ID
     name: str
     gender: Gender
-    community: str
+    community: str | None = strawberry.field(
+        default=None, description="A community of the station's street: its name as people write it, or its "
+                                  "12-digit division code; or give communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The community's id (from `communities`); with `community` too, they must agree")
     birth_date: date | None = strawberry.field(default=None, description="出生日期; or give birthYear alone")
     birth_year: int | None = strawberry.field(default=None, description="When the exact date is not known")
     categories: list[CategoryInput] = strawberry.field(default_factory=list)
@@ -74,7 +78,8 @@ class UpdateRecipientInput:
     gender: Gender | None = None
     birth_date: date | None = None
     birth_year: int | None = None
-    community: str | None = None
+    community: str | None = strawberry.field(default=None, description="As in registerRecipient")
+    community_id: strawberry.ID | None = strawberry.field(default=None, description="As in registerRecipient")
     categories: list[CategoryInput] | None = strawberry.field(default=None, description="The whole new list")
     id_number: str | None = None
     phone: str | None = None

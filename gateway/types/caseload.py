@@ -68,12 +68,21 @@ class CategoryCount:
     count: int
 
 
+@strawberry.type(description="Cases of recipients of one community of the street, however their records wrote it; "
+                             "or of a text that names none (communityId null)")
+class CommunityCount:
+    community: str = strawberry.field(description="The community's registered name; the text when unresolved")
+    community_id: strawberry.ID | None
+    count: int
+
+
 @strawberry.type(description="A station's cases counted by stage, by risk level and by the recipient's category")
 class CaseBreakdown:
     station_id: strawberry.ID
     by_stage: list[StageCount]
     by_risk: list[RiskCount]
     by_category: list[CategoryCount]
+    by_community: list[CommunityCount] = strawberry.field(description="By the recipient's community")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CaseBreakdown:
@@ -82,4 +91,7 @@ class CaseBreakdown:
                    by_risk=[RiskCount(risk=None if c["key"] == "not_assessed" else RiskLevel(c["key"]),
                                       count=c["count"]) for c in row["risk"]],
                    by_category=[CategoryCount(category=RecipientCategory(c["key"]), count=c["count"])
-                                for c in row["category"]])
+                                for c in row["category"]],
+                   by_community=[CommunityCount(community=c["key"], community_id=c["community_id"] and
+                                                strawberry.ID(c["community_id"]), count=c["count"])
+                                 for c in row.get("community", [])])

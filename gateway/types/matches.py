@@ -57,6 +57,7 @@ class RecipientMatch:
     name: str | None
     masked: bool
     community: str
+    community_id: strawberry.ID | None = strawberry.field(description="Null when the community was not resolved")
     gender: Gender
     birth_year: int
     open_case_id: strawberry.ID | None = strawberry.field(description="An open case of theirs, if any")
@@ -68,6 +69,7 @@ class RecipientMatch:
     def from_answer(cls, found: dict[str, Any], token: str | None) -> RecipientMatch:
         return cls(recipient_id=strawberry.ID(found["recipient_id"]), station_id=strawberry.ID(found["station_id"]),
                    name=found["name"], masked=found["masked"], community=found["community"],
+                   community_id=found.get("community_id") and strawberry.ID(found["community_id"]),
                    gender=Gender(found["gender"]), birth_year=found["birth_year"],
                    open_case_id=found["open_case_id"] and strawberry.ID(found["open_case_id"]),
                    consistency_token=token)

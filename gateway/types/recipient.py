@@ -56,7 +56,9 @@ class Recipient(relay.Node):
     gender: Gender
     birth_year: int
     birth_date: date | None = strawberry.field(description="Only when read unmasked")
-    community: str
+    community: str = strawberry.field(description="The community's registered name; as written when unresolved")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The community of the station's street; null when the name was not resolved")
     categories: list[CategoryMembership]
     id_number: str | None = strawberry.field(description="Masked (4301**********1234) unless read unmasked")
     phone: str | None = strawberry.field(description="Masked (138****0000) unless read unmasked")
@@ -96,7 +98,7 @@ class Recipient(relay.Node):
         return cls(
             id=strawberry.ID(view["recipient_id"]), station_id=strawberry.ID(view["station_id"]), name=view["name"],
             gender=Gender(view["gender"]), birth_year=view["birth_year"], birth_date=optional_day(view["birth_date"]),
-            community=view["community"],
+            community=view["community"], community_id=view.get("community_id") and strawberry.ID(view["community_id"]),
             categories=[CategoryMembership(category=RecipientCategory(c["category"]),
                                            valid_from=date.fromisoformat(c["valid_from"]),
                                            source=CategorySource(c["source"])) for c in view["categories"]],
@@ -117,7 +119,8 @@ class Recipient(relay.Node):
 class RecipientListItem:
     id: strawberry.ID
     station_id: strawberry.ID
-    community: str
+    community: str = strawberry.field(description="The community's registered name; as written when unresolved")
+    community_id: strawberry.ID | None = strawberry.field(description="Null when the name was not resolved")
     categories: list[RecipientCategory]
     erased: bool
     merged_into: strawberry.ID | None

@@ -185,8 +185,16 @@ def recipient_registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "categories": categories}
 
 
+def no_community_id(data: dict[str, Any]) -> dict[str, Any]:
+    """A recipient event from before communities were references (issue 15): its community is text alone, kept
+    as it was written; reporting resolves it against the street's communities when it reads it, or lists it as
+    unresolved."""
+    return {**data, "community_id": None}
+
+
 @event(service="cases", aggregate="recipient", name="registered", personal=RECIPIENT_PERSONAL,
-       person="recipient_id", unique=("id_number",), version=2, upcasters={1: recipient_registered_v1_to_v2})
+       person="recipient_id", unique=("id_number",), version=3,
+       upcasters={1: recipient_registered_v1_to_v2, 2: no_community_id})
 @dataclass(frozen=True, kw_only=True)
 class RecipientRegistered(RecipientDetails):
     """A resident was registered as a service recipient (服务对象) of a station.
@@ -201,11 +209,15 @@ class RecipientRegistered(RecipientDetails):
     gender: Gender
     birth_year: int
     community: str
+    """The community's registered name when `community_id` is set; else the text as given (stripped), at a street
+    whose communities the cases service did not know."""
     categories: tuple[CategoryMembership, ...]
+    community_id: str | None = None
+    """The community of the station's street (activities' CommunityAdded); None when it could not be resolved."""
 
 
 @event(service="cases", aggregate="recipient", name="updated", personal=RECIPIENT_PERSONAL, person="recipient_id",
-       unique=("id_number",))
+       unique=("id_number",), version=2, upcasters={1: no_community_id})
 @dataclass(frozen=True, kw_only=True)
 class RecipientUpdated(RecipientDetails):
     """A recipient's details were corrected or brought up to date.
@@ -223,6 +235,8 @@ class RecipientUpdated(RecipientDetails):
     birth_year: int | None = None
     community: str | None = None
     categories: tuple[CategoryMembership, ...] | None = None
+    community_id: str | None = None
+    """Set with `community` when it changed to a community of the street (see RecipientRegistered)."""
 
 
 @event(service="cases", aggregate="recipient", name="merged_into")

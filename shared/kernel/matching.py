@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.kernel.places import community_key
 from shared.kernel.search_terms import normalise_id_number, normalise_name, phone_digits
 
 
@@ -47,6 +48,8 @@ class Particulars:
     birth_year: int | None
     gender: str | None
     community: str | None
+    community_id: str | None = None
+    """The community's id when the record has one: two records with ids are compared by them, not by text."""
     id_number: str | None = None
     phone: str | None = None
 
@@ -68,6 +71,13 @@ def _normalised(text: str | None) -> str | None:
     return text and normalise_name(text)
 
 
+def _same_community(new: Particulars, other: Particulars) -> bool:
+    """By id when both records have one (one community however it was written); else by the text as compared."""
+    if new.community_id and other.community_id:
+        return new.community_id == other.community_id
+    return _same(new.community and community_key(new.community), other.community and community_key(other.community))
+
+
 def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[MatchReason, ...]]:
     """How likely the two are one person (0 to 1), and why."""
     reasons: list[MatchReason] = []
@@ -85,7 +95,7 @@ def likelihood(new: Particulars, other: Particulars) -> tuple[float, tuple[Match
         reasons.append(MatchReason.SAME_BIRTH_YEAR)
     if _same(new.gender and new.gender.strip(), other.gender and other.gender.strip()):
         reasons.append(MatchReason.SAME_GENDER)
-    if _same(_normalised(new.community), _normalised(other.community)):
+    if _same_community(new, other):
         reasons.append(MatchReason.SAME_COMMUNITY)
     if same_id:
         return 1.0, tuple(reasons)

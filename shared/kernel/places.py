@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from shared.contracts.errors import Message, NotFound
+from shared.contracts.errors import InvalidInput, Message, NotFound
 
 DISTRICT_CODE = re.compile(r"[1-9]\d{5}")
 """GB/T 2260: province (2 digits), city (2), county or district (2)."""
@@ -78,3 +78,37 @@ def resolve_community(text: str, communities: Iterable[Mapping[str, Any]], field
         if wanted and (wanted == community.get("division_code") or wanted == community_key(community["name"])):
             return str(community["community_id"])
     raise UnknownCommunity(text.strip(), field)
+
+
+class CommunitiesDisagree(InvalidInput):
+    """A command gave both a community's id and its name (or code), and they name two communities."""
+
+    code = "community_mismatch"
+
+    def __init__(self, text: str, field: str = "community") -> None:
+        super().__init__(Message(zh=f"“{text}”与 communityId 所指的不是同一个社区（村），请只填其中之一",
+                                 en=f"'{text}' names another community than communityId: give one of the two"),
+                         field=field)
+
+
+def community_reference(text: str | None, community_id: str | None, communities: Sequence[Mapping[str, Any]],
+                        field: str = "community", id_field: str = "communityId") -> tuple[str | None, str | None]:
+    """The (id, name) a command naming a community records (issue 15: communities are references).
+
+    `text` is a name as people write it or a 12-digit code, `community_id` an id; `communities` are the station's
+    street's as the service knows them. At a street with communities the answer is one of them, with its
+    registered name (so "一力 社区" is recorded as 一力社区); given both, they must name the same one. At a street
+    the service knows no community of, the text is kept as given (stripped) with no id: not a guess, reporting
+    lists it as unresolved; an id there cannot be checked, and is refused. (None, None) when neither is given.
+    """
+    name = (text or "").strip()
+    if community_id is None:
+        if not name or not communities:
+            return None, name or None
+        community_id = resolve_community(name, communities, field)
+    elif name and communities and resolve_community(name, communities, field) != community_id:
+        raise CommunitiesDisagree(name, field)
+    found = next((c for c in communities if str(c["community_id"]) == community_id), None)
+    if found is None:
+        raise UnknownCommunity(community_id, id_field)
+    return community_id, str(found["name"])

@@ -45,7 +45,7 @@ async def test_every_role_reads_and_changes_exactly_what_it_may(system: System, 
                 "caseId": case["case_id"], "heldOn": "2026-10-20", "mode": "PHONE", "durationMinutes": 10,
             }))["data"]["recordCaseSession"]
             updated = (await graphql(http, UPDATE, actor, input={
-                "recipientId": recipients[case["case_id"]], "community": "状元坡社区"}))["data"]["updateRecipient"]
+                "recipientId": recipients[case["case_id"]], "community": "一力社区"}))["data"]["updateRecipient"]
             readable = read["data"]["case"] is not None and read["data"]["recipient"] is not None
             outcome += [readable, changed["__typename"] == "RecordCaseSessionPayload"]
             # A record the caller cannot read is not found for changes too; one they read but may not change

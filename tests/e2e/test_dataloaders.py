@@ -33,7 +33,7 @@ CASES = """query($s: ID!) { cases(stationId: $s, first: 20) { edges { node {
 VOLUNTEERS = """query($s: ID!) { volunteers(stationId: $s, first: 20) { edges { node {
     residenceArea totalHours certificate { totalHours services { place hours } } } } } }"""
 RECIPIENTS = """query($s: ID!) { recipients(stationId: $s, first: 20) { edges { node {
-    recipient { community cases(first: 5) { totalCount edges { node { workerId } } } } } } } }"""
+    recipient { birthYear cases(first: 5) { totalCount edges { node { workerId } } } } } } } }"""
 STATIONS = "{ stations { code compounds { name } } }"
 DISABLED = {"category": "disabled", "valid_from": "2026-01-01", "source": "visit"}
 
@@ -78,13 +78,14 @@ async def groups_of(system: System, station_id: str, n: int) -> dict[str, int]:
 
 
 async def cases_of(system: System, station_id: str, n: int) -> dict[str, int]:
-    """`n` cases, each opened by its own worker, the i-th with i % 3 + 1 sessions whose notes name that worker."""
+    """`n` cases, each opened by its own worker (the i-th for a recipient born in 1940 + i), with i % 3 + 1
+    sessions whose notes name that worker."""
     made = {}
     for i in range(n):
         me = worker(station_id, subject=f"worker-{i}")
         recipient = await system.call("cases", "register_recipient", {
-            "station_id": station_id, "name": "叶某", "gender": "male", "birth_year": 1968,
-            "community": f"社区{i}", "categories": [DISABLED]}, me)
+            "station_id": station_id, "name": "叶某", "gender": "male", "birth_year": 1940 + i,
+            "community": "一力社区", "categories": [DISABLED]}, me)
         opened = await system.call("cases", "open_case", {
             "recipient_id": recipient["recipient_id"], "worker_id": me.subject, "intake_source": "outreach",
             "presenting_problem": f"{me.subject} 长期独自在家", "opened_on": china_today().isoformat()}, me)
@@ -174,10 +175,10 @@ async def test_recipients_cases_and_stations_compounds_come_in_one_request_per_p
 
     recipients = [r["recipient"] for r in nodes(listed, "recipients")]
     assert len(recipients) == 12
-    workers = {f"社区{i}": f"worker-{i}" for i in range(len(cases))}
+    workers = {1940 + i: f"worker-{i}" for i in range(len(cases))}  # a recipient's birth year names its worker
     for recipient in recipients:  # each recipient's own case: the one its worker opened
         assert recipient["cases"]["totalCount"] == 1
-        assert [c["node"]["workerId"] for c in recipient["cases"]["edges"]] == [workers[recipient["community"]]]
+        assert [c["node"]["workerId"] for c in recipient["cases"]["edges"]] == [workers[recipient["birthYear"]]]
     assert recipient_calls == Counter({"reporting.recipient_list": 1, "cases.recipients": 1,
                                        "reporting.recipient_cases_batch": 1})
     assert "errors" not in stations, stations["errors"]

@@ -49,7 +49,7 @@ CASE_COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
 """Each command on a case: its mutation, input type, and input but the case id."""
 
 RECIPIENT_COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
-    ("updateRecipient", "UpdateRecipientInput", {"community": "状元坡社区"}),
+    ("updateRecipient", "UpdateRecipientInput", {"community": "一力社区"}),
     ("eraseRecipient", "EraseRecipientInput", {"reason": "本人要求删除"}),
     ("openCase", "OpenCaseInput", {"workerId": "worker-1", "intakeSource": "OUTREACH",
                                    "presentingProblem": "长期独自在家", "openedOn": DAY}),

@@ -20,7 +20,7 @@ async def test_an_opened_case_reaches_the_stream_and_the_read_model(system: Syst
     assert row["station_id"] == station_id
     assert row["status"] == "open"
     messages = await stream_messages(system.nc, system.namespace, "cases")
-    assert [m["headers"]["ce-type"] for m in messages] == ["cn.hemiao.cases.recipient_registered.v2",
+    assert [m["headers"]["ce-type"] for m in messages] == ["cn.hemiao.cases.recipient_registered.v3",
                                                           "cn.hemiao.cases.case_register_number_assigned.v1",
                                                           "cn.hemiao.cases.case_opened.v1"]
     assert messages[1]["data"] == {"station_id": station_id, "year": messages[2]["data"]["opened_on"][:4] and
@@ -50,7 +50,7 @@ async def test_a_refused_command_appends_nothing(system: System) -> None:
 async def test_the_same_idempotency_key_returns_the_first_answer_and_appends_once(system: System) -> None:
     station_id = await open_station(system)
     payload = {"station_id": station_id, "name": "周某", "gender": "female", "birth_year": 1941,
-               "community": "九峰苑社区", "categories": [
+               "community": "一力社区", "categories": [
                    {"category": "elderly_living_alone", "valid_from": "2026-01-01", "source": "civil_affairs_list"}]}
 
     first = await system.call("cases", "register_recipient", payload, worker(station_id), idempotency_key="k-1")

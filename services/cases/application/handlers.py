@@ -66,12 +66,19 @@ class Stations(Protocol):
     async def station(self, station_id: str) -> FollowedStation | None:
         """The station, or None if this service has not heard of it."""
 
+    async def communities(self, station_id: str) -> list[dict[str, str | None]]:
+        """The communities of the station's street (`community_id`, `name`, `division_code`); none if unknown."""
+
 
 class NoStations:
-    """Knows of no station: the cases service run alone (as some tests run it) refuses no intake for its station."""
+    """Knows of no station: the cases service run alone (as some tests run it) refuses no intake for its station,
+    and keeps a community as the text it was given."""
 
     async def station(self, station_id: str) -> FollowedStation | None:
         return None
+
+    async def communities(self, station_id: str) -> list[dict[str, str | None]]:
+        return []
 
 
 class IntakeHints(Protocol):
@@ -94,12 +101,6 @@ class NoHints:
         return []
 
 
-async def on_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
-    """Any command the recipient decides alone; it answers the recipient's id."""
-    return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
-                         lambda state: recipient.decide(command, state), {"recipient_id": command.recipient_id})
-
-
 async def merge_recipients(command: MergeRecipients, unit: Unit) -> AppendResult:
     """The duplicate's stream and the survivor's, in one transaction; the survivor's is the one to wait on."""
     return await execute_across(
@@ -117,10 +118,20 @@ def intake_routes(stations: Stations, hints: IntakeHints | None = None) -> dict[
 
     async def register_recipient(command: RegisterRecipient, unit: Unit) -> AppendResult:
         station = await stations.station(command.station_id)
+        communities = await stations.communities(command.station_id)
         matches = await hinting.potential_matches(command, unit.request)
         return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
-                             lambda state: recipient.register_at(command, station, state),
+                             lambda state: recipient.register_at(command, station, state, communities),
                              {"recipient_id": command.recipient_id, "potential_matches": matches})
+
+    async def update_recipient(command: UpdateRecipient, unit: Unit) -> AppendResult:
+        """A new community is resolved against the communities of the recipient's station's street."""
+        registered, _ = await load(unit.store, RECIPIENT, recipient_stream(command.recipient_id))
+        named = registered.registered and (command.community is not None or command.community_id is not None)
+        communities = await stations.communities(registered.station_id) if named else []
+        return await execute(unit, RECIPIENT, recipient_stream(command.recipient_id),
+                             lambda state: recipient.update(command, state, communities),
+                             {"recipient_id": command.recipient_id})
 
     async def open_case(command: OpenCase, unit: Unit) -> AppendResult:
         """The case and the next number of its station's register for the year, in one transaction: two cases
@@ -134,7 +145,7 @@ def intake_routes(stations: Stations, hints: IntakeHints | None = None) -> dict[
             lambda states: case.open_case_at(command, station, registered, states[0], states[1]),
             {"case_id": command.case_id, "warnings": [w for w in warnings if w["case_id"] != command.case_id]})
 
-    return {RegisterRecipient: register_recipient, OpenCase: open_case}
+    return {RegisterRecipient: register_recipient, UpdateRecipient: update_recipient, OpenCase: open_case}
 
 
 async def merged_into(store: EventStore, recipient_id: str) -> dict[str, recipient.Recipient]:
@@ -226,7 +237,6 @@ async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:
 
 
 _ALONE: dict[type, CommandHandler] = {
-    UpdateRecipient: on_recipient,
     MergeRecipients: merge_recipients,
     AcknowledgeUrgentRisk: on_case,
     EraseRecipient: erase_recipient,

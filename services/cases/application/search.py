@@ -203,7 +203,8 @@ async def _holding_all(conn: asyncpg.Connection | asyncpg.Pool, station_ids: lis
 
 def _particulars(view: dict[str, Any]) -> matching.Particulars:
     return matching.Particulars(name=view["name"], birth_year=view["birth_year"], gender=view["gender"],
-                                community=view["community"], id_number=view["id_number"], phone=view["phone"])
+                                community=view["community"], community_id=view.get("community_id"),
+                                id_number=view["id_number"], phone=view["phone"])
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,8 @@ class RecipientSearch:
         cases = await open_cases(self.pool, [v["recipient_id"] for v in found])
         matches = [{"recipient_id": v["recipient_id"], "station_id": v["station_id"],
                     "name": v["name"] if purpose else masked_name(v["name"]), "masked": not purpose,
-                    "community": v["community"], "gender": v["gender"], "birth_year": v["birth_year"],
+                    "community": v["community"], "community_id": v.get("community_id"), "gender": v["gender"],
+                    "birth_year": v["birth_year"],
                     "open_case_id": next(iter(cases.get(v["recipient_id"], [])), None)} for v in found]
         log.info("find_recipients by %s: %d found (%s)", request.actor.subject, len(found),
                  "unmasked" if purpose else "masked")
@@ -374,7 +376,8 @@ class RecipientSearch:
     async def potential_matches(self, command: RegisterRecipient, request: RequestContext) -> list[dict[str, Any]]:
         """The station's records this registration probably duplicates, likeliest first."""
         new = matching.Particulars(name=command.name, birth_year=command.birth_year, gender=command.gender.value,
-                                   community=command.community, id_number=command.id_number, phone=command.phone)
+                                   community=command.community, community_id=command.community_id,
+                                   id_number=command.id_number, phone=command.phone)
         return [_hint(m) for m in await self._likely(command.station_id, new, request, command.recipient_id)]
 
     async def recipient_matches(self, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:

@@ -80,7 +80,7 @@ async def recipient_view(store: EventStore, recipient_id: str, request: RequestC
         match recorded.payload:
             case RecipientRegistered() as e:
                 view = {"recipient_id": e.recipient_id, "station_id": e.station_id, "gender": e.gender.value,
-                        "birth_year": e.birth_year, "community": e.community,
+                        "birth_year": e.birth_year, "community": e.community, "community_id": e.community_id,
                         "categories": to_jsonable_python(e.categories),
                         **{name: to_jsonable_python(getattr(e, name)) for name in RECIPIENT_PERSONAL},
                         "consent_given_on": None, "consent_by_guardian": False, "merged_into": None,
@@ -88,6 +88,8 @@ async def recipient_view(store: EventStore, recipient_id: str, request: RequestC
                 _consent(view, e.consent)
             case RecipientUpdated() as e if view is not None:
                 view.update({name: to_jsonable_python(getattr(e, name)) for name in e.changed})
+                if "community" in e.changed:
+                    view["community_id"] = e.community_id
                 _consent(view, e.consent)
             case RecipientMergedInto() as e if view is not None:
                 view["merged_into"] = e.into_recipient_id

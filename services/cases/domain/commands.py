@@ -40,7 +40,9 @@ class RegisterRecipient:
     station_id: str
     name: PersonName
     gender: Gender
-    community: Place
+    community: Place | None = None
+    """A community of the station's street by name (as people write it) or 12-digit code; or give community_id."""
+    community_id: Code | None = None
     birth_year: int | None = None
     birth_date: date | None = None
     categories: Annotated[tuple[CategoryMembership, ...], MANY] = ()
@@ -73,6 +75,7 @@ class UpdateRecipient:
     birth_year: int | None = None
     birth_date: date | None = None
     community: Place | None = None
+    community_id: Code | None = None
     categories: Annotated[tuple[CategoryMembership, ...], MANY] | None = None
     id_number: Code | None = None
     phone: Code | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -15,6 +15,7 @@ from services.cases.domain.commands import (
     UpdateRecipient,
 )
 from services.cases.domain.errors import (
+    BlankField,
     CannotMerge,
     NotAllowedToErase,
     NotClearable,
@@ -39,6 +40,7 @@ from shared.contracts.cases import (
     RecipientUpdated,
 )
 from shared.id_number import valid_id_number
+from shared.kernel.places import community_reference
 
 SENSITIVE = ("id_number", "phone", "address", "disability")
 """Sensitive personal data (PIPL art. 28) a recipient's record may hold, each only with consent."""
@@ -68,8 +70,20 @@ class Recipient:
 
 INITIAL = Recipient()
 
+Communities = Sequence[Mapping[str, str | None]]
+"""The communities of a station's street as this service follows them (`community_id`, `name`, `division_code`)."""
 
-def register(command: RegisterRecipient, state: Recipient) -> list[object]:
+
+def community_of(command: RegisterRecipient | UpdateRecipient, communities: Communities) -> tuple[str | None, str]:
+    """The community a registration or an update names, resolved against the street's (community_reference)."""
+    community_id, name = community_reference(command.community, command.community_id, communities)
+    if name is None:
+        raise BlankField("community")
+    return community_id, name
+
+
+def register(command: RegisterRecipient, state: Recipient, communities: Communities = ()) -> list[object]:
+    """A registration at a station whose street has `communities` (none known: the community is kept as text)."""
     if state.registered:
         raise RecipientAlreadyRegistered(command.recipient_id)
     require_editor(command.actor, command.station_id)
@@ -85,10 +99,11 @@ def register(command: RegisterRecipient, state: Recipient) -> list[object]:
     details.require_consent(child or any(v is not None for v in (id_number, command.phone, command.address,
                                                                   disability)),
                             child, consent is not None, command.consent_by_guardian)
+    community_id, community = community_of(command, communities)
     return [RecipientRegistered(
         recipient_id=command.recipient_id, station_id=command.station_id,
         name=require_text("name", command.name), gender=command.gender, birth_year=birth_year,
-        birth_date=birth_date, community=require_text("community", command.community), categories=categories,
+        birth_date=birth_date, community=community, community_id=community_id, categories=categories,
         id_number=id_number, phone=details.phone(command.phone),
         address=None if command.address is None else require_text("address", command.address),
         disability=disability, household=details.household(command.household, command.today),
@@ -96,9 +111,10 @@ def register(command: RegisterRecipient, state: Recipient) -> list[object]:
     )]
 
 
-def register_at(command: RegisterRecipient, station: FollowedStation | None, state: Recipient) -> list[object]:
+def register_at(command: RegisterRecipient, station: FollowedStation | None, state: Recipient,
+                communities: Communities = ()) -> list[object]:
     """Registration, at a station as this service follows it: none is registered at a closed station."""
-    events = register(command, state)
+    events = register(command, state, communities)
     require_open(station, command.station_id)
     return events
 
@@ -122,6 +138,8 @@ def _changes(command: UpdateRecipient) -> dict[str, object]:
     given = {name: getattr(command, name) for name in (
         "name", "gender", "birth_year", "birth_date", "community", "categories", *CLEARABLE)
         if getattr(command, name) is not None}
+    if command.community_id is not None:
+        given["community"] = command.community
     for name in command.clear:
         if name not in CLEARABLE:
             raise NotClearable(name)
@@ -133,7 +151,8 @@ def _changes(command: UpdateRecipient) -> dict[str, object]:
     return changes
 
 
-def update(command: UpdateRecipient, state: Recipient) -> list[object]:
+def update(command: UpdateRecipient, state: Recipient, communities: Communities = ()) -> list[object]:
+    """An update of a recipient whose station's street has `communities` (as in `register`)."""
     _require_live(command.recipient_id, state, command.actor)
     require_editor(command.actor, state.station_id, field="recipientId")
     changes = _changes(command)
@@ -155,7 +174,10 @@ def update(command: UpdateRecipient, state: Recipient) -> list[object]:
     if command.id_number is not None:
         changes["id_number"] = valid_id_number(command.id_number, birth_year, birth_date)
     changes.update({name: require_text(name, str(changes[name]))
-                    for name in ("name", "community", "address") if changes.get(name) is not None})
+                    for name in ("name", "address") if changes.get(name) is not None})
+    community_id = None
+    if "community" in changes:
+        community_id, changes["community"] = community_of(command, communities)
     if command.phone is not None:
         changes["phone"] = details.phone(command.phone)
     if command.guardian is not None:
@@ -170,7 +192,7 @@ def update(command: UpdateRecipient, state: Recipient) -> list[object]:
                             command.consent_by_guardian if consent is not None else state.consent_by_guardian)
     return [RecipientUpdated(recipient_id=command.recipient_id, station_id=state.station_id,
                              updated_on=command.today, changed=tuple(changes), consent=consent,
-                             **changes)]  # type: ignore[arg-type]
+                             community_id=community_id, **changes)]  # type: ignore[arg-type]
 
 
 def erase(command: EraseRecipient, state: Recipient) -> list[object]:

@@ -27,20 +27,25 @@ from shared.contracts.cases import (
     ServicePlanSubmitted,
     UrgentRiskAcknowledged,
 )
+from shared.kernel.places import community_key
 
 
 async def recipient_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: RecipientRegistered = event.payload
-    await conn.execute("INSERT INTO recipients (recipient_id, station_id, community, categories)"
-                       " VALUES ($1, $2, $3, $4)", e.recipient_id, e.station_id, e.community,
-                       [c.category.value for c in e.categories])
+    await conn.execute("INSERT INTO recipients (recipient_id, station_id, community, categories, community_id,"
+                       " community_key) VALUES ($1, $2, $3, $4, $5, $6)", e.recipient_id, e.station_id, e.community,
+                       [c.category.value for c in e.categories], e.community_id, community_key(e.community))
 
 
 async def recipient_updated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: RecipientUpdated = event.payload
     await conn.execute("UPDATE recipients SET community = coalesce($2, community),"
-                       " categories = coalesce($3, categories) WHERE recipient_id = $1", e.recipient_id, e.community,
-                       None if e.categories is None else [c.category.value for c in e.categories])
+                       " categories = coalesce($3, categories),"
+                       " community_id = CASE WHEN $2::text IS NULL THEN community_id ELSE $4 END,"
+                       " community_key = CASE WHEN $2::text IS NULL THEN community_key ELSE $5 END"
+                       " WHERE recipient_id = $1", e.recipient_id, e.community,
+                       None if e.categories is None else [c.category.value for c in e.categories],
+                       e.community_id, e.community and community_key(e.community))
 
 
 async def recipient_merged(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -177,7 +182,8 @@ PROJECTORS: dict[str, Projector] = {
     "ServicePlanApproved": plan_changed,
 }
 
-PROJECTION = Projection(name="cases", version=2, tables=("recipients", "cases", "case_sessions", "case_periods"),
+PROJECTION = Projection(name="cases", version=3, tables=("recipients", "cases", "case_sessions", "case_periods"),
                         handlers=PROJECTORS)
 """Version 2: a case's open periods (`case_periods`), so a reopening no longer takes a closing out of its month;
-a merge carries the duplicates merged into the one merged."""
+a merge carries the duplicates merged into the one merged. Version 3: a recipient's community id and its text's key
+(communities are references)."""
