@@ -389,3 +389,22 @@ class LeaderNotCurrentStaff(DomainError):
                    f"Leader {leader_id} is not current staff of the station"))
         super().__init__(Message(zh=zh, en=en), field="leaderIds")
         self.leader_id = leader_id
+
+
+class NoCommunityNamed(InvalidInput):
+    """A record of a community names it by its id or by its name or code: one of the two is required."""
+
+    def __init__(self, field: str = "community") -> None:
+        super().__init__(Message(zh=f"{field} 不能为空：请给出社区（村）的名称、12 位统计用区划代码"
+                                    "或其 id（communityId）",
+                                 en=f"{field} must not be blank: give the community's name, its 12-digit division "
+                                    "code or its id (communityId)"), field=field)
+
+
+class CommunitiesDisagree(InvalidInput):
+    """`communityId` and `community` both given, naming two communities."""
+
+    def __init__(self, community_id: str, text: str, field: str = "community") -> None:
+        super().__init__(Message(zh=f"communityId {community_id} 与 {field}“{text}”不是同一个社区，只给出其一即可",
+                                 en=f"communityId {community_id} and {field} '{text}' name different communities; "
+                                    "give one of them"), field=field)
