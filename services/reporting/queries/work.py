@@ -324,7 +324,7 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         "SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community_name, '') AS community,"
         " community_ref, project_id, kind, reach, sum(count)::int AS count"
         f" FROM (SELECT *, {resolved()} FROM person_times WHERE {station_scope()} AND day >= $3 AND day < $4) t"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4, 5 NULLS FIRST, 6, 7",
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 5 NULLS FIRST, 6, 7, 4",
         *scope_args(request.actor, body), start, end)
     return {"rows": [dict(r) for r in rows]}
 
