@@ -16,11 +16,12 @@ def community_of(prefix: str = "") -> str:
     return f"community_of({prefix}station_id, {prefix}community_id, {prefix}community_key)"
 
 
-def resolved(prefix: str = "") -> str:
+def resolved(prefix: str) -> str:
     """The select-list columns `community_ref` (the row's community's id, or NULL) and `community_name` (its
-    registered name; the row's own text when it names none)."""
-    return (f"{community_of(prefix)} AS community_ref, coalesce((SELECT c.name FROM communities c"
-            f" WHERE c.community_id = {community_of(prefix)}), {prefix}community) AS community_name")
+    registered name; the row's own text when it names none). `prefix` names the row's table, so that its columns
+    are never taken for the communities' own."""
+    return (f"{community_of(prefix)} AS community_ref, coalesce((SELECT named.name FROM communities named"
+            f" WHERE named.community_id = {community_of(prefix)}), {prefix}community) AS community_name")
 
 
 USES: dict[str, str] = {

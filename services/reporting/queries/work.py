@@ -229,7 +229,7 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     """Community activities, latest first, in a month when asked (Relay page)."""
     start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
     return await paged(
-        pool, body, "activity", f"SELECT *, {resolved()} FROM activities",
+        pool, body, "activity", f"SELECT a.*, {resolved('a.')} FROM activities a",
         f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5"
         " AND ($6::text IS NULL OR activity_id = $6)",
         [*scope_args(request.actor, body), body.get("project_id"), start, end, body.get("activity_id")])
@@ -323,7 +323,8 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
     rows = await pool.fetch(
         "SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community_name, '') AS community,"
         " community_ref, project_id, kind, reach, sum(count)::int AS count"
-        f" FROM (SELECT *, {resolved()} FROM person_times WHERE {station_scope()} AND day >= $3 AND day < $4) t"
+        f" FROM (SELECT p.*, {resolved('p.')} FROM person_times p WHERE {station_scope('p.')} AND p.day >= $3"
+        " AND p.day < $4) t"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 5 NULLS FIRST, 6, 7, 4",
         *scope_args(request.actor, body), start, end)
     return {"rows": [dict(r) for r in rows]}
@@ -446,7 +447,7 @@ async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request:
     rows = await pool.fetch(
         "SELECT station_id, community_name AS community, community_ref, type, count(*) AS total,"
         " count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
-        f" FROM (SELECT *, {resolved()} FROM organisations WHERE {station_scope()}) o"
+        f" FROM (SELECT o.*, {resolved('o.')} FROM organisations o WHERE {station_scope('o.')}) o"
         " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
         *scope_args(request.actor, body))
     return {"counts": [dict(r) for r in rows]}
