@@ -167,6 +167,8 @@ class Project(relay.Node):
     communities: list[str]
     starts_on: date
     ends_on: date
+    community_ids: list[strawberry.ID] = strawberry.field(
+        description="The street's communities `communities` name, in order; empty when any of them names none")
     progress: ProjectProgress = strawberry.field(
         description="Over all time (the same as progressAllTime)",
         deprecation_reason="Named for what it is: progressAllTime; on a dashboard, progressInPeriod is the period's")
@@ -186,6 +188,7 @@ class Project(relay.Node):
         within = row.get("in_period")
         return cls(id=strawberry.ID(row["project_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
                    aims=row["aims"], target_population=row["target_population"], communities=list(row["communities"]),
+                   community_ids=[strawberry.ID(c) for c in row.get("community_ids") or ()],
                    starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]), progress=all_time,
                    progress_all_time=all_time,
                    progress_in_period=None if within is None else ProjectProgress.from_row({**row, **within}))

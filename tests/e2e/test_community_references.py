@@ -16,6 +16,7 @@ query($station: ID!) {
   personTimes(stationId: $station, year: 2025) { community communityId kind reach count }
   unresolvedCommunities(stationId: $station) { community usedIn records }
   activities(stationId: $station) { edges { node { title community communityId } } }
+  projects(stationId: $station) { edges { node { communities communityIds } } }
 }"""
 
 
@@ -46,6 +47,9 @@ async def test_one_community_however_written_an_unknown_one_refused_and_old_text
                                {"communityId": yili_id}, {"community": " 一力　社区 ", "communityId": yili_id})):
         await recorded(http, me, "recordActivity", "RecordActivityInput", **activity(station_id, f"新{n}", 10, **named))
 
+    await recorded(http, me, "startProject", "StartProjectInput", stationId=station_id, name="童心", aims="陪伴",
+                   targetPopulation="儿童", communities=["430103012002", "一力 社区"], startsOn="2025-03-01",
+                   endsOn="2025-12-31")
     refused = await record(http, me, "recordActivity", "RecordActivityInput",
                            **activity(station_id, "错", 5, community="状元坡社区"))
     assert (refused["code"], refused["field"]) == ("unknown_community", "community")
@@ -67,3 +71,4 @@ async def test_one_community_however_written_an_unknown_one_refused_and_old_text
     assert len(titles) == 6  # the refused ones wrote nothing
     assert titles["早"]["community"] == "一力社区" and titles["早"]["communityId"] == yili_id
     assert titles["新3"]["community"] == "一力社区" and titles["旧"]["communityId"] is None
+    assert found["projects"]["edges"] == [{"node": {"communities": ["一力社区"], "communityIds": [yili_id]}}]

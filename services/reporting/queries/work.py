@@ -135,7 +135,8 @@ async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, st
 
 
 _PROJECT_PROGRESS = """
-    SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.starts_on, p.ends_on,
+    SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.community_ids,
+           p.starts_on, p.ends_on,
            p.planned_groups, p.planned_sessions, p.planned_activities, p.planned_person_times,
            (SELECT count(*) FROM groups g WHERE g.project_id = p.project_id) AS groups,
            (SELECT count(*) FROM group_sessions s WHERE s.project_id = p.project_id) AS group_sessions,
