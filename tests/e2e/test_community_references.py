@@ -1,7 +1,11 @@
 """Communities are references: one community however its records write it, an unknown one refused, and the texts
-written before the street had its communities resolved when they name one and listed when they do not."""
+written before the street had its communities, or before communities were references (v1 events), resolved when
+they name one and listed when they do not."""
 
 from __future__ import annotations
+
+import json
+import uuid
 
 import httpx
 import pytest
@@ -47,6 +51,17 @@ async def test_one_community_however_written_an_unknown_one_refused_and_old_text
                                {"communityId": yili_id}, {"community": " 一力　社区 ", "communityId": yili_id})):
         await recorded(http, me, "recordActivity", "RecordActivityInput", **activity(station_id, f"新{n}", 10, **named))
 
+    # Two activities recorded before communities were references (ActivityHeld v1: text only), as stored then.
+    row = await system.activities.pool.fetchrow("SELECT data, metadata FROM events WHERE type = 'ActivityHeld'"
+                                                " ORDER BY global_position DESC LIMIT 1")
+    for title, text, participants in (("v1 一力", "一力社区", 100), ("v1 无名", "无名社区", 7)):
+        activity_id = str(uuid.uuid4())
+        v1 = {**{k: v for k, v in json.loads(row["data"]).items() if k != "community_id"},
+              "activity_id": activity_id, "title": title, "community": text, "direct_participants": participants}
+        await system.activities.pool.execute(
+            "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata)"
+            " VALUES ($1, 'activity', 1, $2, 'ActivityHeld', 1, $3::jsonb, $4::jsonb)", f"activity-{activity_id}",
+            uuid.uuid4(), json.dumps(v1, ensure_ascii=False), row["metadata"])
     await recorded(http, me, "startProject", "StartProjectInput", stationId=station_id, name="童心", aims="陪伴",
                    targetPopulation="儿童", communities=["430103012002", "一力 社区"], startsOn="2025-03-01",
                    endsOn="2025-12-31")
@@ -64,11 +79,14 @@ async def test_one_community_however_written_an_unknown_one_refused_and_old_text
     await system.read_models_have_everything()
     found = (await graphql(http, FIGURES, me, station=station_id))["data"]
     assert found["personTimes"] == [
-        {"community": "一力社区", "communityId": yili_id, "kind": "ACTIVITY", "reach": "DIRECT", "count": 1 + 40},
+        {"community": "一力社区", "communityId": yili_id, "kind": "ACTIVITY", "reach": "DIRECT",
+         "count": 1 + 40 + 100},
+        {"community": "无名社区", "communityId": None, "kind": "ACTIVITY", "reach": "DIRECT", "count": 7},
         {"community": "铭安 社区", "communityId": None, "kind": "ACTIVITY", "reach": "DIRECT", "count": 2}]
-    assert found["unresolvedCommunities"] == [{"community": "铭安 社区", "usedIn": "ACTIVITY", "records": 1}]
+    assert found["unresolvedCommunities"] == [{"community": "无名社区", "usedIn": "ACTIVITY", "records": 1},
+                                              {"community": "铭安 社区", "usedIn": "ACTIVITY", "records": 1}]
     titles = {a["node"]["title"]: a["node"] for a in found["activities"]["edges"]}
-    assert len(titles) == 6  # the refused ones wrote nothing
+    assert len(titles) == 8  # the refused ones wrote nothing
     assert titles["早"]["community"] == "一力社区" and titles["早"]["communityId"] == yili_id
     assert titles["新3"]["community"] == "一力社区" and titles["旧"]["communityId"] is None
     assert found["projects"]["edges"] == [{"node": {"communities": ["一力社区"], "communityIds": [yili_id]}}]
