@@ -131,6 +131,7 @@ from gateway.queries.station_work import (
     station_dashboard,
     supervisions,
     surveys,
+    unresolved_communities,
     volunteer,
     volunteer_teams,
     volunteers,
@@ -209,6 +210,9 @@ class Query:
     organisations = strawberry.field(resolver=organisations, description="社区社会组织 with their path and activities")
     organisation_counts = strawberry.field(resolver=organisation_counts,
                                            description="Organisations per community and type, all and filed")
+    unresolved_communities = strawberry.field(
+        resolver=unresolved_communities,
+        description="Community texts in use that name no community of their station's street, by kind of record")
     compound_issues = strawberry.field(resolver=compound_issues, description="小区议题, overdue ones flagged")
     joint_meetings = strawberry.field(resolver=joint_meetings, description="联席会议 of compounds")
     street_meetings = strawberry.field(resolver=street_meetings,

@@ -133,7 +133,8 @@ async def running_system(servers: Servers, namespace: str) -> AsyncIterator[Syst
 
 
 async def open_station(system: System, code: str = "HSP", communities: tuple[str, ...] = ("一力社区",)) -> str:
-    """A street with its communities (one unless told) and its station; returns the station id."""
+    """A street with its communities (one, 一力社区, unless told) and its station; returns the station id. The
+    station's records name one of these communities."""
     street = await system.call("activities", "register_street", {"name": f"{code}街道", "district": "天心区"})
     for community in communities:
         await system.call("activities", "add_community", {"street_id": street["street_id"], "name": community})

@@ -27,7 +27,7 @@ Person-times, as hemiao's reporting counts them (services/reporting/migrations/0
 - group sessions (`cn.hemiao.activities.group_session_held.v1`): members present plus walk-ins, `group`,
   `direct`; v2 adds `indirect_beneficiaries` (`group`, `indirect`, when above 0);
 - activities (`cn.hemiao.activities.activity_held.v1`): `direct_participants` (`activity`, `direct`) and
-  `indirect_beneficiaries` (`activity`, `indirect`);
+  `indirect_beneficiaries` (`activity`, `indirect`); v2 adds `community_id`, which these figures do not need;
 - organisations' own activities (`cn.hemiao.activities.organisation_activity_held.v1`): `participants`
   (`organisation`, `direct`).
 The month is that of `held_on`, the day the work was done, not the day it was recorded.
@@ -96,7 +96,7 @@ def activity(data: dict[str, Any]) -> Rows:
 HANDLERS: dict[str, dict[int, Callable[[dict[str, Any]], Rows]]] = {
     "cn.hemiao.cases.case_session_recorded": {1: case_session},
     "cn.hemiao.activities.group_session_held": {1: group_session, 2: group_session_v2},
-    "cn.hemiao.activities.activity_held": {1: activity},
+    "cn.hemiao.activities.activity_held": {1: activity, 2: activity},  # v2 adds the community's id, not read here
     "cn.hemiao.activities.organisation_activity_held": {1: organisation_activity},
 }
 """The types this consumer reads, by version. A new version is either added here (with its own function, or

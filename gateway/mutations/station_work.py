@@ -89,11 +89,14 @@ class StartProjectInput:
     name: str
     aims: str
     target_population: str
-    communities: list[str]
+    communities: list[str] = strawberry.field(
+        default_factory=list, description="The street's communities by name or 12-digit code; or communityIds")
     starts_on: date
     ends_on: date
     planned: PlannedOutputsInput = strawberry.field(default_factory=PlannedOutputsInput)
     project_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
+    community_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The street's communities by id (with or instead of `communities`)")
 
 
 @strawberry.input
@@ -102,7 +105,11 @@ class PlanGroupInput:
     name: str
     type: GroupType
     target_population: str
-    community: str
+    community: str | None = strawberry.field(
+        default=None, description="The street's community by name (as written: 一力 社区 is 一力社区) or 12-digit "
+                                  "code; or give communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community by id; or name it in `community` (one of the two)")
     leader_ids: list[str]
     planned_sessions: int
     project_id: strawberry.ID | None = None
@@ -177,7 +184,11 @@ class CloseGroupInput:
 @strawberry.input
 class RecordActivityInput:
     station_id: strawberry.ID
-    community: str
+    community: str | None = strawberry.field(
+        default=None, description="The street's community by name (as written: 一力 社区 is 一力社区) or 12-digit "
+                                  "code; or give communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community by id; or name it in `community` (one of the two)")
     title: str
     kind: ActivityKind
     held_on: date
@@ -305,7 +316,10 @@ class MapResourceInput:
     kind: ResourceKind
     name: str
     offers: str = strawberry.field(description="What it can offer: a venue, funds, volunteers, skills…")
-    community: str = ""
+    community: str = strawberry.field(default="", description="The street's community by name or 12-digit "
+                                                              "code (none: the street at large); or communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community by id; or name it in `community` (one of the two)")
     contact: str = strawberry.field(default="", description="Kept sealed")
     resource_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
@@ -471,7 +485,10 @@ class FormVolunteerTeamInput:
     station_id: strawberry.ID
     name: str
     kind: TeamKind
-    community: str = ""
+    community: str = strawberry.field(default="", description="The street's community by name or 12-digit "
+                                                              "code (none: the street at large); or communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community by id; or name it in `community` (one of the two)")
     formed_on: date | None = strawberry.field(default=None,
         description="The day the team was formed, which the month's figures count by; default today")
     team_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
@@ -511,7 +528,11 @@ record_training = recorder("record_training", RecordTrainingInput, "training_id"
 class RegisterOrganisationInput:
     station_id: strawberry.ID
     name: str
-    community: str
+    community: str | None = strawberry.field(
+        default=None, description="The street's community by name (as written: 一力 社区 is 一力社区) or 12-digit "
+                                  "code; or give communityId")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community by id; or name it in `community` (one of the two)")
     type: OrganisationType
     leader: str
     members: int

@@ -23,7 +23,7 @@ FIELD_TYPES: Mapping[str, frozenset[str]] = {
     **dict.fromkeys(("station_id", "station_ids", "to_station_ids"), frozenset({"Station"})),
     "compound_id": frozenset({"Compound"}),
     **dict.fromkeys(("street_id", "street_ids"), frozenset({"Street"})),
-    "community_id": frozenset({"Community"}),
+    **dict.fromkeys(("community_id", "community_ids"), frozenset({"Community"})),
     **dict.fromkeys(("recipient_id", "recipient_ids", "duplicate_id"), frozenset({"Recipient"})),
     "case_id": frozenset({"Case"}),
     "project_id": frozenset({"Project"}),

@@ -13,6 +13,7 @@ from gateway.read_after_write.merging import room_for_a_write, with_write
 from gateway.types.pages import Connection, first_of, page_of
 from gateway.types.work import (
     Activity,
+    CommunityUse,
     CompoundIssue,
     DistrictOverview,
     Group,
@@ -36,9 +37,11 @@ from gateway.types.work import (
     StationDashboard,
     Supervision,
     Survey,
+    UnresolvedCommunity,
     Volunteer,
     VolunteerTeam,
     WorkReport,
+    community_id_of,
 )
 from shared.contracts.errors import DomainError
 
@@ -213,13 +216,21 @@ async def volunteer(info: strawberry.Info[Context, None], id: strawberry.ID,
     return found
 
 
+async def unresolved_communities(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
+                                 consistency_token: ConsistencyToken = None) -> list[UnresolvedCommunity]:
+    found = await info.context.query("unresolved_communities", {"station_id": station_id}, consistency_token)
+    return [UnresolvedCommunity(station_id=strawberry.ID(r["station_id"]), community=r["community"],
+                                used_in=CommunityUse(r["kind"]), records=r["records"]) for r in found["unresolved"]]
+
+
 async def organisations(info: strawberry.Info[Context, None], station_id: strawberry.ID | None = None,
                         community: str | None = None, type: OrganisationType | None = None,
                         status: OrganisationStatus | None = None, first: int = 20, after: str | None = None,
-                        consistency_token: ConsistencyToken = None) -> Connection[Organisation]:
+                        consistency_token: ConsistencyToken = None,
+                        community_id: strawberry.ID | None = None) -> Connection[Organisation]:
     page = await info.context.query("organisations", {
-        "station_id": station_id, "community": community, "type": type, "status": status, "first": first,
-        "after": after}, consistency_token)
+        "station_id": station_id, "community": community, "community_id": community_id, "type": type,
+        "status": status, "first": first, "after": after}, consistency_token)
     return page_of(page, Organisation.from_row)
 
 
@@ -227,7 +238,8 @@ async def organisation_counts(info: strawberry.Info[Context, None], station_id: 
                               consistency_token: ConsistencyToken = None) -> list[OrganisationCount]:
     found = await info.context.query("organisation_counts", {"station_id": station_id}, consistency_token)
     return [OrganisationCount(station_id=strawberry.ID(r["station_id"]), community=r["community"],
-                              type=OrganisationType(r["type"]), total=r["total"], filed=r["filed"])
+                              community_id=community_id_of(r), type=OrganisationType(r["type"]),
+                              total=r["total"], filed=r["filed"])
             for r in found["counts"]]
 
 

@@ -167,6 +167,8 @@ class Project(relay.Node):
     communities: list[str]
     starts_on: date
     ends_on: date
+    community_ids: list[strawberry.ID] = strawberry.field(
+        description="The street's communities `communities` name, in order; empty when any of them names none")
     progress: ProjectProgress = strawberry.field(
         description="Over all time (the same as progressAllTime)",
         deprecation_reason="Named for what it is: progressAllTime; on a dashboard, progressInPeriod is the period's")
@@ -186,6 +188,7 @@ class Project(relay.Node):
         within = row.get("in_period")
         return cls(id=strawberry.ID(row["project_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
                    aims=row["aims"], target_population=row["target_population"], communities=list(row["communities"]),
+                   community_ids=[strawberry.ID(c) for c in row.get("community_ids") or ()],
                    starts_on=day(row["starts_on"]), ends_on=day(row["ends_on"]), progress=all_time,
                    progress_all_time=all_time,
                    progress_in_period=None if within is None else ProjectProgress.from_row({**row, **within}))
@@ -206,6 +209,17 @@ class GroupSession:
     indirect_beneficiaries: int = strawberry.field(
         description="Reached beyond those present (estimated): the session's indirect person-times")
     indirect_basis: str = strawberry.field(description="How the indirect figure was estimated")
+
+
+def community_name_of(row: dict[str, Any]) -> str:
+    """A row's community's registered name when reporting resolves it; else the row's own text."""
+    return str(row.get("community_name") or row["community"])
+
+
+def community_id_of(row: dict[str, Any]) -> strawberry.ID | None:
+    """A row's community: the one reporting resolves (`community_ref`), else the id its event carried."""
+    found = row.get("community_ref") or row.get("community_id")
+    return None if found is None else strawberry.ID(found)
 
 
 @strawberry.type(description="小组 A group (MZ/T 095-2017)")
@@ -229,6 +243,9 @@ class Group(relay.Node):
     indirect_beneficiaries: int = strawberry.field(description="Every session's indirect beneficiaries, summed")
     feedback_forms: int
     satisfaction: float | None = strawberry.field(description="Mean of the feedback forms' 1–5 scores")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @strawberry.field(description="Every session, in order")
     async def sessions(self, info: strawberry.Info[Context, None]) -> list[GroupSession]:
@@ -244,7 +261,8 @@ class Group(relay.Node):
         return cls(id=strawberry.ID(row["group_id"]), station_id=strawberry.ID(row["station_id"]),
                    project_id=row["project_id"] and strawberry.ID(row["project_id"]), name=row["name"],
                    type=GroupType(row["type"]), target_population=row["target_population"],
-                   community=row["community"], leader_ids=list(row["leader_ids"]),
+                   community=community_name_of(row),
+                   community_id=community_id_of(row), leader_ids=list(row["leader_ids"]),
                    planned_sessions=row["planned_sessions"], planned_on=day(row["planned_on"]),
                    phase=GroupPhase(row["phase"]), closed_on=row["closed_on"] and day(row["closed_on"]),
                    members=row["members"], sessions_held=row["sessions_held"], person_times=int(row["person_times"]),
@@ -274,12 +292,16 @@ class Activity(relay.Node):
     volunteer_hours_estimate: float = strawberry.field(
         description="The hours the activity's volunteers gave, as estimated when it was recorded (never added to "
                     "their service records' hours)")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Activity:
         return cls(id=strawberry.ID(row["activity_id"]), station_id=strawberry.ID(row["station_id"]),
-                   project_id=row["project_id"] and strawberry.ID(row["project_id"]), community=row["community"],
-                   title=row["title"], kind=ActivityKind(row["kind"]), held_on=day(row["held_on"]),
+                   project_id=row["project_id"] and strawberry.ID(row["project_id"]), community=community_name_of(row),
+                   community_id=community_id_of(row), title=row["title"],
+                   kind=ActivityKind(row["kind"]), held_on=day(row["held_on"]),
                    place=row["place"], partners=list(row["partners"]), direct_participants=row["direct_participants"],
                    indirect_beneficiaries=row["indirect_beneficiaries"], indirect_basis=row["indirect_basis"],
                    volunteers=row["volunteers"], volunteer_hours=row["volunteer_hours"],
@@ -471,11 +493,14 @@ class PersonTimeRow:
     kind: PersonTimeKind
     reach: Reach
     count: int
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PersonTimeRow:
-        return cls(month=row["month"], station_id=strawberry.ID(row["station_id"]), community=row["community"],
-                   project_id=row["project_id"] and strawberry.ID(row["project_id"]),
+        return cls(month=row["month"], station_id=strawberry.ID(row["station_id"]), community=community_name_of(row),
+                   community_id=community_id_of(row), project_id=row["project_id"] and strawberry.ID(row["project_id"]),
                    kind=PersonTimeKind(row["kind"]), reach=Reach(row["reach"]), count=row["count"])
 
 
@@ -524,6 +549,9 @@ class Resource(relay.Node):
     community: str
     offers: str
     used_by: list[ResourceUse]
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @strawberry.field(description="How to reach it (kept sealed; shown to the station's own staff and readers)")
     async def contact(self, info: strawberry.Info[Context, None]) -> str | None:
@@ -532,7 +560,8 @@ class Resource(relay.Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Resource:
         return cls(id=strawberry.ID(row["resource_id"]), station_id=strawberry.ID(row["station_id"]),
-                   kind=ResourceKind(row["kind"]), name=row["name"], community=row["community"], offers=row["offers"],
+                   kind=ResourceKind(row["kind"]), name=row["name"], community=community_name_of(row),
+                   community_id=community_id_of(row), offers=row["offers"],
                    used_by=[ResourceUse(project_id=u["project_id"], activity_id=u["activity_id"],
                                         used_on=day(u["used_on"])) for u in json.loads(row["uses"])])
 
@@ -760,6 +789,9 @@ class Organisation(relay.Node):
     participants: int
     street_meetings_attended: int = strawberry.field(
         description="街道层面会议 (社会组织沙龙) it came to; streetMeetings(organisationId:) lists them")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @strawberry.field(description="负责人 (kept sealed: a resident's personal data)")
     async def leader(self, info: strawberry.Info[Context, None]) -> str | None:
@@ -768,7 +800,8 @@ class Organisation(relay.Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Organisation:
         return cls(id=strawberry.ID(row["organisation_id"]), station_id=strawberry.ID(row["station_id"]),
-                   name=row["name"], community=row["community"], type=OrganisationType(row["type"]),
+                   name=row["name"], community=community_name_of(row),
+                   community_id=community_id_of(row), type=OrganisationType(row["type"]),
                    members=row["members"], founded_on=day(row["founded_on"]),
                    status=OrganisationStatus(row["status"]),
                    milestones=[IncubationMilestone(m) for m in row["milestones"]],
@@ -784,6 +817,30 @@ class OrganisationCount:
     type: OrganisationType
     total: int
     filed: int
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
+
+
+@strawberry.enum(description="The kind of record a community's text is used in")
+class CommunityUse(StrEnum):
+    RECIPIENT = "recipient"
+    GROUP = "group"
+    ACTIVITY = "activity"
+    RESOURCE = "resource"
+    VOLUNTEER_TEAM = "volunteer_team"
+    ORGANISATION = "organisation"
+    PROJECT = "project"
+
+
+@strawberry.type(description="A community's text in use that names no community of its station's street (written "
+                             "before the street's communities were registered, or misspelt): to be corrected, never "
+                             "guessed")
+class UnresolvedCommunity:
+    station_id: strawberry.ID
+    community: str = strawberry.field(description="The text, as the records have it")
+    used_in: CommunityUse = strawberry.field(description="The kind of record")
+    records: int = strawberry.field(description="How many records of that kind use it")
 
 
 @strawberry.type(description="小区议题 An issue of a compound, from a joint meeting to its resolution")
@@ -896,9 +953,13 @@ class VolunteerTeam(relay.Node):
     formed_on: date
     members: int
     leader_ids: list[strawberry.ID]
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The street's community it is of; null when its text names none (listed by "
+                                  "unresolvedCommunities)")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> VolunteerTeam:
         return cls(id=strawberry.ID(row["team_id"]), station_id=strawberry.ID(row["station_id"]), name=row["name"],
-                   kind=TeamKind(row["kind"]), community=row["community"], formed_on=day(row["formed_on"]),
+                   kind=TeamKind(row["kind"]), community=community_name_of(row),
+                   community_id=community_id_of(row), formed_on=day(row["formed_on"]),
                    members=row["members"], leader_ids=[strawberry.ID(v) for v in row["leader_ids"]])

@@ -27,6 +27,17 @@ def _codes_unknown(*fields: str) -> Upcaster:
     return upcast
 
 
+def _community_unresolved(data: dict[str, Any]) -> dict[str, Any]:
+    """The upcaster of an event from before communities were references: it keeps its text, with no id (reporting
+    tells which community the text names, if any, when it is read; one it names none of is listed, not guessed)."""
+    return {**data, "community_id": None}
+
+
+def _communities_unresolved(data: dict[str, Any]) -> dict[str, Any]:
+    """A project's communities from before they were references: their texts, no ids."""
+    return {**data, "community_ids": []}
+
+
 @event(service="activities", aggregate="street", name="registered", version=2,
        upcasters={1: _codes_unknown("district_code", "division_code")})
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +163,8 @@ class PlannedOutputs:
     person_times: int = 0
 
 
-@event(service="activities", aggregate="project", name="started")
+@event(service="activities", aggregate="project", name="started", version=2,
+       upcasters={1: _communities_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class ProjectStarted:
     """A station started a social-work project (项目), e.g. 童心童乐童成长, with its aims and planned outputs."""
@@ -163,6 +175,9 @@ class ProjectStarted:
     aims: str
     target_population: str
     communities: tuple[str, ...]
+    community_ids: tuple[str, ...] = ()
+    """The street's communities `communities` name, in their order, when every one is resolved (`communities`
+    are then their registered names); empty when any is not, or in events before v2."""
     starts_on: date
     ends_on: date
     planned: PlannedOutputs
@@ -188,7 +203,8 @@ class GroupPhase(StrEnum):
     CLOSED = "closed"
 
 
-@event(service="activities", aggregate="group", name="planned")
+@event(service="activities", aggregate="group", name="planned", version=2,
+       upcasters={1: _community_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class GroupPlanned:
     """A group (小组) was planned: its type, who it is for, its leaders and how many sessions."""
@@ -200,6 +216,9 @@ class GroupPlanned:
     type: GroupType
     target_population: str
     community: str
+    community_id: str | None = None
+    """The street's community (`community` is then its registered name); None when the street had no
+    communities the service knew of, or in events before v2."""
     leader_ids: tuple[str, ...]
     planned_sessions: int
     planned_on: date
@@ -318,7 +337,8 @@ class ActivityKind(StrEnum):
     OTHER = "other"
 
 
-@event(service="activities", aggregate="activity", name="held")
+@event(service="activities", aggregate="activity", name="held", version=2,
+       upcasters={1: _community_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class ActivityHeld:
     """A community activity (社区活动): direct participants counted, indirect beneficiaries estimated on a
@@ -328,6 +348,9 @@ class ActivityHeld:
     station_id: str
     project_id: str | None
     community: str
+    community_id: str | None = None
+    """The street's community (`community` is then its registered name); None when the street had no
+    communities the service knew of, or in events before v2."""
     title: str
     kind: ActivityKind
     held_on: date
@@ -479,7 +502,8 @@ class ResourceKind(StrEnum):
     GOVERNMENT = "government"  # 政府部门、居委会
 
 
-@event(service="activities", aggregate="resource", name="mapped", personal=("contact",), person="resource_id")
+@event(service="activities", aggregate="resource", name="mapped", personal=("contact",), person="resource_id",
+       version=2, upcasters={1: _community_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class ResourceMapped:
     """A resource of the street went on the station's resource map (资源图): what it can offer, and how to reach
@@ -490,6 +514,9 @@ class ResourceMapped:
     kind: ResourceKind
     name: str
     community: str
+    community_id: str | None = None
+    """The street's community (`community` is then its registered name); None when the street had no
+    communities the service knew of, or in events before v2."""
     offers: str
     contact: str | None
 
@@ -749,7 +776,8 @@ class TeamKind(StrEnum):
     COMMUNITY = "community"  # 社区志愿服务队
 
 
-@event(service="activities", aggregate="volunteer_team", name="formed")
+@event(service="activities", aggregate="volunteer_team", name="formed", version=2,
+       upcasters={1: _community_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class VolunteerTeamFormed:
     team_id: str
@@ -757,6 +785,9 @@ class VolunteerTeamFormed:
     name: str
     kind: TeamKind
     community: str
+    community_id: str | None = None
+    """The street's community (`community` is then its registered name); None when the street had no
+    communities the service knew of, or in events before v2."""
     formed_on: date
 
 
@@ -811,7 +842,8 @@ class IncubationMilestone(StrEnum):
 
 
 @event(service="activities", aggregate="organisation", name="registered", personal=("leader",),
-       person="organisation_id")
+       person="organisation_id", version=2,
+       upcasters={1: _community_unresolved})
 @dataclass(frozen=True, kw_only=True)
 class OrganisationRegistered:
     """A community social organisation (社区社会组织) came under the station's care, to be incubated or brought
@@ -821,6 +853,9 @@ class OrganisationRegistered:
     station_id: str
     name: str
     community: str
+    community_id: str | None = None
+    """The street's community (`community` is then its registered name); None when the street had no
+    communities the service knew of, or in events before v2."""
     type: OrganisationType
     leader: str | None
     members: int

@@ -145,6 +145,8 @@ STREET = "0c1f5b8e-6f1a-5a57-8c61-0e1c2f3a4b5c"
 CASE = "ce7ae274-6dc8-5bdd-9c20-6f75e3f6aa5d"
 RECIPIENT = "3a9d2c1e-44f0-5b7e-9d11-7c0b8a6e5f42"
 COMMUNITY = "5d0b7c1a-2e3f-5a4b-8c9d-0e1f2a3b4c5d"
+YILI = "8e3c4d5f-6a7b-5c8d-9e0f-2b3c4d5e6f70"
+"""一力社区 of 黑石铺街道, which the examples of the activities service name."""
 OPERATOR = "9c4d5e6f-7a8b-5c9d-8e0f-1a2b3c4d5e6f"
 OTHER_STATION = "a1b2c3d4-0000-5000-8000-000000000001"
 PROJECT = "6f1c2d3e-4a5b-5c6d-8e7f-9a0b1c2d3e4f"
@@ -219,7 +221,7 @@ EXAMPLES: list[object] = [
     TrainingHeld(training_id="tr-1", station_id=STATION, name="志愿服务基础培训", content="志愿精神、服务礼仪与安全",
                  hours=2.0, organiser="黑石铺街道社工站", held_on=date(2026, 9, 10), attendee_ids=("v-1",)),
     OrganisationRegistered(organisation_id="o-1", station_id=STATION, name="一力风采魅妈文艺队", community="一力社区",
-                           type=OrganisationType.CULTURE_SPORT, leader="张某", members=18,
+                           community_id=YILI, type=OrganisationType.CULTURE_SPORT, leader="张某", members=18,
                            founded_on=date(2026, 3, 1)),
     OrganisationMilestoneReached(organisation_id="o-1", station_id=STATION,
                                  milestone=IncubationMilestone.CHARTER_ADOPTED, reached_on=date(2026, 4, 2)),
@@ -252,15 +254,18 @@ EXAMPLES: list[object] = [
                         narrative="本月完成个案走访 13 次，小组活动 6 节", submitted_by="head-hsp",
                         submitted_on=date(2026, 12, 1), correction_reason="漏记一次上门走访"),
     ResourceMapped(resource_id="res-1", station_id=STATION, kind=ResourceKind.VENUE, name="一力社区党群服务中心",
-                   community="一力社区", offers="周末可借用的活动室（40 人）", contact="社区居委会 0731-00000000"),
+                   community="一力社区", community_id=YILI, offers="周末可借用的活动室（40 人）",
+                   contact="社区居委会 0731-00000000"),
     ResourceUsed(resource_id="res-1", station_id=STATION, project_id=PROJECT, activity_id=None,
                  used_on=date(2026, 7, 6)),
     ProjectStarted(project_id=PROJECT, station_id=STATION, name="童心童乐童成长", aims="陪伴留守儿童快乐成长",
                    target_population="留守儿童、困境儿童", communities=("一力社区", "披塘村"),
+                   community_ids=(YILI, COMMUNITY),
                    starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31),
                    planned=PlannedOutputs(groups=6, group_sessions=36, activities=4, person_times=630)),
     GroupPlanned(group_id=GROUP, station_id=STATION, project_id=PROJECT, name="小小手工坊", type=GroupType.GROWTH,
-                 target_population="6-12 岁留守儿童", community="一力社区", leader_ids=("sw-hsp-1",),
+                 target_population="6-12 岁留守儿童", community="一力社区", community_id=YILI,
+                 leader_ids=("sw-hsp-1",),
                  planned_sessions=6, planned_on=date(2026, 4, 1)),
     GroupMemberJoined(group_id=GROUP, station_id=STATION, member_id="m-1", name="李某某",
                       recipient_id=None, joined_on=date(2026, 4, 2)),
@@ -277,7 +282,7 @@ EXAMPLES: list[object] = [
                           recorded_on=date(2026, 6, 1)),
     GroupClosed(group_id=GROUP, station_id=STATION, closed_on=date(2026, 6, 1), summary="六节全部完成，组员自信心提升"),
     ActivityHeld(activity_id=ACTIVITY, station_id=STATION, project_id=PROJECT, community="一力社区", title="中秋游园会",
-                 kind=ActivityKind.FESTIVAL, held_on=date(2026, 9, 25), place="一力社区广场",
+                 community_id=YILI, kind=ActivityKind.FESTIVAL, held_on=date(2026, 9, 25), place="一力社区广场",
                  organisers=("黑石铺街道社工站",), partners=("一力社区居委会",), direct_participants=120,
                  indirect_beneficiaries=300, indirect_basis="参与家庭平均 2.5 人", volunteers=12,
                  volunteer_hours=36.0, references=("https://example.org/photos/zhongqiu",)),

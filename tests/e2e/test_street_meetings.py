@@ -47,7 +47,8 @@ async def hold(http: httpx.AsyncClient, actor: Actor, station_id: str, organisat
 
 async def test_a_salon_with_three_organisations_is_recorded_listed_and_counted_in_its_month(
         system: System, http: httpx.AsyncClient) -> None:
-    hsp, wy = await open_station(system, "HSP"), await open_station(system, "WY")
+    hsp = await open_station(system, "HSP", ("一力社区", "铭安社区", "创谷社区", "披塘村"))
+    wy = await open_station(system, "WY", ("状元坡社区",))
     me = worker(hsp)
     culture = await register(http, me, hsp, "一力风采魅妈文艺队", "一力社区", "CULTURE_SPORT")
     mutual_aid = await register(http, me, hsp, "铭安邻里互助队", "铭安社区", "MUTUAL_AID")

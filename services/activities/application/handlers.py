@@ -183,14 +183,21 @@ async def _station(unit: Unit, station_id: str) -> places.Station:
     return (await load(unit.store, STATION, f"station-{station_id}"))[0]
 
 
+async def _street_of(unit: Unit, station: places.Station) -> places.Street:
+    """The station's street, whose communities the station's records name: one stream, by the station's id."""
+    return (await load(unit.store, STREET, f"street-{station.street_id}"))[0] if station.street_id else places.STREET
+
+
 async def _project(unit: Unit, project_id: str | None) -> projects.Project | None:
     return None if project_id is None else (await load(unit.store, PROJECT, f"project-{project_id}"))[0]
 
 
 async def start_project(command: StartProject, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
+    street = await _street_of(unit, station)
     return await execute(unit, PROJECT, f"project-{command.project_id}",
-                         lambda state: projects.start(command, station, state), {"project_id": command.project_id})
+                         lambda state: projects.start(command, station, state, street),
+                         {"project_id": command.project_id})
 
 
 async def _staff_named(unit: Unit, staff_ids: Sequence[str]) -> dict[str, staff.Staff]:
@@ -199,9 +206,9 @@ async def _staff_named(unit: Unit, staff_ids: Sequence[str]) -> dict[str, staff.
 
 async def plan_group(command: PlanGroup, unit: Unit) -> AppendResult:
     station, project = await _station(unit, command.station_id), await _project(unit, command.project_id)
-    leaders = await _staff_named(unit, command.leader_ids)
+    leaders, street = await _staff_named(unit, command.leader_ids), await _street_of(unit, station)
     return await execute(unit, GROUP, f"group-{command.group_id}",
-                         lambda state: groups.plan(command, station, project, leaders, state),
+                         lambda state: groups.plan(command, station, project, leaders, state, street),
                          {"group_id": command.group_id})
 
 
@@ -233,8 +240,9 @@ async def on_group(command: groups.GroupCommand, unit: Unit) -> AppendResult:
 
 async def record_activity(command: RecordActivity, unit: Unit) -> AppendResult:
     station, project = await _station(unit, command.station_id), await _project(unit, command.project_id)
+    street = await _street_of(unit, station)
     return await execute(unit, ACTIVITY, f"activity-{command.activity_id}",
-                         lambda state: outreach.record_activity(command, station, project, state),
+                         lambda state: outreach.record_activity(command, station, project, state, street),
                          {"activity_id": command.activity_id})
 
 
@@ -317,8 +325,10 @@ async def record_volunteer_service(command: RecordVolunteerService, unit: Unit) 
 
 async def form_volunteer_team(command: FormVolunteerTeam, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
+    street = await _street_of(unit, station)
     return await execute(unit, TEAM, f"volunteer_team-{command.team_id}",
-                         lambda state: volunteers.form_team(command, station, state), {"team_id": command.team_id})
+                         lambda state: volunteers.form_team(command, station, state, street),
+                         {"team_id": command.team_id})
 
 
 async def join_volunteer_team(command: JoinVolunteerTeam, unit: Unit) -> AppendResult:
@@ -343,8 +353,9 @@ def _organisation_stream(organisation_id: str) -> str:
 
 async def register_organisation(command: RegisterOrganisation, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
+    street = await _street_of(unit, station)
     return await execute(unit, ORGANISATION, _organisation_stream(command.organisation_id),
-                         lambda state: organisations.register(command, station, state),
+                         lambda state: organisations.register(command, station, state, street),
                          {"organisation_id": command.organisation_id})
 
 
@@ -366,7 +377,7 @@ async def record_organisation_activity(command: RecordOrganisationActivity, unit
 
 async def set_up_governance(command: SetUpGovernance, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
-    street, _ = await load(unit.store, STREET, f"street-{station.street_id}")
+    street = await _street_of(unit, station)
     return await execute(unit, GOVERNANCE, f"governance-{command.compound_id}",
                          lambda state: governance.set_up(command, station, street, state),
                          {"compound_id": command.compound_id})
@@ -396,8 +407,9 @@ async def submit_work_report(command: SubmitWorkReport, unit: Unit) -> AppendRes
 
 async def map_resource(command: MapResource, unit: Unit) -> AppendResult:
     station = await _station(unit, command.station_id)
+    street = await _street_of(unit, station)
     return await execute(unit, RESOURCE, f"resource-{command.resource_id}",
-                         lambda state: resources.map_resource(command, station, state),
+                         lambda state: resources.map_resource(command, station, state, street),
                          {"resource_id": command.resource_id})
 
 

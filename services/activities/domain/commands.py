@@ -110,10 +110,12 @@ class StartProject:
     name: Title
     aims: Note
     target_population: Title
-    communities: Words
+    communities: Words = ()
+    """The street's communities by name or 12-digit code; `community_ids` may name them instead."""
     starts_on: date
     ends_on: date
     planned: PlannedOutputs = field(default_factory=PlannedOutputs)
+    community_ids: Codes = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,7 +131,9 @@ class PlanGroup:
     name: Title
     type: GroupType
     target_population: Title
-    community: Place
+    community: Place = ""
+    community_id: str | None = None
+    """The street's community by id (or its global id); `community` may name it instead, by name or code."""
     leader_ids: Codes
     planned_sessions: int
     project_id: str | None = None
@@ -235,7 +239,9 @@ class RecordActivity:
     today: date
     activity_id: str
     station_id: str
-    community: Place
+    community: Place = ""
+    community_id: str | None = None
+    """The street's community by id (or its global id); `community` may name it instead, by name or code."""
     title: Title
     kind: ActivityKind
     held_on: date
@@ -350,6 +356,8 @@ class MapResource:
     name: Title
     offers: Reason
     community: Place = ""
+    community_id: str | None = None
+    """The street's community by id (or its global id); `community` may name it instead, by name or code."""
     contact: Reason = ""
 
 
@@ -549,6 +557,8 @@ class FormVolunteerTeam:
     name: Title
     kind: TeamKind
     community: Place = ""
+    community_id: str | None = None
+    """The street's community by id (or its global id); `community` may name it instead, by name or code."""
     formed_on: date | None = None
     """The day the team was formed (default: today), which the month's figures count by."""
 
@@ -589,7 +599,9 @@ class RegisterOrganisation:
     organisation_id: str
     station_id: str
     name: Title
-    community: Place
+    community: Place = ""
+    community_id: str | None = None
+    """The street's community by id (or its global id); `community` may name it instead, by name or code."""
     type: OrganisationType
     leader: PersonName
     members: int

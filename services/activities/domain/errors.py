@@ -408,3 +408,14 @@ class SearchTermUnusable(InvalidInput):
     def __init__(self, field: str, rule_zh: str, rule_en: str) -> None:
         super().__init__(Message(zh=f"{field} 无法用于查找：{rule_zh}", en=f"{field} cannot be searched by: {rule_en}"),
                          field=field)
+
+
+class NoCommunityNamed(InvalidInput):
+    """A record of a community names it by its id or by its name or code: one of the two is required."""
+
+    def __init__(self, field: str = "community") -> None:
+        super().__init__(Message(zh=f"{field} 不能为空：请给出社区（村）的名称、12 位统计用区划代码"
+                                    "或其 id（communityId）",
+                                 en=f"{field} must not be blank: give the community's name, its 12-digit division "
+                                    "code or its id (communityId)"), field=field)
+

@@ -23,7 +23,7 @@ from services.activities.domain.errors import (
     NotFoundHere,
     PhaseOrder,
 )
-from services.activities.domain.places import Station, require_open
+from services.activities.domain.places import STREET, Station, Street, community_named, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.references import (
     FollowedRecipient,
@@ -74,8 +74,9 @@ GroupCommand = ChangeGroupPhase | RecordGroupSession | RecordGroupFeedback | Clo
 
 
 def plan(command: PlanGroup, station: Station, project: Project | None, leaders: dict[str, Staff],
-         state: Group) -> list[object]:
-    """`leaders` are the staff named as leaders, as their streams stand (each must be current staff here)."""
+         state: Group, street: Street = STREET) -> list[object]:
+    """`leaders` are the staff named as leaders, as their streams stand (each must be current staff here);
+    `street` is the station's, whose communities the group's is one of (see `community_named`)."""
     if state.planned:
         raise AlreadyExists("小组", "The group", "groupId")
     require_open(station, command.station_id)
@@ -86,11 +87,12 @@ def plan(command: PlanGroup, station: Station, project: Project | None, leaders:
     require_current_leaders(command.actor, leader_ids, leaders, command.station_id)
     planned_on = command.planned_on or command.today
     require_not_future("plannedOn", planned_on, command.today)
+    community_id, community = community_named(street, command.community_id, command.community)
     return [GroupPlanned(
         group_id=command.group_id, station_id=command.station_id, project_id=command.project_id,
         name=require_text("name", command.name), type=command.type,
         target_population=require_text("targetPopulation", command.target_population),
-        community=require_text("community", command.community), leader_ids=leader_ids,
+        community=community, community_id=community_id, leader_ids=leader_ids,
         planned_sessions=command.planned_sessions, planned_on=planned_on)]
 
 

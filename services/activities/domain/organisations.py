@@ -20,7 +20,7 @@ from services.activities.domain.errors import (
     OutsideProject,
     StatusOrder,
 )
-from services.activities.domain.places import Station, require_open
+from services.activities.domain.places import STREET, Station, Street, community_named, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import require_own_project, require_recorder
 from shared.contracts import Actor
@@ -61,16 +61,19 @@ class Organisation:
 ORGANISATION = Organisation()
 
 
-def register(command: RegisterOrganisation, station: Station, state: Organisation) -> list[object]:
+def register(command: RegisterOrganisation, station: Station, state: Organisation,
+             street: Street = STREET) -> list[object]:
+    """An organisation of a community of the station's `street` (see `community_named`)."""
     if state.registered:
         raise AlreadyExists("社会组织", "The organisation", "organisationId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     require_not_future("foundedOn", command.founded_on, command.today)
     require_range("members", command.members, 1, 100_000)
+    community_id, community = community_named(street, command.community_id, command.community)
     return [OrganisationRegistered(
         organisation_id=command.organisation_id, station_id=command.station_id,
-        name=require_text("name", command.name), community=require_text("community", command.community),
+        name=require_text("name", command.name), community=community, community_id=community_id,
         type=command.type, leader=command.leader.strip() or None, members=command.members,
         founded_on=command.founded_on)]
 

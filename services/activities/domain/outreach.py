@@ -12,7 +12,7 @@ from services.activities.domain.errors import (
     MoreThanHandedOut,
     OutsideProject,
 )
-from services.activities.domain.places import Station, require_open
+from services.activities.domain.places import STREET, Station, Street, community_named, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import (
     require_own_activity,
@@ -44,7 +44,8 @@ def _station_and_project(actor: Actor, station: Station, station_id: str, projec
 
 
 def record_activity(command: RecordActivity, station: Station, project: Project | None,
-                    state: Recorded) -> list[object]:
+                    state: Recorded, street: Street = STREET) -> list[object]:
+    """An activity in a community of the station's `street` (see `community_named`)."""
     if state.recorded:
         raise AlreadyExists("活动", "The activity", "activityId")
     _station_and_project(command.actor, station, command.station_id, project, command.project_id)
@@ -58,9 +59,10 @@ def record_activity(command: RecordActivity, station: Station, project: Project 
         raise BasisMissing()
     require_range("volunteers", command.volunteers, 0, MAX_COUNT)
     require_range("volunteerHours", command.volunteer_hours, 0, MAX_COUNT)
+    community_id, community = community_named(street, command.community_id, command.community)
     return [ActivityHeld(
         activity_id=command.activity_id, station_id=command.station_id, project_id=command.project_id,
-        community=require_text("community", command.community), title=require_text("title", command.title),
+        community=community, community_id=community_id, title=require_text("title", command.title),
         kind=command.kind, held_on=command.held_on, place=require_text("place", command.place),
         organisers=words(command.organisers), partners=words(command.partners),
         direct_participants=command.direct_participants, indirect_beneficiaries=command.indirect_beneficiaries,

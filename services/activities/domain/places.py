@@ -21,6 +21,7 @@ from services.activities.domain.errors import (
     BadStationCode,
     ContractOverlaps,
     EndsBeforeStart,
+    NoCommunityNamed,
     NotFoundHere,
     StationIsClosed,
     StreetNotFound,
@@ -37,7 +38,13 @@ from shared.contracts.activities import (
     StationOpened,
     StreetRegistered,
 )
-from shared.kernel.places import community_code_problem, community_key, district_code_problem, street_code_problem
+from shared.kernel.places import (
+    community_code_problem,
+    community_key,
+    community_reference,
+    district_code_problem,
+    street_code_problem,
+)
 from shared.rules import require_items, require_not_future, require_text
 
 _CODE = re.compile(r"[A-Z]{2,6}")
@@ -54,6 +61,15 @@ class Street:
     compounds: frozenset[tuple[str, str]] = frozenset()
     """(community id, compound name)"""
     compound_ids: frozenset[str] = frozenset()
+    communities: tuple[Community, ...] = ()
+    """The street's communities in the order they were added: what a record's community is resolved against."""
+
+
+@dataclass(frozen=True)
+class Community:
+    community_id: str
+    name: str
+    division_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,23 @@ class Station:
     closed: bool = False
     street_id: str = ""
     opened_on: date | None = None
+
+
+def community_named(street: Street, community_id: str | None, text: str, field: str = "community",
+                    required: bool = True, id_field: str = "communityId") -> tuple[str | None, str]:
+    """The (community id, name) a record of the street's station is of: `community_id`, or the street's community
+    `text` names (its name as people write it, "一力 社区" for 一力社区, or its 12-digit division code); given
+    both, they must agree. The name is the community's registered one. A street with no communities the service
+    knows of (registered before them) takes the text as given, with no id: reporting lists it as unresolved, it is
+    not guessed. Neither given is refused when `required`, and is (None, "") when not."""
+    if community_id is None and not text.strip():
+        if required:
+            raise NoCommunityNamed(field)
+        return None, ""
+    chosen, name = community_reference(text, community_id, [
+        {"community_id": c.community_id, "name": c.name, "division_code": c.division_code}
+        for c in street.communities], field, id_field)
+    return chosen, name or ""
 
 
 def require_open(station: Station, station_id: str, field: str = "stationId") -> None:
@@ -181,9 +214,10 @@ def evolve_street(state: Street, event: object) -> Street:
     match event:
         case StreetRegistered(district_code=district_code, division_code=division_code):
             return replace(state, registered=True, district_code=district_code, division_code=division_code)
-        case CommunityAdded(name=name, community_id=community_id):
+        case CommunityAdded(name=name, community_id=community_id, division_code=code):
             return replace(state, community_names=state.community_names | {community_key(name)},
-                           community_ids=state.community_ids | {community_id})
+                           community_ids=state.community_ids | {community_id},
+                           communities=(*state.communities, Community(community_id, name, code)))
         case CompoundAdded(community_id=community_id, name=name, compound_id=compound_id):
             return replace(state, compounds=state.compounds | {(community_id, name)},
                            compound_ids=state.compound_ids | {compound_id})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from services.activities.domain.commands import MapResource, UseResource
 from services.activities.domain.errors import AlreadyExists, NotFoundHere, UsedByWhat
 from services.activities.domain.outreach import Recorded
-from services.activities.domain.places import Station, require_open
+from services.activities.domain.places import STREET, Station, Street, community_named, require_open
 from services.activities.domain.projects import Project
 from services.activities.domain.rules import (
     require_own_activity,
@@ -27,14 +27,17 @@ class Resource:
 RESOURCE = Resource()
 
 
-def map_resource(command: MapResource, station: Station, state: Resource) -> list[object]:
+def map_resource(command: MapResource, station: Station, state: Resource, street: Street = STREET) -> list[object]:
+    """A resource of a community of the station's `street`, or of the street at large (none named)."""
     if state.mapped:
         raise AlreadyExists("资源", "The resource", "resourceId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
+    community_id, community = community_named(street, command.community_id, command.community, required=False)
     return [ResourceMapped(resource_id=command.resource_id, station_id=command.station_id, kind=command.kind,
-                           name=require_text("name", command.name), community=command.community.strip(),
-                           offers=require_text("offers", command.offers), contact=command.contact.strip() or None)]
+                           name=require_text("name", command.name), community=community,
+                           community_id=community_id, offers=require_text("offers", command.offers),
+                           contact=command.contact.strip() or None)]
 
 
 def use(command: UseResource, state: Resource, project: Project | None, activity: Recorded | None) -> list[object]:

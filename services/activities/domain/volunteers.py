@@ -32,7 +32,7 @@ from services.activities.domain.errors import (
     VolunteerGone,
 )
 from services.activities.domain.outreach import Recorded
-from services.activities.domain.places import Station, require_open
+from services.activities.domain.places import STREET, Station, Street, community_named, require_open
 from services.activities.domain.rules import require_own_activity, require_recorder
 from shared.contracts import Actor
 from shared.contracts.activities import (
@@ -257,16 +257,18 @@ class Team:
 TEAM = Team()
 
 
-def form_team(command: FormVolunteerTeam, station: Station, state: Team) -> list[object]:
+def form_team(command: FormVolunteerTeam, station: Station, state: Team, street: Street = STREET) -> list[object]:
+    """A community's team, of a community of the station's `street`; or the street's hub team (none named)."""
     if state.formed:
         raise AlreadyExists("志愿服务队", "The team", "teamId")
     require_open(station, command.station_id)
     require_recorder(command.actor, command.station_id)
     formed_on = happened_on("formedOn", command.formed_on, command.today,
                             (station.opened_on, "社工站成立日期", "the station's opening"))
+    community_id, community = community_named(street, command.community_id, command.community, required=False)
     return [VolunteerTeamFormed(team_id=command.team_id, station_id=command.station_id,
                                 name=require_text("name", command.name), kind=command.kind,
-                                community=command.community.strip(), formed_on=formed_on)]
+                                community=community, community_id=community_id, formed_on=formed_on)]
 
 
 def join_team(command: JoinVolunteerTeam, volunteer: Volunteer, state: Team) -> list[object]:

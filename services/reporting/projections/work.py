@@ -46,6 +46,7 @@ from shared.contracts.activities import (
     VolunteerTeamFormed,
     WorkReportSubmitted,
 )
+from shared.kernel.places import community_key
 
 
 async def targets_set(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -61,10 +62,11 @@ async def project_started(conn: asyncpg.Connection, event: ReceivedEvent) -> Non
     e: ProjectStarted = event.payload
     await conn.execute(
         "INSERT INTO projects (project_id, station_id, name, aims, target_population, communities, starts_on,"
-        " ends_on, planned_groups, planned_sessions, planned_activities, planned_person_times)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        " ends_on, planned_groups, planned_sessions, planned_activities, planned_person_times, community_ids,"
+        " community_keys) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         e.project_id, e.station_id, e.name, e.aims, e.target_population, list(e.communities), e.starts_on,
-        e.ends_on, e.planned.groups, e.planned.group_sessions, e.planned.activities, e.planned.person_times)
+        e.ends_on, e.planned.groups, e.planned.group_sessions, e.planned.activities, e.planned.person_times,
+        list(e.community_ids), [community_key(c) for c in e.communities])
 
 
 async def group_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -72,9 +74,10 @@ async def group_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         case GroupPlanned() as e:
             await conn.execute(
                 "INSERT INTO groups (group_id, station_id, project_id, name, type, target_population, community,"
-                " leader_ids, planned_sessions, planned_on, phase) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-                " 'preparation')", e.group_id, e.station_id, e.project_id, e.name, e.type.value,
-                e.target_population, e.community, list(e.leader_ids), e.planned_sessions, e.planned_on)
+                " leader_ids, planned_sessions, planned_on, phase, community_id, community_key) VALUES ($1, $2, $3,"
+                " $4, $5, $6, $7, $8, $9, $10, 'preparation', $11, $12)", e.group_id, e.station_id, e.project_id,
+                e.name, e.type.value, e.target_population, e.community, list(e.leader_ids), e.planned_sessions,
+                e.planned_on, e.community_id, community_key(e.community))
         case GroupMemberJoined() as e:
             await conn.execute("INSERT INTO group_members (group_id, member_id, recipient_id, joined_on)"
                                " VALUES ($1, $2, $3, $4)", e.group_id, e.member_id, e.recipient_id, e.joined_on)
@@ -99,8 +102,8 @@ async def group_session_held(conn: asyncpg.Connection, event: ReceivedEvent) -> 
     await conn.execute(
         "INSERT INTO group_sessions (session_id, group_id, station_id, project_id, community, number, held_on,"
         " duration_minutes, theme, expected, present, walk_ins, goal_attainment, indirect_beneficiaries,"
-        " indirect_basis) SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13"
-        " FROM groups WHERE group_id = $2",
+        " indirect_basis, community_id, community_key) SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7,"
+        " $8, $9, $10, $11, $12, $13, community_id, community_key FROM groups WHERE group_id = $2",
         e.session_id, e.group_id, e.station_id, e.number, e.held_on, e.duration_minutes, e.theme, e.expected,
         len(e.present_member_ids), e.walk_ins, e.goal_attainment, e.indirect_beneficiaries, e.indirect_basis)
     await conn.executemany("INSERT INTO group_attendance (session_id, group_id, member_id) VALUES ($1, $2, $3)",
@@ -113,11 +116,11 @@ async def activity_held(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     e: ActivityHeld = event.payload
     await conn.execute(
         "INSERT INTO activities (activity_id, station_id, project_id, community, title, kind, held_on, place,"
-        " partners, direct_participants, indirect_beneficiaries, indirect_basis, volunteers, volunteer_hours)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        " partners, direct_participants, indirect_beneficiaries, indirect_basis, volunteers, volunteer_hours,"
+        " community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         e.activity_id, e.station_id, e.project_id, e.community, e.title, e.kind.value, e.held_on, e.place,
         list(e.partners), e.direct_participants, e.indirect_beneficiaries, e.indirect_basis, e.volunteers,
-        e.volunteer_hours)
+        e.volunteer_hours, e.community_id, community_key(e.community))
 
 
 async def publicity_published(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -161,9 +164,10 @@ async def staff_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
 async def resource_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     match event.payload:
         case ResourceMapped() as e:
-            await conn.execute("INSERT INTO resources (resource_id, station_id, kind, name, community, offers)"
-                               " VALUES ($1, $2, $3, $4, $5, $6)", e.resource_id, e.station_id, e.kind.value, e.name,
-                               e.community, e.offers)
+            await conn.execute("INSERT INTO resources (resource_id, station_id, kind, name, community, offers,"
+                               " community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                               e.resource_id, e.station_id, e.kind.value, e.name, e.community, e.offers,
+                               e.community_id, community_key(e.community))
         case ResourceUsed() as e:
             await conn.execute("INSERT INTO resource_uses (resource_id, project_id, activity_id, used_on)"
                                " VALUES ($1, $2, $3, $4)", e.resource_id, e.project_id, e.activity_id, e.used_on)
@@ -215,9 +219,10 @@ async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         case VolunteerErased() as e:
             await conn.execute("UPDATE volunteers SET erased = true WHERE volunteer_id = $1", e.volunteer_id)
         case VolunteerTeamFormed() as e:
-            await conn.execute("INSERT INTO volunteer_teams (team_id, station_id, name, kind, community, formed_on)"
-                               " VALUES ($1, $2, $3, $4, $5, $6)", e.team_id, e.station_id, e.name, e.kind.value,
-                               e.community, e.formed_on)
+            await conn.execute("INSERT INTO volunteer_teams (team_id, station_id, name, kind, community, formed_on,"
+                               " community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", e.team_id,
+                               e.station_id, e.name, e.kind.value, e.community, e.formed_on, e.community_id,
+                               community_key(e.community))
         case VolunteerJoinedTeam() as e:
             await conn.execute("INSERT INTO volunteer_team_members (team_id, volunteer_id, joined_on, leader)"
                                " VALUES ($1, $2, $3, $4)", e.team_id, e.volunteer_id, e.joined_on, e.leader)
@@ -232,8 +237,9 @@ async def organised_by_residents(conn: asyncpg.Connection, event: ReceivedEvent)
         case OrganisationRegistered() as e:
             await conn.execute(
                 "INSERT INTO organisations (organisation_id, station_id, name, community, type, members,"
-                " founded_on) VALUES ($1, $2, $3, $4, $5, $6, $7)", e.organisation_id, e.station_id, e.name,
-                e.community, e.type.value, e.members, e.founded_on)
+                " founded_on, community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                e.organisation_id, e.station_id, e.name, e.community, e.type.value, e.members, e.founded_on,
+                e.community_id, community_key(e.community))
         case OrganisationMilestoneReached() as e:
             await conn.execute("UPDATE organisations SET milestones = array_append(milestones, $2)"
                                " WHERE organisation_id = $1", e.organisation_id, e.milestone.value)
@@ -325,7 +331,8 @@ PROJECTORS: dict[str, Projector] = {
 
 # 2: service records keep the basis of their late flag (VolunteerServiceRecorded v2).
 # 3: group sessions keep their indirect beneficiaries and basis (GroupSessionHeld v2), so past events are read again.
-PROJECTION = Projection(name="work", version=3, tables=(
+# 4: rows naming a community keep its id and the key of their text (v2 events; issue 15), read again to fill them.
+PROJECTION = Projection(name="work", version=4, tables=(
     "projects", "station_targets", "groups", "group_members", "group_sessions", "group_attendance", "group_feedback",
     "activities", "publicity", "surveys", "staff", "staff_qualifications", "resources", "resource_uses",
     "supervisions", "supervision_actions", "meetings", "meeting_stations", "volunteers", "volunteer_services",

@@ -13,12 +13,14 @@ from typing import Any
 import asyncpg
 
 from services.reporting.queries.caseload import as_of
+from services.reporting.queries.communities import community_of, resolved
 from services.reporting.queries.pages import paged
 from services.reporting.queries.periods import Period, asked_period, year_of
 from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.batches import batch_ids, grouped, within_budget
 from shared.contracts.errors import InvalidInput, Message
+from shared.kernel.places import community_key
 from shared.runtime import RequestContext
 
 FIGURES: dict[str, str] = {
@@ -133,7 +135,8 @@ async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, st
 
 
 _PROJECT_PROGRESS = """
-    SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.starts_on, p.ends_on,
+    SELECT p.project_id, p.station_id, p.name, p.aims, p.target_population, p.communities, p.community_ids,
+           p.starts_on, p.ends_on,
            p.planned_groups, p.planned_sessions, p.planned_activities, p.planned_person_times,
            (SELECT count(*) FROM groups g WHERE g.project_id = p.project_id) AS groups,
            (SELECT count(*) FROM group_sessions s WHERE s.project_id = p.project_id) AS group_sessions,
@@ -188,7 +191,8 @@ async def groups(pool: asyncpg.Pool, body: dict[str, Any], request: RequestConte
     """Groups newest first, with members, sessions held, attendance and feedback (Relay page)."""
     return await paged(
         pool, body, "group",
-        "SELECT g.*, (SELECT count(*) FROM group_members m WHERE m.group_id = g.group_id) AS members,"
+        f"SELECT g.*, {resolved('g.')},"
+        " (SELECT count(*) FROM group_members m WHERE m.group_id = g.group_id) AS members,"
         " (SELECT count(*) FROM group_sessions s WHERE s.group_id = g.group_id) AS sessions_held,"
         " (SELECT coalesce(sum(present + walk_ins), 0) FROM group_sessions s WHERE s.group_id = g.group_id)"
         "   AS person_times,"
@@ -226,7 +230,7 @@ async def activities(pool: asyncpg.Pool, body: dict[str, Any], request: RequestC
     """Community activities, latest first, in a month when asked (Relay page)."""
     start, end = month_bounds(body["month"]) if body.get("month") else (date.min, date.max)
     return await paged(
-        pool, body, "activity", "SELECT * FROM activities",
+        pool, body, "activity", f"SELECT a.*, {resolved('a.')} FROM activities a",
         f"{station_scope()} AND ($3::text IS NULL OR project_id = $3) AND held_on >= $4 AND held_on < $5"
         " AND ($6::text IS NULL OR activity_id = $6)",
         [*scope_args(request.actor, body), body.get("project_id"), start, end, body.get("activity_id")])
@@ -318,9 +322,11 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
         year = _year(body.get("year") or as_of(body).year)
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     rows = await pool.fetch(
-        f"SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community, '') AS community, project_id,"
-        f" kind, reach, sum(count)::int AS count FROM person_times WHERE {station_scope()} AND day >= $3"
-        " AND day < $4 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 4 NULLS FIRST, 5, 6",
+        "SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community_name, '') AS community,"
+        " community_ref, project_id, kind, reach, sum(count)::int AS count"
+        f" FROM (SELECT p.*, {resolved('p.')} FROM person_times p WHERE {station_scope('p.')} AND p.day >= $3"
+        " AND p.day < $4) t"
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 5 NULLS FIRST, 6, 7, 4",
         *scope_args(request.actor, body), start, end)
     return {"rows": [dict(r) for r in rows]}
 
@@ -344,7 +350,8 @@ async def resources(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCo
     latest mapped first (Relay page)."""
     return await paged(
         pool, body, "resource",
-        "SELECT r.*, (SELECT coalesce(json_agg(json_build_object('project_id', u.project_id, 'activity_id',"
+        f"SELECT r.*, {resolved('r.')}, (SELECT coalesce(json_agg(json_build_object('project_id', u.project_id,"
+        " 'activity_id',"
         " u.activity_id, 'used_on', u.used_on) ORDER BY u.used_on), '[]')::text FROM resource_uses u"
         " WHERE u.resource_id = r.resource_id) AS uses FROM resources r",
         f"{station_scope('r.')} AND ($3::text IS NULL OR r.kind = $3) AND ($4::text IS NULL OR r.resource_id = $4)",
@@ -421,23 +428,28 @@ async def organisations(pool: asyncpg.Pool, body: dict[str, Any], request: Reque
     """Community social organisations with their activities counted, latest registered first (Relay page)."""
     return await paged(
         pool, body, "organisation",
-        "SELECT o.*, (SELECT count(*) FROM organisation_activities a WHERE a.organisation_id = o.organisation_id)"
+        f"SELECT o.*, {resolved('o.')},"
+        " (SELECT count(*) FROM organisation_activities a WHERE a.organisation_id = o.organisation_id)"
         " AS activities, (SELECT coalesce(sum(participants), 0) FROM organisation_activities a"
         " WHERE a.organisation_id = o.organisation_id) AS participants,"
         " (SELECT count(*) FROM street_meeting_organisations m WHERE m.organisation_id = o.organisation_id)"
         " AS street_meetings_attended FROM organisations o",
-        f"{station_scope('o.')} AND ($3::text IS NULL OR o.community = $3) AND ($4::text IS NULL OR o.type = $4)"
+        f"{station_scope('o.')} AND ($3::text IS NULL OR {community_of('o.')} = $3 OR o.community_key = $7"
+        f" OR EXISTS (SELECT 1 FROM communities c WHERE c.community_id = {community_of('o.')}"
+        "  AND (c.name_key = $7 OR c.division_code = $7))) AND ($4::text IS NULL OR o.type = $4)"
         " AND ($5::text IS NULL OR o.status = $5) AND ($6::text IS NULL OR o.organisation_id = $6)",
-        [*scope_args(request.actor, body), body.get("community"), body.get("type"),
-         body.get("status"), body.get("organisation_id")], seq="o.seq")
+        [*scope_args(request.actor, body), body.get("community_id") or body.get("community"), body.get("type"),
+         body.get("status"), body.get("organisation_id"), community_key(str(body.get("community") or ""))],
+        seq="o.seq")
 
 
 async def organisation_counts(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """How many organisations each community of the visible stations has, by type: all, and those filed."""
     rows = await pool.fetch(
-        f"SELECT station_id, community, type, count(*) AS total,"
-        f" count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
-        f" FROM organisations WHERE {station_scope()} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        "SELECT station_id, community_name AS community, community_ref, type, count(*) AS total,"
+        " count(*) FILTER (WHERE filing_number IS NOT NULL AND status <> 'dissolved') AS filed"
+        f" FROM (SELECT o.*, {resolved('o.')} FROM organisations o WHERE {station_scope('o.')}) o"
+        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
         *scope_args(request.actor, body))
     return {"counts": [dict(r) for r in rows]}
 
@@ -524,7 +536,8 @@ async def work_report_figures(pool: asyncpg.Pool, body: dict[str, Any], request:
 async def volunteer_teams(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Volunteer teams with their members counted and their leaders named by id."""
     rows = await pool.fetch(
-        "SELECT t.*, (SELECT count(*) FROM volunteer_team_members m WHERE m.team_id = t.team_id) AS members,"
+        f"SELECT t.*, {resolved('t.')},"
+        " (SELECT count(*) FROM volunteer_team_members m WHERE m.team_id = t.team_id) AS members,"
         " (SELECT coalesce(array_agg(m.volunteer_id ORDER BY m.joined_on), '{}') FROM volunteer_team_members m"
         "  WHERE m.team_id = t.team_id AND m.leader) AS leader_ids"
         f" FROM volunteer_teams t WHERE {station_scope('t.')} AND ($3::text IS NULL OR t.team_id = $3)"
