@@ -10,7 +10,8 @@ import strawberry
 from shared.contracts.imports import ImportKind, ImportMode
 
 strawberry.enum(ImportKind, description="ROSTER: 民政名单 (recipients and their categories); STAFF: 人员名单;"
-                                        " volunteers and places are to come")
+                                        " VOLUNTEER: 志愿者名单 (the national volunteer system's export); PLACES:"
+                                        " a street's communities and compounds (the bureau)")
 strawberry.enum(ImportMode, description="ALL_OR_NOTHING refuses a file with any row's problem; ROW_BY_ROW applies "
                                         "the rows without problems and reports the others")
 

@@ -18,6 +18,8 @@ from shared.contracts.registry import event
 class ImportKind(StrEnum):
     ROSTER = "roster"  # 民政名单: recipients and their categories
     STAFF = "staff"  # 人员名单: the station's staff (applied in the activities service; no import stream)
+    VOLUNTEER = "volunteer"  # 志愿者名单 (全国志愿服务信息系统's export): applied in the activities service
+    PLACES = "places"  # 社区与小区: a street's communities and compounds, by the bureau (activities service)
 
 
 class ImportMode(StrEnum):

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.contracts.errors import DomainError
 from shared.contracts.imports import ImportKind, ImportMode
-from shared.imports import roster, staff
+from shared.imports import places, roster, staff, volunteers
 from shared.imports.errors import ImportFileChanged, ImportHasProblems, UnknownImportKind
 from shared.imports.files import read_table
 from shared.kernel.places import community_key
@@ -43,12 +43,18 @@ def communities_of(communities: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return found
 
 
-def check(kind: str, content: bytes, today: date, communities: Mapping[str, str] | None) -> roster.Checked:
-    """The file read and every row checked: the preview (nothing is written)."""
+def check(kind: str, content: bytes, today: date, communities: Mapping[str, str] | None,
+          street_code: str | None = None) -> roster.Checked:
+    """The file read and every row checked: the preview (nothing is written). `street_code` is the division
+    code of the street a places file is for."""
     if kind not in KINDS:
         raise UnknownImportKind(kind, KINDS)
     if kind == ImportKind.STAFF:
         return staff.check_staff(read_table(content), today)
+    if kind == ImportKind.VOLUNTEER:
+        return volunteers.check_volunteers(read_table(content), today)
+    if kind == ImportKind.PLACES:
+        return places.check_places(read_table(content), street_code)
     return roster.check_roster(read_table(content), today, communities)
 
 
@@ -80,16 +86,22 @@ def _commit_problem(problem: Mapping[str, Any], rows: Mapping[int, Mapping[str, 
 
 async def commit(call: Call, kind: str, station_id: str, content: bytes, mode: ImportMode, today: date,
                  communities: Mapping[str, str] | None, import_id: str | None = None,
-                 on_progress: Progress | None = None, batch_rows: int = BATCH_ROWS) -> dict[str, Any]:
+                 on_progress: Progress | None = None, batch_rows: int = BATCH_ROWS,
+                 street_code: str | None = None) -> dict[str, Any]:
     """Apply the file's rows (all or nothing: none when any row has a problem), resuming an unfinished import
     of the same file; the import's final status, with every row's problem. The same file imported and finished
-    before at the station is answered with that import, and nothing is appended."""
-    checked = check(kind, content, today, communities)
+    before at the station is answered with that import, and nothing is appended. A places file is for the
+    street `station_id` then names (its division code `street_code`)."""
+    checked = check(kind, content, today, communities, street_code)
     if mode == ImportMode.ALL_OR_NOTHING and checked.problems:
         raise ImportHasProblems(checked.rows_with_problems)
     sha = hashlib.sha256(content).hexdigest()
     if kind == ImportKind.STAFF:
         return await _commit_staff(call, station_id, checked, sha, mode, on_progress)
+    if kind == ImportKind.VOLUNTEER:
+        return await _commit_volunteers(call, station_id, checked, sha, mode, on_progress)
+    if kind == ImportKind.PLACES:
+        return await _commit_places(call, station_id, checked, sha, mode, on_progress)
     status = await _resumable(call, station_id, sha, import_id)
     if status is None:
         started = await call("cases", "start_import", {
@@ -149,3 +161,108 @@ async def _commit_staff(call: Call, station_id: str, checked: roster.Checked, sh
             "skipped": checked.rows_with_problems, "rows_done": len(checked.rows), "registered": joined,
             "updated": 0, "unchanged": unchanged, "ended": 0, "refused": refused, "status": "finished",
             "problems": sorted(problems, key=lambda p: (p["row"], p["column"])), "already_imported": False}
+
+
+def _outcome(kind: ImportKind, place_id: str, sha: str, mode: ImportMode, checked: roster.Checked,
+             registered: int, unchanged: int, refused: list[dict[str, Any]],
+             problems: list[dict[str, Any]]) -> dict[str, Any]:
+    """An import applied row by row in the activities service, in the status's shape (no import stream)."""
+    return {"import_id": f"{kind.value}-{sha[:16]}", "station_id": place_id, "kind": kind.value, "mode": str(mode),
+            "file_sha256": sha, "row_count": checked.row_count, "to_apply": len(checked.rows),
+            "skipped": checked.rows_with_problems, "rows_done": len(checked.rows), "registered": registered,
+            "updated": 0, "unchanged": unchanged, "ended": 0, "refused": refused, "status": "finished",
+            "problems": sorted(problems, key=lambda p: (p["row"], p["column"])), "already_imported": False}
+
+
+_VOLUNTEER_COLUMNS = {"idNumber": volunteers.ID_NUMBER, "name": volunteers.NAME, "gender": volunteers.GENDER,
+                      "contact": volunteers.PHONE, "birthYear": volunteers.BIRTH_YEAR,
+                      "birthDate": volunteers.ID_NUMBER, "consentGivenOn": volunteers.REGISTERED_ON}
+_VOLUNTEER_VALUES = {volunteers.ID_NUMBER: "id_number", volunteers.NAME: "name", volunteers.PHONE: "contact"}
+
+
+async def _commit_volunteers(call: Call, station_id: str, checked: roster.Checked, sha: str, mode: ImportMode,
+                             on_progress: Progress | None) -> dict[str, Any]:
+    """Each row as the activities service's `register_volunteer`, one by one, with the consent the national
+    system took (`volunteers.BASIS`, on the day of that registration). An ID number already on record is one
+    volunteer's (its unique claim): the row is refused `already_registered` and left unchanged, so the same list
+    again registers no one twice and appends nothing."""
+    registered = unchanged = 0
+    refused: list[dict[str, Any]] = []
+    problems = [p.as_dict() for p in checked.problems]
+    for done, row in enumerate(checked.rows, start=1):
+        try:
+            await call("activities", "register_volunteer", {
+                "station_id": station_id, "name": row["name"], "gender": row["gender"],
+                "age_group": row["age_group"], "birth_date": row["birth_date"], "id_number": row["id_number"],
+                "contact": row["contact"], "service_categories": row["service_categories"],
+                "consent_given_on": row["consent_given_on"], "consent_purpose": volunteers.BASIS})
+            registered += 1
+        except DomainError as error:
+            if error.code == "already_registered":
+                unchanged += 1
+            else:
+                refused.append({"row": row["row"], "code": error.code, "field": error.field})
+                column = _VOLUNTEER_COLUMNS.get(str(error.field), volunteers.ID_NUMBER)
+                problems.append({"row": row["row"], "column": column, "value": roster.shown(
+                    column, str(row.get(_VOLUNTEER_VALUES.get(column, ""), "") or "")), "code": error.code,
+                    "message_zh": error.message.zh, "message_en": error.message.en})
+        if on_progress is not None:
+            on_progress(done, len(checked.rows))
+    return _outcome(ImportKind.VOLUNTEER, station_id, sha, mode, checked, registered, unchanged, refused, problems)
+
+
+async def _commit_places(call: Call, street_id: str, checked: roster.Checked, sha: str, mode: ImportMode,
+                         on_progress: Progress | None) -> dict[str, Any]:
+    """Each community as the activities service's `add_community`, each compound as `add_compound`, one by one:
+    a community the street has already (the same division code, or the same name by `community_key`) and a
+    compound it has already are left unchanged, so the same file again adds nothing. `registered` counts the
+    places added, `unchanged` those there already."""
+    existing = (await call("reporting", "communities", {"street_id": street_id}))["communities"]
+    ids: dict[str, str] = {}
+    for community in existing:
+        ids[community_key(str(community["name"]))] = str(community["community_id"])
+        if community.get("division_code"):
+            ids[str(community["division_code"])] = str(community["community_id"])
+    added = unchanged = 0
+    refused: list[dict[str, Any]] = []
+    problems = [p.as_dict() for p in checked.problems]
+
+    def refusal(row: Mapping[str, Any], column: str, error: DomainError) -> None:
+        refused.append({"row": row["row"], "code": error.code, "field": error.field})
+        value = row["division_code"] if column == places.CODE else row["compound"] or row["community"]
+        problems.append({"row": row["row"], "column": column, "value": str(value)[:40], "code": error.code,
+                         "message_zh": error.message.zh, "message_en": error.message.en})
+
+    counted: set[str] = set()
+    for done, row in enumerate(checked.rows, start=1):
+        key = community_key(row["community"])
+        community_id = ids.get(row["division_code"]) or ids.get(key)
+        if community_id is None:
+            try:
+                answer = await call("activities", "add_community", {
+                    "street_id": street_id, "name": row["community"], "kind": row["kind"],
+                    "division_code": row["division_code"]})
+                community_id = str(answer["community_id"])
+                added += 1
+            except DomainError as error:
+                refusal(row, places.CODE if error.field == "divisionCode" else places.NAME, error)
+                community_id = None
+            if community_id is not None:
+                ids[key] = ids[row["division_code"]] = community_id
+            counted.add(key)
+        elif key not in counted:
+            unchanged += 1
+            counted.add(key)
+        if community_id is not None and row["compound"]:
+            try:
+                await call("activities", "add_compound", {"street_id": street_id, "community_id": community_id,
+                                                          "name": row["compound"]})
+                added += 1
+            except DomainError as error:
+                if error.code == "already_exists" and error.field == "name":
+                    unchanged += 1
+                else:
+                    refusal(row, places.COMPOUND, error)
+        if on_progress is not None:
+            on_progress(done, len(checked.rows))
+    return _outcome(ImportKind.PLACES, street_id, sha, mode, checked, added, unchanged, refused, problems)

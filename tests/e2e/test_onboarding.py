@@ -64,6 +64,7 @@ async def test_the_first_day_page_takes_an_empty_installation_to_a_staffed_stati
             if whose is not None:  # the others start the system, as this test already has
                 printed.append(await shell(block, system, token_for(actor(whose[1], ids.get("stationId"))),
                                            ids.get("stationId"), tmp_path))
+                await system.read_models_have_everything()  # what the command wrote, as the next step reads it
             continue
         assert whose is not None, block
         answer = await graphql(http, block, actor(whose[1], ids.get("stationId")), **ids)
@@ -79,12 +80,16 @@ async def test_the_first_day_page_takes_an_empty_installation_to_a_staffed_stati
                 ids.setdefault(ANSWERS[field], result["id"])
 
     district, masked, unmasked, dashboard = answers[-4:]
-    token, staff, roster = printed
+    places, token, staff, roster = printed
     head_claims = jwt.decode(token.strip().splitlines()[-1], options={"verify_signature": False})
     staff_sheet = openpyxl.load_workbook(tmp_path / "员工.xlsx").worksheets[0]
     roster_sheet = openpyxl.load_workbook(tmp_path / "名单.xlsx").worksheets[0]
 
     assert (head_claims["sub"], head_claims["role"]) == ("head-hsp", "station_head")
+    assert "4 rows, 4 without problems, 0 with problems (preview: nothing written)" in places
+    assert "registered 3, updated 0, unchanged 3" in places and "registered 0, updated 0, unchanged 6" in places
+    assert [c.value for c in next(openpyxl.load_workbook(tmp_path / "社区.xlsx").worksheets[0].iter_rows(
+        max_row=1))] == ["社区名称", "统计用区划代码", "类型", "小区"]
     assert [c.value for c in next(staff_sheet.iter_rows(max_row=1))] == ["工号", "姓名", "岗位", "入职日期"]
     assert [c.value for c in next(roster_sheet.iter_rows(max_row=1))][:3] == ["姓名", "性别", "身份证号码"]
     assert "2 rows, 2 without problems, 0 with problems (preview: nothing written)" in staff
@@ -95,7 +100,8 @@ async def test_the_first_day_page_takes_an_empty_installation_to_a_staffed_stati
     assert "430103194503120024" not in roster and "13800138001" not in roster
     [station] = district["stations"]
     assert (station["stationId"], station["code"]) == (ids["stationId"], "HSP")
-    assert [c["name"] for c in station["communityPlaces"]] == ["一力社区", "铭安社区"]
+    assert [c["name"] for c in station["communityPlaces"]] == ["一力社区", "铭安社区", "新开铺社区"]
+    assert sorted(c["name"] for c in station["compounds"]) == ["一力小区", "状元坡小区", "铭安花园"]
     assert district["streets"][0]["stationId"] == ids["stationId"]
     assert [(m["name"], m["community"]) for m in masked] == [("叶**", "一力社区")]
     assert [(m["name"], m["community"]) for m in unmasked] == [("叶桂兰", "一力社区")]
