@@ -106,9 +106,9 @@ def community_reference(text: str | None, community_id: str | None, communities:
         if not name or not communities:
             return None, name or None
         community_id = resolve_community(name, communities, field)
-    elif name and communities and resolve_community(name, communities, field) != community_id:
-        raise CommunitiesDisagree(name, field)
     found = next((c for c in communities if str(c["community_id"]) == community_id), None)
-    if found is None:
+    if found is None:  # an id not of the street's: said of the id, before any comparison with the text
         raise UnknownCommunity(community_id, id_field)
+    if name and resolve_community(name, communities, field) != community_id:
+        raise CommunitiesDisagree(name, field)
     return community_id, str(found["name"])

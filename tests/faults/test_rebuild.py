@@ -27,7 +27,7 @@ from services.reporting.rebuild import (
 from shared.config import stream_name
 from shared.consumer import StreamConsumer
 from shared.contracts import Actor, Role
-from shared.devstack.demo import load_demo, station_head, station_id
+from shared.devstack.demo import STREETS, load_demo, station_head, station_id
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.clock import story_day
@@ -36,6 +36,8 @@ from tests.support import SYSTEM_ACTOR, System, join_staff, settings_for, token_
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 STATIONS = ("WY", "QY", "GHP", "HSP")
+COMMUNITY = {street["code"]: next(iter(street["communities"])) for street in STREETS}
+"""A community of each station's street: its records name one (communities are references)."""
 RECIPIENTS_PER_STATION = 20
 SESSIONS_PER_CASE = 12
 GROUPS_PER_STATION = 4
@@ -50,7 +52,7 @@ async def station_history(system: System, code: str) -> None:
     for n in range(RECIPIENTS_PER_STATION):
         recipient = await system.call("cases", "register_recipient", {
             "station_id": station, "name": f"居民{n:02d}", "gender": "female" if n % 2 else "male",
-            "birth_year": 1940 + n, "community": "一力社区", "categories": [
+            "birth_year": 1940 + n, "community": COMMUNITY[code], "categories": [
                 {"category": "elderly_living_alone", "valid_from": "2026-01-01", "source": "visit"}]}, me)
         opened = date(2026, 8, 1) + timedelta(days=n)
         case = await system.call("cases", "open_case", {
@@ -64,7 +66,8 @@ async def station_history(system: System, code: str) -> None:
     for g in range(GROUPS_PER_STATION):
         group = await system.call("activities", "plan_group", {
             "station_id": station, "name": f"{code} 小组 {g}", "type": "interest", "target_population": "老人",
-            "community": "一力社区", "leader_ids": [me.subject], "planned_sessions": 6, "planned_on": "2026-08-01"}, me)
+            "community": COMMUNITY[code], "leader_ids": [me.subject], "planned_sessions": 6,
+            "planned_on": "2026-08-01"}, me)
         members = [(await system.call("activities", "add_group_member", {
             "group_id": group["group_id"], "name": f"组员{m}"}, me))["member_id"] for m in range(8)]
         for s in range(6):
@@ -83,7 +86,7 @@ async def station_history(system: System, code: str) -> None:
                 "organising_unit": f"{code} 社工站", "person_in_charge": "站长"}, station_head(code))
     for a in range(8):
         await system.call("activities", "record_activity", {
-            "station_id": station, "community": "一力社区", "title": f"{code} 活动 {a}", "kind": "education",
+            "station_id": station, "community": COMMUNITY[code], "title": f"{code} 活动 {a}", "kind": "education",
             "held_on": (date(2026, 9, 1) + timedelta(days=3 * a)).isoformat(), "place": "广场",
             "direct_participants": 20 + a, "indirect_beneficiaries": 10 * a, "indirect_basis": "按签到估算"}, me)
 

@@ -79,21 +79,6 @@ NAME_PART_MAX, ID_NUMBER_MAX, PHONE_MAX, PURPOSE_MAX = 20, 24, 24, 200
 """Input bounds (characters, before normalising)."""
 PHONE_DIGITS_MIN = 7
 
-_key: TermKey | None = None
-
-
-def use_key(key: TermKey) -> None:
-    """The key the module's lookups digest with; the running service sets it from its data key at start."""
-    global _key
-    _key = key
-
-
-def _the_key() -> TermKey:
-    if _key is None:
-        raise RuntimeError("the cases search index has no key: services.cases.application.search.use_key first")
-    return _key
-
-
 # The index, kept by the event store ------------------------------------------------------------------------
 
 
@@ -170,14 +155,6 @@ async def rebuild(pool: asyncpg.Pool, store: EventStore, index: RecipientIndex) 
 
 
 # Lookups ---------------------------------------------------------------------------------------------------
-
-
-async def recipients_with_id_number(conn: asyncpg.Connection, station_id: str, id_number: str) -> list[str]:
-    """The recipients at the station with this ID number (not merged away, not erased: they have no rows)."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT recipient_id FROM recipient_search WHERE station_id = $1 AND field = 'i' AND digest = $2"
-        " ORDER BY recipient_id", station_id, _the_key().digest(id_number_term(id_number)))
-    return [row["recipient_id"] for row in rows]
 
 
 async def open_cases(conn: asyncpg.Connection | asyncpg.Pool, recipient_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -409,5 +386,4 @@ def recipient_search_of(store: EventStore, pool: asyncpg.Pool) -> RecipientSearc
         return None
     index = RecipientIndex(store.search_key("cases"))
     store.keep("recipient_search", index)
-    use_key(index.key)
     return RecipientSearch(store, pool, index)

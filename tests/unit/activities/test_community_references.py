@@ -26,7 +26,7 @@ from services.activities.domain.commands import (
     RegisterOrganisation,
     StartProject,
 )
-from services.activities.domain.errors import CommunitiesDisagree, NoCommunityNamed
+from services.activities.domain.errors import NoCommunityNamed
 from shared.contracts import Actor, Role
 from shared.contracts.activities import (
     ActivityKind,
@@ -41,7 +41,7 @@ from shared.contracts.activities import (
     StreetRegistered,
     TeamKind,
 )
-from shared.kernel.places import UnknownCommunity
+from shared.kernel.places import CommunitiesDisagree, UnknownCommunity
 
 TODAY = date(2025, 6, 20)
 STATION_ID = "s-hsp"
@@ -92,7 +92,7 @@ def test_an_unknown_community_or_one_of_two_disagreeing_is_refused_naming_the_fi
     assert unknown_id.value.field == "communityId"
     with pytest.raises(CommunitiesDisagree) as disagree:
         held(STREET, community_id="c-pt", community="一力社区")
-    assert disagree.value.field == "community" and disagree.value.code == "invalid_input"
+    assert disagree.value.field == "community" and disagree.value.code == "community_mismatch"
     with pytest.raises(NoCommunityNamed) as neither:
         held(STREET, community=" ")
     assert neither.value.field == "community" and "communityId" in neither.value.message.en
