@@ -17,6 +17,7 @@ from shared.contracts.imports import ImportKind, ImportMode
 from shared.imports import places, roster, staff, volunteers
 from shared.imports.errors import ImportFileChanged, ImportHasProblems, UnknownImportKind
 from shared.imports.files import read_table
+from shared.imports.rows import Checked
 from shared.kernel.places import community_key
 
 Call = Callable[[str, str, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -44,7 +45,7 @@ def communities_of(communities: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def check(kind: str, content: bytes, today: date, communities: Mapping[str, str] | None,
-          street_code: str | None = None) -> roster.Checked:
+          street_code: str | None = None) -> Checked:
     """The file read and every row checked: the preview (nothing is written). `street_code` is the division
     code of the street a places file is for."""
     if kind not in KINDS:
@@ -58,7 +59,7 @@ def check(kind: str, content: bytes, today: date, communities: Mapping[str, str]
     return roster.check_roster(read_table(content), today, communities)
 
 
-def summary(checked: roster.Checked) -> dict[str, Any]:
+def summary(checked: Checked) -> dict[str, Any]:
     return {"row_count": checked.row_count, "valid_rows": len(checked.rows),
             "rows_with_problems": checked.rows_with_problems, "problems": [p.as_dict() for p in checked.problems]}
 
@@ -129,7 +130,7 @@ async def commit(call: Call, kind: str, station_id: str, content: bytes, mode: I
     return {**final, "problems": sorted(problems, key=lambda p: (p["row"], p["column"])), "already_imported": False}
 
 
-async def _commit_staff(call: Call, station_id: str, checked: roster.Checked, sha: str, mode: ImportMode,
+async def _commit_staff(call: Call, station_id: str, checked: Checked, sha: str, mode: ImportMode,
                         on_progress: Progress | None) -> dict[str, Any]:
     """Each row as the activities service's `join_staff`, one by one: someone already on the staff is left as
     they are (its refusal `already_exists`), so the same list again joins no one twice. No import stream is kept
@@ -163,7 +164,7 @@ async def _commit_staff(call: Call, station_id: str, checked: roster.Checked, sh
             "problems": sorted(problems, key=lambda p: (p["row"], p["column"])), "already_imported": False}
 
 
-def _outcome(kind: ImportKind, place_id: str, sha: str, mode: ImportMode, checked: roster.Checked,
+def _outcome(kind: ImportKind, place_id: str, sha: str, mode: ImportMode, checked: Checked,
              registered: int, unchanged: int, refused: list[dict[str, Any]],
              problems: list[dict[str, Any]]) -> dict[str, Any]:
     """An import applied row by row in the activities service, in the status's shape (no import stream)."""
@@ -180,7 +181,7 @@ _VOLUNTEER_COLUMNS = {"idNumber": volunteers.ID_NUMBER, "name": volunteers.NAME,
 _VOLUNTEER_VALUES = {volunteers.ID_NUMBER: "id_number", volunteers.NAME: "name", volunteers.PHONE: "contact"}
 
 
-async def _commit_volunteers(call: Call, station_id: str, checked: roster.Checked, sha: str, mode: ImportMode,
+async def _commit_volunteers(call: Call, station_id: str, checked: Checked, sha: str, mode: ImportMode,
                              on_progress: Progress | None) -> dict[str, Any]:
     """Each row as the activities service's `register_volunteer`, one by one, with the consent the national
     system took (`volunteers.BASIS`, on the day of that registration). An ID number already on record is one
@@ -211,7 +212,7 @@ async def _commit_volunteers(call: Call, station_id: str, checked: roster.Checke
     return _outcome(ImportKind.VOLUNTEER, station_id, sha, mode, checked, registered, unchanged, refused, problems)
 
 
-async def _commit_places(call: Call, street_id: str, checked: roster.Checked, sha: str, mode: ImportMode,
+async def _commit_places(call: Call, street_id: str, checked: Checked, sha: str, mode: ImportMode,
                          on_progress: Progress | None) -> dict[str, Any]:
     """Each community as the activities service's `add_community`, each compound as `add_compound`, one by one:
     a community the street has already (the same division code, or the same name by `community_key`) and a

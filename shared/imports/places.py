@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.contracts.activities import CommunityKind
-from shared.imports.errors import ImportFileRefused
-from shared.imports.roster import Checked, Column, RowProblem, header_key
+from shared.imports.rows import Checked, Column, RowProblem, rows_of
 from shared.kernel.places import community_code_problem, community_key
 
 NAME, CODE, KIND, COMPOUND = "社区名称", "统计用区划代码", "类型", "小区"
@@ -34,32 +33,15 @@ _REQUIRED = tuple(c.header for c in COLUMNS if c.required)
 def check_places(table: Sequence[Sequence[str]], street_code: str | None) -> Checked:
     """Every row checked against the street's division code (None: only the code's own form is checked); the
     rows without problems as {row, community, division_code, kind, compound}."""
-    header = [header_key(h) for h in table[0]]
-    missing = [h for h in _REQUIRED if h not in header]
-    if missing:
-        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
-                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
-    at = {h: header.index(h) for h in HEADERS if h in header}
     rows: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
     by_name: dict[str, tuple[int, str, str]] = {}  # community_key -> (row, code, kind)
     by_code: dict[str, tuple[int, str]] = {}  # code -> (row, community_key)
     compounds: dict[tuple[str, str], int] = {}
     count = 0
-    for number, cells in enumerate(table[1:], start=2):
-        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
-        if not any(values.values()):
-            continue
+    for row in rows_of(table, HEADERS, _REQUIRED):
+        values, wrong, number, found = row.values, row.wrong, row.number, row.problems
         count += 1
-        found: list[RowProblem] = []
-
-        def wrong(column: str, code: str, zh: str, en: str, number: int = number, found: list[RowProblem] = found,
-                  values: dict[str, str] = values) -> None:
-            found.append(RowProblem(number, column, values.get(column, "")[:40], code, zh, en))
-
-        for column in _REQUIRED:
-            if not values.get(column):
-                wrong(column, "required", "必填，不能为空", "required, it is empty")
         name, code, kind_text = values.get(NAME, ""), values.get(CODE, ""), values.get(KIND, "")
         kind = KINDS.get(kind_text)
         if kind_text and kind is None:

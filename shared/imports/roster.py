@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from shared.contracts.cases import Gender, RecipientCategory
 from shared.id_number import check_character, masked
-from shared.imports.errors import ImportFileRefused
+from shared.imports.rows import Checked, Column, Row, parse_date, rows_of
 from shared.kernel.places import community_key
 from shared.masking import masked_name, masked_phone
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    required: bool
-    rule_zh: str
-    rule_en: str
-    example: str
-
 
 NAME, GENDER, ID_NUMBER, BIRTH_YEAR, PHONE, COMMUNITY, ADDRESS, CATEGORY, VALID_FROM, NOTE = (
     "姓名", "性别", "身份证号码", "出生年份", "联系电话", "社区", "住址", "类别", "纳入日期", "备注")
@@ -68,47 +57,9 @@ COLUMNS = (
 HEADERS = tuple(c.header for c in COLUMNS)
 _REQUIRED = tuple(c.header for c in COLUMNS if c.required)
 _SEPARATORS = re.compile(r"[、,，;；/／\s]+")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _ID = re.compile(r"\d{17}[\dX]")
 _COMMUNITY_CODE = re.compile(r"\d{12}")
 _PHONE = re.compile(r"\+?\d[\d-]{5,18}\d")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """What is wrong with one value of one row: `row` is the spreadsheet's row number (the header is row 1)."""
-
-    row: int
-    column: str
-    value: str
-    """Masked: an ID number, phone, name or address never shows in full."""
-    code: str
-    zh: str
-    en: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code,
-                "message_zh": self.zh, "message_en": self.en}
-
-
-@dataclass(frozen=True)
-class Checked:
-    """The file's rows as checked: those ready to send (each `as_command_row`), and every problem found."""
-
-    row_count: int
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    categories: tuple[RecipientCategory, ...] = ()
-    """The categories the roster covers: a person of an earlier roster of these who is not on it has left."""
-
-    @property
-    def rows_with_problems(self) -> int:
-        return len({p.row for p in self.problems})
-
-
-def header_key(header: str) -> str:
-    """A column's header as it is matched: compared as a community's name is (spaces and full-width forms aside)."""
-    return community_key(header)
 
 
 def shown(header: str, value: str) -> str:
@@ -125,59 +76,33 @@ def shown(header: str, value: str) -> str:
     return value[:40]
 
 
-def parse_date(text: str) -> date | None:
-    match = _DATE.fullmatch(text.strip())
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 def check_roster(table: Sequence[Sequence[str]], today: date,
                  communities: Mapping[str, str] | None) -> Checked:
     """Every row checked. `communities` maps each community of the station's street, by `community_key` of its
     name and by its 12-digit code, to the name recipients are registered with; None checks only that one is
     given (the station's street is not known)."""
-    header = [header_key(h) for h in table[0]]
-    missing = [h for h in _REQUIRED if h not in header]
-    if missing:
-        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
-                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
-    at = {h: header.index(h) for h in HEADERS if h in header}
     checked = Checked(row_count=0)
     seen: dict[str, int] = {}
     covered: dict[RecipientCategory, None] = {}
     count = 0
-    for number, cells in enumerate(table[1:], start=2):
-        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
-        if not any(values.values()):
-            continue
+    for row in rows_of(table, HEADERS, _REQUIRED, shown):
         count += 1
-        problems: list[RowProblem] = []
-
-        def wrong(column: str, code: str, zh: str, en: str, number: int = number,
-                  problems: list[RowProblem] = problems, values: dict[str, str] = values) -> None:
-            problems.append(RowProblem(number, column, shown(column, values.get(column, "")), code, zh, en))
-
-        for column in _REQUIRED:
-            if not values.get(column):
-                wrong(column, "required", "必填，不能为空", "required, it is empty")
-        row = _row(values, today, communities, seen, number, wrong)
-        checked.problems.extend(problems)
-        if row is not None and not problems:
-            checked.rows.append(row)
-            covered.update(dict.fromkeys(RecipientCategory(c["category"]) for c in row["categories"]))
+        found = _row(row, today, communities, seen)
+        checked.problems.extend(row.problems)
+        if found is not None and not row.problems:
+            checked.rows.append(found)
+            covered.update(dict.fromkeys(RecipientCategory(c["category"]) for c in found["categories"]))
     return Checked(row_count=count, rows=checked.rows, problems=checked.problems, categories=tuple(covered))
 
 
-def _row(values: Mapping[str, str], today: date, communities: Mapping[str, str] | None, seen: dict[str, int],
-         number: int, wrong: Any) -> dict[str, Any] | None:
+def person_fields(row: Row, today: date, seen: dict[str, int]) -> tuple[Gender | None, str | None, date | None, str]:
+    """What a row of a person has whatever the list: gender, ID number (with the birth date in it), the birth year
+    agreeing with it, a phone; each problem noted on the row. (None for a value that is missing or wrong.)"""
+    values, wrong = row.values, row.wrong
     gender = GENDERS.get(values.get(GENDER, "").lower()) if values.get(GENDER) else None
     if values.get(GENDER) and gender is None:
         wrong(GENDER, "unknown_gender", "应为“男”或“女”", "must be 男 (male) or 女 (female)")
-    id_number, born = _id_number(values.get(ID_NUMBER, "").upper().replace(" ", ""), today, seen, number, wrong)
+    id_number, born = _id_number(values.get(ID_NUMBER, "").upper().replace(" ", ""), today, seen, row.number, wrong)
     birth_year = values.get(BIRTH_YEAR, "")
     if birth_year:
         if not birth_year.isdigit() or not 1900 <= int(birth_year) <= today.year:
@@ -189,6 +114,13 @@ def _row(values: Mapping[str, str], today: date, communities: Mapping[str, str] 
     phone = values.get(PHONE, "")
     if phone and not _PHONE.fullmatch(phone):
         wrong(PHONE, "bad_phone", "不是有效的电话号码", "is not a valid phone number")
+    return gender, id_number, born, phone
+
+
+def _row(row: Row, today: date, communities: Mapping[str, str] | None,
+         seen: dict[str, int]) -> dict[str, Any] | None:
+    values, wrong, number = row.values, row.wrong, row.number
+    gender, id_number, born, phone = person_fields(row, today, seen)
     community = _community(values.get(COMMUNITY, ""), communities, wrong)
     categories = _categories(values.get(CATEGORY, ""), wrong)
     valid_from = _valid_from(values.get(VALID_FROM, ""), today, born, wrong)

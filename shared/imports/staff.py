@@ -13,8 +13,7 @@ from datetime import date
 from typing import Any
 
 from shared.contracts.activities import StaffRole
-from shared.imports.errors import ImportFileRefused
-from shared.imports.roster import Checked, Column, RowProblem, header_key, parse_date
+from shared.imports.rows import Checked, Column, RowProblem, parse_date, rows_of
 
 STAFF_ID, NAME, ROLE, JOINED_ON = "工号", "姓名", "岗位", "入职日期"
 ROLE_NAMES: Mapping[str, StaffRole] = {
@@ -37,30 +36,13 @@ _SUBJECT = re.compile(r"[!-~]{1,50}")
 
 def check_staff(table: Sequence[Sequence[str]], today: date) -> Checked:
     """Every row checked; the rows without problems as `join_staff`'s fields (but the station)."""
-    header = [header_key(h) for h in table[0]]
-    missing = [h for h in HEADERS if h not in header]
-    if missing:
-        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
-                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
-    at = {h: header.index(h) for h in HEADERS}
     rows: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     count = 0
-    for number, cells in enumerate(table[1:], start=2):
-        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
-        if not any(values.values()):
-            continue
+    for row in rows_of(table, HEADERS, HEADERS):
+        values, wrong, number, found = row.values, row.wrong, row.number, row.problems
         count += 1
-        found: list[RowProblem] = []
-
-        def wrong(column: str, code: str, zh: str, en: str, number: int = number, found: list[RowProblem] = found,
-                  values: dict[str, str] = values) -> None:
-            found.append(RowProblem(number, column, values[column][:40], code, zh, en))
-
-        for column in HEADERS:
-            if not values[column]:
-                wrong(column, "required", "必填，不能为空", "required, it is empty")
         subject, role, joined = values[STAFF_ID], ROLE_NAMES.get(values[ROLE]), parse_date(values[JOINED_ON])
         if subject and not _SUBJECT.fullmatch(subject):
             wrong(STAFF_ID, "bad_staff_id", "应为 1 到 50 个英文字母、数字或符号", "must be 1 to 50 ASCII characters")

@@ -6,7 +6,7 @@ import io
 from collections.abc import Sequence
 
 from shared.imports import places, roster, staff, volunteers
-from shared.imports.roster import Column
+from shared.imports.rows import Column
 
 TEXT = "@"
 """ID numbers and phones as text: Excel turns an 18-digit number into 4.30103E+17 and loses its last digits."""

@@ -17,18 +17,8 @@ from typing import Any
 
 from shared.contracts.activities import AgeGroup
 from shared.contracts.consent import CHILD_UNDER
-from shared.imports.errors import ImportFileRefused
-from shared.imports.roster import (
-    _PHONE,
-    GENDERS,
-    Checked,
-    Column,
-    RowProblem,
-    _id_number,
-    header_key,
-    parse_date,
-    shown,
-)
+from shared.imports.roster import person_fields, shown
+from shared.imports.rows import Checked, Column, Row, RowProblem, parse_date, rows_of
 
 NAME, GENDER, ID_NUMBER, BIRTH_YEAR, PHONE, NUMBER, REGISTERED_ON, INTENT = (
     "姓名", "性别", "身份证号码", "出生年份", "联系电话", "志愿者编号", "注册日期", "服务意向")
@@ -66,53 +56,22 @@ def age_group(born: date, today: date) -> AgeGroup:
 
 def check_volunteers(table: Sequence[Sequence[str]], today: date) -> Checked:
     """Every row checked; the rows without problems as `register_volunteer`'s fields (but the station)."""
-    header = [header_key(h) for h in table[0]]
-    missing = [h for h in _REQUIRED if h not in header]
-    if missing:
-        raise ImportFileRefused(f"第 1 行缺少列：{'、'.join(missing)}（请用模板的表头）",
-                                f"row 1 lacks the columns {', '.join(missing)} (use the template's headers)")
-    at = {h: header.index(h) for h in HEADERS if h in header}
     rows: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     count = 0
-    for number, cells in enumerate(table[1:], start=2):
-        values = {h: (cells[i] if i < len(cells) else "").strip() for h, i in at.items()}
-        if not any(values.values()):
-            continue
+    for row in rows_of(table, HEADERS, _REQUIRED, shown):
         count += 1
-        found: list[RowProblem] = []
-
-        def wrong(column: str, code: str, zh: str, en: str, number: int = number, found: list[RowProblem] = found,
-                  values: dict[str, str] = values) -> None:
-            found.append(RowProblem(number, column, shown(column, values.get(column, "")), code, zh, en))
-
-        for column in _REQUIRED:
-            if not values.get(column):
-                wrong(column, "required", "必填，不能为空", "required, it is empty")
-        row = _row(values, today, seen, number, wrong)
-        problems.extend(found)
-        if row is not None and not found:
-            rows.append(row)
+        found = _row(row, today, seen)
+        problems.extend(row.problems)
+        if found is not None and not row.problems:
+            rows.append(found)
     return Checked(row_count=count, rows=rows, problems=problems)
 
 
-def _row(values: dict[str, str], today: date, seen: dict[str, int], number: int, wrong: Any) -> dict[str, Any] | None:
-    gender = GENDERS.get(values.get(GENDER, "").lower()) if values.get(GENDER) else None
-    if values.get(GENDER) and gender is None:
-        wrong(GENDER, "unknown_gender", "应为“男”或“女”", "must be 男 (male) or 女 (female)")
-    id_number, born = _id_number(values.get(ID_NUMBER, "").upper().replace(" ", ""), today, seen, number, wrong)
-    birth_year = values.get(BIRTH_YEAR, "")
-    if birth_year:
-        if not birth_year.isdigit() or not 1900 <= int(birth_year) <= today.year:
-            wrong(BIRTH_YEAR, "bad_birth_year", f"应为 1900 到 {today.year} 之间的年份",
-                  f"must be a year from 1900 to {today.year}")
-        elif born is not None and int(birth_year) != born.year:
-            wrong(BIRTH_YEAR, "birth_year_mismatch", f"与身份证号码中的出生年份 {born.year} 不符",
-                  f"differs from the birth year {born.year} in the ID number")
-    phone = values.get(PHONE, "")
-    if phone and not _PHONE.fullmatch(phone):
-        wrong(PHONE, "bad_phone", "不是有效的电话号码", "is not a valid phone number")
+def _row(row: Row, today: date, seen: dict[str, int]) -> dict[str, Any] | None:
+    values, wrong, number = row.values, row.wrong, row.number
+    gender, id_number, born, phone = person_fields(row, today, seen)
     registered_on = _registered_on(values.get(REGISTERED_ON, ""), today, born, wrong)
     if id_number is not None and born is not None and age_group(born, today) is AgeGroup.YOUTH:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))

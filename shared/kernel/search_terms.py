@@ -16,9 +16,12 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from shared.contracts.search import SearchCriterion
 
 DIGEST_BYTES = 16
 _SPACE = re.compile(r"\s+")
@@ -103,3 +106,40 @@ class TermKey:
 
     def __repr__(self) -> str:
         return "TermKey(<hidden>)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Searched:
+    """What a search for people asks for, normalised (`normalise_name`, `normalise_id_number`, the phone's
+    digits): every term given must hold, they narrow and never widen. The recipients' search and the volunteers'
+    are this one."""
+
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+
+    def terms(self) -> set[str]:
+        """The terms whose digests a record must hold all of to be a candidate."""
+        return ((name_query_terms(self.name) if self.name else set())
+                | ({id_number_term(self.id_number)} if self.id_number else set())
+                | ({phone_term(self.phone)} if self.phone else set()))
+
+    def holds(self, name: str | None, id_number: str | None, phone: str | None) -> bool:
+        """The opened record really holds what was asked (its digests say only that its terms are there)."""
+        return ((not self.name or (bool(name) and name_contains(name or "", self.name)))
+                and (not self.id_number or normalise_id_number(id_number or "") == self.id_number)
+                and (not self.phone or phone_digits(phone or "") == phone_digits(self.phone)))
+
+    def criteria(self) -> tuple[SearchCriterion, ...]:
+        """What it was made by, for the audit (never the terms)."""
+        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
+                                                        (self.id_number, SearchCriterion.ID_NUMBER),
+                                                        (self.phone, SearchCriterion.PHONE)) if asked)
+
+    def described(self, whom_zh: str = "", whom_en: str = "") -> str:
+        """How they were searched for, without the terms, as the audit says it: 查找志愿者：按姓名片段（search for
+        volunteers by name part） with `whom` 志愿者 / " for volunteers"."""
+        said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
+                                               (self.id_number, "按身份证号", "by ID number"),
+                                               (self.phone, "按电话", "by phone")) if asked]
+        return f"查找{whom_zh}：{'、'.join(zh for zh, _ in said)}（search{whom_en} {', '.join(en for _, en in said)}）"

@@ -20,11 +20,9 @@ from services.activities.application.views import (
 )
 from services.activities.domain.volunteer_search import (
     Registrant,
-    VolunteerSearch,
     candidate_searches,
     matches,
     particulars,
-    query_terms,
     require_purpose,
     search_of,
 )
@@ -38,6 +36,7 @@ from shared.contracts.activities import (
 from shared.contracts.errors import Forbidden, InvalidInput, Message
 from shared.eventstore import EventStore
 from shared.kernel.matching import PotentialMatch, potential_matches
+from shared.kernel.search_terms import Searched
 from shared.rules import require_station
 from shared.runtime import RequestContext
 
@@ -87,7 +86,7 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
                         field="purpose")
     stations = _scope(request, body.get("station_id"))
     found: list[dict[str, Any]] = []
-    for volunteer_id in await index.candidates(stations, query_terms(search)):
+    for volunteer_id in await index.candidates(stations, search.terms()):
         view = await volunteer_view(store, volunteer_id, request)
         if view is not None and not view["erased"] and matches(search, view["name"], view["id_number"],
                                                                view["contact"]):
@@ -100,7 +99,7 @@ async def find_volunteers(store: EventStore, index: VolunteerIndex, body: dict[s
             "position": await _recorded(store, found, search, purpose, stations, request)}
 
 
-async def _recorded(store: EventStore, found: list[dict[str, Any]], search: VolunteerSearch, purpose: str,
+async def _recorded(store: EventStore, found: list[dict[str, Any]], search: Searched, purpose: str,
                     stations: tuple[str, ...] | None, request: RequestContext) -> dict[str, Any]:
     """Every search, found or not, in one append: VolunteersSearched (who, where, by what and never the term,
     which ids), and an audit row per volunteer shown unmasked; answering its position, to read the audit back at
@@ -111,7 +110,7 @@ async def _recorded(store: EventStore, found: list[dict[str, Any]], search: Volu
         purpose=purpose, found=tuple(view["volunteer_id"] for view in found), searched_by=request.actor.subject,
         searched_by_role=request.actor.role.value, searched_at=read_at)]
     if purpose:
-        said = f"{purpose}（{search.described()}）"
+        said = f"{purpose}（{search.described('志愿者', ' for volunteers')}）"
         audit += [VolunteerDataDisclosed(
             volunteer_id=view["volunteer_id"], station_id=view["station_id"],
             fields=tuple(f for f in VOLUNTEER_UNMASKED if view[f]), purpose=said, read_by=request.actor.subject,
@@ -133,7 +132,7 @@ class VolunteersOnRecord:
         """The likeliest few at the station (the only one the registering staff see the volunteers of)."""
         ids: dict[str, None] = {}
         for search in candidate_searches(new):
-            ids.update(dict.fromkeys(await self._index.candidates((station_id,), query_terms(search),
+            ids.update(dict.fromkeys(await self._index.candidates((station_id,), search.terms(),
                                                                   HINT_CANDIDATES)))
         known = {volunteer_id: particulars(registrant) for volunteer_id in list(ids)[:HINT_CANDIDATES]
                  if (registrant := await on_record(store, volunteer_id)) is not None}

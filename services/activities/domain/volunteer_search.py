@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from shared.contracts.activities import VolunteerRegistered
-from shared.contracts.search import SearchCriterion
 from shared.kernel.matching import Particulars
 from shared.kernel.search_terms import (
+    Searched,
     id_number_term,
-    name_contains,
-    name_query_terms,
     name_terms,
     normalise_id_number,
     normalise_name,
@@ -33,30 +31,7 @@ ID_NUMBER_LENGTH = 18
 PURPOSE_LONGEST = 200
 
 
-@dataclass(frozen=True, kw_only=True)
-class VolunteerSearch:
-    """What a search asks for, normalised: every criterion given must hold (they narrow, never widen)."""
-
-    name: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-
-    def criteria(self) -> tuple[SearchCriterion, ...]:
-        """What it was made by, for the audit (never the terms)."""
-        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
-                                                        (self.id_number, SearchCriterion.ID_NUMBER),
-                                                        (self.phone, SearchCriterion.PHONE)) if asked)
-
-    def described(self) -> str:
-        """How they were searched for, without the terms: what the audit says (as the recipients' search does)."""
-        said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
-                                               (self.id_number, "按身份证号", "by ID number"),
-                                               (self.phone, "按电话", "by phone")) if asked]
-        zh, en = "、".join(zh for zh, _ in said), ", ".join(en for _, en in said)
-        return f"查找志愿者：{zh}（search for volunteers {en}）"
-
-
-def search_of(name: str | None, id_number: str | None, phone: str | None) -> VolunteerSearch:
+def search_of(name: str | None, id_number: str | None, phone: str | None) -> Searched:
     """The search, or the refusal of its input: at least one criterion, each of a length it can be found by."""
     wanted_name = normalise_name(name or "") or None
     wanted_id = normalise_id_number(id_number or "") or None
@@ -71,7 +46,7 @@ def search_of(name: str | None, id_number: str | None, phone: str | None) -> Vol
         raise SearchTermUnusable("phone", f"最多 {PHONE_LONGEST} 个字符", f"at most {PHONE_LONGEST} characters")
     if wanted_phone is not None and len(wanted_phone) < PHONE_SHORTEST:
         raise SearchTermUnusable("phone", f"至少 {PHONE_SHORTEST} 位数字", f"at least {PHONE_SHORTEST} digits")
-    return VolunteerSearch(name=wanted_name, id_number=wanted_id, phone=wanted_phone)
+    return Searched(name=wanted_name, id_number=wanted_id, phone=wanted_phone)
 
 
 def require_purpose(purpose: str | None) -> str:
@@ -80,13 +55,6 @@ def require_purpose(purpose: str | None) -> str:
     if len(said) > PURPOSE_LONGEST:
         raise SearchTermUnusable("purpose", f"最多 {PURPOSE_LONGEST} 个字", f"at most {PURPOSE_LONGEST} characters")
     return said
-
-
-def query_terms(search: VolunteerSearch) -> set[str]:
-    """The terms a candidate holds every one of."""
-    return ((name_query_terms(search.name) if search.name else set())
-            | ({id_number_term(search.id_number)} if search.id_number else set())
-            | ({phone_term(search.phone)} if search.phone else set()))
 
 
 def usable_phone(contact: str | None) -> str | None:
@@ -105,13 +73,10 @@ def registration_terms(registered: VolunteerRegistered) -> set[str]:
     return indexed_terms(registered.name, registered.id_number, registered.contact)
 
 
-def matches(search: VolunteerSearch, name: str | None, id_number: str | None, contact: str | None) -> bool:
-    """A candidate confirmed against their opened data: the index's pairs may come from elsewhere in the name."""
-    phone = usable_phone(contact)
-    return ((search.name is None or (name is not None and name_contains(name, search.name)))
-            and (search.id_number is None or (id_number is not None
-                                              and normalise_id_number(id_number) == search.id_number))
-            and (search.phone is None or (phone is not None and phone_digits(phone) == search.phone)))
+def matches(search: Searched, name: str | None, id_number: str | None, contact: str | None) -> bool:
+    """A candidate confirmed against their opened data (the index's pairs may come from elsewhere in the name); the
+    contact is their phone when it is one."""
+    return search.holds(name, id_number, usable_phone(contact))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,10 +99,10 @@ def particulars(registrant: Registrant) -> Particulars:
                        phone=usable_phone(registrant.contact))
 
 
-def candidate_searches(new: Registrant) -> list[VolunteerSearch]:
+def candidate_searches(new: Registrant) -> list[Searched]:
     """The index look-ups a registration's duplicates are among: by its ID number, by its whole name, by its phone
     (each alone: a duplicate need not share all three)."""
     phone = usable_phone(new.contact)
-    return [VolunteerSearch(id_number=normalise_id_number(v)) for v in [new.id_number] if v] + [
-        VolunteerSearch(name=normalise_name(v)[:NAME_PART_LONGEST]) for v in [new.name] if v and normalise_name(v)
-    ] + [VolunteerSearch(phone=phone_digits(v)) for v in [phone] if v]
+    return [Searched(id_number=normalise_id_number(v)) for v in [new.id_number] if v] + [
+        Searched(name=normalise_name(v)[:NAME_PART_LONGEST]) for v in [new.name] if v and normalise_name(v)
+    ] + [Searched(phone=phone_digits(v)) for v in [phone] if v]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -43,14 +42,13 @@ from shared.contracts.cases import (
     RecipientUpdated,
 )
 from shared.contracts.errors import Forbidden, InvalidInput, Message
-from shared.contracts.search import SearchCriterion
 from shared.eventstore import EventStore, StreamAppend
 from shared.eventstore.postgres import PostgresEventStore
 from shared.kernel import matching
 from shared.kernel.search_terms import (
+    Searched,
     TermKey,
     id_number_term,
-    name_contains,
     name_query_terms,
     name_terms,
     normalise_id_number,
@@ -184,44 +182,6 @@ def _particulars(view: dict[str, Any]) -> matching.Particulars:
                                 id_number=view["id_number"], phone=view["phone"])
 
 
-@dataclass(frozen=True)
-class Searched:
-    """What a search asked for, normalised and checked."""
-
-    name: str | None
-    id_number: str | None
-    phone: str | None
-
-    def digests(self, key: TermKey) -> list[bytes]:
-        terms = set()
-        if self.name:
-            terms |= name_query_terms(self.name)
-        if self.id_number:
-            terms.add(id_number_term(self.id_number))
-        if self.phone:
-            terms.add(phone_term(self.phone))
-        return key.digests(terms)
-
-    def confirmed(self, view: dict[str, Any]) -> bool:
-        """The opened record really holds what was asked (the digests say only that its terms are there)."""
-        return ((not self.name or (bool(view["name"]) and name_contains(view["name"], self.name)))
-                and (not self.id_number or normalise_id_number(view["id_number"] or "") == self.id_number)
-                and (not self.phone or phone_digits(view["phone"] or "") == phone_digits(self.phone)))
-
-    def criteria(self) -> tuple[SearchCriterion, ...]:
-        """What it was made by, for the audit (never the terms)."""
-        return tuple(criterion for asked, criterion in ((self.name, SearchCriterion.NAME_PART),
-                                                        (self.id_number, SearchCriterion.ID_NUMBER),
-                                                        (self.phone, SearchCriterion.PHONE)) if asked)
-
-    def described(self) -> str:
-        """How they were searched for, without the terms: what the audit says."""
-        said = [(zh, en) for asked, zh, en in ((self.name, "按姓名片段", "by name part"),
-                                               (self.id_number, "按身份证号", "by ID number"),
-                                               (self.phone, "按电话", "by phone")) if asked]
-        return f"查找：{'、'.join(zh for zh, _ in said)}（search {', '.join(en for _, en in said)}）"
-
-
 def _bounded(body: dict[str, Any], name: str, field: str, most: int) -> str | None:
     value = body.get(name)
     if value is None or value == "":
@@ -252,7 +212,7 @@ def searched(body: dict[str, Any]) -> Searched:
                                    en=f"Searching by phone takes at least {PHONE_DIGITS_MIN} digits"), field="phone")
     if name is None and id_number is None and phone is None:
         raise SearchTermNeeded()
-    return Searched(name=name and normalise_name(name), id_number=id_number, phone=phone)
+    return Searched(name=name and normalise_name(name), id_number=id_number, phone=phone and phone_digits(phone))
 
 
 class RecipientSearch:
@@ -282,12 +242,12 @@ class RecipientSearch:
         limit = min(max(int(body.get("limit") or MOST), 1), MOST)
         stations = self._stations(body, request)
         found: list[dict[str, Any]] = []
-        candidates = await _holding_all(self.pool, stations, asked.digests(self.key), CANDIDATES)
+        candidates = await _holding_all(self.pool, stations, self.key.digests(asked.terms()), CANDIDATES)
         for start in range(0, len(candidates), OPENED_AT_ONCE):  # a batch at a time, each batch at once
             batch = candidates[start:start + OPENED_AT_ONCE]
             opened = await asyncio.gather(*(views.recipient_view(self.store, i, request, unmasked=True) for i in batch))
             found += [v for v in opened if v is not None and not v["erased"] and v["merged_into"] is None
-                      and asked.confirmed(v)]
+                      and asked.holds(v["name"], v["id_number"], v["phone"])]
             if len(found) >= limit:
                 found = found[:limit]
                 break

@@ -7,13 +7,12 @@ import pytest
 from services.activities.domain.errors import SearchTermNeeded, SearchTermUnusable
 from services.activities.domain.volunteer_search import (
     Registrant,
-    VolunteerSearch,
     candidate_searches,
     indexed_terms,
     matches,
-    query_terms,
     search_of,
 )
+from shared.kernel.search_terms import Searched
 
 ID_NUMBER = "11010519491231002X"
 YE = Registrant(name="叶晓兰", gender="女", birth_year=1968, id_number=ID_NUMBER, contact="138 0013 8000")
@@ -44,7 +43,7 @@ def test_a_volunteer_holds_every_term_a_search_for_part_of_their_name_or_their_n
     held = indexed_terms(YE.name, YE.id_number, YE.contact)
     for search in (search_of("晓兰", None, None), search_of("叶", None, None), search_of(None, ID_NUMBER.lower(), None),
                    search_of(None, None, "+86 13800138000"), search_of("叶晓", None, "13800138000")):
-        assert query_terms(search) <= held
+        assert search.terms() <= held
         assert matches(search, YE.name, YE.id_number, YE.contact)
 
 
@@ -54,7 +53,7 @@ def test_the_index_holds_no_term_a_search_could_not_make_from_the_volunteer() ->
 
 def test_a_candidate_whose_pairs_are_out_of_order_is_not_a_match() -> None:
     search = search_of("兰叶晓", None, None)
-    assert query_terms(search) <= indexed_terms("晓兰叶晓", None, None)
+    assert search.terms() <= indexed_terms("晓兰叶晓", None, None)
     assert not matches(search, "叶晓兰", None, None)
 
 
@@ -63,11 +62,11 @@ def test_every_criterion_given_must_hold() -> None:
 
 
 def test_a_search_is_described_in_the_audit_by_what_it_was_by_never_by_its_terms() -> None:
-    said = search_of("晓兰", None, "13800138000").described()
+    said = search_of("晓兰", None, "13800138000").described("志愿者", " for volunteers")
     assert "按姓名片段" in said and "by phone" in said
     assert "晓兰" not in said and "13800138000" not in said
 
 
 def test_a_registration_looks_for_its_duplicates_by_each_of_its_id_number_name_and_phone_alone() -> None:
-    assert candidate_searches(YE) == [VolunteerSearch(id_number=ID_NUMBER), VolunteerSearch(name="叶晓兰"),
-                                      VolunteerSearch(phone="13800138000")]
+    assert candidate_searches(YE) == [Searched(id_number=ID_NUMBER), Searched(name="叶晓兰"),
+                                      Searched(phone="13800138000")]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.cases.application.search import Searched, searched
+from services.cases.application.search import searched
 from services.cases.domain.errors import SearchTermNeeded
 from shared.contracts.errors import InvalidInput
+from shared.kernel.search_terms import Searched
 
 
 @pytest.mark.parametrize(("body", "field", "says"), [
@@ -36,8 +37,8 @@ def test_no_term_has_its_own_code() -> None:
 def test_terms_are_normalised_and_the_audit_names_only_their_kinds() -> None:
     asked = searched({"name": " 小 红", "id_number": "11010519491231002x", "phone": "139-1234-5678"})
 
-    assert asked == Searched(name="小红", id_number="11010519491231002X", phone="139-1234-5678")
+    assert asked == Searched(name="小红", id_number="11010519491231002X", phone="13912345678")
     assert asked.described() == "查找：按姓名片段、按身份证号、按电话（search by name part, by ID number, by phone）"
-    assert asked.confirmed({"name": "叶小红", "id_number": "11010519491231002X", "phone": "+86 13912345678"})
-    assert not asked.confirmed({"name": "小叶红", "id_number": "11010519491231002X", "phone": "13912345678"})
-    assert not searched({"name": "小红"}).confirmed({"name": None, "id_number": None, "phone": None})
+    assert asked.holds("叶小红", "11010519491231002X", "+86 13912345678")
+    assert not asked.holds("小叶红", "11010519491231002X", "13912345678")
+    assert not searched({"name": "小红"}).holds(None, None, None)
