@@ -123,7 +123,7 @@ def _row(row: Row, today: date, communities: Mapping[str, str] | None,
     gender, id_number, born, phone = person_fields(row, today, seen)
     community = _community(values.get(COMMUNITY, ""), communities, wrong)
     categories = _categories(values.get(CATEGORY, ""), wrong)
-    valid_from = _valid_from(values.get(VALID_FROM, ""), today, born, wrong)
+    valid_from = row.past_day(VALID_FROM, today, born)
     if None in (gender, id_number, born, community, valid_from) or not categories or not values.get(NAME):
         return None
     assert born is not None and valid_from is not None
@@ -177,18 +177,3 @@ def _categories(value: str, wrong: Any) -> list[RecipientCategory]:
               " 困境家庭)")
         return []
     return list(dict.fromkeys(CATEGORY_NAMES[n] for n in names))
-
-
-def _valid_from(value: str, today: date, born: date | None, wrong: Any) -> date | None:
-    if not value:
-        return None
-    day = parse_date(value)
-    if day is None:
-        wrong(VALID_FROM, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
-    elif day > today:
-        wrong(VALID_FROM, "date_in_future", "晚于今天", "is after today")
-        return None
-    elif born is not None and day < born:
-        wrong(VALID_FROM, "before_birth", "早于出生日期", "is before the birth date")
-        return None
-    return day

@@ -80,6 +80,23 @@ class Row:
         self.problems.append(RowProblem(self.number, column, self.show(column, self.values.get(column, "")), code,
                                         zh, en))
 
+    def past_day(self, column: str, today: date, born: date | None = None) -> date | None:
+        """The column's day, not after today (nor before `born`, the person's birth date, when known); a problem
+        noted and None when it is not one. None, and nothing noted, when the column is empty."""
+        value = self.values.get(column, "")
+        if not value:
+            return None
+        day = parse_date(value)
+        if day is None:
+            self.wrong(column, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
+        elif day > today:
+            self.wrong(column, "date_in_future", "晚于今天", "is after today")
+            return None
+        elif born is not None and day < born:
+            self.wrong(column, "before_birth", "早于出生日期", "is before the birth date")
+            return None
+        return day
+
 
 def rows_of(table: Sequence[Sequence[str]], headers: Sequence[str], required: Sequence[str],
             show: Callable[[str, str], str] = clipped) -> Iterator[Row]:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from shared.contracts.activities import StaffRole
-from shared.imports.rows import Checked, Column, RowProblem, parse_date, rows_of
+from shared.imports.rows import Checked, Column, RowProblem, rows_of
 
 STAFF_ID, NAME, ROLE, JOINED_ON = "工号", "姓名", "岗位", "入职日期"
 ROLE_NAMES: Mapping[str, StaffRole] = {
@@ -43,7 +43,7 @@ def check_staff(table: Sequence[Sequence[str]], today: date) -> Checked:
     for row in rows_of(table, HEADERS, HEADERS):
         values, wrong, number, found = row.values, row.wrong, row.number, row.problems
         count += 1
-        subject, role, joined = values[STAFF_ID], ROLE_NAMES.get(values[ROLE]), parse_date(values[JOINED_ON])
+        subject, role, joined = values[STAFF_ID], ROLE_NAMES.get(values[ROLE]), row.past_day(JOINED_ON, today)
         if subject and not _SUBJECT.fullmatch(subject):
             wrong(STAFF_ID, "bad_staff_id", "应为 1 到 50 个英文字母、数字或符号", "must be 1 to 50 ASCII characters")
         elif subject in seen:
@@ -52,10 +52,6 @@ def check_staff(table: Sequence[Sequence[str]], today: date) -> Checked:
             seen[subject] = number
         if values[ROLE] and role is None:
             wrong(ROLE, "unknown_role", "应为 社工、站长 或 内部督导", "must be 社工, 站长 or 内部督导")
-        if values[JOINED_ON] and joined is None:
-            wrong(JOINED_ON, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
-        elif joined is not None and joined > today:
-            wrong(JOINED_ON, "date_in_future", "晚于今天", "is after today")
         problems.extend(found)
         if not found and role is not None and joined is not None:
             rows.append({"row": number, "staff_id": subject, "name": values[NAME], "role": str(role),

@@ -18,7 +18,7 @@ from typing import Any
 from shared.contracts.activities import AgeGroup
 from shared.contracts.consent import CHILD_UNDER
 from shared.imports.roster import person_fields, shown
-from shared.imports.rows import Checked, Column, Row, RowProblem, parse_date, rows_of
+from shared.imports.rows import Checked, Column, Row, RowProblem, rows_of
 
 NAME, GENDER, ID_NUMBER, BIRTH_YEAR, PHONE, NUMBER, REGISTERED_ON, INTENT = (
     "姓名", "性别", "身份证号码", "出生年份", "联系电话", "志愿者编号", "注册日期", "服务意向")
@@ -72,7 +72,7 @@ def check_volunteers(table: Sequence[Sequence[str]], today: date) -> Checked:
 def _row(row: Row, today: date, seen: dict[str, int]) -> dict[str, Any] | None:
     values, wrong, number = row.values, row.wrong, row.number
     gender, id_number, born, phone = person_fields(row, today, seen)
-    registered_on = _registered_on(values.get(REGISTERED_ON, ""), today, born, wrong)
+    registered_on = row.past_day(REGISTERED_ON, today, born)
     if id_number is not None and born is not None and age_group(born, today) is AgeGroup.YOUTH:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         if age < CHILD_UNDER:
@@ -86,18 +86,3 @@ def _row(row: Row, today: date, seen: dict[str, int]) -> dict[str, Any] | None:
             "birth_date": born.isoformat(), "birth_year": born.year, "contact": phone,
             "age_group": age_group(born, today).value, "consent_given_on": registered_on.isoformat(),
             "service_categories": [w for w in _SEPARATORS.split(values.get(INTENT, "")) if w]}
-
-
-def _registered_on(value: str, today: date, born: date | None, wrong: Any) -> date | None:
-    if not value:
-        return None
-    day = parse_date(value)
-    if day is None:
-        wrong(REGISTERED_ON, "bad_date", "不是日期，应写成 2024-03-01", "is not a date; write it as 2024-03-01")
-    elif day > today:
-        wrong(REGISTERED_ON, "date_in_future", "晚于今天", "is after today")
-        return None
-    elif born is not None and day < born:
-        wrong(REGISTERED_ON, "before_birth", "早于出生日期", "is before the birth date")
-        return None
-    return day
