@@ -123,6 +123,8 @@ class AddGroupMemberInput:
     group_id: strawberry.ID
     name: str
     recipient_id: strawberry.ID | None = None
+    joined_on: date | None = strawberry.field(default=None, description="Default today (补录: a later entry); "
+                                                                       "never before the group was planned")
     member_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 
@@ -130,12 +132,16 @@ class AddGroupMemberInput:
 class ChangeGroupLeadersInput:
     group_id: strawberry.ID
     leader_ids: list[str]
+    changed_on: date | None = strawberry.field(default=None, description="Default today; never before the "
+                                                                        "group was planned or its last change")
 
 
 @strawberry.input
 class ChangeGroupPhaseInput:
     group_id: strawberry.ID
     phase: GroupPhase
+    changed_on: date | None = strawberry.field(default=None, description="Default today; never before the "
+                                                                        "group was planned or its last change")
 
 
 @strawberry.input(description="A session and its sign-in: members present, from the list, and walk-ins; and "
@@ -171,6 +177,9 @@ class RecordGroupFeedbackInput:
     comment: str = ""
     pre_score: float | None = None
     post_score: float | None = None
+    recorded_on: date | None = strawberry.field(default=None, description="The day the form was filled in; "
+                                                                         "default today; never before the "
+                                                                         "member joined")
     feedback_id: strawberry.ID | None = strawberry.field(default=None, description="Omit to have one made")
 
 

@@ -23,7 +23,8 @@ from gateway.schema import schema
 from tests.e2e.conftest import gateway
 from tests.support import System, open_case_for, open_station, token_for, worker
 
-pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+pytestmark = [pytest.mark.dateless,  # its dates are data: what it checks holds on any day
+              pytest.mark.timeout(900)]  # ~600 requests: under a minute alone, minutes on a loaded machine
 
 EXAMPLES_PER_OPERATION = 6
 UNTHROTTLED = {"caller_points": 10**12, "caller_points_per_second": 10**12}

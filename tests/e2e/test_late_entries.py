@@ -13,7 +13,7 @@ from shared.china import CHINA
 from shared.contracts import Actor
 from tests.clock import STORY, STORY_MONTH
 from tests.e2e.graphql import change, compound_at, graphql, record, recorded
-from tests.support import System, head, open_case_for, open_station, worker
+from tests.support import System, head, join_staff, open_case_for, open_station, worker
 
 pytestmark = pytest.mark.clock(STORY)
 
@@ -155,3 +155,35 @@ async def test_an_issue_resolved_last_month_and_entered_today_counts_as_resolved
     assert (before_raised["code"], before_raised["field"]) == ("invalid_input", "progressedOn")
     assert "提出或上次跟进" in before_raised["messageZh"]
     assert (then["issuesResolved"], now["issuesResolved"]) == (1, 0)
+
+
+async def test_a_groups_late_entries_keep_their_days_and_none_comes_before_the_group_or_the_member(
+        system: System, http: httpx.AsyncClient) -> None:
+    station_id = await open_station(system)
+    me = worker(station_id)
+    await join_staff(system, station_id, me)
+    group_id = await recorded(http, me, "planGroup", "PlanGroupInput", stationId=station_id, name="四点半课堂",
+                              type="GROWTH", targetPopulation="留守儿童", community="一力社区",
+                              leaderIds=[me.subject], plannedSessions=6, plannedOn=last_month(4))
+    before_group = await record(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id, name="叶某",
+                                joinedOn=last_month(3))
+    member_id = await recorded(http, me, "addGroupMember", "AddGroupMemberInput", groupId=group_id, name="叶某",
+                               joinedOn=last_month(6))
+    before_member = await record(http, me, "recordGroupFeedback", "RecordGroupFeedbackInput", groupId=group_id,
+                                 memberId=member_id, satisfaction=5, recordedOn=last_month(5))
+    await recorded(http, me, "recordGroupFeedback", "RecordGroupFeedbackInput", groupId=group_id,
+                   memberId=member_id, satisfaction=5, recordedOn=last_month(20))
+    future = await record(http, me, "changeGroupPhase", "ChangeGroupPhaseInput", groupId=group_id, phase="FORMING",
+                          changedOn=(ENTERED_ON + timedelta(days=1)).isoformat())
+    await recorded(http, me, "changeGroupPhase", "ChangeGroupPhaseInput", groupId=group_id, phase="FORMING",
+                   changedOn=last_month(7))
+    behind = await record(http, me, "changeGroupLeaders", "ChangeGroupLeadersInput", groupId=group_id,
+                          leaderIds=[me.subject], changedOn=last_month(6))
+
+    assert (before_group["code"], before_group["field"]) == ("invalid_input", "joinedOn")
+    assert "小组策划日期" in before_group["messageZh"] and "the day the group was planned" in before_group["messageEn"]
+    assert (before_member["code"], before_member["field"]) == ("invalid_input", "recordedOn")
+    assert "the day the member joined" in before_member["messageEn"]
+    assert (future["code"], future["field"]) == ("invalid_input", "changedOn") and "将来" in future["messageZh"]
+    assert (behind["code"], behind["field"]) == ("invalid_input", "changedOn")
+    assert "the group's last change" in behind["messageEn"]

@@ -8,6 +8,7 @@ import httpx
 import nats
 import pytest
 
+from gateway.queries.system_status import relay_from
 from services.cases.application.handlers import ROUTES
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.application import command_endpoints
@@ -83,6 +84,9 @@ async def test_a_relay_refused_by_nats_says_blocked_with_the_event_holds_later_e
         assert status["unpublished_events"] == 2 and float(str(status["oldest_unpublished_seconds"])) > 0
         assert "max_payload" in str(status["blocked_reason"])
         assert len(held) == 3  # the small session after it waits behind it: never skipped
+        shown = relay_from("cases", status)  # what systemStatus answers from this very reply
+        assert (shown.state, shown.blocked_event_id, shown.unpublished_events) == ("blocked", big, 2)
+        assert shown.blocked_reason and "max_payload" in shown.blocked_reason and shown.blocked_since is not None
 
         own_nats.stop()  # the operator raises the limit again
         own_nats.max_payload = None

@@ -153,6 +153,8 @@ class AddGroupMember:
     member_id: str
     name: PersonName
     recipient_id: str | None = None
+    joined_on: date | None = None
+    """The day they joined (补录: entered later); default today."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +165,8 @@ class ChangeGroupLeaders:
     today: date
     group_id: str
     leader_ids: Codes
+    changed_on: date | None = None
+    """The day of the handover; default today."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +177,8 @@ class ChangeGroupPhase:
     today: date
     group_id: str
     phase: GroupPhase
+    changed_on: date | None = None
+    """The day the group moved on; default today."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,6 +224,8 @@ class RecordGroupFeedback:
     comment: Reason = ""
     pre_score: float | None = None
     post_score: float | None = None
+    recorded_on: date | None = None
+    """The day the form was filled in; default today."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from services.activities.domain.commands import (
     AddGroupMember,
@@ -43,7 +44,7 @@ from shared.contracts.activities import (
     GroupPlanned,
     GroupSessionHeld,
 )
-from shared.rules import require_items, require_not_future, require_range, require_text, unseen
+from shared.rules import Fact, happened_on, require_items, require_not_future, require_range, require_text, unseen
 
 PHASES = (GroupPhase.PREPARATION, GroupPhase.FORMING, GroupPhase.WORKING, GroupPhase.ENDING, GroupPhase.CLOSED)
 MAX_PLANNED_SESSIONS = 50
@@ -65,6 +66,12 @@ class Group:
     feedback_ids: frozenset[str] = frozenset()
     feedback_given: frozenset[tuple[str, int | None]] = frozenset()
     """(member, session number or None for the end of the group) of each form."""
+    planned_on: date | None = None
+    """The day the group was planned: nothing of it happens before."""
+    joined_on: dict[str, date] = field(default_factory=dict)
+    """member id → the day they joined: their feedback is not before it."""
+    changed_on: date | None = None
+    """The day of the last change of phase or leaders: the next is not before it."""
 
 
 GROUP = Group()
@@ -101,8 +108,15 @@ def change_leaders(command: ChangeGroupLeaders, leaders: dict[str, Staff], state
     group = _open_group(state, command.group_id, command.actor)
     leader_ids = require_items("leaderIds", command.leader_ids)
     require_current_leaders(command.actor, leader_ids, leaders, group.station_id)
+    changed_on = happened_on("changedOn", command.changed_on, command.today, *_since_planned(group),
+                             (group.changed_on, "上次变更", "the group's last change"))
     return [GroupLeadersChanged(group_id=command.group_id, station_id=group.station_id, leader_ids=leader_ids,
-                                changed_on=command.today)]
+                                changed_on=changed_on)]
+
+
+def _since_planned(group: Group) -> tuple[Fact, ...]:
+    """What a thing that happened in the group may not precede: the group's planning."""
+    return ((group.planned_on, "小组策划日期", "the day the group was planned"),)
 
 
 def led_by(state: Group, staff_id: str, station_ids: tuple[str, ...]) -> bool:
@@ -128,16 +142,19 @@ def add_member(command: AddGroupMember, recipient: FollowedRecipient | None, sta
         raise AlreadyAMember(command.recipient_id)
     if command.member_id in group.members:
         raise AlreadyExists("组员", "The member", "memberId")
+    joined_on = happened_on("joinedOn", command.joined_on, command.today, *_since_planned(group))
     return [GroupMemberJoined(group_id=command.group_id, station_id=group.station_id, member_id=command.member_id,
                               name=require_text("name", command.name), recipient_id=command.recipient_id,
-                              joined_on=command.today)]
+                              joined_on=joined_on)]
 
 
 def change_phase(command: ChangeGroupPhase, group: Group) -> list[object]:
     if command.phase == GroupPhase.CLOSED or PHASES.index(command.phase) <= PHASES.index(group.phase):
         raise PhaseOrder(group.phase.value, command.phase.value)
+    changed_on = happened_on("changedOn", command.changed_on, command.today, *_since_planned(group),
+                             (group.changed_on, "上次变更", "the group's last change"))
     return [GroupPhaseChanged(group_id=command.group_id, station_id=group.station_id, phase=command.phase,
-                              changed_on=command.today)]
+                              changed_on=changed_on)]
 
 
 def record_session(command: RecordGroupSession, group: Group) -> list[object]:
@@ -181,11 +198,13 @@ def record_feedback(command: RecordGroupFeedback, group: Group) -> list[object]:
         require_range("sessionNumber", command.session_number, 1, group.sessions)
     if (command.member_id, command.session_number) in group.feedback_given:
         raise AlreadyExists("该组员的这份反馈表", "This member's form for it", "memberId")
+    recorded_on = happened_on("recordedOn", command.recorded_on, command.today, *_since_planned(group),
+                              (group.joined_on.get(command.member_id), "该组员入组日期", "the day the member joined"))
     return [GroupFeedbackRecorded(
         group_id=command.group_id, station_id=group.station_id, feedback_id=command.feedback_id,
         member_id=command.member_id, session_number=command.session_number, satisfaction=command.satisfaction,
         comment=command.comment.strip() or None, pre_score=command.pre_score, post_score=command.post_score,
-        recorded_on=command.today)]
+        recorded_on=recorded_on)]
 
 
 def close(command: CloseGroup, group: Group) -> list[object]:
@@ -209,14 +228,15 @@ def decide(command: GroupCommand, state: Group) -> list[object]:
 
 def evolve(state: Group, event: object) -> Group:
     match event:
-        case GroupPlanned(station_id=station_id, name=name, leader_ids=leaders):
-            return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders)
-        case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id):
-            return replace(state, members={**state.members, member_id: recipient_id})
-        case GroupLeadersChanged(leader_ids=leaders):
-            return replace(state, leader_ids=leaders)
-        case GroupPhaseChanged(phase=phase):
-            return replace(state, phase=phase)
+        case GroupPlanned(station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on):
+            return Group(planned=True, station_id=station_id, name=name, leader_ids=leaders, planned_on=planned_on)
+        case GroupMemberJoined(member_id=member_id, recipient_id=recipient_id, joined_on=joined_on):
+            return replace(state, members={**state.members, member_id: recipient_id},
+                           joined_on={**state.joined_on, member_id: joined_on})
+        case GroupLeadersChanged(leader_ids=leaders, changed_on=changed_on):
+            return replace(state, leader_ids=leaders, changed_on=changed_on)
+        case GroupPhaseChanged(phase=phase, changed_on=changed_on):
+            return replace(state, phase=phase, changed_on=changed_on)
         case GroupFeedbackRecorded(feedback_id=feedback_id, member_id=member_id, session_number=number):
             return replace(state, feedback_ids=state.feedback_ids | {feedback_id},
                            feedback_given=state.feedback_given | {(member_id, number)})
