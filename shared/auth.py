@@ -103,14 +103,15 @@ def _why_invalid(error: Exception) -> Message:
 
 
 def issue_token(secret: str, actor: Actor, *, ttl_seconds: int = 30 * 24 * 3600,
-                issuer: str = "hemiao", audience: str = "hemiao") -> str:
-    """An HS256 token for development and tests."""
+                issuer: str = "hemiao", audience: str = "hemiao", division: str | None = None) -> str:
+    """An HS256 token for development and tests; its `division` claim is the one given, else the actor's (not
+    checked here: verification refuses a wrong one, so a test can make one)."""
     now = int(time.time())
     claims: dict[str, object] = {"sub": actor.subject, "name": actor.name, "role": actor.role.value,
                                  "stations": list(actor.station_ids), "iss": issuer, "aud": audience, "iat": now,
                                  "exp": now + ttl_seconds}
-    if actor.division is not None:
-        claims["division"] = actor.division
+    if (division or actor.division) is not None:
+        claims["division"] = division or actor.division
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

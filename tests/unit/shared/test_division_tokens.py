@@ -28,6 +28,7 @@ def test_a_division_token_verifies_with_its_division(role: Role, division: str |
     assert (verified.role, verified.division, verified.station_ids) == (role, division, ("*",))
     assert verified.sees_every_station is (division is None)  # bounded: only the stations under it, once resolved
     assert verified.may_act_for("any-station") is (division is None)
+    assert verify_token(issue_token(SECRET, actor(role, None), division=division), AUTH) == verified
 
 
 @pytest.mark.parametrize(("role", "division", "said"), [
