@@ -35,6 +35,8 @@ REGION = """query($d: String!, $y: Int) { regionOverview(division: $d, year: $y)
 DISTRICT = """query($y: Int) { districtOverview(year: $y) { stations { code } totals { casesOpened } } }"""
 DASHBOARD = """query($s: ID!) { stationDashboard(stationId: $s) { thisYear { casesOpened } } }"""
 CASES = """query { cases(first: 5) { totalCount } }"""
+EXPORT = """mutation($m: String!) { exportDistrictMonth(month: $m, format: CSV) {
+  __typename ... on ExportReady { url } ... on UserError { code field } } }"""
 OPEN_STATION = """mutation($input: OpenStationInput!) { openStation(input: $input) {
   __typename ... on UserError { code field } } }"""
 
@@ -98,6 +100,8 @@ async def test_city_and_province_read_the_stations_under_them_and_write_nothing(
         "streetId": "any", "name": "新社工站", "code": "NEW", "openedOn": "2019-01-15"}), "openStation")
     wrong_level = await graphql(http, "{ me { division } }", bearer=token_for(replace(CITY, division="43")))
     everything = data(await graphql(http, REGION, BUREAU, d="43", y=year), "regionOverview")
+    exported = data(await graphql(http, EXPORT, CITY, m=china_today().strftime("%Y-%m")), "exportDistrictMonth")
+    download = (await http.get(exported["url"])).content.decode("utf-8-sig")
 
     assert (city["division"], city["level"]) == ("4301", "CITY")
     assert city["regions"] == [
@@ -124,5 +128,7 @@ async def test_city_and_province_read_the_stations_under_them_and_write_nothing(
     assert (session["__typename"], session["code"]) == ("Forbidden", "forbidden")
     assert station["__typename"] == "Forbidden"
     assert refused(wrong_level)[0] == "invalid_token"
+    assert exported["__typename"] == "ExportReady"  # a city's export is its districtOverview: its stations alone
+    assert "TX街道社工站" in download and "YL街道社工站" in download and "HT街道社工站" not in download
     assert "division" in wrong_level["errors"][0]["extensions"]["messageEn"]
 
