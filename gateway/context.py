@@ -140,6 +140,12 @@ class Context:
             raise Forbidden(Message(zh="市、省级民政部门只查看所辖社工站的统计和报表，不能登记或修改记录",
                                     en="A city or provincial role reads the stations under it; it records and"
                                        " changes nothing"))
+        for name, field_name in (("district_code", "districtCode"), ("division_code", "divisionCode")):
+            code = payload.get(name)
+            if isinstance(code, str) and code and not actor.covers_division(code):
+                raise Forbidden(Message(zh=f"您的令牌限于行政区划 {actor.division}，不能登记其外的 {code}",
+                                        en=f"Your token is bounded by division {actor.division}; it cannot record"
+                                           f" {code}, outside it"), field=field_name)
         payload = raw_ids(payload)  # a global id the API answered names the raw id the services know
         return await self.client.call(service, endpoint, payload, token=self.token,
                                       correlation_id=self.correlation_id, idempotency_key=idempotency_key)

@@ -37,6 +37,8 @@ DASHBOARD = """query($s: ID!) { stationDashboard(stationId: $s) { thisYear { cas
 CASES = """query { cases(first: 5) { totalCount } }"""
 EXPORT = """mutation($m: String!) { exportDistrictMonth(month: $m, format: CSV) {
   __typename ... on ExportReady { url } ... on UserError { code field } } }"""
+REGISTER_STREET = """mutation($input: RegisterStreetInput!) { registerStreet(input: $input) {
+  __typename ... on UserError { code field } } }"""
 OPEN_STATION = """mutation($input: OpenStationInput!) { openStation(input: $input) {
   __typename ... on UserError { code field } } }"""
 
@@ -98,6 +100,9 @@ async def test_city_and_province_read_the_stations_under_them_and_write_nothing(
                    "recordCaseSession")
     station = data(await graphql(http, OPEN_STATION, PROVINCE, input={
         "streetId": "any", "name": "新社工站", "code": "NEW", "openedOn": "2019-01-15"}), "openStation")
+    elsewhere = data(await graphql(http, REGISTER_STREET, TIANXIN, input={
+        "name": "望月湖街道", "district": "岳麓区", "districtCode": "430104", "divisionCode": "430104002000"}),
+        "registerStreet")
     wrong_level = await graphql(http, "{ me { division } }", bearer=token_for(replace(CITY, division="43")))
     everything = data(await graphql(http, REGION, BUREAU, d="43", y=year), "regionOverview")
     exported = data(await graphql(http, EXPORT, CITY, m=china_today().strftime("%Y-%m")), "exportDistrictMonth")
@@ -128,6 +133,7 @@ async def test_city_and_province_read_the_stations_under_them_and_write_nothing(
     assert (session["__typename"], session["code"]) == ("Forbidden", "forbidden")
     assert station["__typename"] == "Forbidden"
     assert refused(wrong_level)[0] == "invalid_token"
+    assert (elsewhere["__typename"], elsewhere["field"]) == ("Forbidden", "districtCode")  # 天心区's bureau
     assert exported["__typename"] == "ExportReady"  # a city's export is its districtOverview: its stations alone
     assert "TX街道社工站" in download and "YL街道社工站" in download and "HT街道社工站" not in download
     assert "division" in wrong_level["errors"][0]["extensions"]["messageEn"]
