@@ -22,7 +22,7 @@ from shared.auth import bearer, verify_token
 from shared.batches import MAX_BATCH
 from shared.config import AuthSettings
 from shared.contracts import Actor
-from shared.contracts.errors import DomainError, Message
+from shared.contracts.errors import DomainError, Forbidden, Message
 from shared.runtime import ServiceClient
 
 
@@ -132,8 +132,20 @@ class Context:
 
     async def command(self, service: str, endpoint: str, payload: dict[str, Any],
                       idempotency_key: str | None) -> dict[str, Any]:
-        """Send a command; its refusals are raised as DomainError for the mutation to answer in kind."""
-        verify_token(bearer(self.authorization), self.auth)
+        """Send a command; its refusals are raised as DomainError for the mutation to answer in kind. The
+        regional roles write nothing: refused here in one place, whatever the mutation (the services refuse it
+        too, as a caller who covers no station of theirs)."""
+        actor = verify_token(bearer(self.authorization), self.auth)
+        if actor.reads_only:
+            raise Forbidden(Message(zh="市、省级民政部门只查看所辖社工站的统计和报表，不能登记或修改记录",
+                                    en="A city or provincial role reads the stations under it; it records and"
+                                       " changes nothing"))
+        for name, field_name in (("district_code", "districtCode"), ("division_code", "divisionCode")):
+            code = payload.get(name)
+            if isinstance(code, str) and code and not actor.covers_division(code):
+                raise Forbidden(Message(zh=f"您的令牌限于行政区划 {actor.division}，不能登记其外的 {code}",
+                                        en=f"Your token is bounded by division {actor.division}; it cannot record"
+                                           f" {code}, outside it"), field=field_name)
         payload = raw_ids(payload)  # a global id the API answered names the raw id the services know
         return await self.client.call(service, endpoint, payload, token=self.token,
                                       correlation_id=self.correlation_id, idempotency_key=idempotency_key)

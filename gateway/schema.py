@@ -141,6 +141,7 @@ from gateway.queries.stations import operators, stations
 from gateway.queries.system_status import read_models, system_status
 from gateway.read_after_write.query import merge_consistency_tokens
 from gateway.refusals import refusal
+from gateway.regions.queries import region_overview
 from gateway.street_meetings.mutations import hold_street_meeting
 from gateway.street_meetings.queries import street_meetings
 from gateway.subscriptions.feed import Subscription
@@ -187,6 +188,10 @@ class Query:
                                          description="社工站看板: a station's month and year, targets and projects")
     district_overview = strawberry.field(resolver=district_overview,
                                          description="区级总览: every station's figures and the district's")
+    region_overview = strawberry.field(
+        resolver=region_overview,
+        description="省、市、区级总览: a province's cities, a city's districts or a district's stations, with the"
+                    " region's totals (distinct people once)")
     person_times = strawberry.field(resolver=person_times,
                                     description="人次 by month, station, community, project, kind and reach")
     projects = strawberry.field(resolver=projects, description="项目, newest first, with their progress")

@@ -9,7 +9,7 @@ import jwt
 
 from shared.config import AuthSettings
 from shared.contracts import Actor, Role
-from shared.contracts.actor import ALL_STATIONS, DISTRICT_WIDE
+from shared.contracts.actor import ALL_STATIONS, COVERS_EVERY_STATION, DIVISION_DIGITS, REGIONAL, division_problem
 from shared.contracts.errors import DomainError, Message
 
 
@@ -60,6 +60,29 @@ class StationScopeInvalid(InvalidToken):
                ' cover every one ("*")'))
 
 
+class DivisionInvalid(InvalidToken):
+    """A token's division claim that is not a GB/T 2260 prefix of its role's level, or one that a regional
+    role lacks, or that a role below the district bureau carries: refused, never read as every station."""
+
+    def __init__(self, role: Role, division: object, problem: tuple[str, str]) -> None:
+        super().__init__(Message(
+            zh=f"令牌的行政区划（division）“{division}”无效：“{role.value}”角色的区划代码{problem[0]}",
+            en=f"the token's division '{division}' is not valid: a {role.value} token's division code {problem[1]}"))
+
+
+def division_claim_problem(role: Role, division: str | None) -> tuple[str, str] | None:
+    """What is wrong with a role's division claim (None: nothing): the regional roles must carry one of their
+    level's length, the district bureau may carry a district's, no other role carries one."""
+    digits = DIVISION_DIGITS.get(role)
+    if division is None:
+        return ("不能为空：市、省级角色须指定其行政区划", "is missing: a city or provincial role names its division") \
+            if role in REGIONAL else None
+    if digits is None:
+        return ("不适用：只有区、市、省级角色带行政区划",
+                "does not apply: only district, city and provincial roles carry one")
+    return division_problem(division, digits)
+
+
 _WHY_INVALID: tuple[tuple[type[Exception], Message], ...] = (
     (jwt.InvalidSignatureError, Message(zh="签名不符", en="its signature does not verify")),
     (jwt.InvalidAudienceError, Message(zh="令牌不是签发给本系统的", en="it was not issued for this service")),
@@ -80,12 +103,15 @@ def _why_invalid(error: Exception) -> Message:
 
 
 def issue_token(secret: str, actor: Actor, *, ttl_seconds: int = 30 * 24 * 3600,
-                issuer: str = "hemiao", audience: str = "hemiao") -> str:
-    """An HS256 token for development and tests."""
+                issuer: str = "hemiao", audience: str = "hemiao", division: str | None = None) -> str:
+    """An HS256 token for development and tests; its `division` claim is the one given, else the actor's (not
+    checked here: verification refuses a wrong one, so a test can make one)."""
     now = int(time.time())
-    claims = {"sub": actor.subject, "name": actor.name, "role": actor.role.value,
-              "stations": list(actor.station_ids), "iss": issuer, "aud": audience, "iat": now,
-              "exp": now + ttl_seconds}
+    claims: dict[str, object] = {"sub": actor.subject, "name": actor.name, "role": actor.role.value,
+                                 "stations": list(actor.station_ids), "iss": issuer, "aud": audience, "iat": now,
+                                 "exp": now + ttl_seconds}
+    if (division or actor.division) is not None:
+        claims["division"] = division or actor.division
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -118,9 +144,15 @@ def verify_token(token: str | None, settings: AuthSettings) -> Actor:
         role = Role(claims["role"])
     except ValueError as error:
         raise UnknownRole(claims["role"]) from error
+    division = claims.get("division")
+    if division is not None and not isinstance(division, str):
+        raise DivisionInvalid(role, division, ("应为字符串", "must be a string"))
+    problem = division_claim_problem(role, division)
+    if problem is not None:
+        raise DivisionInvalid(role, division, problem)
     actor = Actor(subject=str(claims["sub"]), name=str(claims.get("name", claims["sub"])), role=role,
-                  station_ids=tuple(str(s) for s in stations))
-    if ALL_STATIONS in actor.station_ids and actor.role not in DISTRICT_WIDE:
+                  station_ids=tuple(str(s) for s in stations), division=division)
+    if ALL_STATIONS in actor.station_ids and actor.role not in COVERS_EVERY_STATION:
         raise StationScopeInvalid(actor.role)
     return actor
 

@@ -24,6 +24,7 @@ from services.reporting.queries import (
     disclosures,
     places,
     recipients,
+    regions,
     station_month,
     street_meetings,
     work,
@@ -67,6 +68,7 @@ QUERIES: dict[str, Query] = {
     "surveys": work.surveys,
     "station_dashboard": work.station_dashboard,
     "district_overview": work.district_overview,
+    "region_overview": regions.region_overview,
     "person_times": work.person_times,
     "staff": work.staff,
     "resources": work.resources,
@@ -107,8 +109,10 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
 
     names = [p.name for p in projections()]
 
-    def endpoint(query: Query) -> Handler:
+    def endpoint(name: str, query: Query) -> Handler:
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+            regions.require_regional_read(request.actor, name)
+            request = replace(request, actor=await regions.within_division(pool, request.actor))
             consistent = await have_positions(pool, body.get("consistency") or [], names)  # before reading
             try:
                 answer = await query(pool, body, request)
@@ -125,7 +129,8 @@ def query_endpoints(pool: asyncpg.Pool, consumers: list[StreamConsumer] | None =
         """Per stream asked about, the version all read models have: one short query, for the gateway's waits."""
         return {"applied": await applied_versions(pool, stream_ids_of(body), names)}
 
-    return {**{name: endpoint(query) for name, query in QUERIES.items()}, "system_status": endpoint(status),
+    return {**{name: endpoint(name, query) for name, query in QUERIES.items()},
+            "system_status": endpoint("system_status", status),
             "applied": applied}
 
 

@@ -1,0 +1,98 @@
+"""A region's totals over random places and work (Hypothesis): every additive figure is the sum of the child rows
+at each level (province → cities, city → districts, district → stations), and the distinct people served are
+counted once across the region, so never more than the rows' sum; a person served at stations of two districts
+(written straight into the read model: today's commands keep a person's records at one station) is one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import asyncpg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.reporting.entrypoints.service import MIGRATIONS
+from services.reporting.queries import regions
+from services.reporting.queries.regions import region_overview
+from services.reporting.queries.work import FIGURES
+from shared.migrations import migrate
+from shared.runtime import RequestContext
+from tests.support import SYSTEM_ACTOR, Servers
+
+pytestmark = pytest.mark.dateless  # its days are data, in a year long past
+
+DISTRICTS = ("430103", "430104", "430111", "430202", "430211", "430302")
+"""Districts of three cities of 湖南省 (43): 长沙市 4301, 株洲市 4302, 湘潭市 4303."""
+FIRST = date(2025, 3, 1)
+ADDITIVE = [name for name in FIGURES if name != "people_served"]
+
+
+@pytest.fixture
+async def pool(servers: Servers) -> AsyncIterator[asyncpg.Pool]:
+    dsn = servers.postgres.dsn(f"regions_{uuid.uuid4().hex[:8]}")
+    await migrate(dsn, [MIGRATIONS])
+    created = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+    try:
+        yield created
+    finally:
+        await created.close()
+
+
+stations = st.lists(st.sampled_from(DISTRICTS), min_size=1, max_size=6)
+"""Each station's district (two may share one)."""
+sessions = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 60), st.integers(1, 3)),
+                    max_size=25)
+"""(station, person, day, participants): a case session, the person's case opened that day at that station."""
+
+
+async def write(pool: asyncpg.Pool, districts: list[str], held: list[tuple[int, int, int, int]]) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("TRUNCATE stations, streets, cases, case_sessions, recipients")
+        for n, district in enumerate(districts):
+            await conn.execute("INSERT INTO streets (street_id, name, district, district_code, division_code)"
+                               " VALUES ($1, $2, $3, $4, $5)", f"street-{n}", f"街道{n}", f"区{district}", district,
+                               f"{district}{n + 1:03d}000")
+            await conn.execute("INSERT INTO stations (station_id, street_id, name, code, opened_on)"
+                               " VALUES ($1, $2, $3, $4, $5)", f"station-{n}", f"street-{n}", f"社工站{n}",
+                               f"S{n}", FIRST)
+        for number, (station, person, day, participants) in enumerate(held):
+            station_id, case_id = f"station-{station % len(districts)}", f"case-{number}"
+            await conn.execute("INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source,"
+                               " status, opened_on) VALUES ($1, $2, $3, 'w', 'outreach', 'open', $4)",
+                               case_id, station_id, f"person-{person}", FIRST + timedelta(days=day))
+            await conn.execute("INSERT INTO case_sessions (session_id, case_id, station_id, recipient_id, held_on,"
+                               " mode, duration_minutes, participants) VALUES ('s1', $1, $2, $3, $4, 'home_visit',"
+                               " 40, $5)", case_id, station_id, f"person-{person}", FIRST + timedelta(days=day),
+                               participants)
+
+
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(districts=stations, held=sessions)
+async def test_region_totals_add_up_their_rows_and_count_each_person_once(
+        pool: asyncpg.Pool, districts: list[str], held: list[tuple[int, int, int, int]]) -> None:
+    await write(pool, districts, held)
+    request = RequestContext(actor=SYSTEM_ACTOR, correlation_id="property")
+    people = {(districts[s % len(districts)], p) for s, p, _, _ in held}
+
+    for division in ("43", "4301", "4302", "430103"):
+        found = await region_overview(pool, {"division": division, "year": FIRST.year}, request)
+        under = {(d, p) for d, p in people if d.startswith(division)}
+        totals, rows = found["totals"], found["regions"]
+
+        for figure in ADDITIVE:
+            assert totals[figure] == pytest.approx(sum(row[figure] for row in rows)), (division, figure)
+        assert totals["people_served"] == len({p for _, p in under})
+        assert totals["people_served"] <= sum(row["people_served"] for row in rows)
+        assert totals["case_sessions"] == sum(1 for s, _, _, _ in held
+                                              if districts[s % len(districts)].startswith(division))
+        assert {row["division"][:len(division)] for row in rows} <= {division}
+        regions.MANY = 0  # read every station's figures and keep the region's: the same answer
+        try:
+            assert await region_overview(pool, {"division": division, "year": FIRST.year}, request) == found
+        finally:
+            regions.MANY = 200
