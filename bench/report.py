@@ -38,6 +38,7 @@ class Report:
     latency: dict[int, Throughput] = field(default_factory=dict)
     visibility: Visibility | None = None
     relay: Progress | None = None
+    relay_order: dict[str, int] = field(default_factory=dict)
     catch_up: Progress | None = None
     rebuild: Progress | None = None
     profile: Profile | None = None
@@ -252,7 +253,8 @@ hemiao:
   GraphQL cases; cases is started again and its relay publishes the backlog. The bench polls the stream's last
   sequence every {POLL_MS:g} ms; the rate runs from the first poll that sees the backlog moving to the one that
   sees it all (the process's start-up is left out; the time from launch is given beside it). The stream must
-  end exactly at the store's count: more would be a duplicate.
+  end exactly at the store's count, and reading the backlog back must find every event id once and each case's
+  events in order from the version it had before, without a gap.
 - **Live catch-up**: then reporting is started; its `reporting_cases` checkpoint (`consumer_checkpoints`) is
   polled in the same way until it reaches the stream's end.
 - **Rebuild**: the bench process runs `services.reporting.rebuild.rebuild` for every projection (as
@@ -354,7 +356,9 @@ def render(r: Report) -> str:
         *([_visibility_details(r.visibility)] if r.visibility else []),
         _backlog_details("Relay drain", r.relay),
         *([f"- The stream ended {r.relay.duplicates:+,} messages from the store's count"
-           f" ({'no duplicates' if r.relay.duplicates == 0 else 'DUPLICATES or missing events'})."]
+           f" ({'no duplicates' if r.relay.duplicates == 0 else 'DUPLICATES or missing events'}). Read back:"
+           f" {r.relay_order.get('read', 0):,} messages, {r.relay_order.get('duplicates', 0)} with an event id"
+           f" seen before, {r.relay_order.get('out_of_order', 0)} out of their stream's order or after a gap."]
           if r.relay else []),
         _backlog_details("Live catch-up", r.catch_up),
         *([f"- Rebuild: {r.rebuild.events:,} events in {_n(r.rebuild.seconds, 2)} s."] if r.rebuild else []),

@@ -24,6 +24,7 @@ from nats.js.client import JetStreamContext
 from bench import anchors, machine, profiling, report, workloads
 from bench.stack import BenchStack, say
 from bench.stats import Progress, Throughput, Visibility
+from services.cases.application.handlers import case_stream
 from services.reporting.entrypoints.service import SOURCES
 from services.reporting.projections import projections
 from services.reporting.rebuild import RebuildOutcome, rebuild
@@ -378,6 +379,9 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> report.Report:
         result.relay = await phases.run("relay drain", lambda: progress_while(
             lambda: stack.start_service("cases"), lambda: stream_last(js, stream), base, target))
         result.relay.duplicates = await stream_last(js, stream) - target
+        result.relay_order = await workloads.check_order(
+            js, stream, f"{stack.namespace}.events.cases.>", base + 1, target,
+            {case_stream(c): v for c, v in counts.items()})
         say(f"relay drained {result.relay.counted:,} events at {result.relay.rate:,.0f} events/s")
         result.catch_up = await phases.run("live catch-up", lambda: progress_while(
             lambda: stack.start_service("reporting"),

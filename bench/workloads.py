@@ -337,3 +337,32 @@ async def stream_versions(dsn: str, case_ids: Sequence[str]) -> dict[str, int]:
     finally:
         await conn.close()
     return {c: int(found.get(case_stream(c), 0)) for c in case_ids}
+
+
+async def check_order(js: Any, stream: str, subject: str, first_seq: int, last_seq: int,
+                      versions_before: Mapping[str, int]) -> dict[str, int]:
+    """Read the stream from `first_seq` to `last_seq` and check what the relay published there: every event once
+    (`Nats-Msg-Id` unique), and each stream's events in order, without gaps, from the version it had before."""
+    from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+    subscription = await js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first_seq, ack_policy=AckPolicy.NONE))
+    seen: set[str] = set()
+    expected = dict(versions_before)
+    found = {"read": 0, "duplicates": 0, "out_of_order": 0}
+    try:
+        while found["read"] < last_seq - first_seq + 1:
+            for message in await subscription.fetch(min(1000, last_seq - first_seq + 1 - found["read"]), timeout=10):
+                found["read"] += 1
+                headers = message.headers or {}
+                event_id, stream_id = headers.get("Nats-Msg-Id", ""), headers.get("hemiao-stream-id", "")
+                version = int(headers.get("hemiao-stream-version", "0"))
+                if event_id in seen:
+                    found["duplicates"] += 1
+                seen.add(event_id)
+                if stream_id in expected and version != expected[stream_id] + 1:
+                    found["out_of_order"] += 1
+                expected[stream_id] = version
+    finally:
+        await subscription.unsubscribe()
+    return found
