@@ -93,18 +93,22 @@ class Recording:
 _LINE = re.compile(r"^(?P<stack>.*) (?P<count>\d+)$")
 
 
+ROOT = str(Path(__file__).resolve().parents[1]) + "/"
+_LIBRARY = re.compile(r"(?:site-packages|lib/python3\.\d+)/(?P<tail>.*)$")
+
+
+def short_path(path: str) -> str:
+    """A file's path inside the repository, the library or the standard library."""
+    found = _LIBRARY.search(path)
+    if found:
+        return found["tail"]
+    return path[len(ROOT):] if path.startswith(ROOT) else path
+
+
 def _frame(text: str) -> str:
-    """`handle (shared/application.py)` with the path shortened to the repository's or the library's."""
-    text = text.strip()
-    for marker in ("site-packages/", "/work/", "lib/python3"):
-        if marker in text:
-            head, _, tail = text.partition("(")
-            path = tail.rstrip(")")
-            path = path.split(marker, 1)[1] if marker in path else path
-            if marker == "/work/":
-                path = path.split("/", 2)[-1] if path.count("/") >= 2 else path
-            return f"{head.strip()} ({path})"
-    return text
+    """py-spy's `handle (/…/shared/application.py)` with the path shortened."""
+    head, bracket, tail = text.strip().partition(" (")
+    return f"{head} ({short_path(tail.rstrip(')'))})" if bracket else head
 
 
 def top_py_spy(path: Path, top: int = TOP) -> Profile:
@@ -137,8 +141,7 @@ def top_cprofile(path: Path, top: int = TOP) -> Profile:
     total = stats.total_tt or 1.0  # type: ignore[attr-defined]
     rows = []
     for (file, line, name), (_cc, calls, own, cumulative, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append((f"{name} ({_frame(f'x ({file})').split('(', 1)[1].rstrip(')')}:{line})", own, cumulative,
-                     calls))
+        rows.append((name if file == "~" else f"{name} ({short_path(file)}:{line})", own, cumulative, calls))
     rows.sort(key=lambda r: r[1], reverse=True)
     return Profile(tool="cProfile", samples=sum(r[3] for r in rows),
                    entries=[(name, 100 * own / total, 100 * cumulative / total) for name, own, cumulative, _ in
