@@ -94,7 +94,7 @@ _LINE = re.compile(r"^(?P<stack>.*) (?P<count>\d+)$")
 
 
 ROOT = str(Path(__file__).resolve().parents[1]) + "/"
-_LIBRARY = re.compile(r"(?:site-packages|lib/python3\.\d+)/(?P<tail>.*)$")
+_LIBRARY = re.compile(r"(?:site-packages|lib/python3\.\d+)/(?P<tail>(?:(?!site-packages/).)*)$")
 
 
 def short_path(path: str) -> str:
