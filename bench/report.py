@@ -210,7 +210,9 @@ Every figure comes from one run of `make bench` (`python -m bench.run`). The ben
 PostgreSQL and nats-server (JetStream) in a temp dir on free loopback ports (namespace `{c.get('namespace')}`, a
 fresh HS256 secret and data key), then `services.cases`, `services.activities`, `services.reporting` and the
 `gateway` as four processes, as `make run` does. It loads the demo data and opens {c.get('cases')} cases at the
-黑石铺 (HSP) station as its social worker, {OPENING} at a time. The load generator is the bench process itself (one
+黑石铺 (HSP) station as its social worker, {OPENING} at a time (the service refused
+{c.get('opening_refusals')} of those openings with `concurrency_conflict`, its retries on the station's case
+register exhausted, and the bench sent them again). The load generator is the bench process itself (one
 asyncio loop, plus threads for the library anchor), on the same {r.facts.get('nproc')} cores as everything it
 measures. Closed loops: each client sends its next request when its previous one is answered; {c.get('warmup')} s
 of warm-up, then a window of {c.get('seconds')} s (anchors: {c.get('reference_seconds')} s); a request counts when
@@ -395,6 +397,10 @@ def _notes(r: Report) -> list[str]:
              " `shared/runtime.py`) takes a slot and starts a task that does the work, and returns at once. So it"
              " timed the hand-over, not the command. The CPU per command above is the process's own CPU time"
              " (psutil) over the commands it served."]
+    if r.profile is not None and r.profile.entries:
+        name, own, _ = r.profile.entries[0]
+        notes.append(f"- The profile's largest own entry is `{name}`, {own:.0f} % of the cases process's"
+                     f" {'samples' if r.profile.tool == 'py-spy' else 'profiled time'} in the distinct-cases run.")
     for phase, shares in r.cpu.items():
         if shares:
             name = max(shares, key=lambda k: shares[k])
