@@ -253,8 +253,9 @@ hemiao:
 - **Relay drain**: with every event published and projected, reporting and then cases are stopped (SIGTERM);
   {c.get('backlog')} sessions are written through the store with no relay running, spread over the shared and
   GraphQL cases; cases is started again and its relay publishes the backlog. The bench polls the stream's last
-  sequence every {POLL_MS:g} ms; the rate runs from the first poll that sees the backlog moving to the one that
-  sees it all (the process's start-up is left out; the time from launch is given beside it). The stream must
+  sequence every {POLL_MS:g} ms; the rate is the whole backlog over the time from the last poll that saw none
+  of it published to the first that saw all of it (the process's start-up is left out, up to one poll of the
+  work may be in; the time from launch is given beside it). The stream must
   end exactly at the store's count, and reading the backlog back must find every event id once and each case's
   events in order from the version it had before, without a gap.
 - **Live catch-up**: then reporting is started; its `reporting_cases` checkpoint (`consumer_checkpoints`) is
@@ -301,8 +302,8 @@ def _profile(r: Report) -> list[str]:
 def _backlog_details(label: str, run: Progress | None) -> str:
     if run is None:
         return f"- {label}: not measured."
-    line = (f"- {label}: {run.events:,} events; {run.counted:,} counted in {_n(run.seconds, 2)} s; all of them"
-            f" {_n(run.since_start, 2)} s after the launch")
+    line = (f"- {label}: {run.events:,} events in {_n(run.seconds, 2)} s; done {_n(run.since_start, 2)} s after"
+            " the process was launched")
     if run.reached < run.events:
         line += f"; NOT done: reached {run.reached:,}"
     return line + "."

@@ -220,32 +220,47 @@ async def checkpoint(dsn: str, consumer: str) -> int:
 
 async def progress_while(start: Callable[[], object], read: Callable[[], Awaitable[int]], base: int, target: int,
                          timeout: float = DRAIN_TIMEOUT_SECONDS) -> Progress:
-    """Start something (blocking, in a thread) and, meanwhile and after, poll `read` until it reaches `target`:
-    when it first moved past `base` and when it got there."""
+    """Start something (blocking, in a thread) and, meanwhile, poll `read` until it reaches `target`. The rate
+    runs from the last poll that still saw `base` (at most a poll before the work began, so the start-up of the
+    process is left out and no event is left out) to the first that saw `target`."""
     result = Progress(events=target - base)
     launched = time.monotonic()
     starting = asyncio.create_task(asyncio.to_thread(start))
-    first_at: float | None = None
-    first_value = base
+    still_at_base = launched
     while True:
         value = await read()
         now = time.monotonic()
-        if value > base and first_at is None:
-            first_at, first_value = now, value
-        if value >= target:
-            result.reached = value
-            break
-        if now - launched > timeout:
-            result.reached = value
+        if value <= base:
+            still_at_base = now
+        result.reached = value
+        if value >= target or now - launched > timeout:
             break
         await asyncio.sleep(POLL_SECONDS)
+    result.since_start = now - launched
+    if result.reached >= target:
+        result.counted = target - base
+        result.seconds = now - still_at_base
     await starting
-    ended = time.monotonic()
-    result.since_start = ended - launched
-    if first_at is not None and result.reached >= target:
-        result.counted = target - first_value
-        result.seconds = ended - first_at
     return result
+
+
+class Checkpoint:
+    """Reads one consumer's applied stream sequence (consumer_checkpoints) on a connection of its own."""
+
+    def __init__(self, dsn: str, consumer: str) -> None:
+        self.dsn, self.consumer = dsn, consumer
+        self.conn: asyncpg.Connection | None = None
+
+    async def __call__(self) -> int:
+        """The stream sequence applied, 0 before the first."""
+        if self.conn is None:
+            self.conn = await asyncpg.connect(self.dsn)
+        return int(await self.conn.fetchval("SELECT coalesce(max(stream_seq), 0) FROM consumer_checkpoints"
+                                            " WHERE consumer = $1", self.consumer) or 0)
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.close()
 
 
 def latency_targets(levels: list[int], samples: int) -> list[tuple[int, int]]:
@@ -397,9 +412,12 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> report.Report:
             js, stream, f"{stack.namespace}.events.cases.>", base + 1, target,
             {case_stream(c): v for c, v in counts.items()})
         say(f"relay drained {result.relay.counted:,} events at {result.relay.rate:,.0f} events/s")
-        result.catch_up = await phases.run("live catch-up", lambda: progress_while(
-            lambda: stack.start_service("reporting"),
-            lambda: checkpoint(reporting_dsn, consumer_name("reporting", "cases")), applied_base, target))
+        applied = Checkpoint(reporting_dsn, consumer_name("reporting", "cases"))
+        try:
+            result.catch_up = await phases.run("live catch-up", lambda: progress_while(
+                lambda: stack.start_service("reporting"), applied, applied_base, target))
+        finally:
+            await applied.close()
         say(f"reporting caught up {result.catch_up.counted:,} events at {result.catch_up.rate:,.0f} events/s")
 
         outcome: RebuildOutcome = await phases.run("rebuild", lambda: rebuild(

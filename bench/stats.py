@@ -93,8 +93,8 @@ class Drain:
 
 @dataclass
 class Progress:
-    """A backlog worked off: `events` to do; `counted` of them done in `seconds`, from the first one seen done
-    (so the process's start-up is not in the rate) to the last; `since_start` from the process's launch."""
+    """A backlog worked off: `events` to do; `counted` of them done in `seconds`, the work's own time (the
+    process's start-up left out); `since_start` from the process's launch to the end."""
 
     events: int = 0
     counted: int = 0
