@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import secrets
@@ -45,6 +46,10 @@ class BenchStack:
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="hemiao-bench-")))
     namespace: str = field(default_factory=lambda: f"bench-{uuid.uuid4().hex[:10]}")
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    data_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    """The cases service's data key, which the bench also holds to write histories through its store."""
+    profiled: dict[str, Path] = field(default_factory=dict)
+    """Services started under cProfile (bench.profiling), with the file each writes its statistics to."""
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     processes: list[Process] = field(default_factory=list)
@@ -53,6 +58,8 @@ class BenchStack:
     exit_codes: dict[str, int] = field(default_factory=dict)
     stop_seconds: dict[str, float] = field(default_factory=dict)
     stopped: bool = False
+    stopped_services: dict[str, Process] = field(default_factory=dict)
+    profile_refusal: str = ""
 
     @property
     def log_dir(self) -> Path:
@@ -80,7 +87,8 @@ class BenchStack:
                if not k.startswith(("HEMIAO_", "GATEWAY_", "NATS_"))
                and not k.endswith(("_DATABASE_URL", "_HTTP_PORT"))}
         env.update(HEMIAO_VAR_DIR=str(self.root / "var"), HEMIAO_NAMESPACE=self.namespace,
-                   HEMIAO_JWT_SECRET=self.secret, HEMIAO_HTTP_HOST="127.0.0.1", NATS_URL=self.nats.url,
+                   HEMIAO_JWT_SECRET=self.secret, HEMIAO_DATA_KEY=base64.b64encode(self.data_key).decode(),
+                   HEMIAO_HTTP_HOST="127.0.0.1", NATS_URL=self.nats.url,
                    GATEWAY_HOST="127.0.0.1", GATEWAY_PORT=str(free_port()), PYTHONUNBUFFERED="1")
         for service in SERVICES:
             env[f"{service.upper()}_DATABASE_URL"] = self.dsn(f"hemiao_{service}")
@@ -88,15 +96,19 @@ class BenchStack:
         return env
 
     def _spawn(self, name: str, module: str, ready_url: str) -> Process:
-        """Start `python -m module` with the stack's environment, its output into a log."""
+        """Start `python -m module` with the stack's environment, its output into a log (appended to, so a
+        restarted service keeps one log); under cProfile when the service is in `profiled`."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
+        command, env = [sys.executable, "-m", module], self.env
+        if name in self.profiled:
+            command = [sys.executable, "-m", "bench.profiling", module]
+            env = {**self.env, "HEMIAO_PROFILE": str(self.profiled[name])}
         with open(log, "ab") as out:
-            popen = subprocess.Popen([sys.executable, "-m", module], env=self.env, stdout=out,
-                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                     cwd=Path(__file__).resolve().parents[1])
+            popen = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                     start_new_session=True, cwd=Path(__file__).resolve().parents[1])
         process = Process(name=name, popen=popen, ready_url=ready_url, log=log)
-        self.processes.append(process)
+        self.processes = [p for p in self.processes if p.name != name] + [process]
         return process
 
     @staticmethod
@@ -127,6 +139,34 @@ class BenchStack:
         self._wait_ready(process)
         self.gateway_base = base
         say(f"gateway ready at {base}/graphql (pid {process.popen.pid})")
+
+    def pid(self, name: str) -> int:
+        """The pid of a service process the bench started."""
+        return next(p.popen.pid for p in self.processes if p.name == name)
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service (SIGTERM, SIGKILL after the grace period) and keep its exit code."""
+        process = next(p for p in self.processes if p.name == name)
+        if process.popen.poll() is None:
+            process.popen.send_signal(signal.SIGTERM)
+            try:
+                process.popen.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                say(f"{name} did not stop in {STOP_SECONDS:.0f} s; killing it")
+                os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
+        self.processes.remove(process)
+        self.stopped_services[name] = process
+        say(f"{name} stopped (exit code {process.popen.returncode})")
+
+    def start_service(self, name: str) -> Process:
+        """Start a service the bench stopped (or one more time), and wait for its /readyz."""
+        port = self.env[f"{name.upper()}_HTTP_PORT"]
+        process = self._spawn(name, f"services.{name}", f"http://127.0.0.1:{port}/readyz")
+        self.stopped_services.pop(name, None)
+        self._wait_ready(process)
+        say(f"{name} ready (pid {process.popen.pid})")
+        return process
 
     def check_alive(self) -> None:
         """Raise if any service process has exited."""

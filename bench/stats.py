@@ -89,3 +89,21 @@ class Drain:
     backlog_events: int = 0
     seconds: float = math.nan
     caught_up: bool = False
+
+
+@dataclass
+class Progress:
+    """A backlog worked off: `events` to do; `counted` of them done in `seconds`, the work's own time (the
+    process's start-up left out); `since_start` from the process's launch to the end."""
+
+    events: int = 0
+    counted: int = 0
+    seconds: float = math.nan
+    since_start: float = math.nan
+    reached: int = 0
+    duplicates: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Events per second over `seconds`."""
+        return self.counted / self.seconds if self.seconds and self.seconds > 0 else math.nan

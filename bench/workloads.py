@@ -7,17 +7,25 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import asyncpg
 import httpx
 from nats.aio.client import Client
+from pydantic import TypeAdapter
 
 from bench.stats import Drain, Throughput, Visibility
-from services.cases.application.handlers import case_stream
+from services.cases.application.handlers import CASE, case_stream
+from services.cases.domain import case
+from services.cases.domain.commands import RecordCaseSession
+from shared.application import load
+from shared.china import china_today
+from shared.contracts.actor import Actor
 from shared.contracts.errors import DomainError
+from shared.eventstore import EventMetadata, StreamAppend
+from shared.eventstore.postgres import PostgresEventStore
 from shared.runtime import ServiceClient
 
 Operation = Callable[[int], Awaitable[str | None]]
@@ -89,15 +97,21 @@ def session_payload(case_id: str, held_on: date) -> dict[str, Any]:
             "participants": 1, "notes": "基准测试 bench"}
 
 
-def nats_commands(clients: Sequence[ServiceClient], token: str, case_ids: Sequence[str],
-                  held_on: date, seed: int = 1) -> Operation:
-    """record_case_session straight over NATS, on a case drawn at random for every command."""
+def _case_of(case_ids: Sequence[str], distinct: bool, seed: int) -> Callable[[int], str]:
+    """Client n's case for its next command: its own (distinct) or one drawn at random from all (shared)."""
     rng = random.Random(seed)
+    return (lambda n: case_ids[n]) if distinct else (lambda _n: rng.choice(case_ids))
+
+
+def nats_commands(clients: Sequence[ServiceClient], token: str, case_ids: Sequence[str],
+                  held_on: date, *, distinct: bool = False, seed: int = 1) -> Operation:
+    """record_case_session straight over NATS: client n on case n (distinct), or on a case drawn at random for
+    every command (shared)."""
+    case_of = _case_of(case_ids, distinct, seed)
 
     async def operation(n: int) -> str | None:
         """One request of client n."""
-        await clients[n].call("cases", "record_case_session", session_payload(rng.choice(case_ids), held_on),
-                              token=token)
+        await clients[n].call("cases", "record_case_session", session_payload(case_of(n), held_on), token=token)
         return None
 
     return operation
@@ -124,14 +138,15 @@ async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) ->
     return str(result.get("code") or result["__typename"])
 
 
-def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[str], held_on: date,
-                      seed: int = 2) -> Operation:
-    """recordCaseSession over HTTP through the gateway, on a case drawn at random for every mutation."""
-    rng = random.Random(seed)
+def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[str], held_on: date, *,
+                      distinct: bool = False, seed: int = 2) -> Operation:
+    """recordCaseSession over HTTP through the gateway: client n on case n (distinct), or on a case drawn at
+    random for every mutation."""
+    case_of = _case_of(case_ids, distinct, seed)
 
     async def operation(n: int) -> str | None:
         """One request of client n."""
-        return await post_mutation(clients[n], rng.choice(case_ids), held_on)
+        return await post_mutation(clients[n], case_of(n), held_on)
 
     return operation
 
@@ -172,6 +187,25 @@ async def visibility(http: httpx.AsyncClient, reporting: ServiceClient, token: s
                 break
             await asyncio.sleep(poll_interval)
     result.wall_seconds = time.monotonic() - started
+    return result
+
+
+async def one_at_a_time(client: ServiceClient, token: str, case_ids: Sequence[str], held_on: date,
+                        samples: int) -> Throughput:
+    """One client, one record_case_session at a time over NATS, going round the cases; each command's latency."""
+    result = Throughput(name="latency", clients=1, window_seconds=0.0)
+    started = time.monotonic()
+    for n in range(samples):
+        sent = time.perf_counter()
+        try:
+            await client.call("cases", "record_case_session", session_payload(case_ids[n % len(case_ids)], held_on),
+                              token=token)
+        except Exception as error:
+            result.errors[_label(error)] += 1
+            continue
+        result.ok += 1
+        result.latencies_ms.append((time.perf_counter() - sent) * 1000)
+    result.window_seconds = time.monotonic() - started
     return result
 
 
@@ -257,3 +291,78 @@ async def with_endpoint_busy(nc: Client, namespace: str, service: str, endpoint:
     result.extra.update(endpoint_requests=requests_after - requests_before,
                         endpoint_busy_seconds=busy_after - busy_before, endpoint_wall_seconds=wall)
     return result
+
+
+async def sessions_through_store(dsn: str, data_key: bytes, actor: Actor, targets: Mapping[str, int],
+                                 held_on: date, chunk: int = 250) -> int:
+    """Bring each case to `targets[case_id]` events of history by writing sessions straight through the cases
+    service's event store: each decided by the real decider against the state the previous ones left
+    (`case.decide`, then `CASE.evolve`), sealed as the service seals them, appended `chunk` events per
+    transaction with the stream's version checked. The service's relay publishes them as it publishes its
+    own. Answers the events written."""
+    adapter: TypeAdapter[RecordCaseSession] = TypeAdapter(RecordCaseSession)
+    metadata = EventMetadata(actor=actor.as_metadata(), correlation_id=f"bench-{uuid.uuid4()}")
+    today = china_today()
+    written = 0
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    try:
+        store = PostgresEventStore(pool, data_key)
+        for case_id, target in targets.items():
+            stream = case_stream(case_id)
+            state, version = await load(store, CASE, stream)
+            pending: list[object] = []
+            while version + len(pending) < target:
+                command = adapter.validate_python({
+                    **session_payload(case_id, held_on), "actor": actor, "today": today,
+                    "session_id": str(uuid.uuid4())})
+                for decided in case.decide(command, state):
+                    state = CASE.evolve(state, decided)
+                    pending.append(decided)
+                if len(pending) >= chunk or version + len(pending) >= target:
+                    await store.append_all([StreamAppend(stream_id=stream, stream_type=CASE.stream_type,
+                                                         expected_version=version, events=pending)],
+                                           metadata, result={})
+                    version, written, pending = version + len(pending), written + len(pending), []
+    finally:
+        await pool.close()
+    return written
+
+
+async def stream_versions(dsn: str, case_ids: Sequence[str]) -> dict[str, int]:
+    """Each case's stream version (its events so far) in the cases store."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        found = dict(await conn.fetch("SELECT stream_id, max(version) FROM events WHERE stream_id = ANY($1)"
+                                      " GROUP BY stream_id", [case_stream(c) for c in case_ids]))
+    finally:
+        await conn.close()
+    return {c: int(found.get(case_stream(c), 0)) for c in case_ids}
+
+
+async def check_order(js: Any, stream: str, subject: str, first_seq: int, last_seq: int,
+                      versions_before: Mapping[str, int]) -> dict[str, int]:
+    """Read the stream from `first_seq` to `last_seq` and check what the relay published there: every event once
+    (`Nats-Msg-Id` unique), and each stream's events in order, without gaps, from the version it had before."""
+    from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+    subscription = await js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first_seq, ack_policy=AckPolicy.NONE))
+    seen: set[str] = set()
+    expected = dict(versions_before)
+    found = {"read": 0, "duplicates": 0, "out_of_order": 0}
+    try:
+        while found["read"] < last_seq - first_seq + 1:
+            for message in await subscription.fetch(min(1000, last_seq - first_seq + 1 - found["read"]), timeout=10):
+                found["read"] += 1
+                headers = message.headers or {}
+                event_id, stream_id = headers.get("Nats-Msg-Id", ""), headers.get("hemiao-stream-id", "")
+                version = int(headers.get("hemiao-stream-version", "0"))
+                if event_id in seen:
+                    found["duplicates"] += 1
+                seen.add(event_id)
+                if stream_id in expected and version != expected[stream_id] + 1:
+                    found["out_of_order"] += 1
+                expected[stream_id] = version
+    finally:
+        await subscription.unsubscribe()
+    return found
