@@ -7,13 +7,17 @@ from pathlib import Path
 
 import asyncpg
 
+from services.cases.adapters.case_workers import CaseWorkers
 from services.cases.application import imports, session_pages, views
 from services.cases.application.followed import FOLLOWED, FollowedStations
-from services.cases.application.handlers import ROUTES, NoStations, routes
+from services.cases.application.handlers import ROUTES, NoStations, routes, transferring
 from services.cases.application.search import recipient_search_of
+from services.cases.domain.commands import TransferWorkerCases
 from shared.application import command_endpoints
 from shared.config import ServiceSettings
 from shared.eventstore import EventStore
+from shared.eventstore.postgres import PostgresEventStore
+from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
@@ -23,12 +27,18 @@ MIGRATIONS = Path(__file__).parents[1] / "migrations"
 def endpoints(store: EventStore, pool: asyncpg.Pool | None = None) -> dict[str, Handler]:
     """A NATS endpoint per command (intake looks up the stations this service follows, when it has a pool to
     read them from), and the queries only this service can answer (it holds the keys). With a pool, the store
-    keeps the keyed search index with every append, and finding recipients and duplicate hints use it."""
+    keeps the keyed search index with every append, and finding recipients and duplicate hints use it; and the
+    table of cases by worker (adapters/case_workers.py), which transferring a worker's cases reads."""
     search = None if pool is None else recipient_search_of(store, pool)
     found = {} if search is None else {"find_recipients": search.find_recipients,
                                        "recipient_potential_matches": search.recipient_matches}
+    handlers = ROUTES if pool is None else routes(FollowedStations(pool), search)
+    if pool is not None and isinstance(store, PostgresEventStore):
+        workers = CaseWorkers(pool)
+        store.keep("case_workers", workers)
+        handlers = {**handlers, TransferWorkerCases: transferring(workers)}
     return {
-        **command_endpoints("cases", store, ROUTES if pool is None else routes(FollowedStations(pool), search)),
+        **command_endpoints("cases", store, handlers),
         **command_endpoints("cases", store, imports.import_routes(NoStations() if pool is None
                                                                   else FollowedStations(pool))),
         "import_status": partial(imports.import_status, store),
@@ -42,8 +52,20 @@ def endpoints(store: EventStore, pool: asyncpg.Pool | None = None) -> dict[str, 
     }
 
 
+async def filled(settings: ServiceSettings) -> int | None:
+    """Before the service takes commands: the table of cases by worker, empty in an installation older than it,
+    filled from its events (only when empty while the store holds cases). Its rows, or None if left alone."""
+    await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, MIGRATIONS])
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        return await CaseWorkers(pool).fill_if_empty(PostgresEventStore(pool, settings.data_key))
+    finally:
+        await pool.close()
+
+
 async def main() -> None:
     settings = ServiceSettings.from_env("cases")
+    await filled(settings)
     async with write_service(settings, MIGRATIONS, endpoints, "Case work and service recipients (个案与服务对象)",
                              follows=FOLLOWED):
         await until_stopped()
