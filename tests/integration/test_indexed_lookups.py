@@ -32,6 +32,7 @@ from services.activities.domain.commands import (
 from services.activities.domain.errors import AlreadyExists, ContractOverlaps, OpenWorkRemains
 from services.activities.entrypoints import commands as activities_commands
 from services.activities.entrypoints import service as activities_service
+from services.cases.adapters.lookups import TABLES as CASE_TABLES
 from services.cases.application.handlers import ROUTES as CASES_SCANNING
 from services.cases.domain.commands import TransferCase, TransferWorkerCases
 from services.cases.entrypoints import commands as cases_commands
@@ -141,7 +142,7 @@ class NoneOnRecord:
 
 async def lookup_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
     return {table: [tuple(row) for row in await pool.fetch(f"SELECT * FROM {table} ORDER BY 1, 2")]
-            for table in [*TABLES, "case_workers"] if await pool.fetchval("SELECT to_regclass($1)", table)}
+            for table in [*TABLES, *CASE_TABLES] if await pool.fetchval("SELECT to_regclass($1)", table)}
 
 
 def code_of(prefix: str, n: int) -> str:
@@ -292,17 +293,17 @@ async def test_a_leaving_workers_cases_are_found_by_the_table_and_it_rebuilds_to
     rebuilt = await cases_commands.reindex(settings_for(servers, namespace, "cases"))
 
     assert (await lookup_rows(pool))["case_workers"] == kept
-    assert rebuilt["worker_case_rows"] == 4
+    assert (rebuilt["case_workers_rows"], rebuilt["import_lookup_rows"]) == (4, 0)
 
 
 def _cases_handlers(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[type, CommandHandler]:
     """The cases service's commands as it runs them (its endpoints keep the table with the store)."""
-    from services.cases.adapters.case_workers import CaseWorkers
+    from services.cases.adapters.lookups import CaseLookups
     from services.cases.application.handlers import NoStations, routes, transferring
 
-    workers = CaseWorkers(pool)
-    store.keep("case_workers", workers)
-    return {**routes(NoStations()), TransferWorkerCases: transferring(workers)}
+    lookups = CaseLookups(pool)
+    store.keep("lookups", lookups)
+    return {**routes(NoStations()), TransferWorkerCases: transferring(lookups)}
 
 
 async def test_a_service_starting_on_events_older_than_its_lookups_fills_them_before_taking_commands(
@@ -317,13 +318,13 @@ async def test_a_service_starting_on_events_older_than_its_lookups_fills_them_be
     await old_cases.run(register(recipient_id="r-1"))
     await old_cases.run(open_case(case_id="c-1", recipient_id="r-1"))
     assert await lookup_rows(activities_pool) == {table: [] for table in TABLES}
-    assert await lookup_rows(cases_pool) == {"case_workers": []}
+    assert await lookup_rows(cases_pool) == {"case_workers": [], "import_lookup": []}
 
     filled = await activities_service.filled(settings_for(servers, namespace, "activities"))
     cases_filled = await cases_service.filled(settings_for(servers, namespace, "cases"))
 
     assert filled == {"station_lookup": 2, "contract_lookup": 1, "group_lookup": 2}
-    assert cases_filled == 1
+    assert cases_filled == {"case_workers": 1}
     assert (await lookup_rows(cases_pool))["case_workers"] == [("c-1", STATION, "sw-1", True)]
     rows = await lookup_rows(activities_pool)
     assert rows["station_lookup"] == [("s-1", "st-1", "SAAB", False), ("s-2", "st-2", "SAAC", False)]
@@ -335,4 +336,4 @@ async def test_a_service_starting_on_events_older_than_its_lookups_fills_them_be
     with pytest.raises(OpenWorkRemains):
         await service.run(leaves("sw-1", "s-1"))
     assert await activities_service.filled(settings_for(servers, namespace, "activities")) == {}  # once only
-    assert await cases_service.filled(settings_for(servers, namespace, "cases")) is None
+    assert await cases_service.filled(settings_for(servers, namespace, "cases")) == {}

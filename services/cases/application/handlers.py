@@ -214,7 +214,7 @@ async def draft_service_plan(command: DraftServicePlan, unit: Unit) -> AppendRes
 
 class WorkersCases(Protocol):
     """The case streams a worker's transfer loads: the running service's from a table kept with each append
-    (services/cases/adapters/case_workers.py). It may answer more than the worker's open cases at the station
+    (services/cases/adapters/lookups.py). It may answer more than the worker's open cases at the station
     (each is checked), never fewer, oldest first."""
 
     async def open_cases_of(self, store: EventStore, station_id: str, worker_id: str) -> list[str]: ...

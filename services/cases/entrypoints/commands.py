@@ -1,9 +1,9 @@
 """The cases service's operator commands: `python -m services.cases reindex`.
 
 `reindex` rebuilds the keyed search index (recipient_search), the open cases of recipients (recipient_cases) and
-the cases by worker (case_workers) from the event store, in transactions during which appends wait: they are
-derived, and kept live by every append, so this is for an index in doubt (a restore, a bug fixed). It prints what
-it wrote, never a term.
+the lookup tables (case_workers, import_lookup) from the event store, in transactions during which appends wait:
+they are derived, and kept live by every append, so this is for an index in doubt (a restore, a bug fixed). It
+prints what it wrote, never a term.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 
 import asyncpg
 
-from services.cases.adapters.case_workers import CaseWorkers
+from services.cases.adapters.lookups import CaseLookups
 from services.cases.application.search import RecipientIndex, rebuild
 from services.cases.entrypoints.service import MIGRATIONS
 from shared.config import ServiceSettings
@@ -28,7 +28,8 @@ async def reindex(settings: ServiceSettings) -> dict[str, int]:
     try:
         store = PostgresEventStore(pool, settings.data_key)
         rebuilt = await rebuild(pool, store, RecipientIndex(store.search_key("cases")))
-        return {**rebuilt, "worker_case_rows": await CaseWorkers(pool).rebuild(store)}
+        lookups = await CaseLookups(pool).rebuild(store)
+        return {**rebuilt, **{f"{table}_rows": count for table, count in lookups.items()}}
     finally:
         await pool.close()
 
@@ -36,7 +37,7 @@ async def reindex(settings: ServiceSettings) -> dict[str, int]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.cases", description="the cases service's commands")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("reindex", help="rebuild the keyed search index of recipients and the cases by worker"
+    commands.add_parser("reindex", help="rebuild the keyed search index of recipients and the lookup tables"
                                         " from the event store")
     parser.parse_args(argv)
     print(json.dumps(asyncio.run(reindex(ServiceSettings.from_env("cases")))))
