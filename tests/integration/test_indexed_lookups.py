@@ -33,6 +33,8 @@ from services.activities.domain.errors import AlreadyExists, ContractOverlaps, O
 from services.activities.entrypoints import commands as activities_commands
 from services.activities.entrypoints import service as activities_service
 from services.cases.adapters.lookups import TABLES as CASE_TABLES
+from services.cases.adapters.lookups import CaseLookups
+from services.cases.application import imports
 from services.cases.application.handlers import ROUTES as CASES_SCANNING
 from services.cases.domain.commands import TransferCase, TransferWorkerCases
 from services.cases.entrypoints import commands as cases_commands
@@ -41,7 +43,8 @@ from shared.application import CommandHandler, Unit
 from shared.china import china_today
 from shared.contracts import Actor, Role
 from shared.contracts.activities import GroupType, StaffRole
-from shared.eventstore import EventStore
+from shared.contracts.imports import ImportKind, ImportMode, ImportStarted
+from shared.eventstore import EventMetadata, EventStore, StreamAppend
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
 from shared.runtime import RequestContext
@@ -280,12 +283,23 @@ async def test_a_leaving_workers_cases_are_found_by_the_table_and_it_rebuilds_to
     await service.run(open_case(actor=STRANGER, case_id="c-3", recipient_id="r-3"))  # sw-1 too, elsewhere
     await service.run(TransferCase(actor=HEAD, today=TODAY, case_id="c-2", to_worker_id="sw-2"))
 
+    for import_id, station_id in (("i-1", STATION), ("i-2", OTHER_STATION), ("i-3", STATION)):
+        await store.append_all([StreamAppend(stream_id=f"import-{import_id}", stream_type="import",
+                                             expected_version=0, events=[started(import_id, station_id)])],
+                               EventMetadata(actor={}, correlation_id="t"), result={})
+    listed = await imports.station_imports(store, {"station_id": STATION}, RequestContext(actor=HEAD,
+                                           correlation_id="t"), imports_at=CaseLookups(pool))
+    assert [i["import_id"] for i in listed["imports"]] == ["i-3", "i-1"]  # newest first, this station's only
+    assert listed == await imports.station_imports(store, {"station_id": STATION},  # as the scan answers
+                                                   RequestContext(actor=HEAD, correlation_id="t"))
+
     counted = Counting(store)
     moved = await service.run(TransferWorkerCases(actor=HEAD, today=TODAY, station_id=STATION,
                                                   from_worker_id="sw-1", to_worker_id="sw-3"), counted)
 
     assert moved == {"transferred_case_ids": ["c-1", "c-4"]}  # in the order they were opened
     assert {s for s in counted.streams if s.startswith("case-")} == {"case-c-1", "case-c-4"}
+    kept_imports = (await lookup_rows(pool))["import_lookup"]
     kept = (await lookup_rows(pool))["case_workers"]
     assert kept == [("c-1", STATION, "sw-3", True), ("c-2", STATION, "sw-2", True),
                     ("c-3", OTHER_STATION, "sw-1", True), ("c-4", STATION, "sw-3", True)]
@@ -293,12 +307,18 @@ async def test_a_leaving_workers_cases_are_found_by_the_table_and_it_rebuilds_to
     rebuilt = await cases_commands.reindex(settings_for(servers, namespace, "cases"))
 
     assert (await lookup_rows(pool))["case_workers"] == kept
-    assert (rebuilt["case_workers_rows"], rebuilt["import_lookup_rows"]) == (4, 0)
+    assert (await lookup_rows(pool))["import_lookup"] == kept_imports
+    assert (rebuilt["case_workers_rows"], rebuilt["import_lookup_rows"]) == (4, 3)
+
+
+def started(import_id: str, station_id: str) -> ImportStarted:
+    return ImportStarted(import_id=import_id, station_id=station_id, kind=ImportKind.ROSTER,
+                         mode=ImportMode.ALL_OR_NOTHING, file_sha256="0" * 64, row_count=1, to_apply=1, skipped=0,
+                         categories=(), started_by="head-1", started_on=TODAY)
 
 
 def _cases_handlers(store: PostgresEventStore, pool: asyncpg.Pool) -> dict[type, CommandHandler]:
     """The cases service's commands as it runs them (its endpoints keep the table with the store)."""
-    from services.cases.adapters.lookups import CaseLookups
     from services.cases.application.handlers import NoStations, routes, transferring
 
     lookups = CaseLookups(pool)
