@@ -66,7 +66,11 @@ def worker_of(station_id: str) -> Actor:
 
 
 class Counting:
-    """A store that notes every stream a rule reads (any read of a stream id, however the load reads it)."""
+    """A store that notes every stream a rule reads: any call naming stream ids (a stream, its snapshot, several
+    at once), however the load reads them; appends are not reads."""
+
+    NOT_READS = frozenset({"append", "append_all", "keep", "stream_ids", "idempotent_result", "claimants",
+                           "keyed_digest", "search_key"})
 
     def __init__(self, store: EventStore) -> None:
         self._store = store
@@ -74,13 +78,14 @@ class Counting:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._store, name)
-        if not name.startswith("read") or not callable(found):
+        if name in self.NOT_READS or name.startswith("_") or not callable(found):
             return found
 
-        async def counted(*args: Any, **kwargs: Any) -> Any:
-            first = args[0] if args else None
-            self.streams.update([first] if isinstance(first, str) else list(first or ()))
-            return await found(*args, **kwargs)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            first = args[0] if args else next(iter(kwargs.values()), None)
+            named = [first] if isinstance(first, str) else list(first) if isinstance(first, list | tuple) else []
+            self.streams.update(s for s in named if isinstance(s, str) and "-" in s)
+            return found(*args, **kwargs)
 
         return counted
 
