@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from shared.runtime import Handler
 from shared.service import until_stopped, write_service
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
+log = logging.getLogger(__name__)
 
 
 def volunteer_index(store: PostgresEventStore, pool: asyncpg.Pool) -> VolunteerIndex:
@@ -55,7 +57,10 @@ async def filled(settings: ServiceSettings) -> dict[str, int]:
     await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, CONSUMER_MIGRATIONS, MIGRATIONS])
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
-        return await ActivityLookups(pool).fill_if_empty(PostgresEventStore(pool, settings.data_key))
+        filled = await ActivityLookups(pool).fill_if_empty(PostgresEventStore(pool, settings.data_key))
+        if filled:
+            log.info("filled the lookup tables %s from the store", filled)
+        return filled
     finally:
         await pool.close()
 
