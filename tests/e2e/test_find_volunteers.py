@@ -136,4 +136,4 @@ async def test_a_volunteer_is_found_by_name_part_id_number_or_phone_in_the_calle
     assert {r[1] for r in live} == {again["id"], elsewhere["id"]}, "an erased volunteer's rows go with them"
     assert live == await index.from_store(system.activities.store) == await index.rows(), (
         "the index is what the store's events make: the refused registration left no row")
-    assert reindexed == {"search_rows": len(live)}
+    assert reindexed["search_rows"] == len(live)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from services.activities.application.lookups import EVERY_STREAM, Lookups
 from services.activities.application.working_calendar import calendar_between, on_working_year
 from services.activities.domain import (
     governance,
@@ -147,26 +148,32 @@ async def register_operator(command: RegisterOperator, unit: Unit) -> AppendResu
                          lambda state: places.decide_operator(command, {}, state), {"operator_id": command.operator_id})
 
 
-async def award_contract(command: AwardContract, unit: Unit) -> AppendResult:
-    streets = {s: (await load(unit.store, STREET, f"street-{s}"))[0] for s in dict.fromkeys(command.street_ids)}
-    every_contract = tuple(c for operator in await _every(unit, OPERATOR) for c in operator.contracts)
-    return await execute(unit, OPERATOR, f"operator-{command.operator_id}",
-                         lambda state: places.decide_operator(command, streets, state, every_contract),
-                         {"operator_id": command.operator_id, "contract_id": command.contract_id})
+def place_routes(lookups: Lookups = EVERY_STREAM) -> dict[type, CommandHandler]:
+    """Awarding a contract and opening a station weigh other aggregates of their type: the lookups name the few
+    that can matter (application/lookups.py), and only those are loaded."""
+
+    async def award_contract(command: AwardContract, unit: Unit) -> AppendResult:
+        streets = {s: (await load(unit.store, STREET, f"street-{s}"))[0] for s in dict.fromkeys(command.street_ids)}
+        holding = await lookups.operators_holding(unit.store, command.contract_id, command.street_ids)
+        every_contract = tuple(c for operator in await _loaded(unit, OPERATOR, holding) for c in operator.contracts)
+        return await execute(unit, OPERATOR, f"operator-{command.operator_id}",
+                             lambda state: places.decide_operator(command, streets, state, every_contract),
+                             {"operator_id": command.operator_id, "contract_id": command.contract_id})
+
+    async def open_station(command: OpenStation, unit: Unit) -> AppendResult:
+        street, _ = await load(unit.store, STREET, f"street-{command.street_id}")
+        others = tuple(await _loaded(unit, STATION, await lookups.stations_sharing(unit.store, command.street_id,
+                                                                                   command.code)))
+        return await execute(unit, STATION, f"station-{command.station_id}",
+                             lambda state: places.open_station(command, street, state, others),
+                             {"station_id": command.station_id})
+
+    return {AwardContract: award_contract, OpenStation: open_station}
 
 
-async def _every(unit: Unit, decider: Decider[Any]) -> list[Any]:
-    """Every aggregate of a type (a district has a few dozen streets, stations and organisations)."""
-    return [(await load(unit.store, decider, stream_id))[0] for stream_id in await unit.store.stream_ids(
-        decider.stream_type)]
-
-
-async def open_station(command: OpenStation, unit: Unit) -> AppendResult:
-    street, _ = await load(unit.store, STREET, f"street-{command.street_id}")
-    others = tuple(await _every(unit, STATION))
-    return await execute(unit, STATION, f"station-{command.station_id}",
-                         lambda state: places.open_station(command, street, state, others),
-                         {"station_id": command.station_id})
+async def _loaded(unit: Unit, decider: Decider[Any], stream_ids: Sequence[str]) -> list[Any]:
+    """The aggregates of these streams."""
+    return [(await load(unit.store, decider, stream_id))[0] for stream_id in stream_ids]
 
 
 async def close_station(command: CloseStation, unit: Unit) -> AppendResult:
@@ -441,56 +448,59 @@ async def record_qualification(command: RecordQualification, unit: Unit) -> Appe
                          lambda state: staff.record_qualification(command, state), {"staff_id": command.staff_id})
 
 
-async def open_work(unit: Unit, cases: OpenCases, staff_id: str, station_ids: tuple[str, ...]) -> staff.OpenWork:
+async def open_work(unit: Unit, cases: OpenCases, staff_id: str, station_ids: tuple[str, ...],
+                    lookups: Lookups = EVERY_STREAM) -> staff.OpenWork:
     """The open cases and groups someone carries at these stations, named as users know them
-    (HSP-2026-0042; a group by its name). Leaving no station, there is nothing to look up."""
+    (HSP-2026-0042; a group by its name). Leaving no station, there is nothing to look up; the groups loaded are
+    those the lookups say the staff member leads there."""
     if not station_ids:
         return staff.OpenWork(cases=(), groups=())
     codes = {s: station.code for s, station in (await _stations(unit, station_ids)).items()}
     carried = [case_id if number is None else f"{codes.get(station_id, '?')}-{year}-{number:04d}"
                for case_id, station_id, number, year in await cases.open_cases(staff_id, station_ids)]
     led = []
-    for stream_id in await unit.store.stream_ids("group"):
+    for stream_id in await lookups.groups_led(unit.store, staff_id, station_ids):
         group, _ = await load(unit.store, GROUP, stream_id)
         if groups.led_by(group, staff_id, station_ids):
             led.append(group.name)
     return staff.OpenWork(cases=tuple(carried), groups=tuple(led))
 
 
-def staff_routes(cases: OpenCases) -> dict[type, CommandHandler]:
-    """Moving and leaving look up the open work; the lookup of cases comes from the running service."""
+def staff_routes(cases: OpenCases, lookups: Lookups = EVERY_STREAM) -> dict[type, CommandHandler]:
+    """Moving and leaving look up the open work; the lookups of cases and groups come from the running service."""
 
     async def move_staff(command: MoveStaff, unit: Unit) -> AppendResult:
         current, _ = await load(unit.store, STAFF, _staff_stream(command.staff_id))
-        work = await open_work(unit, cases, command.staff_id, staff.leaving(current, command.to_station_ids))
+        work = await open_work(unit, cases, command.staff_id, staff.leaving(current, command.to_station_ids),
+                               lookups)
         stations = await _stations(unit, command.to_station_ids)
         return await execute(unit, STAFF, _staff_stream(command.staff_id),
                              lambda state: staff.move(command, stations, work, state), {"staff_id": command.staff_id})
 
     async def staff_leaves(command: StaffLeaves, unit: Unit) -> AppendResult:
         current, _ = await load(unit.store, STAFF, _staff_stream(command.staff_id))
-        work = await open_work(unit, cases, command.staff_id, staff.leaving(current))
+        work = await open_work(unit, cases, command.staff_id, staff.leaving(current), lookups)
         return await execute(unit, STAFF, _staff_stream(command.staff_id),
                              lambda state: staff.leave(command, work, state), {"staff_id": command.staff_id})
 
     return {MoveStaff: move_staff, StaffLeaves: staff_leaves}
 
 
-def routes(cases: OpenCases, recipients: Recipients, on_record: VolunteersOnRecord) -> dict[type, CommandHandler]:
+def routes(cases: OpenCases, recipients: Recipients, on_record: VolunteersOnRecord,
+           lookups: Lookups = EVERY_STREAM) -> dict[type, CommandHandler]:
     from services.activities.application import street_meetings  # it loads through this module's deciders
 
-    return {**ROUTES, **street_meetings.ROUTES, **staff_routes(cases), **member_routes(recipients),
-            **volunteer_routes(on_record)}
+    return {**ROUTES, **place_routes(lookups), **street_meetings.ROUTES, **staff_routes(cases, lookups),
+            **member_routes(recipients), **volunteer_routes(on_record)}
 
 
 ROUTES: dict[type, CommandHandler] = {
     RegisterStreet: register_street,
     AddCommunity: add_community,
-    OpenStation: open_station,
     CloseStation: close_station,
     AddCompound: add_compound,
     RegisterOperator: register_operator,
-    AwardContract: award_contract,
+    **place_routes(),
     SetStationTargets: set_station_targets,
     StartProject: start_project,
     PlanGroup: plan_group,

@@ -212,23 +212,47 @@ async def draft_service_plan(command: DraftServicePlan, unit: Unit) -> AppendRes
                              for e in events if isinstance(e, ServicePlanDrafted)), {}))
 
 
-async def transfer_worker_cases(command: TransferWorkerCases, unit: Unit) -> AppendResult:
-    """Each open case of the worker at the station, transferred one by one (each case is its own stream)."""
-    case.require_transfer(command.actor, command.station_id)
-    each = replace(unit, request=replace(unit.request, idempotency_key=None))  # a key per case would replay
-    moved: list[str] = []
-    last: AppendResult | None = None
-    for stream_id in await unit.store.stream_ids("case"):
-        state, _ = await load(unit.store, CASE, stream_id)
-        if state.station_id == command.station_id and state.worker_id == command.from_worker_id and not state.closed:
-            one = TransferCase(actor=command.actor, today=command.today, case_id=stream_id.removeprefix("case-"),
-                               to_worker_id=command.to_worker_id)
-            last = await on_case(one, each)
-            moved.append(one.case_id)
-    # The relay publishes in commit order and reporting applies in that order: the last transfer's
-    # position stands for all of them in a consistency token.
-    position = last or AppendResult(stream_id=f"worker-{command.from_worker_id}", version=0)
-    return replace(position, result={"transferred_case_ids": moved})
+class WorkersCases(Protocol):
+    """The case streams a worker's transfer loads: the running service's from a table kept with each append
+    (services/cases/adapters/lookups.py). It may answer more than the worker's open cases at the station
+    (each is checked), never fewer, oldest first."""
+
+    async def open_cases_of(self, store: EventStore, station_id: str, worker_id: str) -> list[str]: ...
+
+
+class EveryCase:
+    """Every case stream: a scan, for a store without the table (the in-memory one)."""
+
+    async def open_cases_of(self, store: EventStore, station_id: str, worker_id: str) -> list[str]:
+        return await store.stream_ids("case")
+
+
+def transferring(cases: WorkersCases) -> CommandHandler:
+    """`TransferWorkerCases`, loading the case streams `cases` names."""
+
+    async def transfer_worker_cases(command: TransferWorkerCases, unit: Unit) -> AppendResult:
+        """Each open case of the worker at the station, transferred one by one (each case is its own stream)."""
+        case.require_transfer(command.actor, command.station_id)
+        each = replace(unit, request=replace(unit.request, idempotency_key=None))  # a key per case would replay
+        moved: list[str] = []
+        last: AppendResult | None = None
+        for stream_id in await cases.open_cases_of(unit.store, command.station_id, command.from_worker_id):
+            state, _ = await load(unit.store, CASE, stream_id)
+            if (state.station_id == command.station_id and state.worker_id == command.from_worker_id
+                    and not state.closed):
+                one = TransferCase(actor=command.actor, today=command.today,
+                                   case_id=stream_id.removeprefix("case-"), to_worker_id=command.to_worker_id)
+                last = await on_case(one, each)
+                moved.append(one.case_id)
+        # The relay publishes in commit order and reporting applies in that order: the last transfer's
+        # position stands for all of them in a consistency token.
+        position = last or AppendResult(stream_id=f"worker-{command.from_worker_id}", version=0)
+        return replace(position, result={"transferred_case_ids": moved})
+
+    return transfer_worker_cases
+
+
+transfer_worker_cases = transferring(EveryCase())
 
 
 async def refer_case(command: ReferCase, unit: Unit) -> AppendResult:

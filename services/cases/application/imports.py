@@ -14,7 +14,7 @@ import hashlib
 import random
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from services.cases.application.handlers import RECIPIENT, Stations, recipient_stream
 from services.cases.domain import imports, recipient
@@ -59,8 +59,26 @@ async def start_import(command: StartImport, unit: Unit) -> AppendResult:
                          {"import_id": command.import_id})
 
 
-def import_routes(stations: Stations) -> dict[type, CommandHandler]:
-    """The import's commands; a row's registration looks up the station as registering does."""
+class ImportsAt(Protocol):
+    """A station's import streams, oldest first: the running service's from a table kept with each append
+    (services/cases/adapters/lookups.py). It may answer other stations' too (each is checked), never fewer."""
+
+    async def imports_at(self, store: EventStore, station_id: str) -> list[str]: ...
+
+
+class EveryImport:
+    """Every import stream: a scan, for a store without the table (the in-memory one)."""
+
+    async def imports_at(self, store: EventStore, station_id: str) -> list[str]:
+        return await store.stream_ids(IMPORT.stream_type)
+
+
+EVERY_IMPORT: ImportsAt = EveryImport()
+
+
+def import_routes(stations: Stations, imports_at: ImportsAt = EVERY_IMPORT) -> dict[type, CommandHandler]:
+    """The import's commands; a row's registration looks up the station as registering does, finishing a roster
+    the station's earlier imports (`imports_at`)."""
 
     async def apply_import_rows(command: ApplyImportRows, unit: Unit) -> AppendResult:
         """The batch's rows and its ImportBatchApplied in one transaction (a crash leaves none of it); should
@@ -109,7 +127,7 @@ def import_routes(stations: Stations) -> dict[type, CommandHandler]:
         state, _ = await load(unit.store, IMPORT, stream)
         ended = 0
         if imports.require_finishable(command, state) and imports.ends_categories(state):
-            ended = await _end_leavers(command, state, unit)
+            ended = await _end_leavers(command, state, unit, imports_at)
         done = await execute(unit, IMPORT, stream, lambda s: imports.finish(command, s, ended),
                              {"import_id": command.import_id})
         after, _ = await load(unit.store, IMPORT, stream)
@@ -208,11 +226,11 @@ async def _update_categories(unit: Unit, command: ApplyImportRows | FinishImport
                          {"recipient_id": recipient_id, "outcome": "updated"})
 
 
-async def _end_leavers(command: FinishImport, state: Import, unit: Unit) -> int:
+async def _end_leavers(command: FinishImport, state: Import, unit: Unit, imports_at: ImportsAt) -> int:
     """The people of the station's earlier rosters of these categories who are not on this one: their
     civil-affairs categories of the roster's end."""
     earlier: set[str] = set()
-    for stream_id in await unit.store.stream_ids(IMPORT.stream_type):
+    for stream_id in await imports_at.imports_at(unit.store, state.station_id):
         other, _ = await load(unit.store, IMPORT, stream_id)
         if (stream_id != import_stream(command.import_id) and other.finished and other.station_id == state.station_id
                 and set(other.categories) & set(state.categories)):
@@ -248,12 +266,13 @@ async def import_status(store: EventStore, body: dict[str, Any], request: Reques
     return _progress(import_id, state)
 
 
-async def station_imports(store: EventStore, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
+async def station_imports(store: EventStore, body: dict[str, Any], request: RequestContext,
+                          imports_at: ImportsAt = EVERY_IMPORT) -> dict[str, Any]:
     """A station's imports, newest first, finished or not."""
     station_id = str(body["station_id"])
     require_station(request.actor, station_id)
     found = []
-    for stream_id in reversed(await store.stream_ids(IMPORT.stream_type)):
+    for stream_id in reversed(await imports_at.imports_at(store, station_id)):
         state, _ = await load(store, IMPORT, stream_id)
         if state.station_id == station_id:
             found.append(_progress(stream_id.removeprefix("import-"), state))
