@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from services.cases.application.handlers import CASE, CASE_REGISTER, RECIPIENT, ROUTES, case_stream, recipient_stream
 from services.cases.domain import case
 from services.cases.domain.commands import RecordCaseSession
+from services.cases.domain.state import Case
 from shared.application import Decider, command_endpoints, load
 from shared.contracts import Actor
 from shared.contracts.cases import SessionMode
@@ -60,7 +61,7 @@ class Commands:
         self.endpoints: dict[str, Handler] = command_endpoints("cases", store, ROUTES)
 
     async def call(self, name: str, body: dict[str, Any], actor: Actor = WORKER) -> dict[str, Any]:
-        return await self.endpoints[name](body, RequestContext(actor=actor, correlation_id="c"))
+        return dict(await self.endpoints[name](body, RequestContext(actor=actor, correlation_id="c")))
 
     async def attempt(self, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """The command as the worker, else as the head; None if both refuse it (the history stays valid)."""
@@ -114,7 +115,7 @@ def stage(n: int, known: dict[str, Any], returned: bool) -> list[tuple[str, dict
     draft = ("draft_service_plan", {"drafted_on": day, "strategies": "每周家访", "goals": [
         {"description": "按时复诊", "measure": "每月一次", "target_date": STORY_YEAR_END}]})
     version = known.get("plan_version", 1)
-    return [
+    course: list[list[tuple[str, dict[str, Any]]]] = [
         [("assess_case", {"assessed_on": day, "risk_level": "high", "strengths": "乐观",
                           "needs": [{"area": "health", "description": "看病难"}]})],
         [draft],
@@ -130,10 +131,11 @@ def stage(n: int, known: dict[str, Any], returned: bool) -> list[tuple[str, dict
            if returned else []),
          ("approve_case_closing", {})],
         [("reopen_case", {"reopened_on": day, "reason": "情况反复"})],
-    ][n]
+    ]
+    return course[n]
 
 
-def decided(state: case.Case, session_id: str, held_on: str) -> object:
+def decided(state: Case, session_id: str, held_on: str) -> object:
     """What a next command decides on the state: its events, or the code of its refusal."""
     command = RecordCaseSession(actor=WORKER, today=date.fromisoformat(STORY[:10]), case_id="c",
                                 session_id=session_id, held_on=date.fromisoformat(held_on),
