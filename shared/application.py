@@ -83,6 +83,11 @@ class Decider(Generic[S]):
         return adapter, hashlib.sha256(shape.encode()).hexdigest()
 
     @property
+    def snapshotted(self) -> bool:
+        """Whether its states are kept in snapshots (pydantic can keep them), not only cached."""
+        return self._shape[0] is not None
+
+    @cached_property
     def kind(self) -> StateKind:
         """Whose states these are, for snapshots and the cache: stream type, version and the state's shape."""
         return StateKind(decider=self.stream_type, version=self.version, fingerprint=self._shape[1])
@@ -141,8 +146,7 @@ async def _loaded(store: KeepsSnapshots, decider: Decider[S], stream_id: str) ->
                 version=tail[-1].version, state=decider.fold([e.payload for e in tail], cached.state),
                 persons=cached.persons | persons_of(tail), snapshotted=cached.snapshotted))
         store.states.drop(stream_id, kind)  # a person it names was erased since: fold anew
-    read = await store.read_from_snapshot(stream_id, kind if decider.kept(decider.initial_state) is not None
-                                          else None)
+    read = await store.read_from_snapshot(stream_id, kind if decider.snapshotted else None)
     start, version, persons = decider.initial_state, 0, frozenset[str]()
     events = read.events
     if read.snapshot is not None:
