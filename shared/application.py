@@ -214,11 +214,18 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
         replay = await unit.store.idempotent_result(idempotency)
         if replay is not None:
             return replay
+    hot = sorted({stream_id for decider, stream_id in streams if decider.hot})
+    # What is not hot is loaded before queueing, so that the queue waits only for appends; a stream changed
+    # meanwhile conflicts, and is loaded again in the queue.
+    early = {n: await _loading(unit.store, decider, stream_id)
+             for n, (decider, stream_id) in enumerate(streams) if hot and not decider.hot}
     async with contextlib.AsyncExitStack() as queued:
-        for stream_id in sorted({stream_id for decider, stream_id in streams if decider.hot}):  # one order: no deadlock
+        for stream_id in hot:  # in one order, so two commands never wait for each other
             await queued.enter_async_context(_hot_lock(stream_id))
         for attempt in range(CONFLICT_ATTEMPTS):
-            loaded = [await _loading(unit.store, decider, stream_id) for decider, stream_id in streams]
+            loaded = [early.pop(n) if n in early else
+                      await _loading(unit.store, decider, stream_id, trusted=decider.hot and attempt == 0)
+                      for n, (decider, stream_id) in enumerate(streams)]
             decided = decide([each.state for each in loaded])
             appends = [StreamAppend(stream_id=stream_id, stream_type=decider.stream_type,
                                     expected_version=each.version, events=events)
@@ -246,8 +253,14 @@ def _hot_lock(stream_id: str) -> asyncio.Lock:
     return lock
 
 
-async def _loading(store: EventStore, decider: Decider[Any], stream_id: str) -> Cached:
+async def _loading(store: EventStore, decider: Decider[Any], stream_id: str, *, trusted: bool = False) -> Cached:
+    """The stream's state; `trusted`: a hot stream's state as this process last appended it, without reading, as
+    the queue for it makes it likely current (another process's append since makes the append conflict, and the
+    retry reads)."""
     if isinstance(store, KeepsSnapshots):
+        cached = store.states.get(stream_id, decider.kind) if trusted else None
+        if cached is not None and not cached.persons:
+            return cached
         return await _loaded(store, decider, stream_id)
     state, version = await load(store, decider, stream_id)
     return Cached(version=version, state=state, persons=frozenset(), snapshotted=0)
