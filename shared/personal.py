@@ -86,3 +86,23 @@ def open_fields(data: dict[str, Any], fields: tuple[str, ...], person_id: str, k
 def claim_of(key: bytes, field: str, value: str) -> str:
     """A keyed hash standing for a unique value (an ID number, say): it finds duplicates, it reveals nothing."""
     return hmac.new(key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def joint_key(keys: dict[str, bytes]) -> bytes:
+    """One key made of several persons' keys (a snapshot of a stream naming them all): it can be made again only
+    while every one of them is kept, so erasing any one of the persons shreds it."""
+    digest = hashlib.sha256(b"hemiao-joint-key")
+    for person_id in sorted(keys):
+        digest.update(person_id.encode() + b"\0" + keys[person_id])
+    return digest.digest()
+
+
+def seal_json(key: bytes, value: Any, context: str) -> dict[str, str]:
+    """A JSON-ready value sealed whole: `{"sealed": ...}`."""
+    return {SEALED: _encrypt(key, json.dumps(value, ensure_ascii=False).encode(), context)}
+
+
+def open_json(key: bytes, sealed: dict[str, str], context: str) -> Any:
+    """What seal_json sealed; raises (cryptography's InvalidTag) if the key or context is not the one it was
+    sealed with."""
+    return json.loads(_decrypt(key, sealed[SEALED], context))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -25,10 +26,12 @@ from shared.eventstore.protocol import (
 )
 from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
 from shared.eventstore.sizing import EventSizeLimit
+from shared.eventstore.snapshots import Snapshot, SnapshotSettings, StateCache, StateKind, Tail
 from shared.kernel.search_terms import TermKey
-from shared.personal import claim_of, new_key, unwrap, wrap
+from shared.personal import claim_of, joint_key, new_key, open_json, seal_json, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
+log = logging.getLogger(__name__)
 
 _SELECT = """
     SELECT global_position, stream_id, stream_type, version, event_id, type, schema_version,
@@ -65,12 +68,16 @@ class PostgresEventStore(AppendsOneByMany):
     """
 
     def __init__(self, pool: asyncpg.Pool, data_key: bytes | None = None,
-                 size_limit: EventSizeLimit | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+                 size_limit: EventSizeLimit | None = None, clock: Callable[[], datetime] = utc_now,
+                 snapshots: SnapshotSettings | None = None) -> None:
         self._pool = pool
         self._data_key = data_key
         self._size_limit = size_limit
         self._clock = clock
         self._derived: dict[str, DerivedRows] = {}
+        self.snapshot_settings = snapshots or SnapshotSettings.from_environment()
+        self.states = StateCache(self.snapshot_settings.cached_states)
+        """The states this process last loaded or decided (see shared.eventstore.snapshots)."""
 
     def keep(self, name: str, derived: DerivedRows) -> None:
         """Keep these derived rows with every append from now on (once per name)."""
@@ -94,6 +101,77 @@ class PostgresEventStore(AppendsOneByMany):
 
             return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
                     for row in rows]
+
+    async def read_after(self, stream_id: str, version: int, persons: frozenset[str]) -> list[RecordedEvent] | None:
+        async with self._pool.acquire() as conn:
+            keys = await self._keys(conn, persons)
+            if keys is None:
+                return None
+            rows = await conn.fetch(_SELECT + " WHERE stream_id = $1 AND version > $2 ORDER BY version",
+                                    stream_id, version)
+            return await self._opened(conn, rows, dict(keys))
+
+    async def read_from_snapshot(self, stream_id: str, kind: StateKind | None) -> Tail:
+        snapshot: Snapshot | None = None
+        if kind is not None:
+            async with self._pool.acquire() as conn:
+                row = await conn.fetchrow(
+                    "SELECT stream_version, persons, state FROM snapshots WHERE stream_id = $1 AND decider = $2"
+                    " AND decider_version = $3 AND fingerprint = $4", stream_id, kind.decider, kind.version,
+                    kind.fingerprint)
+                keys = None if row is None else await self._keys(conn, frozenset(row["persons"]))
+                if row is not None and keys is not None:
+                    snapshot = _opened_snapshot(stream_id, row, keys)
+                if snapshot is not None:
+                    rows = await conn.fetch(_SELECT + " WHERE stream_id = $1 AND version > $2 ORDER BY version",
+                                            stream_id, snapshot.version)
+                    return Tail(snapshot=snapshot, events=await self._opened(conn, rows, dict(keys or {})))
+        # Without a snapshot, the stream as any command reads it (a test's store may watch read_stream).
+        return Tail(snapshot=None, events=await self.read_stream(stream_id))
+
+    async def save_snapshot(self, stream_id: str, kind: StateKind, snapshot: Snapshot) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # FOR SHARE: an erasure deleting one of these keys waits for this snapshot, then deletes it too.
+            keys = await self._keys(conn, snapshot.persons, lock=True)
+            if keys is None:
+                return  # a person is erased: their stream keeps no snapshot
+            state = (seal_json(joint_key(keys), snapshot.state, f"snapshot:{stream_id}:{snapshot.version}")
+                     if keys else snapshot.state)
+            await conn.execute(
+                "INSERT INTO snapshots (stream_id, decider, decider_version, fingerprint, stream_version, persons,"
+                " state, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)"
+                " ON CONFLICT (stream_id) DO UPDATE SET decider = EXCLUDED.decider,"
+                " decider_version = EXCLUDED.decider_version, fingerprint = EXCLUDED.fingerprint,"
+                " stream_version = EXCLUDED.stream_version, persons = EXCLUDED.persons, state = EXCLUDED.state,"
+                " taken_at = EXCLUDED.taken_at"
+                " WHERE snapshots.stream_version < EXCLUDED.stream_version OR snapshots.decider <> EXCLUDED.decider"
+                " OR snapshots.decider_version <> EXCLUDED.decider_version"
+                " OR snapshots.fingerprint <> EXCLUDED.fingerprint",
+                stream_id, kind.decider, kind.version, kind.fingerprint, snapshot.version, sorted(snapshot.persons),
+                json.dumps(state, ensure_ascii=False), self._clock())
+
+    async def _keys(self, conn: asyncpg.Connection, persons: frozenset[str], *,
+                    lock: bool = False) -> dict[str, bytes] | None:
+        """The persons' keys, or None if one of them is gone."""
+        if not persons:
+            return {}
+        if self._data_key is None:
+            return None
+        rows = await conn.fetch("SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[])"
+                                + (" FOR SHARE" if lock else ""), list(persons))
+        if len(rows) != len(persons):
+            return None
+        return {row["person_id"]: unwrap(self._data_key, row["person_id"], bytes(row["wrapped"])) for row in rows}
+
+    async def _opened(self, conn: asyncpg.Connection, rows: Sequence[asyncpg.Record],
+                      keys: dict[str, bytes | None]) -> list[RecordedEvent]:
+        async def key_of(person_id: str) -> bytes | None:
+            if person_id not in keys:
+                keys[person_id] = await self._key(conn, person_id, create=False)
+            return keys[person_id]
+
+        return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
+                for row in rows]
 
     async def stream_ids(self, stream_type: str) -> list[str]:
         rows = await self._pool.fetch("SELECT stream_id FROM events WHERE stream_type = $1 AND version = 1"
@@ -178,6 +256,7 @@ class PostgresEventStore(AppendsOneByMany):
                 for stream_type in dict.fromkeys(a.stream_type for a in appends if a.events):
                     await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream_type)
                 await self._before_commit()
+            self.states.forget(filter(None, (erased_person(e) for a in appends for e in a.events)))
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "idempotency_keys_pkey" and idempotency is not None:
                 replay = await self.idempotent_result(idempotency)
@@ -214,6 +293,8 @@ class PostgresEventStore(AppendsOneByMany):
         for person_id in filter(None, map(erased_person, append.events)):
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
+            await conn.execute("DELETE FROM snapshots WHERE persons @> ARRAY[$1::text]", person_id)
+            self.states.forget([person_id])  # now, and again after the commit (a load may cache it meanwhile)
         for derived in self._derived.values():
             await derived.write(conn, append)
         return event_ids
@@ -232,3 +313,15 @@ class PostgresEventStore(AppendsOneByMany):
         return AppendResult(stream_id=row["stream_id"], version=row["version"],
                             event_ids=tuple(UUID(str(i)) for i in row["event_ids"]),
                             result=json.loads(row["result"]), replayed=True)
+
+
+def _opened_snapshot(stream_id: str, row: asyncpg.Record, keys: dict[str, bytes]) -> Snapshot | None:
+    """The snapshot's state, opened; None if it cannot be (sealed with keys since replaced): it is ignored."""
+    state = json.loads(row["state"])
+    if keys:
+        try:
+            state = open_json(joint_key(keys), state, f"snapshot:{stream_id}:{row['stream_version']}")
+        except Exception:  # unreadable is ignored: the stream is folded from its events
+            log.warning("snapshot of %s unreadable; folding its events", stream_id)
+            return None
+    return Snapshot(version=row["stream_version"], state=state, persons=frozenset(row["persons"]))

@@ -48,8 +48,10 @@ from shared.runtime import RequestContext
 
 RECIPIENT = Decider(stream_type="recipient", initial_state=recipient.INITIAL, evolve=recipient.evolve)
 CASE = Decider(stream_type="case", initial_state=case.INITIAL, evolve=case.evolve)
-CASE_REGISTER = Decider(stream_type="case_register", initial_state=0, evolve=lambda numbered, _: numbered + 1)
-"""A station's case register for a year: its state is how many numbers it has given."""
+CASE_REGISTER = Decider(stream_type="case_register", initial_state=0, evolve=lambda numbered, _: numbered + 1,
+                        hot=True)
+"""A station's case register for a year: its state is how many numbers it has given. Hot: every opening at the
+station writes it, so openings in one process queue for it (shared.application.Decider.hot)."""
 
 
 def recipient_stream(recipient_id: str) -> str:
