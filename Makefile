@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-today lint unit bench bench-reporting bench-abuse bench-search rebuild clean schema schema-check schema-release asyncapi contracts replay-parked
+.PHONY: run test test-today lint unit bench bench-scale bench-reporting bench-abuse bench-search rebuild clean schema schema-check schema-release asyncapi contracts replay-parked
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# A province-shaped year (Hunan: 1,900 stations in 122 districts of 14 cities at SIZE=province) written in bulk
+# through the real deciders, then published, projected, rebuilt and queried (bench/SCALE.md); ~15 min at the default.
+SIZE ?= 0.02
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale --size $(SIZE)
 
 bench-reporting: $(STAMP)
 	$(PY) -m bench.reporting
