@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -150,7 +150,8 @@ class Streams:
         return self.states.get(stream_id, decider.initial_state)
 
     def keep(self, service: str, decider: Decider[Any], stream_id: str, events: Sequence[object], actor: Actor,
-             day: date) -> None:
+             day: date) -> Any:
+        """Keep the events a command decided on the stream's state (`state()`); the new state."""
         state = self.state(decider, stream_id)
         for event in events:
             state = decider.evolve(state, event)
@@ -158,15 +159,10 @@ class Streams:
         version = self.versions.get(stream_id, 0)
         self.versions[stream_id] = version + len(events)
         self.out.append(Decided(service, stream_id, decider.stream_type, version, list(events), actor, day))
-
-    def decide(self, service: str, decider: Decider[Any], stream_id: str, decide: Callable[[Any], list[object]],
-               actor: Actor, day: date) -> Any:
-        """Decide against the stream's state, keep the events; the new state."""
-        self.keep(service, decider, stream_id, decide(self.state(decider, stream_id)), actor, day)
-        return self.states[stream_id]
+        return state
 
     def take(self) -> list[Decided]:
-        """The streams decided since the last take (to write), forgetting their states unless `keep_states`."""
+        """The streams decided since the last take, to write."""
         out, self.out = self.out, []
         return out
 
@@ -203,18 +199,17 @@ class Province:
             open_station = ac.OpenStation(actor=SYSTEM, today=opened_on, station_id=p.station_id,
                                           street_id=p.street_id, name=f"{p.district}第{p.n}街道社工站", code=p.code,
                                           opened_on=opened_on)
-            station = s.decide("activities", STATION, f"station-{p.station_id}",
-                               lambda state, c=open_station: places.open_station(
-                                   c, s.state(STREET, f"street-{c.street_id}"), state, tuple(self.opened)),
-                               SYSTEM, opened_on)
+            at = f"station-{p.station_id}"
+            station = s.keep("activities", STATION, at, places.open_station(
+                open_station, s.state(STREET, street), s.state(STATION, at), tuple(self.opened)), SYSTEM, opened_on)
             self.opened.append(station)
             for who, role in (("head", StaffRole.STATION_HEAD), ("sw1", StaffRole.SOCIAL_WORKER),
                               ("sw2", StaffRole.SOCIAL_WORKER)):
                 join = ac.JoinStaff(actor=SYSTEM, today=opened_on, staff_id=f"{who}-{p.code.lower()}",
                                     name=f"{p.code}{who}", role=role, station_ids=(p.station_id,), joined_on=opened_on)
-                s.decide("activities", STAFF, f"staff-{join.staff_id}",
-                         lambda state, c=join, at={p.station_id: station}: staff.join(c, at, state), SYSTEM,
-                         opened_on)
+                member = f"staff-{join.staff_id}"
+                s.keep("activities", STAFF, member, staff.join(join, {p.station_id: station}, s.state(STAFF, member)),
+                       SYSTEM, opened_on)
         return s.take()
 
     def actors(self, p: Place) -> tuple[Actor, Actor]:
@@ -249,8 +244,9 @@ class Province:
                 categories=(CategoryMembership(category=ADULT_CATEGORIES[r % len(ADULT_CATEGORIES)],
                                                valid_from=registered_on - timedelta(days=30),
                                                source=CategorySource.VISIT),))
-            s.decide("cases", RECIPIENT, recipient_stream(rid),
-                     lambda state, c=command: recipient.register(c, state, communities), worker, registered_on)
+            stream = recipient_stream(rid)
+            s.keep("cases", RECIPIENT, stream, recipient.register(command, s.state(RECIPIENT, stream), communities),
+                   worker, registered_on)
             if r >= w.cases:
                 continue
             self._case(s, p, r, rid, registered_on, worker, head)
@@ -272,7 +268,7 @@ class Province:
         day = opened_on + timedelta(days=3)
 
         def run(command: Any, actor: Actor, on: date) -> Any:
-            return s.decide("cases", CASE, stream, lambda state: case.decide(command, state), actor, on)
+            return s.keep("cases", CASE, stream, case.decide(command, s.state(CASE, stream)), actor, on)
 
         run(cc.AssessCase(actor=worker, today=day, case_id=case_id, assessed_on=day,
                           risk_level=list(RiskLevel)[r % 3],
@@ -319,19 +315,18 @@ class Province:
                                 name=f"互助小组{g}", type=list(GroupType)[g % 5], target_population="社区长者",
                                 leader_ids=(worker.subject,), planned_sessions=w.group_sessions,
                                 community=name, community_id=cid, planned_on=planned_on)
-            s.decide("activities", GROUP, stream,
-                     lambda state, c=plan: groups.plan(c, station, None, leaders, state, street), worker, planned_on)
+            s.keep("activities", GROUP, stream,
+                   groups.plan(plan, station, None, leaders, s.state(GROUP, stream), street), worker, planned_on)
             members = []
             for m in range(w.members):
                 member = ac.AddGroupMember(actor=worker, today=planned_on, group_id=gid,
                                            member_id=ident("member", gid, m), name=f"组员{m:02d}")
                 members.append(member.member_id)
-                s.decide("activities", GROUP, stream, lambda state, c=member: groups.add_member(c, None, state),
-                         worker, planned_on)
+                s.keep("activities", GROUP, stream, groups.add_member(member, None, s.state(GROUP, stream)), worker,
+                       planned_on)
             for phase in (GroupPhase.FORMING, GroupPhase.WORKING):
                 change = ac.ChangeGroupPhase(actor=worker, today=planned_on, group_id=gid, phase=phase)
-                s.decide("activities", GROUP, stream, lambda state, c=change: groups.decide(c, state), worker,
-                         planned_on)
+                s.keep("activities", GROUP, stream, groups.decide(change, s.state(GROUP, stream)), worker, planned_on)
             held = planned_on
             for n in range(w.group_sessions):
                 held = min(self.today - timedelta(days=1), planned_on + timedelta(days=7 * (n + 1)))
@@ -339,9 +334,9 @@ class Province:
                     actor=worker, today=held, group_id=gid, session_id=ident("group-session", gid, n), held_on=held,
                     duration_minutes=90, place="社区活动室", theme=f"第{n + 1}次活动",
                     present_member_ids=tuple(members[: w.members - n % 3]), walk_ins=n % 4)
-                s.decide("activities", GROUP, stream, lambda state, c=session: groups.decide(c, state), worker, held)
+                s.keep("activities", GROUP, stream, groups.decide(session, s.state(GROUP, stream)), worker, held)
             closing = ac.CloseGroup(actor=worker, today=held, group_id=gid, closed_on=held, summary="小组目标达成")
-            s.decide("activities", GROUP, stream, lambda state, c=closing: groups.decide(c, state), worker, held)
+            s.keep("activities", GROUP, stream, groups.decide(closing, s.state(GROUP, stream)), worker, held)
         for a in range(w.activities):
             aid = ident("activity", p.n, a)
             held = self.day(a / w.activities)
@@ -350,8 +345,9 @@ class Province:
                                          title=f"社区活动{a}", kind=list(ActivityKind)[a % 8], held_on=held,
                                          place="社区广场", direct_participants=20 + a % 30, community=name,
                                          community_id=cid)
-            s.decide("activities", ACTIVITY, f"activity-{aid}",
-                     lambda state, c=activity: outreach.record_activity(c, station, None, state, street), worker, held)
+            at = f"activity-{aid}"
+            s.keep("activities", ACTIVITY, at,
+                   outreach.record_activity(activity, station, None, s.state(ACTIVITY, at), street), worker, held)
         for v in range(w.volunteers):
             vid = ident("volunteer", p.n, v)
             stream = f"volunteer-{vid}"
@@ -360,14 +356,14 @@ class Province:
                                             name=f"志愿者{v:03d}", gender="female" if v % 3 else "male",
                                             age_group=list(AgeGroup)[v % 4], birth_year=1960 + v % 40,
                                             registered_on=registered_on)
-            s.decide("activities", VOLUNTEER, stream, lambda state, c=register: volunteers.register(c, station, state),
-                     head, registered_on)
+            s.keep("activities", VOLUNTEER, stream, volunteers.register(register, station, s.state(VOLUNTEER, stream)),
+                   head, registered_on)
             for n in range(w.services):
                 served = min(self.today - timedelta(days=2), registered_on + timedelta(days=3 + n * 25))
                 service = ac.RecordVolunteerService(
                     actor=head, today=served + timedelta(days=1), volunteer_id=vid,
                     record_id=ident("service", vid, n), served_on=served, place="社区服务点", content="陪伴老人",
                     hours=2.0, organising_unit="社工站", person_in_charge="站长")
-                s.decide("activities", VOLUNTEER, stream,
-                         lambda state, c=service: volunteers.record_service(c, state), head, served)
+                s.keep("activities", VOLUNTEER, stream, volunteers.record_service(service, s.state(VOLUNTEER, stream)),
+                       head, served)
         return s.take()
