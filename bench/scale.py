@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import inspect
 import json
 import os
 import secrets
@@ -331,6 +332,13 @@ def district_of(places: list[Place]) -> tuple[str, list[str]]:
     return code, by_district[code]
 
 
+def token_for(secret: str, actor: Actor, division: str | None = None) -> str:
+    """A token for the actor, with the division claim of province roles (SPEC16) once `issue_token` takes one."""
+    claims: dict[str, Any] = {"division": division} if division and "division" in inspect.signature(
+        issue_token).parameters else {}
+    return issue_token(secret, actor, ttl_seconds=7200, **claims)
+
+
 async def queries(client: ServiceClient, stack: ScaleStack, places: list[Place], today: date,
                   calls: int) -> list[Timed]:
     """Each query `calls` times over NATS to reporting, as the gateway asks it, with the tokens named."""
@@ -339,7 +347,7 @@ async def queries(client: ServiceClient, stack: ScaleStack, places: list[Place],
     code, district_stations = district_of(places)
     bureau = Actor(subject=f"bureau-{code}", name=f"{code} 民政局", role=Role.DISTRICT_BUREAU,
                    station_ids=tuple(district_stations))
-    bureau_token = issue_token(secret, bureau, ttl_seconds=7200)
+    bureau_token = token_for(secret, bureau, division=code)
     station = places[len(places) // 2].station_id
     month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # last month: a whole month of work
     year = {"from": (today - timedelta(days=365)).isoformat(), "to": (today - timedelta(days=1)).isoformat()}
