@@ -598,7 +598,8 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
   {d.applied_rate:,.0f} and rebuild {rebuild_rate:,.0f} events/s, against the 5,000 events/s issue 16 asks of
   each; the rebuild time above is theirs, scaled to the province's events.
 - The command's cost at this size against the one-station stack: {command_ratio}. Each case's history is the
-  same in both (20 to 30 events); what differs is everything else in the store and in reporting.
+  same in both (20 to 30 events); what differs is everything else in the store and in reporting. The two
+  stacks run minutes apart, one after the other: on a busy machine a change of load between them is in the ratio.
 - Left out of the history: ID numbers (so no unique claims), group members linked to recipients, projects,
   publicity, surveys, supervision and meetings. The derived rows written with it are those the services'
   endpoints keep in the store (`store.keep`: the search indexes, and any lookup wired in the same way); a
