@@ -11,7 +11,9 @@ services' `events` tables.
 from __future__ import annotations
 
 import math
+import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +26,7 @@ from services.cases.application.handlers import CASE, CASE_REGISTER, RECIPIENT, 
 from services.cases.domain import case, recipient
 from services.cases.domain import commands as cc
 from shared.application import Decider
+from shared.china import china_today
 from shared.contracts import Actor, Role
 from shared.contracts.activities import ActivityKind, AgeGroup, GroupPhase, GroupType, StaffRole
 from shared.contracts.cases import (
@@ -367,3 +370,20 @@ class Province:
                 s.keep("activities", VOLUNTEER, stream, volunteers.record_service(service, s.state(VOLUNTEER, stream)),
                        head, served)
         return s.take()
+
+
+def main() -> int:
+    """`python -m bench.scale_history [SIZE]`: decide the history (no servers, nothing written) and count its
+    events by type: a check, in seconds, that the deciders still take the bench's commands."""
+    province = Province(float(sys.argv[1]) if len(sys.argv) > 1 else 1 / 1900, china_today())
+    counted = Counter(type(e).__name__ for d in province.place_streams() for e in d.events)
+    for place in province.places:
+        counted.update(type(e).__name__ for batch in province.station_year(place) for d in batch for e in d.events)
+    for name, n in counted.most_common():
+        print(f"{n:>9,}  {name}")
+    print(f"{sum(counted.values()):>9,}  events at {len(province.places):,} stations")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
