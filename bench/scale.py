@@ -60,6 +60,8 @@ TINY = 1 / 1900
 """One station: the small stack the command latency is compared with."""
 WRITE_SERVICES = {"cases": cases_service, "activities": activities_service}
 CALLS = 50
+STALLED_SECONDS = 600.0
+"""The drain is given up when neither a stream nor a checkpoint of reporting has moved for this long."""
 COLUMNS = ("stream_id", "stream_type", "version", "event_id", "type", "schema_version", "data", "metadata",
            "recorded_at")
 
@@ -253,6 +255,7 @@ async def drained(stack: ScaleStack, js: Any, events: dict[str, int], spawned: f
     their streams' first and last message times, reporting's from its first event applied to its last."""
     total = sum(events.values())
     conn = await asyncpg.connect(stack.dsn("hemiao_reporting"))
+    seen, moved = None, time.monotonic()
     try:
         while True:
             last = {s: (await js.stream_info(stream_name(stack.namespace, s))).state.last_seq for s in SOURCES}
@@ -260,8 +263,12 @@ async def drained(stack: ScaleStack, js: Any, events: dict[str, int], spawned: f
             if all(last[s] >= events[s] for s in SOURCES) and all(
                     applied.get(f"reporting_{s}", 0) >= last[s] for s in SOURCES):
                 break
-            if time.monotonic() - spawned > 6 * 3600:
-                raise RuntimeError(f"not drained after 6 h: streams {last}, applied {applied}")
+            if (last, applied) != seen:
+                seen, moved = (last, applied), time.monotonic()
+            elif time.monotonic() - moved > STALLED_SECONDS:
+                raise RuntimeError(f"nothing published or applied for {STALLED_SECONDS:.0f} s"
+                                   f" ({time.monotonic() - spawned:.0f} s after the services started): streams"
+                                   f" {last} of {events}, reporting's checkpoints {applied}; logs in {stack.log_dir}")
             stack.check_alive()
             await asyncio.sleep(0.25)
         caught = datetime.now(UTC)
