@@ -14,14 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import collections
 import inspect
+import itertools
 import json
+import multiprocessing
 import os
 import secrets
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -80,6 +84,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", type=size_of, default=DEFAULT_SIZE,
                         help=f"fraction of Hunan's 1,900 stations (default {DEFAULT_SIZE}), or province / tiny")
     parser.add_argument("--calls", type=int, default=CALLS, help="calls of each query and of the command")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes deciding and sealing the history (0: the bench process alone)")
     parser.add_argument("--no-small", action="store_true", help="skip the one-station stack compared with")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
@@ -109,48 +115,98 @@ class KeepingStore(PostgresEventStore):
 
 
 @dataclass
+class Sealed:
+    """A batch of streams as the store would write them: events rows, the new person keys, and the streams."""
+
+    rows: list[tuple[Any, ...]]
+    new_keys: list[tuple[str, bytes]]
+    decided: list[Decided]
+
+
+async def sealed(decided: list[Decided], data_key: bytes, keys: dict[str, bytes]) -> Sealed:
+    """The streams' events sealed as PostgresEventStore seals them (`sealed_data`), each person's fields under
+    a key of their own, made the first time (`keys`: the persons' keys so far), wrapped with the data key."""
+    new_keys: list[tuple[str, bytes]] = []
+
+    async def key_for(person_id: str) -> bytes:
+        if person_id not in keys:
+            keys[person_id] = new_key()
+            new_keys.append((person_id, wrap(data_key, person_id, keys[person_id])))
+        return keys[person_id]
+
+    rows = []
+    for d in decided:
+        metadata = json.dumps({"actor": d.actor.as_metadata(), "correlation_id": str(uuid.uuid4()),
+                               "causation_id": None}, ensure_ascii=False)
+        recorded_at = datetime.combine(d.day, clock_time(2, 0), UTC)  # 10:00 in China, on the day
+        for offset, payload in enumerate(d.events, start=1):
+            registration = event_class(type(payload).__name__)
+            data = json.dumps(await sealed_data(payload, key_for), ensure_ascii=False)
+            rows.append((d.stream_id, d.stream_type, d.expected_version + offset, uuid.uuid4(),
+                         registration.type_name, registration.schema_version, data, metadata, recorded_at))
+    return Sealed(rows, new_keys, decided)
+
+
+def by_service(decided: list[Decided]) -> dict[str, list[Decided]]:
+    found: dict[str, list[Decided]] = {}
+    for d in decided:
+        found.setdefault(d.service, []).append(d)
+    return found
+
+
+_WORKER: dict[str, Any] = {}
+"""A history worker's province (its places decided) and data key."""
+
+
+def _start_worker(size: float, today: date, data_key: bytes) -> None:
+    province = Province(size, today)
+    province.place_streams()
+    _WORKER.update(province=province, data_key=data_key)
+
+
+def _station_sealed(n: int) -> tuple[float, dict[str, Sealed]]:
+    """In a worker: station n's year decided and sealed, by service, and the seconds it took."""
+    started = time.perf_counter()
+    province: Province = _WORKER["province"]
+    year = [d for batch in province.station_year(province.places[n]) for d in batch]
+
+    async def seal_all() -> dict[str, Sealed]:
+        return {service: await sealed(streams, _WORKER["data_key"], {})
+                for service, streams in by_service(year).items()}
+
+    return time.perf_counter() - started, asyncio.run(seal_all())
+
+
+@dataclass
 class Writer:
-    """Writes decided streams into one service's store as its PostgresEventStore would (the same sealed data,
-    person keys, derived rows), but a station's streams at a time with COPY."""
+    """Writes sealed streams into one service's store as its PostgresEventStore would (the same rows, person
+    keys and derived rows), a station's streams at a time with COPY."""
 
     service: str
     pool: asyncpg.Pool
     data_key: bytes
     derived: dict[str, DerivedRows]
-    keys: dict[str, bytes] = field(default_factory=dict)
+    persons: set[str] = field(default_factory=set)
     events: int = 0
     seconds: float = 0.0
 
-    async def write(self, decided: Sequence[Decided]) -> None:
+    async def write(self, batch: Sealed) -> None:
         started = time.perf_counter()
-        new_keys: list[tuple[str, bytes]] = []
-
-        async def key_for(person_id: str) -> bytes:
-            if person_id not in self.keys:
-                self.keys[person_id] = new_key()
-                new_keys.append((person_id, wrap(self.data_key, person_id, self.keys[person_id])))
-            return self.keys[person_id]
-
-        rows = []
-        for d in decided:
-            metadata = json.dumps({"actor": d.actor.as_metadata(), "correlation_id": str(uuid.uuid4()),
-                                   "causation_id": None}, ensure_ascii=False)
-            recorded_at = datetime.combine(d.day, clock_time(2, 0), UTC)  # 10:00 in China, on the day
-            for offset, payload in enumerate(d.events, start=1):
-                registration = event_class(type(payload).__name__)
-                data = json.dumps(await sealed_data(payload, key_for), ensure_ascii=False)
-                rows.append((d.stream_id, d.stream_type, d.expected_version + offset, uuid.uuid4(),
-                             registration.type_name, registration.schema_version, data, metadata, recorded_at))
+        again = self.persons.intersection(person for person, _ in batch.new_keys)
+        if again:  # a person's events all come from one station's year, or from the places
+            raise RuntimeError(f"persons keyed twice in {self.service}: {sorted(again)[:5]}")
+        self.persons.update(person for person, _ in batch.new_keys)
         async with self.pool.acquire() as conn, conn.transaction():
-            if new_keys:
-                await conn.copy_records_to_table("person_keys", records=new_keys, columns=("person_id", "wrapped"))
-            await conn.copy_records_to_table("events", records=rows, columns=COLUMNS)
-            for d in decided:
+            if batch.new_keys:
+                await conn.copy_records_to_table("person_keys", records=batch.new_keys,
+                                                 columns=("person_id", "wrapped"))
+            await conn.copy_records_to_table("events", records=batch.rows, columns=COLUMNS)
+            for d in batch.decided:
                 append = StreamAppend(stream_id=d.stream_id, stream_type=d.stream_type,
                                       expected_version=d.expected_version, events=d.events)
                 for derived in self.derived.values():
                     await derived.write(conn, append)
-        self.events += len(rows)
+        self.events += len(batch.rows)
         self.seconds += time.perf_counter() - started
 
 
@@ -174,37 +230,62 @@ class History:
     deciding_seconds: float
     writing_seconds: float
     wall_seconds: float
+    workers: int
 
 
-async def write_history(stack: ScaleStack, size: float, today: date) -> tuple[History, Province]:
-    """The province's year decided and written, station by station."""
+async def write_history(stack: ScaleStack, size: float, today: date, workers: int) -> tuple[History, Province]:
+    """The province's year decided and written: the places first, then station by station, each station's year
+    decided and sealed in one of `workers` processes (none: in this one) and copied in here, in station order."""
     started = time.perf_counter()
     province = Province(size, today)
     into = await writers(stack)
+    deciding = 0.0
+
+    def progress(n: int) -> None:
+        if n % 50 == 0 or n == len(province.places):
+            written = sum(w.events for w in into.values())
+            say(f"history: {n}/{len(province.places)} stations, {written:,} events"
+                f" ({written / (time.perf_counter() - started):,.0f} events/s)")
+
     try:
-        batches: list[list[Decided]] = [province.place_streams()]
-        deciding = 0.0
-        for n, place in enumerate(province.places, start=1):
-            decided_at = time.perf_counter()
-            year = list(province.station_year(place))
-            deciding += time.perf_counter() - decided_at
-            for batch in [*batches, *year]:
-                by_service: dict[str, list[Decided]] = {}
-                for d in batch:
-                    by_service.setdefault(d.service, []).append(d)
-                for service, streams in by_service.items():
-                    await into[service].write(streams)
-            batches = []
-            if n % 50 == 0 or n == len(province.places):
-                written = sum(w.events for w in into.values())
-                say(f"history: {n}/{len(province.places)} stations, {written:,} events"
-                    f" ({written / (time.perf_counter() - started):,.0f} events/s)")
+        for service, streams in by_service(province.place_streams()).items():
+            await into[service].write(await sealed(streams, stack.data_key, {}))
+        if workers:
+            loop = asyncio.get_running_loop()
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                     initargs=(size, today, stack.data_key)) as pool:
+                pending: collections.deque[asyncio.Future[tuple[float, dict[str, Sealed]]]] = collections.deque()
+                stations = iter(range(len(province.places)))
+                for n in itertools.islice(stations, 2 * workers):
+                    pending.append(loop.run_in_executor(pool, _station_sealed, n))
+                done = 0
+                while pending:
+                    seconds, batches = await pending.popleft()
+                    for n in itertools.islice(stations, 1):
+                        pending.append(loop.run_in_executor(pool, _station_sealed, n))
+                    deciding += seconds
+                    for service, batch in batches.items():
+                        await into[service].write(batch)
+                    done += 1
+                    progress(done)
+        else:
+            keys: dict[str, bytes] = {}
+            for n, place in enumerate(province.places, start=1):
+                decided_at = time.perf_counter()
+                year = [d for batch in province.station_year(place) for d in batch]
+                batches = {service: await sealed(streams, stack.data_key, keys)
+                           for service, streams in by_service(year).items()}
+                deciding += time.perf_counter() - decided_at
+                for service, batch in batches.items():
+                    await into[service].write(batch)
+                progress(n)
     finally:
         for writer in into.values():
             await writer.pool.close()
     return History(places=province.places, events={s: w.events for s, w in into.items()},
                    deciding_seconds=deciding, writing_seconds=sum(w.seconds for w in into.values()),
-                   wall_seconds=time.perf_counter() - started), province
+                   wall_seconds=time.perf_counter() - started, workers=workers), province
 
 
 @dataclass
@@ -429,12 +510,12 @@ class Run:
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool) -> Run:
+async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool, workers: int) -> Run:
     """History written, the services started on it, drained, rebuilt (full only), queried and commanded."""
     today = china_today()
     assert stack.postgres is not None
     stack.data_key = stack.data_key or secrets.token_bytes(32)
-    history, _ = await write_history(stack, size, today)
+    history, _ = await write_history(stack, size, today, workers)
     say(f"history written: {sum(history.events.values()):,} events {history.events} in {history.wall_seconds:.0f} s")
     spawned = time.monotonic()
     applying = asyncio.create_task(first_applied(stack))
@@ -465,12 +546,12 @@ async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool) 
     return run
 
 
-def one_stack(size: float, calls: int, full: bool) -> Run:
+def one_stack(size: float, calls: int, full: bool, workers: int = 0) -> Run:
     stack = ScaleStack()
     say(f"SIZE {size:g}: working in {stack.root}")
     try:
         stack.start_servers()
-        return asyncio.run(measure_stack(stack, size, calls, full))
+        return asyncio.run(measure_stack(stack, size, calls, full, workers))
     finally:
         stack.stop()
         stack.remove()
@@ -559,7 +640,8 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
   person key of its own (in `person_keys`, wrapped with the stack's data key), with the derived rows the
   services' endpoints keep (search indexes), and copied into each service's `events` table with COPY, one
   transaction per station and service, before the services started: {h.wall_seconds:.0f} s in all
-  ({total / h.wall_seconds:,.0f} events/s; deciding {h.deciding_seconds:.0f} s, sealing and writing
+  ({written_rate:,.0f} events/s; deciding and sealing {h.deciding_seconds:.0f} s of CPU
+  {f"in {h.workers} worker processes" if h.workers else "in the bench process"}, copying
   {h.writing_seconds:.0f} s).
 - **Publish and project**: then the four processes start (`bench/stack.py`). The relays find the backlog and
   publish it; relay throughput is each stream's messages over the time between its first and last message
@@ -621,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     began = time.monotonic()
     small = None if args.no_small else one_stack(TINY, args.calls, full=False)
-    big = one_stack(args.size, args.calls, full=True)
+    big = one_stack(args.size, args.calls, full=True, workers=args.workers)
     write(args.output, big, small, started, load_before, time.monotonic() - began)
     say(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; written to {args.output}")
     return 0
