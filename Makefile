@@ -40,7 +40,8 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 # A province-shaped year (Hunan: 1,900 stations in 122 districts of 14 cities at SIZE=province) written in bulk
-# through the real deciders, then published, projected, rebuilt and queried (bench/SCALE.md); ~15 min at the default.
+# through the real deciders, then published, projected, rebuilt and queried (bench/SCALE.md). The default, 38
+# stations, is meant to take about 15 minutes here; SIZE=province is the recorded run.
 SIZE ?= 0.02
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale --size $(SIZE)

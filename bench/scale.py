@@ -59,7 +59,9 @@ from shared.runtime import ServiceClient
 
 RESULTS = Path(__file__).parent / "SCALE.md"
 DEFAULT_SIZE = 0.02
-"""About 38 stations in 3 districts: some 15 minutes here with the one-station comparison (see SCALE.md)."""
+"""38 stations in 3 districts (about 75,000 events). Meant to take about 15 minutes on this machine when it is
+idle, estimated: SIZE 0.005 took 11 minutes with the load average at 11 (bench/SCALE.md). The lead's recorded
+run settles it."""
 TINY = 1 / 1900
 """One station: the small stack the command latency is compared with."""
 WRITE_SERVICES = {"cases": cases_service, "activities": activities_service}
