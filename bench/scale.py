@@ -481,10 +481,10 @@ async def queries(client: ServiceClient, stack: ScaleStack, places: list[Place],
     return found
 
 
-async def command_latency(client: ServiceClient, stack: ScaleStack, places: list[Place], today: date,
-                          calls: int) -> Timed:
-    """One client's `record_case_session` over NATS on open cases of one station (each case's history as the
-    bench wrote it: some 20 to 30 events), one call at a time."""
+def command_call(client: ServiceClient, stack: ScaleStack, places: list[Place],
+                 today: date) -> Callable[[int], Awaitable[Any]]:
+    """The n-th `record_case_session` over NATS, as the social worker of the stack's middle station, on its open
+    cases in turn (each case's history as the bench wrote it: some 20 to 30 events)."""
     place = places[len(places) // 2]
     worker = Actor(subject=f"sw1-{place.code.lower()}", name="社工", role=Role.SOCIAL_WORKER,
                    station_ids=(place.station_id,))
@@ -496,7 +496,25 @@ async def command_latency(client: ServiceClient, stack: ScaleStack, places: list
             "case_id": open_cases[n % len(open_cases)], "held_on": (today - timedelta(days=1)).isoformat(),
             "mode": "phone", "duration_minutes": 20, "notes": "电话回访"}, token=token, timeout=30)
 
-    return await timed("record_case_session", "cases over NATS, the station's social worker", calls, call)
+    return call
+
+
+async def interleaved(calls: int, stacks: dict[str, Callable[[int], Awaitable[Any]]]) -> dict[str, Timed]:
+    """The command on each stack in turn, one call at a time (after two each to warm up): both stacks see the
+    same machine, whatever else it is doing meanwhile."""
+    found = {name: Timed("record_case_session", "cases over NATS, the station's social worker") for name in stacks}
+    for n in range(calls + 2):
+        for name, call in stacks.items():
+            started = time.perf_counter()
+            try:
+                await call(n)
+            except Exception as error:
+                found[name].failures += 1
+                found[name].note = f"{type(error).__name__}: {str(error)[:120]}"
+                continue
+            if n >= 2:
+                found[name].values.append((time.perf_counter() - started) * 1000)
+    return found
 
 
 @dataclass
@@ -512,8 +530,11 @@ class Run:
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool, workers: int) -> Run:
-    """History written, the services started on it, drained, rebuilt (full only), queried and commanded."""
+async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool,
+                        workers: int) -> tuple[Run, Any, ServiceClient]:
+    """History written, the services started on it, drained, then (full only) rebuilt and queried; the run, and
+    the NATS connection and client it was measured with (left open for the command, measured on both stacks
+    at once)."""
     today = china_today()
     assert stack.postgres is not None
     stack.data_key = stack.data_key or secrets.token_bytes(32)
@@ -524,7 +545,7 @@ async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool, 
     await asyncio.to_thread(stack.start_services)
     run = Run(size=size, history=history)
     run.facts = await machine.facts(stack.dsn("postgres"), stack.postgres.bin_dir, EmbeddedNats.binary())
-    nc = await connect(stack.env["NATS_URL"], "hemiao-bench-scale")
+    nc = await connect(stack.env["NATS_URL"], f"hemiao-bench-scale-{stack.namespace}")
     try:
         js = nc.jetstream()
         run.drain = await drained(stack, js, history.events, spawned, applying)
@@ -540,23 +561,43 @@ async def measure_stack(stack: ScaleStack, size: float, calls: int, full: bool, 
             run.queries = await queries(client, stack, history.places, today, calls)
             for q in run.queries:
                 say(q.line())
-        run.command = await command_latency(client, stack, history.places, today, calls)
-        say(run.command.line())
-    finally:
+    except BaseException:
         await nc.close()
-    run.load = os.getloadavg()
-    return run
+        raise
+    return run, nc, client
 
 
-def one_stack(size: float, calls: int, full: bool, workers: int = 0) -> Run:
-    stack = ScaleStack()
-    say(f"SIZE {size:g}: working in {stack.root}")
+async def both(args: argparse.Namespace) -> tuple[Run, Run | None]:
+    """The one-station stack (unless --no-small), then the province-shaped one beside it, both kept running for
+    the command's latency, measured on them in turn."""
+    stacks: list[ScaleStack] = []
+    connections: list[Any] = []
+    built: dict[str, tuple[Run, ServiceClient, ScaleStack]] = {}
+    plan = [] if args.no_small else [("one station", TINY, False, 0)]
     try:
-        stack.start_servers()
-        return asyncio.run(measure_stack(stack, size, calls, full, workers))
+        for name, size, full, workers in [*plan, (f"SIZE {args.size:g}", args.size, True, args.workers)]:
+            stack = ScaleStack()
+            stacks.append(stack)
+            say(f"{name}: working in {stack.root}")
+            await asyncio.to_thread(stack.start_servers)
+            run, nc, client = await measure_stack(stack, size, args.calls, full, workers)
+            connections.append(nc)
+            built[name] = (run, client, stack)
+        today = china_today()
+        commands = await interleaved(args.calls, {name: command_call(client, stack, run.history.places, today)
+                                                  for name, (run, client, stack) in built.items()})
+        load = os.getloadavg()
+        for name, (run, _, _) in built.items():
+            run.command, run.load = commands[name], load
+            say(f"{name}: {run.command.line()}")
+        runs = [run for run, _, _ in built.values()]
+        return runs[-1], (runs[0] if len(runs) > 1 else None)
     finally:
-        stack.stop()
-        stack.remove()
+        for nc in connections:
+            await nc.close()
+        for stack in reversed(stacks):
+            stack.stop()
+            stack.remove()
 
 
 def ms(value: float) -> str:
@@ -659,8 +700,8 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
   is the province's middle one, the district the one with most stations, periods the last whole month or the
   year of work (from a year ago to yesterday).
 - **Command**: one client's `record_case_session` over NATS on the open cases of one station, one call at a
-  time, at this size and on a one-station stack (SIZE tiny, the same history per station) started in the same
-  run.
+  time, on this stack and on a one-station stack (SIZE tiny, the same history per station) built first and
+  kept running beside it: the calls go to one stack and the other in turn, so both see the same machine.
 
 ## Results
 
@@ -689,8 +730,8 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
   {d.applied_rate:,.0f} and rebuild {rebuild_rate:,.0f} events/s, against the 5,000 events/s issue 16 asks of
   each; the rebuild time above is theirs, scaled to the province's events.
 - The command's cost at this size against the one-station stack: {command_ratio}. Each case's history is the
-  same in both (20 to 30 events); what differs is everything else in the store and in reporting. The two
-  stacks run minutes apart, one after the other: on a busy machine a change of load between them is in the ratio.
+  same in both (20 to 30 events); what differs is everything else in the store and in reporting. The calls
+  alternate between the two stacks, so a change of load falls on both.
 - Left out of the history: ID numbers (so no unique claims), group members linked to recipients, projects,
   publicity, surveys, supervision and meetings. The derived rows written with it are those the services'
   endpoints keep in the store (`store.keep`: the search indexes, and any lookup wired in the same way); a
@@ -704,8 +745,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     say(f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     began = time.monotonic()
-    small = None if args.no_small else one_stack(TINY, args.calls, full=False)
-    big = one_stack(args.size, args.calls, full=True, workers=args.workers)
+    big, small = asyncio.run(both(args))
     write(args.output, big, small, started, load_before, time.monotonic() - began)
     say(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; written to {args.output}")
     return 0
