@@ -11,9 +11,21 @@ is that pair. It never skips after a timeout; it waits.
 
 One relay per service publishes at a time: the holder of a session advisory
 lock. A second copy of the service waits as a standby and takes over when the
-holder's connection ends. Events are published one after another and the
-checkpoint moves only after their PubAcks; a crash in between re-sends events
-that JetStream drops as duplicates by `Nats-Msg-Id`.
+holder's connection ends.
+
+Why a batch goes out with async acks, each message conditioned on the one
+before: waiting for each PubAck in turn costs a round trip per event, too slow
+to drain a backlog. So a batch (up to 1,000 events) is published without
+waiting, and the checkpoint moves only after the acks of the batch, to the last
+event whose ack, and every earlier one's, arrived. Published this way, one lost
+message (a dropped connection, a server restarting) could leave later ones
+stored before it, out of order; so every message but the first of a run says
+`Nats-Expected-Last-Msg-Id: <the event before it>`, and JetStream refuses it
+unless that event is the stream's last (a re-sent duplicate is acked first, as
+a duplicate, whatever it expects). After any failure the relay reads the
+stream's last message: the events up to it are stored, in order, and it sends
+the rest again. A crash between PubAcks and checkpoint re-sends events that
+JetStream drops as duplicates by `Nats-Msg-Id`, or that this read finds stored.
 
 Why `blocked` is not `waiting_for_nats`: when NATS answers but refuses an event
 (larger than the server's max_payload, say, after an operator lowered it), no
@@ -27,7 +39,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,12 +52,17 @@ import nats.js.errors
 from nats.aio.client import Client
 
 from shared.cancellation import stop_if_cancelled
+from shared.config import stream_name
 from shared.contracts import event_class
 from shared.contracts.dataschema import dataschema
 from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
+
+EXPECTED_LAST_MSG_ID = "Nats-Expected-Last-Msg-Id"
+_YIELD_EVERY = 64
+WRONG_LAST_MSG_ID = 10070  # JetStream's error code: the stream's last message is not the one this one expects
 
 _UNPUBLISHED = """
     SELECT global_position, stream_id, stream_type, version, event_id::text, type, schema_version,
@@ -97,9 +116,16 @@ def refusal(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, nats.errors.MaxPayloadError):
         return "larger than the NATS server's max_payload"
+    if isinstance(error, nats.js.errors.APIError) and error.err_code == WRONG_LAST_MSG_ID:
+        return None  # the one before it was lost: it goes again, after that one
     if isinstance(error, nats.js.errors.APIError) and not isinstance(error, nats.js.errors.ServiceUnavailableError):
         return f"JetStream refused it: {error.description or error}"
     return None
+
+
+@functools.cache
+def subject_of(type_name: str, namespace: str) -> str:
+    return event_class(type_name).subject_in(namespace)
 
 
 def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> dict[str, str]:
@@ -131,7 +157,7 @@ class Relay:
     """Publishes a write service's events to its JetStream stream, forever."""
 
     def __init__(self, dsn: str, nc: Client, *, service: str, namespace: str,
-                 batch_size: int = 500, poll_seconds: float = 1.0, publish_timeout: float = 5.0,
+                 batch_size: int = 1000, poll_seconds: float = 1.0, publish_timeout: float = 5.0,
                  blocked_retry_seconds: float = 30.0) -> None:
         self._dsn = dsn
         self._nc = nc
@@ -144,6 +170,7 @@ class Relay:
         self.blocked_retry_seconds = blocked_retry_seconds
         self.stats = RelayStats()
         self._wake = asyncio.Event()
+        self._resync = True
 
     async def run(self) -> None:
         """Stand by for the advisory lock, then publish until cancelled; reconnect on failures."""
@@ -185,22 +212,37 @@ class Relay:
         checkpoint = (row["tx_id"], row["global_position"])
         # As the last holder left it: cleared below once that event goes out, kept if it is still refused.
         self.stats.blocked_event_id, self.stats.blocked_reason = row["blocked_event_id"], row["blocked_reason"]
-        retry_blocked = 1.0
+        self._resync = True  # the last holder may have published past the checkpoint before it died
+        retry_blocked, retry_nats = 1.0, 0.2
+        batch: list[asyncpg.Record] | None = None
         while True:
-            self._wake.clear()
-            batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
-            sent, refused = await self._publish(batch)
+            if batch is None:
+                self._wake.clear()
+                batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
+            full = len(batch) == self.batch_size
+            sent, failure, following = await self._publish(batch, self._reader(conn, batch[-1]) if full else None)
             if sent:
                 checkpoint = await self._save_checkpoint(conn, batch[sent - 1], sent)
-            if refused is not None:  # the same event again, after a longer wait each time, never the next one
+            if failure is not None and (refused := refusal(failure)) is not None:
+                # the same event again, after a longer wait each time, never the next one
                 await self._block(conn, batch[sent]["event_id"], refused)
                 await asyncio.sleep(retry_blocked)
                 retry_blocked = min(retry_blocked * 2, self.blocked_retry_seconds)
+                batch = None
                 continue
-            retry_blocked = 1.0
+            if failure is not None:  # NATS unreachable, silent, or it lost a message: wait, then send the rest again
+                self._resync = True
+                self.stats.state = RelayState.WAITING_FOR_NATS
+                log.warning("relay %s cannot publish event %s yet: %r", self.service, batch[sent]["event_id"], failure)
+                await asyncio.sleep(retry_nats)
+                retry_nats = min(retry_nats * 2, 5.0)
+                batch = None
+                continue
+            retry_blocked, retry_nats = 1.0, 0.2
             if self.stats.blocked_event_id is not None:
                 await self._unblock(conn)
-            if len(batch) < self.batch_size:
+            batch = following  # read while the batch's PubAcks came in
+            if not full:
                 # NOTIFY wakes us on each commit; the timeout covers rows held back by the
                 # horizon of an unrelated transaction, whose end notifies nobody.
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
@@ -208,6 +250,16 @@ class Relay:
                     async with asyncio.timeout(self.poll_seconds):
                         await self._wake.wait()
                 stop_if_cancelled()
+
+    def _reader(self, conn: asyncpg.Connection,
+                last: asyncpg.Record) -> Callable[[], Coroutine[Any, Any, list[asyncpg.Record]]]:
+        """Reads the batch after `last`."""
+
+        async def read() -> list[asyncpg.Record]:
+            self._wake.clear()
+            return list(await conn.fetch(_UNPUBLISHED, last["tx_id_text"], last["global_position"], self.batch_size))
+
+        return read
 
     async def _save_checkpoint(self, conn: asyncpg.Connection, last: asyncpg.Record, count: int) -> tuple[str, int]:
         checkpoint = (last["tx_id_text"], last["global_position"])
@@ -219,35 +271,100 @@ class Relay:
         self.stats.last_global_position = checkpoint[1]
         return checkpoint
 
-    async def _publish(self, batch: list[asyncpg.Record]) -> tuple[int, str | None]:
-        """Publish the events in order, waiting out NATS outages; how many went out, and why NATS refused the next."""
-        for sent, row in enumerate(batch):
-            subject = event_class(row["type"]).subject_in(self.namespace)
+    async def _publish(self, batch: list[asyncpg.Record],
+                       read_ahead: Callable[[], Coroutine[Any, Any, list[asyncpg.Record]]] | None = None,
+                       ) -> tuple[int, Exception | None, list[asyncpg.Record] | None]:
+        """Publish the batch in order with async acks: how many of its first events are in the stream (acked, or
+        found there), the failure of the next one if any, and the next batch, read by `read_ahead` while the
+        PubAcks come in once all of this one is sent."""
+        if not batch:
+            return 0, None, None
+        stored = 0
+        if self._resync:
+            try:
+                stored = await self._stored_through(batch)
+            except Exception as error:
+                stop_if_cancelled()
+                return 0, error, None
+            self._resync = False
+        acks: list[asyncio.Future[Any]] = []
+        failure: Exception | None = None
+        for index in range(stored, len(batch)):
+            row = batch[index]
             headers = cloud_event_headers(row, self.service)
+            if acks:  # JetStream stores it only right after the one before: never after a gap
+                headers[EXPECTED_LAST_MSG_ID] = batch[index - 1]["event_id"]
             data = row["data"].encode()
-            delay = 0.2
-            while True:
-                try:
-                    if not self._nc.is_connected:
-                        # Buffered now, it would go to a server whose max_payload we have not read yet; one over
-                        # it gets -ERR, on which nats-py closes the connection for good, the whole service's.
-                        raise nats.errors.ConnectionReconnectingError
-                    limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
-                    if (size := published_size(data, headers)) > limit:  # the server would drop the connection
-                        raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
-                    await self._js.publish(subject, data, headers=headers, timeout=self.publish_timeout)
+            try:
+                if not self._nc.is_connected:
+                    # Buffered now, it would go to a server whose max_payload we have not read yet; one over
+                    # it gets -ERR, on which nats-py closes the connection for good, the whole service's.
+                    raise nats.errors.ConnectionReconnectingError
+                limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
+                if (size := published_size(data, headers)) > limit:  # the server would drop the connection
+                    raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
+                acks.append(await self._js.publish_async(subject_of(row["type"], self.namespace), data,
+                                                         headers=headers))
+            except Exception as error:  # sent no further: the acks of those before say how far it got
+                stop_if_cancelled()
+                failure = error
+                break
+            if len(acks) % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # lets nats-py write what is buffered and read the PubAcks meanwhile
+        ahead: asyncio.Task[list[asyncpg.Record]] | None = None
+        if read_ahead is not None and failure is None:
+            ahead = asyncio.create_task(read_ahead())
+        try:
+            acked, failed = await self._acked(acks)
+            following = await ahead if ahead is not None else None
+        finally:
+            if ahead is not None and not ahead.done():
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ahead
+        self.stats.published += stored + acked
+        if failed is not None or acked < len(acks):
+            return stored + acked, failed or TimeoutError("no PubAck"), None
+        if failure is not None:
+            return stored + acked, failure, None
+        self.stats.state = RelayState.ACTIVE if self.stats.blocked_event_id is None else RelayState.BLOCKED
+        return len(batch), None, following
+
+    async def _acked(self, acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:
+        """Wait for the PubAcks (until none has come for publish_timeout): how many of the first arrived, and why
+        the next did not, if it failed (None when it timed out or all arrived)."""
+        waiting = set(acks)
+        try:
+            while waiting:
+                done, waiting = await asyncio.wait(waiting, timeout=self.publish_timeout)
+                if not done or any(ack.cancelled() or ack.exception() is not None for ack in done):
                     break
-                except Exception as error:  # any NATS failure: wait and send the same event again
-                    stop_if_cancelled()
-                    if (reason := refusal(error)) is not None:
-                        return sent, reason
-                    self.stats.state = RelayState.WAITING_FOR_NATS
-                    log.warning("relay %s cannot publish event %s yet: %r", self.service, row["event_id"], error)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-            self.stats.state = RelayState.ACTIVE if self.stats.blocked_event_id is None else RelayState.BLOCKED
-            self.stats.published += 1
-        return len(batch), None
+        finally:
+            for ack in waiting:
+                ack.cancel()  # frees its slot in nats-py's window of pending publishes
+        for index, ack in enumerate(acks):
+            if ack.cancelled():
+                return index, None
+            if (error := ack.exception()) is not None:
+                return index, error  # type: ignore[return-value]
+        return len(acks), None
+
+    async def _stored_through(self, batch: list[asyncpg.Record]) -> int:
+        """How many of the batch's first events the stream already holds: those up to its last message, if that
+        is one of them (every message but the first of a run went in only right after its predecessor)."""
+        name = stream_name(self.namespace, self.service)
+        try:
+            last = (await self._js.stream_info(name)).state.last_seq
+            if not last:
+                return 0
+            message = await self._js.get_msg(name, seq=last)
+        except nats.js.errors.NotFoundError:
+            return 0
+        last_id = (message.headers or {}).get("Nats-Msg-Id")
+        for index, row in enumerate(batch):
+            if row["event_id"] == last_id:
+                return index + 1
+        return 0
 
     async def _block(self, conn: asyncpg.Connection, event_id: str, reason: str) -> None:
         self.stats.state = RelayState.BLOCKED
