@@ -41,8 +41,8 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -153,24 +153,35 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
     }
 
 
+@dataclass
+class _Sent:
+    """A batch published, its PubAcks to come, and why it stopped short of its end, if it did."""
+
+    rows: list[asyncpg.Record]
+    acks: list[asyncio.Future[Any]] = field(default_factory=list)
+    failure: Exception | None = None
+
+
 class Relay:
     """Publishes a write service's events to its JetStream stream, forever."""
 
     def __init__(self, dsn: str, nc: Client, *, service: str, namespace: str,
-                 batch_size: int = 1000, poll_seconds: float = 1.0, publish_timeout: float = 5.0,
-                 blocked_retry_seconds: float = 30.0) -> None:
+                 batch_size: int = 1000, in_flight_batches: int = 4, poll_seconds: float = 1.0,
+                 publish_timeout: float = 5.0, blocked_retry_seconds: float = 30.0) -> None:
         self._dsn = dsn
         self._nc = nc
-        self._js = nc.jetstream()
+        # room for every message of the batches in flight: publish_async waits for a free slot otherwise
+        self._js = nc.jetstream(publish_async_max_pending=batch_size * in_flight_batches + 1)
         self.service = service
         self.namespace = namespace
         self.batch_size = batch_size
+        self.in_flight_batches = in_flight_batches
         self.poll_seconds = poll_seconds
         self.publish_timeout = publish_timeout
         self.blocked_retry_seconds = blocked_retry_seconds
         self.stats = RelayStats()
         self._wake = asyncio.Event()
-        self._resync = True
+        self._progressed = False
 
     async def run(self) -> None:
         """Stand by for the advisory lock, then publish until cancelled; reconnect on failures."""
@@ -212,54 +223,85 @@ class Relay:
         checkpoint = (row["tx_id"], row["global_position"])
         # As the last holder left it: cleared below once that event goes out, kept if it is still refused.
         self.stats.blocked_event_id, self.stats.blocked_reason = row["blocked_event_id"], row["blocked_reason"]
-        self._resync = True  # the last holder may have published past the checkpoint before it died
         retry_blocked, retry_nats = 1.0, 0.2
-        batch: list[asyncpg.Record] | None = None
         while True:
-            if batch is None:
-                self._wake.clear()
-                batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
-            full = len(batch) == self.batch_size
-            sent, failure, following = await self._publish(batch, self._reader(conn, batch[-1]) if full else None)
-            if sent:
-                checkpoint = await self._save_checkpoint(conn, batch[sent - 1], sent)
-            if failure is not None and (refused := refusal(failure)) is not None:
+            checkpoint, failure, event_id = await self._run_from(conn, checkpoint)
+            if (refused := refusal(failure)) is not None:
                 # the same event again, after a longer wait each time, never the next one
-                await self._block(conn, batch[sent]["event_id"], refused)
+                await self._block(conn, event_id, refused)
                 await asyncio.sleep(retry_blocked)
                 retry_blocked = min(retry_blocked * 2, self.blocked_retry_seconds)
-                batch = None
-                continue
-            if failure is not None:  # NATS unreachable, silent, or it lost a message: wait, then send the rest again
-                self._resync = True
+            else:  # NATS unreachable, silent, or it lost a message: wait, then send the rest again
                 self.stats.state = RelayState.WAITING_FOR_NATS
-                log.warning("relay %s cannot publish event %s yet: %r", self.service, batch[sent]["event_id"], failure)
+                log.warning("relay %s cannot publish event %s yet: %r", self.service, event_id, failure)
                 await asyncio.sleep(retry_nats)
                 retry_nats = min(retry_nats * 2, 5.0)
-                batch = None
-                continue
-            retry_blocked, retry_nats = 1.0, 0.2
-            if self.stats.blocked_event_id is not None:
-                await self._unblock(conn)
-            batch = following  # read while the batch's PubAcks came in
-            if not full:
-                # NOTIFY wakes us on each commit; the timeout covers rows held back by the
-                # horizon of an unrelated transaction, whose end notifies nobody.
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.poll_seconds):
-                        await self._wake.wait()
-                stop_if_cancelled()
+            if self._progressed:
+                retry_blocked, retry_nats = 1.0, 0.2
 
-    def _reader(self, conn: asyncpg.Connection,
-                last: asyncpg.Record) -> Callable[[], Coroutine[Any, Any, list[asyncpg.Record]]]:
-        """Reads the batch after `last`."""
-
-        async def read() -> list[asyncpg.Record]:
-            self._wake.clear()
-            return list(await conn.fetch(_UNPUBLISHED, last["tx_id_text"], last["global_position"], self.batch_size))
-
-        return read
+    async def _run_from(self, conn: asyncpg.Connection,
+                        checkpoint: tuple[str, int]) -> tuple[tuple[str, int], Exception, str]:
+        """Publish from the checkpoint on, a few batches ahead of their PubAcks, moving the checkpoint batch by batch
+        as they are acknowledged, until something fails: the checkpoint then, the failure, and the event it hit."""
+        self._progressed = False
+        in_flight: deque[_Sent] = deque()
+        read_to, previous, resync = checkpoint, None, True  # the stream's last message is not known yet
+        try:
+            while True:
+                caught_up = False
+                while len(in_flight) < self.in_flight_batches and not caught_up:
+                    self._wake.clear()
+                    batch = await conn.fetch(_UNPUBLISHED, read_to[0], read_to[1], self.batch_size)
+                    caught_up = len(batch) < self.batch_size
+                    if not batch:
+                        break
+                    if resync:  # the events up to the stream's last message are in, in order: not again
+                        try:
+                            stored = await self._stored_through(batch)
+                        except Exception as error:
+                            stop_if_cancelled()
+                            return checkpoint, error, batch[0]["event_id"]
+                        resync = False
+                        if stored:
+                            self.stats.published += stored
+                            checkpoint = read_to = await self._save_checkpoint(conn, batch[stored - 1], stored)
+                            batch = batch[stored:]
+                            if not batch:
+                                continue
+                    sent = await self._send(batch, previous)
+                    in_flight.append(sent)
+                    if sent.failure is not None:
+                        break
+                    read_to = (batch[-1]["tx_id_text"], batch[-1]["global_position"])
+                    previous = batch[-1]["event_id"]
+                if not in_flight:  # all published
+                    if self.stats.blocked_event_id is not None:
+                        await self._unblock(conn)
+                    self.stats.state = RelayState.ACTIVE
+                    # NOTIFY wakes us on each commit; the timeout covers rows held back by the
+                    # horizon of an unrelated transaction, whose end notifies nobody.
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self.poll_seconds):
+                            await self._wake.wait()
+                    stop_if_cancelled()
+                    continue
+                oldest = in_flight.popleft()
+                acked, failed = await self._acked(oldest.acks)
+                if acked:
+                    self.stats.published += acked
+                    checkpoint = await self._save_checkpoint(conn, oldest.rows[acked - 1], acked)
+                    self._progressed = True
+                failure = failed or (TimeoutError("no PubAck") if acked < len(oldest.acks) else oldest.failure)
+                if failure is not None:
+                    return checkpoint, failure, oldest.rows[acked]["event_id"]
+                if self.stats.blocked_event_id is not None:
+                    await self._unblock(conn)
+                self.stats.state = RelayState.ACTIVE
+        finally:
+            for sent in in_flight:  # sent after the failure: JetStream refuses them (or drops them as duplicates)
+                for ack in sent.acks:
+                    ack.cancel()
 
     async def _save_checkpoint(self, conn: asyncpg.Connection, last: asyncpg.Record, count: int) -> tuple[str, int]:
         checkpoint = (last["tx_id_text"], last["global_position"])
@@ -271,29 +313,14 @@ class Relay:
         self.stats.last_global_position = checkpoint[1]
         return checkpoint
 
-    async def _publish(self, batch: list[asyncpg.Record],
-                       read_ahead: Callable[[], Coroutine[Any, Any, list[asyncpg.Record]]] | None = None,
-                       ) -> tuple[int, Exception | None, list[asyncpg.Record] | None]:
-        """Publish the batch in order with async acks: how many of its first events are in the stream (acked, or
-        found there), the failure of the next one if any, and the next batch, read by `read_ahead` while the
-        PubAcks come in once all of this one is sent."""
-        if not batch:
-            return 0, None, None
-        stored = 0
-        if self._resync:
-            try:
-                stored = await self._stored_through(batch)
-            except Exception as error:
-                stop_if_cancelled()
-                return 0, error, None
-            self._resync = False
-        acks: list[asyncio.Future[Any]] = []
-        failure: Exception | None = None
-        for index in range(stored, len(batch)):
-            row = batch[index]
+    async def _send(self, batch: list[asyncpg.Record], previous: str | None) -> _Sent:
+        """Publish the batch in order without waiting for PubAcks, each message but the first of a run conditioned
+        on the one before (`previous` for the batch's first); stops at the first that cannot be sent."""
+        sent = _Sent(rows=batch)
+        for row in batch:
             headers = cloud_event_headers(row, self.service)
-            if acks:  # JetStream stores it only right after the one before: never after a gap
-                headers[EXPECTED_LAST_MSG_ID] = batch[index - 1]["event_id"]
+            if previous is not None:  # JetStream stores it only right after the one before: never after a gap
+                headers[EXPECTED_LAST_MSG_ID] = previous
             data = row["data"].encode()
             try:
                 if not self._nc.is_connected:
@@ -303,32 +330,17 @@ class Relay:
                 limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
                 if (size := published_size(data, headers)) > limit:  # the server would drop the connection
                     raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
-                acks.append(await self._js.publish_async(subject_of(row["type"], self.namespace), data,
-                                                         headers=headers))
+                # no wait_stall: its wait_for yields on every message, and nats-py then writes each on its own
+                sent.acks.append(await self._js.publish_async(subject_of(row["type"], self.namespace), data,
+                                                              headers=headers))
             except Exception as error:  # sent no further: the acks of those before say how far it got
                 stop_if_cancelled()
-                failure = error
+                sent.failure = error
                 break
-            if len(acks) % _YIELD_EVERY == 0:
+            previous = row["event_id"]
+            if len(sent.acks) % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # lets nats-py write what is buffered and read the PubAcks meanwhile
-        ahead: asyncio.Task[list[asyncpg.Record]] | None = None
-        if read_ahead is not None and failure is None:
-            ahead = asyncio.create_task(read_ahead())
-        try:
-            acked, failed = await self._acked(acks)
-            following = await ahead if ahead is not None else None
-        finally:
-            if ahead is not None and not ahead.done():
-                ahead.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ahead
-        self.stats.published += stored + acked
-        if failed is not None or acked < len(acks):
-            return stored + acked, failed or TimeoutError("no PubAck"), None
-        if failure is not None:
-            return stored + acked, failure, None
-        self.stats.state = RelayState.ACTIVE if self.stats.blocked_event_id is None else RelayState.BLOCKED
-        return len(batch), None, following
+        return sent
 
     async def _acked(self, acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:
         """Wait for the PubAcks (until none has come for publish_timeout): how many of the first arrived, and why
