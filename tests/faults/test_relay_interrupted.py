@@ -14,7 +14,7 @@ from tests.support import Servers, wait_until
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
-BACKLOG = 20_000
+BACKLOG = 10_000
 
 
 async def test_nats_restarted_mid_batch_leaves_every_event_once_and_in_commit_order(

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import asyncpg
 import nats
 from nats.aio.client import Client
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.aio.msg import Msg
+from nats.js.api import ConsumerConfig
 
 from shared.config import stream_name
 from shared.contracts.cases import Gender, RecipientRegistered
@@ -84,20 +85,27 @@ async def relay_bench(servers: Servers, namespace: str, nats_url: str | None = N
 
 async def stream_order(nc: Client, namespace: str, service: str = "cases") -> list[tuple[int, str, int]]:
     """(stream sequence, Nats-Msg-Id, hemiao-global-position) of every message in the stream, in stream order:
-    headers only, unacknowledged, for streams too long to read message by message."""
+    headers only, pushed to an ordered consumer, for streams too long to fetch message by message."""
     js = nc.jetstream()
     stream = stream_name(namespace, service)
     total = (await js.stream_info(stream)).state.messages
-    subscription = await js.pull_subscribe(
-        f"{namespace}.events.{service}.>", stream=stream,
-        config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, headers_only=True))
     found: list[tuple[int, str, int]] = []
+    done = asyncio.Event()
+
+    async def seen(msg: Msg) -> None:
+        headers = msg.headers or {}
+        found.append((msg.metadata.sequence.stream, headers["Nats-Msg-Id"], int(headers["hemiao-global-position"])))
+        if len(found) >= total:
+            done.set()
+
+    if not total:
+        return found
+    # ordered: with flow control, so that a reader slower than the server (a loaded machine) is not cut off
+    subscription = await js.subscribe(f"{namespace}.events.{service}.>", stream=stream, cb=seen,
+                                      ordered_consumer=True, config=ConsumerConfig(headers_only=True))
     try:
-        while len(found) < total:
-            for msg in await subscription.fetch(min(1000, total - len(found)), timeout=10):
-                headers = msg.headers or {}
-                found.append((msg.metadata.sequence.stream, headers["Nats-Msg-Id"],
-                              int(headers["hemiao-global-position"])))
+        async with asyncio.timeout(240):
+            await done.wait()
     finally:
         await subscription.unsubscribe()
     return found
