@@ -15,11 +15,12 @@ holder's connection ends.
 
 Why a batch goes out with async acks, each message conditioned on the one
 before: waiting for each PubAck in turn costs a round trip per event, too slow
-to drain a backlog. So a batch (up to 1,000 events) is published without
-waiting, and the checkpoint moves only after the acks of the batch, to the last
-event whose ack, and every earlier one's, arrived. Published this way, one lost
-message (a dropped connection, a server restarting) could leave later ones
-stored before it, out of order; so every message but the first of a run says
+to drain a backlog. So batches (of 1,000 events) are published without
+waiting, up to 4 of them ahead of their acks, and the checkpoint moves batch by
+batch, only to the last event whose ack, and every earlier one's, arrived.
+Published this way, one lost message (a dropped connection, a server
+restarting) could leave later ones stored before it, out of order; so every
+message but the first of a run says
 `Nats-Expected-Last-Msg-Id: <the event before it>`, and JetStream refuses it
 unless that event is the stream's last (a re-sent duplicate is acked first, as
 a duplicate, whatever it expects). After any failure the relay reads the
