@@ -11,9 +11,22 @@ is that pair. It never skips after a timeout; it waits.
 
 One relay per service publishes at a time: the holder of a session advisory
 lock. A second copy of the service waits as a standby and takes over when the
-holder's connection ends. Events are published one after another and the
-checkpoint moves only after their PubAcks; a crash in between re-sends events
-that JetStream drops as duplicates by `Nats-Msg-Id`.
+holder's connection ends.
+
+Why a batch goes out with async acks, each message conditioned on the one
+before: waiting for each PubAck in turn costs a round trip per event, too slow
+to drain a backlog. So batches (of 1,000 events) are published without
+waiting, up to 4 of them ahead of their acks, and the checkpoint moves batch by
+batch, only to the last event whose ack, and every earlier one's, arrived.
+Published this way, one lost message (a dropped connection, a server
+restarting) could leave later ones stored before it, out of order; so every
+message but the first of a run says
+`Nats-Expected-Last-Msg-Id: <the event before it>`, and JetStream refuses it
+unless that event is the stream's last (a re-sent duplicate is acked first, as
+a duplicate, whatever it expects). After any failure the relay reads the
+stream's last message: the events up to it are stored, in order, and it sends
+the rest again. A crash between PubAcks and checkpoint re-sends events that
+JetStream drops as duplicates by `Nats-Msg-Id`, or that this read finds stored.
 
 Why `blocked` is not `waiting_for_nats`: when NATS answers but refuses an event
 (larger than the server's max_payload, say, after an operator lowered it), no
@@ -27,8 +40,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -38,12 +53,17 @@ import nats.js.errors
 from nats.aio.client import Client
 
 from shared.cancellation import stop_if_cancelled
+from shared.config import stream_name
 from shared.contracts import event_class
 from shared.contracts.dataschema import dataschema
 from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
+
+EXPECTED_LAST_MSG_ID = "Nats-Expected-Last-Msg-Id"
+_YIELD_EVERY = 64
+WRONG_LAST_MSG_ID = 10070  # JetStream's error code: the stream's last message is not the one this one expects
 
 _UNPUBLISHED = """
     SELECT global_position, stream_id, stream_type, version, event_id::text, type, schema_version,
@@ -97,9 +117,16 @@ def refusal(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, nats.errors.MaxPayloadError):
         return "larger than the NATS server's max_payload"
+    if isinstance(error, nats.js.errors.APIError) and error.err_code == WRONG_LAST_MSG_ID:
+        return None  # the one before it was lost: it goes again, after that one
     if isinstance(error, nats.js.errors.APIError) and not isinstance(error, nats.js.errors.ServiceUnavailableError):
         return f"JetStream refused it: {error.description or error}"
     return None
+
+
+@functools.cache
+def subject_of(type_name: str, namespace: str) -> str:
+    return event_class(type_name).subject_in(namespace)
 
 
 def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> dict[str, str]:
@@ -127,23 +154,35 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
     }
 
 
+@dataclass
+class _Sent:
+    """A batch published, its PubAcks to come, and why it stopped short of its end, if it did."""
+
+    rows: list[asyncpg.Record]
+    acks: list[asyncio.Future[Any]] = field(default_factory=list)
+    failure: Exception | None = None
+
+
 class Relay:
     """Publishes a write service's events to its JetStream stream, forever."""
 
     def __init__(self, dsn: str, nc: Client, *, service: str, namespace: str,
-                 batch_size: int = 500, poll_seconds: float = 1.0, publish_timeout: float = 5.0,
-                 blocked_retry_seconds: float = 30.0) -> None:
+                 batch_size: int = 1000, in_flight_batches: int = 4, poll_seconds: float = 1.0,
+                 publish_timeout: float = 5.0, blocked_retry_seconds: float = 30.0) -> None:
         self._dsn = dsn
         self._nc = nc
-        self._js = nc.jetstream()
+        # room for every message of the batches in flight: publish_async waits for a free slot otherwise
+        self._js = nc.jetstream(publish_async_max_pending=batch_size * in_flight_batches + 1)
         self.service = service
         self.namespace = namespace
         self.batch_size = batch_size
+        self.in_flight_batches = in_flight_batches
         self.poll_seconds = poll_seconds
         self.publish_timeout = publish_timeout
         self.blocked_retry_seconds = blocked_retry_seconds
         self.stats = RelayStats()
         self._wake = asyncio.Event()
+        self._progressed = False
 
     async def run(self) -> None:
         """Stand by for the advisory lock, then publish until cancelled; reconnect on failures."""
@@ -185,29 +224,85 @@ class Relay:
         checkpoint = (row["tx_id"], row["global_position"])
         # As the last holder left it: cleared below once that event goes out, kept if it is still refused.
         self.stats.blocked_event_id, self.stats.blocked_reason = row["blocked_event_id"], row["blocked_reason"]
-        retry_blocked = 1.0
+        retry_blocked, retry_nats = 1.0, 0.2
         while True:
-            self._wake.clear()
-            batch = await conn.fetch(_UNPUBLISHED, checkpoint[0], checkpoint[1], self.batch_size)
-            sent, refused = await self._publish(batch)
-            if sent:
-                checkpoint = await self._save_checkpoint(conn, batch[sent - 1], sent)
-            if refused is not None:  # the same event again, after a longer wait each time, never the next one
-                await self._block(conn, batch[sent]["event_id"], refused)
+            checkpoint, failure, event_id = await self._run_from(conn, checkpoint)
+            if (refused := refusal(failure)) is not None:
+                # the same event again, after a longer wait each time, never the next one
+                await self._block(conn, event_id, refused)
                 await asyncio.sleep(retry_blocked)
                 retry_blocked = min(retry_blocked * 2, self.blocked_retry_seconds)
-                continue
-            retry_blocked = 1.0
-            if self.stats.blocked_event_id is not None:
-                await self._unblock(conn)
-            if len(batch) < self.batch_size:
-                # NOTIFY wakes us on each commit; the timeout covers rows held back by the
-                # horizon of an unrelated transaction, whose end notifies nobody.
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.poll_seconds):
-                        await self._wake.wait()
-                stop_if_cancelled()
+            else:  # NATS unreachable, silent, or it lost a message: wait, then send the rest again
+                self.stats.state = RelayState.WAITING_FOR_NATS
+                log.warning("relay %s cannot publish event %s yet: %r", self.service, event_id, failure)
+                await asyncio.sleep(retry_nats)
+                retry_nats = min(retry_nats * 2, 5.0)
+            if self._progressed:
+                retry_blocked, retry_nats = 1.0, 0.2
+
+    async def _run_from(self, conn: asyncpg.Connection,
+                        checkpoint: tuple[str, int]) -> tuple[tuple[str, int], Exception, str]:
+        """Publish from the checkpoint on, a few batches ahead of their PubAcks, moving the checkpoint batch by batch
+        as they are acknowledged, until something fails: the checkpoint then, the failure, and the event it hit."""
+        self._progressed = False
+        in_flight: deque[_Sent] = deque()
+        read_to, previous, resync = checkpoint, None, True  # the stream's last message is not known yet
+        try:
+            while True:
+                caught_up = False
+                while len(in_flight) < self.in_flight_batches and not caught_up:
+                    self._wake.clear()
+                    batch = await conn.fetch(_UNPUBLISHED, read_to[0], read_to[1], self.batch_size)
+                    caught_up = len(batch) < self.batch_size
+                    if not batch:
+                        break
+                    if resync:  # the events up to the stream's last message are in, in order: not again
+                        try:
+                            stored = await self._stored_through(batch)
+                        except Exception as error:
+                            stop_if_cancelled()
+                            return checkpoint, error, batch[0]["event_id"]
+                        resync = False
+                        if stored:
+                            self.stats.published += stored
+                            checkpoint = read_to = await self._save_checkpoint(conn, batch[stored - 1], stored)
+                            batch = batch[stored:]
+                            if not batch:
+                                continue
+                    sent = await self._send(batch, previous)
+                    in_flight.append(sent)
+                    if sent.failure is not None:
+                        break
+                    read_to = (batch[-1]["tx_id_text"], batch[-1]["global_position"])
+                    previous = batch[-1]["event_id"]
+                if not in_flight:  # all published
+                    if self.stats.blocked_event_id is not None:
+                        await self._unblock(conn)
+                    self.stats.state = RelayState.ACTIVE
+                    # NOTIFY wakes us on each commit; the timeout covers rows held back by the
+                    # horizon of an unrelated transaction, whose end notifies nobody.
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self.poll_seconds):
+                            await self._wake.wait()
+                    stop_if_cancelled()
+                    continue
+                oldest = in_flight.popleft()
+                acked, failed = await self._acked(oldest.acks)
+                if acked:
+                    self.stats.published += acked
+                    checkpoint = await self._save_checkpoint(conn, oldest.rows[acked - 1], acked)
+                    self._progressed = True
+                failure = failed or (TimeoutError("no PubAck") if acked < len(oldest.acks) else oldest.failure)
+                if failure is not None:
+                    return checkpoint, failure, oldest.rows[acked]["event_id"]
+                if self.stats.blocked_event_id is not None:
+                    await self._unblock(conn)
+                self.stats.state = RelayState.ACTIVE
+        finally:
+            for sent in in_flight:  # sent after the failure: JetStream refuses them (or drops them as duplicates)
+                for ack in sent.acks:
+                    ack.cancel()
 
     async def _save_checkpoint(self, conn: asyncpg.Connection, last: asyncpg.Record, count: int) -> tuple[str, int]:
         checkpoint = (last["tx_id_text"], last["global_position"])
@@ -219,35 +314,70 @@ class Relay:
         self.stats.last_global_position = checkpoint[1]
         return checkpoint
 
-    async def _publish(self, batch: list[asyncpg.Record]) -> tuple[int, str | None]:
-        """Publish the events in order, waiting out NATS outages; how many went out, and why NATS refused the next."""
-        for sent, row in enumerate(batch):
-            subject = event_class(row["type"]).subject_in(self.namespace)
+    async def _send(self, batch: list[asyncpg.Record], previous: str | None) -> _Sent:
+        """Publish the batch in order without waiting for PubAcks, each message but the first of a run conditioned
+        on the one before (`previous` for the batch's first); stops at the first that cannot be sent."""
+        sent = _Sent(rows=batch)
+        for row in batch:
             headers = cloud_event_headers(row, self.service)
+            if previous is not None:  # JetStream stores it only right after the one before: never after a gap
+                headers[EXPECTED_LAST_MSG_ID] = previous
             data = row["data"].encode()
-            delay = 0.2
-            while True:
-                try:
-                    if not self._nc.is_connected:
-                        # Buffered now, it would go to a server whose max_payload we have not read yet; one over
-                        # it gets -ERR, on which nats-py closes the connection for good, the whole service's.
-                        raise nats.errors.ConnectionReconnectingError
-                    limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
-                    if (size := published_size(data, headers)) > limit:  # the server would drop the connection
-                        raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
-                    await self._js.publish(subject, data, headers=headers, timeout=self.publish_timeout)
+            try:
+                if not self._nc.is_connected:
+                    # Buffered now, it would go to a server whose max_payload we have not read yet; one over
+                    # it gets -ERR, on which nats-py closes the connection for good, the whole service's.
+                    raise nats.errors.ConnectionReconnectingError
+                limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
+                if (size := published_size(data, headers)) > limit:  # the server would drop the connection
+                    raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
+                # no wait_stall: its wait_for yields on every message, and nats-py then writes each on its own
+                sent.acks.append(await self._js.publish_async(subject_of(row["type"], self.namespace), data,
+                                                              headers=headers))
+            except Exception as error:  # sent no further: the acks of those before say how far it got
+                stop_if_cancelled()
+                sent.failure = error
+                break
+            previous = row["event_id"]
+            if len(sent.acks) % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # lets nats-py write what is buffered and read the PubAcks meanwhile
+        return sent
+
+    async def _acked(self, acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:
+        """Wait for the PubAcks (until none has come for publish_timeout): how many of the first arrived, and why
+        the next did not, if it failed (None when it timed out or all arrived)."""
+        waiting = set(acks)
+        try:
+            while waiting:
+                done, waiting = await asyncio.wait(waiting, timeout=self.publish_timeout)
+                if not done or any(ack.cancelled() or ack.exception() is not None for ack in done):
                     break
-                except Exception as error:  # any NATS failure: wait and send the same event again
-                    stop_if_cancelled()
-                    if (reason := refusal(error)) is not None:
-                        return sent, reason
-                    self.stats.state = RelayState.WAITING_FOR_NATS
-                    log.warning("relay %s cannot publish event %s yet: %r", self.service, row["event_id"], error)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-            self.stats.state = RelayState.ACTIVE if self.stats.blocked_event_id is None else RelayState.BLOCKED
-            self.stats.published += 1
-        return len(batch), None
+        finally:
+            for ack in waiting:
+                ack.cancel()  # frees its slot in nats-py's window of pending publishes
+        for index, ack in enumerate(acks):
+            if ack.cancelled():
+                return index, None
+            if (error := ack.exception()) is not None:
+                return index, error  # type: ignore[return-value]
+        return len(acks), None
+
+    async def _stored_through(self, batch: list[asyncpg.Record]) -> int:
+        """How many of the batch's first events the stream already holds: those up to its last message, if that
+        is one of them (every message but the first of a run went in only right after its predecessor)."""
+        name = stream_name(self.namespace, self.service)
+        try:
+            last = (await self._js.stream_info(name)).state.last_seq
+            if not last:
+                return 0
+            message = await self._js.get_msg(name, seq=last)
+        except nats.js.errors.NotFoundError:
+            return 0
+        last_id = (message.headers or {}).get("Nats-Msg-Id")
+        for index, row in enumerate(batch):
+            if row["event_id"] == last_id:
+                return index + 1
+        return 0
 
     async def _block(self, conn: asyncpg.Connection, event_id: str, reason: str) -> None:
         self.stats.state = RelayState.BLOCKED
