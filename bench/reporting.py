@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import dataclasses
 import io
 import json
 import os
@@ -200,13 +201,14 @@ async def anchor(stack: BenchStack, js: Any) -> tuple[int, float]:
         subscription = await js.pull_subscribe(
             f"{stack.namespace}.events.{source}.>", stream=stream_name(stack.namespace, source),
             config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE))
-        position = 0
+        position, pending = 0, ends[source]
         try:
             while position < ends[source]:
-                try:
-                    messages = await subscription.fetch(ANCHOR_BATCH, timeout=1.0)
+                try:  # no more than there are, as the consumers do (a fetch waits for a batch it cannot fill)
+                    messages = await subscription.fetch(max(1, min(ANCHOR_BATCH, pending)), timeout=1.0)
                 except TimeoutError:
                     continue
+                pending = messages[-1].metadata.num_pending
                 versions: dict[str, int] = {}
                 for msg in messages:
                     headers = msg.headers or {}
@@ -230,13 +232,14 @@ async def anchor(stack: BenchStack, js: Any) -> tuple[int, float]:
             await conn.close()
 
 
-async def profiled_rebuild(stack: BenchStack, js: Any) -> tuple[RebuildOutcome, list[str]]:
-    """A second rebuild of every projection, under cProfile: its top entries by own time, and by cumulative."""
+async def profiled_rebuild(stack: BenchStack, js: Any, *, batch_handlers: bool) -> tuple[RebuildOutcome, list[str]]:
+    """A rebuild of every projection under cProfile (with the projections' batch handlers, or with their per-event
+    handlers alone, as before batch handlers): its top entries by own time, and by cumulative time."""
+    chosen = projections() if batch_handlers else [dataclasses.replace(p, batch_handlers={}) for p in projections()]
     profile = cProfile.Profile()
     profile.enable()
     try:
-        outcome = await rebuild(stack.dsn("hemiao_reporting"), js, stack.namespace, SOURCES, projections(),
-                                projections())
+        outcome = await rebuild(stack.dsn("hemiao_reporting"), js, stack.namespace, SOURCES, chosen, chosen)
     finally:
         profile.disable()
     lines = []
@@ -340,9 +343,12 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]
         say(f"live catch-up: {caught} events in {catch_up_seconds:.2f} s, {caught / catch_up_seconds:,.0f} events/s")
         profile: list[str] = []
         if args.profile:
-            profiled, profile = await profiled_rebuild(stack, js)
-            say(f"rebuild under cProfile: {profiled.events} events in {profiled.seconds:.1f} s")
-            print(profile[0], flush=True)
+            for batched in (False, True):
+                profiled, lines = await profiled_rebuild(stack, js, batch_handlers=batched)
+                say(f"rebuild under cProfile, {'with' if batched else 'without'} batch handlers: {profiled.events}"
+                    f" events in {profiled.seconds:.1f} s")
+                print(lines[0], flush=True)
+                profile += [f"{profiled.events:,} events in {profiled.seconds:.1f} s under cProfile", *lines]
 
         after_answer, after_send = await subscription_latency(stack, args.samples)
         say(f"subscription: after the answer {after_answer.line()}")
@@ -367,21 +373,36 @@ def write(result: dict[str, Any], started: datetime) -> None:
     facts = "\n".join(f"- **{k}**: {v}" for k, v in result["facts"].items())
     anchored, anchor_seconds = result["anchor"]
     caught, catch_up_seconds = result["catch_up"]
+    replay: tuple[int, float] = result["replay"]
     anchor_rate = anchored / anchor_seconds
     load = ", ".join(f"{v:.2f}" for v in result["load_after"])
     profile = "" if not result["profile"] else f"""
 ## Where the rebuild's time goes
 
-A second rebuild of every projection, under cProfile (which slows it), in the bench process; the top
-{PROFILE_TOP} entries by own time, then by cumulative time. Time the bench process spends waiting for PostgreSQL
-and NATS shows as the event loop's `select`.
+Two more rebuilds of every projection, under cProfile (which slows them), in the bench process: first with the
+projections' per-event handlers alone (batches of 2,000 and one `applied_versions` read and upsert per batch, but
+each event's own statements: what the batch handlers were chosen from), then with their batch handlers. For each,
+the top {PROFILE_TOP} entries by own time, then by cumulative time. Time the bench process spends waiting for
+PostgreSQL and NATS shows as the event loop's `select`.
 
-```
-{result["profile"][0]}
-```
+Per-event handlers: {result["profile"][0]}.
 
 ```
 {result["profile"][1]}
+```
+
+```
+{result["profile"][2]}
+```
+
+With batch handlers: {result["profile"][3]}.
+
+```
+{result["profile"][4]}
+```
+
+```
+{result["profile"][5]}
 ```
 """
     RESULTS.write_text(f"""# hemiao reporting bench results
@@ -430,7 +451,7 @@ reporting's live consumers have applied both streams to their ends ({result['eve
 |---|---|
 | Anchor: fetch {ANCHOR_BATCH}, one upsert and a checkpoint per batch | {throughput(anchored, anchor_seconds)} |
 | The rebuild, from its start to the swap's commit | {throughput(outcome.events, outcome.seconds, anchor_rate)} |
-| Of it, the replay (every event read and applied into the new tables) | {throughput(*result["replay"], anchor_rate)} |
+| Of it, the replay (every event read and applied into the new tables) | {throughput(*replay, anchor_rate)} |
 | Live catch-up of every event | {throughput(caught, catch_up_seconds, anchor_rate)} |
 | The swap phase | {result['swap'] * 1000:.0f} ms, {outcome.swap_attempts} attempt(s) |
 | Of it, locked (consumers wait; queries only for the table moves at its end) | {outcome.locked_seconds * 1000:.0f} ms |

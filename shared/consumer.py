@@ -298,6 +298,15 @@ class StreamConsumer:
         self.ack_wait_seconds = ack_wait_seconds
         self.name = consumer_name(consumer, source)
         self.stats = ConsumerStats(source=source)
+        self._pending: int | None = None
+        """How many of the stream's events were still to come after the last batch applied whole (its last
+        message says so); None when not known (at the start, after a batch that failed or stopped early)."""
+
+    def _fetch_size(self) -> int:
+        """As many as are waiting, up to a batch, so that a fetch does not wait out its timeout for a batch the
+        stream cannot fill; one (the next to come) when none is. (A JetStream fetch returns once it has its batch
+        or its time is up.)"""
+        return self.batch_size if self._pending is None else max(1, min(self.batch_size, self._pending))
 
     async def run(self) -> None:
         while True:
@@ -340,7 +349,7 @@ class StreamConsumer:
                             "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
                         looked = time.monotonic()
                     try:
-                        messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
+                        messages = await subscription.fetch(self._fetch_size(), timeout=self.poll_seconds)
                     except TimeoutError:
                         stop_if_cancelled()
                         continue
@@ -369,6 +378,7 @@ class StreamConsumer:
             await self._js.delete_consumer(stream, self.name)
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
+        self._pending = None
         try:
             applied, checkpoint, done = await self._commit(messages)
         except BaseException:
@@ -379,6 +389,8 @@ class StreamConsumer:
         await self._acknowledge(messages[:done])
         for msg in messages[done:]:  # from an event that came early on: offered again, in order, a little later
             await msg.nak(delay=GAP_RETRY_SECONDS)
+        if done == len(messages):
+            self._pending = messages[-1].metadata.num_pending
         self.stats.applied += applied
         self.stats.applied_at = datetime.now(UTC)
         self.stats.last_stream_seq = checkpoint

@@ -153,15 +153,18 @@ class SourceReader:
     async def read_to(self, conn: asyncpg.Connection, target: int, progress: RebuildProgress) -> None:
         """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer)."""
         assert self._subscription is not None
+        pending = target - self.position  # at most: some sequence numbers may be gone (deleted messages)
         while self.position < target:
-            try:
-                messages = await self._subscription.fetch(BATCH, timeout=1.0)
+            try:  # no more than there are, or the fetch waits out its timeout for a batch it cannot fill
+                messages = await self._subscription.fetch(max(1, min(BATCH, pending, target - self.position)),
+                                                          timeout=1.0)
             except TimeoutError:
                 if (await self._subscription.consumer_info()).num_pending == 0:
                     return  # the rest of the sequence numbers are gone (deleted messages): nothing to read
                 continue
             await self._apply(conn, messages)
             progress.done += len(messages)
+            pending = messages[-1].metadata.num_pending
 
     def reached(self, target: int) -> None:
         """Refuse to swap in a projection behind what the live consumer applied: it would miss events."""
