@@ -53,6 +53,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=25, help="sessions per case")
     parser.add_argument("--volunteers", type=int, default=20, help="volunteers per station, 5 services each")
     parser.add_argument("--groups", type=int, default=4, help="groups per station, 8 members and 6 sessions each")
+    parser.add_argument("--provisional", action="store_true",
+                        help="say in the results that the machine was busy with other work (figures to be retaken)")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="skip the second rebuild, under cProfile")
     parser.add_argument("--clients", type=int, default=8, help="concurrent writers while loading the history")
@@ -376,6 +378,11 @@ def write(result: dict[str, Any], started: datetime) -> None:
     replay: tuple[int, float] = result["replay"]
     anchor_rate = anchored / anchor_seconds
     load = ", ".join(f"{v:.2f}" for v in result["load_after"])
+    provisional = "" if not args.provisional else """
+
+**Provisional figures**: taken while other work loaded this 2-core machine (see the load averages below, far
+above 2), so every absolute figure is low and noisy; the ratios to the anchor, measured in the same minutes, say
+more. The recorded run is made on a quiet machine."""
     profile = "" if not result["profile"] else f"""
 ## Where the rebuild's time goes
 
@@ -408,7 +415,7 @@ With batch handlers: {result["profile"][3]}.
     RESULTS.write_text(f"""# hemiao reporting bench results
 
 Run at {started:%Y-%m-%d %H:%M:%S} UTC by `make bench-reporting` (`python -m bench.reporting`); every number is
-measured in that run, none is typed in.
+measured in that run, none is typed in.{provisional}
 
 ## Machine
 

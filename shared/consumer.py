@@ -230,6 +230,8 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
             if not held:
                 del waiting[later.stream_id]
             later, outcome = nxt, decide(nxt)
+            if outcome == EARLY:  # another projection still lacks an earlier version: it waits on
+                waiting.setdefault(later.stream_id, {})[later.version] = later
     for projection in projections:
         await _apply_in_runs(conn, projection, due[projection.name])
     if moved:
