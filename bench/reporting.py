@@ -398,9 +398,9 @@ def write(result: dict[str, Any], started: datetime) -> None:
     load = ", ".join(f"{v:.2f}" for v in result["load_after"])
     provisional = "" if not args.provisional else """
 
-**Provisional figures**: taken while other work loaded this 2-core machine (see the load averages below, far
-above 2), so every absolute figure is low and noisy; the ratios to the anchor, measured in the same minutes, say
-more. The recorded run is made on a quiet machine."""
+**Provisional figures**: taken while other work loaded this 2-core machine (the load averages below; the 15-minute
+one says what went before), so every absolute figure is low and noisy; the ratios to the anchor, measured in
+the same minutes, say more. The recorded run is made on a quiet machine."""
     profile = "" if not result["profile"] else f"""
 ## Where the rebuild's time goes
 
