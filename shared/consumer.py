@@ -18,6 +18,14 @@ applied of each stream. Projections move together; they part only when one was r
   nak'd with a delay until the missing one comes back. No event is lost.
 The stream sequence checkpoint says how far the consumer has got, for
 /metrics and rebuilds; it is not what decides whether an event is applied.
+
+A batch is applied at once (`apply_events`): one read of `applied_versions` for all its streams (locked), the
+decision per event (due, seen or early) made in memory, each projection's due events applied in order (runs of
+consecutive events a projection has a batch handler for in one call, a few set-based statements), and one
+upsert of `applied_versions` for every stream the batch moved. A projection reads and writes only its own
+tables, so the projections may be applied one after the other. When a batch fails on the last delivery of one
+of its events, it is applied again event by event (`apply_event`), each of those at its last delivery in a
+savepoint, so that a failing event undoes only itself and is parked.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +71,10 @@ class ReceivedEvent:
 Projector = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 """Applies one event to the rows it changes, inside the consumer's transaction."""
 
+BatchProjector = Callable[[asyncpg.Connection, Sequence[ReceivedEvent]], Awaitable[None]]
+"""Applies a run of events, in order, each due to its projection, with one statement per table: it must leave the
+tables as the type's `Projector` applied to each in turn would (a batch of inserts of new rows, say)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Projection:
@@ -76,6 +88,11 @@ class Projection:
     version: int
     tables: tuple[str, ...]
     handlers: Mapping[str, Projector]
+    batch_handlers: Mapping[str, BatchProjector] = field(default_factory=dict)
+    """For some of the types in `handlers`, the same applied to a run of consecutive events at once (a batch's
+    events of other types this projection does nothing with do not break a run). A run goes to one batch handler:
+    the types that share one are batched together. The per-event handler remains what a replay or a batch that
+    failed at its last delivery uses."""
 
 
 @dataclass
@@ -167,6 +184,92 @@ async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projection
     return APPLIED
 
 
+async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent], projections: Sequence[Projection],
+                       *, waiting: dict[str, dict[int, ReceivedEvent]] | None = None) -> list[str]:
+    """Apply the events as `apply_event` would one after the other, in a few statements; the outcome of each.
+
+    Without `waiting`, the outcomes stop before the first event that came EARLY: it and the events after it are
+    not applied. With it (a rebuild), an early event is kept there and the list goes on (it says EARLY); it is
+    applied as soon as the version before it is, in this batch or a later one."""
+    names = [p.name for p in projections]
+    rows = await conn.fetch(
+        "SELECT projection, stream_id, version FROM applied_versions WHERE stream_id = ANY($1::text[])"
+        " AND projection = ANY($2::text[]) ORDER BY stream_id, projection FOR UPDATE",
+        sorted({e.stream_id for e in events}), names)
+    have = {(r["projection"], r["stream_id"]): r["version"] for r in rows}
+    due: dict[str, list[ReceivedEvent]] = {name: [] for name in names}
+    moved: dict[tuple[str, str], int] = {}
+
+    def decide(event: ReceivedEvent) -> str:
+        to = []
+        for name in names:
+            applied_version = have.get((name, event.stream_id), 0)
+            if event.version <= applied_version:
+                continue
+            if event.version != applied_version + 1:
+                log.warning("stream %s: version %s came before %s (%s); waiting for it", event.stream_id,
+                            event.version, applied_version + 1, name)
+                return EARLY
+            to.append(name)
+        for name in to:
+            have[name, event.stream_id] = moved[name, event.stream_id] = event.version
+            due[name].append(event)
+        return APPLIED if to else SEEN
+
+    outcomes = []
+    for event in events:
+        outcome = decide(event)
+        if outcome == EARLY:
+            if waiting is None:
+                break
+            waiting.setdefault(event.stream_id, {})[event.version] = event
+        outcomes.append(outcome)
+        later = event
+        while outcome == APPLIED and waiting and (held := waiting.get(later.stream_id)) \
+                and (nxt := held.pop(later.version + 1, None)) is not None:
+            if not held:
+                del waiting[later.stream_id]
+            later, outcome = nxt, decide(nxt)
+            if outcome == EARLY:  # another projection still lacks an earlier version: it waits on
+                waiting.setdefault(later.stream_id, {})[later.version] = later
+    for projection in projections:
+        await _apply_in_runs(conn, projection, due[projection.name])
+    if moved:
+        await conn.execute(
+            "INSERT INTO applied_versions (projection, stream_id, version)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])"
+            " ON CONFLICT (stream_id, projection) DO UPDATE SET version = excluded.version",
+            [p for p, _ in moved], [s for _, s in moved], list(moved.values()))
+    return outcomes
+
+
+async def _apply_in_runs(conn: asyncpg.Connection, projection: Projection, events: Sequence[ReceivedEvent]) -> None:
+    """The projection's due events in order: runs of consecutive ones with the same batch handler in one call."""
+    run: list[ReceivedEvent] = []
+    batch: BatchProjector | None = None
+    for event in events:
+        handles_many = projection.batch_handlers.get(event.type)
+        if handles_many is not None:
+            if handles_many is not batch and run:
+                assert batch is not None
+                await batch(conn, run)
+                run = []
+            batch = handles_many
+            run.append(event)
+            continue
+        handler = projection.handlers.get(event.type)
+        if handler is None:
+            continue  # nothing to do here: it does not break a run
+        if run:
+            assert batch is not None
+            await batch(conn, run)
+            run, batch = [], None
+        await handler(conn, event)
+    if run:
+        assert batch is not None
+        await batch(conn, run)
+
+
 async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Projection]) -> int:
     """Rows of `applied_versions` from before projections were tracked apart (projection '') become a row for
     each projection, at the same version; returns how many streams were adopted. Once per process, before its
@@ -197,6 +300,15 @@ class StreamConsumer:
         self.ack_wait_seconds = ack_wait_seconds
         self.name = consumer_name(consumer, source)
         self.stats = ConsumerStats(source=source)
+        self._pending: int | None = None
+        """How many of the stream's events were still to come after the last batch applied whole (its last
+        message says so); None when not known (at the start, after a batch that failed or stopped early)."""
+
+    def _fetch_size(self) -> int:
+        """As many as are waiting, up to a batch, so that a fetch does not wait out its timeout for a batch the
+        stream cannot fill; one (the next to come) when none is. (A JetStream fetch returns once it has its batch
+        or its time is up.)"""
+        return self.batch_size if self._pending is None else max(1, min(self.batch_size, self._pending))
 
     async def run(self) -> None:
         while True:
@@ -239,7 +351,7 @@ class StreamConsumer:
                             "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
                         looked = time.monotonic()
                     try:
-                        messages = await subscription.fetch(self.batch_size, timeout=self.poll_seconds)
+                        messages = await subscription.fetch(self._fetch_size(), timeout=self.poll_seconds)
                     except TimeoutError:
                         stop_if_cancelled()
                         continue
@@ -268,6 +380,7 @@ class StreamConsumer:
             await self._js.delete_consumer(stream, self.name)
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
+        self._pending = None
         try:
             applied, checkpoint, done = await self._commit(messages)
         except BaseException:
@@ -278,6 +391,8 @@ class StreamConsumer:
         await self._acknowledge(messages[:done])
         for msg in messages[done:]:  # from an event that came early on: offered again, in order, a little later
             await msg.nak(delay=GAP_RETRY_SECONDS)
+        if done == len(messages):
+            self._pending = messages[-1].metadata.num_pending
         self.stats.applied += applied
         self.stats.applied_at = datetime.now(UTC)
         self.stats.last_stream_seq = checkpoint
@@ -288,25 +403,58 @@ class StreamConsumer:
         async with self._pool.acquire() as conn, conn.transaction():
             checkpoint: int = await conn.fetchval(
                 "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
-            applied = done = 0
-            for msg in messages:
-                stop_if_cancelled()
-                outcome = await self._apply_or_park(conn, msg)
-                if outcome == EARLY:
-                    break
-                applied += outcome == APPLIED
-                checkpoint = max(checkpoint, msg.metadata.sequence.stream)
-                done += 1
+            if not any(m.metadata.num_delivered >= MAX_DELIVERIES for m in messages):
+                applied, done = await self._apply_together(conn, messages)  # a failure undoes the batch
+            else:
+                try:
+                    async with conn.transaction():  # a savepoint: undone, the batch is applied event by event
+                        applied, done = await self._apply_together(conn, messages)
+                except Exception as error:
+                    stop_if_cancelled()
+                    log.warning("consumer %s: a batch of %d at its last delivery failed (%r); applying it event by"
+                                " event", self.name, len(messages), error)
+                    applied, done = await self._apply_each(conn, messages)
+            checkpoint = max([checkpoint, *(m.metadata.sequence.stream for m in messages[:done])])
             await conn.execute(
                 "UPDATE consumer_checkpoints SET stream_seq = $2, applied = applied + $3, updated_at = now(),"
                 " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
         return applied, checkpoint, done
 
+    async def _apply_together(self, conn: asyncpg.Connection, messages: list[Msg]) -> tuple[int, int]:
+        """The batch applied at once (`apply_events`), up to an event that came early; events of a stream with a
+        parked one are parked behind it. (applied, done)."""
+        heads = [_stream_and_version(m) for m in messages]
+        blocked: dict[str, int] = {} if not self.stats.parked else dict(await conn.fetch(  # nothing parked: no read
+            "SELECT stream_id, min(version) FROM parked_events WHERE consumer = $1 AND stream_id = ANY($2::text[])"
+            " GROUP BY stream_id", self.name, sorted({stream_id for stream_id, _ in heads})))
+        held = {n for n, (stream_id, version) in enumerate(heads)
+                if stream_id in blocked and version > blocked[stream_id]}
+        rest = [n for n in range(len(messages)) if n not in held]
+        outcomes = await apply_events(conn, [received(messages[n]) for n in rest], self._projections)
+        done = rest[len(outcomes)] if len(outcomes) < len(rest) else len(messages)
+        for n in sorted(held):
+            if n < done:
+                stream_id, version = heads[n]
+                await self._park(conn, messages[n], stream_id, version,
+                                 f"held behind version {blocked[stream_id]}, which is parked")
+        return outcomes.count(APPLIED), done
+
+    async def _apply_each(self, conn: asyncpg.Connection, messages: list[Msg]) -> tuple[int, int]:
+        """The batch applied event by event, up to an event that came early; (applied, done)."""
+        applied = done = 0
+        for msg in messages:
+            stop_if_cancelled()
+            outcome = await self._apply_or_park(conn, msg)
+            if outcome == EARLY:
+                break
+            applied += outcome == APPLIED
+            done += 1
+        return applied, done
+
     async def _apply_or_park(self, conn: asyncpg.Connection, msg: Msg) -> str:
         """Apply the message's event; an event its projections still fail on at the last delivery is parked,
         and so is every later event of a stream with a parked one (the stream's order holds)."""
-        headers = msg.headers or {}
-        stream_id, version = headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0"))
+        stream_id, version = _stream_and_version(msg)
         blocked = None if not self.stats.parked else await conn.fetchval(  # nothing parked: no lookup per event
             "SELECT min(version) FROM parked_events WHERE consumer = $1 AND stream_id = $2", self.name, stream_id)
         if blocked is not None and version > blocked:
@@ -336,6 +484,11 @@ class StreamConsumer:
     async def _acknowledge(self, messages: list[Msg]) -> None:
         for msg in messages:
             await msg.ack()
+
+
+def _stream_and_version(msg: Msg) -> tuple[str, int]:
+    headers = msg.headers or {}
+    return headers.get("hemiao-stream-id", "?"), int(headers.get("hemiao-stream-version", "0"))
 
 
 async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence[Projection]) -> tuple[int, int]:

@@ -5,7 +5,8 @@ A rebuild of some projections (all, by default):
    rebuild left, and creates every read-model table afresh in the schema `reporting_rebuild` by running
    reporting's own migrations there;
 2. replays each source stream from its first event, through an ephemeral JetStream consumer, into those
-   tables, applying only the chosen projections, with the same `apply_event` the live consumers use;
+   tables, applying only the chosen projections, in batches larger than the live consumers' with the same
+   `apply_events` they use (a batch that fails is applied again event by event, to name the event);
 3. swaps, in one transaction: it locks the live consumers' checkpoints (they wait, queries do not), catches
    the rebuild up to at least where the live consumers are, moves the live tables out and the rebuilt ones
    in, recreates the views over them, and takes over the projections' applied versions. A rebuilt
@@ -39,6 +40,7 @@ from shared.consumer import (
     ReceivedEvent,
     adopt_unversioned,
     apply_event,
+    apply_events,
     consumer_name,
     received,
 )
@@ -51,7 +53,7 @@ CONSUMER = "reporting"
 REBUILD_SCHEMA = "reporting_rebuild"
 RETIRED_SCHEMA = "reporting_retired"
 REBUILD_LOCK = 72_0042
-BATCH = 500
+BATCH = 2000
 SWAP_LOCK_TIMEOUT = "500ms"
 """How long the swap waits for the tables before it lets go and tries again; queries wait behind it meanwhile.
 Shorter than PostgreSQL's deadlock_timeout (1 s): a query that holds one table and waits for another the swap
@@ -151,15 +153,18 @@ class SourceReader:
     async def read_to(self, conn: asyncpg.Connection, target: int, progress: RebuildProgress) -> None:
         """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer)."""
         assert self._subscription is not None
+        pending = target - self.position  # at most: some sequence numbers may be gone (deleted messages)
         while self.position < target:
-            try:
-                messages = await self._subscription.fetch(BATCH, timeout=1.0)
+            try:  # no more than there are, or the fetch waits out its timeout for a batch it cannot fill
+                messages = await self._subscription.fetch(max(1, min(BATCH, pending, target - self.position)),
+                                                          timeout=1.0)
             except TimeoutError:
                 if (await self._subscription.consumer_info()).num_pending == 0:
                     return  # the rest of the sequence numbers are gone (deleted messages): nothing to read
                 continue
             await self._apply(conn, messages)
             progress.done += len(messages)
+            pending = messages[-1].metadata.num_pending
 
     def reached(self, target: int) -> None:
         """Refuse to swap in a projection behind what the live consumer applied: it would miss events."""
@@ -172,6 +177,19 @@ class SourceReader:
                                 " the live read models are unchanged")
 
     async def _apply(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
+        kept = {stream_id: dict(versions) for stream_id, versions in self.waiting.items()}
+        try:
+            async with conn.transaction():
+                await apply_events(conn, [received(msg) for msg in messages], self.chosen, waiting=self.waiting)
+        except Exception as error:
+            self.waiting = kept
+            log.warning("rebuild: a batch of %d from %s failed (%r); applying it event by event", len(messages),
+                        self.source, error)
+            await self._apply_each(conn, messages)
+        self.position = messages[-1].metadata.sequence.stream
+
+    async def _apply_each(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
+        """The batch again, event by event: an event that fails is named."""
         async with conn.transaction():
             for msg in messages:
                 try:
@@ -181,6 +199,8 @@ class SourceReader:
                         self.waiting.setdefault(event.stream_id, {})[event.version] = event
                     while outcome == APPLIED and (later := self.waiting.get(event.stream_id, {}).pop(
                             event.version + 1, None)) is not None:
+                        if not self.waiting[event.stream_id]:
+                            del self.waiting[event.stream_id]
                         event = later
                         outcome = await apply_event(conn, event, self.chosen)
                 except Exception as error:
@@ -189,8 +209,6 @@ class SourceReader:
                         f"{headers.get('hemiao-event-type')} (stream {headers.get('hemiao-stream-id')}, version"
                         f" {headers.get('hemiao-stream-version')}, stream sequence {msg.metadata.sequence.stream})"
                         f" could not be applied: {error!r}. The live read models are unchanged.") from error
-        self.position = messages[-1].metadata.sequence.stream
-
 
 
 async def rebuild(dsn: str, js: JetStreamContext, namespace: str, sources: Sequence[str],

@@ -83,13 +83,15 @@ async def reporting(system: System) -> AsyncIterator[Reporting]:
 
 
 def with_sessions(change: Callable[[Projector], Projector]) -> list[Projection]:
-    """The real projections, with the cases projection's handler of case sessions changed."""
+    """The real projections, with the cases projection's handler of case sessions changed (and applied one by one:
+    its batch handler goes)."""
     def changed(projection: Projection) -> Projection:
         if projection.name != "cases":
             return projection
         handlers = dict(projection.handlers)
         handlers["CaseSessionRecorded"] = change(handlers["CaseSessionRecorded"])
-        return replace(projection, handlers=handlers)
+        batched = {t: h for t, h in projection.batch_handlers.items() if t != "CaseSessionRecorded"}
+        return replace(projection, handlers=handlers, batch_handlers=batched)  # sessions go one by one
 
     return [changed(p) for p in projections()]
 
@@ -198,8 +200,11 @@ async def test_events_redelivered_behind_newer_ones_after_a_kill_are_applied_in_
     assert successor.stats.applied == CASE_EVENTS - 8
 
 
+@pytest.mark.parametrize("batch_size", [8, 64], ids=["batches of 8", "one batch of every event"])
 async def test_a_poisoned_event_is_parked_visibly_its_stream_waits_behind_it_and_a_replay_after_the_fix_applies_all(
-        reporting: Reporting) -> None:
+        reporting: Reporting, batch_size: int) -> None:
+    """With one batch of every event, the poisoned one is in its middle: the batch fails whole until its last
+    delivery, then is applied event by event, and only the poisoned event and those behind it are parked."""
     def buggy(real: Projector) -> Projector:
         async def with_a_bug(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
             if event.version == 10:
@@ -208,7 +213,7 @@ async def test_a_poisoned_event_is_parked_visibly_its_stream_waits_behind_it_and
 
         return with_a_bug
 
-    consumer = reporting.start(reporting.consumer(with_sessions(buggy)))
+    consumer = reporting.start(reporting.consumer(with_sessions(buggy), batch_size=batch_size))
     await wait_until(reporting.all_applied, timeout=30, what="every event applied or parked")
 
     parked = await reporting.pool.fetch("SELECT version, error FROM parked_events WHERE consumer = $1"

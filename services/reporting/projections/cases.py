@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 import asyncpg
 
-from services.reporting.projections import Projection, Projector, ReceivedEvent
+from services.reporting.projections import BatchProjector, Projection, Projector, ReceivedEvent
 from shared.china import china_day
 from shared.contracts.cases import (
     CaseAssessed,
@@ -82,6 +85,27 @@ async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) 
         "UPDATE cases SET session_count = session_count + 1, last_session_on = greatest(last_session_on, $2),"
         " relationship_stage = coalesce($3, relationship_stage) WHERE case_id = $1",
         e.case_id, e.held_on, e.relationship_stage and e.relationship_stage.value)
+
+
+async def case_sessions_recorded(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    """A run of sessions at once: their rows, then each case's counter, last day and relationship stage moved
+    as the sessions one by one would (the count adds up, the last day is the latest, the stage the last given)."""
+    sessions: list[CaseSessionRecorded] = [event.payload for event in events]
+    await conn.executemany(
+        "INSERT INTO case_sessions (session_id, case_id, station_id, recipient_id, held_on, mode,"
+        " duration_minutes, participants)"
+        " SELECT $1, $2, $3, recipient_id, $4, $5, $6, $7 FROM cases WHERE case_id = $2",
+        [(e.session_id, e.case_id, e.station_id, e.held_on, e.mode.value, e.duration_minutes, e.participants)
+         for e in sessions])
+    moved: dict[str, tuple[int, date, str | None]] = {}
+    for e in sessions:
+        count, last, stage = moved.get(e.case_id, (0, e.held_on, None))
+        moved[e.case_id] = (count + 1, max(last, e.held_on),
+                            (e.relationship_stage and e.relationship_stage.value) or stage)
+    await conn.executemany(
+        "UPDATE cases SET session_count = session_count + $2, last_session_on = greatest(last_session_on, $3),"
+        " relationship_stage = coalesce($4, relationship_stage) WHERE case_id = $1",
+        [(case_id, *figures) for case_id, figures in moved.items()])
 
 
 async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -182,8 +206,10 @@ PROJECTORS: dict[str, Projector] = {
     "ServicePlanApproved": plan_changed,
 }
 
+BATCH_PROJECTORS: dict[str, BatchProjector] = {"CaseSessionRecorded": case_sessions_recorded}
+
 PROJECTION = Projection(name="cases", version=3, tables=("recipients", "cases", "case_sessions", "case_periods"),
-                        handlers=PROJECTORS)
+                        handlers=PROJECTORS, batch_handlers=BATCH_PROJECTORS)
 """Version 2: a case's open periods (`case_periods`), so a reopening no longer takes a closing out of its month;
 a merge carries the duplicates merged into the one merged. Version 3: a recipient's community id and its text's key
 (communities are references)."""

@@ -7,6 +7,7 @@ the event store took it. The timeline reads in the order things happened, then i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import asyncpg
@@ -51,7 +52,18 @@ async def case_event(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         event.version, event.type, event.recorded_at, event.actor, happened_on(event))
 
 
+async def case_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    """A run of case events at once: new rows, each of its own stream and version."""
+    await conn.execute(
+        "INSERT INTO case_timeline (case_id, version, event_type, recorded_at, actor, happened_on)"
+        " SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::timestamptz[], $5::text[], $6::date[])"
+        " ON CONFLICT DO NOTHING", [e.stream_id.removeprefix("case-") for e in events], [e.version for e in events],
+        [e.type for e in events], [e.recorded_at for e in events], [e.actor for e in events],
+        [happened_on(e) for e in events])
+
+
 PROJECTORS: dict[str, Projector] = {
     e.type_name: case_event for e in registered_events() if e.service == "cases" and e.aggregate == "case"}
 
-PROJECTION = Projection(name="timeline", version=2, tables=("case_timeline",), handlers=PROJECTORS)
+PROJECTION = Projection(name="timeline", version=2, tables=("case_timeline",), handlers=PROJECTORS,
+                        batch_handlers={name: case_events for name in PROJECTORS})

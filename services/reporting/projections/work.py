@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import asyncpg
 
-from services.reporting.projections import Projection, Projector, ReceivedEvent
+from services.reporting.projections import BatchProjector, Projection, Projector, ReceivedEvent
 from shared.contracts.activities import (
     ActivityHeld,
     GovernanceSetUp,
@@ -110,6 +111,55 @@ async def group_session_held(conn: asyncpg.Connection, event: ReceivedEvent) -> 
                            [(e.session_id, e.group_id, m) for m in e.present_member_ids])
     await conn.execute("UPDATE groups SET phase = 'working' WHERE group_id = $1"
                        " AND phase IN ('preparation', 'forming')", e.group_id)
+
+
+async def group_sessions_held(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    """A run of sessions at once: their rows and sign-ins (new rows), then the groups they start working."""
+    sessions: list[GroupSessionHeld] = [event.payload for event in events]
+    await conn.executemany(
+        "INSERT INTO group_sessions (session_id, group_id, station_id, project_id, community, number, held_on,"
+        " duration_minutes, theme, expected, present, walk_ins, goal_attainment, indirect_beneficiaries,"
+        " indirect_basis, community_id, community_key) SELECT $1, $2, $3, project_id, community, $4, $5, $6, $7,"
+        " $8, $9, $10, $11, $12, $13, community_id, community_key FROM groups WHERE group_id = $2",
+        [(e.session_id, e.group_id, e.station_id, e.number, e.held_on, e.duration_minutes, e.theme, e.expected,
+          len(e.present_member_ids), e.walk_ins, e.goal_attainment, e.indirect_beneficiaries, e.indirect_basis)
+         for e in sessions])
+    present = [(e.session_id, e.group_id, m) for e in sessions for m in e.present_member_ids]
+    await conn.execute(
+        "INSERT INTO group_attendance (session_id, group_id, member_id)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        [p[0] for p in present], [p[1] for p in present], [p[2] for p in present])
+    await conn.execute("UPDATE groups SET phase = 'working' WHERE group_id = ANY($1::text[])"
+                       " AND phase IN ('preparation', 'forming')", sorted({e.group_id for e in sessions}))
+
+
+async def members_joined(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    members: list[GroupMemberJoined] = [event.payload for event in events]
+    await conn.executemany("INSERT INTO group_members (group_id, member_id, recipient_id, joined_on)"
+                           " VALUES ($1, $2, $3, $4)", [(e.group_id, e.member_id, e.recipient_id, e.joined_on)
+                                                        for e in members])
+
+
+async def activities_held(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    """A run of activities at once, inserted in their order (their rows are numbered as they come)."""
+    held: list[ActivityHeld] = [event.payload for event in events]
+    await conn.executemany(
+        "INSERT INTO activities (activity_id, station_id, project_id, community, title, kind, held_on, place,"
+        " partners, direct_participants, indirect_beneficiaries, indirect_basis, volunteers, volunteer_hours,"
+        " community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        [(e.activity_id, e.station_id, e.project_id, e.community, e.title, e.kind.value, e.held_on, e.place,
+          list(e.partners), e.direct_participants, e.indirect_beneficiaries, e.indirect_basis, e.volunteers,
+          e.volunteer_hours, e.community_id, community_key(e.community)) for e in held])
+
+
+async def volunteer_services_recorded(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+    services: list[VolunteerServiceRecorded] = [event.payload for event in events]
+    await conn.executemany(
+        "INSERT INTO volunteer_services (volunteer_id, record_id, station_id, served_on, place, content,"
+        " hours, organising_unit, person_in_charge, activity_id, recorded_on, late, late_basis) VALUES ($1,"
+        " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        [(e.volunteer_id, e.record_id, e.station_id, e.served_on, e.place, e.content, e.hours, e.organising_unit,
+          e.person_in_charge, e.activity_id, e.recorded_on, e.late, e.late_basis.value) for e in services])
 
 
 async def activity_held(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -329,6 +379,15 @@ PROJECTORS: dict[str, Projector] = {
     "SurveyConducted": survey_conducted,
 }
 
+BATCH_PROJECTORS: dict[str, BatchProjector] = {
+    "GroupSessionHeld": group_sessions_held,
+    "GroupMemberJoined": members_joined,
+    "ActivityHeld": activities_held,
+    "VolunteerServiceRecorded": volunteer_services_recorded,
+}
+"""The events that come in numbers, each run of them written at once (inserts of new rows; a session moving its
+group to working is the same however many come)."""
+
 # 2: service records keep the basis of their late flag (VolunteerServiceRecorded v2).
 # 3: group sessions keep their indirect beneficiaries and basis (GroupSessionHeld v2), so past events are read again.
 # 4: rows naming a community keep its id and the key of their text (v2 events; issue 15), read again to fill them.
@@ -337,4 +396,5 @@ PROJECTION = Projection(name="work", version=4, tables=(
     "activities", "publicity", "surveys", "staff", "staff_qualifications", "resources", "resource_uses",
     "supervisions", "supervision_actions", "meetings", "meeting_stations", "volunteers", "volunteer_services",
     "volunteer_teams", "volunteer_team_members", "trainings", "organisations", "organisation_activities",
-    "governance", "joint_meetings", "compound_issues", "work_reports"), handlers=PROJECTORS)
+    "governance", "joint_meetings", "compound_issues", "work_reports"), handlers=PROJECTORS,
+    batch_handlers=BATCH_PROJECTORS)
