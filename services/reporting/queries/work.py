@@ -103,15 +103,24 @@ HOURS = frozenset({"volunteer_hours", "activity_volunteer_hours_estimate"})
 """The figures in hours (two decimals); every other is a count."""
 
 
+def _every_figure() -> str:
+    """Every figure's query in one statement, a row per (figure, station): one round trip instead of one a figure
+    (a dashboard asks for two periods' 30-odd figures; at province scale the trips, not the scans, were its time)."""
+    return " UNION ALL ".join(f"SELECT '{name}' AS figure, f.station_id, f.value::numeric AS value FROM"
+                              f" ({query.format(scope=station_scope())}) AS f(station_id, value)"
+                              for name, query in FIGURES.items())
+
+
+_EVERY_FIGURE = _every_figure()
+
+
 async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
                   end: date) -> dict[str, dict[str, int]]:
     """station id → figure name → value, for [start, end); stations with nothing recorded are absent."""
     found: dict[str, dict[str, int]] = {}
-    for name, query in FIGURES.items():
-        for station, value in await pool.fetch(query.format(scope=station_scope()), stations, station_id,
-                                               start, end):
-            found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
-                if name in HOURS else int(value or 0)
+    for name, station, value in await pool.fetch(_EVERY_FIGURE, stations, station_id, start, end):
+        found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
+            if name in HOURS else int(value or 0)
     return found
 
 
