@@ -114,11 +114,16 @@ def shifted_instants(today: date) -> list[str]:
     return [f"{day.isoformat()}T23:30:00+08:00" for day in (date(today.year, 12, 31), date(leap_year, 2, 29))]
 
 
+SHIFTED_WORKERS = os.environ.get("HEMIAO_SHIFTED_WORKERS", "2")
+"""Workers of each shifted run (xdist, a file to each at a time): two runs of two beside each other keep the 2 cores
+busy where two single processes left them waiting on PostgreSQL and NATS, and CI within its 20 minutes."""
+
+
 def main() -> int:
     """Run the tests that take the day from the clock (those without their own `clock` mark, and not `dateless`:
     whose dates are only data) at each instant, the
-    runs side by side (each starts its own servers; most of a run is waiting, so on 2 cores two take about
-    the time of one and a half), and tell how each ended; a failed run's whole output is shown."""
+    runs side by side, each on SHIFTED_WORKERS workers (each starts its own servers; most of a run is waiting),
+    and tell how each ended; a failed run's whole output is shown."""
     from shared.china import china_today
 
     with tempfile.TemporaryDirectory(prefix="hemiao-shifted-") as logs:
@@ -127,7 +132,8 @@ def main() -> int:
             log = open(Path(logs) / f"run-{n}.log", "w+")
             print(f"=== the suite at {now} (China time): the tests that take today from the clock ===", flush=True)
             process = subprocess.Popen([sys.executable, "-m", "pytest", "-m", "not clock and not dateless", "-q", "-p",
-                                        "no:cacheprovider", *sys.argv[1:]], env={**os.environ, SUITE_NOW: now},
+                                        "no:cacheprovider", "-n", SHIFTED_WORKERS, "--dist", "loadfile",
+                                        *sys.argv[1:]], env={**os.environ, SUITE_NOW: now},
                                        stdout=log, stderr=subprocess.STDOUT)
             runs.append((now, process, log))
         failed = 0
