@@ -19,24 +19,20 @@ from shared.contracts.activities import (
     StationClosed,
     StationOpened,
 )
-from shared.eventstore import EventStore, StreamAppend
+from shared.eventstore import EventStore
+from shared.eventstore.lookups import LookupTables
 
 TABLES = {"station_lookup": "station", "contract_lookup": "operator", "group_lookup": "group"}
 """Each table and the stream type it is derived from."""
-READ_AT_ONCE = 500
-"""Streams a rebuild reads in one query."""
 
 _FIRST_WRITTEN = "(SELECT global_position FROM events WHERE stream_id = {stream} AND version = 1)"
 
 
-class ActivityLookups:
+class ActivityLookups(LookupTables):
     """`Lookups` answered from the tables, kept by the store as derived rows (`store.keep`)."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-
-    async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None:
-        await apply(conn, append.events)
+        super().__init__(pool, TABLES, apply)
 
     async def stations_sharing(self, store: EventStore, street_id: str, code: str) -> list[str]:
         rows = await self._pool.fetch("SELECT station_id FROM station_lookup WHERE street_id = $1 OR code = $2"
@@ -55,39 +51,6 @@ class ActivityLookups:
             " AND station_id = ANY($2::text[]) ORDER BY "
             + _FIRST_WRITTEN.format(stream="'group-' || group_id"), staff_id, list(station_ids))
         return [f"group-{row['group_id']}" for row in rows]
-
-    async def rebuild(self, store: EventStore, tables: Iterable[str] = TABLES) -> dict[str, int]:
-        """The tables anew from the store, each in one transaction that appends wait for (none is missed),
-        answering each one's rows."""
-        rebuilt: dict[str, int] = {}
-        for table in tables:
-            rows = await self._rebuilt(store, table, only_if_empty=False)
-            assert rows is not None
-            rebuilt[table] = rows
-        return rebuilt
-
-    async def fill_if_empty(self, store: EventStore) -> dict[str, int]:
-        """At start-up, before the service takes commands: each table that is empty while the store holds
-        streams of its type, filled from the store. Answers the tables filled and their rows."""
-        filled = {table: await self._rebuilt(store, table, only_if_empty=True) for table in TABLES}
-        return {table: rows for table, rows in filled.items() if rows is not None}
-
-    async def _rebuilt(self, store: EventStore, table: str, *, only_if_empty: bool) -> int | None:
-        stream_type = TABLES[table]
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-            if only_if_empty and (await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})") or not
-                                  await conn.fetchval("SELECT EXISTS (SELECT 1 FROM events WHERE stream_type = $1"
-                                                      " AND version = 1)", stream_type)):
-                return None
-            await conn.execute(f"DELETE FROM {table}")
-            stream_ids = await store.stream_ids(stream_type)
-            for start in range(0, len(stream_ids), READ_AT_ONCE):
-                read = await store.read_streams(stream_ids[start:start + READ_AT_ONCE])
-                for history in read.values():
-                    await apply(conn, [recorded.payload for recorded in history])
-            rows: int = await conn.fetchval(f"SELECT count(*) FROM {table}")
-            return rows
 
 
 async def apply(conn: asyncpg.Connection, events: Iterable[object]) -> None:

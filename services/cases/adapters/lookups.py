@@ -13,12 +13,11 @@ import asyncpg
 
 from shared.contracts.cases import CaseClosed, CaseOpened, CaseReopened, CaseTransferred
 from shared.contracts.imports import ImportStarted
-from shared.eventstore import EventStore, StreamAppend
+from shared.eventstore import EventStore
+from shared.eventstore.lookups import LookupTables
 
 TABLES = {"case_workers": "case", "import_lookup": "import"}
 """Each table and the stream type it is derived from."""
-READ_AT_ONCE = 500
-"""Streams a rebuild reads in one query."""
 
 
 def _first_written(prefix: str, column: str) -> str:
@@ -26,14 +25,11 @@ def _first_written(prefix: str, column: str) -> str:
     return f"(SELECT global_position FROM events WHERE stream_id = '{prefix}-' || {column} AND version = 1)"
 
 
-class CaseLookups:
+class CaseLookups(LookupTables):
     """`WorkersCases` (application/handlers.py) and `ImportsAt` (application/imports.py) from the tables."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-
-    async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None:
-        await apply(conn, append.events)
+        super().__init__(pool, TABLES, apply)
 
     async def open_cases_of(self, store: EventStore, station_id: str, worker_id: str) -> list[str]:
         """The worker's open cases at the station, in the order they were opened."""
@@ -47,37 +43,6 @@ class CaseLookups:
         rows = await self._pool.fetch("SELECT import_id FROM import_lookup WHERE station_id = $1"
                                       f" ORDER BY {_first_written('import', 'import_id')}", station_id)
         return [f"import-{row['import_id']}" for row in rows]
-
-    async def rebuild(self, store: EventStore) -> dict[str, int]:
-        """The tables anew from the store, each in one transaction that appends wait for; their rows."""
-        rebuilt: dict[str, int] = {}
-        for table in TABLES:
-            rows = await self._rebuilt(store, table, only_if_empty=False)
-            assert rows is not None
-            rebuilt[table] = rows
-        return rebuilt
-
-    async def fill_if_empty(self, store: EventStore) -> dict[str, int]:
-        """At start-up, before the service takes commands: each table that is empty while the store holds streams
-        of its type, filled from the store. Answers the tables filled and their rows."""
-        filled = {table: await self._rebuilt(store, table, only_if_empty=True) for table in TABLES}
-        return {table: rows for table, rows in filled.items() if rows is not None}
-
-    async def _rebuilt(self, store: EventStore, table: str, *, only_if_empty: bool) -> int | None:
-        stream_type = TABLES[table]
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-            if only_if_empty and (await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})") or not
-                                  await conn.fetchval("SELECT EXISTS (SELECT 1 FROM events WHERE stream_type = $1"
-                                                      " AND version = 1)", stream_type)):
-                return None
-            await conn.execute(f"DELETE FROM {table}")
-            stream_ids = await store.stream_ids(stream_type)
-            for start in range(0, len(stream_ids), READ_AT_ONCE):
-                for history in (await store.read_streams(stream_ids[start:start + READ_AT_ONCE])).values():
-                    await apply(conn, [recorded.payload for recorded in history])
-            rows: int = await conn.fetchval(f"SELECT count(*) FROM {table}")
-            return rows
 
 
 async def apply(conn: asyncpg.Connection, events: Iterable[object]) -> None:
