@@ -9,12 +9,11 @@ log line to its trace, and an operator find every line of the request a user quo
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from shared.tracing import trace_ids
@@ -29,14 +28,19 @@ def correlation_id() -> str | None:
     return _correlation.get()
 
 
-@contextlib.contextmanager
-def correlated(value: str) -> Iterator[None]:
+class correlated:  # lower case: used as a function, `with correlated(id):`
     """Log lines inside the block (and in tasks started inside it) carry this correlation id."""
-    token = _correlation.set(value)
-    try:
-        yield
-    finally:
-        _correlation.reset(token)
+
+    __slots__ = ("_token", "_value")
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __enter__(self) -> None:
+        self._token = _correlation.set(self._value)
+
+    def __exit__(self, *_: object) -> None:
+        _correlation.reset(self._token)
 
 
 def correlate(value: str) -> None:

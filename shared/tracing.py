@@ -90,18 +90,19 @@ def configure(service_name: str, env: Mapping[str, str] = os.environ) -> bool:
     return True
 
 
-@contextlib.contextmanager
+_OFF: contextlib.nullcontext[None] = contextlib.nullcontext()
+"""What `span` and `applying` give when tracing is off: one object, made once, entered for nothing."""
+
+
 def span(name: str, *, kind: SpanKind = SpanKind.INTERNAL, parent: Mapping[str, str] | None = None,
-         attributes: Mapping[str, Any] | None = None) -> Iterator[Span | None]:
+         attributes: Mapping[str, Any] | None = None) -> contextlib.AbstractContextManager[Span | None]:
     """A span, current inside the block: a child of the context in `parent` (headers that may carry a
     `traceparent`) when given, else of the current span. None, and nothing done, when tracing is off. An exception
     leaving the block is recorded on it and marks it failed."""
     if _tracer is None:
-        yield None
-        return
+        return _OFF
     context = _PROPAGATOR.extract(parent) if parent is not None else None
-    with _tracer.start_as_current_span(name, context=context, kind=kind, attributes=attributes) as made:
-        yield made
+    return _tracer.start_as_current_span(name, context=context, kind=kind, attributes=attributes)
 
 
 def inject(headers: MutableMapping[str, str]) -> None:
@@ -142,20 +143,21 @@ def failed(made: Span | None, code: str) -> None:
             made.set_status(Status(StatusCode.ERROR, code))
 
 
-@contextlib.contextmanager
-def applying(consumer: str, messages: Iterable[Any]) -> Iterator[None]:
+def applying(consumer: str, messages: Iterable[Any]) -> contextlib.AbstractContextManager[None]:
     """Around the transaction that applies a batch: one CONSUMER span per message that carries a trace context,
     a child of it, so each event's trace shows where it was applied. The batch is one transaction, so each span
     lasts as long as the whole batch; one that fails marks them all failed."""
-    if _tracer is None:
-        yield
-        return
+    return _OFF if _tracer is None else _applying(_tracer, consumer, messages)
+
+
+@contextlib.contextmanager
+def _applying(tracer: Tracer, consumer: str, messages: Iterable[Any]) -> Iterator[None]:
     spans = []
     for msg in messages:
         headers = msg.headers or {}
         if "traceparent" not in headers:
             continue
-        spans.append(_tracer.start_span(f"apply {msg.subject}", context=_PROPAGATOR.extract(headers),
+        spans.append(tracer.start_span(f"apply {msg.subject}", context=_PROPAGATOR.extract(headers),
                                         kind=SpanKind.CONSUMER, attributes={
                                             "messaging.system": "nats", "messaging.destination.name": msg.subject,
                                             "messaging.consumer.group.name": consumer,
