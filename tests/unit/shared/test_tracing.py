@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -93,10 +99,41 @@ def test_a_json_line_carries_the_traceback_and_a_wrong_format_is_refused() -> No
     try:
         raise ValueError("boom")
     except ValueError:
-        import sys
-
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     line = json.loads(logs.JsonLines().format(record))
     assert "ValueError: boom" in line["exception"]
     with pytest.raises(ValueError, match="HEMIAO_LOG_FORMAT"):
         logs.configure({"HEMIAO_LOG_FORMAT": "xml"})
+
+
+def test_with_an_endpoint_set_a_process_sends_its_spans_over_otlp_http(tmp_path: Path) -> None:
+    received: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        script = ("from shared import tracing\n"
+                  "assert tracing.configure('hemiao-test')\n"
+                  "with tracing.span('serve hemiao.cases.open_case'):\n"
+                  "    pass\n")  # the provider flushes at exit
+        env = {**os.environ, "HEMIAO_OTLP_ENDPOINT": f"http://127.0.0.1:{server.server_port}"}
+        done = subprocess.run([sys.executable, "-c", script], env=env, cwd=Path(__file__).parents[3],
+                              capture_output=True, timeout=60)
+        assert done.returncode == 0, done.stderr.decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    [(path, content_type, body)] = received
+    assert path == "/v1/traces" and content_type == "application/x-protobuf"
+    assert b"serve hemiao.cases.open_case" in body and b"hemiao-test" in body
