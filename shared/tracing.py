@@ -135,6 +135,18 @@ def annotate(key: str, value: str) -> None:
         trace.get_current_span().set_attribute(key, value)
 
 
+def name_operation(kind: str, name: str | None) -> None:
+    """Name the current span (the gateway's of a GraphQL request) after its operation, as OpenTelemetry's GraphQL
+    conventions do: `mutation OpenCase`, or `mutation` for an anonymous one. `name` must be of few distinct values
+    (the metrics' label of it, capped)."""
+    if _tracer is not None:
+        current = trace.get_current_span()
+        current.update_name(f"{kind} {name}" if name else kind)
+        current.set_attribute("graphql.operation.type", kind)
+        if name:
+            current.set_attribute("graphql.operation.name", name)
+
+
 def failed(made: Span | None, code: str) -> None:
     """Mark the span failed with a refusal's or an error's code (a refused command is still an answer)."""
     if made is not None:

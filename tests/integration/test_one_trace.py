@@ -61,15 +61,16 @@ async def test_one_mutation_gives_one_trace_from_the_gateway_to_the_read_models(
 
     async with gateway(system) as http:
         answer = await http.post("/graphql", headers={"Authorization": f"Bearer {token_for(me)}"}, json={
-            "query": OPEN, "variables": {"input": {
+            "query": OPEN.replace("mutation(", "mutation OpenCase(", 1), "variables": {"input": {
                 "recipientId": recipient["recipient_id"], "workerId": me.subject, "intakeSource": "OUTREACH",
                 "presentingProblem": "长期独自在家", "openedOn": china_today().isoformat()}}})
         opened = answer.json()["data"]["openCase"]
         assert opened["__typename"] == "OpenCasePayload", opened
         await system.read_models_have_everything()
 
-    [root] = [s for s in traced.finished() if s.name == "graphql"]
+    [root] = [s for s in traced.finished() if s.name == "mutation OpenCase"]
     assert root.parent is None and root.kind is SpanKind.SERVER
+    assert root.attributes is not None and root.attributes["graphql.operation.type"] == "mutation"
     assert root.context is not None
     trace_id = root.context.trace_id
 
@@ -85,13 +86,13 @@ async def test_one_mutation_gives_one_trace_from_the_gateway_to_the_read_models(
     tree = traced.finished(trace_id)
     ns = system.namespace
     names = {s.name for s in tree}
-    assert {"graphql", f"call {ns}.cases.open_case", f"serve {ns}.cases.open_case",
+    assert {"mutation OpenCase", f"call {ns}.cases.open_case", f"serve {ns}.cases.open_case",
             f"publish {ns}.events.cases.case.opened", f"apply {ns}.events.cases.case.opened"} <= names, names
     assert any(name.startswith("append ") for name in names), names
 
     # one tree: a single root, every other span's parent in the same trace
     ids = {s.context.span_id for s in tree if s.context is not None}
-    assert [s.name for s in tree if s.parent is None] == ["graphql"]
+    assert [s.name for s in tree if s.parent is None] == ["mutation OpenCase"]
     assert all(s.parent.span_id in ids for s in tree if s.parent is not None)
 
     def parent_of(span: ReadableSpan) -> ReadableSpan:
