@@ -13,4 +13,4 @@ settings = GatewaySettings.from_env()
 # uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it
 uvicorn.run(create_app(settings), host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
             port=int(os.environ.get("GATEWAY_PORT", "8000")), log_level="warning",
-            ws_max_size=settings.max_body_bytes)
+            ws_max_size=settings.max_body_bytes, log_config=None)  # its lines in the process's format
