@@ -37,8 +37,10 @@ from gateway.persisted import Mode, PersistedQueries, load_manifest
 from gateway.refusals import refusal, refusal_body
 from gateway.schema import MAX_QUERY_CHARS, schema
 from gateway.waits import Waits
+from shared import tracing
 from shared.config import AuthSettings, export_key
 from shared.imports.files import MAX_FILE_BYTES
+from shared.logs import correlate
 from shared.natsio import connect
 from shared.runtime import CORRELATION_HEADER, ServiceClient
 
@@ -149,6 +151,8 @@ class HemiaoGraphQL(GraphQL[Context, None]):
                           production=self.settings.production, persisted=self.persisted)
         if isinstance(response, Response):
             response.headers[CORRELATION_HEADER] = context.correlation_id  # to quote to an operator
+        correlate(context.correlation_id)  # the request's log lines carry it
+        tracing.annotate("hemiao.correlation_id", context.correlation_id)
         return context
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -176,7 +180,9 @@ class HemiaoGraphQL(GraphQL[Context, None]):
                 "An upload must carry an Authorization or Apollo-Require-Preflight header (no plain form may post"
                 " one)")), status_code=400, media_type=f"{media_type}; charset=utf-8")
         try:
-            response = await super().run(request, context, root_value)
+            with tracing.span("graphql", kind=tracing.SpanKind.SERVER, parent=request.headers,  # a caller's trace
+                              attributes={"http.request.method": request.method, "url.path": request.url.path}):
+                response = await super().run(request, context, root_value)
         except HTTPException as refused:
             status, error = http_refusal(refused.status_code, refused.reason)
             headers = {"allow": "GET, POST"} if status == 405 else {}

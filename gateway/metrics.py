@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
+from shared import tracing
+
 REGISTRY = CollectorRegistry()
 OPERATIONS = Counter("hemiao_graphql_operations", "GraphQL operations answered",
                      ["operation", "outcome", "name"], registry=REGISTRY)
@@ -61,6 +63,7 @@ class OperationMetrics(SchemaExtension):
         failed = bool(context.result and context.result.errors) or bool(context.pre_execution_errors)
         OPERATIONS.labels(kind, "error" if failed else "ok", name).inc()
         DURATION.labels(kind, name).observe(time.perf_counter() - started)
+        tracing.name_operation(kind, None if name == ANONYMOUS else name)  # the request's span: "mutation OpenCase"
 
 
 async def metrics_endpoint(_: Request) -> Response:

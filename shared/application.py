@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 
+from shared import tracing
 from shared.china import china_today
 from shared.contracts.errors import DomainError, Message
 from shared.eventstore import (
@@ -115,7 +116,8 @@ class Unit:
     fingerprint: str
 
     def metadata(self) -> EventMetadata:
-        return EventMetadata(actor=self.request.actor.as_metadata(), correlation_id=self.request.correlation_id)
+        return EventMetadata(actor=self.request.actor.as_metadata(), correlation_id=self.request.correlation_id,
+                             trace=tracing.carrier())  # the append's span, for the relay and the consumers
 
     def idempotency(self) -> IdempotentCommand | None:
         key = self.request.idempotency_key
@@ -231,8 +233,9 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
                                     expected_version=each.version, events=events)
                        for (decider, stream_id), each, events in zip(streams, loaded, decided, strict=True)]
             try:
-                appended = await unit.store.append_all(appends, unit.metadata(), result=dict(result),
-                                                       idempotency=idempotency)
+                with tracing.span(f"append {streams[-1][0].stream_type}", attributes={"hemiao.attempt": attempt}):
+                    appended = await unit.store.append_all(appends, unit.metadata(), result=dict(result),
+                                                           idempotency=idempotency)
             except ConcurrencyConflict:
                 await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
                 continue

@@ -46,6 +46,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from shared import tracing
 from shared.cancellation import stop_if_cancelled
 from shared.config import stream_name
 from shared.contracts import UnknownSchemaVersion, decode_event
@@ -382,7 +383,8 @@ class StreamConsumer:
     async def _apply_batch(self, messages: list[Msg]) -> None:
         self._pending = None
         try:
-            applied, checkpoint, done = await self._commit(messages)
+            with tracing.applying(self.name, messages):  # a span per traced event, child of its publication
+                applied, checkpoint, done = await self._commit(messages)
         except BaseException:
             for msg in messages:
                 with contextlib.suppress(Exception):

@@ -130,5 +130,7 @@ class EmbeddedUvicorn(uvicorn.Server):
 def embedded_server(app: Starlette, sock: socket.socket, **config: Any) -> EmbeddedUvicorn:
     """A server for `app` on `sock` (from `listening_socket`); `config` goes to uvicorn."""
     host, port = sock.getsockname()[:2]
-    options: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off", **config}
+    # log_config None: uvicorn's lines go to the process's own handler (shared/logs.py: plain or JSON), not its own
+    options: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off", "log_config": None,
+                               **config}
     return EmbeddedUvicorn(uvicorn.Config(app, host=host, port=port, **options), sock)

@@ -58,6 +58,8 @@ from shared.contracts import event_class
 from shared.contracts.dataschema import dataschema
 from shared.election import leadership
 from shared.eventstore.postgres import NOTIFY_CHANNEL
+from shared.tracing import TRACE_HEADERS, SpanKind, inject, span
+from shared.tracing import is_on as is_tracing
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,8 @@ _UNPUBLISHED = """
     SELECT global_position, stream_id, stream_type, version, event_id::text, type, schema_version,
            data::text AS data, metadata::text AS metadata, recorded_at, tx_id::text AS tx_id_text,
            metadata->'actor'->>'subject' AS actor, metadata->>'correlation_id' AS correlation_id,
-           metadata->>'causation_id' AS causation_id
+           metadata->>'causation_id' AS causation_id,
+           metadata->'trace'->>'traceparent' AS traceparent, metadata->'trace'->>'tracestate' AS tracestate
     FROM events
     WHERE (tx_id, global_position) > ($1::text::xid8, $2)
       AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -151,6 +154,8 @@ def cloud_event_headers(row: asyncpg.Record | dict[str, Any], service: str) -> d
         "hemiao-actor": row["actor"] or "",
         "hemiao-correlation-id": row["correlation_id"] or "",
         "hemiao-causation-id": row["causation_id"] or "",
+        # the W3C trace context of the append, when it was traced (shared/tracing.py)
+        **{name: row[name] for name in TRACE_HEADERS if row.get(name)},
     }
 
 
@@ -331,9 +336,13 @@ class Relay:
                 limit = self._nc.max_payload  # the connected server's, from its INFO: it changes on reconnect
                 if (size := published_size(data, headers)) > limit:  # the server would drop the connection
                     raise Refused(f"{size} bytes with its headers, over the NATS server's max_payload of {limit}")
+                subject = subject_of(row["type"], self.namespace)
+                if is_tracing() and "traceparent" in headers:  # a child of the append, the consumers' parent
+                    with span(f"publish {subject}", kind=SpanKind.PRODUCER, parent=headers,
+                              attributes={"messaging.system": "nats", "messaging.destination.name": subject}):
+                        inject(headers)
                 # no wait_stall: its wait_for yields on every message, and nats-py then writes each on its own
-                sent.acks.append(await self._js.publish_async(subject_of(row["type"], self.namespace), data,
-                                                              headers=headers))
+                sent.acks.append(await self._js.publish_async(subject, data, headers=headers))
             except Exception as error:  # sent no further: the acks of those before say how far it got
                 stop_if_cancelled()
                 sent.failure = error

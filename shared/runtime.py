@@ -22,11 +22,13 @@ from nats.micro.request import Request
 from nats.micro.service import EndpointConfig, Service
 from pydantic import ValidationError
 
+from shared import tracing
 from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor
 from shared.contracts.errors import DomainError, InvalidInput, Message, error_from_dict
 from shared.inputs import camel, check_body, check_idempotency_key
+from shared.logs import correlated
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +88,26 @@ def _body(data: bytes | None) -> dict[str, Any]:
 async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dict[str, Any]:
     headers = request.headers or {}
     correlation_id = headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
-    try:
-        actor = verify_token(bearer(headers.get("Authorization")), auth)
-        body = _body(request.data)
-        context = RequestContext(actor=actor, correlation_id=correlation_id,
-                                 idempotency_key=headers.get(IDEMPOTENCY_HEADER) or None)
-        check_idempotency_key(context.idempotency_key)
-        return {"data": dict(await handler(body, context))}
-    except DomainError as error:
-        return {"error": error.as_dict()}
-    except ValidationError as error:
-        return {"error": invalid_input_from(error).as_dict()}
-    except Exception:
-        log.exception("request %s on %s failed", correlation_id, request.subject)
-        return {"error": internal_error(correlation_id)}
+    with tracing.span(f"serve {request.subject}", kind=tracing.SpanKind.SERVER, parent=headers, attributes={
+            "rpc.system": "nats", "rpc.method": request.subject, "hemiao.correlation_id": correlation_id}) as span, \
+            correlated(correlation_id):
+        try:
+            actor = verify_token(bearer(headers.get("Authorization")), auth)
+            body = _body(request.data)
+            context = RequestContext(actor=actor, correlation_id=correlation_id,
+                                     idempotency_key=headers.get(IDEMPOTENCY_HEADER) or None)
+            check_idempotency_key(context.idempotency_key)
+            return {"data": dict(await handler(body, context))}
+        except DomainError as error:
+            tracing.failed(span, error.code)
+            return {"error": error.as_dict()}
+        except ValidationError as error:
+            tracing.failed(span, InvalidInput.code)
+            return {"error": invalid_input_from(error).as_dict()}
+        except Exception:
+            tracing.failed(span, "internal")
+            log.exception("request %s on %s failed", correlation_id, request.subject)
+            return {"error": internal_error(correlation_id)}
 
 
 class ReplyTooLarge(DomainError):
@@ -203,9 +211,12 @@ class ServiceClient:
         headers = {"Authorization": f"Bearer {token}", CORRELATION_HEADER: correlation_id or str(uuid.uuid4())}
         if idempotency_key:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
-        reply = await self._nc.request(endpoint_subject(self._namespace, service, endpoint),
-                                       json.dumps(payload, ensure_ascii=False, default=str).encode(),
-                                       timeout=timeout or self._timeout, headers=headers)
+        subject = endpoint_subject(self._namespace, service, endpoint)
+        with tracing.span(f"call {subject}", kind=tracing.SpanKind.CLIENT,
+                          attributes={"rpc.system": "nats", "rpc.method": subject}):
+            tracing.inject(headers)  # the service's span is a child of this one
+            reply = await self._nc.request(subject, json.dumps(payload, ensure_ascii=False, default=str).encode(),
+                                           timeout=timeout or self._timeout, headers=headers)
         answer = json.loads(reply.data)
         if "error" in answer:
             raise error_from_dict(answer["error"])

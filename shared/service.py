@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 from nats.aio.client import Client
 
+from shared import logs, tracing
 from shared.config import ServiceSettings
 from shared.consumer import Projection, StreamConsumer, adopt_unversioned
 from shared.eventstore.postgres import PostgresEventStore
@@ -144,7 +145,8 @@ async def until_stopped() -> None:
 
 
 def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """The `python -m services.X` entry: logging, then the service until a signal."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("nats").setLevel(logging.WARNING)
+    """The `python -m services.X` entry: logging and tracing (as HEMIAO_LOG_FORMAT and HEMIAO_OTLP_ENDPOINT say),
+    then the service until a signal."""
+    logs.configure()
+    tracing.configure(f"hemiao-{main.__module__.split('.')[1]}")  # services.cases.entrypoints… -> hemiao-cases
     asyncio.run(main())

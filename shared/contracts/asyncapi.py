@@ -39,6 +39,9 @@ _HEADERS: dict[str, Any] = {
         "hemiao-actor": {"type": "string", "description": "Subject of the user who caused the event"},
         "hemiao-correlation-id": {"type": "string"},
         "hemiao-causation-id": {"type": "string"},
+        "traceparent": {"type": "string", "description": "W3C trace context of the append that wrote the event, "
+                                                         "when it was traced (docs/operations.md, Tracing and logs)"},
+        "tracestate": {"type": "string", "description": "W3C trace state, with traceparent, when there is one"},
     },
 }
 

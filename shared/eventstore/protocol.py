@@ -54,9 +54,12 @@ class EventMetadata:
     actor: dict[str, Any]
     correlation_id: str
     causation_id: str | None = None
+    trace: dict[str, str] | None = None
+    """The W3C trace context (`traceparent`, `tracestate`) of the append, when tracing is on (shared/tracing.py)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"actor": self.actor, "correlation_id": self.correlation_id, "causation_id": self.causation_id}
+        return {"actor": self.actor, "correlation_id": self.correlation_id, "causation_id": self.causation_id,
+                **({"trace": self.trace} if self.trace else {})}
 
 
 @dataclass(frozen=True, kw_only=True)
