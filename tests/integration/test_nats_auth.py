@@ -28,6 +28,7 @@ from services.cases.entrypoints.service import endpoints as cases_endpoints
 from services.reporting.entrypoints.service import reporting_service
 from shared.config import NatsSettings, stream_name
 from shared.devstack.embedded import EmbeddedNats, free_port
+from shared.devstack.run import DATABASE_VARIABLES, SERVICES, Stack
 from shared.natsauth import NatsUser, authorization_block, ensure_users, new_seed, read_seeds
 from shared.natsio import client_options
 from shared.runtime import ServiceClient
@@ -162,10 +163,11 @@ async def test_only_hemiao_users_write_and_each_only_its_own(
             await refused_publish(forger, opened.subject, forged, headers)
             await forger.publish(opened.subject, forged, headers=headers)  # core NATS: the stream hears it too
             await forger.flush()
+        refusing = integrator.jetstream(timeout=1.0)  # a refused request gets no answer at all
         with pytest.raises(nats.errors.TimeoutError):
-            await js.delete_stream(activities_stream)
+            await refusing.delete_stream(activities_stream)
         with pytest.raises(nats.errors.TimeoutError):  # another's durable: not the integrator's to take
-            await js.pull_subscribe(f"{NAMESPACE}.events.activities.>", durable="reporting_activities",
+            await refusing.pull_subscribe(f"{NAMESPACE}.events.activities.>", durable="reporting_activities",
                                     stream=activities_stream)
         with pytest.raises(nats.errors.TimeoutError):  # nor the services' endpoints
             await integrator.request(f"{NAMESPACE}.reporting.stations", b"{}", timeout=1.0)
@@ -181,3 +183,25 @@ async def test_only_hemiao_users_write_and_each_only_its_own(
         assert (await js.stream_info(activities_stream)).state.messages == written > stored
         for nc in (integrator, reporting, cases):
             await nc.close()
+
+
+async def test_make_run_hands_each_process_its_own_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run`'s stack starts its nats-server with the users it made in var/, and gives each child its own."""
+    monkeypatch.setenv("HEMIAO_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("HEMIAO_NATS_PORT", str(free_port()))
+    monkeypatch.delenv("NATS_URL", raising=False)
+    monkeypatch.delenv("NATS_NKEY_SEED", raising=False)
+    for variable in DATABASE_VARIABLES.values():  # a PostgreSQL of its own: the stack starts none
+        monkeypatch.setenv(variable, "postgresql://unused")
+    stack = Stack()
+    stack.start_servers()
+    try:
+        seeds = {kind: stack.env_of(kind).get("NATS_NKEY_SEED") for kind in (*SERVICES, "gateway", "tool")}
+        assert None not in seeds.values() and len(set(seeds.values())) == len(seeds)  # each its own
+        assert read_seeds(tmp_path / "nats-auth")["cases"] == seeds["cases"]
+        cases = await as_user(stack.env["NATS_URL"], None, seed=seeds["cases"])
+        await cases.close()
+        with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+            await as_user(stack.env["NATS_URL"], None)
+    finally:
+        stack.supervisor.stop_all()
