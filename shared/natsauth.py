@@ -16,13 +16,14 @@ account). Each user's permissions are allow lists: anything not listed is refuse
 Every user subscribes to its own inbox only (`_INBOX.<its public key>.>`, see `shared.natsio.user_inbox`), so no
 process reads the replies to another's requests.
 
-`python -m shared.natsauth DIR` makes a seed per kind into DIR and prints the `authorization` block for
-nats-server (it holds only public keys, no secret).
+`python -m shared.natsauth DIR` makes a seed per kind into DIR and writes the `authorization` block for
+nats-server (it holds only public keys, no secret) and the same as Helm values.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import sys
@@ -165,6 +166,26 @@ def authorization_block(users: Iterable[NatsUser]) -> str:
     return "\n".join(lines)
 
 
+def helm_values(users: Iterable[NatsUser]) -> str:
+    """The same users as values for the official NATS Helm chart (`config.merge`), JSON being YAML."""
+    entries = []
+    for user in users:
+        p = user.permissions
+        permissions: dict[str, object] = {"publish": {"allow": list(p.publish)},
+                                          "subscribe": {"allow": list(p.subscribe)}}
+        if p.allow_responses:
+            permissions["allow_responses"] = True
+        entries.append({"nkey": user.public_key, "permissions": permissions})
+    values = {"config": {"merge": {"authorization": {"users": entries}}}}
+    head = "# helm upgrade … -f deploy/k8s/nats-helm-values.yaml -f THIS-FILE (public keys only, no secret)\n"
+    return head + json.dumps(values, indent=2) + "\n"
+
+
+def seeds_env(users: Iterable[NatsUser]) -> str:
+    """`<KIND>_NATS_NKEY_SEED=…` lines, for deploy/.env (compose) or the Kubernetes Secret."""
+    return "".join(f"{user.kind.upper()}_NATS_NKEY_SEED={user.seed}\n" for user in users)
+
+
 def read_seeds(folder: Path) -> dict[str, str]:
     """The seeds kept in `folder` (`<kind>.nk`)."""
     return {path.stem: path.read_text().strip() for path in folder.glob("*.nk")}
@@ -172,7 +193,8 @@ def read_seeds(folder: Path) -> dict[str, str]:
 
 def ensure_users(folder: Path, namespace: str = "hemiao", kinds: Iterable[str] = KINDS) -> dict[str, NatsUser]:
     """The users whose seeds are kept in `folder`, making (once) the seeds that are missing, owner-readable only;
-    writes `auth.conf` (the authorization block) beside them."""
+    writes beside them `auth.conf` (the authorization block), `helm-values.yaml` (the same for the Helm chart) and
+    `seeds.env` (every seed as `<KIND>_NATS_NKEY_SEED=…`, owner-readable only)."""
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     users = make_users(namespace, read_seeds(folder), kinds)
@@ -182,6 +204,11 @@ def ensure_users(folder: Path, namespace: str = "hemiao", kinds: Iterable[str] =
             path.write_text(user.seed + "\n")
             path.chmod(0o600)
     (folder / "auth.conf").write_text(authorization_block(users.values()))
+    (folder / "helm-values.yaml").write_text(helm_values(users.values()))
+    env = folder / "seeds.env"
+    env.touch(0o600)
+    env.chmod(0o600)
+    env.write_text(seeds_env(users.values()))
     return users
 
 
@@ -205,8 +232,10 @@ def development_env(kind: str = "tool") -> Mapping[str, str] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.natsauth", description=(
         "Make (once) an NKey seed per hemiao process kind into FOLDER (<kind>.nk, the secrets: hand each process"
-        " its own as NATS_NKEY_SEED) and write FOLDER/auth.conf, the nats-server authorization block (public keys"
-        " and permissions only; include it from nats.conf)."))
+        " its own as NATS_NKEY_SEED or NATS_NKEY_SEED_FILE; seeds.env has them all as <KIND>_NATS_NKEY_SEED=…)"
+        " and write FOLDER/auth.conf, the nats-server authorization block (public keys and permissions only;"
+        " include it from nats.conf), and FOLDER/helm-values.yaml, the same for the NATS Helm chart. Run it again"
+        " to add a kind or after changing the namespace: existing seeds are kept."))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--namespace", default=os.environ.get("HEMIAO_NAMESPACE") or "hemiao")
     args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import nats
 import nats.errors
 import pytest
+import yaml
 from nats.aio.client import Client
 
 from services.activities.application.followed import FOLLOWED as ACTIVITIES_FOLLOW
@@ -205,3 +207,19 @@ async def test_make_run_hands_each_process_its_own_user(tmp_path: Path, monkeypa
             await as_user(stack.env["NATS_URL"], None)
     finally:
         stack.supervisor.stop_all()
+
+
+def test_the_deploy_configurations_take_the_generated_users(tmp_path: Path) -> None:
+    """deploy/nats.conf and nats-cluster.conf include the generated hemiao-auth.conf, and nats-server accepts
+    them with it (`-t`: the configuration is checked, nothing starts)."""
+    users = ensure_users(tmp_path / "users")
+    deploy = Path(__file__).resolve().parents[2] / "deploy"
+    (tmp_path / "hemiao-auth.conf").write_text((tmp_path / "users" / "auth.conf").read_text())
+    for name in ("nats.conf", "nats-cluster.conf"):
+        (tmp_path / name).write_text((deploy / name).read_text())
+        checked = subprocess.run([EmbeddedNats.binary(), "-c", str(tmp_path / name), "-t"], capture_output=True,
+                                 text=True, env={**os.environ, "NATS_SERVER_NAME": "nats-1"}, check=False)
+        assert checked.returncode == 0 and "is valid" in checked.stderr + checked.stdout, checked.stderr
+    helm = yaml.safe_load((tmp_path / "users" / "helm-values.yaml").read_text())
+    keys = [u["nkey"] for u in helm["config"]["merge"]["authorization"]["users"]]
+    assert keys == [user.public_key for user in users.values()]
