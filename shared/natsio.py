@@ -54,7 +54,10 @@ def nkey_public_key(seed: str) -> str:
     """The public key (`U…`) of a user NKey seed (`SU…`)."""
     import nkeys
 
-    return str(nkeys.from_seed(bytearray(seed.strip().encode())).public_key.decode())
+    try:
+        return str(nkeys.from_seed(bytearray(seed.strip().encode())).public_key.decode())
+    except (nkeys.NkeysError, ValueError) as error:  # said at start, not as a refused connection later
+        raise ValueError("NATS_NKEY_SEED is not a NATS user seed (SU…, from `python -m shared.natsauth`)") from error
 
 
 def tls_context(settings: NatsSettings) -> ssl.SSLContext:
