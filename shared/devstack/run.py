@@ -79,7 +79,7 @@ class Stack:
                 self.env.setdefault(variable, postgres.dsn(f"hemiao_{service}"))
         if not os.environ.get("NATS_URL"):
             port = int(os.environ.get("HEMIAO_NATS_PORT", "4222"))
-            users = ensure_users(development_auth_dir(self.var), self.env.get("HEMIAO_NAMESPACE", "hemiao"))
+            users = ensure_users(development_auth_dir(self.var), self.env.get("HEMIAO_NAMESPACE") or "hemiao")
             self.nats_env = {kind: user.env() for kind, user in users.items()}
             nats = EmbeddedNats(self.var / "nats", port=port, config_text=authorization_block(users.values()))
             self.supervisor.start("nats-server", lambda: _started_server(nats), self.var / "nats.log",
