@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +130,42 @@ class ServiceSettings:
 def stream_name(namespace: str, service: str) -> str:
     """The JetStream stream of a service's events, e.g. HEMIAO_CASES."""
     return f"{namespace}_{service}".upper().replace("-", "_")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NatsSettings:
+    """Who a process is to NATS, and how it checks the server: all unset is today's anonymous plain connection.
+
+    `NATS_NKEY_SEED` (or `NATS_NKEY_SEED_FILE`, a file holding it) is the process's NKey seed, the way hemiao's
+    own deployments authenticate (docs/operations.md, "NATS security"); `NATS_USER`/`NATS_PASSWORD` and
+    `NATS_CREDS` (a JWT `.creds` file, for operator mode) serve a NATS set up otherwise. `NATS_TLS_CA` is the CA
+    file the server's certificate is checked against; `NATS_TLS_CERT`/`NATS_TLS_KEY` the client's own, for a
+    server that asks for one (`verify: true`)."""
+
+    nkey_seed: str | None = None
+    user: str | None = None
+    password: str | None = None
+    creds: str | None = None
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> NatsSettings:
+        values = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            return values.get(name) or None
+
+        seed = get("NATS_NKEY_SEED")
+        if seed is None and (seed_file := get("NATS_NKEY_SEED_FILE")):
+            seed = Path(seed_file).read_text().strip()
+        settings = cls(nkey_seed=seed, user=get("NATS_USER"), password=get("NATS_PASSWORD"), creds=get("NATS_CREDS"),
+                       tls_ca=get("NATS_TLS_CA"), tls_cert=get("NATS_TLS_CERT"), tls_key=get("NATS_TLS_KEY"))
+        if (settings.tls_cert is None) != (settings.tls_key is None):
+            raise ValueError("NATS_TLS_CERT and NATS_TLS_KEY go together: set both or neither")
+        return settings
+
+    @property
+    def uses_tls(self) -> bool:
+        return any((self.tls_ca, self.tls_cert))

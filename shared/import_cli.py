@@ -68,10 +68,14 @@ async def run_import(args: argparse.Namespace, token: str, content: bytes) -> No
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from shared.config import NatsSettings
+    from shared.natsauth import development_env
+    from shared.natsio import client_options
     from shared.runtime import ServiceClient
 
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # a file gets whole lines
-    nc = await nats.connect(os.environ.get("NATS_URL") or "nats://127.0.0.1:4222")
+    nc = await nats.connect(os.environ.get("NATS_URL") or "nats://127.0.0.1:4222",  # fails at once when NATS is down
+                            **client_options(NatsSettings.from_env(development_env())))
     try:
         client = ServiceClient(nc, os.environ.get("HEMIAO_NAMESPACE") or "hemiao", timeout=60)
         stations = (await client.call("reporting", "stations", {}, token=token))["stations"]

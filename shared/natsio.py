@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
+from collections.abc import Mapping
+from typing import Any
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from shared.config import stream_name
+from shared.config import NatsSettings, stream_name
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +43,54 @@ class HeaderClient(Client):
         return out
 
 
-async def connect(url: str, name: str) -> Client:
-    """A client that keeps reconnecting for as long as the process lives; `url` may list servers, comma-separated."""
+def user_inbox(identity: str) -> str:
+    """The inbox prefix of the NATS user `identity` (its NKey's public key, or its user name): replies to its
+    requests come on `_INBOX.<identity>.…`, which only it may subscribe to, so no other process reads them
+    (a reply of cases carries a person's data, opened)."""
+    return f"_INBOX.{identity}"
+
+
+def nkey_public_key(seed: str) -> str:
+    """The public key (`U…`) of a user NKey seed (`SU…`)."""
+    import nkeys
+
+    try:
+        return str(nkeys.from_seed(bytearray(seed.strip().encode())).public_key.decode())
+    except (nkeys.NkeysError, ValueError) as error:  # said at start, not as a refused connection later
+        raise ValueError("NATS_NKEY_SEED is not a NATS user seed (SU…, from `python -m shared.natsauth`)") from error
+
+
+def tls_context(settings: NatsSettings) -> ssl.SSLContext:
+    """A client context checking the server against NATS_TLS_CA (the system's CAs when unset), presenting
+    NATS_TLS_CERT/NATS_TLS_KEY when set."""
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=settings.tls_ca)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if settings.tls_cert is not None:
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    return context
+
+
+def client_options(settings: NatsSettings) -> dict[str, Any]:
+    """nats-py's connect options for these settings: credentials, its own inbox, TLS."""
+    options: dict[str, Any] = {}
+    if settings.nkey_seed is not None:
+        options["nkeys_seed_str"] = settings.nkey_seed
+        options["inbox_prefix"] = user_inbox(nkey_public_key(settings.nkey_seed))
+    elif settings.user is not None:
+        options["user"], options["password"] = settings.user, settings.password or ""
+        options["inbox_prefix"] = user_inbox(settings.user)
+    if settings.creds is not None:
+        options["user_credentials"] = settings.creds
+    if settings.uses_tls:
+        options["tls"] = tls_context(settings)
+    return options
+
+
+async def connect(url: str, name: str, *, env: Mapping[str, str] | None = None) -> Client:
+    """A client that keeps reconnecting for as long as the process lives; `url` may list servers, comma-separated.
+
+    Credentials and TLS come from the NATS_* settings (`NatsSettings`) of the environment, or of `env` when
+    given (`make run` hands its own helper connections theirs)."""
 
     async def on_error(error: Exception) -> None:
         log.warning("nats: %s", error)
@@ -50,7 +99,8 @@ async def connect(url: str, name: str) -> Client:
     client = HeaderClient()
     await client.connect(servers=servers, name=name, max_reconnect_attempts=-1,
                          reconnect_time_wait=0.5,  # type: ignore[arg-type]  # seconds, slept as a float
-                         error_cb=on_error, allow_reconnect=True, connect_timeout=5)
+                         error_cb=on_error, allow_reconnect=True, connect_timeout=5,
+                         **client_options(NatsSettings.from_env(env)))
     return client
 
 

@@ -179,6 +179,9 @@ class EmbeddedNats:
     host: str = "127.0.0.1"
     max_payload: int | None = None
     """The server's max_payload in bytes (None: nats-server's own default, 1 MiB); set it before start()."""
+    config_text: str | None = None
+    """More of a nats-server configuration file (authorization, tls, cluster blocks; None: none), written beside
+    the store; the command line still sets the address, port and store."""
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -186,10 +189,12 @@ class EmbeddedNats:
         return f"nats://{self.host}:{self.port}"
 
     def _config(self) -> list[str]:
-        if self.max_payload is None:
+        if self.max_payload is None and self.config_text is None:
             return []
         config = self.store_dir.parent / f"nats-{self.port}.conf"  # only a config file can set max_payload
-        config.write_text(f"max_payload: {self.max_payload}\n")
+        text = "" if self.max_payload is None else f"max_payload: {self.max_payload}\n"
+        config.write_text(text + (self.config_text or ""))
+        config.chmod(0o600)
         return ["-c", str(config)]
 
     @staticmethod

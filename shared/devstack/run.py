@@ -32,6 +32,7 @@ from shared.devstack.demo import (
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent
 from shared.devstack.readiness import NotStarted, wait_started
 from shared.devstack.supervisor import Supervisor
+from shared.natsauth import authorization_block, development_auth_dir, ensure_users
 from shared.natsio import connect
 from shared.runtime import ServiceClient
 
@@ -64,6 +65,8 @@ class Stack:
         self.env = dict(os.environ, HEMIAO_VAR_DIR=str(self.var), PYTHONUNBUFFERED="1")
         self.env.setdefault("HEMIAO_CORS_ORIGINS", DEVELOPMENT_ORIGINS)
         self.supervisor = Supervisor(_say)
+        self.nats_env: dict[str, dict[str, str]] = {}
+        """Each process kind's own NATS credentials, when the stack started its own nats-server."""
 
     def start_servers(self) -> None:
         if not all(os.environ.get(v) for v in DATABASE_VARIABLES.values()):
@@ -76,11 +79,14 @@ class Stack:
                 self.env.setdefault(variable, postgres.dsn(f"hemiao_{service}"))
         if not os.environ.get("NATS_URL"):
             port = int(os.environ.get("HEMIAO_NATS_PORT", "4222"))
-            nats = EmbeddedNats(self.var / "nats", port=port)
+            users = ensure_users(development_auth_dir(self.var), self.env.get("HEMIAO_NAMESPACE") or "hemiao")
+            self.nats_env = {kind: user.env() for kind, user in users.items()}
+            nats = EmbeddedNats(self.var / "nats", port=port, config_text=authorization_block(users.values()))
             self.supervisor.start("nats-server", lambda: _started_server(nats), self.var / "nats.log",
                                   stop_last=True)
             self.env["NATS_URL"] = nats.url
-            _say(f"nats-server with JetStream (embedded) on {nats.url}, store in {self.var / 'nats'}")
+            _say(f"nats-server with JetStream (embedded) on {nats.url}, store in {self.var / 'nats'};"
+                 f" a NATS user per process, seeds in {development_auth_dir(self.var)}")
 
     def start(self, name: str, module: str, health: str) -> None:
         """Start `python -m module`, logging to var/log/<name>.log, and wait until its /readyz answers."""
@@ -89,13 +95,17 @@ class Stack:
 
         def launch() -> subprocess.Popen[bytes]:
             with open(log, "ab") as out:
-                return subprocess.Popen([sys.executable, "-m", module], env=self.env, stdout=out,
+                return subprocess.Popen([sys.executable, "-m", module], env=self.env_of(name), stdout=out,
                                         stderr=subprocess.STDOUT, start_new_session=True,
                                         preexec_fn=die_with_parent(signal.SIGTERM))
 
         child = self.supervisor.start(name, launch, log)
         assert child.process is not None
         _started(name, wait_started(name, health, child.process, log), health)
+
+    def env_of(self, kind: str) -> dict[str, str]:
+        """The environment of a process of this kind: the stack's, with its own NATS credentials."""
+        return {**self.env, **self.nats_env.get(kind, {})}
 
     def start_services(self) -> None:
         host = os.environ.get("HEMIAO_HTTP_HOST", "127.0.0.1")
@@ -129,7 +139,7 @@ async def _load_demo_once(stack: Stack) -> None:
     if marker.exists():
         _say("demo data already loaded")
         return
-    nc = await connect(stack.env["NATS_URL"], "hemiao-demo-loader")
+    nc = await connect(stack.env["NATS_URL"], "hemiao-demo-loader", env=stack.env_of("tool"))
     try:
         client = ServiceClient(nc, stack.env.get("HEMIAO_NAMESPACE", "hemiao"))
         token = issue_token(development_secret(), SYSTEM, ttl_seconds=600)
