@@ -11,6 +11,7 @@ NATS's configuration is made in one function, `nats_config`: it is where generat
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -21,7 +22,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,25 @@ class NatsNode:
 
     def healthy(self) -> bool:
         """/healthz: 200 once JetStream is up and current with the cluster (compose's health check)."""
+        return self.health() is None
+
+    def health(self) -> str | None:
+        """None when healthy, else what /healthz says is wrong."""
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1) as answer:
-                return bool(answer.status == 200)
-        except (OSError, urllib.error.HTTPError):
-            return False
+                return None if answer.status == 200 else f"status {answer.status}"
+        except urllib.error.HTTPError as error:
+            with contextlib.suppress(OSError, ValueError):
+                return str(json.loads(error.read()).get("error") or error.code)
+            return f"status {error.code}"
+        except OSError as error:
+            return str(error)
+
+    def stuck_stream(self) -> str | None:
+        """The stream whose copy on this node failed to apply what the leader sent it and will not become current
+        by itself (nats-server's "critical write error" after a kill and catch-up), if /healthz names one."""
+        found = re.search(r"stream '\$G > (\w+)' is not current: stream write error", self.health() or "")
+        return found.group(1) if found else None
 
 
 def _resolve(value: Any, secrets: Mapping[str, str]) -> str:
@@ -153,18 +167,27 @@ class Copy:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} not ready within {timeout:.0f} s; see {self.log}")
 
-    def stop(self, timeout: float = 40) -> float:
-        """SIGTERM, as compose and Kubernetes stop a container, and the seconds it took to exit."""
-        started = time.monotonic()
+    def terminate(self) -> None:
+        """SIGTERM, without waiting."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = 40) -> float:
+        """SIGTERM, as compose and Kubernetes stop a container, and the seconds it took to exit."""
+        began = time.monotonic()
+        self.terminate()
+        return self.wait_exit(began, timeout)
+
+    def wait_exit(self, began: float, timeout: float = 40) -> float:
+        """The seconds from `began` (its SIGTERM) until it exited; killed, and an error, after `timeout`."""
+        if self.process is not None:
             try:
-                self.process.wait(timeout=timeout)
+                self.process.wait(timeout=max(timeout - (time.monotonic() - began), 0.1))
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
                 raise RuntimeError(f"{self.name} did not stop within {timeout:.0f} s of SIGTERM") from None
-        return time.monotonic() - started
+        return time.monotonic() - began
 
 
 @dataclass
@@ -260,21 +283,24 @@ class Cluster:
         """Every copy restarted, one copy of each kind at a time: SIGTERM, wait until it exits, start it again
         and wait until it is ready, while the kind's other copy serves. The kinds go side by side (cases-1 with
         activities-1…), as an orchestrator rolls several deployments at once. Per copy, its name, the seconds
-        it took to stop and to be ready again."""
+        it took to stop and to be ready again.
+
+        Started from the calling thread, never a short-lived one: a child's parent-death signal fires when the
+        thread that started it ends."""
         done: list[tuple[str, float, float]] = []
         for number in range(1, self.copies_each + 1):
             turn = [c for c in self.copies if c.name.endswith(f"-{number}")]
-            with ThreadPoolExecutor(len(turn)) as pool:
-                done.extend(pool.map(self._restart, turn))
+            began = time.monotonic()
+            for copy in turn:
+                copy.terminate()
+            stopped = {copy.name: copy.wait_exit(began) for copy in turn}
+            began = time.monotonic()
+            for copy in turn:
+                copy.start()
+            for copy in turn:
+                copy.wait_ready()
+                done.append((copy.name, stopped[copy.name], time.monotonic() - began))
         return done
-
-    @staticmethod
-    def _restart(copy: Copy) -> tuple[str, float, float]:
-        stopped = copy.stop()
-        started = time.monotonic()
-        copy.start()
-        copy.wait_ready()
-        return copy.name, stopped, time.monotonic() - started
 
     def stop(self) -> None:
         for copy in reversed(self.copies):

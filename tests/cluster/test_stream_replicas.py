@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.js.errors import NoStreamResponseError
 
 from shared.natsio import ensure_event_stream
 from tests.cluster.harness import Cluster
@@ -26,7 +27,13 @@ async def test_a_stream_is_made_r3_and_an_r1_stream_is_raised_to_r3_with_its_mes
         monkeypatch.delenv("HEMIAO_STREAM_REPLICAS", raising=False)
         old = await ensure_event_stream(js, "early", "cases")  # before the setting: one copy
         for n in range(10):
-            await js.publish("early.events.cases.case.opened", f"{n}".encode(), headers={"Nats-Msg-Id": f"m-{n}"})
+            for _ in range(50):  # a new stream of a cluster takes a moment to elect its leader
+                try:
+                    await js.publish("early.events.cases.case.opened", f"{n}".encode(),
+                                     headers={"Nats-Msg-Id": f"m-{n}"})
+                    break
+                except NoStreamResponseError:
+                    await asyncio.sleep(0.1)
         assert (await js.stream_info(old)).config.num_replicas == 1
 
         monkeypatch.setenv("HEMIAO_STREAM_REPLICAS", "3")
