@@ -29,9 +29,11 @@ from shared.runtime import ServiceClient
 def graphql_error(error: DomainError) -> GraphQLError:
     """A domain refusal as a GraphQL error with its code, field and both messages in `extensions`."""
     data = error.as_dict()
-    return GraphQLError(f"{error.message.zh} / {error.message.en}", extensions={
-        "code": data["code"], "field": data["field"], "messageZh": data["message_zh"],
-        "messageEn": data["message_en"]})
+    extensions = {"code": data["code"], "field": data["field"], "messageZh": data["message_zh"],
+                  "messageEn": data["message_en"]}
+    if "may_have_committed" in data:  # a service that did not answer (shared.runtime.ServiceFault)
+        extensions["mayHaveCommitted"] = data["may_have_committed"]
+    return GraphQLError(f"{error.message.zh} / {error.message.en}", extensions=extensions)
 
 
 @dataclass
@@ -148,7 +150,8 @@ class Context:
                                            f" {code}, outside it"), field=field_name)
         payload = raw_ids(payload)  # a global id the API answered names the raw id the services know
         return await self.client.call(service, endpoint, payload, token=self.token,
-                                      correlation_id=self.correlation_id, idempotency_key=idempotency_key)
+                                      correlation_id=self.correlation_id, idempotency_key=idempotency_key,
+                                      command=True)
 
     async def _load_stations(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await self.query("stations", {})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import ssl
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from nats.aio.client import Client
@@ -104,13 +106,38 @@ async def connect(url: str, name: str, *, env: Mapping[str, str] | None = None) 
     return client
 
 
-async def ensure_event_stream(js: JetStreamContext, namespace: str, service: str) -> str:
-    """Create the service's event stream if missing; returns its name."""
-    name = stream_name(namespace, service)
-    config = StreamConfig(name=name, subjects=[f"{namespace}.events.{service}.>"],
-                          storage=StorageType.FILE, duplicate_window=120.0)
+REPLICAS_VARIABLE = "HEMIAO_STREAM_REPLICAS"
+
+
+def stream_replicas() -> int:
+    """How many copies of each event stream JetStream keeps: HEMIAO_STREAM_REPLICAS (1 to 5), else 1. Three on a
+    three-node cluster, so that losing any one node loses neither the stream's flow nor its data."""
+    raw = os.environ.get(REPLICAS_VARIABLE, "").strip() or "1"
     try:
-        await js.stream_info(name)
+        replicas = int(raw)
+    except ValueError:
+        raise ValueError(f"{REPLICAS_VARIABLE} must be a whole number from 1 to 5, not {raw!r}") from None
+    if not 1 <= replicas <= 5:  # JetStream's own bound
+        raise ValueError(f"{REPLICAS_VARIABLE} must be from 1 to 5, not {replicas}")
+    return replicas
+
+
+async def ensure_event_stream(js: JetStreamContext, namespace: str, service: str) -> str:
+    """Create the service's event stream if missing, with `stream_replicas()` copies; returns its name.
+
+    An existing stream with another replica count is updated to it in place (JetStream copies its messages to
+    the new replicas, or drops the surplus ones); a stream is never deleted here. Its other settings are left as
+    they are: an operator may have tuned them."""
+    name = stream_name(namespace, service)
+    replicas = stream_replicas()
+    config = StreamConfig(name=name, subjects=[f"{namespace}.events.{service}.>"],
+                          storage=StorageType.FILE, duplicate_window=120.0, num_replicas=replicas)
+    try:
+        info = await js.stream_info(name)
     except NotFoundError:
         await js.add_stream(config)
+        return name
+    if (info.config.num_replicas or 1) != replicas:
+        log.info("stream %s has %s replicas; updating it to %d", name, info.config.num_replicas or 1, replicas)
+        await js.update_stream(replace(info.config, num_replicas=replicas))
     return name

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.micro import add_service
 from nats.micro.request import Request
 from nats.micro.service import EndpointConfig, Service
@@ -193,13 +195,68 @@ def endpoint_name(command_type: type[Any]) -> str:
     return _SNAKE.sub("_", command_type.__name__).lower()
 
 
+class ServiceFault(DomainError):
+    """No answer came from the service: the request's outcome, for a command, is then said by
+    `may_have_committed` (the caller retries with the same idempotency key to learn it without recording twice)."""
+
+    def __init__(self, message: Message, *, may_have_committed: bool) -> None:
+        super().__init__(message)
+        self.may_have_committed = may_have_committed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "may_have_committed": self.may_have_committed}
+
+
+class ServiceTimeout(ServiceFault):
+    """The service took the request and did not answer in time. A command may have been recorded all the same
+    (its transaction may commit after the wait ran out); a query changed nothing."""
+
+    code = "SERVICE_TIMEOUT"
+
+    def __init__(self, service: str, endpoint: str, seconds: float, *, command: bool) -> None:
+        if command:
+            message = Message(zh=f"服务 {service} 未在 {seconds:g} 秒内答复 {endpoint}；该操作可能已经保存，"
+                                 "请用同一个幂等键重试以确认，不会重复登记",
+                              en=f"{service} did not answer {endpoint} within {seconds:g} s; it may have been"
+                                 " recorded: retry with the same idempotency key to find out without recording twice")
+        else:
+            message = Message(zh=f"服务 {service} 未在 {seconds:g} 秒内答复查询 {endpoint}，请稍后重试",
+                              en=f"{service} did not answer the query {endpoint} within {seconds:g} s; try again")
+        super().__init__(message, may_have_committed=command)
+
+
+class ServiceUnavailable(ServiceFault):
+    """No copy of the service was listening for the whole of the call's time: nothing was recorded."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, service: str, endpoint: str, seconds: float) -> None:
+        super().__init__(Message(zh=f"服务 {service} 暂不可用（{seconds:g} 秒内没有副本接收 {endpoint}），"
+                                    "未做任何更改，请稍后重试",
+                                 en=f"{service} is unavailable (no copy took {endpoint} within {seconds:g} s);"
+                                    " nothing was changed, try again shortly"),
+                         may_have_committed=False)
+
+
+RETRY_FIRST_PAUSE = 0.05
+RETRY_LONGEST_PAUSE = 1.0
+
+
 class ServiceClient:
-    """Calls commands and queries of the services over NATS, raising their typed errors."""
+    """Calls commands and queries of the services over NATS, raising their typed errors.
+
+    When no copy of the service listens (one is restarting, or a node of the cluster is changing hands), NATS
+    answers "no responders" at once, and the call is sent again with a growing pause until its timeout: such a
+    request reached no one, so sending it again cannot record anything twice, with or without an idempotency
+    key. A call that was taken and not answered in time is not sent again (it may have been recorded): it raises
+    `ServiceTimeout`, saying whether a command may have been recorded, and the caller retries with its key."""
 
     def __init__(self, nc: Client, namespace: str, *, timeout: float = 10.0) -> None:
         self._nc = nc
         self._namespace = namespace
         self._timeout = timeout
+        self.retries = 0
+        """Calls sent again after "no responders", since this client was made (for metrics and tests)."""
 
     async def events(self) -> Any:
         """A live subscription to every published event of the namespace (core NATS: no replay, no acks)."""
@@ -207,16 +264,35 @@ class ServiceClient:
 
     async def call(self, service: str, endpoint: str, payload: Mapping[str, Any], *, token: str,
                    correlation_id: str | None = None, idempotency_key: str | None = None,
-                   timeout: float | None = None) -> dict[str, Any]:
+                   timeout: float | None = None, command: bool | None = None) -> dict[str, Any]:
+        """`command` says whether the call may record something (for a timeout's `may_have_committed`); unset, a
+        call with an idempotency key is taken for a command."""
         headers = {"Authorization": f"Bearer {token}", CORRELATION_HEADER: correlation_id or str(uuid.uuid4())}
         if idempotency_key:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
         subject = endpoint_subject(self._namespace, service, endpoint)
+        body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+        seconds = timeout or self._timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        pause = RETRY_FIRST_PAUSE
         with tracing.span(f"call {subject}", kind=tracing.SpanKind.CLIENT,
                           attributes={"rpc.system": "nats", "rpc.method": subject}):
             tracing.inject(headers)  # the service's span is a child of this one
-            reply = await self._nc.request(subject, json.dumps(payload, ensure_ascii=False, default=str).encode(),
-                                           timeout=timeout or self._timeout, headers=headers)
+            while True:
+                try:
+                    reply = await self._nc.request(subject, body, timeout=max(deadline - loop.time(), 0.001),
+                                                   headers=headers)
+                    break
+                except NoRespondersError:
+                    if deadline - loop.time() <= pause:
+                        raise ServiceUnavailable(service, endpoint, seconds) from None
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, RETRY_LONGEST_PAUSE)
+                    self.retries += 1
+                except NatsTimeoutError:
+                    raise ServiceTimeout(service, endpoint, seconds,
+                                         command=idempotency_key is not None if command is None else command) from None
         answer = json.loads(reply.data)
         if "error" in answer:
             raise error_from_dict(answer["error"])

@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 import strawberry
 
 from gateway.consistency import PreviousToken
-from gateway.context import Context
+from gateway.context import Context, graphql_error
 from gateway.read_after_write.merging import room_for_a_write, with_write
 from gateway.types.errors import UserError, user_error
 from shared.contracts.errors import DomainError
 from shared.inputs import check_idempotency_key
+from shared.runtime import ServiceFault
 
 P = TypeVar("P")
 
@@ -31,6 +32,8 @@ async def run_command(info: strawberry.Info[Context, None], service: str, endpoi
         check_idempotency_key(idempotency_key)  # a key no NATS header can carry would fail the send itself
         earlier = await room_for_a_write(info.context, consistency_token)  # refused before anything is recorded
         data = await info.context.command(service, endpoint, as_command(input_), idempotency_key)
+    except ServiceFault as error:  # not a refusal: no answer came; an error with `mayHaveCommitted`, as queries give
+        raise graphql_error(error) from error
     except DomainError as error:
         return user_error(error)
     return payload(data, with_write(info.context, earlier, data["position"]))

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from nats.aio.msg import Msg
 
 from tests.e2e.conftest import gateway
 from tests.e2e.graphql import graphql
@@ -23,10 +24,16 @@ TYPO = "{ stationz { name } }"
 async def test_unexpected_errors_under_concurrency_are_all_masked_with_their_own_correlation_id(
         system: System, http: httpx.AsyncClient) -> None:
     station_id = await open_station(system)
-    # a second gateway whose namespace no service answers: NATS says "no responders" to each of its calls
-    async with gateway(system, namespace="nobody-answers") as broken:
+    # a second gateway whose namespace only a broken responder answers, with what is not JSON: the gateway fails
+    # on each of its calls (no responders at all would be SERVICE_UNAVAILABLE, a typed error, after its retries)
+    async def garbage(msg: Msg) -> None:
+        await msg.respond(b"<html>not an answer</html>")
+
+    broken_responder = await system.nc.subscribe("garbage-answers.reporting.>", cb=garbage)
+    async with gateway(system, namespace="garbage-answers") as broken:
         answers: list[dict[str, Any]] = await asyncio.gather(*(
             graphql(broken if n % 2 else http, STATIONS, worker(station_id, f"w-{n}")) for n in range(60)))
+    await broken_responder.unsubscribe()
 
     failed, succeeded = answers[1::2], answers[0::2]
     assert all(a == {"data": {"stations": [{"name": "HSP街道社工站"}]}} for a in succeeded), succeeded
