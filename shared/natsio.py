@@ -122,12 +122,13 @@ def stream_replicas() -> int:
     return replicas
 
 
-async def ensure_event_stream(js: JetStreamContext, namespace: str, service: str) -> str:
+async def ensure_event_stream(js: JetStreamContext, namespace: str, service: str, *, owner: bool = True) -> str:
     """Create the service's event stream if missing, with `stream_replicas()` copies; returns its name.
 
-    An existing stream with another replica count is updated to it in place (JetStream copies its messages to
-    the new replicas, or drops the surplus ones); a stream is never deleted here. Its other settings are left as
-    they are: an operator may have tuned them."""
+    The `owner` (the service whose events it holds) updates an existing stream with another replica count in
+    place (JetStream copies its messages to the new replicas, or drops the surplus ones); a follower only says
+    so, since its NATS user may create the stream it follows but not change it (shared/natsauth.py). A stream is
+    never deleted here. Its other settings are left as they are: an operator may have tuned them."""
     name = stream_name(namespace, service)
     replicas = stream_replicas()
     config = StreamConfig(name=name, subjects=[f"{namespace}.events.{service}.>"],
@@ -137,7 +138,10 @@ async def ensure_event_stream(js: JetStreamContext, namespace: str, service: str
     except NotFoundError:
         await js.add_stream(config)
         return name
-    if (info.config.num_replicas or 1) != replicas:
+    if (info.config.num_replicas or 1) != replicas and not owner:
+        log.warning("stream %s has %s replicas, not the %d of %s: its owner, hemiao-%s, updates it when it starts",
+                    name, info.config.num_replicas or 1, replicas, REPLICAS_VARIABLE, service)
+    elif (info.config.num_replicas or 1) != replicas:
         log.info("stream %s has %s replicas; updating it to %d", name, info.config.num_replicas or 1, replicas)
         await js.update_stream(replace(info.config, num_replicas=replicas))
     return name

@@ -92,7 +92,7 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         stack.push_async_callback(cancel_all, running.tasks)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
-            await ensure_event_stream(js, settings.namespace, source)
+            await ensure_event_stream(js, settings.namespace, source, owner=False)
             async with pool.acquire() as conn:  # once per process, before its consumer starts
                 await adopt_unversioned(conn, followed)
             consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,

@@ -5,7 +5,9 @@ gateway (`python -m …`), each with the environment compose gives it, only host
 What an operator does to such a cluster the harness does to its processes: kill a node outright, start it again,
 stop a copy with SIGTERM (as compose and Kubernetes do) and start it again, restart PostgreSQL.
 
-NATS's configuration is made in one function, `nats_config`: it is where generated credentials or TLS go.
+NATS's configuration is made in one function, `nats_config`, with compose's users: each process kind
+connects as its own NKey user (`python -m shared.natsauth`, deploy/compose.yaml), and the harness itself as an
+`operator` user allowed everything, to look at the streams and make the cluster's first records.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from nats.aio.client import Client
 
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, die_with_parent, free_port
+from shared.natsauth import NatsUser, Permissions, authorization_block, ensure_users, new_seed
+from shared.natsio import connect
 from tests.support import SECRET  # the tokens the tests make verify with it
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,10 +45,13 @@ MODULES = {"cases": "services.cases", "activities": "services.activities", "repo
 NATS_NODES = 3
 
 
-def nats_config(name: str, port: int, cluster_port: int, http_port: int, store: Path, routes: list[int]) -> str:
-    """deploy/nats-cluster.conf for one node on 127.0.0.1, its addresses and store changed, nothing else.
+def nats_config(name: str, port: int, cluster_port: int, http_port: int, store: Path, routes: list[int],
+                users: list[NatsUser]) -> str:
+    """deploy/nats-cluster.conf for one node on 127.0.0.1, its addresses and store changed, nothing else; the
+    `hemiao-auth.conf` it includes is written beside it, with `users`.
 
     The one place the harness makes NATS's configuration: credentials (accounts, users, TLS) go here."""
+    (store.parent / "hemiao-auth.conf").write_text(authorization_block(users))
     text = (DEPLOY / "nats-cluster.conf").read_text()
     text = text.replace("$NATS_SERVER_NAME", name)
     text = re.sub(r"(?m)^listen: .*$", f"listen: 127.0.0.1:{port}", text)
@@ -70,11 +78,11 @@ class NatsNode:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
-    def start(self, routes: list[int]) -> None:
+    def start(self, routes: list[int], users: list[NatsUser]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         config = self.dir / "nats.conf"
         config.write_text(nats_config(self.name, self.port, self.cluster_port, self.http_port, self.dir / "data",
-                                      routes))
+                                      routes, users))
         with open(self.dir / "nats.log", "ab") as out:
             self.process = subprocess.Popen([EmbeddedNats.binary(), "--config", str(config)], stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True,
@@ -200,6 +208,20 @@ class Cluster:
     nodes: list[NatsNode] = field(default_factory=list)
     postgres: EmbeddedPostgres | None = None
     copies: list[Copy] = field(default_factory=list)
+    users: dict[str, NatsUser] = field(default_factory=dict)
+    operator: NatsUser = field(default_factory=lambda: NatsUser("operator", new_seed(), Permissions((">",), (">",))))
+
+    def __post_init__(self) -> None:
+        self.users = ensure_users(self.root / "nats-users", self.namespace)  # what compose's .env carries
+
+    @property
+    def node_users(self) -> list[NatsUser]:
+        """Who each node lets in: every process kind, and the harness."""
+        return [*self.users.values(), self.operator]
+
+    async def connect(self) -> Client:
+        """The harness's own connection to the cluster, as its operator."""
+        return await connect(self.nats_url, "hemiao-cluster-harness", env=self.operator.env())
 
     @property
     def nats_url(self) -> str:
@@ -216,7 +238,7 @@ class Cluster:
         self.nodes = [NatsNode(f"nats-{i + 1}", free_port(), free_port(), free_port(), self.root / f"nats-{i + 1}")
                       for i in range(NATS_NODES)]
         for node in self.nodes:
-            node.start(self.routes)
+            node.start(self.routes, self.node_users)
         self.wait_nats_healthy()
 
     @property
@@ -252,7 +274,8 @@ class Cluster:
                    "CASES_DATA_KEY": base64.b64encode(bytes(range(32))).decode(),
                    "ACTIVITIES_DATA_KEY": base64.b64encode(bytes(range(1, 33))).decode(),
                    "HEMIAO_EXPORT_KEY": base64.b64encode(bytes(range(2, 34))).decode(),
-                   "CASES_DB_PASSWORD": "", "ACTIVITIES_DB_PASSWORD": "", "REPORTING_DB_PASSWORD": ""}
+                   "CASES_DB_PASSWORD": "", "ACTIVITIES_DB_PASSWORD": "", "REPORTING_DB_PASSWORD": "",
+                   **{f"{k.upper()}_NATS_NKEY_SEED": user.seed for k, user in self.users.items()}}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HEMIAO_", "NATS_", "GATEWAY_"))
                and not k.endswith(("_DATABASE_URL", "_HTTP_PORT"))}
         env.update(compose_environment(kind, secrets))

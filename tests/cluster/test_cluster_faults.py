@@ -227,7 +227,7 @@ async def test_a_node_lost_and_back_a_rolling_restart_and_a_postgres_restart_los
         await asyncio.to_thread(cluster.start_postgres)
         await asyncio.to_thread(cluster.start_processes)
         started = time.monotonic() - began
-        nc = await nats.connect(cluster.nats_url.split(","))
+        nc = await cluster.connect()
         reporting = await asyncpg.create_pool(cluster.dsn("reporting"), min_size=1, max_size=2)
         setup = _Setup(ServiceClient(nc, cluster.namespace, timeout=30), reporting)
         station = await open_station(setup)  # type: ignore[arg-type]  # what the helpers use of a System
@@ -251,7 +251,7 @@ async def test_a_node_lost_and_back_a_rolling_restart_and_a_postgres_restart_los
 
         def bring_it_back() -> str:
             node = cluster.node(lost[0])
-            node.start(cluster.routes)
+            node.start(cluster.routes, cluster.node_users)
             remedied = []
             deadline = time.monotonic() + 90
             while not node.healthy():

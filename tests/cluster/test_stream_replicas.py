@@ -7,7 +7,6 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-import nats
 import pytest
 from nats.js.errors import NoStreamResponseError
 
@@ -22,7 +21,7 @@ async def test_a_stream_is_made_r3_and_an_r1_stream_is_raised_to_r3_with_its_mes
     cluster = Cluster(Path(tempfile.mkdtemp(prefix="hemiao-replicas-")))
     cluster.start_nats()
     try:
-        nc = await nats.connect(cluster.nats_url.split(","))
+        nc = await cluster.connect()
         js = nc.jetstream()
         monkeypatch.delenv("HEMIAO_STREAM_REPLICAS", raising=False)
         old = await ensure_event_stream(js, "early", "cases")  # before the setting: one copy

@@ -49,7 +49,7 @@ async def rebuild_command(names: list[str]) -> int:
     nc = await connect(settings.nats_url, "hemiao-reporting-rebuild")
     js = nc.jetstream()
     for source in SOURCES:
-        await ensure_event_stream(js, settings.namespace, source)
+        await ensure_event_stream(js, settings.namespace, source, owner=False)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]:>8.0f} events/s"), TimeRemainingColumn())
     try:

@@ -233,7 +233,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         js = nc.jetstream()
         table = projections()
         for source in SOURCES:
-            await ensure_event_stream(js, settings.namespace, source)
+            await ensure_event_stream(js, settings.namespace, source, owner=False)
         async with pool.acquire() as conn:
             await adopt_unversioned(conn, table)
             outdated = await stale(pool, table)  # before the consumers start: a new database is built live
