@@ -69,8 +69,8 @@ class Context:
     volunteers: DataLoader[str, dict[str, Any] | None] = field(init=False)
     organisation_leaders: DataLoader[str, str | None] = field(init=False)
     loaders: Loaders = field(init=False)
-    _verified_as: tuple[str | None, Actor] | None = field(default=None, init=False, repr=False)
     """The nested fields' loaders (sessions of groups, timelines of cases...): one batch request per page."""
+    _verified_as: tuple[str | None, Actor] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
