@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import secrets
 from collections.abc import AsyncIterator
@@ -28,6 +29,8 @@ from gateway.budget import Allowance, Budgets, CallerBudget
 from gateway.consistency import ConsistencyTokens, token_key
 from gateway.context import Context
 from gateway.cors import cors, parse_origins
+from gateway.document_cache import DEFAULT_MAX as DEFAULT_DOCUMENT_CACHE_MAX
+from gateway.document_cache import DocumentCache
 from gateway.exports.links import ExportStore
 from gateway.graphiql import ASSETS_ROUTE, graphiql_page, serve_asset
 from gateway.http_spec import GRAPHQL_RESPONSE, STATUS_KEY, answered, http_refusal, preferred_media_type
@@ -81,6 +84,9 @@ class GatewaySettings:
     persisted_queries_max: int = 1_000
     """How many documents sent with their hash a copy remembers, least recently used first out
     (HEMIAO_PERSISTED_QUERIES_MAX); each is at most the 32,768 characters any document may have."""
+    document_cache_max: int = DEFAULT_DOCUMENT_CACHE_MAX
+    """How many documents a copy keeps parsed and validated, least recently used first out
+    (HEMIAO_DOCUMENT_CACHE_MAX; 0 keeps none)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -98,7 +104,9 @@ class GatewaySettings:
                    cors_origins=parse_origins(os.environ.get("HEMIAO_CORS_ORIGINS")),
                    persisted_queries=os.environ.get("HEMIAO_PERSISTED_QUERIES") or Mode.APQ.value,
                    persisted_queries_file=os.environ.get("HEMIAO_PERSISTED_QUERIES_FILE") or None,
-                   persisted_queries_max=int(os.environ.get("HEMIAO_PERSISTED_QUERIES_MAX") or 1_000))
+                   persisted_queries_max=int(os.environ.get("HEMIAO_PERSISTED_QUERIES_MAX") or 1_000),
+                   document_cache_max=int(os.environ.get("HEMIAO_DOCUMENT_CACHE_MAX")
+                                          or DEFAULT_DOCUMENT_CACHE_MAX))
 
 
 def persisted_queries(settings: GatewaySettings) -> PersistedQueries:
@@ -133,6 +141,7 @@ class HemiaoGraphQL(GraphQL[Context, None]):
                          multipart_uploads_enabled=True)
         self.settings = settings
         self.persisted = persisted_queries(settings)
+        self.documents = DocumentCache(settings.document_cache_max)
         self.client: ServiceClient | None = None
         self.exports: ExportStore | None = None
         self.tokens = ConsistencyTokens(token_key(settings.export_key))
@@ -148,7 +157,8 @@ class HemiaoGraphQL(GraphQL[Context, None]):
             authorization = request.query_params.get("token") and f"Bearer {request.query_params['token']}"
         context = Context(client=self.client, auth=self.settings.auth, authorization=authorization, request=request,
                           response=response, exports=self.exports, tokens=self.tokens, waits=self.waits,
-                          production=self.settings.production, persisted=self.persisted)
+                          production=self.settings.production, persisted=self.persisted,
+                          documents=self.documents)
         if isinstance(response, Response):
             response.headers[CORRELATION_HEADER] = context.correlation_id  # to quote to an operator
         correlate(context.correlation_id)  # the request's log lines carry it
@@ -210,6 +220,10 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # The schema's objects (some 140,000) live as long as the process: out of the collector's generations, a
+        # full collection no longer walks them in the middle of a request (garbage collected first, not frozen).
+        gc.collect()
+        gc.freeze()
         nc = await connect(settings.nats_url, "hemiao-gateway")
         state["nc"] = nc
         graphql.client = ServiceClient(nc, settings.namespace)

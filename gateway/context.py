@@ -13,7 +13,9 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
 from gateway.consistency import ConsistencyTokens, Freshness
+from gateway.document_cache import DocumentCache
 from gateway.exports.links import ExportStore
+from gateway.limits import VERIFIED_KEY
 from gateway.loaders import Loaders, by_id
 from gateway.node.ids import raw_ids
 from gateway.persisted import PersistedQueries
@@ -60,6 +62,8 @@ class Context:
     """HEMIAO_ENV=production: an anonymous caller may not introspect the schema, nor be told what it holds."""
     persisted: PersistedQueries | None = None
     """The gateway copy's persisted queries (APQ, or the allow-list): which document a hash stands for."""
+    documents: DocumentCache | None = None
+    """The gateway copy's parsed and validated documents (gateway/document_cache): none kept when None."""
     stations: DataLoader[str, dict[str, Any] | None] = field(init=False)
     recipients: DataLoader[str, dict[str, Any] | None] = field(init=False)
     narratives: DataLoader[str, dict[str, Any] | None] = field(init=False)
@@ -68,6 +72,7 @@ class Context:
     organisation_leaders: DataLoader[str, str | None] = field(init=False)
     loaders: Loaders = field(init=False)
     """The nested fields' loaders (sessions of groups, timelines of cases...): one batch request per page."""
+    _verified_as: tuple[str | None, Actor] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.stations = DataLoader(load_fn=self._load_stations)
@@ -89,12 +94,27 @@ class Context:
         value = params.get("Authorization") or params.get("authorization") or params.get("token")
         return None if value is None else str(value) if str(value).startswith("Bearer ") else f"Bearer {value}"
 
+    def _verified(self) -> Actor:
+        """The caller its token names, verified once per request (by the limits' middleware, or here) for the
+        Authorization it has now; DomainError saying why when it is missing or bad."""
+        known = self._verified_as
+        if known is not None and known[0] == self.authorization:
+            return known[1]
+        scope = getattr(self.request, "scope", None) or {}
+        found = scope.get(VERIFIED_KEY)
+        if found is not None and self.authorization is not None and found[0] == self.authorization:
+            actor: Actor = found[1]
+        else:
+            actor = verify_token(bearer(self.authorization), self.auth)
+        self._verified_as = (self.authorization, actor)
+        return actor
+
     def actor(self) -> Actor:
         """The verified caller; a GraphQL error saying why when the token is missing or bad."""
         if self.authorization is None and self.connection_params:
             self.authorization = self._from_connection()
         try:
-            return verify_token(bearer(self.authorization), self.auth)
+            return self._verified()
         except DomainError as error:
             raise graphql_error(error) from error
 
@@ -137,7 +157,7 @@ class Context:
         """Send a command; its refusals are raised as DomainError for the mutation to answer in kind. The
         regional roles write nothing: refused here in one place, whatever the mutation (the services refuse it
         too, as a caller who covers no station of theirs)."""
-        actor = verify_token(bearer(self.authorization), self.auth)
+        actor = self._verified()
         if actor.reads_only:
             raise Forbidden(Message(zh="市、省级民政部门只查看所辖社工站的统计和报表，不能登记或修改记录",
                                     en="A city or provincial role reads the stations under it; it records and"

@@ -28,8 +28,10 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.utilities import get_operation_ast, value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from gateway.budget import charge
+from gateway.document_cache import cached_document
 from gateway.refusals import refusal
 
 MAX_COST = 10_000
@@ -108,17 +110,52 @@ class _Walk:
         return total
 
 
-def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
-               variables: Mapping[str, Any] | None) -> int:
-    """How many nodes the operation may ask for (0 when there is no such operation)."""
+class _Read(dict[str, Any]):
+    """The variables, noting whether the walk read any (a cost that read none holds for any variables)."""
+
+    read = False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read = True
+        return super().get(key, default)
+
+
+def _cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+          variables: Mapping[str, Any] | None) -> tuple[int, bool]:
+    """The operation's cost, and whether it read a variable to count it."""
     operation: OperationDefinitionNode | None = get_operation_ast(document, operation_name)
     if operation is None:
-        return 0
+        return 0, False
     root = schema.get_root_type(operation.operation)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     defaults = {d.variable.name.value: value_from_ast_untyped(d.default_value)
                 for d in operation.variable_definitions or () if d.default_value is not None}
-    return _Walk(schema, fragments, {**defaults, **(variables or {})}).cost(root, operation.selection_set, 1)
+    read = _Read({**defaults, **(variables or {})})
+    return _Walk(schema, fragments, read).cost(root, operation.selection_set, 1), read.read
+
+
+def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+               variables: Mapping[str, Any] | None) -> int:
+    """How many nodes the operation may ask for (0 when there is no such operation)."""
+    return _cost(schema, document, operation_name, variables)[0]
+
+
+def request_cost(context: ExecutionContext) -> int:
+    """The request's cost; worked out once per document and operation the DocumentCache keeps when counting
+    it read no variable (a `first: $n` is counted anew every time)."""
+    document = context.graphql_document
+    assert document is not None
+    entry = cached_document(context)
+    if entry is None or entry.document is not document:
+        return query_cost(context.schema._schema, document, context.operation_name, context.variables)
+    key = (_cost, context.operation_name)
+    known: int | None = entry.derived.get(key)
+    if known is not None:
+        return known
+    cost, read = _cost(context.schema._schema, document, context.operation_name, context.variables)
+    if not read:
+        entry.derived[key] = cost
+    return cost
 
 
 class CostLimit(SchemaExtension):
@@ -127,9 +164,7 @@ class CostLimit(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        assert context.graphql_document is not None
-        cost = query_cost(context.schema._schema, context.graphql_document, context.operation_name,
-                          context.variables)
+        cost = request_cost(context)
         request = getattr(context.context, "request", None)
         if request is not None:
             charge(request.scope, min(cost, MAX_CHARGE))

@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from gateway.context import graphql_error
+from gateway.document_cache import cached_document
 from shared.contracts.errors import DomainError
 from shared.inputs import check_body
 
@@ -44,24 +45,38 @@ def _arguments(node: Any) -> Iterator[ArgumentNode]:
                 stack.extend(c for c in child if isinstance(c, Node))
 
 
-def refusal(variables: dict[str, Any] | None, document: Node | None) -> GraphQLError | None:
-    """The GraphQL error for the first unstorable character, naming where it is; None when all is storable."""
-    literals = {path: value for argument in (_arguments(document) if document is not None else ())
-                for path, value in _literals(argument.value, argument.name.value)}
+def _refused(body: dict[str, Any]) -> GraphQLError | None:
     try:
-        check_body(variables or {}, name=str)
-        check_body(literals, name=str)
+        check_body(body, name=str)
     except DomainError as error:
         return graphql_error(error)
     return None
 
 
+def literals_refusal(document: Node | None) -> GraphQLError | None:
+    """The error for the first unstorable character of the document's own string literals (None if none)."""
+    return _refused({path: value for argument in (_arguments(document) if document is not None else ())
+                     for path, value in _literals(argument.value, argument.name.value)})
+
+
+def refusal(variables: dict[str, Any] | None, document: Node | None) -> GraphQLError | None:
+    """The GraphQL error for the first unstorable character, naming where it is; None when all is storable."""
+    return _refused(variables or {}) or literals_refusal(document)
+
+
 class InputGuard(SchemaExtension):
-    """Checks the variables and the document's string literals once the document is parsed, before execution."""
+    """Checks the variables and the document's string literals once the document is parsed, before execution;
+    the literals once per document the DocumentCache keeps."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        refused = refusal(context.variables, context.graphql_document)
+        document = context.graphql_document
+        entry = cached_document(context)
+        if entry is not None and entry.document is document:
+            refused = _refused(context.variables or {}) or entry.memo(literals_refusal,
+                                                                      lambda: literals_refusal(document))
+        else:
+            refused = refusal(context.variables, document)
         if refused is not None:
             context.result = ExecutionResult(data=None, errors=[refused])
         yield

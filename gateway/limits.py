@@ -23,6 +23,9 @@ unread bytes resets, and the client sees no answer); past it the connection is s
 MESSAGE_TOO_BIG = 1009
 """The WebSocket close code for a message over the limit (RFC 6455)."""
 CALLER_KEY = "hemiao.caller"
+VERIFIED_KEY = "hemiao.verified"
+"""The request's Authorization header and the Actor its token verified as, kept in the scope: the resolvers'
+Context takes it rather than verifying the same token again."""
 
 
 def caller(scope: Scope, auth: AuthSettings) -> str:
@@ -35,7 +38,10 @@ def caller(scope: Scope, auth: AuthSettings) -> str:
     authorization = dict(scope["headers"]).get(b"authorization")
     if authorization is not None:
         try:
-            key = "sub:" + verify_token(bearer(authorization.decode("latin-1")), auth).subject
+            header = authorization.decode("latin-1")
+            actor = verify_token(bearer(header), auth)
+            scope[VERIFIED_KEY] = (header, actor)
+            key = "sub:" + actor.subject
         except Exception:
             pass  # a forged or stale token counts against its address, never against the subject it names
     if key is None:

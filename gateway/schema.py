@@ -8,7 +8,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
@@ -16,6 +22,7 @@ from strawberry.types.execution import PreExecutionError
 from gateway.budget import PENALTY, charge
 from gateway.consistency import ConsistencyReport
 from gateway.cost import CostLimit
+from gateway.document_cache import CachedDocuments
 from gateway.errors.translate import BilingualErrors
 from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
 from gateway.imports.resolvers import commit_import, import_status, import_template, imports, preview_import
@@ -409,17 +416,30 @@ class HemiaoSchema(strawberry.Schema):
                           exc_info=error.original_error)
 
 
+LIMIT_RULES = (*QueryDepthLimiter(max_depth=10).validation_rules,
+               *MaxAliasesLimiter(max_alias_count=30).validation_rules)
+"""The depth and alias limits' rules, made once: strawberry's limiters make a new rule class per request, which
+cost a class build each and made every request's rules differ (so no validation outcome could be kept)."""
+
+
+class LimitRules(AddValidationRules):
+    """The depth and alias limits (QueryDepthLimiter, MaxAliasesLimiter) with rules made once."""
+
+    def __init__(self) -> None:
+        super().__init__(list(LIMIT_RULES))
+
+
 EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     OperationMetrics,
     ConsistencyReport,
     InputGuard,
-    lambda: QueryDepthLimiter(max_depth=10),
-    lambda: MaxAliasesLimiter(max_alias_count=30),
+    LimitRules,
     lambda: MaxTokensLimiter(max_token_count=2000),
     CostLimit,
     HideSchemaFromAnonymous,
     BilingualErrors,  # after every extension that adds validation rules; its answers pass MaskInternalErrors
     MaskInternalErrors,
+    CachedDocuments,  # last: it keeps the validation outcome of the rules all the others have set
 ]
 """Every request's extensions, each made anew per request (a class or a factory): add one by appending."""
 
