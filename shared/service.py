@@ -78,7 +78,9 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         stack.callback(listener.close)
         await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
                                               migrations])
-        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session)
+        # No reset query and no idle timer per release: each was a cost of every command (see keeps_no_session).
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session,
+                                         max_inactive_connection_lifetime=0)
         stack.push_async_callback(pool.close)
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
         stack.push_async_callback(close_nats, nc)
