@@ -7,6 +7,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -134,8 +135,9 @@ class KnownKeys:
             self._keys.pop(person_id, None)
 
 
-class _NeedsTransaction(Exception):
-    """The append cannot be one statement: a derived writer has rows to write, or a person's key is not known."""
+class _NeedsTransaction(BaseException):
+    """The append cannot be one statement: a derived writer has rows to write, or a person's key is not known.
+    Not an Exception, so that a writer's own `except Exception` cannot swallow it and have its rows left out."""
 
 
 class _Unwritable:
@@ -389,7 +391,7 @@ class PostgresEventStore(AppendsOneByMany):
         """The append as one statement (_APPEND_AT_ONCE), when nothing but its rows is written; None when it needs
         the transaction (claims, erasures, derived rows, a key not known or no longer as known)."""
         events = [payload for each in appends for payload in each.events]
-        if not events or any(_needs_transaction(payload) for payload in events):
+        if not events or any(_needs_transaction(payload) for payload in events) or self._holds_commits:
             return None
         try:
             for derived in self._derived.values():
@@ -492,7 +494,12 @@ class PostgresEventStore(AppendsOneByMany):
         self._known_keys.forget(persons)
 
     async def _before_commit(self) -> None:
-        """A seam for fault tests: hold a transaction open, or fail it, after its rows are written."""
+        """A seam for fault tests: hold a transaction open, or fail it, after its rows are written. A store that
+        overrides it writes every append in a transaction (the one-statement append has none to hold)."""
+
+    @cached_property
+    def _holds_commits(self) -> bool:
+        return type(self)._before_commit is not PostgresEventStore._before_commit
 
     async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
         row = await self._pool.fetchrow(
