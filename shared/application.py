@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, reduce
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -113,7 +113,8 @@ class Unit:
 
     store: EventStore
     request: RequestContext
-    fingerprint: str
+    fingerprint: str | Callable[[], str]
+    """What exactly was asked (a digest), or how to make it: only a command with an idempotency key needs it."""
 
     def metadata(self) -> EventMetadata:
         return EventMetadata(actor=self.request.actor.as_metadata(), correlation_id=self.request.correlation_id,
@@ -123,13 +124,27 @@ class Unit:
         key = self.request.idempotency_key
         if key is None:
             return None
-        return IdempotentCommand(key=f"{self.request.actor.subject}:{key}", fingerprint=self.fingerprint)
+        fingerprint = self.fingerprint if isinstance(self.fingerprint, str) else self.fingerprint()
+        return IdempotentCommand(key=f"{self.request.actor.subject}:{key}", fingerprint=fingerprint)
+
+
+_KEEPS_SNAPSHOTS: dict[type, bool] = {}
+
+
+def keeps_snapshots(store: object) -> TypeGuard[KeepsSnapshots]:
+    """isinstance(store, KeepsSnapshots), once per store class: a runtime protocol's check walks its members each
+    time, a few times in every command."""
+    kind = type(store)
+    found = _KEEPS_SNAPSHOTS.get(kind)
+    if found is None:
+        found = _KEEPS_SNAPSHOTS[kind] = isinstance(store, KeepsSnapshots)
+    return found
 
 
 async def load(store: EventStore, decider: Decider[S], stream_id: str) -> tuple[S, int]:
     """The aggregate's current state and version: from this process's cached state or the stream's snapshot and
     the events after it, where the store keeps them (shared.eventstore.snapshots), else from all its events."""
-    if not isinstance(store, KeepsSnapshots):
+    if not keeps_snapshots(store):
         history = await store.read_stream(stream_id)
         return decider.fold([e.payload for e in history]), len(history)
     loaded = await _loaded(store, decider, stream_id)
@@ -239,7 +254,7 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
             except ConcurrencyConflict:
                 await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
                 continue
-            if isinstance(unit.store, KeepsSnapshots) and not appended.replayed:
+            if keeps_snapshots(unit.store) and not appended.replayed:
                 await _decided(unit.store, streams, loaded, appends)
             return appended
     raise CommandConflict(streams[-1][1])
@@ -260,7 +275,7 @@ async def _loading(store: EventStore, decider: Decider[Any], stream_id: str, *, 
     """The stream's state; `trusted`: a hot stream's state as this process last appended it, without reading, as
     the queue for it makes it likely current (another process's append since makes the append conflict, and the
     retry reads)."""
-    if isinstance(store, KeepsSnapshots):
+    if keeps_snapshots(store):
         cached = store.states.get(stream_id, decider.kind) if trusted else None
         if cached is not None and not cached.persons:
             return cached
@@ -301,8 +316,10 @@ def command_endpoints(service: str, store: EventStore, routes: Mapping[type[Any]
         new_id: str | None = getattr(command_type, "new_id", None)
 
         async def handle(body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
-            fingerprint = hashlib.sha256(json.dumps([command_type.__name__, body], sort_keys=True,
-                                                    default=str).encode()).hexdigest()
+            def fingerprint() -> str:
+                return hashlib.sha256(json.dumps([command_type.__name__, body], sort_keys=True,
+                                                 default=str).encode()).hexdigest()
+
             fields = {**body, "actor": request.actor, "today": today()}
             if new_id is not None and not fields.get(new_id):
                 fields[new_id] = str(uuid.uuid4())

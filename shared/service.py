@@ -79,7 +79,9 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         stack.callback(listener.close)
         await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
                                               migrations])
-        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20)
+        # No reset query and no idle timer per release: each was a cost of every command (see keeps_no_session).
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session,
+                                         max_inactive_connection_lifetime=0)
         stack.push_async_callback(pool.close)
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
         stack.push_async_callback(close_nats, nc)
@@ -115,6 +117,12 @@ async def write_service(settings: ServiceSettings, migrations: Path,
             yield running
         finally:
             log.info("%s stopping", settings.service)
+
+
+async def keeps_no_session(conn: asyncpg.Connection) -> None:
+    """A pool connection given back needs no reset query (a round trip on every release): asyncpg still rolls back
+    a transaction left open, and nothing on this pool holds session state (advisory locks, LISTEN and settings are
+    taken on connections of their own: shared.election, the relay, migrations)."""
 
 
 async def close_nats(nc: Client) -> None:

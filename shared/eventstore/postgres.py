@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -38,6 +40,120 @@ _SELECT = """
            data, metadata, recorded_at
     FROM events
 """
+
+
+_AFTER_WITH_KEYS = f"""
+    WITH keys AS (SELECT array_agg(person_id) AS key_ids, array_agg(wrapped) AS wrapped_keys FROM person_keys
+                  WHERE person_id = ANY($3::text[]))
+    SELECT keys.key_ids, keys.wrapped_keys, after.*
+    FROM keys LEFT JOIN LATERAL ({_SELECT} WHERE stream_id = $1 AND version > $2) AS after ON true
+    ORDER BY after.version
+"""
+"""A cached state's check: its persons' keys (all there, or one was erased) and the events after its version."""
+
+_APPEND_AT_ONCE = """
+    WITH streams AS (SELECT s.stream_id, s.expected FROM unnest($1::text[], $2::int[]) AS s (stream_id, expected)),
+    follows AS (
+        SELECT coalesce(bool_and(
+                   (s.expected = 0 OR EXISTS (SELECT 1 FROM events e
+                                              WHERE e.stream_id = s.stream_id AND e.version = s.expected))
+                   AND NOT EXISTS (SELECT 1 FROM events e
+                                   WHERE e.stream_id = s.stream_id AND e.version = s.expected + 1)), true) AS ok
+        FROM streams s),
+    keys AS (
+        SELECT count(*) = cardinality($3::text[]) AS ok
+        FROM (SELECT 1 FROM person_keys p JOIN unnest($3::text[], $4::bytea[]) AS u (person_id, wrapped)
+                ON p.person_id = u.person_id AND p.wrapped = u.wrapped
+              FOR KEY SHARE OF p) AS held),
+    go AS (SELECT follows.ok AND keys.ok AS ok FROM follows, keys),
+    written AS (
+        INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata,
+                            recorded_at)
+        SELECT r.stream_id, r.stream_type, r.version, r.event_id, r.type, r.schema_version, r.data, $12::jsonb, $13
+        FROM unnest($5::text[], $6::text[], $7::int[], $8::uuid[], $9::text[], $10::int[], $11::jsonb[])
+               AS r (stream_id, stream_type, version, event_id, type, schema_version, data)
+        WHERE (SELECT ok FROM go)
+        RETURNING 1),
+    remembered AS (
+        INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)
+        SELECT $14, $15, $16, $17, $8, $18::jsonb WHERE $14::text IS NOT NULL AND (SELECT ok FROM go)
+        RETURNING 1)
+    SELECT follows.ok AS follows, keys.ok AS keys FROM follows, keys
+"""
+"""An append that needs no more than its rows (no unique claims, erasures or derived rows, every person's key
+known): one statement, so one round trip and no transaction around it. It writes only if every stream is still at
+the version the command was decided against (a concurrent writer of the next version meets the unique key) and every
+person's key is still the one this process sealed with (FOR KEY SHARE: an erasure deleting it waits, or has won)."""
+
+
+_AT_VERSION = """
+    SELECT ($2 = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $2))
+           AND NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND version = $2 + 1)
+"""
+"""Whether the stream is at this version (0: it has no events)."""
+
+_INSERT_AFTER = f"""
+    WITH written AS (
+        INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version, data, metadata,
+                            recorded_at)
+        SELECT $1, $10, r.version, r.event_id, r.type, r.schema_version, r.data, $8::jsonb, $9
+        FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[])
+               AS r (version, event_id, type, schema_version, data)
+        WHERE ({_AT_VERSION.strip()})
+        RETURNING 1)
+    SELECT count(*) FROM written
+"""
+"""One stream's events after the version decided against, if it is still there; how many were written."""
+
+
+class KnownKeys:
+    """Persons' keys this process has unwrapped, by the wrapped form they are stored in: unwrapping is the CPU of a
+    read, and a known key lets an append seal without asking for it. A key is used only as stored now: a read
+    compares the stored form, an append's statement checks it (an erased person's key is gone, a new one differs).
+    An erasure in this process forgets it at once."""
+
+    def __init__(self, entries: int = 50_000) -> None:
+        self._entries = entries
+        self._keys: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+
+    def put(self, person_id: str, wrapped: bytes, data_key: bytes) -> bytes:
+        known = self._keys.get(person_id)
+        if known is not None and known[0] == wrapped:
+            self._keys.move_to_end(person_id)
+            return known[1]
+        key = unwrap(data_key, person_id, wrapped)
+        self._keys[person_id] = (wrapped, key)
+        if len(self._keys) > self._entries:
+            self._keys.popitem(last=False)
+        return key
+
+    def get(self, person_id: str) -> tuple[bytes, bytes] | None:
+        return self._keys.get(person_id)
+
+    def forget(self, persons: Iterable[str]) -> None:
+        for person_id in persons:
+            self._keys.pop(person_id, None)
+
+
+class _NeedsTransaction(BaseException):
+    """The append cannot be one statement: a derived writer has rows to write, or a person's key is not known.
+    Not an Exception, so that a writer's own `except Exception` cannot swallow it and have its rows left out."""
+
+
+class _Unwritable:
+    """The connection a derived writer is first given: any use of it says it has rows to write."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NeedsTransaction(name)
+
+
+_UNWRITABLE: Any = _Unwritable()
+
+
+def _needs_transaction(payload: object) -> bool:
+    """An event that writes more than its row: it claims unique values or erases a person."""
+    registration = event_class(type(payload).__name__)
+    return bool(registration.unique) or registration.erases is not None
 
 
 def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
@@ -78,6 +194,7 @@ class PostgresEventStore(AppendsOneByMany):
         self.snapshot_settings = snapshots or SnapshotSettings.from_environment()
         self.states = StateCache(self.snapshot_settings.cached_states)
         """The states this process last loaded or decided (see shared.eventstore.snapshots)."""
+        self._known_keys = KnownKeys()
 
     def keep(self, name: str, derived: DerivedRows) -> None:
         """Keep these derived rows with every append from now on (once per name)."""
@@ -103,13 +220,20 @@ class PostgresEventStore(AppendsOneByMany):
                     for row in rows]
 
     async def read_after(self, stream_id: str, version: int, persons: frozenset[str]) -> list[RecordedEvent] | None:
+        if persons and self._data_key is None:
+            return None
+        if not persons:
+            async with self._pool.acquire() as conn:
+                rows = await conn.fetch(_SELECT + " WHERE stream_id = $1 AND version > $2 ORDER BY version",
+                                        stream_id, version)
+                return await self._opened(conn, rows, {})
         async with self._pool.acquire() as conn:
-            keys = await self._keys(conn, persons)
-            if keys is None:
+            # The persons' keys and the events since, in one round trip: a cached state's whole check.
+            rows = await conn.fetch(_AFTER_WITH_KEYS, stream_id, version, list(persons))
+            keys = self._unwrapped(rows[0]["key_ids"] or [], rows[0]["wrapped_keys"] or [])
+            if len(keys) != len(persons):
                 return None
-            rows = await conn.fetch(_SELECT + " WHERE stream_id = $1 AND version > $2 ORDER BY version",
-                                    stream_id, version)
-            return await self._opened(conn, rows, dict(keys))
+            return await self._opened(conn, [row for row in rows if row["event_id"] is not None], dict(keys))
 
     async def read_from_snapshot(self, stream_id: str, kind: StateKind | None) -> Tail:
         snapshot: Snapshot | None = None
@@ -161,7 +285,13 @@ class PostgresEventStore(AppendsOneByMany):
                                 + (" FOR SHARE" if lock else ""), list(persons))
         if len(rows) != len(persons):
             return None
-        return {row["person_id"]: unwrap(self._data_key, row["person_id"], bytes(row["wrapped"])) for row in rows}
+        return self._unwrapped([row["person_id"] for row in rows], [row["wrapped"] for row in rows])
+
+    def _unwrapped(self, person_ids: Sequence[str], wrapped: Sequence[bytes]) -> dict[str, bytes]:
+        """The persons' keys, unwrapped (or as this process unwrapped them before, if stored the same)."""
+        assert self._data_key is not None
+        return {person_id: self._known_keys.put(person_id, bytes(each), self._data_key)
+                for person_id, each in zip(person_ids, wrapped, strict=True)}
 
     async def _opened(self, conn: asyncpg.Connection, rows: Sequence[asyncpg.Record],
                       keys: dict[str, bytes | None]) -> list[RecordedEvent]:
@@ -187,7 +317,7 @@ class PostgresEventStore(AppendsOneByMany):
                                " ON CONFLICT (person_id) DO NOTHING",
                                person_id, wrap(self._data_key, person_id, new_key()))
             wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        return None if wrapped is None else unwrap(self._data_key, person_id, bytes(wrapped))
+        return None if wrapped is None else self._known_keys.put(person_id, bytes(wrapped), self._data_key)
 
     async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
         of_claim = {self._claim(field, value): value for value in values}
@@ -241,52 +371,110 @@ class PostgresEventStore(AppendsOneByMany):
     async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
                          idempotency: IdempotentCommand | None = None) -> AppendResult:
         last = appends[-1]
-        event_ids: list[UUID] = []
+        version = last.expected_version + len(last.events)
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                for each in appends:
-                    event_ids += await self._write(conn, each, metadata)
-                version = last.expected_version + len(last.events)
-                if idempotency is not None:
-                    await conn.execute(
-                        "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
-                        " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-                        idempotency.key, idempotency.fingerprint, last.stream_id, version, event_ids,
-                        json.dumps(result, ensure_ascii=False))
-                for stream_type in dict.fromkeys(a.stream_type for a in appends if a.events):
-                    await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, stream_type)
-                await self._before_commit()
-            self.states.forget(filter(None, (erased_person(e) for a in appends for e in a.events)))
+            event_ids = await self._append_at_once(appends, metadata, result, idempotency)
+            if event_ids is None:
+                event_ids = await self._append_in_transaction(appends, metadata, result, idempotency)
+            self._forget(filter(None, (erased_person(e) for a in appends for e in a.events)))
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "idempotency_keys_pkey" and idempotency is not None:
                 replay = await self.idempotent_result(idempotency)
                 if replay is not None:
                     return replay
+            # The (stream_id, version) key: another command appended the same version first.
             raise ConcurrencyConflict(last.stream_id, last.expected_version) from error
         return AppendResult(stream_id=last.stream_id, version=version, event_ids=tuple(event_ids), result=result)
+
+    async def _append_at_once(self, appends: Sequence[StreamAppend], metadata: EventMetadata, result: dict[str, Any],
+                              idempotency: IdempotentCommand | None) -> list[UUID] | None:
+        """The append as one statement (_APPEND_AT_ONCE), when nothing but its rows is written; None when it needs
+        the transaction (claims, erasures, derived rows, a key not known or no longer as known)."""
+        events = [payload for each in appends for payload in each.events]
+        if not events or any(_needs_transaction(payload) for payload in events) or self._holds_commits:
+            return None
+        try:
+            for derived in self._derived.values():
+                for each in appends:
+                    await derived.write(_UNWRITABLE, each)
+            used: dict[str, bytes] = {}
+
+            async def known_key(person_id: str) -> bytes:
+                known = self._known_keys.get(person_id)
+                if known is None:
+                    raise _NeedsTransaction(person_id)
+                used[person_id] = known[0]
+                return known[1]
+
+            rows = await self._rows(appends, metadata, known_key)
+        except _NeedsTransaction:
+            return None
+        columns = list(zip(*rows, strict=True))
+        last = appends[-1]
+        async with self._pool.acquire() as conn:
+            written = await conn.fetchrow(
+                _APPEND_AT_ONCE, [a.stream_id for a in appends], [a.expected_version for a in appends],
+                list(used), list(used.values()), *map(list, columns[:7]),
+                json.dumps(metadata.as_dict(), ensure_ascii=False), self._clock(),
+                None if idempotency is None else idempotency.key,
+                None if idempotency is None else idempotency.fingerprint, last.stream_id,
+                last.expected_version + len(last.events), json.dumps(result, ensure_ascii=False))
+        assert written is not None
+        if not written["follows"]:
+            raise ConcurrencyConflict(last.stream_id, last.expected_version)
+        if not written["keys"]:  # a key erased or replaced since this process knew it: ask for it again
+            self._known_keys.forget(used)
+            return None
+        return list(columns[3])
+
+    async def _append_in_transaction(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
+                                     result: dict[str, Any], idempotency: IdempotentCommand | None) -> list[UUID]:
+        last = appends[-1]
+        event_ids: list[UUID] = []
+        async with self._pool.acquire() as conn, conn.transaction():
+            for each in appends:
+                event_ids += await self._write(conn, each, metadata)
+            if idempotency is not None:
+                await conn.execute(
+                    "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
+                    " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+                    idempotency.key, idempotency.fingerprint, last.stream_id, last.expected_version + len(last.events),
+                    event_ids, json.dumps(result, ensure_ascii=False))
+            # The relay is woken by the events table's trigger (migration 0007), once per statement.
+            await self._before_commit()
+        return event_ids
+
+    async def _rows(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
+                    key_for: Callable[[str], Awaitable[bytes]]) -> list[tuple[Any, ...]]:
+        """The events' rows (stream, type, version, id, type name, schema version, sealed data), each checked
+        against the size limit."""
+        rows = []
+        for append in appends:
+            for offset, payload in enumerate(append.events, start=1):
+                registration = event_class(type(payload).__name__)
+                data = json.dumps(await sealed_data(payload, key_for), ensure_ascii=False)
+                if self._size_limit is not None:  # raising here rolls back the whole command: keys, claims, all
+                    self._size_limit.check(data, stream_id=append.stream_id, stream_type=append.stream_type,
+                                           type_name=registration.type_name, metadata=metadata)
+                rows.append((append.stream_id, append.stream_type, append.expected_version + offset, uuid4(),
+                             registration.type_name, registration.schema_version, data))
+        return rows
 
     async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata) -> list[UUID]:
         """One stream's events, its unique claims and erasures, inside the caller's transaction."""
         stream_id, expected_version = append.stream_id, append.expected_version
-        current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id)
-        if current != expected_version:
+        # The stream must be at the version decided against: past it, the (stream_id, version) key refuses the
+        # first row; short of it (never read so), the statement writes nothing. With no events, the check alone.
+        rows = await self._rows([append], metadata, lambda person: self._key_for(conn, person))
+        if rows:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            written = await conn.fetchval(_INSERT_AFTER, stream_id, expected_version, *columns[2:7],
+                                          json.dumps(metadata.as_dict(), ensure_ascii=False), self._clock(),
+                                          append.stream_type)
+        else:
+            written = await conn.fetchval(_AT_VERSION, stream_id, expected_version)
+        if not written:
             raise ConcurrencyConflict(stream_id, expected_version)
-        event_ids = [uuid4() for _ in append.events]
-        recorded_at = self._clock()
-        rows = []
-        for offset, (event_id, payload) in enumerate(zip(event_ids, append.events, strict=True), start=1):
-            registration = event_class(type(payload).__name__)
-            data = json.dumps(await sealed_data(payload, lambda person: self._key_for(conn, person)),
-                              ensure_ascii=False)
-            if self._size_limit is not None:  # raising here rolls back the whole command: keys, claims, all
-                self._size_limit.check(data, stream_id=stream_id, stream_type=append.stream_type,
-                                       type_name=registration.type_name, metadata=metadata)
-            rows.append((stream_id, append.stream_type, expected_version + offset, event_id, registration.type_name,
-                         registration.schema_version, data, json.dumps(metadata.as_dict(), ensure_ascii=False),
-                         recorded_at))
-        await conn.executemany(
-            "INSERT INTO events (stream_id, stream_type, version, event_id, type, schema_version,"
-            " data, metadata, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)", rows)
         for payload in append.events:
             for claim, owner, field in unique_claims(payload, self._claim):
                 await self._claim_value(conn, claim, owner, field)
@@ -294,13 +482,24 @@ class PostgresEventStore(AppendsOneByMany):
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
             await conn.execute("DELETE FROM snapshots WHERE persons @> ARRAY[$1::text]", person_id)
-            self.states.forget([person_id])  # now, and again after the commit (a load may cache it meanwhile)
+            self._forget([person_id])  # now, and again after the commit (a load may cache it meanwhile)
         for derived in self._derived.values():
             await derived.write(conn, append)
-        return event_ids
+        return [row[3] for row in rows]
+
+    def _forget(self, persons: Iterable[str]) -> None:
+        """Erased persons: no state naming them stays cached, nor their keys."""
+        persons = list(persons)
+        self.states.forget(persons)
+        self._known_keys.forget(persons)
 
     async def _before_commit(self) -> None:
-        """A seam for fault tests: hold a transaction open, or fail it, after its rows are written."""
+        """A seam for fault tests: hold a transaction open, or fail it, after its rows are written. A store that
+        overrides it writes every append in a transaction (the one-statement append has none to hold)."""
+
+    @cached_property
+    def _holds_commits(self) -> bool:
+        return type(self)._before_commit is not PostgresEventStore._before_commit
 
     async def idempotent_result(self, idempotency: IdempotentCommand) -> AppendResult | None:
         row = await self._pool.fetchrow(

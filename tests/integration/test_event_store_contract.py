@@ -10,12 +10,14 @@ import asyncpg
 import pytest
 
 from shared.contracts.cases import (
+    CaseSessionRecorded,
     CategoryMembership,
     CategorySource,
     Gender,
     RecipientCategory,
     RecipientErased,
     RecipientRegistered,
+    SessionMode,
 )
 from shared.eventstore import (
     ConcurrencyConflict,
@@ -180,3 +182,61 @@ async def test_streams_of_a_type_are_listed_oldest_first(store: EventStore) -> N
 
     assert await store.stream_ids("recipient") == ["recipient-r-2", "recipient-r-1", "recipient-r-3"]
     assert await store.stream_ids("case") == []
+
+
+def session(n: int, recipient: str = "r-1") -> CaseSessionRecorded:
+    return CaseSessionRecorded(case_id="c-1", station_id="s", session_id=f"cs-{n}", held_on=date(2026, 3, n),
+                               mode=SessionMode.HOME_VISIT, duration_minutes=45, participants=1, notes=f"第{n}次",
+                               recipient_id=recipient)
+
+
+async def test_a_conflicting_append_is_refused_as_a_conflict_and_stores_nothing(store: EventStore) -> None:
+    """Whether the store writes an append as one statement (a session whose person's key it has read) or in a
+    transaction (a registration, which claims unique values): behind the stream, ahead of it, or one stream of
+    several, the append is a ConcurrencyConflict and leaves no event and no idempotency key behind."""
+    await store.append("recipient-r-1", "recipient", 0, [registered(1)], META, result={})
+    await store.append("case-c-1", "case", 0, [session(1)], META, result={})
+    assert [e.payload for e in await store.read_stream("case-c-1")] == [session(1)]  # the key is read, and known
+    key = IdempotentCommand(key="sw-1:conflict", fingerprint="f")
+
+    for expected in (0, 5):
+        with pytest.raises(ConcurrencyConflict) as behind:
+            await store.append("case-c-1", "case", expected, [session(2)], META, result={}, idempotency=key)
+        assert behind.value.stream_id == "case-c-1" and behind.value.expected_version == expected
+        with pytest.raises(ConcurrencyConflict):
+            await store.append("recipient-r-1", "recipient", expected, [registered(5)], META, result={},
+                               idempotency=key)
+    with pytest.raises(ConcurrencyConflict):  # a stream decided on, not written, that changed meanwhile
+        await store.append_all([StreamAppend(stream_id="recipient-r-1", stream_type="recipient", expected_version=0,
+                                             events=[]),
+                                StreamAppend(stream_id="case-c-1", stream_type="case", expected_version=1,
+                                             events=[session(3)])], META, result={}, idempotency=key)
+
+    assert [e.payload for e in await store.read_stream("case-c-1")] == [session(1)]
+    assert [e.payload for e in await store.read_stream("recipient-r-1")] == [registered(1)]
+    assert await store.idempotent_result(key) is None
+    appended = await store.append("case-c-1", "case", 1, [session(2)], META, result={"n": 2}, idempotency=key)
+    assert appended.version == 2
+    replay = await store.idempotent_result(key)
+    assert replay is not None and (replay.version, replay.result, replay.event_ids) == (2, {"n": 2},
+                                                                                       appended.event_ids)
+
+
+async def test_an_append_after_a_key_was_erased_elsewhere_is_sealed_with_a_key_that_opens_it(
+        servers: Servers, namespace: str) -> None:
+    """A process that knows a person's key must not seal with it once another process erased the person (and a
+    new key was made): its one-statement append sees the key changed and writes in a transaction instead."""
+    dsn = servers.postgres.dsn(f"{namespace}_store")
+    await migrate(dsn, [EVENT_STORE_MIGRATIONS])
+    async with asyncpg.create_pool(dsn, min_size=1, max_size=2) as pool:
+        here, elsewhere = PostgresEventStore(pool, DATA_KEY), PostgresEventStore(pool, DATA_KEY)
+        await here.append("case-c-1", "case", 0, [session(1)], META, result={})
+        assert [e.payload for e in await here.read_stream("case-c-1")] == [session(1)]
+        await pool.execute("DELETE FROM person_keys WHERE person_id = 'r-1'")  # as an erasure elsewhere does
+        await elsewhere.append("case-c-2", "case", 0, [session(9)], META, result={})  # a new key for r-1
+
+        await here.append("case-c-1", "case", 1, [session(2)], META, result={})
+
+        after = await elsewhere.read_after("case-c-1", 1, frozenset({"r-1"}))  # the first is sealed with the old
+        assert after is not None and [e.payload for e in after] == [session(2)]
+        assert [e.payload for e in await PostgresEventStore(pool, DATA_KEY).read_stream("case-c-2")] == [session(9)]
