@@ -252,12 +252,15 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def readyz(_: Request) -> Response:
+    async def readyz(request: Request) -> Response:
         nc = state.get("nc")
         connected = bool(nc is not None and nc.is_connected)  # type: ignore[attr-defined]
-        return JSONResponse({"status": "ready" if connected else "not_ready",
-                             "checks": {"nats": "ok" if connected else "not connected"}},
-                            status_code=200 if connected else 503)
+        checks = {"nats": "ok" if connected else "not connected"}
+        if getattr(request.app.state, "draining", False):  # stopping: out of rotation, still answering
+            checks["draining"] = "stopping: no new requests please, those under way are answered"
+        ready = len(checks) == 1 and connected
+        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
+                            status_code=200 if ready else 503)
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics_endpoint),
                              Route("/graphql", graphql, methods=["GET", "POST"]), WebSocketRoute("/graphql", graphql),

@@ -96,6 +96,7 @@ class Writers:
 
     def __init__(self, gateways: list[str], cases: list[str], actor: Actor) -> None:
         self.gateways = gateways
+        self.in_rotation: list[str] = list(gateways)
         self.cases = cases
         self.token = token_for(actor)
         self.tally = Tally()
@@ -105,6 +106,20 @@ class Writers:
 
     def start(self) -> None:
         self.tasks = [asyncio.create_task(self._write(n)) for n in range(len(self.cases))]
+        self.tasks.append(asyncio.create_task(self._balance()))
+
+    async def _balance(self) -> None:
+        """What a balancer in front of the gateways does: every 0.2 s, keep in rotation the copies whose /readyz
+        says ready (a stopping gateway says `draining` for HEMIAO_DRAIN_SECONDS before its socket closes)."""
+        async with httpx.AsyncClient(timeout=1) as http:
+            while True:
+                ready = []
+                for gateway in self.gateways:
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"{gateway}/readyz")).status_code == 200:
+                            ready.append(gateway)
+                self.in_rotation = ready or list(self.gateways)
+                await asyncio.sleep(0.2)
 
     def resume(self) -> None:
         self.tally = Tally(acknowledged=self.tally.acknowledged)
@@ -137,7 +152,7 @@ class Writers:
                 began = time.monotonic()
                 while True:
                     turn += 1
-                    gateway = self.gateways[turn % len(self.gateways)]
+                    gateway = self.in_rotation[turn % len(self.in_rotation)]
                     reason = await self._send(http, gateway, variables)
                     if reason is None:
                         break
