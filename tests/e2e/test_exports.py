@@ -8,6 +8,8 @@ import asyncio
 import csv
 import io
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -23,12 +25,22 @@ from shared.export_cli import export as export_command
 from tests.clock import story_day
 from tests.e2e.conftest import EXPORT_KEY, gateway
 from tests.e2e.graphql import graphql, recorded
-from tests.support import System, token_for, wait_until
+from tests.support import Servers, System, running_system, token_for, wait_until
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 EXPORTED = """__typename ... on ExportReady { url filename expiresAt } ... on UserError { code field messageZh }"""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+async def system(servers: Servers) -> AsyncIterator[System]:
+    """One system for the module, the demo loaded once: each test only adds what no other test reads (a
+    volunteer of its own), and the demo's load, the slow part, is the same for all."""
+    async with running_system(servers, f"t{uuid.uuid4().hex[:12]}") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 async def demo(system: System) -> None:
     await load_demo(system.client, token_for(SYSTEM))
     await system.read_models_have_everything()
@@ -124,9 +136,8 @@ VOLUNTEER = """query($id: ID!) { volunteer(id: $id) { name idNumber certificate 
 
 
 async def test_a_volunteers_certificate_reads_back_equal_to_the_certificate_graphql_computes_from_the_records(
-        system: System, http: httpx.AsyncClient) -> None:
+        system: System, http: httpx.AsyncClient, demo: None) -> None:
     head = station_head("HSP")
-    await load_demo(system.client, token_for(SYSTEM))
     volunteer_id = await recorded(http, head, "registerVolunteer", "RegisterVolunteerInput",
                                   stationId=station_id("HSP"), name="刘秀英", gender="female", ageGroup="ADULT",
                                   birthYear=1949, idNumber="11010519491231002X", consentGivenOn=story_day(1),

@@ -7,10 +7,13 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from shared.contracts import Actor
 from tests.e2e.graphql import CASE, CASES, OPEN, RECORD, graphql
 from tests.support import System, open_case_for, open_station, token_for, worker
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 
 async def raw(http: httpx.AsyncClient, actor: Actor, query: str, **variables: Any) -> dict[str, Any]:

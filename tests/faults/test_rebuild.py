@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
@@ -32,7 +33,17 @@ from shared.devstack.demo import STREETS, load_demo, station_head, station_id
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.clock import story_day
-from tests.support import SYSTEM_ACTOR, System, join_staff, settings_for, token_for, wait_until, worker
+from tests.support import (
+    SYSTEM_ACTOR,
+    Servers,
+    System,
+    join_staff,
+    running_system,
+    settings_for,
+    token_for,
+    wait_until,
+    worker,
+)
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
@@ -167,6 +178,21 @@ async def built_live_from_scratch(system: System) -> AsyncIterator[asyncpg.Pool]
         await pool.close()
 
 
+STARTED: list[asyncio.Task[Any]] = []
+"""The rebuilds the tests started: one a failed test left running is stopped before the next test, which shares
+the module's system (and would find it holding the rebuild lock)."""
+
+
+@pytest.fixture(autouse=True)
+async def no_rebuild_left_running() -> AsyncIterator[None]:
+    yield
+    left = [task for task in STARTED if not task.done()]
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+    STARTED.clear()
+
+
 def start_rebuild(system: System, chosen: list[Projection] | None = None,
                   every: list[Projection] | None = None) -> tuple[asyncio.Task[Any], list[RebuildProgress]]:
     seen: list[RebuildProgress] = []
@@ -174,6 +200,7 @@ def start_rebuild(system: System, chosen: list[Projection] | None = None,
         system.reporting.settings.database_url, system.nc.jetstream(), system.namespace, SOURCES,
         every or projections(), chosen or every or projections(),
         on_progress=lambda p: seen.append(dataclasses.replace(p))))
+    STARTED.append(task)
     return task, seen
 
 
@@ -184,7 +211,15 @@ async def direct_person_times(system: System) -> int:
     return int(overview["totals"]["person_times_direct"])
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+async def system(servers: Servers) -> AsyncIterator[System]:
+    """One system for the module: its mixed history (some 2,000 events through the real commands) is the slow part,
+    and every test here reads or rebuilds it without depending on what another did to it."""
+    async with running_system(servers, f"t{uuid.uuid4().hex[:12]}") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 async def history(system: System) -> int:
     events = await mixed_history(system)
     await wait_until(lambda: caught_up(system, system.reporting.consumers), timeout=60, what="live caught up")

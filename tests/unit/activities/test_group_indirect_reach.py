@@ -11,6 +11,8 @@ from shared.contracts.registry import upcast
 from shared.rules import OutOfRange
 from tests.unit.activities.test_station_work import session, with_members
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 def test_a_session_keeps_its_indirect_beneficiaries_and_the_basis_of_the_estimate() -> None:
     [held] = groups.decide(session(indirect_beneficiaries=300, indirect_basis="  组员家长约 300 人 "), with_members(2))

@@ -14,6 +14,8 @@ from shared.contracts.activities import OrganisationActivityHeld
 from tests.unit.activities.test_organisations import REGISTERED, TODAY, WORKER
 from tests.unit.activities.test_station_work import PROJECT
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 def held(on: date) -> RecordOrganisationActivity:
     return RecordOrganisationActivity(actor=WORKER, today=TODAY, organisation_id="o-1", record_id="r-1",

@@ -9,6 +9,8 @@ from services.cases.domain.errors import RecipientNotFound, StationIsClosed
 from services.cases.domain.stations import FollowedStation
 from tests.unit.cases.given import STATION, STRANGER, open_case, register
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 RECIPIENT = recipient.evolve(recipient.INITIAL, recipient.decide(register(), recipient.INITIAL)[0])
 CLOSED = FollowedStation(closed=True)
 

@@ -12,6 +12,8 @@ import pytest
 from gateway.consistency import MAX_POSITIONS, MAX_TOKEN_CHARS, ConsistencyTokens, merge, token_key
 from shared.contracts.errors import DomainError, InvalidInput
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 KEY = token_key(bytes(range(32)))
 TOKENS = ConsistencyTokens(KEY)
 POSITION = {"service": "cases", "stream_id": "case-1", "version": 3}

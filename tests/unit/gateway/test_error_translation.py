@@ -10,6 +10,8 @@ from gateway.errors.translate import coded
 from gateway.errors.validation import translated_validation
 from gateway.http_spec import GRAPHQL_RESPONSE, JSON, answered, preferred_media_type
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 def test_an_unknown_argument_is_named_in_chinese_with_its_field() -> None:
     code, zh, en = translated_validation("KnownArgumentNamesRule",

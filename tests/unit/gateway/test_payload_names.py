@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import pytest
 from graphql import GraphQLNamedType, GraphQLObjectType, GraphQLUnionType, get_named_type
 
 from gateway.schema import schema
 from shared.contracts import registered_events
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 SHARED_PAYLOADS = {"CaseChanged", "StationWorkRecorded", "ExportReady"}
 """The payloads several mutations answer alike; every other one is its mutation's `<MutationName>Payload`."""

@@ -18,6 +18,8 @@ from shared.auth import (
 from shared.config import AuthSettings
 from shared.contracts import Actor, Role
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 SETTINGS = AuthSettings(secret="a-development-secret-of-enough-length-123")
 ACTOR = Actor(subject="sw-1", name="王社工", role=Role.SOCIAL_WORKER, station_ids=("s-1",))
 

@@ -7,6 +7,8 @@ import pytest
 from shared.batches import ANSWER_BYTES, MAX_BATCH, batch_ids, batch_pages, grouped, within_budget
 from shared.contracts.errors import InvalidInput
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 def test_a_batch_of_more_than_100_ids_is_refused_with_its_code_in_both_languages() -> None:
     with pytest.raises(InvalidInput) as refused:

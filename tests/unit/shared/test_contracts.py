@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from shared.contracts import decode_event, encode_event, registered_events
 from shared.contracts.cases import CaseSessionRecorded, SessionMode
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 
 def test_every_event_has_a_snake_case_subject_and_a_versioned_cloudevents_type() -> None:

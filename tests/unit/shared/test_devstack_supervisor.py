@@ -14,6 +14,8 @@ from shared.devstack.embedded import free_port
 from shared.devstack.readiness import NotStarted, wait_started
 from shared.devstack.supervisor import Backoff, Supervisor
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 class Clock:
     """The supervisor's clock, moved by the test: the children are real, the seconds between them are not."""

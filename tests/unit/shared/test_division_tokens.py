@@ -12,6 +12,8 @@ from shared.contracts import Actor, Role
 from tests.clock import at_the_machines_time
 from tests.unit.shared.test_cli import hemiao
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 SECRET = "a-secret-long-enough-for-hs256-keys"
 AUTH = AuthSettings(secret=SECRET)
 

@@ -15,6 +15,8 @@ from shared.eventstore import AppendResult, ConcurrencyConflict, EventMetadata, 
 from shared.eventstore.memory import InMemoryEventStore
 from shared.runtime import RequestContext
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 WORKER = Actor(subject="sw-1", name="社工", role=Role.SOCIAL_WORKER, station_ids=("s-1",))
 RECIPIENT = {"station_id": "s-1", "name": "叶某", "gender": "male", "birth_year": 1968, "community": "一力社区"}
 

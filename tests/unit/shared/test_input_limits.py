@@ -22,6 +22,8 @@ from shared.contracts.fields import NOTE, UUID_IDS
 from shared.eventstore.memory import InMemoryEventStore
 from shared.runtime import IDEMPOTENCY_HEADER, _answer
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 AUTH = AuthSettings(secret="a-secret-long-enough-for-the-hs256-signature")
 STATION = str(uuid.uuid4())
 WORKER = Actor(subject="sw-1", name="王社工", role=Role.SOCIAL_WORKER, station_ids=(STATION,))

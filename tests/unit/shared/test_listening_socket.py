@@ -8,6 +8,8 @@ import pytest
 
 from shared.http import PortTaken, listening_socket
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 def test_port_zero_is_a_free_port_the_system_chose_and_ours_until_closed() -> None:
     with listening_socket("127.0.0.1", 0) as first:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import nats.errors
 import nats.js.errors
+import pytest
 
 from shared.relay import Refused, refusal
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 
 def test_a_message_whose_predecessor_was_lost_is_sent_again_not_blocked_on() -> None:

@@ -15,6 +15,8 @@ from services.cases.domain import commands as cases_commands
 from shared.application import command_endpoints
 from shared.eventstore.memory import InMemoryEventStore
 
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
+
 
 class NoOpenCases:
     async def open_cases(self, worker_id: str, station_ids: tuple[str, ...]) -> list[tuple[str, str, int | None, int]]:

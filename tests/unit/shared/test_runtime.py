@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from services.cases.domain.commands import OpenCase
@@ -9,6 +10,8 @@ from shared.auth import issue_token
 from shared.config import AuthSettings
 from shared.runtime import _answer, camel, invalid_input_from
 from tests.unit.cases.given import WORKER
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 AUTH = AuthSettings(secret="a-secret-long-enough-for-the-hs256-signature")
 

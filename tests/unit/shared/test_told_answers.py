@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import pytest
+
 from shared.application import Decider, Unit, execute_telling
 from shared.contracts import Actor, Role
 from shared.contracts.activities import IssueRaisedInMeeting, JointMeetingHeld
 from shared.eventstore import AppendResult, ConcurrencyConflict, EventMetadata, StreamAppend
 from shared.eventstore.memory import InMemoryEventStore
 from shared.runtime import RequestContext
+
+pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
 WORKER = Actor(subject="sw-1", name="社工", role=Role.SOCIAL_WORKER, station_ids=("s-1",))
 RAISED = Decider(stream_type="governance", initial_state=0,
