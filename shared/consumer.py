@@ -339,6 +339,9 @@ async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Proj
 class StreamConsumer:
     """Applies one source stream to the read models, as the only active consumer of it."""
 
+    fetch_ahead = True
+    """Fetch the next batch while one is applied (the bench turns it off to measure what it gains)."""
+
     def __init__(self, pool: asyncpg.Pool, dsn: str, js: JetStreamContext, *, namespace: str, source: str,
                  projections: Sequence[Projection], batch_size: int = 256, poll_seconds: float = 1.0,
                  ack_wait_seconds: float | None = None, consumer: str = "reporting") -> None:
@@ -445,6 +448,8 @@ class StreamConsumer:
                         continue
                     ahead = asyncio.ensure_future(self._fetch(
                         subscription, self._fetch_size(batch.messages[-1].metadata.num_pending)))
+                    if not self.fetch_ahead:
+                        await asyncio.wait([ahead])
                     await self._apply_batch(batch)  # events after an early one wait in theirs, and come again
             finally:
                 heartbeat.cancel()
