@@ -355,6 +355,8 @@ class StreamConsumer:
         self.ack_wait_seconds = ack_wait_from_env() if ack_wait_seconds is None else ack_wait_seconds
         self.name = consumer_name(consumer, source)
         self.stats = ConsumerStats(source=source)
+        self._decoded: dict[int, ReceivedEvent | None] = {}
+        """The events of the messages in hand, decoded as they were fetched, by the message's id()."""
         self._in_hand: list[list[Msg]] = []
         """The batches delivered and not yet answered (acked or nak'd): the one being applied, the one fetched
         ahead. Each is said to be in progress every half ack wait."""
@@ -369,7 +371,14 @@ class StreamConsumer:
     async def _fetch(self, subscription: JetStreamContext.PullSubscription, size: int) -> Fetched:
         messages = await subscription.fetch(size, timeout=self.poll_seconds)
         self._in_hand.append(messages)
-        return Fetched(messages, decoded(messages))
+        batch = Fetched(messages, decoded(messages))
+        self._decoded.update((id(msg), event) for msg, event in zip(messages, batch.events, strict=True))
+        return batch
+
+    def _event(self, msg: Msg) -> ReceivedEvent:
+        """The message's event, as decoded when it was fetched (or now)."""
+        event = self._decoded.get(id(msg))
+        return event if event is not None else received(msg)
 
     async def _say_in_progress(self) -> None:
         """Every half ack wait, tell JetStream that the messages in hand are still being worked on."""
@@ -450,12 +459,13 @@ class StreamConsumer:
                         subscription, self._fetch_size(batch.messages[-1].metadata.num_pending)))
                     if not self.fetch_ahead:
                         await asyncio.wait([ahead])
-                    await self._apply_batch(batch)  # events after an early one wait in theirs, and come again
+                    await self._apply_batch(batch.messages)  # events after an early one wait in theirs, and come again
             finally:
                 heartbeat.cancel()
                 with contextlib.suppress(BaseException):
                     await self._put_back(ahead)
                 self._in_hand.clear()
+                self._decoded.clear()
                 with contextlib.suppress(Exception):
                     await asyncio.shield(subscription.unsubscribe())
 
@@ -481,6 +491,8 @@ class StreamConsumer:
 
     def _forget(self, messages: list[Msg]) -> None:
         self._in_hand = [held for held in self._in_hand if held is not messages]
+        for msg in messages:
+            self._decoded.pop(id(msg), None)
 
     async def _projection_added(self) -> bool:
         """Whether a projection joined this consumer after it had applied events: the others have streams in
@@ -501,11 +513,10 @@ class StreamConsumer:
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(stream, self.name)
 
-    async def _apply_batch(self, batch: Fetched) -> None:
+    async def _apply_batch(self, messages: list[Msg]) -> None:
         """Apply, commit and answer the batch (acks up to an early event, a delayed nak from it on)."""
-        messages = batch.messages
         try:
-            applied, checkpoint, done = await self._commit(batch)
+            applied, checkpoint, done = await self._commit(messages)
         except BaseException:
             for msg in messages:
                 with contextlib.suppress(Exception):
@@ -521,18 +532,17 @@ class StreamConsumer:
         self.stats.last_stream_seq = checkpoint
         self.stats.stream_last_seq = max(self.stats.stream_last_seq, checkpoint)  # never behind what was applied
 
-    async def _commit(self, batch: Fetched) -> tuple[int, int, int]:
+    async def _commit(self, messages: list[Msg]) -> tuple[int, int, int]:
         """Apply the batch up to an event that came early, in one transaction; (applied, checkpoint, done)."""
-        messages = batch.messages
         async with self._pool.acquire() as conn, conn.transaction():
             checkpoint: int = await conn.fetchval(
                 "SELECT stream_seq FROM consumer_checkpoints WHERE consumer = $1 FOR UPDATE", self.name)
             if not any(m.metadata.num_delivered >= MAX_DELIVERIES for m in messages):
-                applied, done = await self._apply_together(conn, batch)  # a failure undoes the batch
+                applied, done = await self._apply_together(conn, messages)  # a failure undoes the batch
             else:
                 try:
                     async with conn.transaction():  # a savepoint: undone, the batch is applied event by event
-                        applied, done = await self._apply_together(conn, batch)
+                        applied, done = await self._apply_together(conn, messages)
                 except Exception as error:
                     stop_if_cancelled()
                     log.warning("consumer %s: a batch of %d at its last delivery failed (%r); applying it event by"
@@ -544,10 +554,9 @@ class StreamConsumer:
                 " last_event_at = $4 WHERE consumer = $1", self.name, checkpoint, applied, datetime.now(UTC))
         return applied, checkpoint, done
 
-    async def _apply_together(self, conn: asyncpg.Connection, batch: Fetched) -> tuple[int, int]:
+    async def _apply_together(self, conn: asyncpg.Connection, messages: list[Msg]) -> tuple[int, int]:
         """The batch applied at once (`apply_events`), up to an event that came early; events of a stream with a
         parked one are parked behind it. (applied, done)."""
-        messages = batch.messages
         heads = [_stream_and_version(m) for m in messages]
         blocked: dict[str, int] = {} if not self.stats.parked else dict(await conn.fetch(  # nothing parked: no read
             "SELECT stream_id, min(version) FROM parked_events WHERE consumer = $1 AND stream_id = ANY($2::text[])"
@@ -555,7 +564,7 @@ class StreamConsumer:
         held = {n for n, (stream_id, version) in enumerate(heads)
                 if stream_id in blocked and version > blocked[stream_id]}
         rest = [n for n in range(len(messages)) if n not in held]
-        outcomes = await apply_events(conn, [batch.event(n) for n in rest], self._projections)
+        outcomes = await apply_events(conn, [self._event(messages[n]) for n in rest], self._projections)
         done = rest[len(outcomes)] if len(outcomes) < len(rest) else len(messages)
         for n in sorted(held):
             if n < done:

@@ -13,7 +13,7 @@ from nats.aio.msg import Msg
 
 from services.reporting.entrypoints.service import MIGRATIONS, system_status
 from services.reporting.projections import Projection, Projector, ReceivedEvent, projections
-from shared.consumer import Fetched, StreamConsumer, replay_parked
+from shared.consumer import StreamConsumer, replay_parked
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.support import SYSTEM_ACTOR, System, open_case_for, open_station, wait_until, worker
@@ -185,11 +185,11 @@ class DiesWithABatchInHand(StreamConsumer):
 
     batches = 0
 
-    async def _apply_batch(self, batch: Fetched) -> None:
+    async def _apply_batch(self, messages: list[Msg]) -> None:
         DiesWithABatchInHand.batches += 1
         if DiesWithABatchInHand.batches == 2:
             raise asyncio.CancelledError  # the task ends here: the batch stays delivered, unanswered
-        await super()._apply_batch(batch)
+        await super()._apply_batch(messages)
 
 
 async def test_events_redelivered_behind_newer_ones_after_a_kill_are_applied_in_order_not_lost(
