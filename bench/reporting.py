@@ -29,7 +29,7 @@ from bench.stack import BenchStack, say
 from bench.stats import percentile
 from services.reporting.entrypoints.service import MIGRATIONS, SOURCES
 from services.reporting.projections import projections
-from services.reporting.rebuild import RebuildOutcome, RebuildProgress, rebuild
+from services.reporting.rebuild import RebuildOutcome, RebuildProgress, SourceReader, rebuild
 from shared.auth import issue_token
 from shared.config import stream_name
 from shared.consumer import StreamConsumer
@@ -160,17 +160,21 @@ async def stream_ends(stack: BenchStack, js: Any) -> dict[str, int]:
     return {s: int((await js.stream_info(stream_name(stack.namespace, s))).state.last_seq) for s in SOURCES}
 
 
-async def catch_up(stack: BenchStack, js: Any) -> tuple[int, float, float]:
+async def catch_up(stack: BenchStack, js: Any, *, fetch_ahead: bool = True) -> tuple[int, float, float]:
     """Reporting's live consumers (StreamConsumer, batches of 256 as in the service), in this process, on a
     reporting database of their own that has applied nothing: every event of both streams was written while they
     were stopped. The events, the seconds from their start until both have applied their stream to its end, and
-    of those the seconds until the first batch was applied (the election, the durable consumer made)."""
-    dsn = stack.dsn("hemiao_catchup")
+    of those the seconds until the first batch was applied (the election, the durable consumer made).
+    `fetch_ahead=False`: each batch fetched only once the one before is applied (as before fetching ahead)."""
+    name = "catchup" if fetch_ahead else "catchupturns"
+    dsn = stack.dsn(f"hemiao_{name}")
     await migrate(dsn, [MIGRATIONS])
     ends = await stream_ends(stack, js)
     pool = await asyncpg.create_pool(dsn, min_size=2, max_size=4)
     consumers = [StreamConsumer(pool, dsn, js, namespace=stack.namespace, source=s, projections=projections(),
-                                consumer="catchup", poll_seconds=0.2) for s in SOURCES]
+                                consumer=name, poll_seconds=0.2) for s in SOURCES]
+    for consumer in consumers:
+        consumer.fetch_ahead = fetch_ahead
     started = time.monotonic()
     tasks = [asyncio.create_task(c.run()) for c in consumers]
     first = None
@@ -358,6 +362,24 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]
         alone_replay = (alone_phases["swapping"][1], alone_phases["swapping"][0] - alone_phases["replaying"][0])
         say(f"rebuild, no queries: {alone.events} events in {alone.seconds:.1f} s, of which the replay"
             f" {alone_replay[0]} in {alone_replay[1]:.2f} s")
+        # the same two, fetching in turn (each batch only once the one before is applied), as before fetching ahead
+        turns_caught = await catch_up(stack, js, fetch_ahead=False)
+        say(f"live catch-up, fetching in turn: {turns_caught[0]} events in {turns_caught[1]:.2f} s,"
+            f" {turns_caught[0] / turns_caught[1]:,.0f} events/s")
+        turns_phases: dict[str, tuple[float, int]] = {}
+
+        def note_turns(progress: RebuildProgress) -> None:
+            turns_phases.setdefault(progress.phase, (time.monotonic(), progress.done))
+
+        SourceReader.fetch_ahead = False
+        try:
+            turns: RebuildOutcome = await rebuild(stack.dsn("hemiao_reporting"), js, stack.namespace, SOURCES,
+                                                  projections(), projections(), on_progress=note_turns)
+        finally:
+            SourceReader.fetch_ahead = True
+        turns_replay = (turns_phases["swapping"][1], turns_phases["swapping"][0] - turns_phases["replaying"][0])
+        say(f"rebuild, fetching in turn: {turns.events} events in {turns.seconds:.1f} s, of which the replay"
+            f" {turns_replay[0]} in {turns_replay[1]:.2f} s")
         profile: list[str] = []
         if args.profile:
             for batched in (False, True):
@@ -375,6 +397,7 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]
             "after_answer": after_answer, "after_send": after_send, "args": args,
             "anchor": (anchored, anchor_seconds), "replay": replay,
             "alone": alone, "alone_replay": alone_replay, "catch_up": (caught, catch_up_seconds, catch_up_start),
+            "turns": turns, "turns_replay": turns_replay, "turns_caught": turns_caught,
             "profile": profile,
             "load_after": os.getloadavg()}
 
@@ -394,6 +417,7 @@ def write(result: dict[str, Any], started: datetime) -> None:
     replay: tuple[int, float] = result["replay"]
     alone: RebuildOutcome = result["alone"]
     alone_replay: tuple[int, float] = result["alone_replay"]
+    turns: RebuildOutcome = result["turns"]
     anchor_rate = anchored / anchor_seconds
     load = ", ".join(f"{v:.2f}" for v in result["load_after"])
     provisional = "" if not args.provisional else """
@@ -466,6 +490,9 @@ reporting's live consumers have applied both streams to their ends ({result['eve
 - **Live catch-up**: reporting's `StreamConsumer`s (batches of 256, acks, parking checks, as in the service), in
   the bench process, on a reporting database of their own that has applied nothing: every event of both streams
   was written while they were stopped. From their start until both have applied their stream to its end.
+- **Fetching ahead, and in turn**: the consumers and the rebuild fetch (and decode) the next batch while one is
+  applied. The catch-up and the rebuild alone are run once more with that turned off (each batch fetched only
+  once the one before is applied, as before), right after, to show what it gains.
 - **Subscription**: one graphql-transport-ws client subscribes to `stationFeed` as the 黑石铺 social worker; then,
   {args.samples} times, one at a time, `recordActivity` is posted to the gateway and the bench waits for its item
   on the feed. "After the answer" is the wait for the item once the answer is in; an item that came before the
@@ -481,6 +508,9 @@ reporting's live consumers have applied both streams to their ends ({result['eve
 | Of it, before the first batch was applied (election, durable consumer) | {catch_up_start:.2f} s |
 | The rebuild alone, from its start to the swap's commit | {throughput(alone.events, alone.seconds, anchor_rate)} |
 | Of it, the replay (every event read and applied into the new tables) | {throughput(*alone_replay, anchor_rate)} |
+| Live catch-up, fetching in turn (as before) | {throughput(*result["turns_caught"][:2], anchor_rate)} |
+| The rebuild alone, fetching in turn (as before) | {throughput(turns.events, turns.seconds, anchor_rate)} |
+| Of it, the replay | {throughput(*result["turns_replay"], anchor_rate)} |
 | The rebuild while the query loop runs, start to commit | {throughput(outcome.events, outcome.seconds, anchor_rate)} |
 | Of it, the replay | {throughput(*replay, anchor_rate)} |
 | The swap phase | {result['swap'] * 1000:.0f} ms, {outcome.swap_attempts} attempt(s) |

@@ -16,6 +16,11 @@ applied of each stream. Projections move together; they part only when one was r
   redelivered only after the ack wait, behind newer ones. An event whose stream
   is missing the version before it waits: it and the rest of its batch are
   nak'd with a delay until the missing one comes back. No event is lost.
+  The ack wait is short (`HEMIAO_CONSUMER_ACK_WAIT_SECONDS`, 5 s), so that a
+  copy that takes over from a dead one gets its messages within seconds; a
+  live consumer says "in progress" of every message in hand (the batch being
+  applied and the one fetched ahead) every half ack wait, so that a long batch
+  is not redelivered under it.
 The stream sequence checkpoint says how far the consumer has got, for
 /metrics and rebuilds; it is not what decides whether an event is applied.
 
@@ -26,14 +31,20 @@ upsert of `applied_versions` for every stream the batch moved. A projection read
 tables, so the projections may be applied one after the other. When a batch fails on the last delivery of one
 of its events, it is applied again event by event (`apply_event`), each of those at its last delivery in a
 savepoint, so that a failing event undoes only itself and is parked.
+
+Fetching and applying overlap: while a batch is applied, the next is fetched (and decoded), one batch ahead and
+no more, so the consumer waits on NATS and PostgreSQL at once rather than in turn. A batch is still applied
+only once the one before it has committed and been acknowledged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +165,47 @@ MAX_DELIVERIES = 3
 """A batch that fails is redelivered; on this delivery an event that still fails is parked instead."""
 GAP_RETRY_SECONDS = 1.0
 """How long an event that came before its predecessor waits before it is offered again."""
+ACK_WAIT_SECONDS = 5.0
+"""How long JetStream waits for a delivered message's ack before it offers it again (to another copy, when the
+one that had it died): `HEMIAO_CONSUMER_ACK_WAIT_SECONDS` changes it."""
+
+
+def ack_wait_from_env() -> float:
+    """`HEMIAO_CONSUMER_ACK_WAIT_SECONDS`, or ACK_WAIT_SECONDS when unset; at least one second."""
+    raw = os.environ.get("HEMIAO_CONSUMER_ACK_WAIT_SECONDS", "").strip()
+    if not raw:
+        return ACK_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"HEMIAO_CONSUMER_ACK_WAIT_SECONDS must be a number of seconds, not {raw!r}") from None
+    if seconds < 1.0:
+        raise ValueError(f"HEMIAO_CONSUMER_ACK_WAIT_SECONDS must be at least 1 second, not {raw!r}")
+    return seconds
+
+
+def decoded(messages: Sequence[Msg]) -> list[ReceivedEvent | None]:
+    """Each message's event, or None for one that does not decode (`received` raises its error again where it is
+    applied, so that it is parked or named there, as before)."""
+    events: list[ReceivedEvent | None] = []
+    for msg in messages:
+        try:
+            events.append(received(msg))
+        except Exception:
+            events.append(None)
+    return events
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A batch as fetched ahead: its messages and their events, decoded while the batch before was applied."""
+
+    messages: list[Msg]
+    events: list[ReceivedEvent | None]
+
+    def event(self, n: int) -> ReceivedEvent:
+        event = self.events[n]
+        return event if event is not None else received(self.messages[n])
 
 
 async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projections: Sequence[Projection]) -> str:
@@ -288,9 +340,12 @@ async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Proj
 class StreamConsumer:
     """Applies one source stream to the read models, as the only active consumer of it."""
 
+    fetch_ahead = True
+    """Fetch the next batch while one is applied (the bench turns it off to measure what it gains)."""
+
     def __init__(self, pool: asyncpg.Pool, dsn: str, js: JetStreamContext, *, namespace: str, source: str,
                  projections: Sequence[Projection], batch_size: int = 256, poll_seconds: float = 1.0,
-                 ack_wait_seconds: float = 30.0, consumer: str = "reporting") -> None:
+                 ack_wait_seconds: float | None = None, consumer: str = "reporting") -> None:
         self._pool = pool
         self._dsn = dsn
         self._js = js
@@ -298,18 +353,58 @@ class StreamConsumer:
         self._projections = tuple(projections)
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
-        self.ack_wait_seconds = ack_wait_seconds
+        self.ack_wait_seconds = ack_wait_from_env() if ack_wait_seconds is None else ack_wait_seconds
         self.name = consumer_name(consumer, source)
         self.stats = ConsumerStats(source=source)
-        self._pending: int | None = None
-        """How many of the stream's events were still to come after the last batch applied whole (its last
-        message says so); None when not known (at the start, after a batch that failed or stopped early)."""
+        self._decoded: dict[int, ReceivedEvent | None] = {}
+        """The events of the messages in hand, decoded as they were fetched, by the message's id()."""
+        self._in_hand: list[list[Msg]] = []
+        """The batches delivered and not yet answered (acked or nak'd): the one being applied, the one fetched
+        ahead. Each is said to be in progress every half ack wait."""
 
-    def _fetch_size(self) -> int:
+    def _fetch_size(self, pending: int | None) -> int:
         """As many as are waiting, up to a batch, so that a fetch does not wait out its timeout for a batch the
         stream cannot fill; one (the next to come) when none is. (A JetStream fetch returns once it has its batch
-        or its time is up.)"""
-        return self.batch_size if self._pending is None else max(1, min(self.batch_size, self._pending))
+        or its time is up.) `pending`: how many were still to come after the last batch fetched (its last
+        message says so), None when not known."""
+        return self.batch_size if pending is None else max(1, min(self.batch_size, pending))
+
+    async def _fetch(self, subscription: JetStreamContext.PullSubscription, size: int) -> Fetched:
+        messages = await subscription.fetch(size, timeout=self.poll_seconds)
+        self._in_hand.append(messages)
+        batch = Fetched(messages, decoded(messages))
+        self._decoded.update((id(msg), event) for msg, event in zip(messages, batch.events, strict=True))
+        return batch
+
+    def _event(self, msg: Msg) -> ReceivedEvent:
+        """The message's event, as decoded when it was fetched (or now)."""
+        event = self._decoded.get(id(msg))
+        return event if event is not None else received(msg)
+
+    async def _say_in_progress(self) -> None:
+        """Every half ack wait, tell JetStream that the messages in hand are still being worked on."""
+        while True:
+            await asyncio.sleep(self.ack_wait_seconds / 2)
+            for batch in list(self._in_hand):
+                for msg in batch:
+                    with contextlib.suppress(Exception):
+                        await msg.in_progress()
+
+    async def _durable_config(self, stream: str) -> ConsumerConfig:
+        """The durable consumer's settings; an existing one whose ack wait differs is updated to this one (never
+        deleted: it keeps its position)."""
+        config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
+                                ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4)
+        try:
+            info = await self._js.consumer_info(stream, self.name)
+        except NotFoundError:
+            return config
+        if info.config.ack_wait is None or abs(info.config.ack_wait - self.ack_wait_seconds) > 1e-3:
+            log.info("consumer %s: ack wait %s s becomes %s s", self.name, info.config.ack_wait,
+                     self.ack_wait_seconds)
+            await self._js.add_consumer(stream, config=dataclasses.replace(info.config,
+                                                                           ack_wait=self.ack_wait_seconds))
+        return config
 
     async def run(self) -> None:
         while True:
@@ -339,10 +434,12 @@ class StreamConsumer:
                 await self._start_from_the_first_event(stream)
             subscription = await self._js.pull_subscribe(
                 f"{self._namespace}.events.{self.stats.source}.>", durable=self.name, stream=stream,
-                config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
-                                      ack_wait=self.ack_wait_seconds, max_ack_pending=self.batch_size * 4))
+                config=await self._durable_config(stream))
             self.stats.state = "active"
             looked = -STREAM_INFO_SECONDS
+            ahead: asyncio.Future[Fetched] | None = None
+            """The next batch, fetched while this one is applied."""
+            heartbeat = asyncio.create_task(self._say_in_progress())
             try:
                 while True:
                     stop_if_cancelled()  # a cancellation a library call swallowed still stops the loop
@@ -351,15 +448,52 @@ class StreamConsumer:
                         self.stats.parked = await self._pool.fetchval(  # a replay elsewhere may have emptied it
                             "SELECT count(*) FROM parked_events WHERE consumer = $1", self.name)
                         looked = time.monotonic()
+                    if ahead is None:
+                        ahead = asyncio.ensure_future(self._fetch(subscription, self._fetch_size(None)))
                     try:
-                        messages = await subscription.fetch(self._fetch_size(), timeout=self.poll_seconds)
+                        batch = await ahead
                     except TimeoutError:
+                        ahead = None
                         stop_if_cancelled()
                         continue
-                    await self._apply_batch(messages)
+                    ahead = asyncio.ensure_future(self._fetch(
+                        subscription, self._fetch_size(batch.messages[-1].metadata.num_pending)))
+                    if not self.fetch_ahead:
+                        await asyncio.wait([ahead])
+                    await self._apply_batch(batch.messages)  # events after an early one wait in theirs, and come again
             finally:
+                heartbeat.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._put_back(ahead)
+                self._in_hand.clear()
+                self._decoded.clear()
                 with contextlib.suppress(Exception):
                     await asyncio.shield(subscription.unsubscribe())
+
+    async def _put_back(self, ahead: asyncio.Future[Fetched] | None) -> None:
+        """The batch fetched ahead, not applied: nak'd, so it comes again. A fetch still under way is let finish
+        (within its poll) rather than stopped: its pull request would outlive it on the server and take messages
+        that would then wait out the ack wait."""
+        if ahead is None:
+            return
+        with contextlib.suppress(BaseException):
+            await asyncio.wait_for(asyncio.shield(ahead), self.poll_seconds + 1.0)
+        if not ahead.done():
+            ahead.cancel()
+            await asyncio.gather(ahead, return_exceptions=True)
+            return
+        if ahead.cancelled() or ahead.exception() is not None:
+            return
+        batch = ahead.result()
+        for msg in batch.messages:
+            with contextlib.suppress(Exception):
+                await msg.nak()
+        self._forget(batch.messages)
+
+    def _forget(self, messages: list[Msg]) -> None:
+        self._in_hand = [held for held in self._in_hand if held is not messages]
+        for msg in messages:
+            self._decoded.pop(id(msg), None)
 
     async def _projection_added(self) -> bool:
         """Whether a projection joined this consumer after it had applied events: the others have streams in
@@ -381,7 +515,7 @@ class StreamConsumer:
             await self._js.delete_consumer(stream, self.name)
 
     async def _apply_batch(self, messages: list[Msg]) -> None:
-        self._pending = None
+        """Apply, commit and answer the batch (acks up to an early event, a delayed nak from it on)."""
         try:
             with tracing.applying(self.name, messages):  # a span per traced event, child of its publication
                 applied, checkpoint, done = await self._commit(messages)
@@ -389,12 +523,12 @@ class StreamConsumer:
             for msg in messages:
                 with contextlib.suppress(Exception):
                     await msg.nak()
+            self._forget(messages)
             raise
         await self._acknowledge(messages[:done])
         for msg in messages[done:]:  # from an event that came early on: offered again, in order, a little later
             await msg.nak(delay=GAP_RETRY_SECONDS)
-        if done == len(messages):
-            self._pending = messages[-1].metadata.num_pending
+        self._forget(messages)
         self.stats.applied += applied
         self.stats.applied_at = datetime.now(UTC)
         self.stats.last_stream_seq = checkpoint
@@ -432,7 +566,7 @@ class StreamConsumer:
         held = {n for n, (stream_id, version) in enumerate(heads)
                 if stream_id in blocked and version > blocked[stream_id]}
         rest = [n for n in range(len(messages)) if n not in held]
-        outcomes = await apply_events(conn, [received(messages[n]) for n in rest], self._projections)
+        outcomes = await apply_events(conn, [self._event(messages[n]) for n in rest], self._projections)
         done = rest[len(outcomes)] if len(outcomes) < len(rest) else len(messages)
         for n in sorted(held):
             if n < done:

@@ -36,12 +36,14 @@ from shared.config import stream_name
 from shared.consumer import (
     APPLIED,
     EARLY,
+    Fetched,
     Projection,
     ReceivedEvent,
     adopt_unversioned,
     apply_event,
     apply_events,
     consumer_name,
+    decoded,
     received,
 )
 from shared.contracts.errors import DomainError, Message
@@ -119,6 +121,9 @@ def choose(projections: Sequence[Projection], names: Sequence[str]) -> list[Proj
 class SourceReader:
     """One source stream read from its first event, applied to the chosen projections in the rebuild schema."""
 
+    fetch_ahead = True
+    """Fetch the next batch while one is applied (the bench turns it off to measure what it gains)."""
+
     def __init__(self, js: JetStreamContext, namespace: str, source: str, chosen: Sequence[Projection]) -> None:
         self.js = js
         self.namespace = namespace
@@ -151,20 +156,42 @@ class SourceReader:
                 await self.js.delete_consumer(self.stream, consumer)
 
     async def read_to(self, conn: asyncpg.Connection, target: int, progress: RebuildProgress) -> None:
-        """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer)."""
+        """Apply every event up to stream sequence `target` (or the stream's end, if it has fewer). The next
+        batch is fetched and decoded while one is applied (one ahead, no more), and only while there is more
+        before `target`, so that nothing is fetched past it."""
         assert self._subscription is not None
+        subscription = self._subscription
         pending = target - self.position  # at most: some sequence numbers may be gone (deleted messages)
-        while self.position < target:
-            try:  # no more than there are, or the fetch waits out its timeout for a batch it cannot fill
-                messages = await self._subscription.fetch(max(1, min(BATCH, pending, target - self.position)),
-                                                          timeout=1.0)
-            except TimeoutError:
-                if (await self._subscription.consumer_info()).num_pending == 0:
-                    return  # the rest of the sequence numbers are gone (deleted messages): nothing to read
-                continue
-            await self._apply(conn, messages)
-            progress.done += len(messages)
-            pending = messages[-1].metadata.num_pending
+
+        async def fetch(size: int) -> Fetched:
+            messages = await subscription.fetch(size, timeout=1.0)
+            return Fetched(messages, decoded(messages))
+
+        ahead: asyncio.Future[Fetched] | None = None
+        try:
+            while self.position < target:
+                if ahead is None:  # no more than there are, or the fetch waits out its timeout for a batch it
+                    ahead = asyncio.ensure_future(fetch(max(1, min(BATCH, pending, target - self.position))))
+                try:  # cannot fill
+                    batch = await ahead
+                except TimeoutError:
+                    ahead = None
+                    if (await subscription.consumer_info()).num_pending == 0:
+                        return  # the rest of the sequence numbers are gone (deleted messages): nothing to read
+                    continue
+                ahead = None
+                last = batch.messages[-1].metadata
+                pending = last.num_pending
+                if last.sequence.stream < target and pending > 0:
+                    ahead = asyncio.ensure_future(fetch(max(1, min(BATCH, pending, target - last.sequence.stream))))
+                    if not self.fetch_ahead:
+                        await asyncio.wait([ahead])
+                await self._apply(conn, batch)
+                progress.done += len(batch.messages)
+        finally:
+            if ahead is not None:  # only when this fails or is cancelled: the rebuild ends
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
 
     def reached(self, target: int) -> None:
         """Refuse to swap in a projection behind what the live consumer applied: it would miss events."""
@@ -176,11 +203,13 @@ class SourceReader:
             raise RebuildFailed(f"events are missing from the {self.source} stream: {', '.join(missing)};"
                                 " the live read models are unchanged")
 
-    async def _apply(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
+    async def _apply(self, conn: asyncpg.Connection, batch: Fetched) -> None:
+        messages = batch.messages
         kept = {stream_id: dict(versions) for stream_id, versions in self.waiting.items()}
         try:
             async with conn.transaction():
-                await apply_events(conn, [received(msg) for msg in messages], self.chosen, waiting=self.waiting)
+                await apply_events(conn, [batch.event(n) for n in range(len(messages))], self.chosen,
+                                   waiting=self.waiting)
         except Exception as error:
             self.waiting = kept
             log.warning("rebuild: a batch of %d from %s failed (%r); applying it event by event", len(messages),

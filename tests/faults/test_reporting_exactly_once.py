@@ -52,7 +52,11 @@ class Reporting:
         return int(value or 0)
 
     async def all_applied(self) -> bool:
-        return await self.checkpoint() >= CASE_EVENTS
+        """Every event applied or parked (the checkpoint alone can reach the end while an event redelivered after
+        the ack wait is still to come)."""
+        done = await self.pool.fetchval("SELECT coalesce(sum(applied), 0) FROM consumer_checkpoints")
+        parked = await self.pool.fetchval("SELECT count(*) FROM parked_events")
+        return await self.checkpoint() >= CASE_EVENTS and done + parked >= CASE_EVENTS
 
     async def assert_counted_once(self) -> None:
         row = await self.pool.fetchrow("SELECT session_count FROM cases WHERE case_id = $1", self.case_id)
@@ -165,12 +169,14 @@ async def test_events_redelivered_after_a_crash_before_the_acks_are_not_counted_
     await wait_until(reporting.all_applied, timeout=30, what="every event applied")
     await wait_until(lambda: redelivered(8), timeout=30, what="the unacknowledged batch to come back")
 
-    assert CrashesBeforeAcking.redelivered[:8] == list(range(1, 9))
+    # the first batch, committed and never acknowledged, came back (the one fetched ahead of it was nak'd and came
+    # back too, at once) and was passed over
+    assert set(range(1, 9)) <= set(CrashesBeforeAcking.redelivered)
     await reporting.assert_counted_once()
 
 
 async def redelivered(n: int) -> bool:
-    return len(CrashesBeforeAcking.redelivered) >= n
+    return set(range(1, n + 1)) <= set(CrashesBeforeAcking.redelivered)
 
 
 class DiesWithABatchInHand(StreamConsumer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import Any
 
 import asyncpg
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from services.reporting.projections import projections
 from services.reporting.queries import (
@@ -31,8 +33,8 @@ from services.reporting.queries import (
 )
 from services.reporting.queries.consistency import applied_versions, have_positions, stream_ids_of
 from services.reporting.rebuild import Rebuilds, keep_current, stale
-from shared.config import ServiceSettings
-from shared.consumer import StreamConsumer, adopt_unversioned, lag_seconds
+from shared.config import ServiceSettings, stream_name
+from shared.consumer import StreamConsumer, adopt_unversioned, consumer_name, lag_seconds
 from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.http import database_check, embedded_server, health_app, listening_socket, nats_check
@@ -44,6 +46,68 @@ from shared.service import cancel_all, stop_http, until_stopped
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
 SOURCES = ("cases", "activities")
+READY_MAX_LAG_EVENTS = 10_000
+"""Above this many events of a stream not yet in the read models, /readyz says reporting is behind:
+`HEMIAO_READY_MAX_LAG_EVENTS` changes it; `HEMIAO_READY_MAX_LAG_SECONDS`, when set, also bounds how long events
+may have waited."""
+
+
+@dataclass(frozen=True)
+class LagLimits:
+    """How far behind the read models may be while /readyz still says ready."""
+
+    events: int = READY_MAX_LAG_EVENTS
+    seconds: float | None = None
+
+    @classmethod
+    def from_env(cls) -> LagLimits:
+        events = os.environ.get("HEMIAO_READY_MAX_LAG_EVENTS", "").strip()
+        seconds = os.environ.get("HEMIAO_READY_MAX_LAG_SECONDS", "").strip()
+        try:
+            limits = cls(events=int(events) if events else READY_MAX_LAG_EVENTS,
+                         seconds=float(seconds) if seconds else None)
+        except ValueError:
+            raise ValueError("HEMIAO_READY_MAX_LAG_EVENTS must be a whole number of events and"
+                             f" HEMIAO_READY_MAX_LAG_SECONDS a number of seconds, not {events!r} and {seconds!r}"
+                             ) from None
+        if limits.events < 0 or (limits.seconds is not None and limits.seconds < 0):
+            raise ValueError("HEMIAO_READY_MAX_LAG_EVENTS and HEMIAO_READY_MAX_LAG_SECONDS cannot be negative")
+        return limits
+
+
+def lag_check(pool: asyncpg.Pool, js: JetStreamContext, namespace: str, limits: LagLimits
+              ) -> Callable[[], Awaitable[str | None]]:
+    """/readyz's check of the read models: behind when, for a source stream, more events than the limit are not
+    yet applied (or, with a limit in seconds, have waited longer). It asks JetStream for the stream's last
+    sequence and the database for the consumer's checkpoint, whichever copy is the active consumer: the read
+    models every copy answers queries from are the same, so every copy says the same. A copy just started on a
+    database that has applied nothing says behind until the active consumer has caught up."""
+
+    async def check() -> str | None:
+        try:
+            return await behind()
+        except Exception as error:
+            return f"lag unknown: {type(error).__name__}"
+
+    async def behind() -> str | None:
+        rows = {r["consumer"]: r for r in await pool.fetch(
+            "SELECT consumer, stream_seq, last_event_at FROM consumer_checkpoints")}
+        late = []
+        for source in SOURCES:
+            last = int((await asyncio.wait_for(js.stream_info(stream_name(namespace, source)), 2.0)).state.last_seq)
+            row = rows.get(consumer_name("reporting", source))
+            applied = int(row["stream_seq"]) if row else 0
+            events = max(last - applied, 0)
+            waited = lag_seconds(events, row["last_event_at"] if row else None, datetime.now(UTC))
+            if events > limits.events or (limits.seconds is not None and events and waited > limits.seconds):
+                late.append(f"{source}: {events} events behind (applied to {applied} of {last},"
+                              f" waiting {waited:.0f} s)")
+        if not late:
+            return None
+        return (f"read models behind (more than {limits.events} events"
+                f"{'' if limits.seconds is None else f' or {limits.seconds:g} s'}): {'; '.join(late)}")
+
+    return check
 
 Query = Callable[[asyncpg.Pool, dict[str, Any], RequestContext], Awaitable[dict[str, Any]]]
 QUERIES: dict[str, Query] = {
@@ -221,6 +285,7 @@ class ReportingService:
 @contextlib.asynccontextmanager
 async def reporting_service(settings: ServiceSettings) -> AsyncIterator[ReportingService]:
     """Migrate, start a consumer per source stream, the query endpoints and /healthz; stop them on exit."""
+    lag_limits = LagLimits.from_env()  # a wrong setting is said before anything starts
     listener = listening_socket(settings.http_host, settings.http_port)  # a taken port is said before anything
     settings = replace(settings, http_port=int(listener.getsockname()[1]))  # 0 asked for any free one
     async with contextlib.AsyncExitStack() as stack:  # whatever started is stopped, in reverse, however it ends
@@ -255,7 +320,8 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
             idle = [c.name for c in consumers if c.stats.state not in ("active", "standby")]
             return f"consumers not running: {', '.join(idle)}" if idle else None
 
-        checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers}
+        checks = {"database": database_check(pool), "nats": nats_check(nc), "consumers": check_consumers,
+                  "lag": lag_check(pool, js, settings.namespace, lag_limits)}
         http = embedded_server(health_app(checks, lambda: consumer_metrics(consumers, rebuilds)), listener)
         http_task = asyncio.create_task(http.serve(), name="reporting-http")
         stack.push_async_callback(stop_http, http, http_task)
