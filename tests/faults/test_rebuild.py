@@ -17,6 +17,7 @@ from nats.aio.msg import Msg
 
 from services.reporting.entrypoints.service import MIGRATIONS, SOURCES, reporting_service, system_status
 from services.reporting.projections import Projection, ReceivedEvent, projections
+from services.reporting.queries import station_figures
 from services.reporting.rebuild import (
     REBUILD_SCHEMA,
     RebuildFailed,
@@ -123,6 +124,7 @@ async def snapshot(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
     """Every read-model table's rows, sorted, without the identity columns (row counters the database hands out
     in the order rows arrive), and every projection's applied versions."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
+    await station_figures.refresh(pool, None)  # the sums counted ahead, as a query would have them
     for table in [*READ_MODEL_TABLES, "applied_versions"]:
         columns = [r["attname"] for r in await pool.fetch(
             "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped"

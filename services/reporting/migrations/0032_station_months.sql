@@ -11,7 +11,7 @@ CREATE TABLE station_day_figures (
     station_id text    NOT NULL,
     day        date    NOT NULL,
     figure     text    NOT NULL,
-    value      numeric NOT NULL,
+    value      numeric,
     PRIMARY KEY (station_id, day, figure)
 );
 CREATE INDEX station_day_figures_by_day ON station_day_figures (day);
@@ -20,7 +20,7 @@ CREATE TABLE station_month_figures (
     station_id text    NOT NULL,
     month      date    NOT NULL,
     figure     text    NOT NULL,
-    value      numeric NOT NULL,
+    value      numeric,
     PRIMARY KEY (station_id, month, figure)
 );
 CREATE INDEX station_month_figures_by_month ON station_month_figures (month);
@@ -34,11 +34,13 @@ CREATE TABLE station_month_people (
 );
 CREATE INDEX station_month_people_by_month ON station_month_people (month);
 
+-- A row a transaction of the consumer, never updated: two consumers (cases, activities) marking the same station at
+-- once take no lock on each other's marks, and a recount takes (deletes) only marks whose facts have committed.
 CREATE TABLE station_months_stale (
     station_id text NOT NULL,
-    month      date NOT NULL,
-    PRIMARY KEY (station_id, month)
+    month      date NOT NULL
 );
+CREATE INDEX station_months_stale_by_station ON station_months_stale (station_id);
 
 -- The fact tables' projections (name, version, when built) the sums were counted from: when a rebuild swaps
 -- another build of them in, every station is counted again.
@@ -46,6 +48,8 @@ CREATE TABLE station_months_basis (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     basis    text    NOT NULL
 );
+
+-- (A value is null where its sum is, as sum(returned) of surveys none returned: read as 0, as the query reads it.)
 
 -- Station-scoped scans the dashboard still makes.
 CREATE INDEX IF NOT EXISTS publicity_by_station_day ON publicity (station_id, published_on);

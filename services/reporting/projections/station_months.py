@@ -10,8 +10,8 @@ same transaction as the facts, which (station, month) to recount:
 - any other marks every month of the stations it names (`station_id`, `station_ids` and the like) and, for a
   recipient, the stations of their cases and groups.
 
-Marks are one row per (station, month), so a rebuild or a bulk load leaves at most one a station: the first query
-after it recounts each station's whole history once.
+A run of events (a batch) writes each (station, month) once; a rebuild or a bulk load leaves some marks a station,
+and the first query after it recounts each station's whole history once.
 """
 
 from __future__ import annotations
@@ -96,10 +96,9 @@ async def mark_all(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) ->
         return
     ordered = sorted(marks)
     await conn.execute(
-        "INSERT INTO station_months_stale (station_id, month) SELECT * FROM unnest($1::text[], $2::date[])"
-        # DO UPDATE, not NOTHING: a mark already there is locked until this transaction's facts commit, so a
-        # recount that takes it reads them (one that took it first has this insert wait, then insert it anew)
-        " ON CONFLICT (station_id, month) DO UPDATE SET month = excluded.month",
+        # new rows, even where the same mark is there: a recount that takes the one there may have read the facts
+        # before this transaction's commit; this one stays for the next
+        "INSERT INTO station_months_stale (station_id, month) SELECT * FROM unnest($1::text[], $2::date[])",
         [s for s, _ in ordered], [m for _, m in ordered])
 
 
