@@ -739,6 +739,11 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
 - The command's cost at this size against the one-station stack: {command_ratio}. Each case's history is the
   same in both (20 to 30 events); what differs is everything else in the store and in reporting. The calls
   alternate between the two stacks, so a change of load falls on both.
+- The dashboard and the overviews read each station's figures summed ahead by day and by month (migration 0032,
+  `services/reporting/queries/station_figures.py`), recounted from the fact tables where events marked them: the
+  load marks every station, so the first overview after it recounts them all (its own row above, one call); the
+  calls timed after it read sums already counted. Under live writes each query first recounts what was marked
+  at its stations since the last (for a new session, that station's month).
 - Left out of the history: ID numbers (so no unique claims), group members linked to recipients, projects,
   publicity, surveys, supervision and meetings. The derived rows written with it are those the services'
   endpoints keep in the store (`store.keep`: the search indexes, and any lookup wired in the same way); a
