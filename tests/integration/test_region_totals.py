@@ -105,7 +105,7 @@ async def test_region_totals_add_up_their_rows_and_count_each_person_once(
             regions.MANY = 200
 
 
-@settings(max_examples=25, deadline=None, database=None,
+@settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(districts=stations, held=sessions, first=st.integers(-40, 70), days=st.integers(1, 120),
        some=st.booleans())

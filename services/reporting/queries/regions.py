@@ -107,8 +107,8 @@ async def region_overview(pool: asyncpg.Pool, body: dict[str, Any], request: Req
     stations = [s for place in places for s in place["stations"]]
     # Many stations: every station's figures, of which the region's are kept, costs less than a long list
     # compared with every row; a few: only theirs.
-    per_station = await figures(pool, None if len(stations) > MANY else stations, None, period.start, period.end) \
-        if stations else {}
+    per_station = await figures(pool, None if len(stations) > MANY else stations, None, period.start, period.end,
+                                with_people=False) if stations else {}
     people, everyone = await station_figures.people(
         pool, stations, period.start, period.end,
         child_of={station: place["child"] for place in places for station in place["stations"]})

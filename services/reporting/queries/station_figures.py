@@ -158,7 +158,7 @@ def _people_rows(scope: str) -> str:
             " AND ((day >= $3 AND day < $5) OR (day >= $6 AND day < $4))")
 
 
-def _figures_statement() -> str:
+def _figures_statement(with_people: bool) -> str:
     from services.reporting.queries.work import FIGURES
 
     scope = station_scope()
@@ -173,21 +173,21 @@ def _figures_statement() -> str:
         for name in sorted(NOT_SUMS - {"people_served"}))
     people = f"SELECT 'people_served', station_id, count(DISTINCT person)::numeric FROM ({_people_rows(scope)}) p" \
              " GROUP BY 2"
-    return f"{sums} UNION ALL {counted} UNION ALL {people}"
+    return f"{sums} UNION ALL {counted}{f' UNION ALL {people}' if with_people else ''}"
 
 
-_FIGURES: str | None = None
+_FIGURES: dict[bool, str] = {}
 
 
 async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
-                      end: date) -> list[Any]:
-    """(figure, station, value) rows of [start, end), as the figures' own queries give them."""
-    global _FIGURES
-    if _FIGURES is None:
-        _FIGURES = _figures_statement()
+                      end: date, with_people: bool = True) -> list[Any]:
+    """(figure, station, value) rows of [start, end), as the figures' own queries give them; without
+    people_served when not `with_people` (a region counts its people by child, `people`)."""
+    if with_people not in _FIGURES:
+        _FIGURES[with_people] = _figures_statement(with_people)
     await refresh(pool, [station_id] if station_id is not None else stations)
     first, last = whole_months(start, end)
-    return list(await pool.fetch(_FIGURES, stations, station_id, start, end, first, last))
+    return list(await pool.fetch(_FIGURES[with_people], stations, station_id, start, end, first, last))
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
@@ -203,9 +203,11 @@ async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, en
         key = "c.child"
         join = " JOIN unnest($7::text[], $8::text[]) AS c(station_id, child) USING (station_id)"
         args = [list(child_of), list(child_of.values())]
+    # each (child, person) once, in one hashed pass; then the people of each child, and of all
     rows = await pool.fetch(
-        f"SELECT {key} AS child, GROUPING({key}) = 1 AS total, count(DISTINCT p.person) AS people"
-        f" FROM ({_people_rows(station_scope())}) p{join} GROUP BY GROUPING SETS (({key}), ())",
+        f"WITH seen AS MATERIALIZED (SELECT {key} AS child, p.person FROM ({_people_rows(station_scope())}) p{join}"
+        " GROUP BY 1, 2) SELECT child, false AS total, count(*) AS people FROM seen GROUP BY 1"
+        " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen",
         chosen, None, start, end, first, last, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
     total = next((int(r["people"]) for r in rows if r["total"]), 0)

@@ -117,11 +117,12 @@ _EVERY_FIGURE = _every_figure()
 
 
 async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
-                  end: date) -> dict[str, dict[str, int]]:
+                  end: date, with_people: bool = True) -> dict[str, dict[str, int]]:
     """station id → figure name → value, for [start, end); stations with nothing recorded are absent. Read from
     the sums kept by station and day and month (`station_figures`); `counted_figures` is the same from the
-    records, which the sums must always equal."""
-    return _found(await station_figures.figure_rows(pool, stations, station_id, start, end))
+    records, which the sums must always equal. Without `with_people`, people_served is left 0 (a region counts
+    its people across its stations)."""
+    return _found(await station_figures.figure_rows(pool, stations, station_id, start, end, with_people))
 
 
 async def counted_figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
