@@ -1,7 +1,9 @@
 """The station's work as lists, and its dashboard and the district overview, computed from what was recorded.
 
-Every figure is counted here, at query time, from the fact tables the projections keep: nothing is typed in
-and nothing is kept as a running total that could drift from the events.
+Every figure is counted from the fact tables the projections keep: nothing is typed in. The overviews read them
+summed ahead by station and day and month (`station_figures`), sums recounted by each query from the fact tables
+wherever an event marked them, so they cannot drift from the records: `counted_figures` counts the same from
+every record, and the tests hold the two equal.
 """
 
 from __future__ import annotations
