@@ -125,7 +125,8 @@ async def snapshot(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
     in the order rows arrive), and every projection's applied versions."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
     await station_figures.refresh(pool, None)  # the sums counted ahead, as a query would have them
-    for table in [*READ_MODEL_TABLES, "applied_versions"]:
+    # (station_months_basis is bookkeeping: the versions the sums were counted at, none in a database built bare)
+    for table in [*(t for t in READ_MODEL_TABLES if t != "station_months_basis"), "applied_versions"]:
         columns = [r["attname"] for r in await pool.fetch(
             "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped"
             " AND attidentity = '' ORDER BY attnum", f"public.{table}")]
