@@ -286,10 +286,10 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     assert outcome.projections == ("cases", "timeline")
     after = await snapshot(pool)
     assert len(after["case_sessions"]) == len(live["case_sessions"]) + 1
-    assert {t: rows for t, rows in after.items() if t not in ("case_sessions", "cases", "case_timeline",
-                                                            "applied_versions")} == \
-        {t: rows for t, rows in live.items() if t not in ("case_sessions", "cases", "case_timeline",
-                                                          "applied_versions")}
+    moved = ("case_sessions", "cases", "case_timeline", "applied_versions",  # and the sums the new session is in:
+             "station_day_figures", "station_month_figures", "station_month_people")
+    assert {t: rows for t, rows in after.items() if t not in moved} == \
+        {t: rows for t, rows in live.items() if t not in moved}
 
 
 def slowed(handler: Any) -> Any:
