@@ -10,8 +10,8 @@ same transaction as the facts, which (station, month) to recount:
 - any other marks every month of the stations it names (`station_id`, `station_ids` and the like) and, for a
   recipient, the stations of their cases and groups.
 
-A run of events (a batch) writes each (station, month) once; a rebuild or a bulk load leaves some marks a station,
-and the first query after it recounts each station's whole history once.
+A mark is a row an event and station (a batch writes the rows its events one by one would); a rebuild or a bulk
+load leaves many a station, and the first query after it recounts each station's whole history once.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ recounted: what it moves is not for this module to know."""
 _STATIONS = ("station_id",)
 _STATION_LISTS = ("station_ids", "from_station_ids", "to_station_ids")
 _RECIPIENTS = ("recipient_id", "into_recipient_id")
-RECIPIENT_EVENTS = frozenset({"RecipientMergedInto", "RecipientErased", "RecipientUpdated", "RecipientRegistered"})
+RECIPIENT_EVENTS = frozenset({"RecipientMergedInto", "RecipientErased", "RecipientUpdated"})
 """A recipient's events change who their sessions and sign-ins count as, wherever those were recorded."""
 
 
@@ -84,17 +84,17 @@ _RECIPIENTS_STATIONS = (
 
 
 async def mark_all(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
-    """One statement for a run of events: their marks, each (station, month) once."""
-    marks: set[tuple[str, date]] = set()
+    """One statement for a run of events: their marks."""
+    # a row for each event's each station, as its events applied one by one write (a batch leaves the same rows)
+    ordered: list[tuple[str, date]] = []
     for event in events:
         stations, month = marks_of(event)
-        marks.update((station, month) for station in stations)
-    recipients = _recipients(events)
-    if recipients:
-        marks.update((r["station_id"], EVERY_MONTH) for r in await conn.fetch(_RECIPIENTS_STATIONS, recipients))
-    if not marks:
+        ordered += [(station, month) for station in sorted(stations)]
+        recipients = _recipients([event])
+        if recipients:
+            ordered += [(r["station_id"], EVERY_MONTH) for r in await conn.fetch(_RECIPIENTS_STATIONS, recipients)]
+    if not ordered:
         return
-    ordered = sorted(marks)
     await conn.execute(
         # new rows, even where the same mark is there: a recount that takes the one there may have read the facts
         # before this transaction's commit; this one stays for the next
