@@ -48,7 +48,7 @@ async def test_operators_see_each_read_models_version_and_that_none_is_being_reb
                            BUREAU)
     found = {m["name"]: m for m in answer["data"]["readModels"]}
 
-    assert set(found) == {"places", "cases", "disclosures", "timeline", "work", "street_meetings"}
+    assert set(found) == {"places", "cases", "disclosures", "timeline", "work", "street_meetings", "station_months"}
     code = {p.name: p.version for p in projections()}
     assert all(m["version"] == m["builtVersion"] == code[m["name"]] and m["builtAt"] and m["rebuilding"] is None
                and m["lastError"] is None for m in found.values())

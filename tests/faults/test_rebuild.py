@@ -18,6 +18,7 @@ from nats.aio.msg import Msg
 
 from services.reporting.entrypoints.service import MIGRATIONS, SOURCES, reporting_service, system_status
 from services.reporting.projections import Projection, ReceivedEvent, projections
+from services.reporting.queries import station_figures
 from services.reporting.rebuild import (
     REBUILD_SCHEMA,
     RebuildFailed,
@@ -134,7 +135,9 @@ async def snapshot(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
     """Every read-model table's rows, sorted, without the identity columns (row counters the database hands out
     in the order rows arrive), and every projection's applied versions."""
     tables: dict[str, list[tuple[Any, ...]]] = {}
-    for table in [*READ_MODEL_TABLES, "applied_versions"]:
+    await station_figures.refresh(pool, None)  # the sums counted ahead, as a query would have them
+    # (station_months_basis is bookkeeping: the versions the sums were counted at, none in a database built bare)
+    for table in [*(t for t in READ_MODEL_TABLES if t != "station_months_basis"), "applied_versions"]:
         columns = [r["attname"] for r in await pool.fetch(
             "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped"
             " AND attidentity = '' ORDER BY attnum", f"public.{table}")]
@@ -318,10 +321,10 @@ async def test_a_rebuild_that_fails_or_is_interrupted_leaves_the_live_read_model
     assert outcome.projections == ("cases", "timeline")
     after = await snapshot(pool)
     assert len(after["case_sessions"]) == len(live["case_sessions"]) + 1
-    assert {t: rows for t, rows in after.items() if t not in ("case_sessions", "cases", "case_timeline",
-                                                            "applied_versions")} == \
-        {t: rows for t, rows in live.items() if t not in ("case_sessions", "cases", "case_timeline",
-                                                          "applied_versions")}
+    moved = ("case_sessions", "cases", "case_timeline", "applied_versions",  # and the sums the new session is in:
+             "station_day_figures", "station_month_figures", "station_month_people")
+    assert {t: rows for t, rows in after.items() if t not in moved} == \
+        {t: rows for t, rows in live.items() if t not in moved}
 
 
 def slowed(handler: Any) -> Any:

@@ -450,8 +450,8 @@ query($stationId: ID!, $month: String!) {{
     openCases casesOpened casesClosed sessionsHeld casePersonTimes peopleServed }}
 }}"""
 DISTRICT = f"""
-query($year: Int, $month: String) {{
-  districtOverview(year: $year, month: $month) {{
+query($year: Int, $month: String, $from: Date, $to: Date) {{
+  districtOverview(year: $year, month: $month, from: $from, to: $to) {{
     stations {{ stationId figures {{ {FIELDS} }} }} totals {{ {FIELDS} }} }}
 }}"""
 STATION_MONTH = {"open_cases": "openCases", "cases_opened": "casesOpened", "cases_closed": "casesClosed",
@@ -491,11 +491,16 @@ async def disagreements(http: httpx.AsyncClient, log: recount.Log, stations: lis
             found += differences(f"S{n} {month} stationMonth", data["stationMonth"],
                                  recount.station_month(log, station, start, end), STATION_MONTH)
     periods: list[tuple[str | None, tuple[date, date]]] = [*((m, bounds(m)) for m in MONTHS), (None, year_bounds)]
-    for chosen, (start, end) in periods:
-        answer = await graphql(http, DISTRICT, BUREAU, year=year, month=chosen)
+    # and ranges of days that end within months, as the sums by month and by day are read together
+    ranges = [(FIRST + timedelta(days=17), TODAY - timedelta(days=8)), (FIRST + timedelta(days=40),
+                                                                        FIRST + timedelta(days=45))]
+    asked = [*({"year": year, "month": chosen} for chosen, _ in periods),
+             *({"from": start.isoformat(), "to": (end - timedelta(days=1)).isoformat()} for start, end in ranges)]
+    for variables, (start, end) in zip(asked, [bounds for _, bounds in periods] + ranges, strict=True):
+        answer = await graphql(http, DISTRICT, BUREAU, **variables)
         assert "errors" not in answer, answer
         overview = answer["data"]["districtOverview"]
-        period = chosen or str(year)
+        period = variables.get("month") or (f"{start}..{end}" if "from" in variables else str(year))
         found += differences(f"district {period}", overview["totals"], recount.recount(log, start, end), FIGURES)
         rows = {row["stationId"]: row["figures"] for row in overview["stations"]}
         for n, station in enumerate(stations):

@@ -17,6 +17,15 @@ __all__ = ["BatchProjector", "Projection", "Projector", "ReceivedEvent", "projec
 
 def projections() -> list[Projection]:
     """Every projection of reporting, in the order they apply an event."""
-    from services.reporting.projections import cases, disclosures, places, street_meetings, timeline, work
+    from services.reporting.projections import (
+        cases,
+        disclosures,
+        places,
+        station_months,
+        street_meetings,
+        timeline,
+        work,
+    )
 
-    return [module.PROJECTION for module in (places, cases, disclosures, timeline, work, street_meetings)]
+    return [module.PROJECTION for module in (places, cases, disclosures, timeline, work, street_meetings,
+                                             station_months)]

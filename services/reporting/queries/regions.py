@@ -20,6 +20,7 @@ from typing import Any
 
 import asyncpg
 
+from services.reporting.queries import station_figures
 from services.reporting.queries.periods import asked_period
 from services.reporting.queries.scope import visible_stations
 from services.reporting.queries.work import FIGURES, HOURS, figures
@@ -106,12 +107,11 @@ async def region_overview(pool: asyncpg.Pool, body: dict[str, Any], request: Req
     stations = [s for place in places for s in place["stations"]]
     # Many stations: every station's figures, of which the region's are kept, costs less than a long list
     # compared with every row; a few: only theirs.
-    per_station = await figures(pool, None if len(stations) > MANY else stations, None, period.start, period.end) \
-        if stations else {}
-    people = {r["child"]: r["people"] for r in await pool.fetch(
-        f"SELECT {child} AS child, count(DISTINCT p.person) AS people FROM people_served p"
-        f" JOIN stations s USING (station_id) JOIN streets t USING (street_id) WHERE {scope}"
-        " AND p.day >= $3 AND p.day < $4 GROUP BY 1", division, visible, period.start, period.end)}
+    per_station = await figures(pool, None if len(stations) > MANY else stations, None, period.start, period.end,
+                                with_people=False) if stations else {}
+    people, everyone = await station_figures.people(
+        pool, stations, period.start, period.end,
+        child_of={station: place["child"] for place in places for station in place["stations"]})
     regions = []
     for place in places:
         row: dict[str, Any] = dict.fromkeys(FIGURES, 0)
@@ -125,9 +125,6 @@ async def region_overview(pool: asyncpg.Pool, body: dict[str, Any], request: Req
                         "code": place["code"] if at_station else None, **row})
     totals: dict[str, Any] = {figure: sum(r[figure] for r in regions) for figure in FIGURES}
     totals.update({figure: round(totals[figure], 2) for figure in HOURS})
-    totals["people_served"] = int(await pool.fetchval(
-        "SELECT count(DISTINCT p.person) FROM people_served p JOIN stations s USING (station_id)"
-        f" JOIN streets t USING (street_id) WHERE {scope} AND p.day >= $3 AND p.day < $4",
-        division, visible, period.start, period.end) or 0)
+    totals["people_served"] = everyone
     return {"division": division, "level": LEVELS[len(division)], **period.answer(), "regions": regions,
             "totals": totals}

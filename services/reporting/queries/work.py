@@ -1,7 +1,9 @@
 """The station's work as lists, and its dashboard and the district overview, computed from what was recorded.
 
-Every figure is counted here, at query time, from the fact tables the projections keep: nothing is typed in
-and nothing is kept as a running total that could drift from the events.
+Every figure is counted from the fact tables the projections keep: nothing is typed in. The overviews read them
+summed ahead by station and day and month (`station_figures`), sums recounted by each query from the fact tables
+wherever an event marked them, so they cannot drift from the records: `counted_figures` counts the same from
+every record, and the tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from services.reporting.queries import station_figures
 from services.reporting.queries.caseload import as_of
 from services.reporting.queries.communities import community_of, resolved
 from services.reporting.queries.pages import paged
@@ -116,10 +119,23 @@ _EVERY_FIGURE = _every_figure()
 
 
 async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
-                  end: date) -> dict[str, dict[str, int]]:
-    """station id → figure name → value, for [start, end); stations with nothing recorded are absent."""
+                  end: date, with_people: bool = True) -> dict[str, dict[str, int]]:
+    """station id → figure name → value, for [start, end); stations with nothing recorded are absent. Read from
+    the sums kept by station and day and month (`station_figures`); `counted_figures` is the same from the
+    records, which the sums must always equal. Without `with_people`, people_served is left 0 (a region counts
+    its people across its stations)."""
+    return _found(await station_figures.figure_rows(pool, stations, station_id, start, end, with_people))
+
+
+async def counted_figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
+                          end: date) -> dict[str, dict[str, int]]:
+    """`figures` counted from every record of the period, each figure by its query of FIGURES."""
+    return _found(await pool.fetch(_EVERY_FIGURE, stations, station_id, start, end))
+
+
+def _found(rows: list[Any]) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
-    for name, station, value in await pool.fetch(_EVERY_FIGURE, stations, station_id, start, end):
+    for name, station, value in rows:
         found.setdefault(station, dict.fromkeys(FIGURES, 0))[name] = round(float(value or 0), 2) \
             if name in HOURS else int(value or 0)
     return found
@@ -315,9 +331,7 @@ async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: R
              **per_station.get(s["station_id"], dict.fromkeys(FIGURES, 0))} for s in stations]
     totals: dict[str, float] = {name: sum(row[name] for row in rows) for name in FIGURES}
     totals.update({name: round(totals[name], 2) for name in HOURS})
-    totals["people_served"] = int(await pool.fetchval(
-        "SELECT count(DISTINCT person) FROM people_served WHERE ($1::text[] IS NULL OR station_id = ANY($1))"
-        " AND day >= $2 AND day < $3", visible, start, end))
+    totals["people_served"] = (await station_figures.people(pool, visible, start, end))[1]
     return {"from": start.isoformat(), "to": period.last.isoformat(), "until": end.isoformat(), "stations": rows,
             "totals": totals, "publicity_by_level": await publicity_by_level(pool, visible, None, start, end),
             "publicity": await publicity_breakdown(pool, visible, None, start, end)}
