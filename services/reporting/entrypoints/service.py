@@ -27,6 +27,7 @@ from services.reporting.queries import (
     places,
     recipients,
     regions,
+    station_figures,
     station_month,
     street_meetings,
     work,
@@ -306,6 +307,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s,
                                     projections=table) for s in SOURCES]
         tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
+        tasks.append(asyncio.create_task(keep_sums_counted(pool), name="reporting-sums"))
         stack.push_async_callback(cancel_all, tasks)
         if outdated:
             tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace,
@@ -328,6 +330,25 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         log.info("reporting serves %s on NATS (namespace %s); health on http://%s:%d",
                  ", ".join(QUERIES), settings.namespace, settings.http_host, settings.http_port)
         yield ReportingService(pool=pool, nc=nc, consumers=consumers, rebuilds=rebuilds, settings=settings)
+
+
+RECOUNT_EVERY_SECONDS = 1.0
+"""How often reporting recounts, in the background, the station sums that events marked (queries/station_figures)."""
+
+
+async def keep_sums_counted(pool: asyncpg.Pool, every: float = RECOUNT_EVERY_SECONDS) -> None:
+    """Recount what the consumers marked, every `every` seconds, so a query seldom finds anything left to
+    recount before it reads (it still recounts what is marked at its stations, so its figures are always the
+    records'). A failure (the database away) is logged and tried again, with a pause growing to 30 s."""
+    pause = every
+    while True:
+        await asyncio.sleep(pause)
+        try:
+            await station_figures.refresh(pool, None)
+            pause = every
+        except Exception as error:  # never the end of the task: the queries recount anyway
+            log.warning("station sums not recounted (%s); trying again in %.0f s", error, min(pause * 2, 30))
+            pause = min(pause * 2, 30.0)
 
 
 async def main() -> None:
