@@ -26,6 +26,9 @@ MEETINGS = """query($station: ID!, $month: String!, $organisation: ID!, $idle: I
   organisations(stationId: $station) { edges { node { name streetMeetingsAttended } } }
 }"""
 
+WAIT = """query($station: ID!, $t: String) {
+  streetMeetings(stationId: $station, consistencyToken: $t) { totalCount } }"""
+
 DISTRICT = """query($month: String!) { districtOverview(month: $month) {
   stations { code figures { streetMeetings } } totals { streetMeetings } } }"""
 
@@ -62,6 +65,9 @@ async def test_a_salon_with_three_organisations_is_recorded_listed_and_counted_i
     elsewhere = await hold(http, director, hsp, [culture, theirs])
     nobody = await hold(http, me, hsp, [])
     ahead = await hold(http, me, hsp, [culture], heldOn=story_day(29))
+    # every field below reads what `held` wrote: wait for it once, before them all (a token on one field waits
+    # for that field alone, and the others may resolve before it)
+    await graphql(http, WAIT, me, station=hsp, t=held["consistencyToken"])
     found = (await graphql(http, MEETINGS, me, station=hsp, month=STORY_MONTH, organisation=culture, idle=idle,
                            t=held["consistencyToken"]))["data"]
     district = (await graphql(http, DISTRICT, BUREAU, month=STORY_MONTH))["data"]["districtOverview"]
