@@ -1,6 +1,7 @@
 """The cluster fault test starts a whole cluster (three NATS nodes, PostgreSQL, eight processes) and takes minutes:
-`make test-cluster` runs it (HEMIAO_CLUSTER_TESTS=1), as .ci/run does after `make test`, whose time budget it
-would not fit. The other tests here are short and run with the rest."""
+`make test-cluster` runs it (HEMIAO_CLUSTER_TESTS=1), and `make test` runs that beside the shifted-date runs rather
+than in its today-run, where its eleven processes would slow three workers' files. The other tests here are short
+and run with the rest."""
 
 from __future__ import annotations
 
