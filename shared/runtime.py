@@ -2,7 +2,8 @@
 
 A request's body is the input as JSON; its headers carry the bearer token, the
 correlation id and an optional idempotency key. The answer is `{"data": …}` or
-`{"error": {code, field, message_zh, message_en}}`; nothing internal leaks.
+`{"error": {code, field, message_zh, message_en}}`; nothing internal leaks. A store that cannot be reached is
+`STORE_UNAVAILABLE`, saying whether the request may have been recorded (`may_have_committed`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from nats.micro.request import Request
 from nats.micro.service import EndpointConfig, Service
 from pydantic import ValidationError
 
-from shared import tracing
+from shared import pg, tracing
 from shared.auth import bearer, verify_token
 from shared.config import AuthSettings
 from shared.contracts import Actor
@@ -92,7 +93,7 @@ async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dic
     correlation_id = headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
     with tracing.span(f"serve {request.subject}", kind=tracing.SpanKind.SERVER, parent=headers, attributes={
             "rpc.system": "nats", "rpc.method": request.subject, "hemiao.correlation_id": correlation_id}) as span, \
-            correlated(correlation_id):
+            correlated(correlation_id), pg.tracking() as sent:
         try:
             actor = verify_token(bearer(headers.get("Authorization")), auth)
             body = _body(request.data)
@@ -106,7 +107,14 @@ async def _answer(handler: Handler, request: Request, auth: AuthSettings) -> dic
         except ValidationError as error:
             tracing.failed(span, InvalidInput.code)
             return {"error": invalid_input_from(error).as_dict()}
-        except Exception:
+        except Exception as error:
+            if (failure := pg.connection_failure(error)) is not None:  # PostgreSQL down or restarting: retry
+                tracing.failed(span, StoreUnavailable.code)
+                service, endpoint = _named(request.subject)
+                may_have_committed = failure.may_have_committed(sent)
+                log.warning("request %s on %s: the store is unavailable (%s); %s", correlation_id, request.subject,
+                            failure.reason, "it may have been recorded" if may_have_committed else "nothing recorded")
+                return {"error": StoreUnavailable(service, endpoint, may_have_committed=may_have_committed).as_dict()}
             tracing.failed(span, "internal")
             log.exception("request %s on %s failed", correlation_id, request.subject)
             return {"error": internal_error(correlation_id)}
@@ -238,6 +246,34 @@ class ServiceUnavailable(ServiceFault):
                          may_have_committed=False)
 
 
+class StoreUnavailable(ServiceFault):
+    """The service could not reach its PostgreSQL, or lost the connection (a restart, a failover): nothing is wrong
+    with the request, which is sent again shortly. `may_have_committed` is false when nothing that could record was
+    sent (the connection was refused, or lost before its transaction's commit); true when the connection went after
+    a commit was sent, and the outcome is unknown: the same idempotency key then learns it without recording twice."""
+
+    code = "STORE_UNAVAILABLE"
+
+    def __init__(self, service: str, endpoint: str, *, may_have_committed: bool) -> None:
+        if may_have_committed:
+            message = Message(zh=f"服务 {service} 在处理 {endpoint} 时与数据库断开了连接，该操作可能已经保存；"
+                                 "请稍后用同一个幂等键重试以确认，不会重复登记",
+                              en=f"{service} lost its database connection during {endpoint}; it may have been"
+                                 " recorded: retry shortly with the same idempotency key to find out without"
+                                 " recording twice")
+        else:
+            message = Message(zh=f"服务 {service} 暂时连接不上数据库，{endpoint} 未做任何更改，请稍后重试",
+                              en=f"{service} cannot reach its database just now; {endpoint} changed nothing:"
+                                 " try again shortly")
+        super().__init__(message, may_have_committed=may_have_committed)
+
+
+def _named(subject: str) -> tuple[str, str]:
+    """`<namespace>.cases.open_case` -> ("cases", "open_case")."""
+    parts = subject.split(".")
+    return (parts[-2] if len(parts) > 1 else ""), parts[-1]
+
+
 RETRY_FIRST_PAUSE = 0.05
 RETRY_LONGEST_PAUSE = 1.0
 
@@ -276,6 +312,7 @@ class ServiceClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         pause = RETRY_FIRST_PAUSE
+        records = idempotency_key is not None if command is None else command
         with tracing.span(f"call {subject}", kind=tracing.SpanKind.CLIENT,
                           attributes={"rpc.system": "nats", "rpc.method": subject}):
             tracing.inject(headers)  # the service's span is a child of this one
@@ -291,10 +328,13 @@ class ServiceClient:
                     pause = min(pause * 2, RETRY_LONGEST_PAUSE)
                     self.retries += 1
                 except NatsTimeoutError:
-                    raise ServiceTimeout(service, endpoint, seconds,
-                                         command=idempotency_key is not None if command is None else command) from None
+                    raise ServiceTimeout(service, endpoint, seconds, command=records) from None
         answer = json.loads(reply.data)
         if "error" in answer:
-            raise error_from_dict(answer["error"])
+            error = answer["error"]
+            if error.get("code") == StoreUnavailable.code:  # a query records nothing, whatever was lost under it
+                raise StoreUnavailable(service, endpoint,
+                                       may_have_committed=records and bool(error.get("may_have_committed")))
+            raise error_from_dict(error)
         data: dict[str, Any] = answer["data"]
         return data

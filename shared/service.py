@@ -22,6 +22,7 @@ from shared.eventstore.sizing import EventSizeLimit
 from shared.http import EmbeddedUvicorn, database_check, embedded_server, health_app, listening_socket, nats_check
 from shared.migrations import CONSUMER_MIGRATIONS, EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import connect, ensure_event_stream
+from shared.pg import CONNECT_SECONDS, StoreConnection
 from shared.relay import Relay, RelayState
 from shared.relay_status import relay_metrics, relay_status, relay_status_endpoint
 from shared.runtime import Handler, serve
@@ -80,8 +81,11 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
                                               migrations])
         # No reset query and no idle timer per release: each was a cost of every command (see keeps_no_session).
+        # A connection PostgreSQL closed (a restart) is opened anew by the pool when next acquired; its requests
+        # meanwhile answer STORE_UNAVAILABLE, told by what StoreConnection noted whether they may have recorded.
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session,
-                                         max_inactive_connection_lifetime=0)
+                                         max_inactive_connection_lifetime=0, connection_class=StoreConnection,
+                                         timeout=CONNECT_SECONDS)
         stack.push_async_callback(pool.close)
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
         stack.push_async_callback(close_nats, nc)
