@@ -35,14 +35,15 @@ async def test_a_refused_connection_recorded_nothing_and_a_lost_one_may_have_sai
 
     assert (starting["code"], starting["may_have_committed"], starting["field"]) == ("STORE_UNAVAILABLE", False, None)
     assert starting["message_zh"] == "服务 cases 暂时连接不上数据库，open_case 未做任何更改，请稍后重试"
-    assert starting["message_en"] == "cases cannot reach its database just now; open_case changed nothing: try again shortly"
+    assert starting["message_en"] == ("cases cannot reach its database just now; open_case changed nothing:"
+                                      " try again shortly")
     # nothing told which statements went out (no StoreConnection was used): lost during one, it may have committed
     assert (lost["code"], lost["may_have_committed"]) == ("STORE_UNAVAILABLE", True)
     assert "同一个幂等键" in str(lost["message_zh"]) and "same idempotency key" in str(lost["message_en"])
     assert "middle of operation" not in str(lost)
 
 
-async def test_a_connection_refused_by_the_operating_system_is_found_through_asyncpg_and_what_it_was_raised_as() -> None:
+async def test_a_connection_the_system_refuses_is_found_through_asyncpg_and_what_it_was_raised_as() -> None:
     with pytest.raises(OSError) as refused:
         await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{free_port()}/postgres", timeout=5)
     failure = connection_failure(refused.value)
