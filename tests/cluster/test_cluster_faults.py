@@ -178,7 +178,9 @@ class Writers:
             return f"http {answer.status_code}"
         body = answer.json()
         if body.get("errors"):
-            return str(body["errors"][0].get("extensions", {}).get("code", "error"))
+            extensions = body["errors"][0].get("extensions", {})
+            maybe = " (mayHaveCommitted)" if extensions.get("mayHaveCommitted") else ""  # STORE_UNAVAILABLE's two
+            return str(extensions.get("code", "error")) + maybe
         result = body["data"]["recordCaseSession"]
         if result["__typename"] != "RecordCaseSessionPayload":
             return str(result["code"])
