@@ -24,7 +24,8 @@ from tests.support import SYSTEM_ACTOR, Servers, settings_for, token_for, wait_u
 
 pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on any day
 
-RECIPIENT = {"station_id": "3f2b8c1e-0000-4000-8000-000000000001", "name": "叶某", "gender": "male", "birth_year": 1968, "community": "一力社区"}
+RECIPIENT = {"station_id": "3f2b8c1e-0000-4000-8000-000000000001", "name": "叶某", "gender": "male",
+             "birth_year": 1968, "community": "一力社区"}
 
 
 async def test_a_command_while_postgres_is_down_is_store_unavailable_and_recorded_once_when_sent_again(
