@@ -15,6 +15,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.execution import PreExecutionError
@@ -24,6 +25,7 @@ from gateway.consistency import ConsistencyReport
 from gateway.cost import CostLimit
 from gateway.document_cache import CachedDocuments
 from gateway.errors.translate import BilingualErrors
+from gateway.extension_hooks import KnownHooksRunner
 from gateway.guards import HideSchemaFromAnonymous, MaskInternalErrors, correlation_id, is_unexpected
 from gateway.imports.resolvers import commit_import, import_status, import_template, imports, preview_import
 from gateway.input_guard import InputGuard
@@ -407,6 +409,11 @@ class HemiaoSchema(strawberry.Schema):
         if resolved.document is not None and len(resolved.document) > MAX_QUERY_CHARS:
             return refused_stream(query_too_long(len(resolved.document)))
         return await super().stream(resolved.document, *args, **kwargs)
+
+    def create_extensions_runner(self, execution_context: ExecutionContext,
+                                 extensions: list[SchemaExtension]) -> SchemaExtensionsRunner:
+        """Strawberry's runner, with each extension class's hooks looked up once (gateway/extension_hooks)."""
+        return KnownHooksRunner(execution_context=execution_context, extensions=extensions)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:

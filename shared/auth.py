@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 
 import jwt
@@ -120,10 +123,88 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(url, cache_keys=True)
 
 
-def verify_token(token: str | None, settings: AuthSettings) -> Actor:
-    """The actor a token names, or Unauthenticated saying what is wrong with it."""
+class TokenCache:
+    """Tokens verified lately and the Actor each named, so that the same token is not decoded and its signature
+    checked again on every request (the gateway, then the service it calls, verify every request's token).
+
+    Keyed by the token and the settings that verified it (a token is never taken as valid under other settings).
+    An entry is used only while its token is unexpired and for at most `max_age` seconds after it was verified,
+    so a key rotated out of the identity provider's JWKS stops verifying within that time; from the token's
+    `exp` on the cache answers TokenExpired, as PyJWT does (expired when `exp <= now`). Only tokens that
+    verified are kept; a refusal is worked out again each time. At most `max_entries`, the least recently used
+    dropped first."""
+
+    def __init__(self, max_entries: int = 4_096, max_age: float = 60.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self.clock = clock
+        """Seconds since the epoch (the time a token's `exp` is given in)."""
+        self._entries: OrderedDict[tuple[str, AuthSettings], tuple[Actor, float, float]] = OrderedDict()
+        self._lock = threading.Lock()  # the services call it on their loop; a thread may too
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str, settings: AuthSettings) -> Actor | None:
+        """The actor the token verified as, if known and still good; TokenExpired once its `exp` has come."""
+        key = (token, settings)
+        now = self.clock()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            actor, verified_at, expires = found
+            if now >= expires:
+                del self._entries[key]
+                raise TokenExpired()
+            if not verified_at <= now < verified_at + self.max_age:  # too old, or the clock went back
+                del self._entries[key]
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return actor
+
+    def put(self, token: str, settings: AuthSettings, actor: Actor, expires: float | None) -> None:
+        """Keep a token that has just verified, with its `exp` (None: it has none; kept for `max_age`)."""
+        if self.max_entries <= 0:
+            return
+        with self._lock:
+            self._entries[(token, settings)] = (actor, self.clock(), float("inf") if expires is None else expires)
+            self._entries.move_to_end((token, settings))
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+VERIFIED = TokenCache()
+"""The process's tokens verified lately (see TokenCache): every verify_token call shares it by default."""
+
+
+def verify_token(token: str | None, settings: AuthSettings, *, tokens: TokenCache | None = VERIFIED) -> Actor:
+    """The actor a token names, or Unauthenticated saying what is wrong with it; a token verified lately is
+    answered from `tokens` (None: always verified afresh)."""
     if not token:
         raise Unauthenticated()
+    if tokens is not None:
+        known = tokens.get(token, settings)
+        if known is not None:
+            return known
+    actor, expires = _verify(token, settings)
+    if tokens is not None:
+        tokens.put(token, settings, actor, expires)
+    return actor
+
+
+def _verify(token: str, settings: AuthSettings) -> tuple[Actor, float | None]:
+    """The actor a token names and its `exp`, verified now; Unauthenticated saying what is wrong with it."""
     try:
         if settings.jwks_url:
             key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
@@ -154,7 +235,7 @@ def verify_token(token: str | None, settings: AuthSettings) -> Actor:
                   station_ids=tuple(str(s) for s in stations), division=division)
     if ALL_STATIONS in actor.station_ids and actor.role not in COVERS_EVERY_STATION:
         raise StationScopeInvalid(actor.role)
-    return actor
+    return actor, (int(claims["exp"]) if "exp" in claims else None)
 
 
 def bearer(header_value: str | None) -> str | None:

@@ -21,7 +21,26 @@ P = TypeVar("P")
 
 def as_command(input_: object) -> dict[str, Any]:
     """A strawberry input as the command's snake_case fields, leaving unset ones to the service."""
-    return {k: v for k, v in dataclasses.asdict(input_).items() if v is not None}  # type: ignore[call-overload]
+    return {k: v for k, v in _plain(input_).items() if v is not None}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each input class's field names, looked up once."""
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` without its deep copy of every leaf (the command is encoded at once and never kept)."""
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if kind is list or kind is tuple:
+        return kind(_plain(v) for v in value)
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 async def run_command(info: strawberry.Info[Context, None], service: str, endpoint: str, input_: object,
