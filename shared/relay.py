@@ -267,6 +267,9 @@ def message_headers(row: asyncpg.Record | dict[str, Any], service: str, previous
             f"hemiao-causation-id: {_value(row['causation_id'] or '')}\r\n{trace}{expected}\r\n").encode()
 
 
+_Read = tuple[list[asyncpg.Record], bool]  # events to publish, and whether others wait behind the horizon
+
+
 @dataclass
 class _Sent:
     """A batch published, the PubAcks it asked for, and why it stopped short of its end, if it did."""
@@ -319,6 +322,8 @@ class Relay:
         self._saved_at = 0.0
         self._sent_at = 0.0
         self._held_since: float | None = None  # since when the next event waits behind the horizon
+        self._reading: tuple[tuple[str, int], asyncio.Task[_Read]] | None = None  # a read ahead, under way
+        self._read_done: tuple[tuple[str, int], _Read] | None = None  # and what it read, once settled
 
     async def run(self) -> None:
         """Stand by for the advisory lock, then publish until cancelled; reconnect on failures."""
@@ -392,7 +397,6 @@ class Relay:
         try:
             while True:
                 while len(in_flight) < self.in_flight_batches and (more or self._wake.is_set()):
-                    self._wake.clear()
                     batch, held = await self._read(conn, read_to)
                     more = not held and len(batch) == self.batch_size
                     if not batch:
@@ -408,6 +412,8 @@ class Relay:
                             checkpoint = read_to = self._advance(*stored)
                             more = True
                             continue
+                    if more:  # PostgreSQL reads the next batch while this one is encoded and sent
+                        self._read_ahead(conn, (batch[-1]["tx_id_text"], batch[-1]["global_position"]))
                     sent = await self._send(batch, previous)
                     in_flight.append(sent)
                     self._sent_at = time.monotonic()
@@ -442,9 +448,33 @@ class Relay:
         finally:
             for sent in in_flight:  # sent after the failure: JetStream refuses them (or drops them as duplicates)
                 self._awaiting.pop(sent.serial, None)
+            if self._reading is not None:  # only when it raised: a return settles the read first
+                self._reading[1].cancel()
+            self._reading = self._read_done = None
 
-    async def _read(self, conn: asyncpg.Connection, after: tuple[str, int]) -> tuple[list[asyncpg.Record], bool]:
-        """The next events to publish, and whether committed events wait behind the horizon after them."""
+    async def _read(self, conn: asyncpg.Connection, after: tuple[str, int]) -> _Read:
+        """The next events to publish, and whether committed events wait behind the horizon after them: read ahead
+        already, or now. (Read ahead, they are still the next: any event that commits later has a later tx_id than
+        every one of them, which were all below the horizon.)"""
+        await self._settle_read()
+        done, self._read_done = self._read_done, None
+        if done is not None and done[0] == after:
+            return done[1]
+        self._wake.clear()  # a commit after this wakes us, and one before it is in what it reads
+        return await self._fetch(conn, after)
+
+    def _read_ahead(self, conn: asyncpg.Connection, after: tuple[str, int]) -> None:
+        self._wake.clear()
+        self._reading = (after, asyncio.create_task(self._fetch(conn, after)))
+
+    async def _settle_read(self) -> None:
+        """Let a read ahead finish, keeping what it read: the connection does one thing at a time."""
+        if self._reading is not None:
+            after, task = self._reading
+            self._reading = None
+            self._read_done = (after, await task)
+
+    async def _fetch(self, conn: asyncpg.Connection, after: tuple[str, int]) -> _Read:
         rows = await conn.fetch(_UNPUBLISHED, after[0], after[1], self.batch_size)
         self.stats.reads += 1
         if rows and not rows[-1]["visible"]:
@@ -486,6 +516,7 @@ class Relay:
     async def _save_checkpoint(self, conn: asyncpg.Connection, *, now: bool = False) -> None:
         if self._unsaved is None or (not now and time.monotonic() - self._saved_at < self.checkpoint_seconds):
             return
+        await self._settle_read()
         (tx_id, position), count = self._unsaved
         await conn.execute(
             "UPDATE relay_checkpoint SET tx_id = $2::text::xid8, global_position = $3,"
@@ -630,6 +661,7 @@ class Relay:
         if not last_id:
             return None
         try:
+            await self._settle_read()
             row = await conn.fetchrow(_STORED_THROUGH, last_id, checkpoint[0], checkpoint[1])
         except asyncpg.InvalidTextRepresentationError:  # not an event id of ours
             return None
@@ -651,6 +683,7 @@ class Relay:
 
     async def _unblock(self, conn: asyncpg.Connection) -> None:
         log.info("relay %s published event %s and is no longer blocked", self.service, self.stats.blocked_event_id)
+        await self._settle_read()
         self.stats.blocked_event_id = self.stats.blocked_reason = None
         self.stats.state = RelayState.ACTIVE
         await conn.execute("UPDATE relay_checkpoint SET blocked_event_id = NULL, blocked_reason = NULL,"
