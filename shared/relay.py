@@ -393,10 +393,10 @@ class Relay:
         self._progressed = False
         in_flight: deque[_Sent] = deque()
         read_to, previous, resync = checkpoint, None, True  # the stream's last message is not known yet
-        more, held = True, False
+        more, held, stopped = True, False, False
         try:
             while True:
-                while len(in_flight) < self.in_flight_batches and (more or self._wake.is_set()):
+                while not stopped and len(in_flight) < self.in_flight_batches and (more or self._wake.is_set()):
                     batch, held = await self._read(conn, read_to)
                     more = not held and len(batch) == self.batch_size
                     if not batch:
@@ -417,7 +417,8 @@ class Relay:
                     sent = await self._send(batch, previous)
                     in_flight.append(sent)
                     self._sent_at = time.monotonic()
-                    if sent.failure is not None:
+                    if sent.failure is not None:  # nothing more this run: its acks say how far it got
+                        stopped = True
                         break
                     read_to = (batch[-1]["tx_id_text"], batch[-1]["global_position"])
                     previous = batch[-1]["event_id"]
@@ -527,6 +528,7 @@ class Relay:
 
     async def _leave(self, conn: asyncpg.Connection, checkpoint: tuple[str, int], failure: Exception,
                      event_id: str) -> tuple[tuple[str, int], Exception, str]:
+        await self._settle_read()
         await self._save_checkpoint(conn, now=True)
         return checkpoint, failure, event_id
 
