@@ -10,7 +10,9 @@ import asyncpg
 import pytest
 from asyncpg.transaction import Transaction
 
+from shared.config import stream_name
 from shared.contracts.asyncapi import catalogue
+from shared.contracts.cases import Gender, RecipientRegistered
 from shared.eventstore.postgres import PostgresEventStore
 from shared.relay import RelayState
 from tests.integration.relay_support import META, RelayBench, registered, relay_bench
@@ -200,3 +202,33 @@ async def test_an_event_held_back_by_a_transaction_that_notifies_nobody_goes_out
 
 async def looked_since(relay: object, reads: int) -> bool:
     return relay.stats.reads > reads  # type: ignore[attr-defined,no-any-return]
+
+
+async def test_an_event_jetstream_itself_refuses_blocks_the_relay_with_jetstreams_reason(
+        servers: Servers, namespace: str) -> None:
+    """Over the stream's max_msg_size (under the server's max_payload): JetStream answers an error. nats-py 2.16's
+    publish_async raised it inside its reply handler and never completed the PubAck's future, so the relay used to
+    time out and wait for NATS for ever instead of saying `blocked`."""
+    async with relay_bench(servers, namespace) as bench:
+        js = bench.nc.jetstream()
+        config = (await js.stream_info(stream_name(bench.namespace, "cases"))).config
+        config.max_msg_size = 2048
+        await js.update_stream(config)
+        relay = await bench.start_relay()
+        await bench.store.append("stream-a", "recipient", 0, [registered(0)], META, result={})
+        await wait_until(lambda: count_is(bench, 1), what="the small event published")
+        large = RecipientRegistered(recipient_id="r-large", station_id="s", name="某" * 1000, gender=Gender.FEMALE,
+                                    birth_year=1950, community="一力社区", categories=())
+        await bench.store.append("stream-b", "recipient", 0, [large], META, result={})
+        await bench.store.append("stream-c", "recipient", 0, [registered(2)], META, result={})
+
+        await wait_until(lambda: state_is(relay, RelayState.BLOCKED), timeout=15, what="the relay blocked")
+        refused = str(await bench.pool.fetchval("SELECT event_id FROM events WHERE stream_id = 'stream-b'"))
+        assert relay.stats.blocked_event_id == refused
+        assert str(relay.stats.blocked_reason).startswith("JetStream refused it: ")
+        assert await count_is(bench, 1)  # the one after it waits behind it
+
+        config.max_msg_size = -1  # the operator lifts the limit
+        await js.update_stream(config)
+        await wait_until(lambda: count_is(bench, 3), timeout=15, what="the held events published")
+        assert [m["headers"]["ce-subject"] for m in await published(bench)] == ["stream-a", "stream-b", "stream-c"]
