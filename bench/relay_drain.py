@@ -1,9 +1,15 @@
-"""`python -m bench.relay_drain --events N`: how fast the relay drains a backlog, beside raw JetStream.
+"""`python -m bench.relay_drain --events N`: how fast the relay drains a backlog, beside raw JetStream, and how
+soon it publishes live events.
 
 Writes N events into a service's `events` table while no relay runs (as a NATS outage or a bulk import leaves
 them), starts the relay and times it until every event is acknowledged; then publishes the same messages (the
-same subjects, payloads and headers) to another stream with a bare `publish_async` loop, the anchor. Figures
-taken while other work loads the machine are provisional: the table prints the load average.
+same subjects, payloads and headers) to another stream with a bare `publish_async` loop, the anchor.
+
+Live (`--live`, on by default): with the relay running, one event at a time, 50 ms apart (how soon a lone event
+reaches NATS after its commit), then 8 writers appending one event per commit as fast as they can for a few
+seconds (the delay from commit to NATS under load, and how many events each read of the relay gathers). The
+delay is from the append's return to the message's arrival at a core NATS subscriber of the stream's subjects.
+Figures taken while other work loads the machine are provisional: the table prints the load average.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +37,7 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from shared.natsio import ensure_event_stream
 from shared.personal import new_key
-from shared.relay import Relay, cloud_event_headers
+from shared.relay import Relay, RelayState, cloud_event_headers
 
 SERVICE = "cases"
 STREAMS = 1_000  # the backlog's events spread over this many streams, in turn
@@ -141,6 +148,112 @@ async def measure_drain(dsn: str, nats_url: str, namespace: str, events: int) ->
     }
 
 
+LONE = 40  # lone events, one at a time
+WRITERS = 8
+BUSY_SECONDS = 4.0
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def measure_live(dsn: str, nats_url: str, namespace: str) -> dict[str, Any]:
+    """Commit-to-NATS delay of lone events and of 8 busy writers, through a running relay (on the database and
+    stream `measure_drain` left: everything in it published)."""
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=WRITERS + 2)
+    nc = await nats.connect(nats_url)
+    relay_nc = await nats.connect(nats_url)
+    store = PostgresEventStore(pool, new_key())
+    arrived: dict[tuple[str, int], float] = {}
+
+    async def seen(msg: Any) -> None:
+        headers = msg.headers or {}
+        arrived[(headers["hemiao-stream-id"], int(headers["hemiao-stream-version"]))] = time.perf_counter()
+
+    subscription = await nc.subscribe(f"{namespace}.events.{SERVICE}.>", cb=seen)
+    relay = Relay(dsn, relay_nc, service=SERVICE, namespace=namespace)
+    task = asyncio.create_task(relay.run())
+    first = RecipientRegistered(recipient_id="live-r", station_id="s", name="某", gender=Gender.FEMALE,
+                                birth_year=1950, community="一力社区", categories=())
+    meta = EventMetadata(actor={"subject": "bench"}, correlation_id="live")
+    committed: dict[tuple[str, int], float] = {}
+
+    async def append(stream: str, version: int) -> None:
+        await store.append(stream, "recipient", version, [first], meta, result={})
+        committed[(stream, version + 1)] = time.perf_counter()
+
+    async def all_arrived(timeout: float = 30.0) -> None:
+        deadline = time.perf_counter() + timeout
+        while any(key not in arrived for key in committed):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{sum(k not in arrived for k in committed)} live events never reached NATS")
+            await asyncio.sleep(0.005)
+
+    def delays_ms(keys: list[tuple[str, int]]) -> list[float]:
+        return [(arrived[k] - committed[k]) * 1000 for k in keys]
+
+    try:
+        while relay.stats.state != RelayState.ACTIVE:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        for n in range(LONE):
+            await append("live-lone", n)
+            await all_arrived()
+            await asyncio.sleep(0.05)
+        lone = delays_ms(list(committed))
+
+        committed.clear()
+        reads_before, published_before = relay.stats.reads, relay.stats.published
+        stop = time.perf_counter() + BUSY_SECONDS
+
+        async def writer(w: int) -> None:
+            version = 0
+            while time.perf_counter() < stop:
+                await append(f"live-w{w}", version)
+                version += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(writer(w) for w in range(WRITERS)))
+        written = time.perf_counter() - started
+        await all_arrived()
+        busy = delays_ms(list(committed))
+        reads = relay.stats.reads - reads_before
+        published = relay.stats.published - published_before
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await subscription.unsubscribe()
+        await relay_nc.close()
+        await nc.close()
+        await pool.close()
+    return {
+        "lone": len(lone), "lone_p50_ms": statistics.median(lone), "lone_p99_ms": _percentile(lone, 0.99),
+        "lone_max_ms": max(lone),
+        "busy": len(busy), "busy_per_second": len(busy) / written, "busy_p50_ms": statistics.median(busy),
+        "busy_p99_ms": _percentile(busy, 0.99), "busy_max_ms": max(busy),
+        "busy_events_per_read": published / reads if reads else None,  # None: a relay that does not count them
+        "load_average": os.getloadavg(),
+    }
+
+
+def live_table(result: dict[str, Any]) -> str:
+    load = ", ".join(f"{x:.2f}" for x in result["load_average"])
+    per_read = "—" if result["busy_events_per_read"] is None else f"{result['busy_events_per_read']:.1f}"
+    return "\n".join([
+        f"Live events, commit to NATS (load average after: {load})",
+        "",
+        "| what | events | per second | p50 ms | p99 ms | max ms | events per read |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| one at a time, 50 ms apart | {result['lone']} | — | {result['lone_p50_ms']:.1f} |"
+        f" {result['lone_p99_ms']:.1f} | {result['lone_max_ms']:.1f} | — |",
+        f"| {WRITERS} writers, one event per commit, {BUSY_SECONDS:.0f} s | {result['busy']:,} |"
+        f" {result['busy_per_second']:,.0f} | {result['busy_p50_ms']:.1f} | {result['busy_p99_ms']:.1f} |"
+        f" {result['busy_max_ms']:.1f} | {per_read} |",
+    ])
+
+
 def table(result: dict[str, Any]) -> str:
     load = ", ".join(f"{x:.2f}" for x in result["load_average"])
     return "\n".join([
@@ -162,7 +275,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def main(events: int) -> None:
+async def main(events: int, live: bool) -> None:
     root = Path(tempfile.mkdtemp(prefix="relay-drain-"))
     postgres = EmbeddedPostgres(root / "pg", port=_free_port(), durable=False)
     server = EmbeddedNats(root / "nats", port=_free_port())
@@ -170,6 +283,9 @@ async def main(events: int) -> None:
     server.start()
     try:
         print(table(await measure_drain(postgres.dsn("relay_drain"), server.url, "drain", events)))
+        if live:
+            print()
+            print(live_table(await measure_live(postgres.dsn("relay_drain"), server.url, "drain")))
     finally:
         server.stop()
         postgres.stop()
@@ -178,4 +294,6 @@ async def main(events: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.relay_drain", description=__doc__)
     parser.add_argument("--events", type=int, default=100_000, help="events in the backlog")
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument("--no-live", dest="live", action="store_false", help="the backlog only")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.live))

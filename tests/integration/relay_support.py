@@ -41,11 +41,11 @@ class RelayBench:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     connections: list[Client] = field(default_factory=list)
 
-    async def start_relay(self, batch_size: int = 100) -> Relay:
+    async def start_relay(self, batch_size: int = 100, poll_seconds: float = 0.2) -> Relay:
         """A relay with a NATS connection of its own, as it has in its own process."""
         nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
-        relay = Relay(self.dsn, nc, service="cases", namespace=self.namespace,
-                      batch_size=batch_size, poll_seconds=0.2, publish_timeout=1.0, blocked_retry_seconds=1.0)
+        relay = Relay(self.dsn, nc, service="cases", namespace=self.namespace, batch_size=batch_size,
+                      poll_seconds=poll_seconds, publish_timeout=1.0, blocked_retry_seconds=1.0)
         self.connections.append(nc)
         self.tasks.append(asyncio.create_task(relay.run()))
         return relay
