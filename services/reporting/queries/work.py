@@ -19,7 +19,7 @@ from services.reporting.queries.caseload import as_of
 from services.reporting.queries.communities import community_of, resolved
 from services.reporting.queries.pages import paged
 from services.reporting.queries.periods import Period, asked_period, year_of
-from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
+from services.reporting.queries.scope import listed, require_visible, scope_args, station_scope, visible_stations
 from services.reporting.queries.station_month import month_bounds
 from shared.batches import batch_ids, grouped, within_budget
 from shared.contracts.errors import InvalidInput, Message
@@ -127,6 +127,15 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
     return _found(await station_figures.figure_rows(pool, stations, station_id, start, end, with_people))
 
 
+async def figures_and_people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date
+                             ) -> tuple[dict[str, dict[str, int]], int]:
+    """`figures` of these stations for [start, end), and their distinct people in all: both counts of people
+    made from the same (station, person) pairs, in the one statement that reads the sums."""
+    rows = await station_figures.figure_rows(pool, stations, None, start, end, with_total=True)
+    total = next((int(value or 0) for _, station, value in rows if station is None), 0)
+    return _found([row for row in rows if row[1] is not None]), total
+
+
 async def counted_figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
                           end: date) -> dict[str, dict[str, int]]:
     """`figures` counted from every record of the period, each figure by its query of FIGURES."""
@@ -141,11 +150,20 @@ def _found(rows: list[Any]) -> dict[str, dict[str, int]]:
     return found
 
 
+def _by_station(sql: str, stations: list[str] | None, station_id: str | None) -> tuple[str, list[str] | None]:
+    """A statement of `station_scope()` and its $1 read through the station index when stations are named (one
+    station, or a list: `scope.listed`), and as it is for every station."""
+    if station_id is not None and stations is None:
+        stations = [station_id]
+    return (sql, None) if stations is None else (listed(sql), stations)
+
+
 async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
                              start: date, end: date) -> list[dict[str, Any]]:
-    rows = await pool.fetch(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
-                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
-                            stations, station_id, start, end)
+    sql, stations = _by_station(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
+                                " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
+                                stations, station_id)
+    rows = await pool.fetch(sql, stations, station_id, start, end)
     return [{"level": r["level"], "count": r["count"]} for r in rows]
 
 
@@ -153,10 +171,11 @@ async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, st
                               start: date, end: date) -> list[dict[str, Any]]:
     """Publicity of [start, end) by kind and level: how many items, and their audience summed over the items
     that counted one (`with_audience` of them; an item with no audience adds nothing, not 0 listeners)."""
-    rows = await pool.fetch(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
-                            f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
-                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
-                            stations, station_id, start, end)
+    sql, stations = _by_station(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
+                                f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
+                                " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
+                                stations, station_id)
+    rows = await pool.fetch(sql, stations, station_id, start, end)
     return [dict(r) for r in rows]
 
 
@@ -324,14 +343,14 @@ async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: R
     period = asked_period(body, default="year")
     start, end = period.start, period.end
     visible = visible_stations(request.actor)
-    per_station = await figures(pool, visible, None, start, end)
+    per_station, people = await figures_and_people(pool, visible, start, end)
     stations = await pool.fetch("SELECT station_id, name, code FROM stations WHERE $1::text[] IS NULL"
                                 " OR station_id = ANY($1) ORDER BY code", visible)
     rows = [{"station_id": s["station_id"], "name": s["name"], "code": s["code"],
              **per_station.get(s["station_id"], dict.fromkeys(FIGURES, 0))} for s in stations]
     totals: dict[str, float] = {name: sum(row[name] for row in rows) for name in FIGURES}
     totals.update({name: round(totals[name], 2) for name in HOURS})
-    totals["people_served"] = (await station_figures.people(pool, visible, start, end))[1]
+    totals["people_served"] = people
     return {"from": start.isoformat(), "to": period.last.isoformat(), "until": end.isoformat(), "stations": rows,
             "totals": totals, "publicity_by_level": await publicity_by_level(pool, visible, None, start, end),
             "publicity": await publicity_breakdown(pool, visible, None, start, end)}
