@@ -27,6 +27,14 @@ def listed(sql: str) -> str:
     return sql.replace("$1::text[] IS NULL OR ", "")
 
 
+def by_station(sql: str, stations: list[str] | None, station_id: str | None) -> tuple[str, list[str] | None]:
+    """A statement of `station_scope()` and its $1, read through the station index when stations are named (one
+    station, or the caller's list: `listed`); as it is for every station."""
+    if station_id is not None and stations is None:
+        stations = [station_id]
+    return (sql, None) if stations is None else (listed(sql), stations)
+
+
 def require_visible(actor: Actor, station_id: str) -> None:
     """A station named outright that the caller may not see is refused, not answered empty."""
     if not actor.may_act_for(station_id):

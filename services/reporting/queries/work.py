@@ -19,7 +19,13 @@ from services.reporting.queries.caseload import as_of
 from services.reporting.queries.communities import community_of, resolved
 from services.reporting.queries.pages import paged
 from services.reporting.queries.periods import Period, asked_period, year_of
-from services.reporting.queries.scope import listed, require_visible, scope_args, station_scope, visible_stations
+from services.reporting.queries.scope import (
+    by_station,
+    require_visible,
+    scope_args,
+    station_scope,
+    visible_stations,
+)
 from services.reporting.queries.station_month import month_bounds
 from shared.batches import batch_ids, grouped, within_budget
 from shared.contracts.errors import InvalidInput, Message
@@ -150,17 +156,9 @@ def _found(rows: list[Any]) -> dict[str, dict[str, int]]:
     return found
 
 
-def _by_station(sql: str, stations: list[str] | None, station_id: str | None) -> tuple[str, list[str] | None]:
-    """A statement of `station_scope()` and its $1 read through the station index when stations are named (one
-    station, or a list: `scope.listed`), and as it is for every station."""
-    if station_id is not None and stations is None:
-        stations = [station_id]
-    return (sql, None) if stations is None else (listed(sql), stations)
-
-
 async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
                              start: date, end: date) -> list[dict[str, Any]]:
-    sql, stations = _by_station(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
+    sql, stations = by_station(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
                                 " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
                                 stations, station_id)
     rows = await pool.fetch(sql, stations, station_id, start, end)
@@ -171,7 +169,7 @@ async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, st
                               start: date, end: date) -> list[dict[str, Any]]:
     """Publicity of [start, end) by kind and level: how many items, and their audience summed over the items
     that counted one (`with_audience` of them; an item with no audience adds nothing, not 0 listeners)."""
-    sql, stations = _by_station(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
+    sql, stations = by_station(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
                                 f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
                                 " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
                                 stations, station_id)
@@ -364,13 +362,15 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
     else:
         year = _year(body.get("year") or as_of(body).year)
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    rows = await pool.fetch(
+    visible, station_id = scope_args(request.actor, body)
+    sql, visible = by_station(
         "SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community_name, '') AS community,"
         " community_ref, project_id, kind, reach, sum(count)::int AS count"
         f" FROM (SELECT p.*, {resolved('p.')} FROM person_times p WHERE {station_scope('p.')} AND p.day >= $3"
         " AND p.day < $4) t"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 5 NULLS FIRST, 6, 7, 4",
-        *scope_args(request.actor, body), start, end)
+        visible, station_id)
+    rows = await pool.fetch(sql, visible, station_id, start, end)
     return {"rows": [dict(r) for r in rows]}
 
 
