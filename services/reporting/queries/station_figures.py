@@ -282,14 +282,16 @@ def _people_statement(is_listed: bool, by_child: bool) -> str:
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
-                 child_of: dict[str, str] | None = None) -> tuple[dict[str, int], int]:
+                 child_of: dict[str, str] | None = None, recount: bool = True) -> tuple[dict[str, int], int]:
     """Distinct people of [start, end) at these stations (None: every one): per child (station → child, each
-    child's people counted once across its stations; by station when none given) and in all."""
+    child's people counted once across its stations; by station when none given) and in all. Without
+    `recount` for a caller that has just had these stations recounted (`figure_rows`)."""
     first, last = whole_months(start, end)
     chosen = _listing(list(child_of) if child_of is not None else stations, None)
     args = [] if child_of is None else [list(child_of), list(child_of.values())]
     async with pool.acquire() as conn:
-        await _refresh(conn, chosen)
+        if recount:
+            await _refresh(conn, chosen)
         rows = await conn.fetch(_people_statement(chosen is not None, child_of is not None),
                                 chosen, None, start, end, first, last, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
