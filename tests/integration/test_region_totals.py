@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.reporting.entrypoints.service import MIGRATIONS
+from services.reporting.projections.station_months import EVERY_MONTH
 from services.reporting.queries import regions, station_figures
 from services.reporting.queries.regions import region_overview
-from services.reporting.queries.work import FIGURES, counted_figures, figures
+from services.reporting.queries.work import FIGURES, counted_figures, district_overview, figures, figures_and_people
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.support import SYSTEM_ACTOR, Servers
@@ -65,16 +66,23 @@ async def write(pool: asyncpg.Pool, districts: list[str], held: list[tuple[int, 
             await conn.execute("INSERT INTO stations (station_id, street_id, name, code, opened_on)"
                                " VALUES ($1, $2, $3, $4, $5)", f"station-{n}", f"street-{n}", f"社工站{n}",
                                f"S{n}", FIRST)
-        for number, (station, person, day, participants) in enumerate(held):
-            station_id, case_id = f"station-{station % len(districts)}", f"case-{number}"
-            await conn.execute("INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source,"
-                               " status, opened_on) VALUES ($1, $2, $3, 'w', 'outreach', 'open', $4)",
-                               case_id, station_id, f"person-{person}", FIRST + timedelta(days=day))
-            await conn.execute("INSERT INTO case_sessions (session_id, case_id, station_id, recipient_id, held_on,"
-                               " mode, duration_minutes, participants) VALUES ('s1', $1, $2, $3, $4, 'home_visit',"
-                               " 40, $5)", case_id, station_id, f"person-{person}", FIRST + timedelta(days=day),
-                               participants)
+        for number, session in enumerate(held):
+            await hold(conn, districts, f"case-{number}", session)
         await station_figures.mark_everything(conn)
+
+
+async def hold(conn: asyncpg.Connection, districts: list[str], case_id: str, session: tuple[int, int, int, int]
+               ) -> tuple[str, date]:
+    """A case opened and its one session held, as `sessions` draws them: its station and day."""
+    station, person, day, participants = session
+    station_id, held_on = f"station-{station % len(districts)}", FIRST + timedelta(days=day)
+    await conn.execute("INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source,"
+                       " status, opened_on) VALUES ($1, $2, $3, 'w', 'outreach', 'open', $4)",
+                       case_id, station_id, f"person-{person}", held_on)
+    await conn.execute("INSERT INTO case_sessions (session_id, case_id, station_id, recipient_id, held_on,"
+                       " mode, duration_minutes, participants) VALUES ('s1', $1, $2, $3, $4, 'home_visit',"
+                       " 40, $5)", case_id, station_id, f"person-{person}", held_on, participants)
+    return station_id, held_on
 
 
 @settings(max_examples=25, deadline=None, database=None,
@@ -125,3 +133,38 @@ async def test_the_sums_kept_give_what_every_record_counts(
     assert (await station_figures.people(pool, chosen, start, end))[1] == counted
     assert not await pool.fetchval("SELECT count(*) FROM station_months_stale WHERE $1::text[] IS NULL"
                                    " OR station_id = ANY($1)", chosen)
+
+
+@settings(max_examples=10, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(districts=stations, held=sessions, later=sessions, whole=st.booleans(), days=st.integers(1, 120))
+async def test_a_recount_of_the_months_marked_gives_what_every_record_counts_and_each_person_once(
+        pool: asyncpg.Pool, districts: list[str], held: list[tuple[int, int, int, int]],
+        later: list[tuple[int, int, int, int]], whole: bool, days: int) -> None:
+    """The sums counted, then more sessions written with only their month marked (as a session's event marks it),
+    and, when `whole`, one station's session taken away with every month of it marked (as a merge marks them): a
+    recount of each station's own months, all in one statement a table, gives what every record counts; and the
+    district overview's people, by station and in all, are those of the records, counted once."""
+    await write(pool, districts, held)
+    await station_figures.refresh(pool, None)
+    async with pool.acquire() as conn:
+        for number, session in enumerate(later):
+            station_id, held_on = await hold(conn, districts, f"later-{number}", session)
+            await conn.execute("INSERT INTO station_months_stale (station_id, month) VALUES ($1, $2)",
+                               station_id, held_on.replace(day=1))
+        if whole and await conn.execute("DELETE FROM case_sessions WHERE station_id = 'station-0'") != "DELETE 0":
+            await conn.execute("INSERT INTO station_months_stale (station_id, month) VALUES ('station-0', $1)",
+                               EVERY_MONTH)
+    start = FIRST + timedelta(days=3)
+    end = start + timedelta(days=days)
+    found, everyone = await figures_and_people(pool, None, start, end)
+    assert found == await counted_figures(pool, None, None, start, end)
+    assert everyone == await pool.fetchval("SELECT count(DISTINCT person) FROM people_served WHERE day >= $1"
+                                           " AND day < $2", start, end)
+    request = RequestContext(actor=SYSTEM_ACTOR, correlation_id="property")
+    overview = await district_overview(
+        pool, {"from": start.isoformat(), "to": (end - timedelta(days=1)).isoformat()}, request)
+    assert {row["station_id"]: row["people_served"] for row in overview["stations"]} == {
+        f"station-{n}": found.get(f"station-{n}", {}).get("people_served", 0) for n in range(len(districts))}
+    assert overview["totals"]["people_served"] == everyone
+    assert not await pool.fetchval("SELECT count(*) FROM station_months_stale")

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting.queries.scope import scope_args, visible_stations
+from services.reporting.queries.scope import by_station, scope_args, visible_stations
 from shared.batches import batch_ids, grouped, within_budget
 from shared.china import china_today
 from shared.contracts.errors import InvalidInput, Message
@@ -68,8 +68,9 @@ def _overdue_query(scoped: str) -> str:
 async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Open cases with no session for 30 days, and plans or closings waiting for approval over 7 days."""
     day = as_of(body)
-    rows = await pool.fetch(_overdue_query("ORDER BY since, case_id"), *scope_args(request.actor, body),
-                            day - timedelta(days=NO_SESSION_DAYS),
+    visible, station_id = scope_args(request.actor, body)
+    sql, visible = by_station(_overdue_query("ORDER BY since, case_id"), visible, station_id)
+    rows = await pool.fetch(sql, visible, station_id, day - timedelta(days=NO_SESSION_DAYS),
                             day - timedelta(days=APPROVAL_DAYS))
     return {"overdue": [dict(r) for r in rows]}
 
@@ -77,9 +78,8 @@ async def overdue(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCont
 async def caseload(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     """Per worker: open cases, urgent ones, cases waiting for approval, and overdue items."""
     day = as_of(body)
-    args = [*scope_args(request.actor, body), day - timedelta(days=NO_SESSION_DAYS),
-            day - timedelta(days=APPROVAL_DAYS)]
-    rows = await pool.fetch(
+    visible, station_id = scope_args(request.actor, body)
+    sql, visible = by_station(
         "SELECT c.station_id, c.worker_id, count(*) AS open_cases,"
         " count(*) FILTER (WHERE c.risk_level = 'urgent') AS urgent,"
         " count(*) FILTER (WHERE c.urgent_since IS NOT NULL AND c.urgent_acknowledged_on IS NULL) AS urgent_flagged,"
@@ -88,5 +88,7 @@ async def caseload(pool: asyncpg.Pool, body: dict[str, Any], request: RequestCon
         " AS overdue"
         " FROM cases c WHERE c.status = 'open' AND ($1::text[] IS NULL OR c.station_id = ANY($1))"
         " AND ($2::text IS NULL OR c.station_id = $2) GROUP BY c.station_id, c.worker_id"
-        " ORDER BY c.station_id, c.worker_id", *args)
+        " ORDER BY c.station_id, c.worker_id", visible, station_id)
+    rows = await pool.fetch(sql, visible, station_id, day - timedelta(days=NO_SESSION_DAYS),
+                            day - timedelta(days=APPROVAL_DAYS))
     return {"caseload": [dict(r) for r in rows]}

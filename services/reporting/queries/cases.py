@@ -47,8 +47,13 @@ _FILTERS = (
 async def cases(pool: asyncpg.Pool, body: dict[str, Any], request: RequestContext) -> dict[str, Any]:
     if body.get("station_id") is not None:
         require_visible(request.actor, str(body["station_id"]))
-    args: list[Any] = [visible_stations(request.actor)]
-    conditions = ["($1::text[] IS NULL OR c.station_id = ANY($1))"]
+    # the stations read through the station index when named (`scope.listed`); every one's by the page's order
+    visible = visible_stations(request.actor)
+    if visible is None and body.get("station_id") is not None:
+        visible = [str(body["station_id"])]
+    args: list[Any] = [visible]
+    conditions = ["($1::text[] IS NULL OR c.station_id = ANY($1))" if visible is None
+                  else "c.station_id = ANY($1::text[])"]
     for key, condition in _FILTERS:
         if body.get(key) is not None:
             args.append(str(body[key]))

@@ -109,9 +109,9 @@ async def region_overview(pool: asyncpg.Pool, body: dict[str, Any], request: Req
     # compared with every row; a few: only theirs.
     per_station = await figures(pool, None if len(stations) > MANY else stations, None, period.start, period.end,
                                 with_people=False) if stations else {}
-    people, everyone = await station_figures.people(
+    people, everyone = await station_figures.people(  # recounted by `figures` just now
         pool, stations, period.start, period.end,
-        child_of={station: place["child"] for place in places for station in place["stations"]})
+        child_of={station: place["child"] for place in places for station in place["stations"]}, recount=False)
     regions = []
     for place in places:
         row: dict[str, Any] = dict.fromkeys(FIGURES, 0)

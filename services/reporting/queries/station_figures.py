@@ -10,10 +10,15 @@ What is no sum is counted over the range itself: distinct people as a set (`stat
 months, the `people_served` rows of the days at the ends), and the groups that met and the projects running from
 their own tables, a few rows a station.
 
+Stations asked by name are read through each table's station index (`scope.listed`): a list is never null, so
+the plan PostgreSQL keeps for a statement after its first calls still reads only those stations' rows. The
+people of a request are gathered once, as (station, person) pairs, and counted from them by station and in all.
+
 Recounting: the marks of the stations asked about are taken (deleted) in a transaction that writes their new
 sums, a hundred stations at a time, before the figures are read; a query that waits on another's recount reads
 after it committed. A recount replaces the sums of each marked station's range of months (every month for a mark
-of every month) by what the fact tables hold now.
+of every month) by what the fact tables hold now: the marks are summed up by station in the statement that takes
+them, and each table is deleted from and written to in one statement for all the stations taken.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.projections.station_months import EVERY_MONTH
-from services.reporting.queries.scope import station_scope
+from services.reporting.queries.scope import listed, station_scope
 
 NOT_SUMS = frozenset({"people_served", "groups_meeting", "projects"})
 """Figures of a period that are not the sum of its days' (distinct people, distinct groups, projects running)."""
@@ -75,6 +80,13 @@ _BASIS = ("SELECT coalesce(string_agg(projection || ':' || version, ',' ORDER BY
 """The versions of the projections the fact tables are built by. A rebuild at the same version builds the same
 rows (tests/faults/test_rebuild.py), so only another version has every station recounted."""
 
+_MARKED = ("SELECT (SELECT basis FROM station_months_basis) IS NOT DISTINCT FROM ({basis}) AS counted,"
+           " ARRAY(SELECT DISTINCT station_id FROM station_months_stale WHERE {scope} ORDER BY 1) AS marked")
+MARKED = {False: _MARKED.format(basis=_BASIS, scope="$1::text[] IS NULL"),
+          True: _MARKED.format(basis=_BASIS, scope="station_id = ANY($1::text[])")}
+"""Whether the sums were counted from the fact tables as they are built now, and the stations marked among $1
+(every station: null): one round trip when nothing is left to recount."""
+
 
 async def _check_basis(conn: asyncpg.Connection) -> None:
     """Every station marked when the fact tables were rebuilt by another version of their projections (or never
@@ -103,45 +115,87 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
+_TAKE = ("WITH taken AS (DELETE FROM station_months_stale WHERE station_id = ANY($1::text[])"
+         " RETURNING station_id, month)"
+         " SELECT station_id, bool_or(month = $2) AS every, min(month) AS first, max(month) AS last FROM taken"
+         " GROUP BY 1 ORDER BY 1")
+"""The marks of these stations taken, summed up by station: whether one stands for every month, and the first
+and last month marked (a load leaves a mark an event, millions at a province, which need not leave the server)."""
+
+
+
+def _ranges(starts: int, untils: int) -> str:
+    """Each station taken ($1) with its range of days [start, until) to recount (the arrays ${starts}, ${untils})."""
+    return f"unnest($1::text[], ${starts}::date[], ${untils}::date[]) AS r(station_id, start, until)"
+
+
+_WITHIN = "{column} >= r.start AND {column} < r.until AND {table}station_id = ANY($1::text[]) AND {column} >= $2" \
+          " AND {column} < $3"
+"""Within each station's own range, and (for the index) within the stations taken and the widest range ($2, $3)."""
+
+
+def _recount_statements() -> tuple[str, ...]:
+    """The statements of a recount: three deletes, then the days' sums, the months', and the months' people; each
+    reads ($1 stations, $2 and $3 the widest range, $4 and $5 each station's), the days' ($1, $2 null, $3 and $4
+    the widest range, $5 and $6 each station's) as the figures' own queries number them."""
+    deletes = tuple(f"DELETE FROM {table} t USING {_ranges(4, 5)} WHERE t.station_id = r.station_id AND"
+                    f" {_WITHIN.format(column=f't.{column}', table='t.')}"
+                    for table, column in (("station_day_figures", "day"), ("station_month_figures", "month"),
+                                          ("station_month_people", "month")))
+    # Each figure's query reads the stations taken over the widest of their ranges, of which each station keeps
+    # its own: a load's, a rebuild's and a merge's marks are every month; a session's, its month.
+    days = ("INSERT INTO station_day_figures (station_id, day, figure, value) SELECT d.station_id, d.day, d.figure,"
+            f" d.value FROM ({listed(daily_statement())}) d JOIN {_ranges(5, 6)} ON d.station_id = r.station_id"
+            " AND d.day >= r.start AND d.day < r.until")
+    months = ("INSERT INTO station_month_figures (station_id, month, figure, value) SELECT t.station_id,"
+              f" date_trunc('month', t.day)::date, t.figure, sum(t.value) FROM station_day_figures t JOIN"
+              f" {_ranges(4, 5)} ON t.station_id = r.station_id AND {_WITHIN.format(column='t.day', table='t.')}"
+              " GROUP BY 1, 2, 3")
+    people = ("INSERT INTO station_month_people (station_id, month, person) SELECT DISTINCT p.station_id,"
+              f" date_trunc('month', p.day)::date, p.person FROM people_served p JOIN {_ranges(4, 5)}"
+              f" ON p.station_id = r.station_id AND {_WITHIN.format(column='p.day', table='p.')}")
+    return (*deletes, days, months, people)
+
+
+_RECOUNT: tuple[str, ...] = ()
+
+
 async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
     """Take the marks of these stations and write their sums again, in one transaction."""
+    global _RECOUNT
+    if not _RECOUNT:
+        _RECOUNT = _recount_statements()
+    *deletes, days, months, people = _RECOUNT
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", RECOUNT_LOCK)  # recounts one after another
-        marks = await conn.fetch("DELETE FROM station_months_stale WHERE station_id = ANY($1::text[])"
-                                 " RETURNING station_id, month", stations)
-        ranges: dict[tuple[date, date], list[str]] = {}
-        for station in sorted({m["station_id"] for m in marks}):
-            months = [m["month"] for m in marks if m["station_id"] == station]
-            start, end = (date.min, date.max) if EVERY_MONTH in months else (min(months),
-                                                                              _next_month(max(months)))
-            ranges.setdefault((start, end), []).append(station)
-        for (start, end), chosen in ranges.items():
-            for table, column in (("station_day_figures", "day"), ("station_month_figures", "month"),
-                                  ("station_month_people", "month")):
-                await conn.execute(f"DELETE FROM {table} WHERE station_id = ANY($1::text[]) AND {column} >= $2"
-                                   f" AND {column} < $3", chosen, start, end)
-            await conn.execute("INSERT INTO station_day_figures (station_id, day, figure, value)"
-                               f" SELECT station_id, day, figure, value FROM ({daily_statement()}) d",
-                               chosen, None, start, end)
-            await conn.execute(
-                "INSERT INTO station_month_figures (station_id, month, figure, value)"
-                " SELECT station_id, date_trunc('month', day)::date, figure, sum(value) FROM station_day_figures"
-                " WHERE station_id = ANY($1::text[]) AND day >= $2 AND day < $3 GROUP BY 1, 2, 3", chosen, start, end)
-            await conn.execute(
-                "INSERT INTO station_month_people (station_id, month, person)"
-                " SELECT DISTINCT station_id, date_trunc('month', day)::date, person FROM people_served"
-                " WHERE station_id = ANY($1::text[]) AND day >= $2 AND day < $3", chosen, start, end)
+        taken = await conn.fetch(_TAKE, stations, EVERY_MONTH)
+        if not taken:
+            return
+        chosen = [m["station_id"] for m in taken]
+        starts = [date.min if m["every"] else m["first"] for m in taken]
+        untils = [date.max if m["every"] else _next_month(m["last"]) for m in taken]
+        widest = (chosen, min(starts), max(untils), starts, untils)
+        for statement in deletes:
+            await conn.execute(statement, *widest)
+        await conn.execute(days, chosen, None, *widest[1:])
+        await conn.execute(months, *widest)
+        await conn.execute(people, *widest)
+
+
+async def _refresh(conn: asyncpg.Connection, stations: Sequence[str] | None) -> None:
+    listing = None if stations is None else list(stations)
+    counted, marked = await conn.fetchrow(MARKED[listing is not None], listing)
+    if not counted:
+        await _check_basis(conn)
+        _, marked = await conn.fetchrow(MARKED[listing is not None], listing)
+    for n in range(0, len(marked), CHUNK):
+        await _recount(conn, marked[n:n + CHUNK])
 
 
 async def refresh(pool: asyncpg.Pool, stations: Sequence[str] | None) -> None:
     """Recount what is marked at these stations (None: every station) before their figures are read."""
     async with pool.acquire() as conn:
-        await _check_basis(conn)
-        marked = [r["station_id"] for r in await conn.fetch(
-            "SELECT DISTINCT station_id FROM station_months_stale WHERE $1::text[] IS NULL"
-            " OR station_id = ANY($1) ORDER BY 1", None if stations is None else list(stations))]
-        for n in range(0, len(marked), CHUNK):
-            await _recount(conn, marked[n:n + CHUNK])
+        await _refresh(conn, stations)
 
 
 def whole_months(start: date, end: date) -> tuple[date, date]:
@@ -149,6 +203,17 @@ def whole_months(start: date, end: date) -> tuple[date, date]:
     first = start if start.day == 1 else _next_month(start)
     last = end.replace(day=1)
     return (first, last) if first < last else (end, end)
+
+
+def _listing(stations: Sequence[str] | None, station_id: str | None) -> list[str] | None:
+    """The stations to read ($1): those listed, narrowed to the one asked when one is; None for every station."""
+    if station_id is not None:
+        return [station_id] if stations is None or station_id in stations else []
+    return None if stations is None else sorted(set(stations))
+
+
+def _scope(is_listed: bool) -> str:
+    return listed(station_scope()) if is_listed else station_scope()
 
 
 def _people_rows(scope: str) -> str:
@@ -159,10 +224,17 @@ def _people_rows(scope: str) -> str:
             f" UNION ALL SELECT station_id, person FROM people_served WHERE {scope} AND day >= $6 AND day < $4")
 
 
-def _figures_statement(with_people: bool) -> str:
+def _seen(scope: str) -> str:
+    """Each (station, person) of the period once, in one hashed pass: what every count of people is made of."""
+    # compared as bytes ("C"): the same pairs, sorted or hashed without the locale's collation
+    return (f"WITH seen AS MATERIALIZED (SELECT station_id COLLATE \"C\" AS station_id, person COLLATE \"C\" AS person"
+            f" FROM ({_people_rows(scope)}) p GROUP BY 1, 2) ")
+
+
+def _figures_statement(is_listed: bool, with_people: bool, with_total: bool) -> str:
     from services.reporting.queries.work import FIGURES
 
-    scope = station_scope()
+    scope = _scope(is_listed)
     sums = (f"SELECT figure, station_id, sum(value) AS value FROM ("
             f"SELECT station_id, figure, value FROM station_month_figures WHERE {scope} AND month >= $5"
             " AND month < $6 UNION ALL"
@@ -174,44 +246,54 @@ def _figures_statement(with_people: bool) -> str:
         f"SELECT '{name}' AS figure, f.station_id, f.value::numeric AS value FROM"
         f" ({FIGURES[name].format(scope=scope)}) AS f(station_id, value)"
         for name in sorted(NOT_SUMS - {"people_served"}))
-    people = f"SELECT 'people_served', station_id, count(DISTINCT person)::numeric FROM ({_people_rows(scope)}) p" \
-             " GROUP BY 2"
-    return f"{sums} UNION ALL {counted}{f' UNION ALL {people}' if with_people else ''}"
+    if not with_people:
+        return f"{sums} UNION ALL {counted}"
+    people = "SELECT 'people_served', station_id, count(*)::numeric FROM seen GROUP BY 2"
+    total = " UNION ALL SELECT 'people_served', NULL, count(DISTINCT person)::numeric FROM seen" if with_total else ""
+    return f"{_seen(scope)}{sums} UNION ALL {counted} UNION ALL {people}{total}"
 
 
-_FIGURES: dict[bool, str] = {}
+_FIGURES: dict[tuple[bool, bool, bool], str] = {}
 
 
 async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
-                      end: date, with_people: bool = True) -> list[Any]:
+                      end: date, with_people: bool = True, with_total: bool = False) -> list[Any]:
     """(figure, station, value) rows of [start, end), as the figures' own queries give them; without
-    people_served when not `with_people` (a region counts its people by child, `people`)."""
-    if with_people not in _FIGURES:
-        _FIGURES[with_people] = _figures_statement(with_people)
-    await refresh(pool, [station_id] if station_id is not None else stations)
+    people_served when not `with_people` (a region counts its people by child, `people`); with `with_total`, a
+    row ('people_served', None, n) of the distinct people of all the stations, counted from the same pairs."""
+    listing = _listing(stations, station_id)
+    key = (listing is not None, with_people, with_total and with_people)
+    if key not in _FIGURES:
+        _FIGURES[key] = _figures_statement(*key)
     first, last = whole_months(start, end)
-    return list(await pool.fetch(_FIGURES[with_people], stations, station_id, start, end, first, last))
+    async with pool.acquire() as conn:
+        await _refresh(conn, listing)
+        return list(await conn.fetch(_FIGURES[key], listing, station_id, start, end, first, last))
+
+
+def _people_statement(is_listed: bool, by_child: bool) -> str:
+    """The people of each child ($7 stations, $8 their children; each station its own child when none are given)
+    and of all, from the pairs of `_seen`."""
+    pairs = ", pairs AS MATERIALIZED (SELECT c.child AS station_id, s.person FROM seen s JOIN unnest($7::text[]," \
+            " $8::text[]) AS c(station_id, child) USING (station_id) GROUP BY 1, 2)" if by_child else ""
+    return (f"{_seen(_scope(is_listed))}{pairs} SELECT station_id AS child, false AS total, count(*) AS people"
+            f" FROM {'pairs' if by_child else 'seen'} GROUP BY 1"
+            " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen")
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
-                 child_of: dict[str, str] | None = None) -> tuple[dict[str, int], int]:
+                 child_of: dict[str, str] | None = None, recount: bool = True) -> tuple[dict[str, int], int]:
     """Distinct people of [start, end) at these stations (None: every one): per child (station → child, each
-    child's people counted once across its stations; by station when none given) and in all."""
+    child's people counted once across its stations; by station when none given) and in all. Without
+    `recount` for a caller that has just had these stations recounted (`figure_rows`)."""
     first, last = whole_months(start, end)
-    chosen = list(child_of) if child_of is not None else stations
-    await refresh(pool, chosen)
-    if child_of is None:
-        key, join, args = "p.station_id", "", []
-    else:
-        key = "c.child"
-        join = " JOIN unnest($7::text[], $8::text[]) AS c(station_id, child) USING (station_id)"
-        args = [list(child_of), list(child_of.values())]
-    # each (child, person) once, in one hashed pass; then the people of each child, and of all
-    rows = await pool.fetch(
-        f"WITH seen AS MATERIALIZED (SELECT {key} AS child, p.person FROM ({_people_rows(station_scope())}) p{join}"
-        " GROUP BY 1, 2) SELECT child, false AS total, count(*) AS people FROM seen GROUP BY 1"
-        " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen",
-        chosen, None, start, end, first, last, *args)
+    chosen = _listing(list(child_of) if child_of is not None else stations, None)
+    args = [] if child_of is None else [list(child_of), list(child_of.values())]
+    async with pool.acquire() as conn:
+        if recount:
+            await _refresh(conn, chosen)
+        rows = await conn.fetch(_people_statement(chosen is not None, child_of is not None),
+                                chosen, None, start, end, first, last, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
     total = next((int(r["people"]) for r in rows if r["total"]), 0)
     return by_child, total

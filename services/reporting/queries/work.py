@@ -19,7 +19,13 @@ from services.reporting.queries.caseload import as_of
 from services.reporting.queries.communities import community_of, resolved
 from services.reporting.queries.pages import paged
 from services.reporting.queries.periods import Period, asked_period, year_of
-from services.reporting.queries.scope import require_visible, scope_args, station_scope, visible_stations
+from services.reporting.queries.scope import (
+    by_station,
+    require_visible,
+    scope_args,
+    station_scope,
+    visible_stations,
+)
 from services.reporting.queries.station_month import month_bounds
 from shared.batches import batch_ids, grouped, within_budget
 from shared.contracts.errors import InvalidInput, Message
@@ -127,6 +133,15 @@ async def figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: st
     return _found(await station_figures.figure_rows(pool, stations, station_id, start, end, with_people))
 
 
+async def figures_and_people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date
+                             ) -> tuple[dict[str, dict[str, int]], int]:
+    """`figures` of these stations for [start, end), and their distinct people in all: both counts of people
+    made from the same (station, person) pairs, in the one statement that reads the sums."""
+    rows = await station_figures.figure_rows(pool, stations, None, start, end, with_total=True)
+    total = next((int(value or 0) for _, station, value in rows if station is None), 0)
+    return _found([row for row in rows if row[1] is not None]), total
+
+
 async def counted_figures(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None, start: date,
                           end: date) -> dict[str, dict[str, int]]:
     """`figures` counted from every record of the period, each figure by its query of FIGURES."""
@@ -143,9 +158,10 @@ def _found(rows: list[Any]) -> dict[str, dict[str, int]]:
 
 async def publicity_by_level(pool: asyncpg.Pool, stations: list[str] | None, station_id: str | None,
                              start: date, end: date) -> list[dict[str, Any]]:
-    rows = await pool.fetch(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
-                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
-                            stations, station_id, start, end)
+    sql, stations = by_station(f"SELECT level, count(*) FROM publicity WHERE {station_scope()}"
+                                " AND published_on >= $3 AND published_on < $4 GROUP BY 1 ORDER BY 1",
+                                stations, station_id)
+    rows = await pool.fetch(sql, stations, station_id, start, end)
     return [{"level": r["level"], "count": r["count"]} for r in rows]
 
 
@@ -153,10 +169,11 @@ async def publicity_breakdown(pool: asyncpg.Pool, stations: list[str] | None, st
                               start: date, end: date) -> list[dict[str, Any]]:
     """Publicity of [start, end) by kind and level: how many items, and their audience summed over the items
     that counted one (`with_audience` of them; an item with no audience adds nothing, not 0 listeners)."""
-    rows = await pool.fetch(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
-                            f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
-                            " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
-                            stations, station_id, start, end)
+    sql, stations = by_station(f"SELECT kind, level, count(*) AS count, coalesce(sum(audience), 0) AS audience,"
+                                f" count(audience) AS with_audience FROM publicity WHERE {station_scope()}"
+                                " AND published_on >= $3 AND published_on < $4 GROUP BY 1, 2 ORDER BY 1, 2",
+                                stations, station_id)
+    rows = await pool.fetch(sql, stations, station_id, start, end)
     return [dict(r) for r in rows]
 
 
@@ -324,14 +341,14 @@ async def district_overview(pool: asyncpg.Pool, body: dict[str, Any], request: R
     period = asked_period(body, default="year")
     start, end = period.start, period.end
     visible = visible_stations(request.actor)
-    per_station = await figures(pool, visible, None, start, end)
+    per_station, people = await figures_and_people(pool, visible, start, end)
     stations = await pool.fetch("SELECT station_id, name, code FROM stations WHERE $1::text[] IS NULL"
                                 " OR station_id = ANY($1) ORDER BY code", visible)
     rows = [{"station_id": s["station_id"], "name": s["name"], "code": s["code"],
              **per_station.get(s["station_id"], dict.fromkeys(FIGURES, 0))} for s in stations]
     totals: dict[str, float] = {name: sum(row[name] for row in rows) for name in FIGURES}
     totals.update({name: round(totals[name], 2) for name in HOURS})
-    totals["people_served"] = (await station_figures.people(pool, visible, start, end))[1]
+    totals["people_served"] = people
     return {"from": start.isoformat(), "to": period.last.isoformat(), "until": end.isoformat(), "stations": rows,
             "totals": totals, "publicity_by_level": await publicity_by_level(pool, visible, None, start, end),
             "publicity": await publicity_breakdown(pool, visible, None, start, end)}
@@ -345,13 +362,15 @@ async def person_times(pool: asyncpg.Pool, body: dict[str, Any], request: Reques
     else:
         year = _year(body.get("year") or as_of(body).year)
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    rows = await pool.fetch(
+    visible, station_id = scope_args(request.actor, body)
+    sql, visible = by_station(
         "SELECT to_char(day, 'YYYY-MM') AS month, station_id, coalesce(community_name, '') AS community,"
         " community_ref, project_id, kind, reach, sum(count)::int AS count"
         f" FROM (SELECT p.*, {resolved('p.')} FROM person_times p WHERE {station_scope('p.')} AND p.day >= $3"
         " AND p.day < $4) t"
         " GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(count) > 0 ORDER BY 1, 2, 3, 5 NULLS FIRST, 6, 7, 4",
-        *scope_args(request.actor, body), start, end)
+        visible, station_id)
+    rows = await pool.fetch(sql, visible, station_id, start, end)
     return {"rows": [dict(r) for r in rows]}
 
 
