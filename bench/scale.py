@@ -702,7 +702,7 @@ SIZE={big.size:g}`), {wall / 60:.0f} minutes in all, {loaded}; every number belo
   them) after the drain: {d.parked}.
 - **Rebuild**: what `make rebuild` runs (`services.reporting.rebuild.rebuild`, every projection), in the bench
   process, while the live consumers run.
-- **Queries**: each {(big.queries[0].values and len(big.queries[0].values)) or 0} times, one after another after
+- **Queries**: each {max((len(q.values) for q in big.queries[1:]), default=0)} times, one after another after
   two warm-up calls, over NATS to reporting (the request the gateway makes), with the token named; the station
   is the province's middle one, the district the one with most stations, periods the last whole month or the
   year of work (from a year ago to yesterday).
