@@ -35,12 +35,12 @@ import asyncpg
 import psutil
 
 from bench import workloads
-from bench.run import STATION, nats_clients, open_cases, wait_for_station
+from bench.run import STATION, cases_warmed, nats_clients
 from bench.stack import BenchStack, say
 from bench.stats import Throughput
 from shared import relay
 from shared.auth import issue_token
-from shared.devstack.demo import SYSTEM, load_demo, social_worker, station_id
+from shared.devstack.demo import SYSTEM, social_worker
 from shared.devstack.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from shared.eventstore import postgres as store_sql
 from shared.migrations import EVENT_STORE_MIGRATIONS, ensure_database, migrate
@@ -315,12 +315,7 @@ async def workload(stack: BenchStack, args: argparse.Namespace) -> list[Window]:
     try:
         await admin.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         setup = ServiceClient(nc, stack.namespace, timeout=60.0)
-        await load_demo(setup, system)
-        await wait_for_station(setup, worker, station_id(STATION))
-        cases = await open_cases(setup, worker, args.clients, today - timedelta(days=30))
-        for case_id in cases:  # each loaded once, as a running service has its cases
-            await setup.call("cases", "record_case_session", workloads.session_payload(case_id, held_on),
-                             token=worker)
+        cases = await cases_warmed(setup, system, worker, args.clients, today)
         async with nats_clients(stack.env["NATS_URL"], stack.namespace, args.clients) as clients:
             for name in args.variants:
                 variant = VARIANTS[name]

@@ -135,6 +135,18 @@ async def wait_for_station(client: ServiceClient, token: str, station: str, time
     raise RuntimeError(f"station {station} did not reach the read model within {timeout:.0f} s")
 
 
+async def cases_warmed(setup: ServiceClient, system: str, worker: str, count: int, today: date) -> list[str]:
+    """The demo loaded and through to reporting, `count` cases opened at the HSP station a month ago, and a session
+    recorded on each, so that the cases service holds each case's state as a running service does; the case ids."""
+    await load_demo(setup, system)
+    await wait_for_station(setup, worker, station_id(STATION))
+    cases = await open_cases(setup, worker, count, today - timedelta(days=30))
+    for case_id in cases:
+        await setup.call("cases", "record_case_session", workloads.session_payload(case_id, today - timedelta(days=1)),
+                         token=worker)
+    return cases
+
+
 async def open_cases(client: ServiceClient, token: str, count: int, opened_on: date) -> list[str]:
     """Register `count` recipients at the HSP station and open a case for each, a few at a time; the case ids."""
     slots = asyncio.Semaphore(OPENING_CONCURRENCY)

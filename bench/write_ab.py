@@ -19,10 +19,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench import profiling, workloads
-from bench.run import STATION, Phases, nats_clients, open_cases, wait_for_station
+from bench.run import STATION, Phases, cases_warmed, nats_clients
 from bench.stack import BenchStack, say
 from shared.auth import issue_token
-from shared.devstack.demo import SYSTEM, load_demo, social_worker, station_id
+from shared.devstack.demo import SYSTEM, social_worker
 from shared.natsio import connect
 from shared.runtime import ServiceClient
 
@@ -36,12 +36,7 @@ async def measure(stack: BenchStack, args: argparse.Namespace) -> dict[str, obje
     phases = Phases(stack)
     try:
         setup = ServiceClient(nc, stack.namespace, timeout=60.0)
-        await load_demo(setup, system)
-        await wait_for_station(setup, worker, station_id(STATION))
-        cases = await open_cases(setup, worker, args.clients, today - timedelta(days=30))
-        for case_id in cases:  # each loaded once, as a running service has its cases
-            await setup.call("cases", "record_case_session", workloads.session_payload(case_id, held_on),
-                             token=worker)
+        cases = await cases_warmed(setup, system, worker, args.clients, today)
         recording = None
         if args.profile:
             recording = profiling.Recording(stack.pid("cases"), stack.root / "cases-profile.txt", in_process=False)
