@@ -29,7 +29,6 @@ from typing import Any
 import psutil
 
 from bench import profiling, workloads
-from bench.lean_http import LeanClient
 from bench.run import http_clients, nats_clients, open_cases, wait_for_station
 from bench.stack import BenchStack, Process, say
 from shared.auth import issue_token
@@ -90,17 +89,9 @@ def use_tree(stack: BenchStack, tree: Path) -> None:
 
 @contextlib.asynccontextmanager
 async def graphql_clients(kind: str, url: str, token: str, count: int) -> AsyncIterator[list[Any]]:
-    """The bench's httpx clients (bench.run.http_clients), or lean ones (bench.lean_http)."""
-    if kind == "httpx":
-        async with http_clients(url, token, count) as clients:
-            yield clients
-        return
-    lean = [LeanClient(url, headers={"Authorization": f"Bearer {token}"}) for _ in range(count)]
-    try:
-        yield lean
-    finally:
-        for client in lean:
-            await client.aclose()
+    """httpx clients, or lean ones (bench.lean_http): bench.run.http_clients."""
+    async with http_clients(url, token, count, kind) as clients:
+        yield clients
 
 
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
@@ -221,8 +212,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="a last round with py-spy on this tree's gateway")
     parser.add_argument("--keep-profile", help="copy py-spy's raw output here")
     parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--client", choices=("httpx", "lean"), default="httpx",
-                        help="the GraphQL load's HTTP client: the bench's httpx, or bench.lean_http")
+    parser.add_argument("--client", choices=("httpx", "lean"), default="lean",
+                        help="the GraphQL load's HTTP client: bench.lean_http (as make bench), or httpx")
     args = parser.parse_args(argv)
     args.base = Path(args.base).resolve() if args.base else None
     return args

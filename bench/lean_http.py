@@ -11,8 +11,23 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+
+class Answer(Protocol):
+    """What the bench reads of an HTTP answer: httpx's Response and LeanResponse both have it."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    def json(self) -> Any: ...
+
+
+class Poster(Protocol):
+    """An HTTP client the bench's GraphQL load can POST with: httpx.AsyncClient, or LeanClient."""
+
+    async def post(self, url: str, *, json: Any) -> Answer: ...
 
 
 @dataclass
@@ -37,9 +52,9 @@ class LeanClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, json: Any) -> LeanResponse:
+    async def post(self, url: str, *, json: Any) -> LeanResponse:
         body = jsonlib.dumps(json, ensure_ascii=False).encode()
-        request = (f"POST {path} HTTP/1.1\r\n{self._head}content-length: {len(body)}\r\n\r\n").encode() + body
+        request = (f"POST {url} HTTP/1.1\r\n{self._head}content-length: {len(body)}\r\n\r\n").encode() + body
         return await asyncio.wait_for(self._exchange(request), self.timeout)
 
     async def _exchange(self, request: bytes) -> LeanResponse:

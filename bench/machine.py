@@ -17,7 +17,8 @@ import psutil
 
 MACHINE = "machine busy"
 OTHERS = "other processes on the machine"
-LIBRARIES = ("nats-py", "asyncpg", "strawberry-graphql", "starlette", "uvicorn", "httpx", "pydantic")
+LIBRARIES = ("nats-py", "asyncpg", "strawberry-graphql", "starlette", "uvicorn", "uvloop", "httptools", "httpx",
+             "pydantic")
 
 
 def _cpuinfo_model() -> str:

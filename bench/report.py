@@ -240,8 +240,10 @@ hemiao:
   concurrent appends to a case conflict and are retried in the service (up to {CONFLICT_ATTEMPTS} attempts);
   retries are counted as the growth of `pg_stat_database.xact_rollback` of `hemiao_cases` over the phase
   (read {c.get('stats_settle')} s after it, when PostgreSQL has flushed its statistics).
-- **GraphQL**: {c.get('clients')} `httpx` clients (keep-alive) POST `recordCaseSession` to the gateway, each on a
-  case of its own; a success is a `RecordCaseSessionPayload`.
+- **GraphQL**: {c.get('clients')} keep-alive HTTP/1.1 clients POST `recordCaseSession` to the gateway, each on a
+  case of its own; a success is a `RecordCaseSessionPayload`. The clients are `bench/lean_http.py` (the request's
+  bytes written by hand, as wrk writes them), not httpx, whose 5 ms of CPU a request the gateway and the services
+  on the same two cores would lose (bench/GATEWAY.md).
 - **One command at N events of history**: one client, {c.get('latency_samples')} commands one at a time, going
   round cases prepared with N events each (cases prepared: {c.get('histories')}), so that the samples add a tenth
   at most to a case's history. The histories are written straight through the cases service's event store by

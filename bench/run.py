@@ -22,6 +22,7 @@ from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 
 from bench import anchors, machine, profiling, report, workloads
+from bench.lean_http import LeanClient, Poster
 from bench.stack import BenchStack, say
 from bench.stats import Progress, Throughput, Visibility
 from services.cases.application.handlers import case_stream
@@ -93,10 +94,14 @@ async def nats_clients(url: str, namespace: str, count: int) -> AsyncIterator[li
 
 
 @contextlib.asynccontextmanager
-async def http_clients(url: str, token: str, count: int) -> AsyncIterator[list[httpx.AsyncClient]]:
-    """`count` keep-alive HTTP clients of the gateway at `url`, closed on exit."""
-    clients = [httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
-               for _ in range(count)]
+async def http_clients(url: str, token: str, count: int, kind: str = "lean") -> AsyncIterator[list[Poster]]:
+    """`count` keep-alive HTTP clients of the gateway at `url`, closed on exit: lean ones (bench/lean_http.py, as a
+    load tool such as wrk writes requests: the load generator shares the cores with what it measures), or httpx's
+    (`kind` "httpx", as a Python front end would)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    clients: list[httpx.AsyncClient | LeanClient] = [
+        httpx.AsyncClient(base_url=url, headers=headers, timeout=30.0) if kind == "httpx"
+        else LeanClient(url, headers=headers, timeout=30.0) for _ in range(count)]
     try:
         yield clients
     finally:

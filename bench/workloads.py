@@ -12,10 +12,10 @@ from datetime import date
 from typing import Any
 
 import asyncpg
-import httpx
 from nats.aio.client import Client
 from pydantic import TypeAdapter
 
+from bench.lean_http import Poster
 from bench.stats import Drain, Throughput, Visibility
 from services.cases.application.handlers import CASE, case_stream
 from services.cases.domain import case
@@ -123,7 +123,7 @@ def graphql_variables(case_id: str, held_on: date) -> dict[str, Any]:
                       "durationMinutes": 45, "participants": 1, "notes": "基准测试 bench"}}
 
 
-async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) -> str | None:
+async def post_mutation(http: Poster, case_id: str, held_on: date) -> str | None:
     """Send one recordCaseSession; None when it was recorded, else the error's name."""
     request = {"query": RECORD_SESSION, "variables": graphql_variables(case_id, held_on)}
     answer = await http.post("/graphql", json=request)
@@ -138,7 +138,7 @@ async def post_mutation(http: httpx.AsyncClient, case_id: str, held_on: date) ->
     return str(result.get("code") or result["__typename"])
 
 
-def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[str], held_on: date, *,
+def graphql_mutations(clients: Sequence[Poster], case_ids: Sequence[str], held_on: date, *,
                       distinct: bool = False, seed: int = 2) -> Operation:
     """recordCaseSession over HTTP through the gateway: client n on case n (distinct), or on a case drawn at
     random for every mutation."""
@@ -151,7 +151,7 @@ def graphql_mutations(clients: Sequence[httpx.AsyncClient], case_ids: Sequence[s
     return operation
 
 
-async def visibility(http: httpx.AsyncClient, reporting: ServiceClient, token: str, case_id: str, held_on: date,
+async def visibility(http: Poster, reporting: ServiceClient, token: str, case_id: str, held_on: date,
                      samples: int, poll_interval: float, sample_timeout: float, max_seconds: float) -> Visibility:
     """After each mutation's answer, poll reporting's `case` query (no consistency token) until it counts it."""
     result = Visibility(poll_interval_ms=poll_interval * 1000)

@@ -37,8 +37,10 @@ class DrainingServer(uvicorn.Server):
 
 
 app = create_app(settings)
-# uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it
+# uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it; uvloop and httptools
+# (C event loop and HTTP parser, pinned in pyproject.toml) named, so that a missing wheel fails at start, not slows
 config = uvicorn.Config(app, host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
                         port=int(os.environ.get("GATEWAY_PORT", "8000")), log_level="warning",
+                        loop="uvloop", http="httptools",
                         ws_max_size=settings.max_body_bytes, log_config=None)  # its lines in the process's format
 DrainingServer(config).run()

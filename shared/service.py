@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import uvloop
 from nats.aio.client import Client
 
 from shared import logs, tracing
@@ -158,7 +159,9 @@ async def until_stopped() -> None:
 
 def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """The `python -m services.X` entry: logging and tracing (as HEMIAO_LOG_FORMAT and HEMIAO_OTLP_ENDPOINT say),
-    then the service until a signal."""
+    then the service until a signal, on uvloop's event loop (asyncpg, nats-py and uvicorn all run on it; its
+    transports write and read in C, where the standard loop's selector transports spent a third of the cases
+    service's CPU under load: bench/RESULTS.md's profile)."""
     logs.configure()
     tracing.configure(f"hemiao-{main.__module__.split('.')[1]}")  # services.cases.entrypoints… -> hemiao-cases
-    asyncio.run(main())
+    uvloop.run(main())
