@@ -157,6 +157,58 @@ def targets(r: Report) -> list[str]:
     return lines
 
 
+ONE_CORE = 85.0
+"""A process at this share of one core or more is taken to be bound by it: each hemiao process runs its Python on
+one thread (one asyncio loop), so it can use one core at most, however many the machine has."""
+
+
+def budget(r: Report) -> list[str]:
+    """Why each throughput stands where it does: the CPU each process spent per request in its phase (psutil, the
+    table below), what the machine's cores allow at that cost, and what the target would allow per request.
+
+    A closed-loop phase's requests are its rate over the phase's wall time (warm-up included, as the CPU is); a
+    backlog's are its events, over the phase's wall time, which includes the process's start (so the cost per
+    event is an upper bound there)."""
+    cores = int(r.facts.get("nproc", "1") or 1)
+    lines: list[str] = []
+    runs = (("NATS commands on distinct cases", "NATS distinct", r.nats_distinct, 1000.0, "command"),
+            ("GraphQL mutations", "GraphQL", r.graphql, _rate(r.nats_distinct) / 2, "mutation"),
+            ("Live catch-up", "live catch-up", r.catch_up, 5000.0, "event"),
+            ("Rebuild (it runs in the bench process)", "rebuild", r.rebuild, 5000.0, "event"))
+    for label, phase, run, goal, unit in runs:
+        rate, shares, wall = _rate(run), r.cpu.get(phase) or {}, r.wall.get(phase, math.nan)
+        if run is None or math.isnan(rate) or rate <= 0 or not shares or math.isnan(goal) or math.isnan(wall):
+            continue
+        served = run.counted if isinstance(run, Progress) else rate * wall
+        if served <= 0:
+            continue
+
+        def ms(share: float, served: float = served, wall: float = wall) -> float:
+            """A share of one core over the phase, as milliseconds of CPU per request."""
+            return 1000 * share / 100 * wall / served
+
+        total = sum(shares.values())
+        spent = sorted(((name, ms(share)) for name, share in shares.items() if share >= 1), key=lambda x: -x[1])
+        busiest, most = max(shares.items(), key=lambda item: item[1])
+        backlog = isinstance(run, Progress)
+        line = (f"- **{label}**: {_n(rate, 0)}/s against {_n(goal, 0)}/s"
+                f" ({'met' if rate >= goal else 'short'}). The machine was {total / cores:.0f} % busy"
+                f" ({total:.0f} % of {100 * cores} %). Per {unit} the processes spent"
+                f" {'at most ' if backlog else ''}{_n(ms(total), 2)} ms of CPU in all: "
+                + ", ".join(f"{name} {_n(cost, 2)}" for name, cost in spent) + " ms"
+                + (f" (the phase's {_n(wall, 2)} s include {_n(wall - run.seconds, 2)} s before the work began, a"
+                   " process's start: so these are upper bounds)." if isinstance(run, Progress) else
+                   f". At that cost {cores} cores allow at most {_n(1000 * cores / ms(total), 0)}/s;")
+                + f" {_n(goal, 0)}/s would need {_n(1000 * cores / goal, 2)} ms per {unit} in all.")
+        if most >= ONE_CORE:
+            line += f" {busiest} used {most:.0f} % of one core, all its one thread can: it is the bound."
+        elif total < ONE_CORE * cores:
+            line += (f" Neither the machine nor any one process was at its limit (the busiest, {busiest}, at"
+                     f" {most:.0f} % of a core): the work waits between processes, each idle while another works.")
+        lines.append(line)
+    return lines
+
+
 def markdown_table(rows: list[list[str]]) -> str:
     """Rows as a GitHub-flavoured Markdown table (the first row is the header)."""
     head, *body = rows
@@ -348,6 +400,13 @@ def render(r: Report) -> str:
         "## Targets of issue 16",
         "",
         *targets(r),
+        "",
+        "### Why: the CPU each figure cost",
+        "",
+        "From the CPU table below (psutil, each process over its phase's wall time, warm-up included) divided by the"
+        " phase's rate. The load generator is on the same cores and counted: it is part of what the machine spent.",
+        "",
+        *budget(r),
         "",
         "## Details",
         "",
