@@ -37,8 +37,9 @@ class DrainingServer(uvicorn.Server):
 
 
 app = create_app(settings)
-# uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it; uvloop and httptools
-# (C event loop and HTTP parser, pinned in pyproject.toml) named, so that a missing wheel fails at start, not slows
+# uvicorn refuses a WebSocket frame over the body limit itself (1009) before the app sees it. uvloop and httptools
+# (a C event loop and HTTP parser, pinned in pyproject.toml) are named rather than left to uvicorn's "auto", so that
+# a missing wheel fails at start instead of running slower.
 config = uvicorn.Config(app, host=os.environ.get("GATEWAY_HOST", "127.0.0.1"),
                         port=int(os.environ.get("GATEWAY_PORT", "8000")), log_level="warning",
                         loop="uvloop", http="httptools",
