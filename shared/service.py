@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,6 +78,8 @@ async def write_service(settings: ServiceSettings, migrations: Path,
     listener = listening_socket(settings.http_host, settings.http_port)  # a taken port is said before anything
     settings = replace(settings, http_port=int(listener.getsockname()[1]))  # 0 asked for any free one
     async with contextlib.AsyncExitStack() as stack:  # whatever started is stopped, in reverse, however it ends
+        took = StopTimes(settings.service)
+        stack.callback(took.log)  # last: how long each step of the stop took
         stack.callback(listener.close)
         await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
                                               migrations])
@@ -86,16 +89,16 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session,
                                          max_inactive_connection_lifetime=0, connection_class=StoreConnection,
                                          timeout=CONNECT_SECONDS)
-        stack.push_async_callback(pool.close)
+        stack.push_async_callback(took.timed, "PostgreSQL pool", pool.close)
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
-        stack.push_async_callback(close_nats, nc)
+        stack.push_async_callback(took.timed, "NATS drain", close_nats, nc)
         js = nc.jetstream()
         await ensure_event_stream(js, settings.namespace, settings.service)
         # The bound follows the server the client is connected to now: a reconnect brings its INFO anew.
         store = PostgresEventStore(pool, settings.data_key, EventSizeLimit(lambda: nc.max_payload))
         relay = Relay(settings.database_url, nc, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
-        stack.push_async_callback(cancel_all, running.tasks)
+        stack.push_async_callback(took.timed, "relay and consumers", cancel_all, running.tasks)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
             await ensure_event_stream(js, settings.namespace, source, owner=False)
@@ -108,12 +111,12 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
                             description=description, auth=settings.auth,
                             endpoints={**endpoints(store, pool), "relay_status": relay_status_endpoint(pool, relay)})
-        stack.push_async_callback(micro.stop)
+        stack.push_async_callback(took.timed, "requests", micro.stop)
         http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
                                            "relay": running.check_relay, "consumers": running.check_consumers},
                                           running.metrics), listener)
         http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
-        stack.push_async_callback(stop_http, http, http_task)
+        stack.push_async_callback(took.timed, "health port", stop_http, http, http_task)
         log.info("%s serves %s on NATS (namespace %s); health on http://%s:%d", settings.service,
                  ", ".join(e.name for e in micro.micro.info().endpoints), settings.namespace,
                  settings.http_host, settings.http_port)
@@ -121,6 +124,27 @@ async def write_service(settings: ServiceSettings, migrations: Path,
             yield running
         finally:
             log.info("%s stopping", settings.service)
+
+
+@dataclass
+class StopTimes:
+    """How long each step of a service's stop took, logged in one line once it has stopped (an operator's answer
+    to "why did it take 15 s to stop": docs/operations.md, "Draining on SIGTERM")."""
+
+    service: str
+    steps: dict[str, float] = field(default_factory=dict)
+
+    async def timed(self, step: str, stop: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
+        began = time.monotonic()
+        try:
+            await stop(*args)
+        finally:
+            self.steps[step] = time.monotonic() - began
+
+    def log(self) -> None:
+        if self.steps:
+            log.info("%s stopped in %.1f s (%s)", self.service, sum(self.steps.values()),
+                     ", ".join(f"{step} {seconds:.2f} s" for step, seconds in self.steps.items()))
 
 
 async def keeps_no_session(conn: asyncpg.Connection) -> None:
