@@ -155,7 +155,8 @@ class Endpoints:
 
     async def dispatch(self, handler: Handler, request: Request, auth: AuthSettings) -> None:
         await self._slots.acquire()
-        task = asyncio.create_task(self._respond(handler, request, auth))
+        task = asyncio.create_task(self._respond(handler, request, auth),  # named for a stop that cannot wait
+                                   name=f"{request.subject} {(request.headers or {}).get(CORRELATION_HEADER)}")
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
@@ -197,8 +198,9 @@ class Endpoints:
         if self._running:
             await asyncio.wait(self._running, timeout=max(deadline - loop.time(), 0.1))
         if self._running:
-            log.warning("%s: %d of %d requests under way still unanswered after %g s", name, len(self._running),
-                        taken, seconds)
+            log.warning("%s: %d of %d requests under way still unanswered after %g s (subject and correlation id:"
+                        " %s)", name, len(self._running), taken, seconds,
+                        ", ".join(sorted(t.get_name() for t in self._running)))
         if self._nc.is_connected:
             with contextlib.suppress(Exception):  # the answers written to the server before the connection goes
                 await self._nc.flush(timeout=max(int(deadline - loop.time()), 1))

@@ -1,10 +1,12 @@
 """A copy of a service stopping (SIGTERM, a rolling restart) answers every request it took: those it was handling,
 and those the server had already sent it and it had not yet begun, while the other copy of its queue group takes
-every request sent after. None of its callers waits for an answer that never comes (SERVICE_TIMEOUT)."""
+every request sent after. None of its callers waits for an answer that never comes (SERVICE_TIMEOUT), but one
+whose request is still running when the stop's bound (10 s) runs out, and that one is logged by name."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import Counter
 from typing import Any
@@ -23,7 +25,7 @@ IN_FLIGHT = 2
 
 
 async def test_a_stopping_copy_answers_what_it_took_and_the_other_copy_takes_the_rest(
-        servers: Servers, namespace: str) -> None:
+        servers: Servers, namespace: str, caplog: pytest.LogCaptureFixture) -> None:
     connections = [await nats.connect(servers.nats.url) for _ in range(3)]
     a_nc, b_nc, caller_nc = connections
     try:
@@ -73,6 +75,29 @@ async def test_a_stopping_copy_answers_what_it_took_and_the_other_copy_takes_the
         print(f"\nA answered {by['a']} (of which {queued_at_a} waited in its queue when it began to stop) and"
               f" stopped in {stopped_in:.2f} s; B answered {by['b']}, {len(more)} of them sent while A stopped")
         await b.stop()
+
+        # one that does not finish within the stop's bound is left to its caller's timeout, and logged by name
+        release = asyncio.Event()
+
+        async def stuck(body: dict[str, Any], _: RequestContext) -> dict[str, Any]:
+            await release.wait()
+            return {}
+
+        c = await serve(a_nc, service="stuck", namespace=namespace, version="0.1.0", description="never done",
+                        endpoints={"work": stuck}, auth=AUTH)
+        waiting = asyncio.create_task(client.call("stuck", "work", {}, token=token, correlation_id="corr-stuck",
+                                                  timeout=1, command=True))
+        await asyncio.sleep(0.2)
+        began = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="shared.runtime"):
+            await c.stop(seconds=0.3)
+        assert time.monotonic() - began < 1.5
+        assert "1 of 1 requests under way still unanswered" in caplog.text
+        assert f"{namespace}.stuck.work corr-stuck" in caplog.text
+        with pytest.raises(ServiceFault) as timed_out:
+            await waiting
+        assert timed_out.value.code == "SERVICE_TIMEOUT" and timed_out.value.may_have_committed
+        release.set()
     finally:
         for nc in connections:
             await nc.close()
