@@ -14,6 +14,10 @@ from typing import Any
 
 import asyncpg
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.errors import ServiceUnavailableError
 
 from shared import logs, tracing
 from shared.config import ServiceSettings
@@ -93,7 +97,7 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
         stack.push_async_callback(took.timed, "NATS drain", close_nats, nc)
         js = nc.jetstream()
-        await ensure_event_stream(js, settings.namespace, settings.service)
+        await stream_ensured(js, settings.namespace, settings.service)
         # The bound follows the server the client is connected to now: a reconnect brings its INFO anew.
         store = PostgresEventStore(pool, settings.data_key, EventSizeLimit(lambda: nc.max_payload))
         relay = Relay(settings.database_url, nc, service=settings.service, namespace=settings.namespace)
@@ -101,7 +105,7 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         stack.push_async_callback(took.timed, "relay and consumers", cancel_all, running.tasks)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
-            await ensure_event_stream(js, settings.namespace, source, owner=False)
+            await stream_ensured(js, settings.namespace, source, owner=False)
             async with pool.acquire() as conn:  # once per process, before its consumer starts
                 await adopt_unversioned(conn, followed)
             consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,
@@ -145,6 +149,30 @@ class StopTimes:
         if self.steps:
             log.info("%s stopped in %.1f s (%s)", self.service, sum(self.steps.values()),
                      ", ".join(f"{step} {seconds:.2f} s" for step, seconds in self.steps.items()))
+
+
+STREAM_WAIT_SECONDS = 60.0
+"""How long a starting service asks again while JetStream does not answer for its streams, before it exits."""
+
+
+async def stream_ensured(js: JetStreamContext, namespace: str, service: str, *, owner: bool = True,
+                         seconds: float = STREAM_WAIT_SECONDS) -> str:
+    """`ensure_event_stream`, asked again while JetStream does not answer: a cluster still electing the stream's
+    leader, a node just started, a machine so loaded that the API's 5 s run out (a copy of the cluster test once
+    exited there, at its first start). For up to `seconds`, then the error (the supervisor starts it again)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    pause = 0.5
+    while True:
+        try:
+            return await ensure_event_stream(js, namespace, service, owner=owner)
+        except (NatsTimeoutError, NoRespondersError, ServiceUnavailableError) as error:
+            if loop.time() + pause > deadline:
+                raise
+            log.warning("JetStream did not answer for the %s stream (%r); asking again in %g s", service, error,
+                        pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 async def keeps_no_session(conn: asyncpg.Connection) -> None:
