@@ -9,6 +9,7 @@ correlation id and an optional idempotency key. The answer is `{"data": …}` or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nats.aio.client import Client
+from nats.aio.subscription import Subscription
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.micro import add_service
@@ -35,6 +37,8 @@ from shared.logs import correlated
 
 log = logging.getLogger(__name__)
 
+STOP_SECONDS = 10.0
+"""How long a stopping copy waits for the requests it took to be answered (a caller's default wait)."""
 CORRELATION_HEADER = "Hemiao-Correlation-Id"
 IDEMPOTENCY_HEADER = "Hemiao-Idempotency-Key"
 
@@ -151,7 +155,8 @@ class Endpoints:
 
     async def dispatch(self, handler: Handler, request: Request, auth: AuthSettings) -> None:
         await self._slots.acquire()
-        task = asyncio.create_task(self._respond(handler, request, auth))
+        task = asyncio.create_task(self._respond(handler, request, auth),  # named for a stop that cannot wait
+                                   name=f"{request.subject} {(request.headers or {}).get(CORRELATION_HEADER)}")
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
@@ -169,11 +174,49 @@ class Endpoints:
         finally:
             self._slots.release()
 
-    async def stop(self) -> None:
-        """Stop taking requests, then let the ones under way finish."""
-        await self.micro.stop()
+    async def stop(self, seconds: float = STOP_SECONDS) -> None:
+        """Stop taking requests without leaving one unanswered, then stop the micro service.
+
+        nats.micro's own stop unsubscribes each endpoint at once: the messages the server had already sent this
+        copy (its queue group's share, on the wire or in the subscription's queue) are thrown away, and their
+        callers wait their whole timeout for an answer that never comes (SERVICE_TIMEOUT, "may have committed",
+        though nothing ran). So each endpoint's subscription is drained instead: UNSUB, a round trip to the server
+        (after which it routes the subject to the other copies only), and every message received until then
+        handed to `dispatch`. Then the requests under way finish, for at most `seconds` (a caller waits 10 s by
+        default: an answer later than that reaches no one), their answers are flushed to the server, and the
+        micro service's own subscriptions (discovery and stats) are closed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        name = self.micro.info().name
+        subscriptions = _endpoint_subscriptions(self.micro)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(s.drain() for s in subscriptions)),  # type: ignore[no-untyped-call]
+                                   timeout=seconds)
+        except Exception as error:  # NATS gone or too slow: what was received is still answered below
+            log.warning("%s: draining its endpoints failed (%r); answering what it received", name, error)
+        taken = len(self._running)
         if self._running:
-            await asyncio.wait(self._running, timeout=10)
+            await asyncio.wait(self._running, timeout=max(deadline - loop.time(), 0.1))
+        if self._running:
+            log.warning("%s: %d of %d requests under way still unanswered after %g s (subject and correlation id:"
+                        " %s)", name, len(self._running), taken, seconds,
+                        ", ".join(sorted(t.get_name() for t in self._running)))
+        if self._nc.is_connected:
+            with contextlib.suppress(Exception):  # the answers written to the server before the connection goes
+                await self._nc.flush(timeout=max(int(deadline - loop.time()), 1))
+        log.info("%s stopped taking requests; %d under way were answered", name, taken - len(self._running))
+        await self.micro.stop()
+
+
+def _endpoint_subscriptions(micro: Service) -> list[Subscription]:
+    """The subscriptions of the micro service's endpoints, taken from it so that its `stop` leaves them alone
+    (nats-py 2.16 has no public way to drain them: `Endpoint._subscription`, `Service._endpoints`)."""
+    endpoints = list(getattr(micro, "_endpoints", []))
+    subscriptions = [sub for e in endpoints if (sub := getattr(e, "_subscription", None)) is not None]
+    if len(subscriptions) == len(endpoints):
+        micro._endpoints = []  # drained here; its stop then closes only its discovery subscriptions
+        return subscriptions
+    return []  # a nats-py whose insides differ: its own stop then unsubscribes them (and may drop a request)
 
 
 async def serve(nc: Client, *, service: str, namespace: str, version: str, description: str,

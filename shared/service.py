@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,10 @@ from typing import Any
 import asyncpg
 import uvloop
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.errors import ServiceUnavailableError
 
 from shared import logs, tracing
 from shared.config import ServiceSettings
@@ -78,6 +83,8 @@ async def write_service(settings: ServiceSettings, migrations: Path,
     listener = listening_socket(settings.http_host, settings.http_port)  # a taken port is said before anything
     settings = replace(settings, http_port=int(listener.getsockname()[1]))  # 0 asked for any free one
     async with contextlib.AsyncExitStack() as stack:  # whatever started is stopped, in reverse, however it ends
+        took = StopTimes(settings.service)
+        stack.callback(took.log)  # last: how long each step of the stop took
         stack.callback(listener.close)
         await migrate(settings.database_url, [EVENT_STORE_MIGRATIONS, *([CONSUMER_MIGRATIONS] if follows else []),
                                               migrations])
@@ -87,19 +94,19 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20, reset=keeps_no_session,
                                          max_inactive_connection_lifetime=0, connection_class=StoreConnection,
                                          timeout=CONNECT_SECONDS)
-        stack.push_async_callback(pool.close)
+        stack.push_async_callback(took.timed, "PostgreSQL pool", pool.close)
         nc = await connect(settings.nats_url, f"hemiao-{settings.service}")
-        stack.push_async_callback(close_nats, nc)
+        stack.push_async_callback(took.timed, "NATS drain", close_nats, nc)
         js = nc.jetstream()
-        await ensure_event_stream(js, settings.namespace, settings.service)
+        await stream_ensured(js, settings.namespace, settings.service)
         # The bound follows the server the client is connected to now: a reconnect brings its INFO anew.
         store = PostgresEventStore(pool, settings.data_key, EventSizeLimit(lambda: nc.max_payload))
         relay = Relay(settings.database_url, nc, service=settings.service, namespace=settings.namespace)
         running = WriteService(settings=settings, pool=pool, nc=nc, relay=relay, store=store)
-        stack.push_async_callback(cancel_all, running.tasks)
+        stack.push_async_callback(took.timed, "relay and consumers", cancel_all, running.tasks)
         running.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service}-relay"))
         for source, followed in (follows or {}).items():
-            await ensure_event_stream(js, settings.namespace, source, owner=False)
+            await stream_ensured(js, settings.namespace, source, owner=False)
             async with pool.acquire() as conn:  # once per process, before its consumer starts
                 await adopt_unversioned(conn, followed)
             consumer = StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=source,
@@ -109,12 +116,12 @@ async def write_service(settings: ServiceSettings, migrations: Path,
         micro = await serve(nc, service=settings.service, namespace=settings.namespace, version="0.1.0",
                             description=description, auth=settings.auth,
                             endpoints={**endpoints(store, pool), "relay_status": relay_status_endpoint(pool, relay)})
-        stack.push_async_callback(micro.stop)
+        stack.push_async_callback(took.timed, "requests", micro.stop)
         http = embedded_server(health_app({"database": database_check(pool), "nats": nats_check(nc),
                                            "relay": running.check_relay, "consumers": running.check_consumers},
                                           running.metrics), listener)
         http_task = asyncio.create_task(http.serve(), name=f"{settings.service}-http")
-        stack.push_async_callback(stop_http, http, http_task)
+        stack.push_async_callback(took.timed, "health port", stop_http, http, http_task)
         log.info("%s serves %s on NATS (namespace %s); health on http://%s:%d", settings.service,
                  ", ".join(e.name for e in micro.micro.info().endpoints), settings.namespace,
                  settings.http_host, settings.http_port)
@@ -122,6 +129,51 @@ async def write_service(settings: ServiceSettings, migrations: Path,
             yield running
         finally:
             log.info("%s stopping", settings.service)
+
+
+@dataclass
+class StopTimes:
+    """How long each step of a service's stop took, logged in one line once it has stopped (an operator's answer
+    to "why did it take 15 s to stop": docs/operations.md, "Draining on SIGTERM")."""
+
+    service: str
+    steps: dict[str, float] = field(default_factory=dict)
+
+    async def timed(self, step: str, stop: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
+        began = time.monotonic()
+        try:
+            await stop(*args)
+        finally:
+            self.steps[step] = time.monotonic() - began
+
+    def log(self) -> None:
+        if self.steps:
+            log.info("%s stopped in %.1f s (%s)", self.service, sum(self.steps.values()),
+                     ", ".join(f"{step} {seconds:.2f} s" for step, seconds in self.steps.items()))
+
+
+STREAM_WAIT_SECONDS = 60.0
+"""How long a starting service asks again while JetStream does not answer for its streams, before it exits."""
+
+
+async def stream_ensured(js: JetStreamContext, namespace: str, service: str, *, owner: bool = True,
+                         seconds: float = STREAM_WAIT_SECONDS) -> str:
+    """`ensure_event_stream`, asked again while JetStream does not answer: a cluster still electing the stream's
+    leader, a node just started, a machine so loaded that the API's 5 s run out (a copy of the cluster test once
+    exited there, at its first start). For up to `seconds`, then the error (the supervisor starts it again)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    pause = 0.5
+    while True:
+        try:
+            return await ensure_event_stream(js, namespace, service, owner=owner)
+        except (NatsTimeoutError, NoRespondersError, ServiceUnavailableError) as error:
+            if loop.time() + pause > deadline:
+                raise
+            log.warning("JetStream did not answer for the %s stream (%r); asking again in %g s", service, error,
+                        pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 async def keeps_no_session(conn: asyncpg.Connection) -> None:

@@ -336,6 +336,15 @@ class Cluster:
         if self.postgres is not None:
             self.postgres.stop()
 
+    def logs_about(self, ids: list[str]) -> str:
+        """Every line of every copy's log (its earlier runs' included) that names one of `ids` (a correlation id,
+        an idempotency key): where a failed request went, and what became of it."""
+        out = []
+        for copy in self.copies:
+            text = copy.log.read_text(errors="replace").splitlines() if copy.log.exists() else []
+            out += [f"{copy.name}: {line}" for line in text if any(i in line for i in ids)]
+        return "\n".join(out) or f"no log line names {', '.join(ids)}"
+
     def logs_tail(self, lines: int = 30) -> str:
         """The last lines of every copy's log, for a failure's message."""
         out = []
