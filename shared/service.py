@@ -211,9 +211,8 @@ async def until_stopped() -> None:
 
 def run_forever(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """The `python -m services.X` entry: logging and tracing (as HEMIAO_LOG_FORMAT and HEMIAO_OTLP_ENDPOINT say),
-    then the service until a signal, on uvloop's event loop (asyncpg, nats-py and uvicorn all run on it; its
-    transports write and read in C, where the standard loop's selector transports spent a third of the cases
-    service's CPU under load: bench/RESULTS.md's profile)."""
+    then the service until a signal, on uvloop's event loop, as the gateway's uvicorn runs (asyncpg, nats-py and
+    uvicorn all run on it; bench/GATEWAY.md has what it changed, measured)."""
     logs.configure()
     tracing.configure(f"hemiao-{main.__module__.split('.')[1]}")  # services.cases.entrypoints… -> hemiao-cases
     uvloop.run(main())
