@@ -101,10 +101,12 @@ class Projection:
     tables: tuple[str, ...]
     handlers: Mapping[str, Projector]
     batch_handlers: Mapping[str, BatchProjector] = field(default_factory=dict)
-    """For some of the types in `handlers`, the same applied to a run of consecutive events at once (a batch's
-    events of other types this projection does nothing with do not break a run). A run goes to one batch handler:
-    the types that share one are batched together. The per-event handler remains what a replay or a batch that
-    failed at its last delivery uses."""
+    """For some of the types in `handlers`, the same applied to a run of events at once, in their order (the types
+    that share one batch handler are batched together). A run may be applied before events of other streams that
+    came before its events, or after events of other streams that came after them (`steps`), so a batch handler
+    must read and write only rows of its events' own streams, or rows that nothing but that batch handler writes
+    (the activities' numbering, say), and no per-event handler may read what it writes for another stream. The
+    per-event handler remains what a replay, or a batch that failed at its last delivery, uses."""
 
 
 @dataclass
@@ -297,30 +299,56 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
 
 
 async def _apply_in_runs(conn: asyncpg.Connection, projection: Projection, events: Sequence[ReceivedEvent]) -> None:
-    """The projection's due events in order: runs of consecutive ones with the same batch handler in one call."""
-    run: list[ReceivedEvent] = []
+    """The projection's due events: each batch handler's events in as few calls as their streams' order allows
+    (`steps`), the others one by one."""
+    for step in steps(projection, events):
+        if step.batch is not None:
+            await step.batch(conn, step.events)
+        else:
+            assert step.one is not None
+            await step.one(conn, step.events[0])
+
+
+@dataclass
+class Step:
+    """One call that applies events to a projection: a batch handler's with its run, or a per-event handler's."""
+
+    events: list[ReceivedEvent]
     batch: BatchProjector | None = None
+    one: Projector | None = None
+
+
+def steps(projection: Projection, events: Sequence[ReceivedEvent]) -> list[Step]:
+    """The calls that apply a projection's due events, in the order to make them: each event of a type without a
+    batch handler on its own, the others in runs of one batch handler.
+
+    An event of a batch handler joins the latest run of that handler unless an event of its own stream lies in a
+    later step (then it starts a new run at the end). So it may be applied before events of other streams that came
+    before it, never before an earlier event of its own stream, nor before an earlier event of its batch handler. In
+    a batch that interleaves many streams (a rebuild, a backlog) each batch handler is then called a few times,
+    rather than once for every stretch between two events of other types. That equals applying the events one by
+    one because of what a batch handler may do (`Projection.batch_handlers`)."""
+    made: list[Step] = []
+    latest_run: dict[int, int] = {}
+    """The index in `made` of each batch handler's latest run, by the handler's id()."""
+    latest_of_stream: dict[str, int] = {}
+    """The index in `made` of the step that holds each stream's latest event so far."""
     for event in events:
-        handles_many = projection.batch_handlers.get(event.type)
-        if handles_many is not None:
-            if handles_many is not batch and run:
-                assert batch is not None
-                await batch(conn, run)
-                run = []
-            batch = handles_many
-            run.append(event)
-            continue
-        handler = projection.handlers.get(event.type)
-        if handler is None:
-            continue  # nothing to do here: it does not break a run
-        if run:
-            assert batch is not None
-            await batch(conn, run)
-            run, batch = [], None
-        await handler(conn, event)
-    if run:
-        assert batch is not None
-        await batch(conn, run)
+        many = projection.batch_handlers.get(event.type)
+        if many is not None:
+            at = latest_run.get(id(many), -1)
+            if at < 0 or at < latest_of_stream.get(event.stream_id, -1):
+                at = latest_run[id(many)] = len(made)
+                made.append(Step(events=[], batch=many))
+            made[at].events.append(event)
+        else:
+            one = projection.handlers.get(event.type)
+            if one is None:
+                continue  # nothing to do here: it holds no run back
+            at = len(made)
+            made.append(Step(events=[event], one=one))
+        latest_of_stream[event.stream_id] = at
+    return made
 
 
 async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Projection]) -> int:
