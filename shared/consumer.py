@@ -239,19 +239,98 @@ async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projection
     return APPLIED
 
 
+class HeldVersions:
+    """The applied versions of some projections that move together, held in memory by the only writer of their
+    streams' rows in `applied_versions` (a rebuild, in its own schema, whose table starts empty), rather than read
+    and upserted with every batch: `apply_events` reads and moves them here, and `write` puts into the table what
+    moved since it last wrote (the first time with COPY), which the holder must do before anything else reads the
+    table. Each batch begins with `begin`; `undo` takes its move back when its transaction did not commit."""
+
+    def __init__(self, projections: Sequence[str]) -> None:
+        self.projections = tuple(projections)
+        self._applied: dict[str, int] = {}
+        """Every projection's version of each stream: in a rebuild they start together, at nothing, and move
+        together (an event is due to all of them, or early for all)."""
+        self._unwritten: set[str] = set()
+        self._undo: dict[str, int | None] = {}
+        self._wrote = False
+
+    def begin(self) -> None:
+        self._undo = {}
+
+    def have(self, stream_ids: Sequence[str]) -> dict[tuple[str, str], int]:
+        return {(name, stream_id): version for stream_id in stream_ids
+                if (version := self._applied.get(stream_id)) is not None for name in self.projections}
+
+    def move(self, moved: Mapping[tuple[str, str], int]) -> None:
+        by_stream: dict[str, set[int]] = {}
+        for (name, stream_id), version in moved.items():
+            by_stream.setdefault(stream_id, set()).add(version)
+            if name not in self.projections:
+                raise ValueError(f"{name} is not one of the projections whose versions are held")
+        for stream_id, versions in by_stream.items():
+            if len(versions) != 1 or not all((name, stream_id) in moved for name in self.projections):
+                raise ValueError(f"the projections whose versions are held parted on {stream_id}")
+            self._undo.setdefault(stream_id, self._applied.get(stream_id))
+            self._applied[stream_id] = versions.pop()
+            self._unwritten.add(stream_id)
+
+    def undo(self) -> None:
+        for stream_id, version in self._undo.items():
+            if version is None:
+                self._applied.pop(stream_id, None)
+            else:
+                self._applied[stream_id] = version
+        self._undo = {}
+
+    async def write(self, conn: asyncpg.Connection, chunk: int = 100_000) -> int:
+        """Put the versions moved since the last write into `applied_versions`; the rows written."""
+        rows = [(name, stream_id, version) for stream_id in sorted(self._unwritten)
+                if (version := self._applied.get(stream_id)) is not None for name in self.projections]
+        if rows and not self._wrote:  # none of these streams has a row yet: the fastest way in
+            await conn.copy_records_to_table("applied_versions", records=rows,
+                                             columns=["projection", "stream_id", "version"])
+        else:
+            for start in range(0, len(rows), chunk):
+                part = rows[start:start + chunk]
+                await conn.execute(
+                    "INSERT INTO applied_versions (projection, stream_id, version)"
+                    " SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])"
+                    " ON CONFLICT (stream_id, projection) DO UPDATE SET version = excluded.version",
+                    [r[0] for r in part], [r[1] for r in part], [r[2] for r in part])
+        self._wrote = self._wrote or bool(rows)
+        self._unwritten.clear()
+        return len(rows)
+
+    async def reload(self, conn: asyncpg.Connection, stream_ids: Sequence[str]) -> None:
+        """Take the streams' versions from the table again (after events were applied there one by one, once
+        `write` had put these in)."""
+        for row in await conn.fetch(
+                "SELECT stream_id, min(version) AS version FROM applied_versions WHERE stream_id = ANY($1::text[])"
+                " AND projection = ANY($2::text[]) GROUP BY stream_id", sorted(set(stream_ids)),
+                list(self.projections)):
+            self._applied[row["stream_id"]] = row["version"]
+            self._unwritten.discard(row["stream_id"])
+
+
 async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent], projections: Sequence[Projection],
-                       *, waiting: dict[str, dict[int, ReceivedEvent]] | None = None) -> list[str]:
+                       *, waiting: dict[str, dict[int, ReceivedEvent]] | None = None,
+                       held: HeldVersions | None = None) -> list[str]:
     """Apply the events as `apply_event` would one after the other, in a few statements; the outcome of each.
 
     Without `waiting`, the outcomes stop before the first event that came EARLY: it and the events after it are
     not applied. With it (a rebuild), an early event is kept there and the list goes on (it says EARLY); it is
-    applied as soon as the version before it is, in this batch or a later one."""
+    applied as soon as the version before it is, in this batch or a later one. With `held` (a rebuild), the
+    applied versions are read and moved there rather than in the table."""
     names = [p.name for p in projections]
-    rows = await conn.fetch(
-        "SELECT projection, stream_id, version FROM applied_versions WHERE stream_id = ANY($1::text[])"
-        " AND projection = ANY($2::text[]) ORDER BY stream_id, projection FOR UPDATE",
-        sorted({e.stream_id for e in events}), names)
-    have = {(r["projection"], r["stream_id"]): r["version"] for r in rows}
+    streams = sorted({e.stream_id for e in events})
+    if held is not None:
+        have = held.have(streams)
+    else:
+        rows = await conn.fetch(
+            "SELECT projection, stream_id, version FROM applied_versions WHERE stream_id = ANY($1::text[])"
+            " AND projection = ANY($2::text[]) ORDER BY stream_id, projection FOR UPDATE", streams, names)
+        have = {(r["projection"], r["stream_id"]): r["version"] for r in rows}
     due: dict[str, list[ReceivedEvent]] = {name: [] for name in names}
     moved: dict[tuple[str, str], int] = {}
 
@@ -280,16 +359,18 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
             waiting.setdefault(event.stream_id, {})[event.version] = event
         outcomes.append(outcome)
         later = event
-        while outcome == APPLIED and waiting and (held := waiting.get(later.stream_id)) \
-                and (nxt := held.pop(later.version + 1, None)) is not None:
-            if not held:
+        while outcome == APPLIED and waiting and (kept := waiting.get(later.stream_id)) \
+                and (nxt := kept.pop(later.version + 1, None)) is not None:
+            if not kept:
                 del waiting[later.stream_id]
             later, outcome = nxt, decide(nxt)
             if outcome == EARLY:  # another projection still lacks an earlier version: it waits on
                 waiting.setdefault(later.stream_id, {})[later.version] = later
     for projection in projections:
         await _apply_in_runs(conn, projection, due[projection.name])
-    if moved:
+    if held is not None:
+        held.move(moved)
+    elif moved:
         await conn.execute(
             "INSERT INTO applied_versions (projection, stream_id, version)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])"

@@ -122,10 +122,12 @@ async def case_sessions_recorded(conn: asyncpg.Connection, events: Sequence[Rece
         count, last, stage = moved.get(e.case_id, (0, e.held_on, None))
         moved[e.case_id] = (count + 1, max(last, e.held_on),
                             (e.relationship_stage and e.relationship_stage.value) or stage)
-    await conn.executemany(
-        "UPDATE cases SET session_count = session_count + $2, last_session_on = greatest(last_session_on, $3),"
-        " relationship_stage = coalesce($4, relationship_stage) WHERE case_id = $1",
-        [(case_id, *figures) for case_id, figures in moved.items()])
+    await conn.execute(
+        "UPDATE cases c SET session_count = c.session_count + m.sessions,"
+        " last_session_on = greatest(c.last_session_on, m.last_on),"
+        " relationship_stage = coalesce(m.stage, c.relationship_stage)"
+        " FROM unnest($1::text[], $2::integer[], $3::date[], $4::text[]) AS m (case_id, sessions, last_on, stage)"
+        " WHERE c.case_id = m.case_id", *columns([(case_id, *figures) for case_id, figures in moved.items()], 4))
 
 
 def _closed(event: ReceivedEvent) -> tuple[object, ...]:
