@@ -170,7 +170,7 @@ SETS = {"station_months_stale"}
 
 async def snapshot(conn: asyncpg.Connection) -> dict[str, list[tuple[str, ...]]]:
     """Every read-model table's rows, sorted, without identity columns, and the applied versions; and the order
-    the activities were numbered in."""
+    the rows of each table with an identity column were numbered in."""
     tables: dict[str, list[tuple[str, ...]]] = {}
     for table in [*TABLES, "applied_versions"]:
         columns = [r["attname"] for r in await conn.fetch(
@@ -179,8 +179,11 @@ async def snapshot(conn: asyncpg.Connection) -> dict[str, list[tuple[str, ...]]]
         distinct = "DISTINCT " if table in SETS else ""
         tables[table] = sorted(tuple(map(repr, r.values())) for r in await conn.fetch(
             f"SELECT {distinct}{', '.join(columns)} FROM {table}"))
-    tables["activities in order"] = [(r["activity_id"],) for r in await conn.fetch(
-        "SELECT activity_id FROM activities ORDER BY seq")]
+        numbered = await conn.fetchval("SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass"
+                                       " AND attidentity <> ''", table)
+        if numbered:  # the rows numbered as they came (the order pages show them in): the same order
+            tables[f"{table} in order"] = [tuple(map(repr, r.values())) for r in await conn.fetch(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {numbered}")]
     return tables
 
 
