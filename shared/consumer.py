@@ -35,6 +35,13 @@ savepoint, so that a failing event undoes only itself and is parked.
 Fetching and applying overlap: while a batch is applied, the next is fetched (and decoded), one batch ahead and
 no more, so the consumer waits on NATS and PostgreSQL at once rather than in turn. A batch is still applied
 only once the one before it has committed and been acknowledged.
+
+Only what is applied is decoded: an event's type comes from its headers, and the body (JSON, upcast, contract) is
+read only for a type some projection of the consumer has a handler for. An event of any other type is tracked
+from its headers alone (its stream's version moves, as for every event; `ReceivedEvent.payload` is None), so a
+consumer that follows a few types of a busy stream does not pay for the rest. An event of such a type whose body
+would not decode is therefore not parked (nothing would apply it), and a rebuild does not stop at it; one of a
+type that is handled is parked, or stops a rebuild, as before.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -68,7 +75,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class ReceivedEvent:
-    """An event as a consumer receives it from the stream."""
+    """An event as a consumer receives it from the stream.
+
+    `payload` is the decoded contract for a type some projection of the consumer handles; for a type none of them
+    handles it is None (the body is never read: only the headers, which give the stream, version and ids the
+    consumer tracks for every event)."""
 
     type: str
     payload: Any
@@ -139,22 +150,37 @@ def lag_seconds(lag_events: int, applied_at: datetime | None, now: datetime) -> 
     return 0.0 if lag_events <= 0 or applied_at is None else max((now - applied_at).total_seconds(), 0.0)
 
 
-def received(msg: Msg) -> ReceivedEvent:
-    return received_from(msg.headers or {}, msg.data.decode(), msg.metadata.sequence.stream)
+def handled_types(projections: Sequence[Projection]) -> frozenset[str]:
+    """The event types some of the projections apply: the only ones a consumer of them decodes."""
+    return frozenset(name for projection in projections
+                     for name in (*projection.handlers, *projection.batch_handlers))
 
 
-def received_from(headers: dict[str, str], data: str, stream_seq: int) -> ReceivedEvent:
+def received(msg: Msg, handled: Collection[str] | None = None) -> ReceivedEvent:
+    return received_from(msg.headers or {}, msg.data, msg.metadata.sequence.stream, handled)
+
+
+def received_from(headers: Mapping[str, str], data: str | bytes, stream_seq: int,
+                  handled: Collection[str] | None = None) -> ReceivedEvent:
     """The event a message (or a parked copy of one) carries, upcast from the schema version it was written at
     (the `hemiao-schema-version` header; 1 when absent, as before there were versions). A version this code does
-    not know raises UnknownSchemaVersion: the live consumer parks the event naming it, a rebuild stops at it."""
+    not know raises UnknownSchemaVersion: the live consumer parks the event naming it, a rebuild stops at it.
+
+    With `handled` (the types the consumer's projections apply), an event of any other type is read from its
+    headers alone, with no payload: its body is neither parsed nor upcast nor checked, so one that would not
+    decode passes by like any other (nothing would apply it; it is not parked, and a rebuild does not stop at
+    it). Its stream and version are still tracked, as for every event."""
     type_name = headers["hemiao-event-type"]
-    raw_version = headers.get("hemiao-schema-version", "1")
-    try:
-        schema_version = int(raw_version)
-    except ValueError:
-        raise UnknownSchemaVersion(f"{type_name} has schema version {raw_version!r}, which is not a version"
-                                   " (versions are whole numbers from 1)") from None
-    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(data), schema_version),
+    payload = None
+    if handled is None or type_name in handled:
+        raw_version = headers.get("hemiao-schema-version", "1")
+        try:
+            schema_version = int(raw_version)
+        except ValueError:
+            raise UnknownSchemaVersion(f"{type_name} has schema version {raw_version!r}, which is not a version"
+                                       " (versions are whole numbers from 1)") from None
+        payload = decode_event(type_name, json.loads(data), schema_version)
+    return ReceivedEvent(type=type_name, payload=payload,
                          stream_id=headers["hemiao-stream-id"], version=int(headers["hemiao-stream-version"]),
                          event_id=headers["Nats-Msg-Id"], stream_seq=stream_seq,
                          recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))
@@ -186,13 +212,14 @@ def ack_wait_from_env() -> float:
     return seconds
 
 
-def decoded(messages: Sequence[Msg]) -> list[ReceivedEvent | None]:
-    """Each message's event, or None for one that does not decode (`received` raises its error again where it is
-    applied, so that it is parked or named there, as before)."""
+def decoded(messages: Sequence[Msg], handled: Collection[str] | None = None) -> list[ReceivedEvent | None]:
+    """Each message's event (decoded only for the `handled` types, see `received_from`), or None for one that does
+    not decode (`received` raises its error again where it is applied, so that it is parked or named there, as
+    before)."""
     events: list[ReceivedEvent | None] = []
     for msg in messages:
         try:
-            events.append(received(msg))
+            events.append(received(msg, handled))
         except Exception:
             events.append(None)
     return events
@@ -204,10 +231,12 @@ class Fetched:
 
     messages: list[Msg]
     events: list[ReceivedEvent | None]
+    handled: Collection[str] | None = None
+    """The types its events were decoded for (None: every type)."""
 
     def event(self, n: int) -> ReceivedEvent:
         event = self.events[n]
-        return event if event is not None else received(self.messages[n])
+        return event if event is not None else received(self.messages[n], self.handled)
 
 
 async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projections: Sequence[Projection]) -> str:
@@ -460,6 +489,8 @@ class StreamConsumer:
         self._js = js
         self._namespace = namespace
         self._projections = tuple(projections)
+        self._handled = handled_types(self._projections)
+        """The types the projections apply: the only ones decoded (`received_from`)."""
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.ack_wait_seconds = ack_wait_from_env() if ack_wait_seconds is None else ack_wait_seconds
@@ -480,15 +511,17 @@ class StreamConsumer:
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription, size: int) -> Fetched:
         messages = await subscription.fetch(size, timeout=self.poll_seconds)
+        if not messages:  # a pull the server ended with a status (a 408 as it expired) gives none: a timeout
+            raise TimeoutError("the fetch returned no messages")
         self._in_hand.append(messages)
-        batch = Fetched(messages, decoded(messages))
+        batch = Fetched(messages, decoded(messages, self._handled), self._handled)
         self._decoded.update((id(msg), event) for msg, event in zip(messages, batch.events, strict=True))
         return batch
 
     def _event(self, msg: Msg) -> ReceivedEvent:
         """The message's event, as decoded when it was fetched (or now)."""
         event = self._decoded.get(id(msg))
-        return event if event is not None else received(msg)
+        return event if event is not None else received(msg, self._handled)
 
     async def _say_in_progress(self) -> None:
         """Every half ack wait, tell JetStream that the messages in hand are still being worked on."""
@@ -706,10 +739,10 @@ class StreamConsumer:
             await self._park(conn, msg, stream_id, version, f"held behind version {blocked}, which is parked")
             return PARKED
         if msg.metadata.num_delivered < MAX_DELIVERIES:  # a failure undoes the batch, which comes again
-            return await apply_event(conn, received(msg), self._projections)
+            return await apply_event(conn, received(msg, self._handled), self._projections)
         try:
             async with conn.transaction():  # the last delivery: a savepoint, so a failing event undoes only itself
-                return await apply_event(conn, received(msg), self._projections)
+                return await apply_event(conn, received(msg, self._handled), self._projections)
         except Exception as error:
             stop_if_cancelled()
             log.error("consumer %s: parking %s version %s after %s deliveries: %r", self.name, stream_id, version,
@@ -741,6 +774,7 @@ async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence
     applies leaves the table; at the first that still fails its stream stops (its error updated) and the later
     ones stay parked. Returns (applied, still parked)."""
     applied = 0
+    handled = handled_types(projections)
     async with pool.acquire() as conn:
         streams = [r["stream_id"] for r in await conn.fetch(
             "SELECT DISTINCT stream_id FROM parked_events WHERE consumer = $1 ORDER BY stream_id", consumer)]
@@ -749,7 +783,7 @@ async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence
                                         " ORDER BY version", consumer, stream_id):
                 try:
                     async with conn.transaction():
-                        event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"])
+                        event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"], handled)
                         if await apply_event(conn, event, projections) == EARLY:
                             raise RuntimeError(f"version {event.version - 1} of {stream_id} is missing")
                         await conn.execute("DELETE FROM parked_events WHERE consumer = $1 AND stream_id = $2"

@@ -45,6 +45,7 @@ from shared.consumer import (
     apply_events,
     consumer_name,
     decoded,
+    handled_types,
     received,
 )
 from shared.contracts.errors import DomainError, Message
@@ -130,6 +131,8 @@ class SourceReader:
         self.namespace = namespace
         self.source = source
         self.chosen = tuple(chosen)
+        self.handled = handled_types(self.chosen)
+        """The types the chosen projections apply: the only ones decoded (`shared.consumer.received_from`)."""
         self.position = 0
         """The last stream sequence applied (and committed)."""
         self.waiting: dict[str, dict[int, ReceivedEvent]] = {}
@@ -169,7 +172,9 @@ class SourceReader:
 
         async def fetch(size: int) -> Fetched:
             messages = await subscription.fetch(size, timeout=1.0)
-            return Fetched(messages, decoded(messages))
+            if not messages:  # a pull the server ended with a status (a 408 as it expired) gives none: a timeout
+                raise TimeoutError("the fetch returned no messages")
+            return Fetched(messages, decoded(messages, self.handled), self.handled)
 
         ahead: asyncio.Future[Fetched] | None = None
         try:
@@ -234,7 +239,7 @@ class SourceReader:
         async with conn.transaction():
             for msg in messages:
                 try:
-                    event = received(msg)
+                    event = received(msg, self.handled)
                     outcome = await apply_event(conn, event, self.chosen)
                     if outcome == EARLY:
                         self.waiting.setdefault(event.stream_id, {})[event.version] = event
