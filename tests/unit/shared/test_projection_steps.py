@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.consumer import HeldVersions, Projection, ReceivedEvent, steps
 
@@ -75,3 +77,37 @@ def test_held_versions_move_together_and_a_batch_that_did_not_commit_is_taken_ba
     assert held.have(["a", "c"]) == {("p", "a"): 2, ("q", "a"): 2}
     with pytest.raises(ValueError, match="parted"):
         held.move({("p", "a"): 3})
+
+
+TYPES = ("Opened", "Session", "Closed", "Merged", "Unhandled")
+
+
+@st.composite
+def interleaved(draw: st.DrawFn) -> list[ReceivedEvent]:
+    """Some streams, each a list of types in its version order, shuffled together keeping each stream's order."""
+    streams = [draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=8)) for _ in range(draw(st.integers(1, 6)))]
+    left = [list(enumerate(types, start=1)) for types in streams]
+    events = []
+    while any(left):
+        n = draw(st.sampled_from([n for n, rest in enumerate(left) if rest]))
+        version, kind = left[n].pop(0)
+        events.append(ev(f"s{n}", version, kind))
+    return events
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(events=interleaved())
+def test_steps_keep_each_streams_order_each_batch_handlers_order_and_every_handled_event_once(
+        events: list[ReceivedEvent]) -> None:
+    made = steps(PROJECTION, events)
+    applied = [(n, e) for n, step in enumerate(made) for e in step.events]
+    handled = [e for e in events if e.type in PROJECTION.handlers]
+    assert sorted(id(e) for _, e in applied) == sorted(id(e) for e in handled)  # each once; the unhandled none
+    for stream_id in {e.stream_id for e in events}:  # a stream's events in their versions' order, never together
+        ours = [(n, e.version) for n, e in applied if e.stream_id == stream_id]  # out of order within a call
+        assert [v for _, v in ours] == sorted(v for _, v in ours)
+    for handler in (openings, sessions, None):  # a batch handler's events (and the per-event calls) in their order
+        calls = [e for step in made if step.batch is handler for e in step.events]
+        assert calls == [e for e in handled if PROJECTION.batch_handlers.get(e.type) is handler]
+    for step in made:
+        assert (step.batch is None) == (step.one is not None) and (step.one is None or len(step.events) == 1)
