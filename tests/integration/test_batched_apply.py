@@ -6,6 +6,7 @@ before an event that came before its predecessor, and a rebuild's batch keeps it
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -13,9 +14,12 @@ from typing import Any
 
 import asyncpg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from services.reporting.entrypoints.service import MIGRATIONS
 from services.reporting.projections import projections
+from services.reporting.queries import station_figures
 from shared.consumer import APPLIED, SEEN, HeldVersions, ReceivedEvent, apply_event, apply_events
 from shared.contracts import examples
 from shared.contracts.activities import (
@@ -39,8 +43,10 @@ from shared.contracts.cases import (
     CaseReopened,
     CaseSessionRecorded,
     CaseTransferred,
+    RecipientErased,
     RecipientMergedInto,
     RecipientRegistered,
+    RecipientUpdated,
     RelationshipStage,
     RiskLevel,
     ServicePlanApproved,
@@ -269,3 +275,96 @@ async def test_a_rebuilds_batches_with_their_versions_held_in_memory_leave_what_
     assert await rebuilt.fetchval("SELECT count(*) FROM applied_versions") < len(every) * len(history)
     await held.write(rebuilt)
     assert await snapshot(rebuilt) == await snapshot(one_by_one)
+
+
+def at(station: str, payloads: list[Any]) -> list[Any]:
+    """The payloads recorded at this station (those that name one)."""
+    return [dataclasses.replace(p, station_id=station) if hasattr(p, "station_id") else p for p in payloads]
+
+
+@st.composite
+def crossing_histories(draw: st.DrawFn) -> tuple[list[ReceivedEvent], list[int]]:
+    """Streams whose events reach rows of other streams, shuffled together, and where to cut them into batches:
+    recipients merged in chains (a merge moves the rows merged into the one merged), updated and erased, whose cases
+    are at other stations than theirs (a recipient's events mark their cases' and groups' stations); groups whose
+    members are those recipients, with sessions and phases; activities and volunteer services at every station."""
+    chance = draw(st.randoms(use_true_random=False))
+    stations = [f"st-{n}" for n in range(draw(st.integers(2, 3)))]
+    recipients = [f"r-{n}" for n in range(draw(st.integers(3, 6)))]
+    streams: list[list[ReceivedEvent]] = []
+    number = iter(range(1, 1000))
+    for n, recipient in enumerate(recipients):
+        home = chance.choice(stations)
+        life: list[Any] = [like(RecipientRegistered, recipient_id=recipient)]
+        if chance.random() < 0.4:
+            life.append(like(RecipientUpdated, recipient_id=recipient, community=f"社区 {n}"))
+        if n and chance.random() < 0.6:  # into one registered before it: chains such as r-3 → r-1 → r-0
+            into = recipients[n - 1 - chance.randrange(n)]
+            life.append(like(RecipientMergedInto, recipient_id=recipient, into_recipient_id=into))
+        elif chance.random() < 0.2:
+            life.append(like(RecipientErased, recipient_id=recipient))
+        streams.append(stream(f"recipient-{recipient}", at(home, life)))
+        for c in range(chance.randrange(3)):
+            case = f"c-{n}-{c}"
+            life = case_life(chance, case, recipient, next(number))
+            streams.append(stream(f"case-{case}", at(chance.choice(stations), life)))
+    for g in range(draw(st.integers(1, 3))):
+        group, station = f"g-{g}", chance.choice(stations)
+        members = [(f"{group}-m{m}", chance.choice([None, *recipients])) for m in range(chance.randrange(2, 6))]
+        life = [like(GroupPlanned, group_id=group),
+                *(like(GroupMemberJoined, group_id=group, member_id=m, recipient_id=r) for m, r in members)]
+        if chance.random() < 0.5:
+            life.append(like(GroupPhaseChanged, group_id=group, phase=GroupPhase.FORMING))
+        life += [like(GroupSessionHeld, group_id=group, session_id=f"{group}-s{s}", number=s + 1,
+                      held_on=DAY + timedelta(days=chance.randrange(60)),
+                      present_member_ids=tuple(m for m, _ in members[: chance.randrange(len(members) + 1)]))
+                 for s in range(chance.randrange(4))]
+        if chance.random() < 0.4:
+            life += [like(GroupPhaseChanged, group_id=group, phase=GroupPhase.ENDING),
+                     like(GroupClosed, group_id=group)]
+        streams.append(stream(f"group-{group}", at(station, life)))
+    for a in range(chance.randrange(4)):
+        streams.append(stream(f"activity-a-{a}", at(chance.choice(stations), [like(
+            ActivityHeld, activity_id=f"a-{a}", held_on=DAY + timedelta(days=chance.randrange(60)))])))
+    for v in range(chance.randrange(3)):
+        streams.append(stream(f"volunteer-v-{v}", at(chance.choice(stations), [
+            like(VolunteerRegistered, volunteer_id=f"v-{v}"),
+            *(like(VolunteerServiceRecorded, volunteer_id=f"v-{v}", record_id=f"v-{v}-r{s}")
+              for s in range(chance.randrange(4)))])))
+    history: list[ReceivedEvent] = []
+    while streams:
+        pick = draw(st.integers(0, len(streams) - 1))
+        history.append(streams[pick].pop(0))
+        if not streams[pick]:
+            streams.pop(pick)
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(history) - 1)), max_size=6)))
+    return history, cuts
+
+
+async def emptied(conn: asyncpg.Connection) -> None:
+    await conn.execute(f"TRUNCATE {', '.join([*TABLES, 'applied_versions'])} RESTART IDENTITY")
+
+
+@settings(max_examples=8, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=crossing_histories())
+async def test_streams_that_reach_each_others_rows_shuffled_and_cut_anywhere_leave_what_one_by_one_leaves(
+        databases: tuple[asyncpg.Connection, asyncpg.Connection], drawn: tuple[list[ReceivedEvent], list[int]]) -> None:
+    one_by_one, batched = databases
+    history, cuts = drawn
+    every = projections()
+    for conn in databases:
+        await emptied(conn)
+    for event in history:
+        async with one_by_one.transaction():
+            assert await apply_event(one_by_one, event, every) == APPLIED
+    bounds = [0, *cuts, len(history)]
+    for start, end in itertools.pairwise(bounds):
+        async with batched.transaction():
+            assert await apply_events(batched, history[start:end], every) == [APPLIED] * (end - start)
+    marked = {}
+    for name, conn in (("one by one", one_by_one), ("batched", batched)):
+        marked[name] = set(await conn.fetch("SELECT DISTINCT station_id, month FROM station_months_stale"))
+        await station_figures._refresh(conn, None)  # the sums the marks call for, as a query would count them
+    assert marked["batched"] >= marked["one by one"]  # a batch marks its recipients' stations after its last event
+    assert await snapshot(batched) == await snapshot(one_by_one)
