@@ -429,7 +429,7 @@ the same minutes, say more. The recorded run is made on a quiet machine."""
 ## Where the rebuild's time goes
 
 Two more rebuilds of every projection, under cProfile (which slows them), in the bench process: first with the
-projections' per-event handlers alone (batches of 2,000 and one `applied_versions` read and upsert per batch, but
+projections' per-event handlers alone (batches of 2,000, the applied versions held in memory and written once, but
 each event's own statements: what the batch handlers were chosen from), then with their batch handlers. For each,
 the top {PROFILE_TOP} entries by own time, then by cumulative time. Time the bench process spends waiting for
 PostgreSQL and NATS shows as the event loop's `select`.

@@ -35,6 +35,13 @@ savepoint, so that a failing event undoes only itself and is parked.
 Fetching and applying overlap: while a batch is applied, the next is fetched (and decoded), one batch ahead and
 no more, so the consumer waits on NATS and PostgreSQL at once rather than in turn. A batch is still applied
 only once the one before it has committed and been acknowledged.
+
+Only what is applied is decoded: an event's type comes from its headers, and the body (JSON, upcast, contract) is
+read only for a type some projection of the consumer has a handler for. An event of any other type is tracked
+from its headers alone (its stream's version moves, as for every event; `ReceivedEvent.payload` is None), so a
+consumer that follows a few types of a busy stream does not pay for the rest. An event of such a type whose body
+would not decode is therefore not parked (nothing would apply it), and a rebuild does not stop at it; one of a
+type that is handled is parked, or stops a rebuild, as before.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -68,7 +75,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class ReceivedEvent:
-    """An event as a consumer receives it from the stream."""
+    """An event as a consumer receives it from the stream.
+
+    `payload` is the decoded contract for a type some projection of the consumer handles; for a type none of them
+    handles it is None (the body is never read: only the headers, which give the stream, version and ids the
+    consumer tracks for every event)."""
 
     type: str
     payload: Any
@@ -101,10 +112,12 @@ class Projection:
     tables: tuple[str, ...]
     handlers: Mapping[str, Projector]
     batch_handlers: Mapping[str, BatchProjector] = field(default_factory=dict)
-    """For some of the types in `handlers`, the same applied to a run of consecutive events at once (a batch's
-    events of other types this projection does nothing with do not break a run). A run goes to one batch handler:
-    the types that share one are batched together. The per-event handler remains what a replay or a batch that
-    failed at its last delivery uses."""
+    """For some of the types in `handlers`, the same applied to a run of events at once, in their order (the types
+    that share one batch handler are batched together). A run may be applied before events of other streams that
+    came before its events, or after events of other streams that came after them (`steps`), so a batch handler
+    must read and write only rows of its events' own streams, or rows that nothing but that batch handler writes
+    (the activities' numbering, say), and no per-event handler may read what it writes for another stream. The
+    per-event handler remains what a replay, or a batch that failed at its last delivery, uses."""
 
 
 @dataclass
@@ -137,22 +150,37 @@ def lag_seconds(lag_events: int, applied_at: datetime | None, now: datetime) -> 
     return 0.0 if lag_events <= 0 or applied_at is None else max((now - applied_at).total_seconds(), 0.0)
 
 
-def received(msg: Msg) -> ReceivedEvent:
-    return received_from(msg.headers or {}, msg.data.decode(), msg.metadata.sequence.stream)
+def handled_types(projections: Sequence[Projection]) -> frozenset[str]:
+    """The event types some of the projections apply: the only ones a consumer of them decodes."""
+    return frozenset(name for projection in projections
+                     for name in (*projection.handlers, *projection.batch_handlers))
 
 
-def received_from(headers: dict[str, str], data: str, stream_seq: int) -> ReceivedEvent:
+def received(msg: Msg, handled: Collection[str] | None = None) -> ReceivedEvent:
+    return received_from(msg.headers or {}, msg.data, msg.metadata.sequence.stream, handled)
+
+
+def received_from(headers: Mapping[str, str], data: str | bytes, stream_seq: int,
+                  handled: Collection[str] | None = None) -> ReceivedEvent:
     """The event a message (or a parked copy of one) carries, upcast from the schema version it was written at
     (the `hemiao-schema-version` header; 1 when absent, as before there were versions). A version this code does
-    not know raises UnknownSchemaVersion: the live consumer parks the event naming it, a rebuild stops at it."""
+    not know raises UnknownSchemaVersion: the live consumer parks the event naming it, a rebuild stops at it.
+
+    With `handled` (the types the consumer's projections apply), an event of any other type is read from its
+    headers alone, with no payload: its body is neither parsed nor upcast nor checked, so one that would not
+    decode passes by like any other (nothing would apply it; it is not parked, and a rebuild does not stop at
+    it). Its stream and version are still tracked, as for every event."""
     type_name = headers["hemiao-event-type"]
-    raw_version = headers.get("hemiao-schema-version", "1")
-    try:
-        schema_version = int(raw_version)
-    except ValueError:
-        raise UnknownSchemaVersion(f"{type_name} has schema version {raw_version!r}, which is not a version"
-                                   " (versions are whole numbers from 1)") from None
-    return ReceivedEvent(type=type_name, payload=decode_event(type_name, json.loads(data), schema_version),
+    payload = None
+    if handled is None or type_name in handled:
+        raw_version = headers.get("hemiao-schema-version", "1")
+        try:
+            schema_version = int(raw_version)
+        except ValueError:
+            raise UnknownSchemaVersion(f"{type_name} has schema version {raw_version!r}, which is not a version"
+                                       " (versions are whole numbers from 1)") from None
+        payload = decode_event(type_name, json.loads(data), schema_version)
+    return ReceivedEvent(type=type_name, payload=payload,
                          stream_id=headers["hemiao-stream-id"], version=int(headers["hemiao-stream-version"]),
                          event_id=headers["Nats-Msg-Id"], stream_seq=stream_seq,
                          recorded_at=datetime.fromisoformat(headers["ce-time"]), actor=headers.get("hemiao-actor", ""))
@@ -184,13 +212,14 @@ def ack_wait_from_env() -> float:
     return seconds
 
 
-def decoded(messages: Sequence[Msg]) -> list[ReceivedEvent | None]:
-    """Each message's event, or None for one that does not decode (`received` raises its error again where it is
-    applied, so that it is parked or named there, as before)."""
+def decoded(messages: Sequence[Msg], handled: Collection[str] | None = None) -> list[ReceivedEvent | None]:
+    """Each message's event (decoded only for the `handled` types, see `received_from`), or None for one that does
+    not decode (`received` raises its error again where it is applied, so that it is parked or named there, as
+    before)."""
     events: list[ReceivedEvent | None] = []
     for msg in messages:
         try:
-            events.append(received(msg))
+            events.append(received(msg, handled))
         except Exception:
             events.append(None)
     return events
@@ -202,10 +231,12 @@ class Fetched:
 
     messages: list[Msg]
     events: list[ReceivedEvent | None]
+    handled: Collection[str] | None = None
+    """The types its events were decoded for (None: every type)."""
 
     def event(self, n: int) -> ReceivedEvent:
         event = self.events[n]
-        return event if event is not None else received(self.messages[n])
+        return event if event is not None else received(self.messages[n], self.handled)
 
 
 async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projections: Sequence[Projection]) -> str:
@@ -237,19 +268,98 @@ async def apply_event(conn: asyncpg.Connection, event: ReceivedEvent, projection
     return APPLIED
 
 
+class HeldVersions:
+    """The applied versions of some projections that move together, held in memory by the only writer of their
+    streams' rows in `applied_versions` (a rebuild, in its own schema, whose table starts empty), rather than read
+    and upserted with every batch: `apply_events` reads and moves them here, and `write` puts into the table what
+    moved since it last wrote (the first time with COPY), which the holder must do before anything else reads the
+    table. Each batch begins with `begin`; `undo` takes its move back when its transaction did not commit."""
+
+    def __init__(self, projections: Sequence[str]) -> None:
+        self.projections = tuple(projections)
+        self._applied: dict[str, int] = {}
+        """Every projection's version of each stream: in a rebuild they start together, at nothing, and move
+        together (an event is due to all of them, or early for all)."""
+        self._unwritten: set[str] = set()
+        self._undo: dict[str, int | None] = {}
+        self._wrote = False
+
+    def begin(self) -> None:
+        self._undo = {}
+
+    def have(self, stream_ids: Sequence[str]) -> dict[tuple[str, str], int]:
+        return {(name, stream_id): version for stream_id in stream_ids
+                if (version := self._applied.get(stream_id)) is not None for name in self.projections}
+
+    def move(self, moved: Mapping[tuple[str, str], int]) -> None:
+        by_stream: dict[str, set[int]] = {}
+        for (name, stream_id), version in moved.items():
+            by_stream.setdefault(stream_id, set()).add(version)
+            if name not in self.projections:
+                raise ValueError(f"{name} is not one of the projections whose versions are held")
+        for stream_id, versions in by_stream.items():
+            if len(versions) != 1 or not all((name, stream_id) in moved for name in self.projections):
+                raise ValueError(f"the projections whose versions are held parted on {stream_id}")
+            self._undo.setdefault(stream_id, self._applied.get(stream_id))
+            self._applied[stream_id] = versions.pop()
+            self._unwritten.add(stream_id)
+
+    def undo(self) -> None:
+        for stream_id, version in self._undo.items():
+            if version is None:
+                self._applied.pop(stream_id, None)
+            else:
+                self._applied[stream_id] = version
+        self._undo = {}
+
+    async def write(self, conn: asyncpg.Connection, chunk: int = 100_000) -> int:
+        """Put the versions moved since the last write into `applied_versions`; the rows written."""
+        rows = [(name, stream_id, version) for stream_id in sorted(self._unwritten)
+                if (version := self._applied.get(stream_id)) is not None for name in self.projections]
+        if rows and not self._wrote:  # none of these streams has a row yet: the fastest way in
+            await conn.copy_records_to_table("applied_versions", records=rows,
+                                             columns=["projection", "stream_id", "version"])
+        else:
+            for start in range(0, len(rows), chunk):
+                part = rows[start:start + chunk]
+                await conn.execute(
+                    "INSERT INTO applied_versions (projection, stream_id, version)"
+                    " SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])"
+                    " ON CONFLICT (stream_id, projection) DO UPDATE SET version = excluded.version",
+                    [r[0] for r in part], [r[1] for r in part], [r[2] for r in part])
+        self._wrote = self._wrote or bool(rows)
+        self._unwritten.clear()
+        return len(rows)
+
+    async def reload(self, conn: asyncpg.Connection, stream_ids: Sequence[str]) -> None:
+        """Take the streams' versions from the table again (after events were applied there one by one, once
+        `write` had put these in)."""
+        for row in await conn.fetch(
+                "SELECT stream_id, min(version) AS version FROM applied_versions WHERE stream_id = ANY($1::text[])"
+                " AND projection = ANY($2::text[]) GROUP BY stream_id", sorted(set(stream_ids)),
+                list(self.projections)):
+            self._applied[row["stream_id"]] = row["version"]
+            self._unwritten.discard(row["stream_id"])
+
+
 async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent], projections: Sequence[Projection],
-                       *, waiting: dict[str, dict[int, ReceivedEvent]] | None = None) -> list[str]:
+                       *, waiting: dict[str, dict[int, ReceivedEvent]] | None = None,
+                       held: HeldVersions | None = None) -> list[str]:
     """Apply the events as `apply_event` would one after the other, in a few statements; the outcome of each.
 
     Without `waiting`, the outcomes stop before the first event that came EARLY: it and the events after it are
     not applied. With it (a rebuild), an early event is kept there and the list goes on (it says EARLY); it is
-    applied as soon as the version before it is, in this batch or a later one."""
+    applied as soon as the version before it is, in this batch or a later one. With `held` (a rebuild), the
+    applied versions are read and moved there rather than in the table."""
     names = [p.name for p in projections]
-    rows = await conn.fetch(
-        "SELECT projection, stream_id, version FROM applied_versions WHERE stream_id = ANY($1::text[])"
-        " AND projection = ANY($2::text[]) ORDER BY stream_id, projection FOR UPDATE",
-        sorted({e.stream_id for e in events}), names)
-    have = {(r["projection"], r["stream_id"]): r["version"] for r in rows}
+    streams = sorted({e.stream_id for e in events})
+    if held is not None:
+        have = held.have(streams)
+    else:
+        rows = await conn.fetch(
+            "SELECT projection, stream_id, version FROM applied_versions WHERE stream_id = ANY($1::text[])"
+            " AND projection = ANY($2::text[]) ORDER BY stream_id, projection FOR UPDATE", streams, names)
+        have = {(r["projection"], r["stream_id"]): r["version"] for r in rows}
     due: dict[str, list[ReceivedEvent]] = {name: [] for name in names}
     moved: dict[tuple[str, str], int] = {}
 
@@ -278,16 +388,18 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
             waiting.setdefault(event.stream_id, {})[event.version] = event
         outcomes.append(outcome)
         later = event
-        while outcome == APPLIED and waiting and (held := waiting.get(later.stream_id)) \
-                and (nxt := held.pop(later.version + 1, None)) is not None:
-            if not held:
+        while outcome == APPLIED and waiting and (kept := waiting.get(later.stream_id)) \
+                and (nxt := kept.pop(later.version + 1, None)) is not None:
+            if not kept:
                 del waiting[later.stream_id]
             later, outcome = nxt, decide(nxt)
             if outcome == EARLY:  # another projection still lacks an earlier version: it waits on
                 waiting.setdefault(later.stream_id, {})[later.version] = later
     for projection in projections:
         await _apply_in_runs(conn, projection, due[projection.name])
-    if moved:
+    if held is not None:
+        held.move(moved)
+    elif moved:
         await conn.execute(
             "INSERT INTO applied_versions (projection, stream_id, version)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])"
@@ -297,30 +409,56 @@ async def apply_events(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
 
 
 async def _apply_in_runs(conn: asyncpg.Connection, projection: Projection, events: Sequence[ReceivedEvent]) -> None:
-    """The projection's due events in order: runs of consecutive ones with the same batch handler in one call."""
-    run: list[ReceivedEvent] = []
+    """The projection's due events: each batch handler's events in as few calls as their streams' order allows
+    (`steps`), the others one by one."""
+    for step in steps(projection, events):
+        if step.batch is not None:
+            await step.batch(conn, step.events)
+        else:
+            assert step.one is not None
+            await step.one(conn, step.events[0])
+
+
+@dataclass
+class Step:
+    """One call that applies events to a projection: a batch handler's with its run, or a per-event handler's."""
+
+    events: list[ReceivedEvent]
     batch: BatchProjector | None = None
+    one: Projector | None = None
+
+
+def steps(projection: Projection, events: Sequence[ReceivedEvent]) -> list[Step]:
+    """The calls that apply a projection's due events, in the order to make them: each event of a type without a
+    batch handler on its own, the others in runs of one batch handler.
+
+    An event of a batch handler joins the latest run of that handler unless an event of its own stream lies in a
+    later step (then it starts a new run at the end). So it may be applied before events of other streams that came
+    before it, never before an earlier event of its own stream, nor before an earlier event of its batch handler. In
+    a batch that interleaves many streams (a rebuild, a backlog) each batch handler is then called a few times,
+    rather than once for every stretch between two events of other types. That equals applying the events one by
+    one because of what a batch handler may do (`Projection.batch_handlers`)."""
+    made: list[Step] = []
+    latest_run: dict[int, int] = {}
+    """The index in `made` of each batch handler's latest run, by the handler's id()."""
+    latest_of_stream: dict[str, int] = {}
+    """The index in `made` of the step that holds each stream's latest event so far."""
     for event in events:
-        handles_many = projection.batch_handlers.get(event.type)
-        if handles_many is not None:
-            if handles_many is not batch and run:
-                assert batch is not None
-                await batch(conn, run)
-                run = []
-            batch = handles_many
-            run.append(event)
-            continue
-        handler = projection.handlers.get(event.type)
-        if handler is None:
-            continue  # nothing to do here: it does not break a run
-        if run:
-            assert batch is not None
-            await batch(conn, run)
-            run, batch = [], None
-        await handler(conn, event)
-    if run:
-        assert batch is not None
-        await batch(conn, run)
+        many = projection.batch_handlers.get(event.type)
+        if many is not None:
+            at = latest_run.get(id(many), -1)
+            if at < 0 or at < latest_of_stream.get(event.stream_id, -1):
+                at = latest_run[id(many)] = len(made)
+                made.append(Step(events=[], batch=many))
+            made[at].events.append(event)
+        else:
+            one = projection.handlers.get(event.type)
+            if one is None:
+                continue  # nothing to do here: it holds no run back
+            at = len(made)
+            made.append(Step(events=[event], one=one))
+        latest_of_stream[event.stream_id] = at
+    return made
 
 
 async def adopt_unversioned(conn: asyncpg.Connection, projections: Sequence[Projection]) -> int:
@@ -351,6 +489,8 @@ class StreamConsumer:
         self._js = js
         self._namespace = namespace
         self._projections = tuple(projections)
+        self._handled = handled_types(self._projections)
+        """The types the projections apply: the only ones decoded (`received_from`)."""
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.ack_wait_seconds = ack_wait_from_env() if ack_wait_seconds is None else ack_wait_seconds
@@ -371,15 +511,17 @@ class StreamConsumer:
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription, size: int) -> Fetched:
         messages = await subscription.fetch(size, timeout=self.poll_seconds)
+        if not messages:  # a pull the server ended with a status (a 408 as it expired) gives none: a timeout
+            raise TimeoutError("the fetch returned no messages")
         self._in_hand.append(messages)
-        batch = Fetched(messages, decoded(messages))
+        batch = Fetched(messages, decoded(messages, self._handled), self._handled)
         self._decoded.update((id(msg), event) for msg, event in zip(messages, batch.events, strict=True))
         return batch
 
     def _event(self, msg: Msg) -> ReceivedEvent:
         """The message's event, as decoded when it was fetched (or now)."""
         event = self._decoded.get(id(msg))
-        return event if event is not None else received(msg)
+        return event if event is not None else received(msg, self._handled)
 
     async def _say_in_progress(self) -> None:
         """Every half ack wait, tell JetStream that the messages in hand are still being worked on."""
@@ -597,10 +739,10 @@ class StreamConsumer:
             await self._park(conn, msg, stream_id, version, f"held behind version {blocked}, which is parked")
             return PARKED
         if msg.metadata.num_delivered < MAX_DELIVERIES:  # a failure undoes the batch, which comes again
-            return await apply_event(conn, received(msg), self._projections)
+            return await apply_event(conn, received(msg, self._handled), self._projections)
         try:
             async with conn.transaction():  # the last delivery: a savepoint, so a failing event undoes only itself
-                return await apply_event(conn, received(msg), self._projections)
+                return await apply_event(conn, received(msg, self._handled), self._projections)
         except Exception as error:
             stop_if_cancelled()
             log.error("consumer %s: parking %s version %s after %s deliveries: %r", self.name, stream_id, version,
@@ -632,6 +774,7 @@ async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence
     applies leaves the table; at the first that still fails its stream stops (its error updated) and the later
     ones stay parked. Returns (applied, still parked)."""
     applied = 0
+    handled = handled_types(projections)
     async with pool.acquire() as conn:
         streams = [r["stream_id"] for r in await conn.fetch(
             "SELECT DISTINCT stream_id FROM parked_events WHERE consumer = $1 ORDER BY stream_id", consumer)]
@@ -640,7 +783,7 @@ async def replay_parked(pool: asyncpg.Pool, consumer: str, projections: Sequence
                                         " ORDER BY version", consumer, stream_id):
                 try:
                     async with conn.transaction():
-                        event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"])
+                        event = received_from(json.loads(row["headers"]), row["data"], row["stream_seq"], handled)
                         if await apply_event(conn, event, projections) == EARLY:
                             raise RuntimeError(f"version {event.version - 1} of {stream_id} is missing")
                         await conn.execute("DELETE FROM parked_events WHERE consumer = $1 AND stream_id = $2"

@@ -37,6 +37,7 @@ from shared.consumer import (
     APPLIED,
     EARLY,
     Fetched,
+    HeldVersions,
     Projection,
     ReceivedEvent,
     adopt_unversioned,
@@ -44,6 +45,7 @@ from shared.consumer import (
     apply_events,
     consumer_name,
     decoded,
+    handled_types,
     received,
 )
 from shared.contracts.errors import DomainError, Message
@@ -129,10 +131,15 @@ class SourceReader:
         self.namespace = namespace
         self.source = source
         self.chosen = tuple(chosen)
+        self.handled = handled_types(self.chosen)
+        """The types the chosen projections apply: the only ones decoded (`shared.consumer.received_from`)."""
         self.position = 0
         """The last stream sequence applied (and committed)."""
         self.waiting: dict[str, dict[int, ReceivedEvent]] = {}
         """Events that came before their stream's previous version, by stream and version."""
+        self.held = HeldVersions([p.name for p in self.chosen])
+        """The applied versions of the streams read, written to the rebuild's table only before the swap reads it
+        (`write_versions`), and before a batch is applied again event by event."""
         self._subscription: JetStreamContext.PullSubscription | None = None
 
     @property
@@ -165,7 +172,9 @@ class SourceReader:
 
         async def fetch(size: int) -> Fetched:
             messages = await subscription.fetch(size, timeout=1.0)
-            return Fetched(messages, decoded(messages))
+            if not messages:  # a pull the server ended with a status (a 408 as it expired) gives none: a timeout
+                raise TimeoutError("the fetch returned no messages")
+            return Fetched(messages, decoded(messages, self.handled), self.handled)
 
         ahead: asyncio.Future[Fetched] | None = None
         try:
@@ -203,18 +212,26 @@ class SourceReader:
             raise RebuildFailed(f"events are missing from the {self.source} stream: {', '.join(missing)};"
                                 " the live read models are unchanged")
 
+    async def write_versions(self, conn: asyncpg.Connection) -> None:
+        """The applied versions of what was read so far, into the rebuild's `applied_versions` (for the swap)."""
+        await self.held.write(conn)
+
     async def _apply(self, conn: asyncpg.Connection, batch: Fetched) -> None:
         messages = batch.messages
         kept = {stream_id: dict(versions) for stream_id, versions in self.waiting.items()}
+        self.held.begin()
         try:
             async with conn.transaction():
                 await apply_events(conn, [batch.event(n) for n in range(len(messages))], self.chosen,
-                                   waiting=self.waiting)
+                                   waiting=self.waiting, held=self.held)
         except Exception as error:
             self.waiting = kept
+            self.held.undo()
             log.warning("rebuild: a batch of %d from %s failed (%r); applying it event by event", len(messages),
                         self.source, error)
+            await self.held.write(conn)  # what apply_event reads
             await self._apply_each(conn, messages)
+            await self.held.reload(conn, [(m.headers or {}).get("hemiao-stream-id", "") for m in messages])
         self.position = messages[-1].metadata.sequence.stream
 
     async def _apply_each(self, conn: asyncpg.Connection, messages: list[Msg]) -> None:
@@ -222,7 +239,7 @@ class SourceReader:
         async with conn.transaction():
             for msg in messages:
                 try:
-                    event = received(msg)
+                    event = received(msg, self.handled)
                     outcome = await apply_event(conn, event, self.chosen)
                     if outcome == EARLY:
                         self.waiting.setdefault(event.stream_id, {})[event.version] = event
@@ -345,6 +362,7 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
     names = [p.name for p in chosen]
     for reader, work in zip(readers, connections, strict=True):  # close to the end before anyone has to wait
         await reader.read_to(work, await reader.last_seq(), progress)
+        await reader.write_versions(work)  # the bulk of them, before anyone waits
     for table in tables:  # statistics for the planner, before queries meet the new tables
         await connections[0].execute(f'ANALYZE "{table}"')
     views = await conn.fetch(VIEWS_OVER, tables)
@@ -359,6 +377,7 @@ async def _swap(conn: asyncpg.Connection, readers: Sequence[SourceReader], conne
                 applied_live = live.get(consumer_name(CONSUMER, reader.source), 0)
                 await reader.read_to(work, applied_live, progress)
                 reader.reached(applied_live)
+                await reader.write_versions(work)  # committed before this transaction copies them below
             await conn.execute(  # every view (and so its tables) and table at once, in the order queries take them
                 f"LOCK TABLE {', '.join(f'public.{name}' for name in [*(v['name'] for v in views), *tables])}"
                 " IN ACCESS EXCLUSIVE MODE")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -307,7 +307,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         consumers = [StreamConsumer(pool, settings.database_url, js, namespace=settings.namespace, source=s,
                                     projections=table) for s in SOURCES]
         tasks = [asyncio.create_task(c.run(), name=c.name) for c in consumers]
-        tasks.append(asyncio.create_task(keep_sums_counted(pool), name="reporting-sums"))
+        tasks.append(asyncio.create_task(keep_sums_counted(pool, consumers=consumers), name="reporting-sums"))
         stack.push_async_callback(cancel_all, tasks)
         if outdated:
             tasks.append(asyncio.create_task(keep_current(pool, settings.database_url, js, settings.namespace,
@@ -333,16 +333,27 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
 
 
 RECOUNT_EVERY_SECONDS = 1.0
+BACKLOG_RECOUNT_SECONDS = 30.0
+"""How long the recount waits, at most, while a consumer catches up."""
 """How often reporting recounts, in the background, the station sums that events marked (queries/station_figures)."""
 
 
-async def keep_sums_counted(pool: asyncpg.Pool, every: float = RECOUNT_EVERY_SECONDS) -> None:
+async def keep_sums_counted(pool: asyncpg.Pool, every: float = RECOUNT_EVERY_SECONDS,
+                            consumers: Sequence[StreamConsumer] = ()) -> None:
     """Recount what the consumers marked, every `every` seconds, so a query seldom finds anything left to
     recount before it reads (it still recounts what is marked at its stations, so its figures are always the
-    records'). A failure (the database away) is logged and tried again, with a pause growing to 30 s."""
+    records'). While a consumer works through a backlog (more than a batch behind its stream) the recount waits,
+    up to BACKLOG_RECOUNT_SECONDS: done every second it would count a station's months again and again while their
+    events still come, and take the machine from the catch-up. A failure (the database away) is logged and tried
+    again, with a pause growing to 30 s."""
     pause = every
+    waited = 0.0
     while True:
         await asyncio.sleep(pause)
+        waited += pause
+        if waited < BACKLOG_RECOUNT_SECONDS and any(c.stats.lag_events > c.batch_size for c in consumers):
+            continue
+        waited = 0.0
         try:
             await station_figures.refresh(pool, None)
             pause = every

@@ -7,7 +7,14 @@ from datetime import date
 
 import asyncpg
 
-from services.reporting.projections import BatchProjector, Projection, Projector, ReceivedEvent
+from services.reporting.projections import (
+    BatchProjector,
+    Projection,
+    Projector,
+    ReceivedEvent,
+    columns,
+    statements,
+)
 from shared.china import china_day
 from shared.contracts.cases import (
     CaseAssessed,
@@ -33,11 +40,15 @@ from shared.contracts.cases import (
 from shared.kernel.places import community_key
 
 
-async def recipient_registered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+def _recipient(event: ReceivedEvent) -> tuple[object, ...]:
     e: RecipientRegistered = event.payload
-    await conn.execute("INSERT INTO recipients (recipient_id, station_id, community, categories, community_id,"
-                       " community_key) VALUES ($1, $2, $3, $4, $5, $6)", e.recipient_id, e.station_id, e.community,
-                       [c.category.value for c in e.categories], e.community_id, community_key(e.community))
+    return (e.recipient_id, e.station_id, e.community, [c.category.value for c in e.categories], e.community_id,
+            community_key(e.community))
+
+
+recipient_registered, recipients_registered = statements(
+    ("INSERT INTO recipients (recipient_id, station_id, community, categories, community_id, community_key)"
+     " VALUES ($1, $2, $3, $4, $5, $6)", _recipient))
 
 
 async def recipient_updated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -64,14 +75,20 @@ async def recipient_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> No
     await conn.execute("UPDATE recipients SET erased = true WHERE recipient_id = $1", e.recipient_id)
 
 
-async def case_opened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+def _opened(event: ReceivedEvent) -> tuple[object, ...]:
     e: CaseOpened = event.payload
-    await conn.execute(
-        "INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on, number)"
-        " VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
-        e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on, e.number)
-    await conn.execute("INSERT INTO case_periods (case_id, period, station_id, opened_on) VALUES ($1, 1, $2, $3)",
-                       e.case_id, e.station_id, e.opened_on)
+    return e.case_id, e.station_id, e.recipient_id, e.worker_id, e.intake_source.value, e.opened_on, e.number
+
+
+def _first_period(event: ReceivedEvent) -> tuple[object, ...]:
+    e: CaseOpened = event.payload
+    return e.case_id, e.station_id, e.opened_on
+
+
+case_opened, cases_opened = statements(
+    ("INSERT INTO cases (case_id, station_id, recipient_id, worker_id, intake_source, status, opened_on, number)"
+     " VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)", _opened),
+    ("INSERT INTO case_periods (case_id, period, station_id, opened_on) VALUES ($1, 1, $2, $3)", _first_period))
 
 
 async def case_session_recorded(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -91,31 +108,44 @@ async def case_sessions_recorded(conn: asyncpg.Connection, events: Sequence[Rece
     """A run of sessions at once: their rows, then each case's counter, last day and relationship stage moved
     as the sessions one by one would (the count adds up, the last day is the latest, the stage the last given)."""
     sessions: list[CaseSessionRecorded] = [event.payload for event in events]
-    await conn.executemany(
+    await conn.execute(  # one statement for the run's rows (unnest's arrays), each with its case's recipient
         "INSERT INTO case_sessions (session_id, case_id, station_id, recipient_id, held_on, mode,"
         " duration_minutes, participants)"
-        " SELECT $1, $2, $3, recipient_id, $4, $5, $6, $7 FROM cases WHERE case_id = $2",
-        [(e.session_id, e.case_id, e.station_id, e.held_on, e.mode.value, e.duration_minutes, e.participants)
-         for e in sessions])
+        " SELECT s.session_id, s.case_id, s.station_id, c.recipient_id, s.held_on, s.mode, s.duration_minutes,"
+        " s.participants FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::integer[],"
+        " $7::integer[]) AS s (session_id, case_id, station_id, held_on, mode, duration_minutes, participants)"
+        " JOIN cases c ON c.case_id = s.case_id",
+        *columns([(e.session_id, e.case_id, e.station_id, e.held_on, e.mode.value, e.duration_minutes,
+                   e.participants) for e in sessions], 7))
     moved: dict[str, tuple[int, date, str | None]] = {}
     for e in sessions:
         count, last, stage = moved.get(e.case_id, (0, e.held_on, None))
         moved[e.case_id] = (count + 1, max(last, e.held_on),
                             (e.relationship_stage and e.relationship_stage.value) or stage)
-    await conn.executemany(
-        "UPDATE cases SET session_count = session_count + $2, last_session_on = greatest(last_session_on, $3),"
-        " relationship_stage = coalesce($4, relationship_stage) WHERE case_id = $1",
-        [(case_id, *figures) for case_id, figures in moved.items()])
+    await conn.execute(
+        "UPDATE cases c SET session_count = c.session_count + m.sessions,"
+        " last_session_on = greatest(c.last_session_on, m.last_on),"
+        " relationship_stage = coalesce(m.stage, c.relationship_stage)"
+        " FROM unnest($1::text[], $2::integer[], $3::date[], $4::text[]) AS m (case_id, sessions, last_on, stage)"
+        " WHERE c.case_id = m.case_id", *columns([(case_id, *figures) for case_id, figures in moved.items()], 4))
 
 
-async def case_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+def _closed(event: ReceivedEvent) -> tuple[object, ...]:
     e: CaseClosed = event.payload
-    await conn.execute("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3,"
-                       " closing_status = 'approved' WHERE case_id = $1", e.case_id, e.closed_on, e.outcome.value)
+    return e.case_id, e.closed_on, e.outcome.value
+
+
+def _closed_period(event: ReceivedEvent) -> tuple[object, ...]:
+    e: CaseClosed = event.payload
+    return e.case_id, e.closed_on
+
+
+case_closed, cases_closed = statements(
+    ("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $2, outcome = $3,"
+     " closing_status = 'approved' WHERE case_id = $1", _closed),
     # The closing ends the period open now; it stays on its day whatever happens to the case later.
-    await conn.execute("UPDATE case_periods SET closed_on = $2 WHERE case_id = $1 AND closed_on IS NULL"
-                       " AND period = (SELECT max(period) FROM case_periods WHERE case_id = $1)", e.case_id,
-                       e.closed_on)
+    ("UPDATE case_periods SET closed_on = $2 WHERE case_id = $1 AND closed_on IS NULL"
+     " AND period = (SELECT max(period) FROM case_periods WHERE case_id = $1)", _closed_period))
 
 
 async def case_reopened(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -136,30 +166,43 @@ async def case_transferred(conn: asyncpg.Connection, event: ReceivedEvent) -> No
     await conn.execute("UPDATE cases SET worker_id = $2 WHERE case_id = $1", e.case_id, e.to_worker_id)
 
 
-async def case_evaluated(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+def _evaluated(event: ReceivedEvent) -> tuple[object, ...]:
     e: CaseEvaluated = event.payload
-    await conn.execute("UPDATE cases SET evaluated_on = $2, stage = 'evaluated' WHERE case_id = $1",
-                       e.case_id, e.evaluated_on)
+    return e.case_id, e.evaluated_on
 
 
-async def closing_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    match event.payload:
-        case CaseClosingRequested(case_id=case_id):
-            await conn.execute("UPDATE cases SET closing_status = 'requested', closing_requested_on = $2"
-                               " WHERE case_id = $1", case_id, china_day(event.recorded_at))
-        case CaseClosingReturned(case_id=case_id):
-            await conn.execute("UPDATE cases SET closing_status = 'returned' WHERE case_id = $1", case_id)
+case_evaluated, cases_evaluated = statements(
+    ("UPDATE cases SET evaluated_on = $2, stage = 'evaluated' WHERE case_id = $1", _evaluated))
 
 
-async def case_assessed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+def _closing_requested(event: ReceivedEvent) -> tuple[object, ...]:
+    e: CaseClosingRequested = event.payload
+    return e.case_id, china_day(event.recorded_at)
+
+
+def _closing_returned(event: ReceivedEvent) -> tuple[object, ...]:
+    e: CaseClosingReturned = event.payload
+    return (e.case_id,)
+
+
+closing_requested, closings_requested = statements(
+    ("UPDATE cases SET closing_status = 'requested', closing_requested_on = $2 WHERE case_id = $1",
+     _closing_requested))
+closing_returned, closings_returned = statements(
+    ("UPDATE cases SET closing_status = 'returned' WHERE case_id = $1", _closing_returned))
+
+
+def _assessed(event: ReceivedEvent) -> tuple[object, ...]:
     """An urgent risk raises the flag to the station head (a new urgent assessment raises it again)."""
     e: CaseAssessed = event.payload
-    urgent = e.risk_level == RiskLevel.URGENT
-    await conn.execute("UPDATE cases SET risk_level = $2, assessed_on = $3,"
-                       " stage = CASE WHEN stage = 'intake' THEN 'assessed' ELSE stage END,"
-                       " urgent_since = $4, urgent_acknowledged_by = NULL, urgent_acknowledged_on = NULL"
-                       " WHERE case_id = $1", e.case_id, e.risk_level.value, e.assessed_on,
-                       e.assessed_on if urgent else None)
+    return e.case_id, e.risk_level.value, e.assessed_on, e.assessed_on if e.risk_level == RiskLevel.URGENT else None
+
+
+case_assessed, cases_assessed = statements(
+    ("UPDATE cases SET risk_level = $2, assessed_on = $3,"
+     " stage = CASE WHEN stage = 'intake' THEN 'assessed' ELSE stage END,"
+     " urgent_since = $4, urgent_acknowledged_by = NULL, urgent_acknowledged_on = NULL WHERE case_id = $1",
+     _assessed))
 
 
 async def urgent_risk_acknowledged(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -168,21 +211,38 @@ async def urgent_risk_acknowledged(conn: asyncpg.Connection, event: ReceivedEven
                        " WHERE case_id = $1", e.case_id, e.acknowledged_by, e.acknowledged_on)
 
 
-async def plan_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    match event.payload:
-        case ServicePlanDrafted(case_id=case_id, plan_version=version):
-            await conn.execute("UPDATE cases SET plan_version = $2, plan_status = 'draft' WHERE case_id = $1",
-                               case_id, version)
-        case ServicePlanSubmitted(case_id=case_id, submitted_on=submitted_on):
-            await conn.execute("UPDATE cases SET plan_status = 'submitted', plan_submitted_on = $2 WHERE case_id = $1",
-                               case_id, submitted_on)
-        case ServicePlanReturned(case_id=case_id):
-            await conn.execute("UPDATE cases SET plan_status = 'returned' WHERE case_id = $1", case_id)
-        case ServicePlanApproved(case_id=case_id, plan_version=version):
-            await conn.execute(
-                "UPDATE cases SET plan_status = 'approved', approved_plan_version = $2,"
-                " stage = CASE WHEN stage IN ('intake', 'assessed') THEN 'planned' ELSE stage END"
-                " WHERE case_id = $1", case_id, version)
+def _drafted(event: ReceivedEvent) -> tuple[object, ...]:
+    e: ServicePlanDrafted = event.payload
+    return e.case_id, e.plan_version
+
+
+def _submitted(event: ReceivedEvent) -> tuple[object, ...]:
+    e: ServicePlanSubmitted = event.payload
+    return e.case_id, e.submitted_on
+
+
+def _returned(event: ReceivedEvent) -> tuple[object, ...]:
+    e: ServicePlanReturned = event.payload
+    return (e.case_id,)
+
+
+def _approved(event: ReceivedEvent) -> tuple[object, ...]:
+    e: ServicePlanApproved = event.payload
+    return e.case_id, e.plan_version
+
+
+PLANS: dict[str, tuple[Projector, BatchProjector]] = {
+    "ServicePlanDrafted": statements(
+        ("UPDATE cases SET plan_version = $2, plan_status = 'draft' WHERE case_id = $1", _drafted)),
+    "ServicePlanSubmitted": statements(
+        ("UPDATE cases SET plan_status = 'submitted', plan_submitted_on = $2 WHERE case_id = $1", _submitted)),
+    "ServicePlanReturned": statements(("UPDATE cases SET plan_status = 'returned' WHERE case_id = $1", _returned)),
+    "ServicePlanApproved": statements(
+        ("UPDATE cases SET plan_status = 'approved', approved_plan_version = $2,"
+         " stage = CASE WHEN stage IN ('intake', 'assessed') THEN 'planned' ELSE stage END WHERE case_id = $1",
+         _approved)),
+}
+"""A plan's steps, each its own type's statement."""
 
 
 PROJECTORS: dict[str, Projector] = {
@@ -198,15 +258,23 @@ PROJECTORS: dict[str, Projector] = {
     "CaseEvaluated": case_evaluated,
     "CaseReopened": case_reopened,
     "CaseTransferred": case_transferred,
-    "CaseClosingRequested": closing_changed,
-    "CaseClosingReturned": closing_changed,
-    "ServicePlanDrafted": plan_changed,
-    "ServicePlanSubmitted": plan_changed,
-    "ServicePlanReturned": plan_changed,
-    "ServicePlanApproved": plan_changed,
+    "CaseClosingRequested": closing_requested,
+    "CaseClosingReturned": closing_returned,
+    **{name: one for name, (one, _) in PLANS.items()},
 }
 
-BATCH_PROJECTORS: dict[str, BatchProjector] = {"CaseSessionRecorded": case_sessions_recorded}
+BATCH_PROJECTORS: dict[str, BatchProjector] = {
+    "CaseSessionRecorded": case_sessions_recorded,
+    "RecipientRegistered": recipients_registered,
+    "CaseOpened": cases_opened,
+    "CaseAssessed": cases_assessed,
+    "CaseEvaluated": cases_evaluated,
+    "CaseClosingRequested": closings_requested,
+    "CaseClosingReturned": closings_returned,
+    "CaseClosed": cases_closed,
+    **{name: many for name, (_, many) in PLANS.items()},
+}
+"""Every type a case's or a recipient's life is made of in numbers, each changing only its own stream's rows."""
 
 PROJECTION = Projection(name="cases", version=3, tables=("recipients", "cases", "case_sessions", "case_periods"),
                         handlers=PROJECTORS, batch_handlers=BATCH_PROJECTORS)

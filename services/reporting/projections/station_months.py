@@ -10,8 +10,9 @@ same transaction as the facts, which (station, month) to recount:
 - any other marks every month of the stations it names (`station_id`, `station_ids` and the like) and, for a
   recipient, the stations of their cases and groups.
 
-A mark is a row an event and station (a batch writes the rows its events one by one would); a rebuild or a bulk
-load leaves many a station, and the first query after it recounts each station's whole history once.
+A mark is a row a (station, month) and call: a run of events marks each of its (station, month) once, which is
+what its events one by one would say (marks are read as a set); a rebuild or a bulk load leaves many a station,
+and the first query after it recounts each station's whole history once.
 """
 
 from __future__ import annotations
@@ -84,22 +85,23 @@ _RECIPIENTS_STATIONS = (
 
 
 async def mark_all(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
-    """One statement for a run of events: their marks."""
-    # a row for each event's each station, as its events applied one by one write (a batch leaves the same rows)
-    ordered: list[tuple[str, date]] = []
+    """One statement for a run of events: their marks, each (station, month) once (a mark says only that the month
+    is to be recounted: the rows of a transaction are a set, as its events one by one would leave them)."""
+    marks: dict[tuple[str, date], None] = {}
     for event in events:
         stations, month = marks_of(event)
-        ordered += [(station, month) for station in sorted(stations)]
+        marks.update(((station, month), None) for station in sorted(stations))
         recipients = _recipients([event])
         if recipients:
-            ordered += [(r["station_id"], EVERY_MONTH) for r in await conn.fetch(_RECIPIENTS_STATIONS, recipients)]
-    if not ordered:
+            marks.update(((r["station_id"], EVERY_MONTH), None)
+                         for r in await conn.fetch(_RECIPIENTS_STATIONS, recipients))
+    if not marks:
         return
     await conn.execute(
         # new rows, even where the same mark is there: a recount that takes the one there may have read the facts
         # before this transaction's commit; this one stays for the next
         "INSERT INTO station_months_stale (station_id, month) SELECT * FROM unnest($1::text[], $2::date[])",
-        [s for s, _ in ordered], [m for _, m in ordered])
+        [s for s, _ in marks], [m for _, m in marks])
 
 
 async def mark(conn: asyncpg.Connection, event: ReceivedEvent) -> None:

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from services.reporting.projections import BatchProjector, Projection, Projector, ReceivedEvent
+from services.reporting.projections import (
+    BatchProjector,
+    Projection,
+    Projector,
+    ReceivedEvent,
+    columns,
+    statements,
+)
 from shared.contracts.activities import (
     ActivityHeld,
     GovernanceSetUp,
@@ -70,26 +77,39 @@ async def project_started(conn: asyncpg.Connection, event: ReceivedEvent) -> Non
         list(e.community_ids), [community_key(c) for c in e.communities])
 
 
+def _group(event: ReceivedEvent) -> tuple[object, ...]:
+    e: GroupPlanned = event.payload
+    return (e.group_id, e.station_id, e.project_id, e.name, e.type.value, e.target_population, e.community,
+            list(e.leader_ids), e.planned_sessions, e.planned_on, e.community_id, community_key(e.community))
+
+
+def _phase(event: ReceivedEvent) -> tuple[object, ...]:
+    e: GroupPhaseChanged = event.payload
+    return e.group_id, e.phase.value
+
+
+def _group_closed(event: ReceivedEvent) -> tuple[object, ...]:
+    e: GroupClosed = event.payload
+    return e.group_id, e.closed_on
+
+
+group_planned, groups_planned = statements(
+    ("INSERT INTO groups (group_id, station_id, project_id, name, type, target_population, community, leader_ids,"
+     " planned_sessions, planned_on, phase, community_id, community_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+     " $9, $10, 'preparation', $11, $12)", _group))
+phase_changed, phases_changed = statements(("UPDATE groups SET phase = $2 WHERE group_id = $1", _phase))
+group_closed, groups_closed = statements(
+    ("UPDATE groups SET phase = 'closed', closed_on = $2 WHERE group_id = $1", _group_closed))
+
+
 async def group_changed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     match event.payload:
-        case GroupPlanned() as e:
-            await conn.execute(
-                "INSERT INTO groups (group_id, station_id, project_id, name, type, target_population, community,"
-                " leader_ids, planned_sessions, planned_on, phase, community_id, community_key) VALUES ($1, $2, $3,"
-                " $4, $5, $6, $7, $8, $9, $10, 'preparation', $11, $12)", e.group_id, e.station_id, e.project_id,
-                e.name, e.type.value, e.target_population, e.community, list(e.leader_ids), e.planned_sessions,
-                e.planned_on, e.community_id, community_key(e.community))
         case GroupMemberJoined() as e:
             await conn.execute("INSERT INTO group_members (group_id, member_id, recipient_id, joined_on)"
                                " VALUES ($1, $2, $3, $4)", e.group_id, e.member_id, e.recipient_id, e.joined_on)
         case GroupLeadersChanged() as e:
             await conn.execute("UPDATE groups SET leader_ids = $2 WHERE group_id = $1", e.group_id,
                                list(e.leader_ids))
-        case GroupPhaseChanged() as e:
-            await conn.execute("UPDATE groups SET phase = $2 WHERE group_id = $1", e.group_id, e.phase.value)
-        case GroupClosed() as e:
-            await conn.execute("UPDATE groups SET phase = 'closed', closed_on = $2 WHERE group_id = $1",
-                               e.group_id, e.closed_on)
         case GroupFeedbackRecorded() as e:
             await conn.execute(
                 "INSERT INTO group_feedback (feedback_id, group_id, station_id, session_number, satisfaction,"
@@ -154,12 +174,14 @@ async def activities_held(conn: asyncpg.Connection, events: Sequence[ReceivedEve
 
 async def volunteer_services_recorded(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
     services: list[VolunteerServiceRecorded] = [event.payload for event in events]
-    await conn.executemany(
+    await conn.execute(
         "INSERT INTO volunteer_services (volunteer_id, record_id, station_id, served_on, place, content,"
-        " hours, organising_unit, person_in_charge, activity_id, recorded_on, late, late_basis) VALUES ($1,"
-        " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        [(e.volunteer_id, e.record_id, e.station_id, e.served_on, e.place, e.content, e.hours, e.organising_unit,
-          e.person_in_charge, e.activity_id, e.recorded_on, e.late, e.late_basis.value) for e in services])
+        " hours, organising_unit, person_in_charge, activity_id, recorded_on, late, late_basis) SELECT * FROM"
+        " unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::double precision[],"
+        " $8::text[], $9::text[], $10::text[], $11::date[], $12::boolean[], $13::text[])",
+        *columns([(e.volunteer_id, e.record_id, e.station_id, e.served_on, e.place, e.content, e.hours,
+                   e.organising_unit, e.person_in_charge, e.activity_id, e.recorded_on, e.late, e.late_basis.value)
+                  for e in services], 13))
 
 
 async def activity_held(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -248,14 +270,19 @@ async def supervised(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
                                    [(e.meeting_id, s) for s in e.station_ids])
 
 
+def _volunteer(event: ReceivedEvent) -> tuple[object, ...]:
+    e: VolunteerRegistered = event.payload
+    return (e.volunteer_id, e.station_id, e.gender, e.birth_year, e.age_group.value, e.party_member,
+            e.residence_area, list(e.skills), list(e.service_categories), e.registered_on)
+
+
+volunteer_registered, volunteers_registered = statements(
+    ("INSERT INTO volunteers (volunteer_id, station_id, gender, birth_year, age_group, party_member, residence_area,"
+     " skills, service_categories, registered_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", _volunteer))
+
+
 async def volunteering(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     match event.payload:
-        case VolunteerRegistered() as e:
-            await conn.execute(
-                "INSERT INTO volunteers (volunteer_id, station_id, gender, birth_year, age_group, party_member,"
-                " residence_area, skills, service_categories, registered_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-                " $9, $10)", e.volunteer_id, e.station_id, e.gender, e.birth_year, e.age_group.value, e.party_member,
-                e.residence_area, list(e.skills), list(e.service_categories), e.registered_on)
         case VolunteerServiceRecorded() as e:
             await conn.execute(
                 "INSERT INTO volunteer_services (volunteer_id, record_id, station_id, served_on, place, content,"
@@ -353,9 +380,9 @@ PROJECTORS: dict[str, Projector] = {
     **{name: organised_by_residents for name in (
         "OrganisationRegistered", "OrganisationMilestoneReached", "OrganisationFiled", "OrganisationStatusChanged",
         "OrganisationActivityHeld")},
-    **{name: volunteering for name in ("VolunteerRegistered", "VolunteerServiceRecorded", "VolunteerLeaderDesignated",
-                                       "VolunteerErased", "VolunteerTeamFormed", "VolunteerJoinedTeam",
-                                       "TrainingHeld")},
+    "VolunteerRegistered": volunteer_registered,
+    **{name: volunteering for name in ("VolunteerServiceRecorded", "VolunteerLeaderDesignated", "VolunteerErased",
+                                       "VolunteerTeamFormed", "VolunteerJoinedTeam", "TrainingHeld")},
     "SupervisionHeld": supervised,
     "SupervisionActionFollowedUp": supervised,
     "ProjectMeetingHeld": supervised,
@@ -367,11 +394,11 @@ PROJECTORS: dict[str, Projector] = {
     "StaffLeft": staff_changed,
     "StationTargetsSet": targets_set,
     "ProjectStarted": project_started,
-    "GroupPlanned": group_changed,
+    "GroupPlanned": group_planned,
     "GroupMemberJoined": group_changed,
-    "GroupPhaseChanged": group_changed,
+    "GroupPhaseChanged": phase_changed,
     "GroupLeadersChanged": group_changed,
-    "GroupClosed": group_changed,
+    "GroupClosed": group_closed,
     "GroupFeedbackRecorded": group_changed,
     "GroupSessionHeld": group_session_held,
     "ActivityHeld": activity_held,
@@ -380,13 +407,17 @@ PROJECTORS: dict[str, Projector] = {
 }
 
 BATCH_PROJECTORS: dict[str, BatchProjector] = {
+    "GroupPlanned": groups_planned,
+    "GroupPhaseChanged": phases_changed,
+    "GroupClosed": groups_closed,
+    "VolunteerRegistered": volunteers_registered,
     "GroupSessionHeld": group_sessions_held,
     "GroupMemberJoined": members_joined,
     "ActivityHeld": activities_held,
     "VolunteerServiceRecorded": volunteer_services_recorded,
 }
 """The events that come in numbers, each run of them written at once (inserts of new rows; a session moving its
-group to working is the same however many come)."""
+group to working is the same however many come; a group's phases, each changing only its own row)."""
 
 # 2: service records keep the basis of their late flag (VolunteerServiceRecorded v2).
 # 3: group sessions keep their indirect beneficiaries and basis (GroupSessionHeld v2), so past events are read again.
