@@ -40,9 +40,9 @@ from shared.contracts import Role
 from shared.contracts.errors import Forbidden, Message
 from shared.http import database_check, embedded_server, health_app, listening_socket, nats_check
 from shared.migrations import migrate
-from shared.natsio import connect, ensure_event_stream
+from shared.natsio import connect
 from shared.runtime import Handler, RequestContext, serve
-from shared.service import cancel_all, stop_http, until_stopped
+from shared.service import cancel_all, stop_http, stream_ensured, until_stopped
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
@@ -299,7 +299,7 @@ async def reporting_service(settings: ServiceSettings) -> AsyncIterator[Reportin
         js = nc.jetstream()
         table = projections()
         for source in SOURCES:
-            await ensure_event_stream(js, settings.namespace, source, owner=False)
+            await stream_ensured(js, settings.namespace, source, owner=False)  # asked again while JetStream elects
         async with pool.acquire() as conn:
             await adopt_unversioned(conn, table)
             outdated = await stale(pool, table)  # before the consumers start: a new database is built live
