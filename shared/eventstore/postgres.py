@@ -423,8 +423,9 @@ class PostgresEventStore(AppendsOneByMany):
           erasure deleting it waits for the statement, or has committed and the key is not found); a person known
           erased needs no check (a key never comes back) and is sealed nothing; a person whose key is not known
           sends the append to the transaction. A key not found: nothing is written, the person is known erased,
-          every state naming them is forgotten, and PersonsErased sends the command to be decided again from the
-          store, where their sealed fields read as None.
+          every state naming them is forgotten, and if a decided-from state names them PersonsErased sends the
+          command to be decided again from the store, where their sealed fields read as None (a key only sealed
+          with, not named by the states, sends the append to the transaction, which seals nothing for the gone).
         - in a transaction: the keys of all the states' persons are read FOR KEY SHARE first; one gone that this
           process did not know erased is as above (rolled back, PersonsErased). One known erased is sealed nothing,
           and no key is ever made for a person the states name: only a person no stream of the append names yet
@@ -494,7 +495,10 @@ class PostgresEventStore(AppendsOneByMany):
             replaced = frozenset(checked) - gone
             self.states.forget(replaced)
             self._known_keys.forget(replaced)
-            raise PersonsErased(last.stream_id, last.expected_version, frozenset(checked))
+            named = frozenset[str]().union(*(each.persons for each in appends))
+            if named & checked.keys():  # a state it was decided from may hold their data: decide again
+                raise PersonsErased(last.stream_id, last.expected_version, frozenset(named & checked.keys()))
+            return None  # only keys it seals with: the transaction reads them as they are now (none made for the gone)
         if not written["follows"]:
             raise ConcurrencyConflict(last.stream_id, last.expected_version)
         return list(columns[3])
