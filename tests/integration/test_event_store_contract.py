@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -30,6 +31,7 @@ from shared.eventstore import (
 )
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.protocol import PersonErased
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from tests.support import DATA_KEY, Servers
 
@@ -220,6 +222,24 @@ async def test_a_conflicting_append_is_refused_as_a_conflict_and_stores_nothing(
     replay = await store.idempotent_result(key)
     assert replay is not None and (replay.version, replay.result, replay.event_ids) == (2, {"n": 2},
                                                                                        appended.event_ids)
+
+
+async def test_nothing_is_sealed_for_an_erased_person_and_no_key_is_made_for_them(store: EventStore) -> None:
+    await store.append("recipient-r-1", "recipient", 0, [registered(1)], META, result={})
+    await store.append("case-c-1", "case", 0, [session(1)], META, result={})
+    await store.append("recipient-r-1", "recipient", 1, [RecipientErased(
+        recipient_id="r-1", station_id="s", erased_on=date(2026, 3, 9), reason="本人要求")], META, result={})
+
+    with pytest.raises(PersonErased) as refused:
+        await store.append("case-c-1", "case", 1, [session(2)], META, result={})
+    await store.append("case-c-1", "case", 1, [dataclasses.replace(session(3), notes=None)], META, result={})
+
+    assert (refused.value.code, refused.value.field) == ("recipient_erased", "recipientId")
+    assert [(e.payload.session_id, e.payload.notes) for e in await store.read_stream("case-c-1")] == [
+        ("cs-1", None), ("cs-3", None)]
+    keys = (store.person_keys if isinstance(store, InMemoryEventStore)
+            else {r["person_id"] for r in await store._pool.fetch("SELECT person_id FROM person_keys")})
+    assert "r-1" not in keys
 
 
 async def test_an_append_after_a_key_was_erased_elsewhere_is_sealed_with_a_key_that_opens_it(
