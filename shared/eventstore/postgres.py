@@ -111,16 +111,41 @@ _INSERT_AFTER = f"""
 """
 """One stream's events after the version decided against, if it is still there; how many were written."""
 
+_PERSON_LOCK = "SELECT pg_advisory_xact_lock(72, hashtext($1))"
+"""Taken by an erasure and by the making of a key, each in its transaction, so that one waits for the other: a key
+is never made for a person whose erasure is committing (its erased_persons row not yet seen)."""
+
+_MAKE_KEY = """
+    INSERT INTO person_keys (person_id, wrapped)
+    SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM erased_persons WHERE person_id = $1)
+    ON CONFLICT (person_id) DO NOTHING
+    RETURNING wrapped
+"""
+"""A new key for a person not erased (migration 0008); nothing for one erased."""
+
+_KEY_UNLESS_ERASED = """
+    SELECT wrapped FROM person_keys
+    WHERE person_id = $1 AND NOT EXISTS (SELECT 1 FROM erased_persons WHERE person_id = $1)
+"""
+
+_KEYS_OF_STATES = """
+    WITH held AS (SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[]) FOR KEY SHARE)
+    SELECT person_id, wrapped, false AS erased FROM held
+    UNION ALL
+    SELECT person_id, NULL, true FROM erased_persons WHERE person_id = ANY($1::text[])
+"""
+"""The keys of these persons, locked against their deletion, and which of them are erased."""
+
 
 class KnownKeys:
     """Persons' keys this process has unwrapped, by the wrapped form they are stored in: unwrapping is the CPU of a
     read, and a known key lets an append seal without asking for it. A key is used only as stored now: a read
     compares the stored form, an append's statement checks it (an erased person's key is gone, a new one differs).
 
-    It also knows persons erased: those whose keys a read or an append found gone after their events were written
-    (every person an event names had a key when it was written, and a key is deleted only by an erasure), and those
-    erased by this process once the erasure committed. For them an append needs no check (a key never comes back:
-    none is made anew for a person a stream names) and seals nothing (PersonErased)."""
+    It also knows persons erased: those the erased_persons table (migration 0008) names when an append asked, and
+    those erased by this process once the erasure committed. No key is not erased: a person whose events carried no
+    sealed field never had one, and gets one when an event first seals something of theirs. For a person known
+    erased an append needs no check (no key is ever made for them again) and seals nothing (PersonErased)."""
 
     def __init__(self, entries: int = 50_000) -> None:
         self._entries = entries
@@ -269,8 +294,7 @@ class PostgresEventStore(AppendsOneByMany):
             # The persons' keys and the events since, in one round trip: a cached state's whole check.
             rows = await conn.fetch(_AFTER_WITH_KEYS, stream_id, version, list(persons))
             keys = self._unwrapped(rows[0]["key_ids"] or [], rows[0]["wrapped_keys"] or [])
-            if len(keys) != len(persons):
-                self._known_keys.erase(persons - keys.keys())
+            if len(keys) != len(persons):  # erased since, or never keyed: the caller folds the stream anew
                 return None
             return await self._opened(conn, [row for row in rows if row["event_id"] is not None], dict(keys))
 
@@ -322,8 +346,7 @@ class PostgresEventStore(AppendsOneByMany):
             return None
         rows = await conn.fetch("SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[])"
                                 + (" FOR SHARE" if lock else ""), list(persons))
-        if len(rows) != len(persons):
-            self._known_keys.erase(persons - {row["person_id"] for row in rows})
+        if len(rows) != len(persons):  # erased, or never keyed
             return None
         return self._unwrapped([row["person_id"] for row in rows], [row["wrapped"] for row in rows])
 
@@ -352,13 +375,13 @@ class PostgresEventStore(AppendsOneByMany):
         if self._data_key is None:
             raise RuntimeError("personal data needs the service's data key (HEMIAO_DATA_KEY)")
         wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        if wrapped is None and create:
-            await conn.execute("INSERT INTO person_keys (person_id, wrapped) VALUES ($1, $2)"
-                               " ON CONFLICT (person_id) DO NOTHING",
-                               person_id, wrap(self._data_key, person_id, new_key()))
-            wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        if wrapped is None:
-            self._known_keys.erase([person_id])  # asked for because an event names them: erased
+        if wrapped is None and create:  # in the append's transaction (_write)
+            await conn.execute(_PERSON_LOCK, person_id)
+            wrapped = (await conn.fetchval(_MAKE_KEY, person_id, wrap(self._data_key, person_id, new_key()))
+                       or await conn.fetchval(_KEY_UNLESS_ERASED, person_id))
+            if wrapped is None:  # erased (migration 0008): no key is made for them again
+                self._erased([person_id])
+        if wrapped is None:  # erased, or (a read) never keyed
             return None
         return self._known_keys.put(person_id, bytes(wrapped), self._data_key)
 
@@ -421,15 +444,18 @@ class PostgresEventStore(AppendsOneByMany):
         erased since. Its append names the state's persons, and:
         - one statement: each person's key this process knows is checked as it knows it, under FOR KEY SHARE (an
           erasure deleting it waits for the statement, or has committed and the key is not found); a person known
-          erased needs no check (a key never comes back) and is sealed nothing; a person whose key is not known
-          sends the append to the transaction. A key not found: nothing is written, the person is known erased,
-          every state naming them is forgotten, and if a decided-from state names them PersonsErased sends the
-          command to be decided again from the store, where their sealed fields read as None (a key only sealed
-          with, not named by the states, sends the append to the transaction, which seals nothing for the gone).
-        - in a transaction: the keys of all the states' persons are read FOR KEY SHARE first; one gone that this
-          process did not know erased is as above (rolled back, PersonsErased). One known erased is sealed nothing,
-          and no key is ever made for a person the states name: only a person no stream of the append names yet
-          (a new registration) gets a new key.
+          erased needs no check (no key is made for them again) and is sealed nothing; a person whose key is not
+          known (erased, or never keyed) sends the append to the transaction. A key not found: nothing is written,
+          the erased_persons table says whether they were erased (then known so), every state naming them is
+          forgotten, and if a decided-from state names them PersonsErased sends the command to be decided again
+          from the store, where their sealed fields read as None (a key only sealed with, not named by the states,
+          sends the append to the transaction).
+        - in a transaction: the keys of all the states' persons are read FOR KEY SHARE first, with their rows in
+          erased_persons; one erased that this process did not know erased is as above (rolled back,
+          PersonsErased). One known erased is sealed nothing. A person with no key and no erasure (their events
+          carried no sealed field) gets a key as any new person does, unless an erasure of them commits first:
+          making a key and erasing take the same per-person lock, and a key is made only while erased_persons
+          has no row for them (migration 0008, which records the erasures written before it from their events).
         An event with a value in a personal field of an erased person is refused (PersonErased), without writing.
         """
         last = appends[-1]
@@ -488,17 +514,22 @@ class PostgresEventStore(AppendsOneByMany):
                 None if idempotency is None else idempotency.key,
                 None if idempotency is None else idempotency.fingerprint, last.stream_id,
                 last.expected_version + len(last.events), json.dumps(result, ensure_ascii=False))
-        assert written is not None
-        if not written["keys"]:  # nothing written: a key erased (or replaced) since this process knew it
+            assert written is not None
+            erased: frozenset[str] = frozenset()
             gone = frozenset(checked) - set(written["present"])
-            self._erased(gone)
-            replaced = frozenset(checked) - gone
-            self.states.forget(replaced)
-            self._known_keys.forget(replaced)
+            if not written["keys"] and gone:  # nothing written: a key deleted since this process knew it
+                erased = frozenset(await conn.fetchval(
+                    "SELECT coalesce(array_agg(person_id), '{}') FROM erased_persons"
+                    " WHERE person_id = ANY($1::text[])", list(gone)))
+        if not written["keys"]:  # a key deleted (by an erasure, whose row has committed with it) or replaced
+            self._erased(erased)
+            changed = frozenset(checked) - erased
+            self.states.forget(changed)
+            self._known_keys.forget(changed)
             named = frozenset[str]().union(*(each.persons for each in appends))
             if named & checked.keys():  # a state it was decided from may hold their data: decide again
                 raise PersonsErased(last.stream_id, last.expected_version, frozenset(named & checked.keys()))
-            return None  # only keys it seals with: the transaction reads them as they are now (none made for the gone)
+            return None  # only keys it seals with: the transaction reads them as they are now
         if not written["follows"]:
             raise ConcurrencyConflict(last.stream_id, last.expected_version)
         return list(columns[3])
@@ -529,17 +560,18 @@ class PostgresEventStore(AppendsOneByMany):
         persons = frozenset[str]().union(*(each.persons for each in appends))
         if not persons or self._data_key is None:
             return {}
-        rows = await conn.fetch("SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[])"
-                                " FOR KEY SHARE", list(persons))
-        keys: dict[str, bytes | None] = dict(self._unwrapped([row["person_id"] for row in rows],
-                                                             [row["wrapped"] for row in rows]))
-        gone = persons - keys.keys()
-        unnoticed = frozenset(p for p in gone if not self._known_keys.erased(p))
+        rows = await conn.fetch(_KEYS_OF_STATES, list(persons))
+        erased = frozenset(row["person_id"] for row in rows if row["erased"])
+        held = [row for row in rows if not row["erased"] and row["person_id"] not in erased]
+        keys: dict[str, bytes | None] = dict(self._unwrapped([row["person_id"] for row in held],
+                                                             [row["wrapped"] for row in held]))
+        unnoticed = frozenset(p for p in erased if not self._known_keys.erased(p))
         if unnoticed:
-            self._erased(unnoticed)  # their keys were deleted by an erasure that committed
+            self._erased(unnoticed)  # erased by a transaction that committed
             last = appends[-1]
             raise PersonsErased(last.stream_id, last.expected_version, unnoticed)
-        return {**keys, **dict.fromkeys(gone)}
+        # A person with neither a key nor a row in erased_persons never had a key: `_write` makes one if it seals.
+        return {**keys, **dict.fromkeys(erased)}
 
     async def _rows(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
                     key_for: Callable[[str], Awaitable[bytes | None]]) -> list[tuple[Any, ...]]:
@@ -560,8 +592,8 @@ class PostgresEventStore(AppendsOneByMany):
     async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata,
                      keys: dict[str, bytes | None]) -> list[UUID]:
         """One stream's events, its unique claims and erasures, inside the caller's transaction. `keys`: those of
-        the persons the decided-from states name (None: erased); a key is made only for a person they do not name
-        and not known erased."""
+        the persons the decided-from states name (None: erased); any other person not known erased is asked for
+        their key, made if they have none and are not erased (`_key`)."""
         stream_id, expected_version = append.stream_id, append.expected_version
 
         async def key_for(person_id: str) -> bytes | None:
@@ -587,6 +619,9 @@ class PostgresEventStore(AppendsOneByMany):
             for claim, owner, field in unique_claims(payload, self._claim):
                 await self._claim_value(conn, claim, owner, field)
         for person_id in filter(None, map(erased_person, append.events)):
+            await conn.execute(_PERSON_LOCK, person_id)  # a key being made for them is made first, then deleted
+            await conn.execute("INSERT INTO erased_persons (person_id, erased_at) VALUES ($1, $2)"
+                               " ON CONFLICT (person_id) DO NOTHING", person_id, self._clock())
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
             await conn.execute("DELETE FROM snapshots WHERE persons @> ARRAY[$1::text]", person_id)

@@ -137,9 +137,9 @@ class StreamAppend:
     events: Sequence[object]
     persons: frozenset[str] = frozenset()
     """The persons the state it was decided from names (Cached.persons). The append checks, under FOR KEY SHARE,
-    that the key of each one this process knows is still there (else it writes nothing and raises PersonsErased),
-    and never makes a key anew for one of them: a person a stream names had a key when their events were written,
-    so a key gone means they were erased."""
+    that the key of each one this process knows is still there (else it writes nothing and raises PersonsErased).
+    No key is made again for a person erased (the store's record of erasures, migration 0008); one with no key who
+    was never erased (their events carried no sealed field) gets one when an event first seals something of theirs."""
 
 
 class EventStore(Protocol):
