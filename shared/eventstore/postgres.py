@@ -429,10 +429,9 @@ class PostgresEventStore(AppendsOneByMany):
         await conn.execute("DELETE FROM unique_claims WHERE owner = $1 AND field = $2 AND claim <> $3",
                            owner, field, claim)
 
-    async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes:
-        key = await self._key(conn, person_id, create=True)
-        assert key is not None
-        return key
+    async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes | None:
+        """The person's key, made if they have none; None if they are erased (nothing is sealed for them)."""
+        return await self._key(conn, person_id, create=True)
 
     async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
                          idempotency: IdempotentCommand | None = None) -> AppendResult:

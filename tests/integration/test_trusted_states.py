@@ -175,3 +175,22 @@ async def test_derived_rows_take_the_transaction_only_for_the_events_they_write_
         assert await single.fetchval("SELECT array_agg(session_id) FROM derived_sessions") == [recorded["session_id"]]
     finally:
         await single.close()
+
+
+async def test_an_erasure_written_before_the_record_of_erasures_is_recorded_by_its_migration(
+        pool: asyncpg.Pool) -> None:
+    """A store of before migration 0008 holds erasure events and no erased_persons: the migration records each
+    from its event, so that no copy takes the erased person for one never keyed and makes them a key."""
+    here = Commands(copy(pool))
+    recipient_id = await here.register(**SECRET, **CONSENT)
+    case_id = await here.open(recipient_id)
+    await here.call("erase_recipient", {"recipient_id": recipient_id, "reason": "本人要求删除"}, HEAD)
+    await pool.execute("DROP TABLE erased_persons")  # the store as it was before the migration
+
+    await pool.execute((EVENT_STORE_MIGRATIONS / "0008_erased_persons.sql").read_text())
+
+    assert [r["person_id"] for r in await pool.fetch("SELECT person_id FROM erased_persons")] == [recipient_id]
+    with pytest.raises(DomainError) as refused:
+        await Commands(copy(pool)).call("record_case_session", session(case_id, 5, LATE_NOTES))
+    assert refused.value.code == "recipient_erased"
+    assert await pool.fetchval("SELECT count(*) FROM person_keys WHERE person_id = $1", recipient_id) == 0
