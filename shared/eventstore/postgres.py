@@ -276,7 +276,7 @@ class PostgresEventStore(AppendsOneByMany):
 
             async def key_of(person_id: str) -> bytes | None:
                 if person_id not in keys:
-                    keys[person_id] = await self._key(conn, person_id, create=False)
+                    keys[person_id] = await self._key(conn, person_id)
                 return keys[person_id]
 
             return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
@@ -360,7 +360,7 @@ class PostgresEventStore(AppendsOneByMany):
                       keys: dict[str, bytes | None]) -> list[RecordedEvent]:
         async def key_of(person_id: str) -> bytes | None:
             if person_id not in keys:
-                keys[person_id] = await self._key(conn, person_id, create=False)
+                keys[person_id] = await self._key(conn, person_id)
             return keys[person_id]
 
         return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
@@ -371,14 +371,22 @@ class PostgresEventStore(AppendsOneByMany):
                                       " ORDER BY global_position", stream_type)
         return [row["stream_id"] for row in rows]
 
-    async def _key(self, conn: asyncpg.Connection, person_id: str, *, create: bool) -> bytes | None:
+    async def _key(self, conn: asyncpg.Connection, person_id: str, *,
+                   made: dict[str, bytes] | None = None) -> bytes | None:
+        """The person's key; with `made` (in an append's transaction), made if they have none and are not erased,
+        and noted there, not yet known: it is known once the transaction commits (one rolled back made none)."""
         if self._data_key is None:
             raise RuntimeError("personal data needs the service's data key (HEMIAO_DATA_KEY)")
+        if made and person_id in made:
+            return unwrap(self._data_key, person_id, made[person_id])
         wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        if wrapped is None and create:  # in the append's transaction (_write)
+        if wrapped is None and made is not None:
             await conn.execute(_PERSON_LOCK, person_id)
-            wrapped = (await conn.fetchval(_MAKE_KEY, person_id, wrap(self._data_key, person_id, new_key()))
-                       or await conn.fetchval(_KEY_UNLESS_ERASED, person_id))
+            new = await conn.fetchval(_MAKE_KEY, person_id, wrap(self._data_key, person_id, new_key()))
+            if new is not None:
+                made[person_id] = bytes(new)
+                return unwrap(self._data_key, person_id, bytes(new))
+            wrapped = await conn.fetchval(_KEY_UNLESS_ERASED, person_id)
             if wrapped is None:  # erased (migration 0008): no key is made for them again
                 self._erased([person_id])
         if wrapped is None:  # erased, or (a read) never keyed
@@ -399,7 +407,7 @@ class PostgresEventStore(AppendsOneByMany):
 
             async def key_of(person_id: str) -> bytes | None:
                 if person_id not in keys:
-                    keys[person_id] = await self._key(conn, person_id, create=False)
+                    keys[person_id] = await self._key(conn, person_id)
                 return keys[person_id]
 
             found: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in stream_ids}
@@ -429,9 +437,10 @@ class PostgresEventStore(AppendsOneByMany):
         await conn.execute("DELETE FROM unique_claims WHERE owner = $1 AND field = $2 AND claim <> $3",
                            owner, field, claim)
 
-    async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes | None:
-        """The person's key, made if they have none; None if they are erased (nothing is sealed for them)."""
-        return await self._key(conn, person_id, create=True)
+    async def _key_for(self, conn: asyncpg.Connection, person_id: str, made: dict[str, bytes]) -> bytes | None:
+        """The person's key, made if they have none (noted in `made`); None if they are erased (nothing is sealed
+        for them)."""
+        return await self._key(conn, person_id, made=made)
 
     async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
                          idempotency: IdempotentCommand | None = None) -> AppendResult:
@@ -537,10 +546,11 @@ class PostgresEventStore(AppendsOneByMany):
                                      result: dict[str, Any], idempotency: IdempotentCommand | None) -> list[UUID]:
         last = appends[-1]
         event_ids: list[UUID] = []
+        made: dict[str, bytes] = {}
         async with self._pool.acquire() as conn, conn.transaction():
             keys = await self._keys_of_states(conn, appends)
             for each in appends:
-                event_ids += await self._write(conn, each, metadata, keys)
+                event_ids += await self._write(conn, each, metadata, keys, made)
             if idempotency is not None:
                 await conn.execute(
                     "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
@@ -549,6 +559,9 @@ class PostgresEventStore(AppendsOneByMany):
                     event_ids, json.dumps(result, ensure_ascii=False))
             # The relay is woken by the events table's trigger (migration 0007), once per statement.
             await self._before_commit()
+        for person_id, wrapped in made.items():  # committed: known from now on (made only with a data key)
+            assert self._data_key is not None
+            self._known_keys.put(person_id, wrapped, self._data_key)
         return event_ids
 
     async def _keys_of_states(self, conn: asyncpg.Connection,
@@ -589,7 +602,7 @@ class PostgresEventStore(AppendsOneByMany):
         return rows
 
     async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata,
-                     keys: dict[str, bytes | None]) -> list[UUID]:
+                     keys: dict[str, bytes | None], made: dict[str, bytes]) -> list[UUID]:
         """One stream's events, its unique claims and erasures, inside the caller's transaction. `keys`: those of
         the persons the decided-from states name (None: erased); any other person not known erased is asked for
         their key, made if they have none and are not erased (`_key`)."""
@@ -600,7 +613,7 @@ class PostgresEventStore(AppendsOneByMany):
                 return keys[person_id]
             if self._known_keys.erased(person_id):
                 return None
-            return await self._key_for(conn, person_id)
+            return await self._key_for(conn, person_id, made)
 
         # The stream must be at the version decided against: past it, the (stream_id, version) key refuses the
         # first row; short of it (never read so), the statement writes nothing. With no events, the check alone.

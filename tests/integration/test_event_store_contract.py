@@ -282,6 +282,22 @@ async def test_an_erased_person_is_never_keyed_again_by_any_copy_of_the_store(st
         assert await store._pool.fetchval("SELECT array_agg(person_id) FROM erased_persons") == ["r-1"]
 
 
+async def test_a_key_made_by_an_append_that_conflicted_is_not_taken_for_an_erasure(store: EventStore) -> None:
+    """A new member's key made in a transaction that then conflicts is rolled back with it: the retry makes it
+    again and records the member (nothing is refused as erased), as two commands adding members to one group at
+    once do."""
+    await store.append("group-g-1", "group", 0, [joined("g-1", "m-1", "组员甲")], META, result={})
+
+    with pytest.raises(ConcurrencyConflict):  # decided on a version the group has passed: rolled back, key and all
+        await store.append("group-g-1", "group", 0, [joined("g-1", "m-2", "组员乙")], META, result={})
+    await store.append("group-g-1", "group", 1, [joined("g-1", "m-2", "组员乙")], META, result={})
+    await store.append("group-g-1", "group", 2, [joined("g-1", "m-3", None)], META, result={})
+
+    assert [e.payload for e in await another_copy(store).read_stream("group-g-1")] == [
+        joined("g-1", "m-1", "组员甲"), joined("g-1", "m-2", "组员乙"), joined("g-1", "m-3", None)]
+    assert {"m-1", "m-2", "m-3"} <= await keys_held(store)
+
+
 def joined(group: str, member: str, name: str | None) -> GroupMemberJoined:
     return GroupMemberJoined(group_id=group, station_id="s", member_id=member, name=name, recipient_id=None,
                              joined_on=date(2026, 3, 2))
