@@ -89,7 +89,13 @@ known): one statement, so one round trip and no transaction around it. It writes
 the version the command was decided against (a concurrent writer of the next version meets the unique key) and the
 key of every person checked ($3: those the events are sealed for and those the decided-from states name) is still
 the one this process knows (FOR KEY SHARE: an erasure deleting it waits for the statement, or has won); `present`:
-the persons checked whose keys are there at all (one checked and not present was erased)."""
+the persons checked whose keys are there at all (one checked and not present was erased).
+
+It is sent as _APPEND_CALL: the same statement as the function of migration 0009, planned once per connection
+(tests/unit/shared/test_append_function.py holds the two texts equal)."""
+
+_APPEND_CALL = ("SELECT follows_ok AS follows, keys_ok AS keys, present_ids AS present FROM hemiao_append_at_once("
+                + ", ".join(f"${n}" for n in range(1, 19)) + ")")
 
 
 _AT_VERSION = """
@@ -516,7 +522,7 @@ class PostgresEventStore(AppendsOneByMany):
         last = appends[-1]
         async with self._pool.acquire() as conn:
             written = await conn.fetchrow(
-                _APPEND_AT_ONCE, [a.stream_id for a in appends], [a.expected_version for a in appends],
+                _APPEND_CALL, [a.stream_id for a in appends], [a.expected_version for a in appends],
                 list(checked), list(checked.values()), *map(list, columns[:7]),
                 json.dumps(metadata.as_dict(), ensure_ascii=False), self._clock(),
                 None if idempotency is None else idempotency.key,
