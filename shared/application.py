@@ -234,25 +234,27 @@ async def execute_across(unit: Unit, streams: Sequence[tuple[Decider[Any], str]]
     hot = sorted({stream_id for decider, stream_id in streams if decider.hot})
     # What is not hot is loaded before queueing, so that the queue waits only for appends; a stream changed
     # meanwhile conflicts, and is loaded again in the queue.
-    early = {n: await _loading(unit.store, decider, stream_id)
+    early = {n: await _loading(unit.store, decider, stream_id, trusted=True)
              for n, (decider, stream_id) in enumerate(streams) if hot and not decider.hot}
     async with contextlib.AsyncExitStack() as queued:
         for stream_id in hot:  # in one order, so two commands never wait for each other
             await queued.enter_async_context(_hot_lock(stream_id))
         for attempt in range(CONFLICT_ATTEMPTS):
+            # The first attempt trusts this process's cached states (the append checks them); a retry reads.
             loaded = [early.pop(n) if n in early else
-                      await _loading(unit.store, decider, stream_id, trusted=decider.hot and attempt == 0)
+                      await _loading(unit.store, decider, stream_id, trusted=attempt == 0)
                       for n, (decider, stream_id) in enumerate(streams)]
             decided = decide([each.state for each in loaded])
             appends = [StreamAppend(stream_id=stream_id, stream_type=decider.stream_type,
-                                    expected_version=each.version, events=events)
+                                    expected_version=each.version, events=events, persons=each.persons)
                        for (decider, stream_id), each, events in zip(streams, loaded, decided, strict=True)]
             try:
                 with tracing.span(f"append {streams[-1][0].stream_type}", attributes={"hemiao.attempt": attempt}):
                     appended = await unit.store.append_all(appends, unit.metadata(), result=dict(result),
                                                            idempotency=idempotency)
             except ConcurrencyConflict:
-                await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
+                if attempt:  # the first, decided from a cached state, needs reading, not waiting
+                    await asyncio.sleep(random.uniform(0, min(0.005 * 2**attempt, MAX_BACKOFF_SECONDS)))
                 continue
             if keeps_snapshots(unit.store) and not appended.replayed:
                 await _decided(unit.store, streams, loaded, appends)
@@ -272,12 +274,15 @@ def _hot_lock(stream_id: str) -> asyncio.Lock:
 
 
 async def _loading(store: EventStore, decider: Decider[Any], stream_id: str, *, trusted: bool = False) -> Cached:
-    """The stream's state; `trusted`: a hot stream's state as this process last appended it, without reading, as
-    the queue for it makes it likely current (another process's append since makes the append conflict, and the
-    retry reads)."""
+    """The stream's state; `trusted`: the state this process last loaded or appended, without reading, if it holds
+    one. The append is its check, in the same statement (shared.eventstore.postgres, append_all): the stream must
+    still be at its version, and the key of each person it names that this process knows must still be there.
+    Another process's append since makes it conflict; an erasure of a person it names makes it PersonsErased, the
+    store forgets the states naming them; either way nothing is written, and the retry reads (from the cached
+    version, or from the snapshot or the whole stream if forgotten)."""
     if keeps_snapshots(store):
         cached = store.states.get(stream_id, decider.kind) if trusted else None
-        if cached is not None and not cached.persons:
+        if cached is not None:
             return cached
         return await _loaded(store, decider, stream_id)
     state, version = await load(store, decider, stream_id)

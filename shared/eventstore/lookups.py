@@ -22,12 +22,15 @@ READ_AT_ONCE = 500
 
 
 class LookupTables:
-    """Tables, each derived from one stream type (`tables`: table → stream type), kept by `apply`."""
+    """Tables, each derived from one stream type (`tables`: table → stream type), kept by `apply`, which writes
+    rows for the events of `writes_for` (their classes) and for no other."""
 
-    def __init__(self, pool: asyncpg.Pool, tables: Mapping[str, str], apply: Apply) -> None:
+    def __init__(self, pool: asyncpg.Pool, tables: Mapping[str, str], apply: Apply,
+                 writes_for: Iterable[type]) -> None:
         self._pool = pool
         self._tables = dict(tables)
         self._apply = apply
+        self.writes_for = frozenset(kind.__name__ for kind in writes_for)
 
     async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None:
         await self._apply(conn, append.events)

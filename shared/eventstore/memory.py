@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from shared.contracts import decode_event, event_class
+from shared.contracts import decode_event, encode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
     AppendsOneByMany,
@@ -17,6 +17,7 @@ from shared.eventstore.protocol import (
     EventMetadata,
     IdempotencyKeyReused,
     IdempotentCommand,
+    PersonErased,
     RecordedEvent,
     StreamAppend,
     ValueAlreadyRegistered,
@@ -35,6 +36,8 @@ class InMemoryEventStore(AppendsOneByMany):
         self._streams: dict[str, list[RecordedEvent]] = {}
         self._idempotency: dict[str, tuple[str, AppendResult]] = {}
         self.person_keys: dict[str, bytes] = {}
+        self.erased: set[str] = set()
+        """Persons whose keys an erasure deleted: none is made for them again, nor is anything sealed for them."""
         self.claims: dict[str, str] = {}
         self._fields: dict[str, str] = {}
         self._claim_key = new_key()
@@ -89,7 +92,14 @@ class InMemoryEventStore(AppendsOneByMany):
         for each in appends:
             for offset, payload in enumerate(each.events, start=1):
                 registration = event_class(type(payload).__name__)
-                encoded = json.dumps(await sealed_data(payload, self._key_for), ensure_ascii=False)
+                person = registration.person_of(encode_event(payload)) if registration.personal else None
+                if person in self.erased:  # as the real store: nothing sealed for an erased person, no key made
+                    if any(getattr(payload, field, None) for field in registration.personal):
+                        self.person_keys = keys_before
+                        raise PersonErased(registration.person or "", str(person))
+                    encoded = json.dumps(encode_event(payload), ensure_ascii=False)
+                else:
+                    encoded = json.dumps(await sealed_data(payload, self._key_for), ensure_ascii=False)
                 if self._size_limit is not None:
                     try:
                         self._size_limit.check(encoded, stream_id=each.stream_id, stream_type=each.stream_type,
@@ -113,6 +123,7 @@ class InMemoryEventStore(AppendsOneByMany):
             self._fields[claim] = field
         for person_id in filter(None, map(erased_person, events)):
             self.person_keys.pop(person_id, None)
+            self.erased.add(person_id)
             self.claims = {c: o for c, o in self.claims.items() if o != person_id}
         self.events.extend(recorded)
         appended = AppendResult(stream_id=last.stream_id, version=last.expected_version + len(last.events),

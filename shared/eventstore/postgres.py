@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from shared.china import utc_now
-from shared.contracts import decode_event, event_class
+from shared.contracts import decode_event, encode_event, event_class
 from shared.eventstore.protocol import (
     AppendResult,
     AppendsOneByMany,
@@ -22,15 +22,17 @@ from shared.eventstore.protocol import (
     EventMetadata,
     IdempotencyKeyReused,
     IdempotentCommand,
+    PersonErased,
+    PersonsErased,
     RecordedEvent,
     StreamAppend,
     ValueAlreadyRegistered,
 )
-from shared.eventstore.sealing import erased_person, opened_data, sealed_data, unique_claims
+from shared.eventstore.sealing import erased_person, opened_data, unique_claims
 from shared.eventstore.sizing import EventSizeLimit
 from shared.eventstore.snapshots import Snapshot, SnapshotSettings, StateCache, StateKind, Tail
 from shared.kernel.search_terms import TermKey
-from shared.personal import claim_of, joint_key, new_key, open_json, seal_json, unwrap, wrap
+from shared.personal import claim_of, joint_key, new_key, open_json, seal_fields, seal_json, unwrap, wrap
 
 NOTIFY_CHANNEL = "hemiao_events"
 log = logging.getLogger(__name__)
@@ -61,9 +63,11 @@ _APPEND_AT_ONCE = """
                                    WHERE e.stream_id = s.stream_id AND e.version = s.expected + 1)), true) AS ok
         FROM streams s),
     keys AS (
-        SELECT count(*) = cardinality($3::text[]) AS ok
-        FROM (SELECT 1 FROM person_keys p JOIN unnest($3::text[], $4::bytea[]) AS u (person_id, wrapped)
-                ON p.person_id = u.person_id AND p.wrapped = u.wrapped
+        SELECT count(*) FILTER (WHERE held.same) = cardinality($3::text[]) AS ok,
+               coalesce(array_agg(held.person_id), '{}') AS present
+        FROM (SELECT p.person_id, p.wrapped = u.wrapped AS same
+              FROM person_keys p JOIN unnest($3::text[], $4::bytea[]) AS u (person_id, wrapped)
+                ON p.person_id = u.person_id
               FOR KEY SHARE OF p) AS held),
     go AS (SELECT follows.ok AND keys.ok AS ok FROM follows, keys),
     written AS (
@@ -78,12 +82,20 @@ _APPEND_AT_ONCE = """
         INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)
         SELECT $14, $15, $16, $17, $8, $18::jsonb WHERE $14::text IS NOT NULL AND (SELECT ok FROM go)
         RETURNING 1)
-    SELECT follows.ok AS follows, keys.ok AS keys FROM follows, keys
+    SELECT follows.ok AS follows, keys.ok AS keys, keys.present FROM follows, keys
 """
 """An append that needs no more than its rows (no unique claims, erasures or derived rows, every person's key
 known): one statement, so one round trip and no transaction around it. It writes only if every stream is still at
-the version the command was decided against (a concurrent writer of the next version meets the unique key) and every
-person's key is still the one this process sealed with (FOR KEY SHARE: an erasure deleting it waits, or has won)."""
+the version the command was decided against (a concurrent writer of the next version meets the unique key) and the
+key of every person checked ($3: those the events are sealed for and those the decided-from states name) is still
+the one this process knows (FOR KEY SHARE: an erasure deleting it waits for the statement, or has won); `present`:
+the persons checked whose keys are there at all (one checked and not present was erased).
+
+It is sent as _APPEND_CALL: the same statement as the function of migration 0009, planned once per connection
+(tests/unit/shared/test_append_function.py holds the two texts equal)."""
+
+_APPEND_CALL = ("SELECT follows_ok AS follows, keys_ok AS keys, present_ids AS present FROM hemiao_append_at_once("
+                + ", ".join(f"${n}" for n in range(1, 19)) + ")")
 
 
 _AT_VERSION = """
@@ -105,16 +117,45 @@ _INSERT_AFTER = f"""
 """
 """One stream's events after the version decided against, if it is still there; how many were written."""
 
+_PERSON_LOCK = "SELECT pg_advisory_xact_lock(72, hashtext($1))"
+"""Taken by an erasure and by the making of a key, each in its transaction, so that one waits for the other: a key
+is never made for a person whose erasure is committing (its erased_persons row not yet seen)."""
+
+_MAKE_KEY = """
+    INSERT INTO person_keys (person_id, wrapped)
+    SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM erased_persons WHERE person_id = $1)
+    ON CONFLICT (person_id) DO NOTHING
+    RETURNING wrapped
+"""
+"""A new key for a person not erased (migration 0008); nothing for one erased."""
+
+_KEY_UNLESS_ERASED = """
+    SELECT wrapped FROM person_keys
+    WHERE person_id = $1 AND NOT EXISTS (SELECT 1 FROM erased_persons WHERE person_id = $1)
+"""
+
+_KEYS_OF_STATES = """
+    WITH held AS (SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[]) FOR KEY SHARE)
+    SELECT person_id, wrapped, false AS erased FROM held
+    UNION ALL
+    SELECT person_id, NULL, true FROM erased_persons WHERE person_id = ANY($1::text[])
+"""
+"""The keys of these persons, locked against their deletion, and which of them are erased."""
+
 
 class KnownKeys:
     """Persons' keys this process has unwrapped, by the wrapped form they are stored in: unwrapping is the CPU of a
     read, and a known key lets an append seal without asking for it. A key is used only as stored now: a read
     compares the stored form, an append's statement checks it (an erased person's key is gone, a new one differs).
-    An erasure in this process forgets it at once."""
+
+    It also knows persons erased: those the erased_persons table (migration 0008) names when an append asked, and
+    those erased by this process once the erasure committed. No key is not erased: a person whose events carried no
+    sealed field never had one, and gets one when an event first seals something of theirs. For a person known
+    erased an append needs no check (no key is ever made for them again) and seals nothing (PersonErased)."""
 
     def __init__(self, entries: int = 50_000) -> None:
         self._entries = entries
-        self._keys: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self._keys: OrderedDict[str, tuple[bytes, bytes] | None] = OrderedDict()
 
     def put(self, person_id: str, wrapped: bytes, data_key: bytes) -> bytes:
         known = self._keys.get(person_id)
@@ -123,37 +164,57 @@ class KnownKeys:
             return known[1]
         key = unwrap(data_key, person_id, wrapped)
         self._keys[person_id] = (wrapped, key)
-        if len(self._keys) > self._entries:
-            self._keys.popitem(last=False)
+        self._trim()
         return key
 
     def get(self, person_id: str) -> tuple[bytes, bytes] | None:
+        """The person's key as stored and unwrapped, if known (None also for one known erased)."""
         return self._keys.get(person_id)
+
+    def erased(self, person_id: str) -> bool:
+        return person_id in self._keys and self._keys[person_id] is None
+
+    def erase(self, persons: Iterable[str]) -> None:
+        """Their keys were found gone, or deleted by an erasure that committed."""
+        for person_id in persons:
+            self._keys[person_id] = None
+            self._keys.move_to_end(person_id)
+        self._trim()
 
     def forget(self, persons: Iterable[str]) -> None:
         for person_id in persons:
             self._keys.pop(person_id, None)
 
-
-class _NeedsTransaction(BaseException):
-    """The append cannot be one statement: a derived writer has rows to write, or a person's key is not known.
-    Not an Exception, so that a writer's own `except Exception` cannot swallow it and have its rows left out."""
-
-
-class _Unwritable:
-    """The connection a derived writer is first given: any use of it says it has rows to write."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise _NeedsTransaction(name)
+    def _trim(self) -> None:
+        while len(self._keys) > self._entries:
+            self._keys.popitem(last=False)
 
 
-_UNWRITABLE: Any = _Unwritable()
+class _NeedsTransaction(Exception):
+    """The append cannot be one statement: the key of a person it seals for or its states name is not known."""
 
 
 def _needs_transaction(payload: object) -> bool:
     """An event that writes more than its row: it claims unique values or erases a person."""
     registration = event_class(type(payload).__name__)
     return bool(registration.unique) or registration.erases is not None
+
+
+async def _sealed(payload: object, key_for: Callable[[str], Awaitable[bytes | None]]) -> dict[str, Any]:
+    """The payload as JSON-ready data, its personal fields sealed with its person's key (shared.eventstore.sealing's
+    `sealed_data`, for a store that knows persons erased: `key_for` answers None for one, and then an event with a
+    value in a personal field is refused, one with none (None or empty) is written as it is)."""
+    registration = event_class(type(payload).__name__)
+    data = encode_event(payload)
+    person = registration.person_of(data)
+    if not registration.personal or person is None:
+        return data
+    key = await key_for(person)
+    if key is None:
+        if any(data.get(field) for field in registration.personal):  # an empty one carries nothing of them
+            raise PersonErased(registration.person or "", person)
+        return data
+    return seal_fields(data, registration.personal, person, key)
 
 
 def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
@@ -169,7 +230,13 @@ def record_from_row(row: asyncpg.Record, data: dict[str, Any]) -> RecordedEvent:
 class DerivedRows(Protocol):
     """Rows a service derives from its own events (a keyed search index), written in the transaction that appends
     them, from the events as decided (before sealing): they are never a moment behind, and a failed write rolls
-    the whole command back. Derived, so rebuilt from the store when in doubt."""
+    the whole command back. Derived, so rebuilt from the store when in doubt.
+
+    `writes_for`: the event types (class names) it writes rows for. An append with none of them is not given to
+    it, and may be one statement without a transaction; tests/unit/shared/test_derived_rows.py checks each
+    declaration against an example of every event."""
+
+    writes_for: frozenset[str]
 
     async def write(self, conn: asyncpg.Connection, append: StreamAppend) -> None: ...
 
@@ -191,14 +258,16 @@ class PostgresEventStore(AppendsOneByMany):
         self._size_limit = size_limit
         self._clock = clock
         self._derived: dict[str, DerivedRows] = {}
+        self._derived_types: frozenset[str] = frozenset()
         self.snapshot_settings = snapshots or SnapshotSettings.from_environment()
         self.states = StateCache(self.snapshot_settings.cached_states)
         """The states this process last loaded or decided (see shared.eventstore.snapshots)."""
         self._known_keys = KnownKeys()
 
     def keep(self, name: str, derived: DerivedRows) -> None:
-        """Keep these derived rows with every append from now on (once per name)."""
+        """Keep these derived rows with every append of the events it writes for, from now on (once per name)."""
         self._derived[name] = derived
+        self._derived_types = frozenset().union(*(each.writes_for for each in self._derived.values()))
 
     def search_key(self, service: str) -> TermKey:
         """The key of the service's search digests (shared.kernel.search_terms), derived from its data key."""
@@ -213,7 +282,7 @@ class PostgresEventStore(AppendsOneByMany):
 
             async def key_of(person_id: str) -> bytes | None:
                 if person_id not in keys:
-                    keys[person_id] = await self._key(conn, person_id, create=False)
+                    keys[person_id] = await self._key(conn, person_id)
                 return keys[person_id]
 
             return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
@@ -231,7 +300,7 @@ class PostgresEventStore(AppendsOneByMany):
             # The persons' keys and the events since, in one round trip: a cached state's whole check.
             rows = await conn.fetch(_AFTER_WITH_KEYS, stream_id, version, list(persons))
             keys = self._unwrapped(rows[0]["key_ids"] or [], rows[0]["wrapped_keys"] or [])
-            if len(keys) != len(persons):
+            if len(keys) != len(persons):  # erased since, or never keyed: the caller folds the stream anew
                 return None
             return await self._opened(conn, [row for row in rows if row["event_id"] is not None], dict(keys))
 
@@ -283,7 +352,7 @@ class PostgresEventStore(AppendsOneByMany):
             return None
         rows = await conn.fetch("SELECT person_id, wrapped FROM person_keys WHERE person_id = ANY($1::text[])"
                                 + (" FOR SHARE" if lock else ""), list(persons))
-        if len(rows) != len(persons):
+        if len(rows) != len(persons):  # erased, or never keyed
             return None
         return self._unwrapped([row["person_id"] for row in rows], [row["wrapped"] for row in rows])
 
@@ -297,7 +366,7 @@ class PostgresEventStore(AppendsOneByMany):
                       keys: dict[str, bytes | None]) -> list[RecordedEvent]:
         async def key_of(person_id: str) -> bytes | None:
             if person_id not in keys:
-                keys[person_id] = await self._key(conn, person_id, create=False)
+                keys[person_id] = await self._key(conn, person_id)
             return keys[person_id]
 
         return [record_from_row(row, await opened_data(row["type"], json.loads(row["data"]), key_of))
@@ -308,16 +377,27 @@ class PostgresEventStore(AppendsOneByMany):
                                       " ORDER BY global_position", stream_type)
         return [row["stream_id"] for row in rows]
 
-    async def _key(self, conn: asyncpg.Connection, person_id: str, *, create: bool) -> bytes | None:
+    async def _key(self, conn: asyncpg.Connection, person_id: str, *,
+                   made: dict[str, bytes] | None = None) -> bytes | None:
+        """The person's key; with `made` (in an append's transaction), made if they have none and are not erased,
+        and noted there, not yet known: it is known once the transaction commits (one rolled back made none)."""
         if self._data_key is None:
             raise RuntimeError("personal data needs the service's data key (HEMIAO_DATA_KEY)")
+        if made and person_id in made:
+            return unwrap(self._data_key, person_id, made[person_id])
         wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        if wrapped is None and create:
-            await conn.execute("INSERT INTO person_keys (person_id, wrapped) VALUES ($1, $2)"
-                               " ON CONFLICT (person_id) DO NOTHING",
-                               person_id, wrap(self._data_key, person_id, new_key()))
-            wrapped = await conn.fetchval("SELECT wrapped FROM person_keys WHERE person_id = $1", person_id)
-        return None if wrapped is None else self._known_keys.put(person_id, bytes(wrapped), self._data_key)
+        if wrapped is None and made is not None:
+            await conn.execute(_PERSON_LOCK, person_id)
+            new = await conn.fetchval(_MAKE_KEY, person_id, wrap(self._data_key, person_id, new_key()))
+            if new is not None:
+                made[person_id] = bytes(new)
+                return unwrap(self._data_key, person_id, bytes(new))
+            wrapped = await conn.fetchval(_KEY_UNLESS_ERASED, person_id)
+            if wrapped is None:  # erased (migration 0008): no key is made for them again
+                self._erased([person_id])
+        if wrapped is None:  # erased, or (a read) never keyed
+            return None
+        return self._known_keys.put(person_id, bytes(wrapped), self._data_key)
 
     async def claimants(self, field: str, values: Sequence[str]) -> dict[str, str]:
         of_claim = {self._claim(field, value): value for value in values}
@@ -333,7 +413,7 @@ class PostgresEventStore(AppendsOneByMany):
 
             async def key_of(person_id: str) -> bytes | None:
                 if person_id not in keys:
-                    keys[person_id] = await self._key(conn, person_id, create=False)
+                    keys[person_id] = await self._key(conn, person_id)
                 return keys[person_id]
 
             found: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in stream_ids}
@@ -363,20 +443,42 @@ class PostgresEventStore(AppendsOneByMany):
         await conn.execute("DELETE FROM unique_claims WHERE owner = $1 AND field = $2 AND claim <> $3",
                            owner, field, claim)
 
-    async def _key_for(self, conn: asyncpg.Connection, person_id: str) -> bytes:
-        key = await self._key(conn, person_id, create=True)
-        assert key is not None
-        return key
+    async def _key_for(self, conn: asyncpg.Connection, person_id: str, made: dict[str, bytes]) -> bytes | None:
+        """The person's key, made if they have none (noted in `made`); None if they are erased (nothing is sealed
+        for them)."""
+        return await self._key(conn, person_id, made=made)
 
     async def append_all(self, appends: Sequence[StreamAppend], metadata: EventMetadata, *, result: dict[str, Any],
                          idempotency: IdempotentCommand | None = None) -> AppendResult:
+        """Appended as one statement where it can be (_APPEND_AT_ONCE), else in a transaction; either checks the
+        streams' versions and the keys of the persons the decided-from states name (StreamAppend.persons).
+
+        The erasure path, step by step. A command may be decided from a state this process cached without reading
+        the store (shared.application), so the state may hold in clear the data of a person another process has
+        erased since. Its append names the state's persons, and:
+        - one statement: each person's key this process knows is checked as it knows it, under FOR KEY SHARE (an
+          erasure deleting it waits for the statement, or has committed and the key is not found); a person known
+          erased needs no check (no key is made for them again) and is sealed nothing; a person whose key is not
+          known (erased, or never keyed) sends the append to the transaction. A key not found: nothing is written,
+          the erased_persons table says whether they were erased (then known so), every state naming them is
+          forgotten, and if a decided-from state names them PersonsErased sends the command to be decided again
+          from the store, where their sealed fields read as None (a key only sealed with, not named by the states,
+          sends the append to the transaction).
+        - in a transaction: the keys of all the states' persons are read FOR KEY SHARE first, with their rows in
+          erased_persons; one erased that this process did not know erased is as above (rolled back,
+          PersonsErased). One known erased is sealed nothing. A person with no key and no erasure (their events
+          carried no sealed field) gets a key as any new person does, unless an erasure of them commits first:
+          making a key and erasing take the same per-person lock, and a key is made only while erased_persons
+          has no row for them (migration 0008, which records the erasures written before it from their events).
+        An event with a value in a personal field of an erased person is refused (PersonErased), without writing.
+        """
         last = appends[-1]
         version = last.expected_version + len(last.events)
         try:
             event_ids = await self._append_at_once(appends, metadata, result, idempotency)
             if event_ids is None:
                 event_ids = await self._append_in_transaction(appends, metadata, result, idempotency)
-            self._forget(filter(None, (erased_person(e) for a in appends for e in a.events)))
+            self._erased(filter(None, (erased_person(e) for a in appends for e in a.events)))
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name == "idempotency_keys_pkey" and idempotency is not None:
                 replay = await self.idempotent_result(idempotency)
@@ -389,23 +491,30 @@ class PostgresEventStore(AppendsOneByMany):
     async def _append_at_once(self, appends: Sequence[StreamAppend], metadata: EventMetadata, result: dict[str, Any],
                               idempotency: IdempotentCommand | None) -> list[UUID] | None:
         """The append as one statement (_APPEND_AT_ONCE), when nothing but its rows is written; None when it needs
-        the transaction (claims, erasures, derived rows, a key not known or no longer as known)."""
+        the transaction (claims, erasures, derived rows, a key not known)."""
         events = [payload for each in appends for payload in each.events]
-        if not events or any(_needs_transaction(payload) for payload in events) or self._holds_commits:
+        if (not events or any(_needs_transaction(payload) for payload in events) or self._holds_commits
+                or any(type(payload).__name__ in self._derived_types for payload in events)):
             return None
+        checked: dict[str, bytes] = {}
+
+        def known(person_id: str) -> bytes | None:
+            """The person's key as this process knows it (to be checked), None if known erased."""
+            key = self._known_keys.get(person_id)
+            if key is not None:
+                checked[person_id] = key[0]
+                return key[1]
+            if self._known_keys.erased(person_id):
+                return None
+            raise _NeedsTransaction(person_id)
+
+        async def known_key(person_id: str) -> bytes | None:
+            return known(person_id)
+
         try:
-            for derived in self._derived.values():
-                for each in appends:
-                    await derived.write(_UNWRITABLE, each)
-            used: dict[str, bytes] = {}
-
-            async def known_key(person_id: str) -> bytes:
-                known = self._known_keys.get(person_id)
-                if known is None:
-                    raise _NeedsTransaction(person_id)
-                used[person_id] = known[0]
-                return known[1]
-
+            for each in appends:
+                for person_id in each.persons:
+                    known(person_id)
             rows = await self._rows(appends, metadata, known_key)
         except _NeedsTransaction:
             return None
@@ -413,27 +522,41 @@ class PostgresEventStore(AppendsOneByMany):
         last = appends[-1]
         async with self._pool.acquire() as conn:
             written = await conn.fetchrow(
-                _APPEND_AT_ONCE, [a.stream_id for a in appends], [a.expected_version for a in appends],
-                list(used), list(used.values()), *map(list, columns[:7]),
+                _APPEND_CALL, [a.stream_id for a in appends], [a.expected_version for a in appends],
+                list(checked), list(checked.values()), *map(list, columns[:7]),
                 json.dumps(metadata.as_dict(), ensure_ascii=False), self._clock(),
                 None if idempotency is None else idempotency.key,
                 None if idempotency is None else idempotency.fingerprint, last.stream_id,
                 last.expected_version + len(last.events), json.dumps(result, ensure_ascii=False))
-        assert written is not None
+            assert written is not None
+            erased: frozenset[str] = frozenset()
+            gone = frozenset(checked) - set(written["present"])
+            if not written["keys"] and gone:  # nothing written: a key deleted since this process knew it
+                erased = frozenset(await conn.fetchval(
+                    "SELECT coalesce(array_agg(person_id), '{}') FROM erased_persons"
+                    " WHERE person_id = ANY($1::text[])", list(gone)))
+        if not written["keys"]:  # a key deleted (by an erasure, whose row has committed with it) or replaced
+            self._erased(erased)
+            changed = frozenset(checked) - erased
+            self.states.forget(changed)
+            self._known_keys.forget(changed)
+            named = frozenset[str]().union(*(each.persons for each in appends))
+            if named & checked.keys():  # a state it was decided from may hold their data: decide again
+                raise PersonsErased(last.stream_id, last.expected_version, frozenset(named & checked.keys()))
+            return None  # only keys it seals with: the transaction reads them as they are now
         if not written["follows"]:
             raise ConcurrencyConflict(last.stream_id, last.expected_version)
-        if not written["keys"]:  # a key erased or replaced since this process knew it: ask for it again
-            self._known_keys.forget(used)
-            return None
         return list(columns[3])
 
     async def _append_in_transaction(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
                                      result: dict[str, Any], idempotency: IdempotentCommand | None) -> list[UUID]:
         last = appends[-1]
         event_ids: list[UUID] = []
+        made: dict[str, bytes] = {}
         async with self._pool.acquire() as conn, conn.transaction():
+            keys = await self._keys_of_states(conn, appends)
             for each in appends:
-                event_ids += await self._write(conn, each, metadata)
+                event_ids += await self._write(conn, each, metadata, keys, made)
             if idempotency is not None:
                 await conn.execute(
                     "INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, event_ids, result)"
@@ -442,17 +565,41 @@ class PostgresEventStore(AppendsOneByMany):
                     event_ids, json.dumps(result, ensure_ascii=False))
             # The relay is woken by the events table's trigger (migration 0007), once per statement.
             await self._before_commit()
+        for person_id, wrapped in made.items():  # committed: known from now on (made only with a data key)
+            assert self._data_key is not None
+            self._known_keys.put(person_id, wrapped, self._data_key)
         return event_ids
 
+    async def _keys_of_states(self, conn: asyncpg.Connection,
+                              appends: Sequence[StreamAppend]) -> dict[str, bytes | None]:
+        """The keys of the persons the decided-from states name, FOR KEY SHARE (an erasure waits for this
+        transaction); None for one erased before this process folded the state. One erased that it did not know
+        erased: its states naming them are forgotten, and PersonsErased (the caller's transaction rolls back)."""
+        persons = frozenset[str]().union(*(each.persons for each in appends))
+        if not persons or self._data_key is None:
+            return {}
+        rows = await conn.fetch(_KEYS_OF_STATES, list(persons))
+        erased = frozenset(row["person_id"] for row in rows if row["erased"])
+        held = [row for row in rows if not row["erased"] and row["person_id"] not in erased]
+        keys: dict[str, bytes | None] = dict(self._unwrapped([row["person_id"] for row in held],
+                                                             [row["wrapped"] for row in held]))
+        unnoticed = frozenset(p for p in erased if not self._known_keys.erased(p))
+        if unnoticed:
+            self._erased(unnoticed)  # erased by a transaction that committed
+            last = appends[-1]
+            raise PersonsErased(last.stream_id, last.expected_version, unnoticed)
+        # A person with neither a key nor a row in erased_persons never had a key: `_write` makes one if it seals.
+        return {**keys, **dict.fromkeys(erased)}
+
     async def _rows(self, appends: Sequence[StreamAppend], metadata: EventMetadata,
-                    key_for: Callable[[str], Awaitable[bytes]]) -> list[tuple[Any, ...]]:
+                    key_for: Callable[[str], Awaitable[bytes | None]]) -> list[tuple[Any, ...]]:
         """The events' rows (stream, type, version, id, type name, schema version, sealed data), each checked
-        against the size limit."""
+        against the size limit. `key_for`: a person's key, None if they were erased."""
         rows = []
         for append in appends:
             for offset, payload in enumerate(append.events, start=1):
                 registration = event_class(type(payload).__name__)
-                data = json.dumps(await sealed_data(payload, key_for), ensure_ascii=False)
+                data = json.dumps(await _sealed(payload, key_for), ensure_ascii=False)
                 if self._size_limit is not None:  # raising here rolls back the whole command: keys, claims, all
                     self._size_limit.check(data, stream_id=append.stream_id, stream_type=append.stream_type,
                                            type_name=registration.type_name, metadata=metadata)
@@ -460,12 +607,23 @@ class PostgresEventStore(AppendsOneByMany):
                              registration.type_name, registration.schema_version, data))
         return rows
 
-    async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata) -> list[UUID]:
-        """One stream's events, its unique claims and erasures, inside the caller's transaction."""
+    async def _write(self, conn: asyncpg.Connection, append: StreamAppend, metadata: EventMetadata,
+                     keys: dict[str, bytes | None], made: dict[str, bytes]) -> list[UUID]:
+        """One stream's events, its unique claims and erasures, inside the caller's transaction. `keys`: those of
+        the persons the decided-from states name (None: erased); any other person not known erased is asked for
+        their key, made if they have none and are not erased (`_key`)."""
         stream_id, expected_version = append.stream_id, append.expected_version
+
+        async def key_for(person_id: str) -> bytes | None:
+            if person_id in keys:
+                return keys[person_id]
+            if self._known_keys.erased(person_id):
+                return None
+            return await self._key_for(conn, person_id, made)
+
         # The stream must be at the version decided against: past it, the (stream_id, version) key refuses the
         # first row; short of it (never read so), the statement writes nothing. With no events, the check alone.
-        rows = await self._rows([append], metadata, lambda person: self._key_for(conn, person))
+        rows = await self._rows([append], metadata, key_for)
         if rows:
             columns = [list(column) for column in zip(*rows, strict=True)]
             written = await conn.fetchval(_INSERT_AFTER, stream_id, expected_version, *columns[2:7],
@@ -479,19 +637,26 @@ class PostgresEventStore(AppendsOneByMany):
             for claim, owner, field in unique_claims(payload, self._claim):
                 await self._claim_value(conn, claim, owner, field)
         for person_id in filter(None, map(erased_person, append.events)):
+            await conn.execute(_PERSON_LOCK, person_id)  # a key being made for them is made first, then deleted
+            await conn.execute("INSERT INTO erased_persons (person_id, erased_at) VALUES ($1, $2)"
+                               " ON CONFLICT (person_id) DO NOTHING", person_id, self._clock())
             await conn.execute("DELETE FROM person_keys WHERE person_id = $1", person_id)
             await conn.execute("DELETE FROM unique_claims WHERE owner = $1", person_id)
             await conn.execute("DELETE FROM snapshots WHERE persons @> ARRAY[$1::text]", person_id)
-            self._forget([person_id])  # now, and again after the commit (a load may cache it meanwhile)
+            # Forgotten now (a load may cache it meanwhile), known erased once committed (append_all).
+            self.states.forget([person_id])
+            self._known_keys.forget([person_id])
         for derived in self._derived.values():
-            await derived.write(conn, append)
+            if any(type(payload).__name__ in derived.writes_for for payload in append.events):
+                await derived.write(conn, append)
         return [row[3] for row in rows]
 
-    def _forget(self, persons: Iterable[str]) -> None:
-        """Erased persons: no state naming them stays cached, nor their keys."""
+    def _erased(self, persons: Iterable[str]) -> None:
+        """Erased persons (their keys gone, in a committed state): no state naming them stays cached, and their
+        keys are known gone."""
         persons = list(persons)
         self.states.forget(persons)
-        self._known_keys.forget(persons)
+        self._known_keys.erase(persons)
 
     async def _before_commit(self) -> None:
         """A seam for fault tests: hold a transaction open, or fail it, after its rows are written. A store that

@@ -20,6 +20,35 @@ class ConcurrencyConflict(Exception):
         self.expected_version = expected_version
 
 
+class PersonsErased(ConcurrencyConflict):
+    """The state a command was decided from names persons whose keys are gone (erased since it was folded): it may
+    hold their data in clear. Nothing was written; the store has forgotten its states naming them, and the command
+    is decided again from the store, where their sealed fields now read as None."""
+
+    def __init__(self, stream_id: str, expected_version: int, persons: frozenset[str]) -> None:
+        super().__init__(stream_id, expected_version)
+        self.persons = persons
+
+
+class PersonErased(DomainError):
+    """Personal data for a person whose key was deleted (erased): none is sealed for them again, and no new key is
+    made for them."""
+
+    code = "recipient_erased"
+
+    def __init__(self, person_field: str, person_id: str) -> None:
+        if person_field == "volunteer_id":
+            super().__init__(Message(zh=f"志愿者 {person_id} 的个人信息已删除，不能再记录",
+                                     en=f"Volunteer {person_id} was erased; nothing more is recorded for them"),
+                             field="volunteerId", code="volunteer_erased")
+        else:
+            name = "".join(w.title() if i else w for i, w in enumerate(person_field.split("_")))
+            super().__init__(Message(zh=f"服务对象 {person_id} 的个人信息已删除，不能再为其记录",
+                                     en=f"Recipient {person_id} was erased; nothing more can be recorded for them"),
+                             field=name)
+        self.person_id = person_id
+
+
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
 
@@ -106,6 +135,11 @@ class StreamAppend:
     stream_type: str
     expected_version: int
     events: Sequence[object]
+    persons: frozenset[str] = frozenset()
+    """The persons the state it was decided from names (Cached.persons). The append checks, under FOR KEY SHARE,
+    that the key of each one this process knows is still there (else it writes nothing and raises PersonsErased).
+    No key is made again for a person erased (the store's record of erasures, migration 0008); one with no key who
+    was never erased (their events carried no sealed field) gets one when an event first seals something of theirs."""
 
 
 class EventStore(Protocol):

@@ -5,6 +5,11 @@ shared.application.Decider.version) and thrown away when in doubt.
 A state folded from events with a person's sealed fields holds that person's data in clear: its snapshot is sealed
 with a key made of the keys of every person its stream names (shared.personal.joint_key), and an erasure deletes
 every snapshot naming the person, in its transaction, and evicts the states this process caches of them.
+
+A command decides from this process's cached state without reading it (shared.application): its append checks that
+the stream is still at the state's version and that the keys of the persons it names are still there
+(StreamAppend.persons), so a state another process's append or erasure has made stale writes nothing, and the
+command is decided again from the store.
 """
 
 from __future__ import annotations
@@ -71,7 +76,9 @@ class Cached:
 
 class StateCache:
     """The states last loaded or decided, by (stream, kind), least recently used dropped first. Only a hint: a
-    load reads the events after the cached version, and checks that the persons it names are not erased."""
+    command trusts one because its append checks the version and the persons' keys; a load (`shared.application.
+    load`, and a command's retry) reads the events after the cached version and checks that the persons it names are
+    not erased."""
 
     def __init__(self, entries: int) -> None:
         self._entries = entries

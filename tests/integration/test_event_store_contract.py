@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import date
 
 import asyncpg
 import pytest
 
+from shared.contracts.activities import GroupFeedbackRecorded, GroupMemberJoined
 from shared.contracts.cases import (
     CaseSessionRecorded,
     CategoryMembership,
@@ -30,6 +32,7 @@ from shared.eventstore import (
 )
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.protocol import PersonErased, PersonsErased
 from shared.migrations import EVENT_STORE_MIGRATIONS, migrate
 from tests.support import DATA_KEY, Servers
 
@@ -220,6 +223,110 @@ async def test_a_conflicting_append_is_refused_as_a_conflict_and_stores_nothing(
     replay = await store.idempotent_result(key)
     assert replay is not None and (replay.version, replay.result, replay.event_ids) == (2, {"n": 2},
                                                                                        appended.event_ids)
+
+
+async def test_nothing_is_sealed_for_an_erased_person_and_no_key_is_made_for_them(store: EventStore) -> None:
+    await store.append("recipient-r-1", "recipient", 0, [registered(1)], META, result={})
+    await store.append("case-c-1", "case", 0, [session(1)], META, result={})
+    await store.append("recipient-r-1", "recipient", 1, [RecipientErased(
+        recipient_id="r-1", station_id="s", erased_on=date(2026, 3, 9), reason="本人要求")], META, result={})
+
+    with pytest.raises(PersonErased) as refused:
+        await store.append("case-c-1", "case", 1, [session(2)], META, result={})
+    await store.append("case-c-1", "case", 1, [dataclasses.replace(session(3), notes=None)], META, result={})
+
+    assert (refused.value.code, refused.value.field) == ("recipient_erased", "recipientId")
+    assert [(e.payload.session_id, e.payload.notes) for e in await store.read_stream("case-c-1")] == [
+        ("cs-1", None), ("cs-3", None)]
+    keys = (store.person_keys if isinstance(store, InMemoryEventStore)
+            else {r["person_id"] for r in await store._pool.fetch("SELECT person_id FROM person_keys")})
+    assert "r-1" not in keys
+
+
+async def keys_held(store: EventStore) -> set[str]:
+    if isinstance(store, InMemoryEventStore):
+        return set(store.person_keys)
+    assert isinstance(store, PostgresEventStore)
+    return {r["person_id"] for r in await store._pool.fetch("SELECT person_id FROM person_keys")}
+
+
+def another_copy(store: EventStore) -> EventStore:
+    """The same store as another process sees it, knowing no key and no state (the in-memory store: itself)."""
+    return PostgresEventStore(store._pool, DATA_KEY) if isinstance(store, PostgresEventStore) else store
+
+
+async def test_an_erased_person_is_never_keyed_again_by_any_copy_of_the_store(store: EventStore) -> None:
+    """The erasure is recorded, not read off a missing key: a copy that never knew the person, asked to seal
+    their data (as a case's state names them, or not), makes no key and writes nothing."""
+    await store.append("recipient-r-1", "recipient", 0, [registered(1)], META, result={})
+    await store.append("case-c-1", "case", 0, [session(1)], META, result={})
+    await store.append("recipient-r-1", "recipient", 1, [RecipientErased(
+        recipient_id="r-1", station_id="s", erased_on=date(2026, 3, 9), reason="本人要求")], META, result={})
+    other = another_copy(store)
+
+    for persons in (frozenset(), frozenset({"r-1"})):
+        with pytest.raises(PersonErased):
+            try:
+                await other.append_all([StreamAppend(stream_id="case-c-1", stream_type="case", expected_version=1,
+                                                     events=[session(2)], persons=persons)], META, result={})
+            except PersonsErased:  # a state naming them, folded before this copy knew: decided again, refused
+                await other.append_all([StreamAppend(stream_id="case-c-1", stream_type="case", expected_version=1,
+                                                     events=[session(2)], persons=persons)], META, result={})
+        with pytest.raises(PersonErased):
+            await other.append("case-c-2", "case", 0, [session(4)], META, result={})
+
+    assert "r-1" not in await keys_held(store)
+    assert [e.payload.session_id for e in await store.read_stream("case-c-1")] == ["cs-1"]
+    assert await store.read_stream("case-c-2") == []
+    if isinstance(store, PostgresEventStore):
+        assert await store._pool.fetchval("SELECT array_agg(person_id) FROM erased_persons") == ["r-1"]
+
+
+async def test_a_key_made_by_an_append_that_conflicted_is_not_taken_for_an_erasure(store: EventStore) -> None:
+    """A new member's key made in a transaction that then conflicts is rolled back with it: the retry makes it
+    again and records the member (nothing is refused as erased), as two commands adding members to one group at
+    once do."""
+    await store.append("group-g-1", "group", 0, [joined("g-1", "m-1", "组员甲")], META, result={})
+
+    with pytest.raises(ConcurrencyConflict):  # decided on a version the group has passed: rolled back, key and all
+        await store.append("group-g-1", "group", 0, [joined("g-1", "m-2", "组员乙")], META, result={})
+    await store.append("group-g-1", "group", 1, [joined("g-1", "m-2", "组员乙")], META, result={})
+    await store.append("group-g-1", "group", 2, [joined("g-1", "m-3", None)], META, result={})
+
+    assert [e.payload for e in await another_copy(store).read_stream("group-g-1")] == [
+        joined("g-1", "m-1", "组员甲"), joined("g-1", "m-2", "组员乙"), joined("g-1", "m-3", None)]
+    assert {"m-1", "m-2", "m-3"} <= await keys_held(store)
+
+
+def joined(group: str, member: str, name: str | None) -> GroupMemberJoined:
+    return GroupMemberJoined(group_id=group, station_id="s", member_id=member, name=name, recipient_id=None,
+                             joined_on=date(2026, 3, 2))
+
+
+async def test_a_member_who_never_had_a_key_is_added_to_a_group_and_keyed_then(store: EventStore) -> None:
+    """No key is not erased: a person a stream names whose events carried no sealed field (a store of before,
+    or a key never made) gets a key the first time an event seals something of theirs, and it reads back."""
+    await store.append("group-g-1", "group", 0, [joined("g-1", "m-1", None)], META, result={})
+    if isinstance(store, InMemoryEventStore):
+        store.person_keys.pop("m-1")
+    else:
+        assert isinstance(store, PostgresEventStore)
+        await store._pool.execute("DELETE FROM person_keys WHERE person_id = 'm-1'")  # as a store of before held it
+    other = another_copy(store)
+    feedback = GroupFeedbackRecorded(group_id="g-1", station_id="s", feedback_id="f-1", member_id="m-1",
+                                     session_number=1, satisfaction=5, comment="小组让我不再孤单", pre_score=None,
+                                     post_score=None, recorded_on=date(2026, 3, 9))
+
+    await other.append("group-g-2", "group", 0, [joined("g-2", "m-1", "组员甲")], META, result={})
+    await other.append_all([StreamAppend(stream_id="group-g-1", stream_type="group", expected_version=1,
+                                         events=[feedback], persons=frozenset({"m-1"}))], META, result={})
+
+    assert "m-1" in await keys_held(store)
+    assert [e.payload for e in await another_copy(store).read_stream("group-g-2")] == [joined("g-2", "m-1", "组员甲")]
+    assert [e.payload for e in await another_copy(store).read_stream("group-g-1")] == [
+        joined("g-1", "m-1", None), feedback]
+    if isinstance(store, PostgresEventStore):
+        assert await store._pool.fetchval("SELECT count(*) FROM erased_persons") == 0
 
 
 async def test_an_append_after_a_key_was_erased_elsewhere_is_sealed_with_a_key_that_opens_it(

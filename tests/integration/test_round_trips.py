@@ -14,9 +14,9 @@ pytestmark = pytest.mark.dateless  # its dates are data: what it checks holds on
 
 OPENED_ON = date(2026, 3, 2)
 SESSIONS = 6
-MOST_ROUND_TRIPS = 3
-"""A session on a case this process has loaded: the cached state's check with the persons' keys, the append as
-one statement, and nothing else."""
+MOST_ROUND_TRIPS = 1
+"""A session on a case this process has loaded: the append as one statement, which is also the cached state's check
+(the case still at its version, its persons' keys still there), and nothing else."""
 
 
 def _counted(pool: asyncpg.Pool, queries: list[str]) -> None:

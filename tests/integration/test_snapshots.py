@@ -170,6 +170,8 @@ async def test_a_state_from_a_snapshot_or_the_cache_is_the_one_folded_from_the_w
     for decider, stream_id in streams:
         history = await store.read_stream(stream_id)
         folded = decider.fold([e.payload for e in history])
+        trusted = store.states.get(stream_id, decider.kind)  # what the next command decides from, unread
+        assert trusted is None or (trusted.state, trusted.version) == (folded, len(history)), "trusted"
         assert await load(store, decider, stream_id) == (folded, len(history)), "from the cache"
         assert await load(kept(pool), decider, stream_id) == (folded, len(history)), "from the snapshot and after"
         snapshot = await pool.fetchrow("SELECT stream_version, state::text FROM snapshots WHERE stream_id = $1",
@@ -188,6 +190,14 @@ async def test_a_state_from_a_snapshot_or_the_cache_is_the_one_folded_from_the_w
                                                               "mode": "phone", "duration_minutes": 20})
     history = await store.read_stream(case_stream(case_id))
     assert await load(store, CASE, case_stream(case_id)) == (CASE.fold([e.payload for e in history]), len(history))
+    # Behind again, this one's next command trusts its cached state, conflicts, and is decided on the one read.
+    await Commands(kept(pool)).attempt("record_case_session", {"case_id": case_id, "held_on": next_day,
+                                                              "mode": "phone", "duration_minutes": 25})
+    await commands.attempt("record_case_session", {"case_id": case_id, "held_on": next_day, "mode": "phone",
+                                                   "duration_minutes": 15})
+    history = await store.read_stream(case_stream(case_id))
+    trusted = store.states.get(case_stream(case_id), CASE.kind)  # the stream's, at its version (refused: behind)
+    assert trusted is not None and trusted.state == CASE.fold([e.payload for e in history[:trusted.version]])
 
 
 @dataclasses.dataclass(frozen=True)

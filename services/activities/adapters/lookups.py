@@ -24,6 +24,9 @@ from shared.eventstore.lookups import LookupTables
 
 TABLES = {"station_lookup": "station", "contract_lookup": "operator", "group_lookup": "group"}
 """Each table and the stream type it is derived from."""
+WRITES_FOR = (StationOpened, StationClosed, ContractAwarded, GroupPlanned, GroupLeadersChanged, GroupPhaseChanged,
+              GroupClosed)
+"""The events `apply` writes rows for."""
 
 _FIRST_WRITTEN = "(SELECT global_position FROM events WHERE stream_id = {stream} AND version = 1)"
 
@@ -32,7 +35,7 @@ class ActivityLookups(LookupTables):
     """`Lookups` answered from the tables, kept by the store as derived rows (`store.keep`)."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        super().__init__(pool, TABLES, apply)
+        super().__init__(pool, TABLES, apply, WRITES_FOR)
 
     async def stations_sharing(self, store: EventStore, street_id: str, code: str) -> list[str]:
         rows = await self._pool.fetch("SELECT station_id FROM station_lookup WHERE street_id = $1 OR code = $2"

@@ -22,6 +22,8 @@ Row = tuple[str, str, bytes]
 class VolunteerIndex:
     """Volunteers by the digests of their terms, under the service's search key."""
 
+    writes_for = frozenset({VolunteerRegistered.__name__, VolunteerErased.__name__})
+
     def __init__(self, pool: asyncpg.Pool, key: TermKey) -> None:
         self._pool = pool
         self._key = key

@@ -18,6 +18,8 @@ from shared.eventstore.lookups import LookupTables
 
 TABLES = {"case_workers": "case", "import_lookup": "import"}
 """Each table and the stream type it is derived from."""
+WRITES_FOR = (CaseOpened, CaseTransferred, CaseClosed, CaseReopened, ImportStarted)
+"""The events `apply` writes rows for."""
 
 
 def _first_written(prefix: str, column: str) -> str:
@@ -29,7 +31,7 @@ class CaseLookups(LookupTables):
     """`WorkersCases` (application/handlers.py) and `ImportsAt` (application/imports.py) from the tables."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        super().__init__(pool, TABLES, apply)
+        super().__init__(pool, TABLES, apply, WRITES_FOR)
 
     async def open_cases_of(self, store: EventStore, station_id: str, worker_id: str) -> list[str]:
         """The worker's open cases at the station, in the order they were opened."""

@@ -84,6 +84,9 @@ class RecipientIndex:
     """The derived rows of recipient_search and recipient_cases, written from the events as decided (plaintext in
     memory only: what is written is digests)."""
 
+    writes_for = frozenset(kind.__name__ for kind in (RecipientRegistered, RecipientUpdated, RecipientMergedInto,
+                                                      RecipientErased, CaseOpened, CaseClosed, CaseReopened))
+
     def __init__(self, key: TermKey) -> None:
         self.key = key
 
