@@ -124,7 +124,7 @@ async def fill(pool: asyncpg.Pool, size: float) -> dict[str, Any]:
             status = await conn.execute(statement, *args)
             say(f"{status} in {time.monotonic() - started:.1f} s ({statement[12:statement.index(' (')]})")
         await conn.execute("ANALYZE")
-        counts = {table: await conn.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608 (our names)
+        counts = {table: await conn.fetchval(f"SELECT count(*) FROM {table}")
                   for table in ("stations", "case_sessions", "group_attendance", "volunteer_services")}
         await station_figures.mark_everything(conn)
     started = time.monotonic()
@@ -133,7 +133,7 @@ async def fill(pool: asyncpg.Pool, size: float) -> dict[str, Any]:
     async with pool.acquire() as conn:
         await conn.execute("VACUUM ANALYZE")
         for table in ("station_month_people", "station_month_figures", "station_day_figures"):
-            counts[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+            counts[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
         people = await conn.fetchval("SELECT to_regclass('station_year_people') IS NOT NULL")
         if people:
             counts["station_year_people"] = await conn.fetchval("SELECT count(*) FROM station_year_people")
@@ -176,6 +176,20 @@ def queries(pool: asyncpg.Pool, places: list[Any]) -> dict[str, Callable[[], Awa
     }
 
 
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def _read_from(path: Path, at: int) -> str:
+    with path.open("rb") as f:
+        f.seek(at)
+        return f.read().decode(errors="replace")
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
 async def explain(dsn: str, calls: dict[str, Callable[[asyncpg.Pool], Awaitable[Any]]], log: Path,
                   out: Path) -> None:
     async def setup(conn: asyncpg.Connection) -> None:  # at every acquire: the pool resets a released one
@@ -185,15 +199,13 @@ async def explain(dsn: str, calls: dict[str, Callable[[asyncpg.Pool], Awaitable[
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2, setup=setup)
     try:
-        at = log.stat().st_size
+        at = _size(log)
         texts = []
         for name, call in calls.items():
             await call(pool)
-            with log.open("rb") as f:
-                f.seek(at)
-                texts.append(f"===== {name}\n{f.read().decode(errors='replace')}")
-            at = log.stat().st_size
-        out.write_text("\n".join(texts))
+            texts.append(f"===== {name}\n{_read_from(log, at)}")
+            at = _size(log)
+        _write(out, "\n".join(texts))
     finally:
         await pool.close()
 
@@ -219,7 +231,7 @@ async def main(args: argparse.Namespace) -> int:
         finally:
             await pool.close()
         out = Path(args.output)
-        out.write_text(json.dumps(results, indent=1, default=str, ensure_ascii=False))
+        _write(out, json.dumps(results, indent=1, default=str, ensure_ascii=False))
         if args.explain:
             places = filled["places"]
             named = {name: (lambda p, n=name: queries(p, places)[n]()) for name in results["queries"]}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -108,7 +108,8 @@ async def mark_everything(conn: asyncpg.Connection) -> None:
     await conn.execute(
         "INSERT INTO station_months_stale (station_id, month) SELECT DISTINCT station_id, $1::date FROM"
         " (SELECT station_id FROM stations UNION SELECT station_id FROM station_day_figures"
-        "  UNION SELECT station_id FROM station_month_people) s", EVERY_MONTH)
+        "  UNION SELECT station_id FROM station_month_people UNION SELECT station_id FROM station_year_people) s",
+        EVERY_MONTH)
 
 
 def _next_month(month: date) -> date:
@@ -157,14 +158,42 @@ def _recount_statements() -> tuple[str, ...]:
     return (*deletes, days, months, people)
 
 
+def _years_statements() -> tuple[str, str]:
+    """The recount of `station_year_people`: each station's rows of the whole years of its range deleted, then
+    written from the `people_served` rows of those years, the days a person was served as the bits of their
+    row ($1 stations, $2 and $3 the widest range of years as days, $4 and $5 each station's)."""
+    delete = (f"DELETE FROM station_year_people t USING {_ranges(4, 5)} WHERE t.station_id = r.station_id"
+              " AND t.station_id = ANY($1::text[]) AND make_date(t.year, 1, 1) >= r.start"
+              " AND make_date(t.year, 1, 1) < r.until AND t.year >= extract(year FROM $2::date)"
+              " AND make_date(t.year, 1, 1) < $3::date")
+    insert = ("INSERT INTO station_year_people (station_id, year, person, days) SELECT p.station_id,"
+              f" extract(year FROM p.day)::int, p.person, bit_or({_DAY_BIT.format(day='p.day')})"
+              f" FROM people_served p JOIN {_ranges(4, 5)} ON p.station_id = r.station_id"
+              f" AND {_WITHIN.format(column='p.day', table='p.')} GROUP BY 1, 2, 3")
+    return delete, insert
+
+
+_DAY_BIT = "(B'1'::bit(366) >> (extract(doy FROM {day})::int - 1))"
+"""The bit of a day in its year's bitmap: the first bit for 1 January."""
+
+
+def _whole_years(start: date, until: date) -> tuple[date, date]:
+    """The whole years holding [start, until), as [first day, day after): a station's rows are by year."""
+    if until == date.max:
+        return date(start.year, 1, 1), until
+    last = until - timedelta(days=1)
+    return date(start.year, 1, 1), date(last.year + 1, 1, 1) if last.year < date.max.year else date.max
+
+
 _RECOUNT: tuple[str, ...] = ()
+_YEARS: tuple[str, ...] = ()
 
 
 async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
     """Take the marks of these stations and write their sums again, in one transaction."""
-    global _RECOUNT
+    global _RECOUNT, _YEARS
     if not _RECOUNT:
-        _RECOUNT = _recount_statements()
+        _RECOUNT, _YEARS = _recount_statements(), _years_statements()
     *deletes, days, months, people = _RECOUNT
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", RECOUNT_LOCK)  # recounts one after another
@@ -180,6 +209,10 @@ async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
         await conn.execute(days, chosen, None, *widest[1:])
         await conn.execute(months, *widest)
         await conn.execute(people, *widest)
+        years = [_whole_years(start, until) for start, until in zip(starts, untils, strict=True)]
+        year_starts, year_untils = [y[0] for y in years], [y[1] for y in years]
+        for statement in _YEARS:
+            await conn.execute(statement, chosen, min(year_starts), max(year_untils), year_starts, year_untils)
 
 
 async def _refresh(conn: asyncpg.Connection, stations: Sequence[str] | None) -> None:
@@ -217,11 +250,15 @@ def _scope(is_listed: bool) -> str:
 
 
 def _people_rows(scope: str) -> str:
-    """The people of [$3, $4) at the stations of `scope`: by month within [$5, $6), by day at the ends (each end
-    a range of its own, not an OR of the two, so that each is an index scan of the view's tables)."""
-    return (f"SELECT station_id, person FROM station_month_people WHERE {scope} AND month >= $5 AND month < $6"
-            f" UNION ALL SELECT station_id, person FROM people_served WHERE {scope} AND day >= $3 AND day < $5"
-            f" UNION ALL SELECT station_id, person FROM people_served WHERE {scope} AND day >= $6 AND day < $4")
+    """The people of [$3, $4) at the stations of `scope`: the rows of `station_year_people` of each year the range
+    meets whose days meet the range's days in that year (the range's mask: its days' bits of that year)."""
+    bounds = ("SELECT year, greatest($3::date, make_date(year, 1, 1)) - make_date(year, 1, 1) AS lo,"
+              " least($4::date, make_date(year + 1, 1, 1)) - make_date(year, 1, 1) AS hi FROM"
+              " generate_series(extract(year FROM $3::date)::int, extract(year FROM $4::date - 1)::int) AS g(year)")
+    masks = ("SELECT b.year, (repeat('0', b.lo) || repeat('1', b.hi - b.lo) || repeat('0', 366 - b.hi))::bit(366)"
+             f" AS mask FROM ({bounds}) b WHERE b.lo < b.hi")
+    return (f"SELECT y.station_id, y.person FROM ({masks}) k JOIN station_year_people y ON y.year = k.year"
+            f" WHERE {scope} AND bit_count(y.days & k.mask) > 0")
 
 
 def _seen(scope: str) -> str:
@@ -272,10 +309,10 @@ async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id
 
 
 def _people_statement(is_listed: bool, by_child: bool) -> str:
-    """The people of each child ($7 stations, $8 their children; each station its own child when none are given)
+    """The people of each child ($5 stations, $6 their children; each station its own child when none are given)
     and of all, from the pairs of `_seen`."""
-    pairs = ", pairs AS MATERIALIZED (SELECT c.child AS station_id, s.person FROM seen s JOIN unnest($7::text[]," \
-            " $8::text[]) AS c(station_id, child) USING (station_id) GROUP BY 1, 2)" if by_child else ""
+    pairs = ", pairs AS MATERIALIZED (SELECT c.child AS station_id, s.person FROM seen s JOIN unnest($5::text[]," \
+            " $6::text[]) AS c(station_id, child) USING (station_id) GROUP BY 1, 2)" if by_child else ""
     return (f"{_seen(_scope(is_listed))}{pairs} SELECT station_id AS child, false AS total, count(*) AS people"
             f" FROM {'pairs' if by_child else 'seen'} GROUP BY 1"
             " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen")
@@ -286,14 +323,13 @@ async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, en
     """Distinct people of [start, end) at these stations (None: every one): per child (station → child, each
     child's people counted once across its stations; by station when none given) and in all. Without
     `recount` for a caller that has just had these stations recounted (`figure_rows`)."""
-    first, last = whole_months(start, end)
     chosen = _listing(list(child_of) if child_of is not None else stations, None)
     args = [] if child_of is None else [list(child_of), list(child_of.values())]
     async with pool.acquire() as conn:
         if recount:
             await _refresh(conn, chosen)
         rows = await conn.fetch(_people_statement(chosen is not None, child_of is not None),
-                                chosen, None, start, end, first, last, *args)
+                                chosen, None, start, end, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
     total = next((int(r["people"]) for r in rows if r["total"]), 0)
     return by_child, total
