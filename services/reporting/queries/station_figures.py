@@ -6,9 +6,12 @@ A range of days is read as its whole months (`station_month_figures`) and the da
 (`station_day_figures`): a province's year is some twelve rows a station and figure, whatever its number of
 records. The sums are those of the figures' own queries: each additive figure's query of `work.FIGURES` is
 grouped by its day instead of bounded by the range (`DAILY`), so a sum and the query it replaces cannot differ.
-What is no sum is counted over the range itself: distinct people as a set (`station_month_people` for whole
-months, the `people_served` rows of the days at the ends), and the groups that met and the projects running from
-their own tables, a few rows a station.
+What is no sum is counted over the range itself: distinct people as a set, and the groups that met and the
+projects running from their own tables, a few rows a station. The people are read from `station_year_people`
+(migration 0033): one row a station, year and person with the days of the year they were served as a bitmap, of
+which a range keeps the rows whose days meet its own in that year: at a province's year some 160,000 rows, where
+a row a person and month (`station_month_people`, still kept) and the day rows of the months at the ends were
+millions.
 
 Stations asked by name are read through each table's station index (`scope.listed`): a list is never null, so
 the plan PostgreSQL keeps for a statement after its first calls still reads only those stations' rows. The
@@ -17,8 +20,9 @@ people of a request are gathered once, as (station, person) pairs, and counted f
 Recounting: the marks of the stations asked about are taken (deleted) in a transaction that writes their new
 sums, a hundred stations at a time, before the figures are read; a query that waits on another's recount reads
 after it committed. A recount replaces the sums of each marked station's range of months (every month for a mark
-of every month) by what the fact tables hold now: the marks are summed up by station in the statement that takes
-them, and each table is deleted from and written to in one statement for all the stations taken.
+of every month), and its people's rows of the whole years that range lies in, by what the fact tables hold now:
+the marks are summed up by station in the statement that takes them, and each table is deleted from and written
+to in one statement for all the stations taken. Statements over many stations are given more memory (`WORK_MEM`).
 """
 
 from __future__ import annotations
@@ -305,7 +309,25 @@ async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id
     first, last = whole_months(start, end)
     async with pool.acquire() as conn:
         await _refresh(conn, listing)
-        return list(await conn.fetch(_FIGURES[key], listing, station_id, start, end, first, last))
+        return await _fetch(conn, listing, _FIGURES[key], listing, station_id, start, end, first, last)
+
+
+MANY = 200
+"""Above this many stations (or for every one), a statement of the figures or the people is given `WORK_MEM`."""
+WORK_MEM = "64MB"
+"""What a statement over many stations may hash and sort in memory: at a province's year, the sums of some
+280,000 month rows by station and figure, the 150,000 (station, person) pairs of its people and their distinct
+count, which spill to disk in batches at the server's default (4MB, twice that for hashing). Bounded, and for
+that statement's transaction alone (`SET LOCAL`)."""
+
+
+async def _fetch(conn: asyncpg.Connection, stations: list[str] | None, statement: str, *args: Any) -> list[Any]:
+    """The rows of a statement of these stations; with `WORK_MEM` when they are many."""
+    if stations is not None and len(stations) <= MANY:
+        return list(await conn.fetch(statement, *args))
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return list(await conn.fetch(statement, *args))
 
 
 def _people_statement(is_listed: bool, by_child: bool) -> str:
@@ -328,8 +350,8 @@ async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, en
     async with pool.acquire() as conn:
         if recount:
             await _refresh(conn, chosen)
-        rows = await conn.fetch(_people_statement(chosen is not None, child_of is not None),
-                                chosen, None, start, end, *args)
+        rows = await _fetch(conn, chosen, _people_statement(chosen is not None, child_of is not None),
+                            chosen, None, start, end, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
     total = next((int(r["people"]) for r in rows if r["total"]), 0)
     return by_child, total
