@@ -265,11 +265,20 @@ def _people_rows(scope: str) -> str:
             f" WHERE {scope} AND bit_count(y.days & k.mask) > 0")
 
 
-def _seen(scope: str) -> str:
-    """Each (station, person) of the period once, in one hashed pass: what every count of people is made of."""
+def _seen(scope: str, by_child: bool = False) -> str:
+    """Each (station, person) of the period once, in one hashed pass: what every count of people is made of; with
+    `by_child`, each (child, person) instead ($5 stations, $6 their children), the stations' rows joined to
+    their children as they are read."""
     # compared as bytes ("C"): the same pairs, sorted or hashed without the locale's collation
-    return (f"WITH seen AS MATERIALIZED (SELECT station_id COLLATE \"C\" AS station_id, person COLLATE \"C\" AS person"
-            f" FROM ({_people_rows(scope)}) p GROUP BY 1, 2) ")
+    rows = f"({_people_rows(scope)}) p"
+    if by_child:
+        rows += " JOIN unnest($5::text[], $6::text[]) AS c(station_id, child) USING (station_id)"
+    return (f"WITH seen AS MATERIALIZED (SELECT {'c.child' if by_child else 'p.station_id'} COLLATE \"C\""
+            f" AS station_id, p.person COLLATE \"C\" AS person FROM {rows} GROUP BY 1, 2) ")
+
+
+_EVERYONE = "SELECT count(*) FROM (SELECT person FROM seen GROUP BY 1) e"
+"""The distinct people of all the pairs (hashed, as `count(DISTINCT ...)` would sort them)."""
 
 
 def _figures_statement(is_listed: bool, with_people: bool, with_total: bool) -> str:
@@ -290,7 +299,7 @@ def _figures_statement(is_listed: bool, with_people: bool, with_total: bool) -> 
     if not with_people:
         return f"{sums} UNION ALL {counted}"
     people = "SELECT 'people_served', station_id, count(*)::numeric FROM seen GROUP BY 2"
-    total = " UNION ALL SELECT 'people_served', NULL, count(DISTINCT person)::numeric FROM seen" if with_total else ""
+    total = f" UNION ALL SELECT 'people_served', NULL, ({_EVERYONE})::numeric" if with_total else ""
     return f"{_seen(scope)}{sums} UNION ALL {counted} UNION ALL {people}{total}"
 
 
@@ -333,11 +342,8 @@ async def _fetch(conn: asyncpg.Connection, stations: list[str] | None, statement
 def _people_statement(is_listed: bool, by_child: bool) -> str:
     """The people of each child ($5 stations, $6 their children; each station its own child when none are given)
     and of all, from the pairs of `_seen`."""
-    pairs = ", pairs AS MATERIALIZED (SELECT c.child AS station_id, s.person FROM seen s JOIN unnest($5::text[]," \
-            " $6::text[]) AS c(station_id, child) USING (station_id) GROUP BY 1, 2)" if by_child else ""
-    return (f"{_seen(_scope(is_listed))}{pairs} SELECT station_id AS child, false AS total, count(*) AS people"
-            f" FROM {'pairs' if by_child else 'seen'} GROUP BY 1"
-            " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen")
+    return (f"{_seen(_scope(is_listed), by_child)}SELECT station_id AS child, false AS total, count(*) AS people"
+            f" FROM seen GROUP BY 1 UNION ALL SELECT NULL, true, ({_EVERYONE})")
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
