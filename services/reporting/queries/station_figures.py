@@ -260,7 +260,7 @@ def _people_rows(scope: str) -> str:
               " least($4::date, make_date(year + 1, 1, 1)) - make_date(year, 1, 1) AS hi FROM"
               " generate_series(extract(year FROM $3::date)::int, extract(year FROM $4::date - 1)::int) AS g(year)")
     masks = ("SELECT b.year, (repeat('0', b.lo) || repeat('1', b.hi - b.lo) || repeat('0', 366 - b.hi))::bit(366)"
-             f" AS mask FROM ({bounds}) b WHERE b.lo < b.hi")
+             f" AS mask FROM ({bounds}) b WHERE b.lo < b.hi OFFSET 0")  # a mask a year, not one a row: not flattened
     return (f"SELECT y.station_id, y.person FROM ({masks}) k JOIN station_year_people y ON y.year = k.year"
             f" WHERE {scope} AND bit_count(y.days & k.mask) > 0")
 
