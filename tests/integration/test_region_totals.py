@@ -25,6 +25,7 @@ from services.reporting.projections.station_months import EVERY_MONTH
 from services.reporting.queries import regions, station_figures
 from services.reporting.queries.regions import region_overview
 from services.reporting.queries.work import FIGURES, counted_figures, district_overview, figures, figures_and_people
+from shared.contracts import Actor, Role
 from shared.migrations import migrate
 from shared.runtime import RequestContext
 from tests.support import SYSTEM_ACTOR, Servers
@@ -168,3 +169,49 @@ async def test_a_recount_of_the_months_marked_gives_what_every_record_counts_and
         f"station-{n}": found.get(f"station-{n}", {}).get("people_served", 0) for n in range(len(districts))}
     assert overview["totals"]["people_served"] == everyone
     assert not await pool.fetchval("SELECT count(*) FROM station_months_stale")
+
+
+spread = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 420), st.integers(1, 3)),
+                  max_size=25)
+"""Sessions as `sessions` draws them, over fourteen months from FIRST: across the new year (day 306)."""
+
+
+@settings(max_examples=20, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(districts=stations, held=spread, some=st.booleans(), data=st.data())
+async def test_the_people_of_any_stations_and_days_are_those_the_records_name(
+        pool: asyncpg.Pool, districts: list[str], held: list[tuple[int, int, int, int]], some: bool,
+        data: st.DataObject) -> None:
+    """The distinct people of a region (by child and in all) and of a district bureau's stations (by station and in
+    all), for a range of days that may start and end within a month and span the new year, are those of the
+    sessions themselves, counted here in Python: a person once, at however many stations. The ends are drawn
+    often on a session's day or next to it, so that a day counted one too many or too few at either end shows."""
+    await write(pool, districts, held)
+    near = sorted({day + k for _, _, day, _ in held for k in (-1, 0, 1)})
+    day = st.one_of(st.sampled_from(near), st.integers(-40, 440)) if near else st.integers(-40, 440)
+    first, last = sorted((data.draw(day), data.draw(day)))
+    start, end = FIRST + timedelta(days=first), FIRST + timedelta(days=last + 1)
+    chosen = [f"station-{n}" for n in range(len(districts)) if not some or n % 2 == 0]
+    seen = {(f"station-{s % len(districts)}", f"person-{p}") for s, p, d, _ in held if first <= d <= last}
+    district_of = {f"station-{n}": district for n, district in enumerate(districts)}
+
+    def people(at: set[str]) -> int:
+        return len({person for station, person in seen if station in at})
+
+    def under(code: str) -> set[str]:
+        return {station for station, district in district_of.items() if district.startswith(code)}
+
+    request = RequestContext(actor=SYSTEM_ACTOR, correlation_id="property")
+    period = {"from": start.isoformat(), "to": (end - timedelta(days=1)).isoformat()}
+    for division in ("43", "4301", "430103"):
+        found = await region_overview(pool, {"division": division, **period}, request)
+        assert found["totals"]["people_served"] == people(under(division)), division
+        for row in found["regions"]:
+            at = {row["station_id"]} if len(division) == 6 else under(row["division"])
+            assert row["people_served"] == people(at), (division, row["division"])
+    bureau = RequestContext(actor=Actor(subject="bureau-2", name="民政局", role=Role.DISTRICT_BUREAU,
+                                        station_ids=tuple(chosen)), correlation_id="property")
+    overview = await district_overview(pool, period, bureau)
+    assert {row["station_id"]: row["people_served"] for row in overview["stations"]} == {
+        station: people({station}) for station in chosen}
+    assert overview["totals"]["people_served"] == people(set(chosen))

@@ -118,6 +118,6 @@ TYPES = _types()
 PROJECTORS: dict[str, Projector] = dict.fromkeys(TYPES, mark)
 BATCH_PROJECTORS: dict[str, BatchProjector] = dict.fromkeys(TYPES, mark_all)
 
-PROJECTION = Projection(name="station_months", version=1, tables=(
-    "station_day_figures", "station_month_figures", "station_month_people", "station_months_stale",
-    "station_months_basis"), handlers=PROJECTORS, batch_handlers=BATCH_PROJECTORS)
+PROJECTION = Projection(name="station_months", version=2, tables=(  # 2: station_year_people (0033)
+    "station_day_figures", "station_month_figures", "station_month_people", "station_year_people",
+    "station_months_stale", "station_months_basis"), handlers=PROJECTORS, batch_handlers=BATCH_PROJECTORS)

@@ -6,9 +6,12 @@ A range of days is read as its whole months (`station_month_figures`) and the da
 (`station_day_figures`): a province's year is some twelve rows a station and figure, whatever its number of
 records. The sums are those of the figures' own queries: each additive figure's query of `work.FIGURES` is
 grouped by its day instead of bounded by the range (`DAILY`), so a sum and the query it replaces cannot differ.
-What is no sum is counted over the range itself: distinct people as a set (`station_month_people` for whole
-months, the `people_served` rows of the days at the ends), and the groups that met and the projects running from
-their own tables, a few rows a station.
+What is no sum is counted over the range itself: distinct people as a set, and the groups that met and the
+projects running from their own tables, a few rows a station. The people are read from `station_year_people`
+(migration 0033): one row a station, year and person with the days of the year they were served as a bitmap, of
+which a range keeps the rows whose days meet its own in that year: at a province's year some 160,000 rows, where
+a row a person and month (`station_month_people`, still kept) and the day rows of the months at the ends were
+millions.
 
 Stations asked by name are read through each table's station index (`scope.listed`): a list is never null, so
 the plan PostgreSQL keeps for a statement after its first calls still reads only those stations' rows. The
@@ -17,15 +20,16 @@ people of a request are gathered once, as (station, person) pairs, and counted f
 Recounting: the marks of the stations asked about are taken (deleted) in a transaction that writes their new
 sums, a hundred stations at a time, before the figures are read; a query that waits on another's recount reads
 after it committed. A recount replaces the sums of each marked station's range of months (every month for a mark
-of every month) by what the fact tables hold now: the marks are summed up by station in the statement that takes
-them, and each table is deleted from and written to in one statement for all the stations taken.
+of every month), and its people's rows of the whole years that range lies in, by what the fact tables hold now:
+the marks are summed up by station in the statement that takes them, and each table is deleted from and written
+to in one statement for all the stations taken. Statements over many stations are given more memory (`WORK_MEM`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -108,7 +112,8 @@ async def mark_everything(conn: asyncpg.Connection) -> None:
     await conn.execute(
         "INSERT INTO station_months_stale (station_id, month) SELECT DISTINCT station_id, $1::date FROM"
         " (SELECT station_id FROM stations UNION SELECT station_id FROM station_day_figures"
-        "  UNION SELECT station_id FROM station_month_people) s", EVERY_MONTH)
+        "  UNION SELECT station_id FROM station_month_people UNION SELECT station_id FROM station_year_people) s",
+        EVERY_MONTH)
 
 
 def _next_month(month: date) -> date:
@@ -157,14 +162,42 @@ def _recount_statements() -> tuple[str, ...]:
     return (*deletes, days, months, people)
 
 
+def _years_statements() -> tuple[str, str]:
+    """The recount of `station_year_people`: each station's rows of the whole years of its range deleted, then
+    written from the `people_served` rows of those years, the days a person was served as the bits of their
+    row ($1 stations, $2 and $3 the widest range of years as days, $4 and $5 each station's)."""
+    delete = (f"DELETE FROM station_year_people t USING {_ranges(4, 5)} WHERE t.station_id = r.station_id"
+              " AND t.station_id = ANY($1::text[]) AND make_date(t.year, 1, 1) >= r.start"
+              " AND make_date(t.year, 1, 1) < r.until AND t.year >= extract(year FROM $2::date)"
+              " AND make_date(t.year, 1, 1) < $3::date")
+    insert = ("INSERT INTO station_year_people (station_id, year, person, days) SELECT p.station_id,"
+              f" extract(year FROM p.day)::int, p.person, bit_or({_DAY_BIT.format(day='p.day')})"
+              f" FROM people_served p JOIN {_ranges(4, 5)} ON p.station_id = r.station_id"
+              f" AND {_WITHIN.format(column='p.day', table='p.')} GROUP BY 1, 2, 3")
+    return delete, insert
+
+
+_DAY_BIT = "(B'1'::bit(366) >> (extract(doy FROM {day})::int - 1))"
+"""The bit of a day in its year's bitmap: the first bit for 1 January."""
+
+
+def _whole_years(start: date, until: date) -> tuple[date, date]:
+    """The whole years holding [start, until), as [first day, day after): a station's rows are by year."""
+    if until == date.max:
+        return date(start.year, 1, 1), until
+    last = until - timedelta(days=1)
+    return date(start.year, 1, 1), date(last.year + 1, 1, 1) if last.year < date.max.year else date.max
+
+
 _RECOUNT: tuple[str, ...] = ()
+_YEARS: tuple[str, ...] = ()
 
 
 async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
     """Take the marks of these stations and write their sums again, in one transaction."""
-    global _RECOUNT
+    global _RECOUNT, _YEARS
     if not _RECOUNT:
-        _RECOUNT = _recount_statements()
+        _RECOUNT, _YEARS = _recount_statements(), _years_statements()
     *deletes, days, months, people = _RECOUNT
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", RECOUNT_LOCK)  # recounts one after another
@@ -180,6 +213,10 @@ async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
         await conn.execute(days, chosen, None, *widest[1:])
         await conn.execute(months, *widest)
         await conn.execute(people, *widest)
+        years = [_whole_years(start, until) for start, until in zip(starts, untils, strict=True)]
+        year_starts, year_untils = [y[0] for y in years], [y[1] for y in years]
+        for statement in _YEARS:
+            await conn.execute(statement, chosen, min(year_starts), max(year_untils), year_starts, year_untils)
 
 
 async def _refresh(conn: asyncpg.Connection, stations: Sequence[str] | None) -> None:
@@ -217,18 +254,31 @@ def _scope(is_listed: bool) -> str:
 
 
 def _people_rows(scope: str) -> str:
-    """The people of [$3, $4) at the stations of `scope`: by month within [$5, $6), by day at the ends (each end
-    a range of its own, not an OR of the two, so that each is an index scan of the view's tables)."""
-    return (f"SELECT station_id, person FROM station_month_people WHERE {scope} AND month >= $5 AND month < $6"
-            f" UNION ALL SELECT station_id, person FROM people_served WHERE {scope} AND day >= $3 AND day < $5"
-            f" UNION ALL SELECT station_id, person FROM people_served WHERE {scope} AND day >= $6 AND day < $4")
+    """The people of [$3, $4) at the stations of `scope`: the rows of `station_year_people` of each year the range
+    meets whose days meet the range's days in that year (the range's mask: its days' bits of that year)."""
+    bounds = ("SELECT year, greatest($3::date, make_date(year, 1, 1)) - make_date(year, 1, 1) AS lo,"
+              " least($4::date, make_date(year + 1, 1, 1)) - make_date(year, 1, 1) AS hi FROM"
+              " generate_series(extract(year FROM $3::date)::int, extract(year FROM $4::date - 1)::int) AS g(year)")
+    masks = ("SELECT b.year, (repeat('0', b.lo) || repeat('1', b.hi - b.lo) || repeat('0', 366 - b.hi))::bit(366)"
+             f" AS mask FROM ({bounds}) b WHERE b.lo < b.hi OFFSET 0")  # a mask a year, not one a row: not flattened
+    return (f"SELECT y.station_id, y.person FROM ({masks}) k JOIN station_year_people y ON y.year = k.year"
+            f" WHERE {scope} AND bit_count(y.days & k.mask) > 0")
 
 
-def _seen(scope: str) -> str:
-    """Each (station, person) of the period once, in one hashed pass: what every count of people is made of."""
+def _seen(scope: str, by_child: bool = False) -> str:
+    """Each (station, person) of the period once, in one hashed pass: what every count of people is made of; with
+    `by_child`, each (child, person) instead ($5 stations, $6 their children), the stations' rows joined to
+    their children as they are read."""
     # compared as bytes ("C"): the same pairs, sorted or hashed without the locale's collation
-    return (f"WITH seen AS MATERIALIZED (SELECT station_id COLLATE \"C\" AS station_id, person COLLATE \"C\" AS person"
-            f" FROM ({_people_rows(scope)}) p GROUP BY 1, 2) ")
+    rows = f"({_people_rows(scope)}) p"
+    if by_child:
+        rows += " JOIN unnest($5::text[], $6::text[]) AS c(station_id, child) USING (station_id)"
+    return (f"WITH seen AS MATERIALIZED (SELECT {'c.child' if by_child else 'p.station_id'} COLLATE \"C\""
+            f" AS station_id, p.person COLLATE \"C\" AS person FROM {rows} GROUP BY 1, 2) ")
+
+
+_EVERYONE = "SELECT count(*) FROM (SELECT person FROM seen GROUP BY 1) e"
+"""The distinct people of all the pairs (hashed, as `count(DISTINCT ...)` would sort them)."""
 
 
 def _figures_statement(is_listed: bool, with_people: bool, with_total: bool) -> str:
@@ -249,7 +299,7 @@ def _figures_statement(is_listed: bool, with_people: bool, with_total: bool) -> 
     if not with_people:
         return f"{sums} UNION ALL {counted}"
     people = "SELECT 'people_served', station_id, count(*)::numeric FROM seen GROUP BY 2"
-    total = " UNION ALL SELECT 'people_served', NULL, count(DISTINCT person)::numeric FROM seen" if with_total else ""
+    total = f" UNION ALL SELECT 'people_served', NULL, ({_EVERYONE})::numeric" if with_total else ""
     return f"{_seen(scope)}{sums} UNION ALL {counted} UNION ALL {people}{total}"
 
 
@@ -268,17 +318,32 @@ async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id
     first, last = whole_months(start, end)
     async with pool.acquire() as conn:
         await _refresh(conn, listing)
-        return list(await conn.fetch(_FIGURES[key], listing, station_id, start, end, first, last))
+        return await _fetch(conn, listing, _FIGURES[key], listing, station_id, start, end, first, last)
+
+
+MANY = 200
+"""Above this many stations (or for every one), a statement of the figures or the people is given `WORK_MEM`."""
+WORK_MEM = "64MB"
+"""What a statement over many stations may hash and sort in memory: at a province's year, the sums of some
+280,000 month rows by station and figure, the 150,000 (station, person) pairs of its people and their distinct
+count, which spill to disk in batches at the server's default (4MB, twice that for hashing). Bounded, and for
+that statement's transaction alone (`SET LOCAL`)."""
+
+
+async def _fetch(conn: asyncpg.Connection, stations: list[str] | None, statement: str, *args: Any) -> list[Any]:
+    """The rows of a statement of these stations; with `WORK_MEM` when they are many."""
+    if stations is not None and len(stations) <= MANY:
+        return list(await conn.fetch(statement, *args))
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        return list(await conn.fetch(statement, *args))
 
 
 def _people_statement(is_listed: bool, by_child: bool) -> str:
-    """The people of each child ($7 stations, $8 their children; each station its own child when none are given)
+    """The people of each child ($5 stations, $6 their children; each station its own child when none are given)
     and of all, from the pairs of `_seen`."""
-    pairs = ", pairs AS MATERIALIZED (SELECT c.child AS station_id, s.person FROM seen s JOIN unnest($7::text[]," \
-            " $8::text[]) AS c(station_id, child) USING (station_id) GROUP BY 1, 2)" if by_child else ""
-    return (f"{_seen(_scope(is_listed))}{pairs} SELECT station_id AS child, false AS total, count(*) AS people"
-            f" FROM {'pairs' if by_child else 'seen'} GROUP BY 1"
-            " UNION ALL SELECT NULL, true, count(DISTINCT person) FROM seen")
+    return (f"{_seen(_scope(is_listed), by_child)}SELECT station_id AS child, false AS total, count(*) AS people"
+            f" FROM seen GROUP BY 1 UNION ALL SELECT NULL, true, ({_EVERYONE})")
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
@@ -286,14 +351,13 @@ async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, en
     """Distinct people of [start, end) at these stations (None: every one): per child (station → child, each
     child's people counted once across its stations; by station when none given) and in all. Without
     `recount` for a caller that has just had these stations recounted (`figure_rows`)."""
-    first, last = whole_months(start, end)
     chosen = _listing(list(child_of) if child_of is not None else stations, None)
     args = [] if child_of is None else [list(child_of), list(child_of.values())]
     async with pool.acquire() as conn:
         if recount:
             await _refresh(conn, chosen)
-        rows = await conn.fetch(_people_statement(chosen is not None, child_of is not None),
-                                chosen, None, start, end, first, last, *args)
+        rows = await _fetch(conn, chosen, _people_statement(chosen is not None, child_of is not None),
+                            chosen, None, start, end, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
     total = next((int(r["people"]) for r in rows if r["total"]), 0)
     return by_child, total
