@@ -111,7 +111,7 @@ async def region_overview(pool: asyncpg.Pool, body: dict[str, Any], request: Req
                                 with_people=False) if stations else {}
     people, everyone = await station_figures.people(  # recounted by `figures` just now
         pool, stations, period.start, period.end,
-        child_of={station: place["child"] for place in places for station in place["stations"]}, recount=False)
+        child_of={station: place["child"] for place in places for station in place["stations"]})
     regions = []
     for place in places:
         row: dict[str, Any] = dict.fromkeys(FIGURES, 0)

@@ -27,6 +27,7 @@ to in one statement for all the stations taken. Statements over many stations ar
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -36,6 +37,8 @@ import asyncpg
 
 from services.reporting.projections.station_months import EVERY_MONTH
 from services.reporting.queries.scope import listed, station_scope
+
+log = logging.getLogger(__name__)
 
 NOT_SUMS = frozenset({"people_served", "groups_meeting", "projects"})
 """Figures of a period that are not the sum of its days' (distinct people, distinct groups, projects running)."""
@@ -85,11 +88,18 @@ _BASIS = ("SELECT coalesce(string_agg(projection || ':' || version, ',' ORDER BY
 rows (tests/faults/test_rebuild.py), so only another version has every station recounted."""
 
 _MARKED = ("SELECT (SELECT basis FROM station_months_basis) IS NOT DISTINCT FROM ({basis}) AS counted,"
-           " ARRAY(SELECT DISTINCT station_id FROM station_months_stale WHERE {scope} ORDER BY 1) AS marked")
+           " ARRAY(SELECT DISTINCT station_id FROM station_months_stale WHERE {scope} ORDER BY 1) AS marked,"
+           " 'station_day_figures'::regclass::oid AS sums")
 MARKED = {False: _MARKED.format(basis=_BASIS, scope="$1::text[] IS NULL"),
           True: _MARKED.format(basis=_BASIS, scope="station_id = ANY($1::text[])")}
-"""Whether the sums were counted from the fact tables as they are built now, and the stations marked among $1
-(every station: null): one round trip when nothing is left to recount."""
+"""Whether the sums were counted from the fact tables as they are built now, the stations marked among $1
+(every station: null), and which table holds the sums now (`SUMS`): one round trip when nothing is left to recount."""
+
+SUMS = "SELECT 'station_day_figures'::regclass::oid"
+"""The table the day sums are in now. A rebuild swaps the station_months tables in all at once (new tables, new
+oids), empty of sums and with every station marked: a read after a recount of the tables before is read again."""
+SWAPPED_RETRIES = 3
+"""How many times a read whose sums were swapped under it (between its recount and its statement) is made again."""
 
 
 async def _check_basis(conn: asyncpg.Connection) -> None:
@@ -219,14 +229,16 @@ async def _recount(conn: asyncpg.Connection, stations: list[str]) -> None:
             await conn.execute(statement, chosen, min(year_starts), max(year_untils), year_starts, year_untils)
 
 
-async def _refresh(conn: asyncpg.Connection, stations: Sequence[str] | None) -> None:
+async def _refresh(conn: asyncpg.Connection, stations: Sequence[str] | None) -> int:
+    """Recount what is marked at these stations; the oid of the sums' table recounted (`SUMS`)."""
     listing = None if stations is None else list(stations)
-    counted, marked = await conn.fetchrow(MARKED[listing is not None], listing)
+    counted, marked, sums = await conn.fetchrow(MARKED[listing is not None], listing)
     if not counted:
         await _check_basis(conn)
-        _, marked = await conn.fetchrow(MARKED[listing is not None], listing)
+        _, marked, sums = await conn.fetchrow(MARKED[listing is not None], listing)
     for n in range(0, len(marked), CHUNK):
         await _recount(conn, marked[n:n + CHUNK])
+    return int(sums)
 
 
 async def refresh(pool: asyncpg.Pool, stations: Sequence[str] | None) -> None:
@@ -317,7 +329,6 @@ async def figure_rows(pool: asyncpg.Pool, stations: list[str] | None, station_id
         _FIGURES[key] = _figures_statement(*key)
     first, last = whole_months(start, end)
     async with pool.acquire() as conn:
-        await _refresh(conn, listing)
         return await _fetch(conn, listing, _FIGURES[key], listing, station_id, start, end, first, last)
 
 
@@ -331,12 +342,24 @@ that statement's transaction alone (`SET LOCAL`)."""
 
 
 async def _fetch(conn: asyncpg.Connection, stations: list[str] | None, statement: str, *args: Any) -> list[Any]:
-    """The rows of a statement of these stations; with `WORK_MEM` when they are many."""
-    if stations is not None and len(stations) <= MANY:
-        return list(await conn.fetch(statement, *args))
-    async with conn.transaction():
-        await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        return list(await conn.fetch(statement, *args))
+    """The rows of a statement of these stations, read after their marks are recounted; with `WORK_MEM` when they
+    are many. The statement and a look at which table holds the sums are one transaction: the statement's locks
+    keep a rebuild from swapping the tables until it ends, so the look names the tables it read. When they are not
+    the ones recounted (a rebuild swapped in its tables, whose sums are yet to be counted, in between), it is
+    recounted and read again: an empty or partial sum is never served."""
+    many = stations is None or len(stations) > MANY
+    rows: list[Any] = []
+    for _ in range(SWAPPED_RETRIES):
+        recounted = await _refresh(conn, stations)
+        async with conn.transaction():
+            if many:
+                await conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            rows = list(await conn.fetch(statement, *args))
+            read = await conn.fetchval(SUMS)
+        if read == recounted:
+            break
+        log.info("the station sums were swapped in by a rebuild while they were read; reading them again")
+    return rows
 
 
 def _people_statement(is_listed: bool, by_child: bool) -> str:
@@ -347,15 +370,13 @@ def _people_statement(is_listed: bool, by_child: bool) -> str:
 
 
 async def people(pool: asyncpg.Pool, stations: list[str] | None, start: date, end: date,
-                 child_of: dict[str, str] | None = None, recount: bool = True) -> tuple[dict[str, int], int]:
+                 child_of: dict[str, str] | None = None) -> tuple[dict[str, int], int]:
     """Distinct people of [start, end) at these stations (None: every one): per child (station → child, each
-    child's people counted once across its stations; by station when none given) and in all. Without
-    `recount` for a caller that has just had these stations recounted (`figure_rows`)."""
+    child's people counted once across its stations; by station when none given) and in all. What is marked is
+    recounted first (one round trip when nothing is: a region's caller has just had it recounted)."""
     chosen = _listing(list(child_of) if child_of is not None else stations, None)
     args = [] if child_of is None else [list(child_of), list(child_of.values())]
     async with pool.acquire() as conn:
-        if recount:
-            await _refresh(conn, chosen)
         rows = await _fetch(conn, chosen, _people_statement(chosen is not None, child_of is not None),
                             chosen, None, start, end, *args)
     by_child = {r["child"]: int(r["people"]) for r in rows if not r["total"]}
