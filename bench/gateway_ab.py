@@ -20,11 +20,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import psutil
 
@@ -85,13 +84,6 @@ def use_tree(stack: BenchStack, tree: Path) -> None:
     spawn(stack, "cases", "services.cases", f"http://127.0.0.1:{stack.env['CASES_HTTP_PORT']}/readyz", tree)
     spawn(stack, "gateway", "gateway", f"{stack.gateway_base}/readyz", tree)
     say(f"cases and gateway running from {tree}")
-
-
-@contextlib.asynccontextmanager
-async def graphql_clients(kind: str, url: str, token: str, count: int) -> AsyncIterator[list[Any]]:
-    """httpx clients, or lean ones (bench.lean_http): bench.run.http_clients."""
-    async with http_clients(url, token, count, kind) as clients:
-        yield clients
 
 
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
@@ -166,7 +158,7 @@ async def main(args: argparse.Namespace) -> None:
                                           workloads.nats_commands(clients, worker, nats_cases, held_on, distinct=True))
                 rounds.append(done)
                 say(done.line())
-                async with graphql_clients(args.client, stack.gateway_base, worker, args.clients) as http:
+                async with http_clients(stack.gateway_base, worker, args.clients, args.client) as http:
                     done = await measured(stack, Round(name, "GraphQL"), args.clients, args.warmup, args.seconds,
                                           workloads.graphql_mutations(http, graphql_cases, held_on, distinct=True))
                 rounds.append(done)
@@ -175,7 +167,7 @@ async def main(args: argparse.Namespace) -> None:
                 use_tree(stack, HERE)
                 out = stack.root / "gateway-profile.txt"
                 recording = profiling.Recording(stack.pid("gateway"), out, in_process=False)
-                async with graphql_clients(args.client, stack.gateway_base, worker, args.clients) as http:
+                async with http_clients(stack.gateway_base, worker, args.clients, args.client) as http:
                     done = await measured(stack, Round("branch", "GraphQL"), args.clients, args.warmup, args.seconds,
                                           workloads.graphql_mutations(http, graphql_cases, held_on, distinct=True))
                 found = await asyncio.to_thread(recording.stop)
